@@ -1,0 +1,70 @@
+// The one interface every console page binds to. Implemented by the embedded
+// simulator (simulator/SimulatorSource) and by live servers (net/LiveSource).
+// Snapshots and events flow out as signals; commands flow in as calls.
+#pragma once
+
+#include "core/Fault.h"
+#include "core/LogEvent.h"
+#include "core/MetricsSnapshot.h"
+
+#include <QObject>
+#include <QString>
+
+#include <memory>
+#include <vector>
+
+namespace pulsco {
+
+using SnapshotPtr = std::shared_ptr<const MetricsSnapshot>;
+using LogEventBatch = std::shared_ptr<const std::vector<LogEvent>>;
+
+class Source : public QObject {
+    Q_OBJECT
+public:
+    enum class Kind { Simulator, Live };
+    Q_ENUM(Kind)
+    enum class State { Starting, Running, Paused, Stale, Stopped, Failed };
+    Q_ENUM(State)
+
+    // What the controls of a page may offer for this source.
+    struct Capabilities {
+        bool speedControl = false;   // pause/resume/step/speed
+        bool faults = false;         // inject/clear faults
+        bool trafficWeight = false;  // blue/green weight
+        bool scenarios = false;      // load another scenario, population size
+        QString faultsDisabledReason;  // shown when faults == false
+    };
+
+    using QObject::QObject;
+    ~Source() override = default;
+
+    virtual Kind kind() const = 0;
+    virtual QString displayName() const = 0;  // "Simulator · baseline-1000"
+    virtual State state() const = 0;
+    virtual Capabilities capabilities() const = 0;
+    virtual SnapshotPtr latestSnapshot() const = 0;  // may be null before the first
+
+    // Commands. Asynchronous: effects show in later snapshots; a refused
+    // command emits commandFailed with a reason a person can act on.
+    virtual void start() = 0;
+    virtual void stop() = 0;
+    virtual void pause() {}
+    virtual void resume() {}
+    virtual void step() {}
+    virtual void setSpeed(double /*simSecondsPerWallSecond; 0 = max*/) {}
+    virtual void injectFault(const FaultSpec& fault) = 0;
+    virtual void clearFaults() = 0;
+    virtual void setTrafficWeight(int greenPercent) = 0;
+    virtual void rollback() { setTrafficWeight(0); }
+
+signals:
+    void snapshotReady(pulsco::SnapshotPtr snapshot);
+    void eventsReady(pulsco::LogEventBatch events);
+    void stateChanged(pulsco::Source::State state);
+    void commandFailed(const QString& command, const QString& reason);
+};
+
+} // namespace pulsco
+
+Q_DECLARE_METATYPE(pulsco::SnapshotPtr)
+Q_DECLARE_METATYPE(pulsco::LogEventBatch)

@@ -1,0 +1,45 @@
+// Faults the simulator (and a staging pulsco-matchd) can inject for drills.
+#pragma once
+
+#include <optional>
+#include <string>
+
+namespace pulsco {
+
+enum class FaultKind {
+    Latency,       // latencyMs added to a share of requests
+    ErrorRate,     // a share of requests fail with 503
+    MatcherStall,  // tick() stops running
+    RegionOutage,  // players of `region` cannot reach the service
+    PlayerSurge,   // arrivals multiplied by `multiplier`
+    BadRelease,    // green runs a defective queue config (skill window x `multiplier`)
+    StoreLatency,  // the server's store answers latencyMs slower (matchd only)
+};
+
+const char* toString(FaultKind kind);              // "latency", "error_rate", ...
+std::optional<FaultKind> faultKindFromString(const std::string& name);
+
+enum class Color { Blue, Green };
+const char* toString(Color color);                 // "blue" / "green"
+std::optional<Color> colorFromString(const std::string& name);
+
+enum class FaultTarget { Blue, Green, Both };
+const char* toString(FaultTarget target);          // "blue" / "green" / "both"
+std::optional<FaultTarget> faultTargetFromString(const std::string& name);
+
+struct FaultSpec {
+    FaultKind kind = FaultKind::Latency;
+    double atSeconds = 0;        // start, relative to the run's start
+    double durationSeconds = 0;  // 0 = until cleared
+    FaultTarget target = FaultTarget::Both;
+    double latencyMs = 0;        // Latency, StoreLatency
+    double share = 1.0;          // Latency, ErrorRate: share of requests hit (0..1)
+    double multiplier = 1.0;     // PlayerSurge, BadRelease
+    std::string region;          // RegionOutage
+    bool operator==(const FaultSpec&) const = default;
+};
+
+// "" when valid, else "<field>: <why>" (field names as in the JSON files).
+std::string validate(const FaultSpec& fault);
+
+} // namespace pulsco

@@ -1,0 +1,92 @@
+// The one schema of what a Source reports. The simulator emits it, and
+// pulsco-matchd serves it as GET /v1/stats (JSON codec in bridge/).
+#pragma once
+
+#include "core/Histogram.h"
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace pulsco {
+
+struct TicketCounts {
+    std::uint64_t created = 0;    // accepted tickets, cumulative
+    std::uint64_t matched = 0;
+    std::uint64_t expired = 0;
+    std::uint64_t cancelled = 0;
+    std::uint64_t searching = 0;  // gauge: created - matched - expired - cancelled
+    bool operator==(const TicketCounts&) const = default;
+};
+
+struct QueueSnapshot {
+    std::string name;
+    std::uint64_t depth = 0;          // tickets searching
+    std::uint64_t playersSearching = 0;
+    double oldestWaitSeconds = 0;
+    std::uint64_t matchesTotal = 0;
+    bool operator==(const QueueSnapshot&) const = default;
+};
+
+// Everything measured for one environment (blue or green) or in total.
+struct EnvironmentMetrics {
+    int trafficWeightPercent = 0;      // share of new traffic routed here
+    TicketCounts tickets;
+    std::uint64_t matchesTotal = 0;
+    double matchesPerMinute = 0;       // over the last minute
+    std::uint64_t requestsTotal = 0;   // API requests served
+    std::uint64_t errorsTotal = 0;     // API requests that failed (5xx, timeouts)
+    std::map<std::string, std::uint64_t> errorsByCode;  // "503", "timeout", ...
+    Histogram ticketWaitSeconds;       // cumulative since start
+    Histogram apiLatencyMs;            // cumulative since start
+    Histogram matchQuality;            // cumulative since start, values in [0,1]
+    // Recent window (last 60 s) for live figures and gates.
+    Histogram recentApiLatencyMs;
+    Histogram recentTicketWaitSeconds;
+    std::uint64_t recentRequests = 0;
+    std::uint64_t recentErrors = 0;
+    std::vector<QueueSnapshot> queues;
+    bool operator==(const EnvironmentMetrics&) const = default;
+};
+
+struct RegionMetrics {
+    std::uint64_t playersOnline = 0;
+    std::uint64_t playersInQueue = 0;
+    std::uint64_t matchesTotal = 0;
+    Histogram ticketWaitSeconds;
+    bool reachable = true;
+    bool operator==(const RegionMetrics&) const = default;
+};
+
+struct MetricsSnapshot {
+    static constexpr int kFormat = 1;
+
+    std::string source;        // "simulator" or the server's base URL
+    std::uint64_t sequence = 0;  // increases by one per snapshot of a source
+    double timeSeconds = 0;    // simulated seconds since start, or server uptime
+    double wallTimeUnixMs = 0; // wall clock when taken (0 if unknown)
+    double speed = 1.0;        // simulated seconds per wall second (0 = max)
+    bool paused = false;
+
+    std::uint64_t playersOnline = 0;
+    std::uint64_t playersInQueue = 0;
+    std::uint64_t playersInMatch = 0;
+    std::uint64_t concurrentPlayersPeak = 0;
+
+    EnvironmentMetrics total;  // blue + green
+    EnvironmentMetrics blue;
+    EnvironmentMetrics green;
+    std::map<std::string, RegionMetrics> regions;
+
+    Histogram tickDurationMs;  // the matchmaker's own tick time, measured for real
+
+    // Conservation: every accepted ticket is searching or in exactly one final
+    // state. False means data inconsistency (a rollback trigger).
+    bool conservationOk = true;
+    std::vector<std::string> activeFaults;  // human-readable, e.g. "latency +300ms green"
+
+    bool operator==(const MetricsSnapshot&) const = default;
+};
+
+} // namespace pulsco
