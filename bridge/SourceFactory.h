@@ -1,0 +1,33 @@
+// Builds Sources for the console without the UI knowing their concrete types.
+// app/ implements it (the composition root); ui/ only calls it, e.g. when the
+// user picks another scenario or population, or connects to live servers.
+#pragma once
+
+#include "bridge/Source.h"
+
+#include <QString>
+#include <QStringList>
+
+#include <memory>
+
+namespace pulsco {
+
+struct SourceRequest {
+    enum class Kind { Simulator, Live };
+    Kind kind = Kind::Simulator;
+    QString scenario;     // Simulator: shipped scenario name or a file path
+    int players = 0;      // Simulator: population override (0 = scenario's own)
+    QStringList urls;     // Live: base URLs of the servers to watch
+};
+
+class SourceFactory {
+public:
+    virtual ~SourceFactory() = default;
+    // Names of the shipped scenarios ("baseline-1000", ...), for pickers.
+    virtual QStringList scenarioNames() const = 0;
+    // A new, not yet started source; on bad input returns null and sets *error
+    // to a message naming the file or URL, the field and why.
+    virtual std::unique_ptr<Source> create(const SourceRequest& request, QString* error) = 0;
+};
+
+} // namespace pulsco
