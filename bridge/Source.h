@@ -28,10 +28,10 @@ public:
 
     // What the controls of a page may offer for this source.
     struct Capabilities {
-        bool speedControl = false;   // pause/resume/step/speed
-        bool faults = false;         // inject/clear faults
-        bool trafficWeight = false;  // blue/green weight
-        bool scenarios = false;      // load another scenario, population size
+        bool speedControl = false;     // pause/resume/step/speed
+        bool faults = false;           // inject/clear faults
+        bool trafficWeight = false;    // blue/green weight
+        bool scenarios = false;        // load another scenario, population size
         QString faultsDisabledReason;  // shown when faults == false
     };
 
@@ -64,7 +64,7 @@ signals:
     void commandFailed(const QString& command, const QString& reason);
 };
 
-} // namespace pulsco
+}  // namespace pulsco
 
 Q_DECLARE_METATYPE(pulsco::SnapshotPtr)
 Q_DECLARE_METATYPE(pulsco::LogEventBatch)

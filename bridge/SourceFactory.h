@@ -15,9 +15,9 @@ namespace pulsco {
 struct SourceRequest {
     enum class Kind { Simulator, Live };
     Kind kind = Kind::Simulator;
-    QString scenario;     // Simulator: shipped scenario name or a file path
-    int players = 0;      // Simulator: population override (0 = scenario's own)
-    QStringList urls;     // Live: base URLs of the servers to watch
+    QString scenario;  // Simulator: shipped scenario name or a file path
+    int players = 0;   // Simulator: population override (0 = scenario's own)
+    QStringList urls;  // Live: base URLs of the servers to watch
 };
 
 class SourceFactory {
@@ -30,4 +30,4 @@ public:
     virtual std::unique_ptr<Source> create(const SourceRequest& request, QString* error) = 0;
 };
 
-} // namespace pulsco
+}  // namespace pulsco

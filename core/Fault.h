@@ -16,15 +16,15 @@ enum class FaultKind {
     StoreLatency,  // the server's store answers latencyMs slower (matchd only)
 };
 
-const char* toString(FaultKind kind);              // "latency", "error_rate", ...
+const char* toString(FaultKind kind);  // "latency", "error_rate", ...
 std::optional<FaultKind> faultKindFromString(const std::string& name);
 
 enum class Color { Blue, Green };
-const char* toString(Color color);                 // "blue" / "green"
+const char* toString(Color color);  // "blue" / "green"
 std::optional<Color> colorFromString(const std::string& name);
 
 enum class FaultTarget { Blue, Green, Both };
-const char* toString(FaultTarget target);          // "blue" / "green" / "both"
+const char* toString(FaultTarget target);  // "blue" / "green" / "both"
 std::optional<FaultTarget> faultTargetFromString(const std::string& name);
 
 struct FaultSpec {
@@ -32,14 +32,14 @@ struct FaultSpec {
     double atSeconds = 0;        // start, relative to the run's start
     double durationSeconds = 0;  // 0 = until cleared
     FaultTarget target = FaultTarget::Both;
-    double latencyMs = 0;        // Latency, StoreLatency
-    double share = 1.0;          // Latency, ErrorRate: share of requests hit (0..1)
-    double multiplier = 1.0;     // PlayerSurge, BadRelease
-    std::string region;          // RegionOutage
+    double latencyMs = 0;     // Latency, StoreLatency
+    double share = 1.0;       // Latency, ErrorRate: share of requests hit (0..1)
+    double multiplier = 1.0;  // PlayerSurge, BadRelease
+    std::string region;       // RegionOutage
     bool operator==(const FaultSpec&) const = default;
 };
 
 // "" when valid, else "<field>: <why>" (field names as in the JSON files).
 std::string validate(const FaultSpec& fault);
 
-} // namespace pulsco
+}  // namespace pulsco

@@ -61,4 +61,4 @@ private:
     double m_max = 0;
 };
 
-} // namespace pulsco
+}  // namespace pulsco

@@ -6,7 +6,17 @@
 
 namespace pulsco {
 
-enum class LogEventKind { Match, Expiry, Cancel, FaultStart, FaultEnd, Breach, Traffic, Info, Error };
+enum class LogEventKind {
+    Match,
+    Expiry,
+    Cancel,
+    FaultStart,
+    FaultEnd,
+    Breach,
+    Traffic,
+    Info,
+    Error
+};
 const char* toString(LogEventKind kind);  // "match", "expiry", ...
 
 struct LogEvent {
@@ -18,4 +28,4 @@ struct LogEvent {
     bool operator==(const LogEvent&) const = default;
 };
 
-} // namespace pulsco
+}  // namespace pulsco

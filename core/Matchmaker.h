@@ -54,27 +54,27 @@ struct TicketEvent {
     enum class Kind { Queued, Expired, Cancelled };
     Kind kind;
     TicketId ticket;
-    int queue;        // index into QueueConfig::queues
-    double time;      // `now` of the call that produced it
+    int queue;    // index into QueueConfig::queues
+    double time;  // `now` of the call that produced it
     double waitSeconds;
 };
 
 struct MatchSlot {
     TicketId ticket;
-    int team;         // 0..teamCount-1
+    int team;  // 0..teamCount-1
     double waitSeconds;
 };
 
 struct MatchFormed {
     MatchId id;
     int queue;
-    int region;                     // index into QueueConfig::regions
+    int region;  // index into QueueConfig::regions
     double time;
-    double quality;                 // [0, 1], see docs/matchmaking.md
-    double team0WinProbability;     // for two teams; 0.5 otherwise
+    double quality;              // [0, 1], see docs/matchmaking.md
+    double team0WinProbability;  // for two teams; 0.5 otherwise
     int worstPingMs;
-    double skillSpread;             // max mu - min mu over all players
-    std::vector<MatchSlot> slots;   // every ticket of the match with its team
+    double skillSpread;                // max mu - min mu over all players
+    std::vector<MatchSlot> slots;      // every ticket of the match with its team
     std::vector<double> teamStrength;  // sum of mu per team
 };
 
@@ -87,7 +87,7 @@ struct MatchmakerOutput {
 
 struct QueueStatus {
     std::string name;
-    int depth = 0;            // tickets searching
+    int depth = 0;  // tickets searching
     int playersSearching = 0;
     double oldestWaitSeconds = 0;
 };
@@ -127,4 +127,4 @@ private:
     std::unique_ptr<Impl> d;
 };
 
-} // namespace pulsco
+}  // namespace pulsco

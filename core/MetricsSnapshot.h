@@ -12,7 +12,7 @@
 namespace pulsco {
 
 struct TicketCounts {
-    std::uint64_t created = 0;    // accepted tickets, cumulative
+    std::uint64_t created = 0;  // accepted tickets, cumulative
     std::uint64_t matched = 0;
     std::uint64_t expired = 0;
     std::uint64_t cancelled = 0;
@@ -22,7 +22,7 @@ struct TicketCounts {
 
 struct QueueSnapshot {
     std::string name;
-    std::uint64_t depth = 0;          // tickets searching
+    std::uint64_t depth = 0;  // tickets searching
     std::uint64_t playersSearching = 0;
     double oldestWaitSeconds = 0;
     std::uint64_t matchesTotal = 0;
@@ -31,16 +31,16 @@ struct QueueSnapshot {
 
 // Everything measured for one environment (blue or green) or in total.
 struct EnvironmentMetrics {
-    int trafficWeightPercent = 0;      // share of new traffic routed here
+    int trafficWeightPercent = 0;  // share of new traffic routed here
     TicketCounts tickets;
     std::uint64_t matchesTotal = 0;
-    double matchesPerMinute = 0;       // over the last minute
-    std::uint64_t requestsTotal = 0;   // API requests served
-    std::uint64_t errorsTotal = 0;     // API requests that failed (5xx, timeouts)
+    double matchesPerMinute = 0;                        // over the last minute
+    std::uint64_t requestsTotal = 0;                    // API requests served
+    std::uint64_t errorsTotal = 0;                      // API requests that failed (5xx, timeouts)
     std::map<std::string, std::uint64_t> errorsByCode;  // "503", "timeout", ...
-    Histogram ticketWaitSeconds;       // cumulative since start
-    Histogram apiLatencyMs;            // cumulative since start
-    Histogram matchQuality;            // cumulative since start, values in [0,1]
+    Histogram ticketWaitSeconds;                        // cumulative since start
+    Histogram apiLatencyMs;                             // cumulative since start
+    Histogram matchQuality;                             // cumulative since start, values in [0,1]
     // Recent window (last 60 s) for live figures and gates.
     Histogram recentApiLatencyMs;
     Histogram recentTicketWaitSeconds;
@@ -62,11 +62,11 @@ struct RegionMetrics {
 struct MetricsSnapshot {
     static constexpr int kFormat = 1;
 
-    std::string source;        // "simulator" or the server's base URL
+    std::string source;          // "simulator" or the server's base URL
     std::uint64_t sequence = 0;  // increases by one per snapshot of a source
-    double timeSeconds = 0;    // simulated seconds since start, or server uptime
-    double wallTimeUnixMs = 0; // wall clock when taken (0 if unknown)
-    double speed = 1.0;        // simulated seconds per wall second (0 = max)
+    double timeSeconds = 0;      // simulated seconds since start, or server uptime
+    double wallTimeUnixMs = 0;   // wall clock when taken (0 if unknown)
+    double speed = 1.0;          // simulated seconds per wall second (0 = max)
     bool paused = false;
 
     std::uint64_t playersOnline = 0;
@@ -89,4 +89,4 @@ struct MetricsSnapshot {
     bool operator==(const MetricsSnapshot&) const = default;
 };
 
-} // namespace pulsco
+}  // namespace pulsco

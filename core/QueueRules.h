@@ -28,13 +28,13 @@ private:
 };
 
 struct QueueRules {
-    std::string name;              // e.g. "ranked-5v5"
+    std::string name;  // e.g. "ranked-5v5"
     int teamCount = 2;
     int teamSize = 5;
-    std::vector<int> partySizes;   // allowed party sizes, each 1..teamSize
+    std::vector<int> partySizes;     // allowed party sizes, each 1..teamSize
     WaitWindowSchedule skillWindow;  // +- mu around the oldest ticket's rating
     WaitWindowSchedule pingLimitMs;  // worst allowed ping to the match region
-    double maxWaitSeconds = 300;   // a ticket waiting this long expires
+    double maxWaitSeconds = 300;     // a ticket waiting this long expires
 
     int playersPerMatch() const { return teamCount * teamSize; }
     bool allowsPartySize(int size) const;
@@ -55,4 +55,4 @@ struct QueueConfig {
 // "<field path>: <why>", e.g. "queues[1].team_size: must be >= 1".
 std::string validate(const QueueConfig& config);
 
-} // namespace pulsco
+}  // namespace pulsco

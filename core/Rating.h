@@ -18,9 +18,9 @@ struct Rating {
 struct RatingModelParams {
     double mu = 25.0;
     double sigma = 25.0 / 3.0;
-    double beta = 25.0 / 6.0;   // performance variance per player
-    double kappa = 0.0001;      // floor for sigma shrinkage
-    double tau = 0.0;           // dynamics added before each update (0 = none)
+    double beta = 25.0 / 6.0;  // performance variance per player
+    double kappa = 0.0001;     // floor for sigma shrinkage
+    double tau = 0.0;          // dynamics added before each update (0 = none)
 };
 
 using Team = std::vector<Rating>;
@@ -45,4 +45,4 @@ private:
     RatingModelParams m_params;
 };
 
-} // namespace pulsco
+}  // namespace pulsco
