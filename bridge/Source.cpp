@@ -8,4 +8,4 @@ const int kRegistered = [] {
     qRegisterMetaType<pulsco::Source::State>();
     return 0;
 }();
-} // namespace
+}  // namespace
