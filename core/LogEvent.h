@@ -2,6 +2,7 @@
 // threshold breaches...). Batched by a Source, filtered and searched by the UI.
 #pragma once
 
+#include <optional>
 #include <string>
 
 namespace pulsco {
@@ -18,6 +19,7 @@ enum class LogEventKind {
     Error
 };
 const char* toString(LogEventKind kind);  // "match", "expiry", ...
+std::optional<LogEventKind> logEventKindFromString(const std::string& name);
 
 struct LogEvent {
     LogEventKind kind = LogEventKind::Info;
