@@ -1,0 +1,168 @@
+#include "net/http/HttpConnection.h"
+
+#include "net/http/HttpServer.h"
+
+#include <QTcpSocket>
+
+using namespace Qt::StringLiterals;
+
+namespace pulsco {
+
+void HttpResponder::respond(HttpResponse response) const {
+    if (HttpConnection* c = m_connection.data())
+        c->complete(m_slot, std::move(response));
+}
+
+HttpConnection::HttpConnection(QTcpSocket* socket, HttpServer* server)
+    : QObject(server)
+    , m_socket(socket)
+    , m_server(server) {
+    socket->setParent(this);
+    socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+    m_lastActivityMs = server->nowMs();
+    connect(socket, &QTcpSocket::readyRead, this, &HttpConnection::onReadyRead);
+    connect(socket, &QTcpSocket::disconnected, this, [this] {
+        m_server->forget(this);
+        deleteLater();
+    });
+    if (socket->bytesAvailable() > 0)
+        onReadyRead();
+}
+
+void HttpConnection::close() {
+    m_closing = true;
+    m_socket->disconnectFromHost();
+}
+
+void HttpConnection::checkTimeouts(qint64 nowMs) {
+    if (m_closing)
+        return;
+    if (m_partialSinceMs >= 0 && nowMs - m_partialSinceMs > m_server->limits().requestTimeoutMs) {
+        failAndClose(
+            408, u"request: not complete within %1 ms"_s.arg(m_server->limits().requestTimeoutMs));
+        return;
+    }
+    if (m_slots.empty() && m_buffer.isEmpty() &&
+        nowMs - m_lastActivityMs > m_server->limits().idleTimeoutMs)
+        close();
+}
+
+void HttpConnection::onReadyRead() {
+    if (m_closing) {
+        m_socket->readAll();  // discard: we answer nothing more on this connection
+        return;
+    }
+    // A WebSocket upgrade must reach QWebSocketServer unread, so the first
+    // bytes of a fresh request are read inside a transaction we can roll back.
+    if (m_buffer.isEmpty() && m_slots.empty() && !m_inTransaction) {
+        m_socket->startTransaction();
+        m_inTransaction = true;
+    }
+    m_buffer.append(m_socket->readAll());
+    m_lastActivityMs = m_server->nowMs();
+    processBuffer();
+    if (m_inTransaction) {
+        m_inTransaction = false;
+        m_socket->commitTransaction();
+    }
+}
+
+void HttpConnection::processBuffer() {
+    qsizetype offset = 0;
+    const qsizetype maxSlots = m_server->limits().maxPipelinedRequests;
+    while (!m_closing && offset < m_buffer.size() && qsizetype(m_slots.size()) < maxSlots) {
+        HttpRequest request;
+        const auto result = m_server->parser().parse(m_buffer, offset, request);
+        if (result.status == HttpRequestParser::Status::NeedMore)
+            break;
+        if (result.status == HttpRequestParser::Status::Error) {
+            m_buffer.clear();
+            offset = 0;
+            failAndClose(result.httpStatus, result.message);
+            return;
+        }
+        if (request.webSocketUpgrade && offset == 0 && m_inTransaction &&
+            result.consumed == m_buffer.size() && handOffWebSocket(request))
+            return;
+        offset += result.consumed;
+        Slot slot;
+        slot.id = m_nextSlot++;
+        slot.keepAlive = request.keepAlive;
+        slot.startNs = m_server->nowNs();
+        m_slots.push_back(std::move(slot));
+        if (!request.keepAlive)
+            m_closing = true;  // answer this one, read nothing after it
+        m_server->dispatch(request, HttpResponder(this, m_slots.back().id));
+    }
+    if (offset > 0)
+        m_buffer.remove(0, offset);
+    m_partialSinceMs =
+        m_buffer.isEmpty() ? -1 : (m_partialSinceMs < 0 ? m_server->nowMs() : m_partialSinceMs);
+}
+
+bool HttpConnection::handOffWebSocket(const HttpRequest& request) {
+    if (request.path != m_server->m_webSocketPath || !m_server->m_webSockets)
+        return false;
+    m_inTransaction = false;
+    m_socket->rollbackTransaction();
+    m_socket->disconnect(this);
+    disconnect(m_socket, nullptr, this, nullptr);
+    QTcpSocket* socket = m_socket;
+    socket->setParent(nullptr);
+    m_server->forget(this);
+    m_server->handOffWebSocket(socket);
+    deleteLater();
+    return true;
+}
+
+void HttpConnection::complete(quint64 slotId, HttpResponse response) {
+    for (Slot& slot : m_slots) {
+        if (slot.id != slotId)
+            continue;
+        if (slot.ready)
+            return;
+        slot.ready = true;
+        slot.status = response.status;
+        const bool keepAlive = slot.keepAlive && !response.closeConnection;
+        slot.keepAlive = keepAlive;
+        slot.bytes = response.serialize(keepAlive);
+        break;
+    }
+    flush();
+}
+
+void HttpConnection::flush() {
+    bool wrote = false;
+    while (!m_slots.empty() && m_slots.front().ready) {
+        Slot slot = std::move(m_slots.front());
+        m_slots.pop_front();
+        m_socket->write(slot.bytes);
+        wrote = true;
+        m_server->observe(slot.status, double(m_server->nowNs() - slot.startNs) / 1e6);
+        if (!slot.keepAlive) {
+            m_closing = true;
+            m_slots.clear();
+            m_socket->disconnectFromHost();  // after the written bytes are sent
+            return;
+        }
+    }
+    if (wrote) {
+        m_lastActivityMs = m_server->nowMs();
+        // Requests held back by the pipelining limit can go now.
+        if (!m_buffer.isEmpty() && !m_closing)
+            processBuffer();
+    }
+}
+
+void HttpConnection::failAndClose(int status, const QString& message) {
+    // Earlier pipelined requests still get their answers first.
+    m_closing = true;
+    Slot slot;
+    slot.id = m_nextSlot++;
+    slot.keepAlive = false;
+    slot.startNs = m_server->nowNs();
+    m_slots.push_back(std::move(slot));
+    complete(m_slots.back().id, HttpServer::errorResponse(status, message));
+}
+
+}  // namespace pulsco
