@@ -1,0 +1,169 @@
+#include "core/MetricCatalog.h"
+
+#include <algorithm>
+
+namespace pulsco {
+
+namespace {
+
+const std::vector<MetricInfo> kMetrics = {
+    {"api_latency_ms", MetricShape::Histogram, "ms", "API request latency, last 60 s"},
+    {"api_latency_ms_all", MetricShape::Histogram, "ms", "API request latency since start"},
+    {"ticket_wait_s", MetricShape::Histogram, "s", "wait of tickets that ended, last 60 s"},
+    {"ticket_wait_s_all", MetricShape::Histogram, "s", "wait of tickets that ended since start"},
+    {"match_quality", MetricShape::Histogram, "", "quality of matches formed, 0..1"},
+    {"tick_ms", MetricShape::Histogram, "ms", "the matchmaker's own tick time (total scope only)"},
+    {"requests", MetricShape::Counter, "", "API requests in the last 60 s"},
+    {"errors", MetricShape::Counter, "", "failed API requests in the last 60 s"},
+    {"requests_total", MetricShape::Counter, "", "API requests since start"},
+    {"errors_total", MetricShape::Counter, "", "failed API requests since start"},
+    {"error_rate", MetricShape::Gauge, "", "errors / requests, last 60 s (same as rate(errors))"},
+    {"matches", MetricShape::Counter, "", "matches formed since start"},
+    {"matches_per_min", MetricShape::Gauge, "1/min", "matches formed in the last minute"},
+    {"tickets_created", MetricShape::Counter, "", "tickets accepted since start"},
+    {"tickets_matched", MetricShape::Counter, "", "tickets matched since start"},
+    {"tickets_expired", MetricShape::Counter, "", "tickets expired since start"},
+    {"tickets_cancelled", MetricShape::Counter, "", "tickets cancelled since start"},
+    {"tickets_searching", MetricShape::Gauge, "", "tickets searching now"},
+    {"queue_depth", MetricShape::Gauge, "", "tickets searching over all queues"},
+    {"oldest_wait_s", MetricShape::Gauge, "s", "oldest searching ticket's wait, any queue"},
+    {"traffic_weight", MetricShape::Gauge, "%", "share of new traffic routed to the scope"},
+    {"players_online", MetricShape::Gauge, "", "players logged in (total scope only)"},
+    {"players_in_queue", MetricShape::Gauge, "", "players searching (total scope only)"},
+    {"players_in_match", MetricShape::Gauge, "", "players playing (total scope only)"},
+    {"concurrent_players", MetricShape::Gauge, "", "players online; max() reads the peak"},
+    {"uptime", MetricShape::Gauge, "", "share of requests served without error since start"},
+    {"conservation", MetricShape::Gauge, "", "1 (ok) when every ticket is accounted for"},
+    {"time_s", MetricShape::Gauge, "s", "source time: simulated seconds or server uptime"},
+};
+
+std::optional<double> ratio(double numerator, double denominator) {
+    if (denominator <= 0)
+        return std::nullopt;
+    return numerator / denominator;
+}
+
+}  // namespace
+
+const std::vector<MetricInfo>& MetricCatalog::all() {
+    return kMetrics;
+}
+
+const MetricInfo* MetricCatalog::find(std::string_view name) {
+    const auto it = std::find_if(kMetrics.begin(), kMetrics.end(),
+                                 [&](const MetricInfo& m) { return m.name == name; });
+    return it == kMetrics.end() ? nullptr : &*it;
+}
+
+const EnvironmentMetrics* MetricCatalog::environment(const MetricsSnapshot& s,
+                                                     std::string_view scope) {
+    if (scope.empty())
+        return &s.total;
+    if (scope == "blue")
+        return &s.blue;
+    if (scope == "green")
+        return &s.green;
+    return nullptr;
+}
+
+const Histogram* MetricCatalog::histogram(const MetricsSnapshot& s, std::string_view scope,
+                                          std::string_view name) {
+    const EnvironmentMetrics* env = environment(s, scope);
+    if (!env)
+        return nullptr;
+    if (name == "api_latency_ms")
+        return &env->recentApiLatencyMs;
+    if (name == "api_latency_ms_all")
+        return &env->apiLatencyMs;
+    if (name == "ticket_wait_s")
+        return &env->recentTicketWaitSeconds;
+    if (name == "ticket_wait_s_all")
+        return &env->ticketWaitSeconds;
+    if (name == "match_quality")
+        return &env->matchQuality;
+    if (name == "tick_ms")
+        return &s.tickDurationMs;
+    return nullptr;
+}
+
+std::optional<double> MetricCatalog::value(const MetricsSnapshot& s, std::string_view scope,
+                                           std::string_view name) {
+    const EnvironmentMetrics* env = environment(s, scope);
+    if (!env)
+        return std::nullopt;
+    const auto d = [](auto v) { return static_cast<double>(v); };
+    if (name == "requests")
+        return d(env->recentRequests);
+    if (name == "errors")
+        return d(env->recentErrors);
+    if (name == "requests_total")
+        return d(env->requestsTotal);
+    if (name == "errors_total")
+        return d(env->errorsTotal);
+    if (name == "error_rate")
+        return rate(s, scope, "errors");
+    if (name == "matches")
+        return d(env->matchesTotal);
+    if (name == "matches_per_min")
+        return env->matchesPerMinute;
+    if (name == "tickets_created")
+        return d(env->tickets.created);
+    if (name == "tickets_matched")
+        return d(env->tickets.matched);
+    if (name == "tickets_expired")
+        return d(env->tickets.expired);
+    if (name == "tickets_cancelled")
+        return d(env->tickets.cancelled);
+    if (name == "tickets_searching")
+        return d(env->tickets.searching);
+    if (name == "queue_depth") {
+        double depth = 0;
+        for (const QueueSnapshot& q : env->queues)
+            depth += d(q.depth);
+        return depth;
+    }
+    if (name == "oldest_wait_s") {
+        double oldest = 0;
+        for (const QueueSnapshot& q : env->queues)
+            oldest = std::max(oldest, q.oldestWaitSeconds);
+        return oldest;
+    }
+    if (name == "traffic_weight")
+        return d(env->trafficWeightPercent);
+    if (name == "players_online" || name == "concurrent_players")
+        return d(s.playersOnline);
+    if (name == "players_in_queue")
+        return d(s.playersInQueue);
+    if (name == "players_in_match")
+        return d(s.playersInMatch);
+    if (name == "uptime") {
+        const auto failed = ratio(d(env->errorsTotal), d(env->requestsTotal));
+        return failed ? std::optional<double>(1.0 - *failed) : std::nullopt;
+    }
+    if (name == "conservation")
+        return s.conservationOk ? 1.0 : 0.0;
+    if (name == "time_s")
+        return s.timeSeconds;
+    return std::nullopt;
+}
+
+std::optional<double> MetricCatalog::rate(const MetricsSnapshot& s, std::string_view scope,
+                                          std::string_view name) {
+    const EnvironmentMetrics* env = environment(s, scope);
+    if (!env)
+        return std::nullopt;
+    const auto d = [](auto v) { return static_cast<double>(v); };
+    if (name == "errors")
+        return ratio(d(env->recentErrors), d(env->recentRequests));
+    if (name == "errors_total")
+        return ratio(d(env->errorsTotal), d(env->requestsTotal));
+    if (name == "tickets_expired")
+        return ratio(d(env->tickets.expired), d(env->tickets.created));
+    if (name == "tickets_cancelled")
+        return ratio(d(env->tickets.cancelled), d(env->tickets.created));
+    if (name == "tickets_matched")
+        return ratio(d(env->tickets.matched), d(env->tickets.created));
+    return std::nullopt;
+}
+
+}  // namespace pulsco

@@ -1,0 +1,178 @@
+// The gate and alert expression language: grammar, metric names, evaluation.
+#include "core/MetricCatalog.h"
+#include "core/MetricExpression.h"
+
+#include <QTest>
+
+using namespace pulsco;
+
+namespace {
+
+// A snapshot with known figures: blue healthy, green failing.
+MetricsSnapshot sampleSnapshot() {
+    MetricsSnapshot s;
+    s.timeSeconds = 600;
+    s.playersOnline = 1000;
+    s.concurrentPlayersPeak = 1200;
+    s.playersInQueue = 150;
+    s.conservationOk = true;
+    for (int i = 1; i <= 100; ++i) {
+        s.blue.recentApiLatencyMs.record(i);         // p95 ~ 95 ms
+        s.green.recentApiLatencyMs.record(i * 100);  // p95 ~ 9500 ms
+    }
+    s.total.recentApiLatencyMs = s.blue.recentApiLatencyMs;
+    s.total.recentApiLatencyMs.merge(s.green.recentApiLatencyMs);
+    s.blue.recentRequests = 10000;
+    s.blue.recentErrors = 5;
+    s.green.recentRequests = 1000;
+    s.green.recentErrors = 60;
+    s.total.recentRequests = 11000;
+    s.total.recentErrors = 65;
+    s.total.requestsTotal = 100000;
+    s.total.errorsTotal = 50;
+    s.total.tickets.created = 400;
+    s.total.tickets.expired = 4;
+    s.total.queues = {{"ranked-5v5", 120, 120, 12.5, 30}, {"duel-1v1", 30, 30, 40.0, 80}};
+    s.green.trafficWeightPercent = 10;
+    return s;
+}
+
+}  // namespace
+
+class TestMetricExpression : public QObject {
+    Q_OBJECT
+private slots:
+    void evaluates_data();
+    void evaluates();
+    void refuses_data();
+    void refuses();
+    void noDataIsNotAPass();
+    void listsMetrics();
+    void catalogNamesAreUnique();
+};
+
+void TestMetricExpression::evaluates_data() {
+    QTest::addColumn<QString>("expression");
+    QTest::addColumn<double>("expected");
+    QTest::addRow("p95 blue under bar") << "p(95)(blue.api_latency_ms) < 150" << 1.0;
+    QTest::addRow("p95 green over bar") << "p(95)(green.api_latency_ms) < 150" << 0.0;
+    QTest::addRow("p95 value within one percent")
+        << "p(95)(blue.api_latency_ms) > 94 and p(95)(blue.api_latency_ms) < 96.5" << 1.0;
+    QTest::addRow("rate errors percent") << "rate(blue.errors) < 0.1%" << 1.0;
+    QTest::addRow("green rollback trigger")
+        << "rate(green.errors) > 5% or p(95)(green.api_latency_ms) > 5000" << 1.0;
+    QTest::addRow("max concurrent reads peak") << "max(concurrent_players) >= 1000" << 1.0;
+    QTest::addRow("peak value") << "max(concurrent_players)" << 1200.0;
+    QTest::addRow("uptime") << "uptime >= 99.9%" << 1.0;
+    QTest::addRow("conservation") << "conservation == ok" << 1.0;
+    QTest::addRow("not") << "not (conservation == fail)" << 1.0;
+    QTest::addRow("arithmetic precedence") << "1 + 2 * 3 - 4 / 2" << 5.0;
+    QTest::addRow("unary minus") << "-(2 - 5)" << 3.0;
+    QTest::addRow("queue depth sums queues") << "queue_depth" << 150.0;
+    QTest::addRow("oldest wait is max") << "oldest_wait_s" << 40.0;
+    QTest::addRow("error_rate alias") << "error_rate * 11000" << 65.0;
+    QTest::addRow("expired rate") << "rate(tickets_expired)" << 0.01;
+    QTest::addRow("count") << "count(green.api_latency_ms)" << 100.0;
+    QTest::addRow("symbols and or") << "1 < 2 && !(3 < 2) || 0" << 1.0;
+    QTest::addRow("traffic weight") << "green.traffic_weight == 10" << 1.0;
+    QTest::addRow("exponent") << "1.5e3 == 1500" << 1.0;
+}
+
+void TestMetricExpression::evaluates() {
+    QFETCH(QString, expression);
+    QFETCH(double, expected);
+    ExpressionError error;
+    const auto e = MetricExpression::parse(expression.toStdString(), &error);
+    QVERIFY2(e, error.describe().c_str());
+    const ExpressionValue v = e->evaluate(sampleSnapshot());
+    QVERIFY2(v.hasValue, v.noDataReason.c_str());
+    QVERIFY2(qAbs(v.value - expected) < 1e-9, qPrintable(QString::number(v.value)));
+}
+
+void TestMetricExpression::refuses_data() {
+    QTest::addColumn<QString>("expression");
+    QTest::addColumn<int>("position");
+    QTest::addColumn<QString>("message");
+    QTest::addRow("empty") << "" << 0 << "expected a number, a metric or '(' at the end";
+    QTest::addRow("unknown metric")
+        << "p(95)(api_latency) < 1" << 6 << "unknown metric 'api_latency'";
+    QTest::addRow("histogram bare")
+        << "api_latency_ms < 150" << 0 << "'api_latency_ms' is a histogram";
+    QTest::addRow("missing paren")
+        << "p(95)(api_latency_ms < 150" << 21 << "expected ')' before '<'";
+    QTest::addRow("percentile range")
+        << "p(150)(api_latency_ms) < 1" << 2 << "percentile must be from 0 to 100";
+    QTest::addRow("p without metric")
+        << "p(95) < 150" << 6 << "expected '(' and a histogram metric";
+    QTest::addRow("chained comparison") << "1 < 2 < 3" << 6 << "comparisons do not chain";
+    QTest::addRow("bad scope") << "rate(red.errors) < 1" << 5 << "unknown scope 'red'";
+    QTest::addRow("rate of gauge") << "rate(queue_depth) < 1" << 5 << "rate() takes errors";
+    QTest::addRow("trailing") << "uptime >= 99% 5" << 14 << "unexpected '5'";
+    QTest::addRow("bad char") << "uptime >= $5" << 10 << "unexpected character '$'";
+    QTest::addRow("unscoped metric with scope")
+        << "green.players_online > 1" << 0 << "'players_online' has no blue/green scope";
+    QTest::addRow("p of counter") << "p(95)(errors) > 1" << 6 << "'errors' is not a histogram";
+}
+
+void TestMetricExpression::refuses() {
+    QFETCH(QString, expression);
+    QFETCH(int, position);
+    QFETCH(QString, message);
+    ExpressionError error;
+    QVERIFY(!MetricExpression::parse(expression.toStdString(), &error));
+    QVERIFY2(QString::fromStdString(error.message).startsWith(message), error.describe().c_str());
+    QCOMPARE(int(error.position), position);
+    QVERIFY(error.describe().starts_with("at " + std::to_string(position) + ": "));
+}
+
+void TestMetricExpression::noDataIsNotAPass() {
+    MetricsSnapshot empty;
+    const auto e = MetricExpression::parse("p(95)(api_latency_ms) < 150", nullptr);
+    QVERIFY(e);
+    const ExpressionValue v = e->evaluate(empty);
+    QVERIFY(!v.hasValue);
+    QVERIFY(!v.truthy());
+    QVERIFY(v.noDataReason.find("api_latency_ms") != std::string::npos);
+    // 'or' still fires on the side that has data; 'and' fails on a false side.
+    const auto trigger =
+        MetricExpression::parse("p(95)(api_latency_ms) > 5000 or conservation == fail", nullptr);
+    MetricsSnapshot broken;
+    broken.conservationOk = false;
+    QVERIFY(trigger->evaluate(broken).truthy());
+    const auto both =
+        MetricExpression::parse("p(95)(api_latency_ms) < 150 and conservation == fail", nullptr);
+    const ExpressionValue b = both->evaluate(empty);
+    QVERIFY(b.hasValue);
+    QCOMPARE(b.value, 0.0);
+    const auto div = MetricExpression::parse("1 / (2 - 2)", nullptr);
+    QVERIFY(!div->evaluate(empty).hasValue);
+}
+
+void TestMetricExpression::listsMetrics() {
+    const auto e = MetricExpression::parse(
+        "rate(green.errors) > 5% or p(95)(green.api_latency_ms) > 5000 or rate(green.errors) > 1",
+        nullptr);
+    QVERIFY(e);
+    QVERIFY(e->isComparison());
+    const std::vector<std::string> expected{"green.errors", "green.api_latency_ms"};
+    QCOMPARE(e->metrics(), expected);
+    QVERIFY(!MetricExpression::parse("1 + 2", nullptr)->isComparison());
+}
+
+void TestMetricExpression::catalogNamesAreUnique() {
+    const auto& all = MetricCatalog::all();
+    for (std::size_t i = 0; i < all.size(); ++i) {
+        QVERIFY(!all[i].description.empty());
+        for (std::size_t j = i + 1; j < all.size(); ++j)
+            QVERIFY(all[i].name != all[j].name);
+        // Every catalogued name is readable from a snapshot.
+        const MetricsSnapshot s = sampleSnapshot();
+        const bool readable = MetricCatalog::histogram(s, "", all[i].name) ||
+                              MetricCatalog::value(s, "", all[i].name).has_value();
+        QVERIFY2(readable || all[i].name == "uptime" || all[i].name == "error_rate",
+                 std::string(all[i].name).c_str());
+    }
+}
+
+QTEST_GUILESS_MAIN(TestMetricExpression)
+#include "tst_metricexpression.moc"
