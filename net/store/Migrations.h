@@ -1,0 +1,32 @@
+// Numbered schema migrations of the pulsco-matchd database, each with an up
+// and a down step. The current version is kept in table schema_version.
+#pragma once
+
+#include <QSqlDatabase>
+#include <QString>
+#include <QStringList>
+
+#include <vector>
+
+namespace pulsco {
+
+struct Migration {
+    int version;          // after `up`, the schema is at this version
+    const char* summary;  // one line for logs and docs/matchd.md
+    QStringList up;       // statements, run in one transaction
+    QStringList down;     // undoes `up`, back to version - 1
+};
+
+const std::vector<Migration>& schemaMigrations();
+int latestSchemaVersion();
+
+// 0 for an empty database. -1 and *error when it cannot be read.
+int schemaVersion(QSqlDatabase& db, QString* error);
+
+// Moves the schema up or down to `target` one migration at a time, each in its
+// own transaction together with the version bump. Refuses a database newer
+// than this program knows. Returns false and sets *error ("<db>: migration N
+// up: <why>") on failure; the failed step is rolled back.
+bool migrateSchema(QSqlDatabase& db, int target, QString* error);
+
+}  // namespace pulsco
