@@ -1,0 +1,266 @@
+#include "bridge/MetricsSnapshotJson.h"
+
+#include "bridge/HistogramJson.h"
+
+#include <QJsonObject>
+
+using namespace Qt::StringLiterals;
+
+namespace pulsco {
+
+namespace {
+
+// Exact in a JSON number, and short enough to print in full in messages.
+constexpr qint64 kMaxCount = 999999999999;
+constexpr qsizetype kMaxNameLength = 256;
+constexpr qsizetype kMaxQueues = 1000;
+constexpr qsizetype kMaxFaultTexts = 1000;
+
+// --- writing -----------------------------------------------------------------
+
+void writeTickets(JsonWriter& out, const TicketCounts& t) {
+    out.beginObject();
+    out.field("created", t.created);
+    out.field("matched", t.matched);
+    out.field("expired", t.expired);
+    out.field("cancelled", t.cancelled);
+    out.field("searching", t.searching);
+    out.endObject();
+}
+
+void writeQueue(JsonWriter& out, const QueueSnapshot& q) {
+    out.beginObject();
+    out.field("name", std::string_view(q.name));
+    out.field("depth", q.depth);
+    out.field("players_searching", q.playersSearching);
+    out.field("oldest_wait_s", q.oldestWaitSeconds);
+    out.field("matches_total", q.matchesTotal);
+    out.endObject();
+}
+
+void writeEnvironment(JsonWriter& out, const EnvironmentMetrics& e) {
+    out.beginObject();
+    out.field("traffic_weight_percent", e.trafficWeightPercent);
+    out.key("tickets");
+    writeTickets(out, e.tickets);
+    out.field("matches_total", e.matchesTotal);
+    out.field("matches_per_minute", e.matchesPerMinute);
+    out.field("requests_total", e.requestsTotal);
+    out.field("errors_total", e.errorsTotal);
+    out.key("errors_by_code");
+    out.beginObject();
+    for (const auto& [code, count] : e.errorsByCode) {
+        out.key(code);
+        out.value(count);
+    }
+    out.endObject();
+    out.key("ticket_wait_s");
+    writeHistogram(out, e.ticketWaitSeconds);
+    out.key("api_latency_ms");
+    writeHistogram(out, e.apiLatencyMs);
+    out.key("match_quality");
+    writeHistogram(out, e.matchQuality);
+    out.key("recent_api_latency_ms");
+    writeHistogram(out, e.recentApiLatencyMs);
+    out.key("recent_ticket_wait_s");
+    writeHistogram(out, e.recentTicketWaitSeconds);
+    out.field("recent_requests", e.recentRequests);
+    out.field("recent_errors", e.recentErrors);
+    out.key("queues");
+    out.beginArray();
+    for (const QueueSnapshot& q : e.queues)
+        writeQueue(out, q);
+    out.endArray();
+    out.endObject();
+}
+
+void writeRegion(JsonWriter& out, const RegionMetrics& r) {
+    out.beginObject();
+    out.field("players_online", r.playersOnline);
+    out.field("players_in_queue", r.playersInQueue);
+    out.field("matches_total", r.matchesTotal);
+    out.key("ticket_wait_s");
+    writeHistogram(out, r.ticketWaitSeconds);
+    out.field("reachable", r.reachable);
+    out.endObject();
+}
+
+// --- reading -----------------------------------------------------------------
+
+std::uint64_t readCount(JsonObjectReader& o, QStringView key) {
+    return static_cast<std::uint64_t>(o.integer(key, 0, kMaxCount));
+}
+
+TicketCounts readTickets(JsonObjectReader o) {
+    TicketCounts t;
+    t.created = readCount(o, u"created");
+    t.matched = readCount(o, u"matched");
+    t.expired = readCount(o, u"expired");
+    t.cancelled = readCount(o, u"cancelled");
+    t.searching = readCount(o, u"searching");
+    o.finish();
+    return t;
+}
+
+QueueSnapshot readQueue(JsonObjectReader o) {
+    QueueSnapshot q;
+    q.name = o.string(u"name", kMaxNameLength).toStdString();
+    q.depth = readCount(o, u"depth");
+    q.playersSearching = readCount(o, u"players_searching");
+    q.oldestWaitSeconds = o.number(u"oldest_wait_s", 0);
+    q.matchesTotal = readCount(o, u"matches_total");
+    o.finish();
+    return q;
+}
+
+// Keys of map-like objects (error codes, region names) are names, not text.
+bool checkMapKey(JsonObjectReader& o, const QString& key) {
+    if (key.isEmpty() || key.size() > 64) {
+        o.fail(key, u"must be a name of 1 to 64 characters"_s);
+        return false;
+    }
+    return true;
+}
+
+EnvironmentMetrics readEnvironment(JsonObjectReader o) {
+    EnvironmentMetrics e;
+    e.trafficWeightPercent = static_cast<int>(o.integer(u"traffic_weight_percent", 0, 100));
+    e.tickets = readTickets(o.object(u"tickets"));
+    e.matchesTotal = readCount(o, u"matches_total");
+    e.matchesPerMinute = o.number(u"matches_per_minute", 0);
+    e.requestsTotal = readCount(o, u"requests_total");
+    e.errorsTotal = readCount(o, u"errors_total");
+    JsonObjectReader codes = o.object(u"errors_by_code");
+    for (const QString& code : codes.keys()) {
+        if (!checkMapKey(codes, code))
+            break;
+        e.errorsByCode[code.toStdString()] = readCount(codes, code);
+    }
+    codes.finish();
+    e.ticketWaitSeconds = readHistogram(o.object(u"ticket_wait_s"));
+    e.apiLatencyMs = readHistogram(o.object(u"api_latency_ms"));
+    e.matchQuality = readHistogram(o.object(u"match_quality"));
+    e.recentApiLatencyMs = readHistogram(o.object(u"recent_api_latency_ms"));
+    e.recentTicketWaitSeconds = readHistogram(o.object(u"recent_ticket_wait_s"));
+    e.recentRequests = readCount(o, u"recent_requests");
+    e.recentErrors = readCount(o, u"recent_errors");
+    JsonArrayReader queues = o.array(u"queues", kMaxQueues);
+    for (qsizetype i = 0; i < queues.size() && o.ok(); ++i)
+        e.queues.push_back(readQueue(queues.object(i)));
+    o.finish();
+    return e;
+}
+
+RegionMetrics readRegion(JsonObjectReader o) {
+    RegionMetrics r;
+    r.playersOnline = readCount(o, u"players_online");
+    r.playersInQueue = readCount(o, u"players_in_queue");
+    r.matchesTotal = readCount(o, u"matches_total");
+    r.ticketWaitSeconds = readHistogram(o.object(u"ticket_wait_s"));
+    r.reachable = o.boolean(u"reachable");
+    o.finish();
+    return r;
+}
+
+}  // namespace
+
+void writeMetricsSnapshot(JsonWriter& out, const MetricsSnapshot& s) {
+    out.beginObject();
+    out.field("format", MetricsSnapshot::kFormat);
+    out.field("source", std::string_view(s.source));
+    out.field("sequence", s.sequence);
+    out.field("time_s", s.timeSeconds);
+    out.field("wall_ms", s.wallTimeUnixMs);
+    out.field("speed", s.speed);
+    out.field("paused", s.paused);
+    out.field("players_online", s.playersOnline);
+    out.field("players_in_queue", s.playersInQueue);
+    out.field("players_in_match", s.playersInMatch);
+    out.field("concurrent_players_peak", s.concurrentPlayersPeak);
+    out.key("total");
+    writeEnvironment(out, s.total);
+    out.key("blue");
+    writeEnvironment(out, s.blue);
+    out.key("green");
+    writeEnvironment(out, s.green);
+    out.key("regions");
+    out.beginObject();
+    for (const auto& [name, region] : s.regions) {
+        out.key(name);
+        writeRegion(out, region);
+    }
+    out.endObject();
+    out.key("tick_duration_ms");
+    writeHistogram(out, s.tickDurationMs);
+    out.field("conservation_ok", s.conservationOk);
+    out.key("active_faults");
+    out.beginArray();
+    for (const std::string& fault : s.activeFaults)
+        out.value(std::string_view(fault));
+    out.endArray();
+    out.endObject();
+}
+
+QByteArray metricsSnapshotToJson(const MetricsSnapshot& snapshot) {
+    QByteArray json;
+    json.reserve(16384);
+    JsonWriter out(&json);
+    writeMetricsSnapshot(out, snapshot);
+    return json;
+}
+
+MetricsSnapshot readMetricsSnapshot(JsonObjectReader o) {
+    MetricsSnapshot s;
+    const qint64 format = o.integer(u"format", 0, 1000000);
+    if (o.ok() && format != MetricsSnapshot::kFormat) {
+        o.fail(u"format", u"unsupported format "_s + QString::number(format) +
+                              u" (this build reads format "_s +
+                              QString::number(MetricsSnapshot::kFormat) + u')');
+        return {};
+    }
+    s.source = o.string(u"source", 2048).toStdString();
+    s.sequence = readCount(o, u"sequence");
+    s.timeSeconds = o.number(u"time_s", 0);
+    s.wallTimeUnixMs = o.number(u"wall_ms", 0);
+    s.speed = o.number(u"speed", 0);
+    s.paused = o.boolean(u"paused");
+    s.playersOnline = readCount(o, u"players_online");
+    s.playersInQueue = readCount(o, u"players_in_queue");
+    s.playersInMatch = readCount(o, u"players_in_match");
+    s.concurrentPlayersPeak = readCount(o, u"concurrent_players_peak");
+    s.total = readEnvironment(o.object(u"total"));
+    s.blue = readEnvironment(o.object(u"blue"));
+    s.green = readEnvironment(o.object(u"green"));
+    JsonObjectReader regions = o.object(u"regions");
+    for (const QString& name : regions.keys()) {
+        if (!checkMapKey(regions, name))
+            break;
+        s.regions[name.toStdString()] = readRegion(regions.object(name));
+    }
+    regions.finish();
+    s.tickDurationMs = readHistogram(o.object(u"tick_duration_ms"));
+    s.conservationOk = o.boolean(u"conservation_ok");
+    JsonArrayReader faults = o.array(u"active_faults", kMaxFaultTexts);
+    for (qsizetype i = 0; i < faults.size() && o.ok(); ++i)
+        s.activeFaults.push_back(faults.string(i, kMaxNameLength).toStdString());
+    o.finish();
+    if (!o.ok())
+        return {};
+    return s;
+}
+
+std::optional<MetricsSnapshot> metricsSnapshotFromJson(const QByteArray& json,
+                                                       const QString& source, QString* error) {
+    JsonReader reader(source);
+    std::optional<MetricsSnapshot> snapshot;
+    if (std::optional<JsonObjectReader> root = reader.parseObject(json))
+        snapshot = readMetricsSnapshot(*root);
+    if (!reader.ok()) {
+        if (error)
+            *error = reader.error();
+        return std::nullopt;
+    }
+    return snapshot;
+}
+
+}  // namespace pulsco
