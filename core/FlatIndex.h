@@ -1,8 +1,8 @@
 // An open-addressing hash index from a 64-bit hash to a (slot, member) pair.
 // The key itself lives elsewhere (in the ticket slab), so an entry is 16 bytes
-// and inserting or erasing never allocates once the table has grown: the
-// matchmaker does one insert and one erase per player and per ticket, which
-// std::unordered_map would turn into a node allocation each.
+// and an insert never allocates once the table has grown: the matchmaker
+// indexes every ticket and every player, which std::unordered_map would turn
+// into a node allocation (and a free) each.
 #pragma once
 
 #include <cstdint>
@@ -29,9 +29,11 @@ public:
         std::uint32_t member = 0;
     };
 
+    // Entries held, stale ones included.
     std::size_t size() const { return m_size; }
 
-    // `matches(entry)` tells whether an entry with the same hash is the key.
+    // `matches(entry)` tells whether an entry with the same hash is the key
+    // (and is live).
     template <typename Matches>
     const Entry* find(std::uint64_t hash, Matches matches) const {
         if (m_entries.empty())
@@ -45,34 +47,16 @@ public:
         }
     }
 
-    // The caller has checked that the key is absent.
-    void insert(std::uint64_t hash, std::uint32_t slot, std::uint32_t member) {
+    // The caller has checked that the key is absent. Entries are never
+    // erased one by one: they go stale when their ticket leaves, and
+    // `isLive(entry)` drops the stale ones whenever the table fills up, which
+    // keeps a release free of hashing and probing.
+    template <typename IsLive>
+    void insert(std::uint64_t hash, std::uint32_t slot, std::uint32_t member, IsLive isLive) {
         if ((m_size + 1) * 2 > m_entries.size())
-            grow();
+            rebuild(isLive);
         place(Entry{hash, slot, member});
         ++m_size;
-    }
-
-    template <typename Matches>
-    bool erase(std::uint64_t hash, Matches matches) {
-        const Entry* found = find(hash, matches);
-        if (!found)
-            return false;
-        // Backward-shift deletion keeps probe chains intact without tombstones.
-        std::size_t hole = std::size_t(found - m_entries.data());
-        for (std::size_t next = (hole + 1) & m_mask;; next = (next + 1) & m_mask) {
-            Entry& entry = m_entries[next];
-            if (entry.slot == kEmpty)
-                break;
-            const std::size_t home = entry.hash & m_mask;
-            if (((next - home) & m_mask) >= ((next - hole) & m_mask)) {
-                m_entries[hole] = entry;
-                hole = next;
-            }
-        }
-        m_entries[hole] = Entry{};
-        --m_size;
-        return true;
     }
 
 private:
@@ -83,14 +67,42 @@ private:
         m_entries[i] = entry;
     }
 
-    void grow() {
+    bool contains(const Entry& wanted) const {
+        for (std::size_t i = wanted.hash & m_mask;; i = (i + 1) & m_mask) {
+            const Entry& entry = m_entries[i];
+            if (entry.slot == kEmpty)
+                return false;
+            if (entry.hash == wanted.hash && entry.slot == wanted.slot &&
+                entry.member == wanted.member)
+                return true;
+        }
+    }
+
+    // Sized so that live entries fill at most a quarter of the table: the
+    // next rebuild is then at least as many inserts away as there are live
+    // entries, so the work per insert stays constant.
+    template <typename IsLive>
+    void rebuild(IsLive isLive) {
         std::vector<Entry> old;
         old.swap(m_entries);
-        m_entries.assign(old.empty() ? 64 : old.size() * 2, Entry{});
-        m_mask = m_entries.size() - 1;
+        std::size_t live = 0;
+        for (Entry& entry : old) {
+            if (entry.slot != kEmpty && !isLive(entry))
+                entry.slot = kEmpty;
+            live += entry.slot != kEmpty;
+        }
+        std::size_t capacity = 64;
+        while (capacity < 4 * (live + 1))
+            capacity *= 2;
+        m_entries.assign(capacity, Entry{});
+        m_mask = capacity - 1;
+        m_size = 0;
         for (const Entry& entry : old) {
-            if (entry.slot != kEmpty)
+            // A slot reused by the same player can leave two identical entries.
+            if (entry.slot != kEmpty && !contains(entry)) {
                 place(entry);
+                ++m_size;
+            }
         }
     }
 

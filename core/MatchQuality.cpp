@@ -29,8 +29,9 @@ QualityTerms qualityTerms(double worstPairWinProbability, double skillSpread, in
 }
 
 double matchQuality(const QualityTerms& terms) {
-    return clamp01(std::pow(terms.fairness, kFairnessWeight) *
-                   std::pow(terms.evenness, kEvennessWeight) *
+    // Computed once per match: sqrt for the 0.5 weight keeps it cheap.
+    static_assert(kFairnessWeight == 0.5);
+    return clamp01(std::sqrt(terms.fairness) * std::pow(terms.evenness, kEvennessWeight) *
                    std::pow(terms.latency, kLatencyWeight));
 }
 

@@ -1,11 +1,14 @@
 // How the matchmaker is laid out, and why (details in docs/matchmaking.md):
 // - tickets live in a slab indexed by a 32-bit slot; ids are sequential, so
 //   the id doubles as the ticket's age rank and as a liveness stamp;
-// - per queue, a pool of (mu, id, slot) entries kept sorted by mu between
-//   ticks: newcomers wait in a small unsorted buffer that is sorted and merged
-//   in once it reaches a quarter of the pool (and at each tick), so a tick
-//   never sorts the whole pool;
+// - per queue, a pool of (mu, id, slot, size) entries kept sorted by mu
+//   between ticks, with the party's worst ping per region stored alongside in
+//   pool order (a scan reads memory in order): newcomers wait in a small
+//   unsorted buffer that is sorted and merged in once it reaches a quarter of
+//   the pool (and at each tick), so a tick never sorts the whole pool;
 // - per queue, an age-ordered FIFO (ids only grow) with lazy deletion;
+// - player and ticket indexes are flat hash tables whose entries go stale
+//   instead of being erased, so a leaving ticket costs no hashing;
 // - during a tick, a doubly linked list over pool positions: matched and
 //   already-tried tickets are unlinked in O(1), so the outward scan around an
 //   anchor only walks tickets that can still join it.
@@ -43,7 +46,7 @@ namespace {
 using detail::BalanceItem;
 using detail::FlatIndex;
 
-constexpr std::uint32_t kNoPos = 0xFFFFFFFFu;
+constexpr std::uint32_t kNoIndex = 0xFFFFFFFFu;
 constexpr std::int32_t kEnd = -1;
 // An anchor examines at most this many neighbours: bounds a tick's cost when
 // a crowded window holds few tickets that share a region with the anchor.
@@ -52,23 +55,32 @@ constexpr int kMaxScannedPerAnchor = 4096;
 struct Slot {
     TicketId id = 0;  // 0 while the slot is free
     double enqueuedAt = 0;
-    double mu = 0;        // mean mu of the party: its place in the pool
-    double strength = 0;  // sum of mu
+    double strength = 0;      // sum of mu
+    double sigmaSquared = 0;  // sum of sigma^2
+    double lowMu = 0;
+    double highMu = 0;
     int queue = 0;
     int size = 0;
-    std::uint32_t poolPos = kNoPos;  // kNoPos while waiting in `pending`
-    std::uint32_t nextFree = kNoPos;
+    bool inPool = false;             // else waiting in the queue's pending buffer
+    std::uint32_t index = kNoIndex;  // position in pool or pending
+    std::uint32_t nextFree = kNoIndex;
 };
 
 struct PoolEntry {
-    double mu;
-    TicketId id;
+    double mu;    // mean mu of the party: its place in the pool
+    TicketId id;  // 0 once the ticket has left
     std::uint32_t slot;
+    std::int32_t size;
 };
 
 bool poolLess(const PoolEntry& a, const PoolEntry& b) {
     return a.mu < b.mu || (a.mu == b.mu && a.id < b.id);
 }
+
+struct PendingEntry {
+    PoolEntry entry;
+    std::uint32_t arrival;  // row of its pings in pendingPing
+};
 
 struct FifoEntry {
     TicketId id;
@@ -76,8 +88,10 @@ struct FifoEntry {
 };
 
 struct QueueState {
-    std::vector<PoolEntry> pool;  // sorted by (mu, id); may hold dead entries
-    std::vector<PoolEntry> pending;
+    std::vector<PoolEntry> pool;          // sorted by (mu, id); may hold dead entries
+    std::vector<std::uint16_t> poolPing;  // pool.size() x regions, in pool order
+    std::vector<PendingEntry> pending;    // unsorted newcomers
+    std::vector<std::uint16_t> pendingPing;
     std::size_t deadInPool = 0;
     std::vector<FifoEntry> fifo;  // by id, i.e. by age; may hold dead entries
     std::size_t fifoHead = 0;
@@ -98,13 +112,12 @@ std::string quoted(const std::string& s) {
 struct Matchmaker::Impl {
     QueueConfig config;
     RatingModel model;
-    int regionCount = 0;
+    std::size_t regionCount = 0;
     std::vector<int> maxPingLimit;  // per queue: the last (largest) step
 
     std::vector<Slot> slots;
-    std::vector<TicketRequest> requests;   // per slot
-    std::vector<std::uint16_t> worstPing;  // per slot x region: max over members
-    std::uint32_t freeHead = kNoPos;
+    std::vector<TicketRequest> requests;  // per slot
+    std::uint32_t freeHead = kNoIndex;
     FlatIndex ticketIndex;  // id -> slot
     FlatIndex playerIndex;  // player id -> (slot, member)
     std::vector<QueueState> queues;
@@ -117,13 +130,17 @@ struct Matchmaker::Impl {
     MatchmakerOutput output;
     std::size_t matchCount = 0;  // live entries of output.matches; the rest are recycled
 
-    // Tick scratch, reused so that a tick allocates nothing in steady state.
-    std::vector<std::int32_t> prev, next;
-    std::vector<PoolEntry> mergeBuffer;
+    // Scratch, reused so that steady-state ticks allocate nothing.
+    struct Link {
+        std::int32_t prev, next;
+    };
+    std::vector<Link> links;  // per pool position, during a tick
+    std::vector<PoolEntry> mergedPool;
+    std::vector<std::uint16_t> mergedPing;
     std::vector<std::vector<std::uint32_t>> candidates;  // per region: pool positions
     std::vector<int> candidatePlayers;                   // per region
-    std::vector<int> anchorRegions;
-    std::vector<std::uint32_t> group;  // slots of the match being formed
+    std::vector<std::size_t> anchorRegions;
+    std::vector<std::uint32_t> group;  // pool positions of the match being formed, anchor first
     std::vector<int> sizeCount, chosenCount, sizes;
     std::vector<BalanceItem> items;
     std::vector<int> teamOf;
@@ -135,13 +152,13 @@ struct Matchmaker::Impl {
         , model(m) {
         if (const std::string error = validate(config); !error.empty())
             throw std::invalid_argument("queue config: " + error);
-        regionCount = int(config.regions.size());
+        regionCount = config.regions.size();
         queues.resize(config.queues.size());
         for (const QueueRules& rules : config.queues)
             maxPingLimit.push_back(int(
                 std::min<double>(rules.pingLimitMs.steps().back().value, kUnreachablePing - 1)));
-        candidates.resize(std::size_t(regionCount));
-        candidatePlayers.resize(std::size_t(regionCount));
+        candidates.resize(regionCount);
+        candidatePlayers.resize(regionCount);
     }
 
     double advance(double now) {
@@ -153,42 +170,54 @@ struct Matchmaker::Impl {
         return now;
     }
 
-    std::uint16_t pingOf(std::uint32_t slot, int region) const {
-        return worstPing[std::size_t(slot) * std::size_t(regionCount) + std::size_t(region)];
+    bool ticketLive(const FlatIndex::Entry& e) const {
+        return slots[e.slot].id != 0 && detail::mixHash(slots[e.slot].id) == e.hash;
+    }
+
+    bool playerLive(const FlatIndex::Entry& e) const {
+        if (slots[e.slot].id == 0)
+            return false;
+        const std::vector<PartyMember>& players = requests[e.slot].players;
+        return e.member < players.size() && playerHash(players[e.member].id) == e.hash;
     }
 
     std::uint32_t findSlot(TicketId id) const {
+        if (id == 0)
+            return kNoIndex;
         const FlatIndex::Entry* entry = ticketIndex.find(
             detail::mixHash(id), [&](const FlatIndex::Entry& e) { return slots[e.slot].id == id; });
-        return entry ? entry->slot : kNoPos;
+        return entry ? entry->slot : kNoIndex;
     }
 
-    const FlatIndex::Entry* findPlayer(std::string_view id, std::uint64_t hash) const {
-        return playerIndex.find(hash, [&](const FlatIndex::Entry& e) {
-            return requests[e.slot].players[e.member].id == id;
-        });
+    bool playerSearching(const std::string& id) const {
+        return playerIndex.find(playerHash(id), [&](const FlatIndex::Entry& e) {
+            if (slots[e.slot].id == 0)
+                return false;
+            const std::vector<PartyMember>& players = requests[e.slot].players;
+            return e.member < players.size() && players[e.member].id == id;
+        }) != nullptr;
     }
 
-    EnqueueResult refuse(EnqueueError error, std::string message) {
+    static EnqueueResult refuse(EnqueueError error, std::string message) {
         return EnqueueResult{0, error, std::move(message)};
     }
 
     EnqueueResult enqueue(TicketRequest request, double now);
-    EnqueueResult checkRequest(const TicketRequest& request, int queue);
+    EnqueueResult checkRequest(const TicketRequest& request, int queue) const;
     std::uint32_t allocateSlot();
     void release(std::uint32_t slot);
-    void addPending(QueueState& queue, std::uint32_t slot);
     void mergePending(QueueState& queue);
     void expire(int queue, double now);
     void match(int queue, double now);
     bool tryAnchor(int queue, std::uint32_t anchorPos, double now);
-    bool selectGroup(int queue, std::uint32_t anchorSlot, int region, int need);
+    bool selectGroup(int queue, std::uint32_t anchorPos, std::size_t region, int need);
+    bool chooseSizes(const QueueRules& rules, int anchorSize, std::size_t size, int left);
     void formMatch(int queue, double now);
     void unlink(std::uint32_t pos);
     MatchFormed& newMatch();
 };
 
-EnqueueResult Matchmaker::Impl::checkRequest(const TicketRequest& request, int queue) {
+EnqueueResult Matchmaker::Impl::checkRequest(const TicketRequest& request, int queue) const {
     const QueueRules& rules = config.queues[std::size_t(queue)];
     const int partySize = int(request.players.size());
     if (partySize == 0)
@@ -211,7 +240,7 @@ EnqueueResult Matchmaker::Impl::checkRequest(const TicketRequest& request, int q
         if (!std::isfinite(member.rating.sigma) || member.rating.sigma < 0)
             return refuse(EnqueueError::InvalidPlayer,
                           at + ".rating.sigma: must be a finite number >= 0");
-        if (member.pingMs.size() > std::size_t(regionCount))
+        if (member.pingMs.size() > regionCount)
             return refuse(EnqueueError::InvalidPlayer, at + ".pings: more entries than the " +
                                                            std::to_string(regionCount) +
                                                            " configured regions");
@@ -226,7 +255,7 @@ EnqueueResult Matchmaker::Impl::checkRequest(const TicketRequest& request, int q
                                                                  quoted(member.id) +
                                                                  " is listed twice in this party");
         }
-        if (findPlayer(member.id, playerHash(member.id)))
+        if (playerSearching(member.id))
             return refuse(EnqueueError::DuplicatePlayer,
                           at + ".id: player " + quoted(member.id) + " already has a live ticket");
     }
@@ -234,16 +263,14 @@ EnqueueResult Matchmaker::Impl::checkRequest(const TicketRequest& request, int q
 }
 
 std::uint32_t Matchmaker::Impl::allocateSlot() {
-    if (freeHead != kNoPos) {
+    if (freeHead != kNoIndex) {
         const std::uint32_t slot = freeHead;
         freeHead = slots[slot].nextFree;
         return slot;
     }
-    const std::uint32_t slot = std::uint32_t(slots.size());
     slots.emplace_back();
     requests.emplace_back();
-    worstPing.resize(worstPing.size() + std::size_t(regionCount));
-    return slot;
+    return std::uint32_t(slots.size() - 1);
 }
 
 EnqueueResult Matchmaker::Impl::enqueue(TicketRequest request, double now) {
@@ -256,22 +283,24 @@ EnqueueResult Matchmaker::Impl::enqueue(TicketRequest request, double now) {
 
     // Worst ping per region over the party; refuse a party that could never
     // be placed, even at the widest ping limit.
-    std::uint16_t pings[64];
+    QueueState& q = queues[std::size_t(queue)];
+    const std::size_t pingRow = q.pendingPing.size();
     bool reachable = false;
-    for (int r = 0; r < regionCount; ++r) {
+    for (std::size_t r = 0; r < regionCount; ++r) {
         int worst = 0;
         for (const PartyMember& member : request.players) {
-            const int ping = std::size_t(r) < member.pingMs.size() ? member.pingMs[std::size_t(r)]
-                                                                   : kUnreachablePing;
+            const int ping = r < member.pingMs.size() ? member.pingMs[r] : kUnreachablePing;
             worst = std::max(worst, std::min(ping, kUnreachablePing));
         }
-        pings[r] = std::uint16_t(worst);
+        q.pendingPing.push_back(std::uint16_t(worst));
         reachable = reachable || worst <= maxPingLimit[std::size_t(queue)];
     }
-    if (!reachable)
+    if (!reachable) {
+        q.pendingPing.resize(pingRow);
         return refuse(EnqueueError::NoReachableRegion,
                       "players.pings: no region is reachable by every member within " +
                           std::to_string(maxPingLimit[std::size_t(queue)]) + " ms");
+    }
 
     const std::uint32_t slot = allocateSlot();
     Slot& s = slots[slot];
@@ -280,75 +309,94 @@ EnqueueResult Matchmaker::Impl::enqueue(TicketRequest request, double now) {
     s.queue = queue;
     s.size = int(request.players.size());
     s.strength = 0;
-    for (const PartyMember& member : request.players)
+    s.sigmaSquared = 0;
+    s.lowMu = std::numeric_limits<double>::infinity();
+    s.highMu = -s.lowMu;
+    for (const PartyMember& member : request.players) {
         s.strength += member.rating.mu;
-    s.mu = s.strength / s.size;
-    std::copy(pings, pings + regionCount,
-              worstPing.begin() + std::ptrdiff_t(slot) * std::ptrdiff_t(regionCount));
+        s.sigmaSquared += member.rating.sigma * member.rating.sigma;
+        s.lowMu = std::min(s.lowMu, member.rating.mu);
+        s.highMu = std::max(s.highMu, member.rating.mu);
+    }
     requests[slot] = std::move(request);
     const std::vector<PartyMember>& players = requests[slot].players;
     for (std::size_t m = 0; m < players.size(); ++m)
-        playerIndex.insert(playerHash(players[m].id), slot, std::uint32_t(m));
-    ticketIndex.insert(detail::mixHash(s.id), slot, 0);
+        playerIndex.insert(playerHash(players[m].id), slot, std::uint32_t(m),
+                           [this](const FlatIndex::Entry& e) { return playerLive(e); });
+    ticketIndex.insert(detail::mixHash(s.id), slot, 0,
+                       [this](const FlatIndex::Entry& e) { return ticketLive(e); });
 
-    QueueState& q = queues[std::size_t(queue)];
     q.fifo.push_back({s.id, slot});
     q.depth += 1;
     q.players += s.size;
     ++searching;
-    addPending(q, slot);
+    s.inPool = false;
+    s.index = std::uint32_t(q.pending.size());
+    q.pending.push_back({{s.strength / s.size, s.id, slot, s.size},
+                         std::uint32_t(pingRow / std::max<std::size_t>(1, regionCount))});
     output.ticketEvents.push_back({TicketEvent::Kind::Queued, s.id, queue, now, 0.0});
-    return EnqueueResult{s.id, EnqueueError::None, {}};
-}
-
-void Matchmaker::Impl::addPending(QueueState& q, std::uint32_t slot) {
-    Slot& s = slots[slot];
-    s.poolPos = kNoPos;
-    q.pending.push_back({s.mu, s.id, slot});
+    const TicketId id = s.id;
     // Merging once the buffer reaches a quarter of the pool keeps the total
     // merge work linear in the number of enqueues (geometric growth).
     if (q.pending.size() >= std::max<std::size_t>(1024, q.pool.size() / 4))
         mergePending(q);
+    return EnqueueResult{id, EnqueueError::None, {}};
 }
 
 void Matchmaker::Impl::mergePending(QueueState& q) {
-    auto dead = [&](const PoolEntry& e) { return slots[e.slot].id != e.id; };
-    std::erase_if(q.pending, dead);
-    std::sort(q.pending.begin(), q.pending.end(), poolLess);
-    mergeBuffer.clear();
-    mergeBuffer.reserve(q.pool.size() + q.pending.size());
-    auto a = q.pool.begin();
-    auto b = q.pending.begin();
-    while (a != q.pool.end() || b != q.pending.end()) {
-        if (a != q.pool.end() && dead(*a)) {
+    std::erase_if(q.pending, [](const PendingEntry& p) { return p.entry.id == 0; });
+    std::sort(q.pending.begin(), q.pending.end(), [](const PendingEntry& a, const PendingEntry& b) {
+        return poolLess(a.entry, b.entry);
+    });
+    const std::size_t total = q.pool.size() - q.deadInPool + q.pending.size();
+    // Cleared first so that growing never copies the stale contents.
+    mergedPool.clear();
+    mergedPool.reserve(total);
+    mergedPing.clear();
+    mergedPing.reserve(total * regionCount);
+    auto put = [&](const PoolEntry& entry, const std::uint16_t* ping) {
+        Slot& s = slots[entry.slot];
+        s.inPool = true;
+        s.index = std::uint32_t(mergedPool.size());
+        mergedPool.push_back(entry);
+        // A plain loop: a handful of regions is cheaper than a memmove call.
+        for (std::size_t r = 0; r < regionCount; ++r)
+            mergedPing.push_back(ping[r]);
+    };
+    std::size_t a = 0;
+    std::size_t b = 0;
+    while (a < q.pool.size() || b < q.pending.size()) {
+        if (a < q.pool.size() && q.pool[a].id == 0) {
             ++a;
             continue;
         }
-        const bool takeA = b == q.pending.end() || (a != q.pool.end() && !poolLess(*b, *a));
-        mergeBuffer.push_back(takeA ? *a++ : *b++);
+        if (b == q.pending.size() ||
+            (a < q.pool.size() && !poolLess(q.pending[b].entry, q.pool[a]))) {
+            put(q.pool[a], q.poolPing.data() + a * regionCount);
+            ++a;
+        } else {
+            const PendingEntry& p = q.pending[b++];
+            put(p.entry, q.pendingPing.data() + std::size_t(p.arrival) * regionCount);
+        }
     }
-    q.pool.swap(mergeBuffer);
+    q.pool.swap(mergedPool);
+    q.poolPing.swap(mergedPing);
     q.pending.clear();
+    q.pendingPing.clear();
     q.deadInPool = 0;
-    for (std::size_t i = 0; i < q.pool.size(); ++i)
-        slots[q.pool[i].slot].poolPos = std::uint32_t(i);
 }
 
 void Matchmaker::Impl::release(std::uint32_t slot) {
     Slot& s = slots[slot];
-    const std::vector<PartyMember>& players = requests[slot].players;
-    for (std::size_t m = 0; m < players.size(); ++m) {
-        playerIndex.erase(playerHash(players[m].id), [&](const FlatIndex::Entry& e) {
-            return e.slot == slot && e.member == m;
-        });
-    }
-    ticketIndex.erase(detail::mixHash(s.id),
-                      [&](const FlatIndex::Entry& e) { return e.slot == slot; });
     QueueState& q = queues[std::size_t(s.queue)];
+    if (s.inPool) {
+        q.pool[s.index].id = 0;
+        ++q.deadInPool;
+    } else {
+        q.pending[s.index].entry.id = 0;
+    }
     q.depth -= 1;
     q.players -= s.size;
-    if (s.poolPos != kNoPos)
-        ++q.deadInPool;
     --searching;
     s.id = 0;
     s.nextFree = freeHead;
@@ -373,52 +421,48 @@ void Matchmaker::Impl::expire(int queue, double now) {
 }
 
 void Matchmaker::Impl::unlink(std::uint32_t pos) {
-    const std::int32_t p = prev[pos];
-    const std::int32_t n = next[pos];
+    const std::int32_t p = links[pos].prev;
+    const std::int32_t n = links[pos].next;
     if (p != kEnd)
-        next[std::size_t(p)] = n;
+        links[std::size_t(p)].next = n;
     if (n != kEnd)
-        prev[std::size_t(n)] = p;
+        links[std::size_t(n)].prev = p;
 }
 
 void Matchmaker::Impl::match(int queue, double now) {
     QueueState& q = queues[std::size_t(queue)];
     const int perMatch = config.queues[std::size_t(queue)].playersPerMatch();
-    if (q.players < perMatch)
-        return;
-    if (!q.pending.empty() || q.deadInPool > 0)
-        mergePending(q);
+    if (q.players >= perMatch) {
+        if (!q.pending.empty() || q.deadInPool > 0)
+            mergePending(q);
 
-    const std::size_t n = q.pool.size();
-    prev.resize(n);
-    next.resize(n);
-    for (std::size_t i = 0; i < n; ++i) {
-        prev[i] = std::int32_t(i) - 1;
-        next[i] = i + 1 < n ? std::int32_t(i + 1) : kEnd;
-    }
+        const std::size_t n = q.pool.size();
+        links.resize(n);
+        for (std::size_t i = 0; i < n; ++i)
+            links[i] = {std::int32_t(i) - 1, i + 1 < n ? std::int32_t(i + 1) : kEnd};
 
-    // Oldest first. An anchor leaves the list once tried, matched or not:
-    // every later group is anchored on a younger ticket, and a group never
-    // holds a ticket older than its anchor.
-    int linkedPlayers = q.players;
-    for (std::size_t f = q.fifoHead; f < q.fifo.size() && linkedPlayers >= perMatch; ++f) {
-        const FifoEntry e = q.fifo[f];
-        const Slot& s = slots[e.slot];
-        if (s.id != e.id)
-            continue;
-        const std::uint32_t pos = s.poolPos;
-        const int size = s.size;
-        if (tryAnchor(queue, pos, now)) {
-            linkedPlayers -= perMatch;
-        } else {
-            unlink(pos);
-            linkedPlayers -= size;
+        // Oldest first. An anchor leaves the list once tried, matched or not:
+        // every later group is anchored on a younger ticket, so a group never
+        // holds a ticket older than its anchor.
+        int linkedPlayers = q.players;
+        for (std::size_t f = q.fifoHead; f < q.fifo.size() && linkedPlayers >= perMatch; ++f) {
+            const FifoEntry e = q.fifo[f];
+            const Slot& s = slots[e.slot];
+            if (s.id != e.id)
+                continue;
+            const std::uint32_t pos = s.index;
+            const int size = s.size;
+            if (tryAnchor(queue, pos, now)) {
+                linkedPlayers -= perMatch;
+            } else {
+                unlink(pos);
+                linkedPlayers -= size;
+            }
         }
     }
 
     // Drop the FIFO's dead entries once they are the majority.
-    const std::size_t live = std::size_t(q.depth);
-    if ((q.fifo.size() - q.fifoHead) > 2 * live + 64) {
+    if (q.fifo.size() - q.fifoHead > 2 * std::size_t(q.depth) + 64) {
         std::size_t out = 0;
         for (std::size_t f = q.fifoHead; f < q.fifo.size(); ++f) {
             if (slots[q.fifo[f].slot].id == q.fifo[f].id)
@@ -431,20 +475,20 @@ void Matchmaker::Impl::match(int queue, double now) {
 
 bool Matchmaker::Impl::tryAnchor(int queue, std::uint32_t anchorPos, double now) {
     const QueueRules& rules = config.queues[std::size_t(queue)];
-    QueueState& q = queues[std::size_t(queue)];
-    const std::uint32_t anchorSlot = q.pool[anchorPos].slot;
-    const Slot& anchor = slots[anchorSlot];
-    const double wait = now - anchor.enqueuedAt;
+    const QueueState& q = queues[std::size_t(queue)];
+    const PoolEntry& anchor = q.pool[anchorPos];
+    const double wait = now - slots[anchor.slot].enqueuedAt;
     const double window = rules.skillWindow.valueAt(wait);
     const double limit = rules.pingLimitMs.valueAt(wait);
     const int need = rules.playersPerMatch() - anchor.size;
 
     anchorRegions.clear();
-    for (int r = 0; r < regionCount; ++r) {
-        if (pingOf(anchorSlot, r) <= limit) {
+    const std::uint16_t* anchorPing = q.poolPing.data() + std::size_t(anchorPos) * regionCount;
+    for (std::size_t r = 0; r < regionCount; ++r) {
+        if (anchorPing[r] <= limit) {
             anchorRegions.push_back(r);
-            candidates[std::size_t(r)].clear();
-            candidatePlayers[std::size_t(r)] = 0;
+            candidates[r].clear();
+            candidatePlayers[r] = 0;
         }
     }
     if (anchorRegions.empty())
@@ -452,8 +496,8 @@ bool Matchmaker::Impl::tryAnchor(int queue, std::uint32_t anchorPos, double now)
 
     // Walk outward from the anchor, nearest mu first, until the window ends:
     // the first region whose reachable candidates can complete the match wins.
-    std::int32_t left = prev[anchorPos];
-    std::int32_t right = next[anchorPos];
+    std::int32_t left = links[anchorPos].prev;
+    std::int32_t right = links[anchorPos].next;
     const double mu = anchor.mu;
     constexpr double kFar = std::numeric_limits<double>::infinity();
     for (int scanned = 0; scanned < kMaxScannedPerAnchor; ++scanned) {
@@ -464,22 +508,19 @@ bool Matchmaker::Impl::tryAnchor(int queue, std::uint32_t anchorPos, double now)
         std::uint32_t pos;
         if (dl <= dr) {
             pos = std::uint32_t(left);
-            left = prev[pos];
+            left = links[pos].prev;
         } else {
             pos = std::uint32_t(right);
-            right = next[pos];
+            right = links[pos].next;
         }
-        const std::uint32_t slot = q.pool[pos].slot;
-        const int size = slots[slot].size;
-        for (int r : anchorRegions) {
-            if (pingOf(slot, r) > limit)
+        const std::uint16_t* ping = q.poolPing.data() + std::size_t(pos) * regionCount;
+        const int size = q.pool[pos].size;
+        for (std::size_t r : anchorRegions) {
+            if (ping[r] > limit)
                 continue;
-            const std::size_t rs = std::size_t(r);
-            candidates[rs].push_back(pos);
-            candidatePlayers[rs] += size;
-            if (candidatePlayers[rs] >= need && selectGroup(queue, anchorSlot, r, need)) {
-                // Unlink the anchor first: formMatch unlinks the others.
-                unlink(anchorPos);
+            candidates[r].push_back(pos);
+            candidatePlayers[r] += size;
+            if (candidatePlayers[r] >= need && selectGroup(queue, anchorPos, r, need)) {
                 formMatch(queue, now);
                 return true;
             }
@@ -490,59 +531,61 @@ bool Matchmaker::Impl::tryAnchor(int queue, std::uint32_t anchorPos, double now)
 
 // Chooses, among the candidates of one region (nearest first), parties whose
 // sizes add up to `need` and that pack into exact teams with the anchor: the
-// size mix is enumerated (few mixes exist for teams of <= 100), and within a
-// size the nearest parties are taken. Fills `group` (anchor first).
-bool Matchmaker::Impl::selectGroup(int queue, std::uint32_t anchorSlot, int region, int need) {
+// size mix is enumerated (few mixes exist for teams of <= 100 players), and
+// within a size the nearest parties are taken. Fills `group`, anchor first.
+bool Matchmaker::Impl::selectGroup(int queue, std::uint32_t anchorPos, std::size_t region,
+                                   int need) {
     const QueueRules& rules = config.queues[std::size_t(queue)];
     const QueueState& q = queues[std::size_t(queue)];
-    const std::vector<std::uint32_t>& cands = candidates[std::size_t(region)];
+    const std::vector<std::uint32_t>& cands = candidates[region];
     group.clear();
-    group.push_back(anchorSlot);
+    group.push_back(anchorPos);
 
-    if (slots[anchorSlot].size == 1 && rules.partySizes.size() == 1) {
-        // Solo queue: every candidate is one player and arrived one at a time.
-        for (std::uint32_t pos : cands)
-            group.push_back(q.pool[pos].slot);
+    if (int(cands.size()) == candidatePlayers[region]) {
+        // Only solos so far, added one player at a time: exactly `need` of
+        // them, and solos fill any gap the anchor's party leaves.
+        group.insert(group.end(), cands.begin(), cands.end());
         return true;
     }
 
     const std::size_t maxSize = std::size_t(rules.teamSize);
     sizeCount.assign(maxSize + 1, 0);
     for (std::uint32_t pos : cands)
-        ++sizeCount[std::size_t(slots[q.pool[pos].slot].size)];
+        ++sizeCount[std::size_t(q.pool[pos].size)];
     chosenCount.assign(maxSize + 1, 0);
-
-    // Depth-first over sizes, largest first; the first mix that packs wins.
-    std::function<bool(std::size_t, int)> choose = [&](std::size_t size, int left) -> bool {
-        if (left == 0) {
-            sizes.clear();
-            sizes.push_back(slots[anchorSlot].size);
-            for (std::size_t s = 1; s <= maxSize; ++s)
-                sizes.insert(sizes.end(), std::size_t(chosenCount[s]), int(s));
-            return balancer.canPack(sizes, rules.teamCount, rules.teamSize);
-        }
-        if (size == 0)
-            return false;
-        const int most = std::min(sizeCount[size], left / int(size));
-        for (int c = most; c >= 0; --c) {
-            chosenCount[size] = c;
-            if (choose(size - 1, left - c * int(size)))
-                return true;
-        }
-        chosenCount[size] = 0;
-        return false;
-    };
-    if (!choose(maxSize, need))
+    if (!chooseSizes(rules, q.pool[anchorPos].size, maxSize, need))
         return false;
     for (std::uint32_t pos : cands) {
-        const std::uint32_t slot = q.pool[pos].slot;
-        int& wanted = chosenCount[std::size_t(slots[slot].size)];
+        int& wanted = chosenCount[std::size_t(q.pool[pos].size)];
         if (wanted > 0) {
-            group.push_back(slot);
+            group.push_back(pos);
             --wanted;
         }
     }
     return true;
+}
+
+// Depth-first over party sizes, largest first, most parties of a size first;
+// the first mix that packs into exact teams wins.
+bool Matchmaker::Impl::chooseSizes(const QueueRules& rules, int anchorSize, std::size_t size,
+                                   int left) {
+    if (left == 0) {
+        sizes.clear();
+        sizes.push_back(anchorSize);
+        for (std::size_t s = 1; s < chosenCount.size(); ++s)
+            sizes.insert(sizes.end(), std::size_t(chosenCount[s]), int(s));
+        return balancer.canPack(sizes, rules.teamCount, rules.teamSize);
+    }
+    if (size == 0)
+        return false;
+    const int most = std::min(sizeCount[size], left / int(size));
+    for (int c = most; c >= 0; --c) {
+        chosenCount[size] = c;
+        if (chooseSizes(rules, anchorSize, size - 1, left - c * int(size)))
+            return true;
+    }
+    chosenCount[size] = 0;
+    return false;
 }
 
 MatchFormed& Matchmaker::Impl::newMatch() {
@@ -556,15 +599,16 @@ MatchFormed& Matchmaker::Impl::newMatch() {
 
 void Matchmaker::Impl::formMatch(int queue, double now) {
     const QueueRules& rules = config.queues[std::size_t(queue)];
+    const QueueState& q = queues[std::size_t(queue)];
 
     // The region: the lowest worst ping over the whole group (ties: the
     // lower region index). The anchor's wait set the limit the group met.
-    int bestRegion = -1;
+    std::size_t bestRegion = 0;
     int bestPing = kUnreachablePing + 1;
-    for (int r = 0; r < regionCount; ++r) {
+    for (std::size_t r = 0; r < regionCount; ++r) {
         int worst = 0;
-        for (std::uint32_t slot : group)
-            worst = std::max(worst, int(pingOf(slot, r)));
+        for (std::uint32_t pos : group)
+            worst = std::max(worst, int(q.poolPing[std::size_t(pos) * regionCount + r]));
         if (worst < bestPing) {
             bestPing = worst;
             bestRegion = r;
@@ -574,54 +618,62 @@ void Matchmaker::Impl::formMatch(int queue, double now) {
     items.clear();
     double lowMu = std::numeric_limits<double>::infinity();
     double highMu = -lowMu;
-    for (std::uint32_t slot : group) {
-        items.push_back({slots[slot].size, slots[slot].strength});
-        for (const PartyMember& member : requests[slot].players) {
-            lowMu = std::min(lowMu, member.rating.mu);
-            highMu = std::max(highMu, member.rating.mu);
-        }
+    for (std::uint32_t pos : group) {
+        const Slot& s = slots[q.pool[pos].slot];
+        items.push_back({s.size, s.strength});
+        lowMu = std::min(lowMu, s.lowMu);
+        highMu = std::max(highMu, s.highMu);
     }
     balancer.balance(items, rules.teamCount, rules.teamSize, teamOf);
 
     MatchFormed& m = newMatch();
+    m.slots.reserve(group.size());
     m.id = nextMatch++;
     m.queue = queue;
-    m.region = bestRegion;
+    m.region = int(bestRegion);
     m.time = now;
     m.worstPingMs = bestPing;
     m.skillSpread = highMu - lowMu;
     m.teamStrength.assign(std::size_t(rules.teamCount), 0.0);
+    // Each team enters the rating model as its sums (the model's win
+    // probability depends on the summed mu, summed sigma^2 and head count
+    // only), so no per-player data is touched here.
     teams.resize(std::size_t(rules.teamCount));
-    for (Team& team : teams)
-        team.clear();
     for (int t = 0; t < rules.teamCount; ++t) {
+        double sigmaSquared = 0;
         for (std::size_t i = 0; i < group.size(); ++i) {
             if (teamOf[i] != t)
                 continue;
-            const std::uint32_t slot = group[i];
-            m.slots.push_back({slots[slot].id, t, now - slots[slot].enqueuedAt});
-            m.teamStrength[std::size_t(t)] += slots[slot].strength;
-            for (const PartyMember& member : requests[slot].players)
-                teams[std::size_t(t)].push_back(member.rating);
+            const Slot& s = slots[q.pool[group[i]].slot];
+            m.slots.push_back({s.id, t, now - s.enqueuedAt});
+            m.teamStrength[std::size_t(t)] += s.strength;
+            sigmaSquared += s.sigmaSquared;
         }
+        Team& team = teams[std::size_t(t)];
+        team.assign(std::size_t(rules.teamSize), Rating{0.0, 0.0});
+        team[0] = Rating{m.teamStrength[std::size_t(t)], std::sqrt(sigmaSquared)};
     }
     // Fairness is judged on the most lopsided pair of teams.
-    double worstPair = 0.5;
+    m.team0WinProbability = model.winProbability(teams[0], teams[1]);
+    double worstPair = m.team0WinProbability;
     for (std::size_t a = 0; a < teams.size(); ++a) {
         for (std::size_t b = a + 1; b < teams.size(); ++b) {
+            if (a == 0 && b == 1)
+                continue;
             const double p = model.winProbability(teams[a], teams[b]);
             if (std::abs(p - 0.5) > std::abs(worstPair - 0.5))
                 worstPair = p;
         }
     }
-    m.team0WinProbability = rules.teamCount == 2 ? model.winProbability(teams[0], teams[1]) : 0.5;
+    if (rules.teamCount != 2)
+        m.team0WinProbability = 0.5;
     m.quality = detail::matchQuality(
         detail::qualityTerms(worstPair, m.skillSpread, bestPing, model.params().beta));
 
-    for (std::size_t i = 1; i < group.size(); ++i)
-        unlink(slots[group[i]].poolPos);
-    for (std::uint32_t slot : group)
-        release(slot);
+    for (std::uint32_t pos : group) {
+        unlink(pos);
+        release(q.pool[pos].slot);
+    }
 }
 
 Matchmaker::Matchmaker(QueueConfig config, RatingModel model)
@@ -646,7 +698,7 @@ EnqueueResult Matchmaker::enqueue(TicketRequest request, double now) {
 bool Matchmaker::cancel(TicketId ticket, double now) {
     now = d->advance(now);
     const std::uint32_t slot = d->findSlot(ticket);
-    if (slot == kNoPos)
+    if (slot == kNoIndex)
         return false;
     const Slot& s = d->slots[slot];
     d->output.ticketEvents.push_back(
@@ -680,19 +732,19 @@ void Matchmaker::takeOutput(MatchmakerOutput& out) {
 }
 
 std::optional<TicketState> Matchmaker::state(TicketId ticket) const {
-    if (d->findSlot(ticket) == kNoPos)
+    if (d->findSlot(ticket) == kNoIndex)
         return std::nullopt;
     return TicketState::Searching;
 }
 
 const TicketRequest* Matchmaker::ticket(TicketId ticket) const {
     const std::uint32_t slot = d->findSlot(ticket);
-    return slot == kNoPos ? nullptr : &d->requests[slot];
+    return slot == kNoIndex ? nullptr : &d->requests[slot];
 }
 
 double Matchmaker::enqueuedAt(TicketId ticket) const {
     const std::uint32_t slot = d->findSlot(ticket);
-    return slot == kNoPos ? std::numeric_limits<double>::quiet_NaN() : d->slots[slot].enqueuedAt;
+    return slot == kNoIndex ? std::numeric_limits<double>::quiet_NaN() : d->slots[slot].enqueuedAt;
 }
 
 std::vector<QueueStatus> Matchmaker::queueStatus(double now) const {

@@ -1,6 +1,7 @@
 #include "core/TeamBalancer.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <limits>
 #include <numeric>
@@ -11,6 +12,33 @@ namespace {
 constexpr double kInf = std::numeric_limits<double>::infinity();
 // Below this gap two assignments are as fair as each other; stop searching.
 constexpr double kPerfectGap = 1e-9;
+// The subsets of `bits` items ordered by popcount, with where each popcount
+// starts: the solo case of searchTwo() needs no bucketing per call.
+struct PopcountOrder {
+    std::array<std::uint8_t, 64> masks{};
+    std::array<std::size_t, 8> start{};
+};
+
+const PopcountOrder& popcountOrder(std::size_t bits) {
+    static const std::array<PopcountOrder, 7> tables = [] {
+        std::array<PopcountOrder, 7> all{};
+        for (std::size_t b = 0; b < all.size(); ++b) {
+            PopcountOrder& table = all[b];
+            std::size_t out = 0;
+            for (std::size_t count = 0; count <= b; ++count) {
+                table.start[count] = out;
+                for (std::size_t mask = 0; mask < (std::size_t(1) << b); ++mask) {
+                    if (std::size_t(__builtin_popcountll(mask)) == count)
+                        table.masks[out++] = std::uint8_t(mask);
+                }
+            }
+            for (std::size_t count = b + 1; count < table.start.size(); ++count)
+                table.start[count] = out;
+        }
+        return all;
+    }();
+    return tables[bits];
+}
 }  // namespace
 
 bool TeamBalancer::canPack(const std::vector<int>& sizes, int teamCount, int teamSize) {
@@ -62,22 +90,28 @@ bool TeamBalancer::balance(const std::vector<BalanceItem>& items, int teamCount,
     std::iota(m_order.begin(), m_order.end(), 0u);
     // Big parties first (they constrain most), strongest first within a size:
     // placing heavy items early makes the first complete assignment good and
-    // the bound prune hard.
-    std::sort(m_order.begin(), m_order.end(), [&](std::uint32_t a, std::uint32_t b) {
-        if (items[a].size != items[b].size)
-            return items[a].size > items[b].size;
-        if (items[a].strength != items[b].strength)
-            return items[a].strength > items[b].strength;
-        return a < b;
-    });
+    // the bound prune hard. The two-team search is exact in any order.
+    if (teamCount != 2 || n > std::size_t(kExactTickets)) {
+        std::sort(m_order.begin(), m_order.end(), [&](std::uint32_t a, std::uint32_t b) {
+            if (items[a].size != items[b].size)
+                return items[a].size > items[b].size;
+            if (items[a].strength != items[b].strength)
+                return items[a].strength > items[b].strength;
+            return a < b;
+        });
+    }
     m_prefix.assign(n + 1, 0.0);
-    m_firstSolo = n;
+    m_absSuffix.assign(n + 1, 0.0);
+    m_strength.resize(n);
+    m_size.resize(n);
     for (std::size_t p = 0; p < n; ++p) {
         const BalanceItem& item = items[m_order[p]];
+        m_strength[p] = item.strength;
+        m_size[p] = item.size;
         m_prefix[p + 1] = m_prefix[p] + item.strength;
-        if (item.size == 1 && m_firstSolo == n)
-            m_firstSolo = p;
     }
+    for (std::size_t p = n; p-- > 0;)
+        m_absSuffix[p] = m_absSuffix[p + 1] + std::abs(m_strength[p]);
     m_remaining.assign(std::size_t(teamCount), teamSize);
     m_sum.assign(std::size_t(teamCount), 0.0);
     m_current.assign(n, 0);
@@ -88,7 +122,11 @@ bool TeamBalancer::balance(const std::vector<BalanceItem>& items, int teamCount,
 
     m_bestGap = kInf;
     m_nodes = 0;
-    searchExact(0);
+    if (teamCount == 2) {
+        searchTwo(teamSize);
+    } else {
+        searchExact(0);
+    }
     if (m_bestGap == kInf)
         return false;
     for (std::size_t p = 0; p < n; ++p)
@@ -96,29 +134,96 @@ bool TeamBalancer::balance(const std::vector<BalanceItem>& items, int teamCount,
     return true;
 }
 
-double TeamBalancer::lowerBound(std::size_t i) const {
-    const std::size_t n = m_order.size();
-    const auto [lo, hi] = std::minmax_element(m_sum.begin(), m_sum.end());
-    if (m_teamCount == 2 && i >= m_firstSolo) {
-        // Only solos remain, sorted by strength descending: team 0 receives
-        // exactly m_remaining[0] of them, so its final sum lies between the
-        // sum of the weakest and the sum of the strongest that many.
-        const std::size_t take = std::size_t(m_remaining[0]);
-        const double rest = m_prefix[n] - m_prefix[i];
-        const double least = m_prefix[n] - m_prefix[n - take];
-        const double most = m_prefix[i + take] - m_prefix[i];
-        const double base = m_sum[0] - m_sum[1] - rest;
-        const double from = base + 2 * least;
-        const double to = base + 2 * most;
-        if (from <= 0 && to >= 0)
-            return 0;
-        return std::min(std::abs(from), std::abs(to));
+// Two teams, split in halves: the second half's subsets are enumerated once
+// and grouped by head count; each subset of the first half (whose first item
+// is pinned to team 0: the teams are interchangeable) then only visits the
+// second-half subsets that complete team 0 exactly. Every valid split is
+// scored once, at the cost of one subtraction: at most C(11, 5) = 462 for 12
+// solos, with no recursion and no sorting.
+void TeamBalancer::searchTwo(int teamSize) {
+    const std::size_t n = m_size.size();
+    const std::size_t half = (n + 1) / 2;
+    const std::size_t rest = n - half;
+    const double total = m_prefix[n];
+    const std::size_t subsets = std::size_t(1) << rest;
+
+    std::array<double, 64> halfSum;
+    std::array<int, 64> halfPlayers;
+    std::array<std::uint8_t, 64> byPlayers;
+    halfSum[0] = 0;
+    halfPlayers[0] = 0;
+    for (std::size_t mask = 1; mask < subsets; ++mask) {
+        const std::size_t low = std::size_t(__builtin_ctzll(mask));
+        halfSum[mask] = halfSum[mask & (mask - 1)] + m_strength[half + low];
+        halfPlayers[mask] = halfPlayers[mask & (mask - 1)] + m_size[half + low];
     }
-    // Any item narrows the gap by at most its own magnitude.
-    double magnitude = 0;
-    for (std::size_t p = i; p < n; ++p)
-        magnitude += std::abs((*m_items)[m_order[p]].strength);
-    return std::max(0.0, (*hi - *lo) - magnitude);
+    // Group the second-half subsets by head count. With solos only, the head
+    // count is the popcount and a fixed table serves every call.
+    const bool solos =
+        std::all_of(m_size.begin(), m_size.end(), [](int size) { return size == 1; });
+    const std::uint8_t* byPlayersAt = byPlayers.data();
+    const std::size_t* bucketAt = nullptr;
+    if (solos) {
+        const PopcountOrder& table = popcountOrder(rest);
+        byPlayersAt = table.masks.data();
+        bucketAt = table.start.data();
+    } else {
+        m_bucketStart.assign(std::size_t(teamSize) + 2, 0);
+        for (std::size_t mask = 0; mask < subsets; ++mask) {
+            if (halfPlayers[mask] <= teamSize)
+                ++m_bucketStart[std::size_t(halfPlayers[mask]) + 1];
+        }
+        for (std::size_t p = 1; p < m_bucketStart.size(); ++p)
+            m_bucketStart[p] += m_bucketStart[p - 1];
+        m_bucketFill.assign(m_bucketStart.begin(), m_bucketStart.end() - 1);
+        for (std::size_t mask = 0; mask < subsets; ++mask) {
+            if (halfPlayers[mask] <= teamSize)
+                byPlayers[m_bucketFill[std::size_t(halfPlayers[mask])]++] = std::uint8_t(mask);
+        }
+        bucketAt = m_bucketStart.data();
+    }
+    const std::size_t lastBucket = solos ? rest : std::size_t(teamSize);
+
+    std::size_t bestFirst = 0;
+    std::size_t bestSecond = 0;
+    const std::size_t firstSubsets = std::size_t(1) << (half - 1);
+    for (std::size_t mask = 0; mask < firstSubsets && m_bestGap > kPerfectGap; ++mask) {
+        double sum = m_strength[0];
+        int players = m_size[0];
+        for (std::size_t bits = mask; bits != 0; bits &= bits - 1) {
+            const std::size_t i = 1 + std::size_t(__builtin_ctzll(bits));
+            sum += m_strength[i];
+            players += m_size[i];
+        }
+        if (players > teamSize)
+            continue;
+        const std::size_t missing = std::size_t(teamSize - players);
+        if (missing > lastBucket)
+            continue;
+        const double target = total - 2 * sum;  // gap = |2 * second - target|
+        for (std::size_t k = bucketAt[missing]; k < bucketAt[missing + 1]; ++k) {
+            const double gap = std::abs(2 * halfSum[byPlayersAt[k]] - target);
+            if (gap < m_bestGap) {
+                m_bestGap = gap;
+                bestFirst = mask;
+                bestSecond = byPlayersAt[k];
+            }
+        }
+    }
+    if (m_bestGap == kInf)
+        return;
+    m_best.assign(n, 1);
+    m_best[0] = 0;
+    for (std::size_t i = 1; i < half; ++i)
+        m_best[i] = (bestFirst >> (i - 1)) & 1u ? 0 : 1;
+    for (std::size_t i = 0; i < rest; ++i)
+        m_best[half + i] = (bestSecond >> i) & 1u ? 0 : 1;
+}
+
+// More than two teams: any item narrows the gap by at most its magnitude.
+double TeamBalancer::lowerBound(std::size_t i) const {
+    const auto [lo, hi] = std::minmax_element(m_sum.begin(), m_sum.end());
+    return (*hi - *lo) - m_absSuffix[i];
 }
 
 void TeamBalancer::searchExact(std::size_t i) {

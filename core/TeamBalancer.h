@@ -36,6 +36,7 @@ public:
 private:
     bool packFrom(std::size_t i);
     void searchExact(std::size_t i);
+    void searchTwo(int teamSize);
     double lowerBound(std::size_t i) const;
     bool balanceGreedy(int teamCount, int teamSize, std::vector<int>& teamOf);
     void improveBySwaps(int teamCount, std::vector<int>& teamOf);
@@ -45,12 +46,16 @@ private:
     std::vector<int> m_sizes;            // for canPack, sorted descending
     std::vector<std::uint32_t> m_order;  // items in search order
     std::vector<double> m_prefix;        // prefix sums of strength in m_order
-    std::vector<int> m_remaining;        // free places per team
-    std::vector<double> m_sum;           // strength per team
-    std::vector<int> m_current;          // team per position of m_order
+    std::vector<double> m_absSuffix;     // suffix sums of |strength| in m_order
+    std::vector<double> m_strength;      // strength per position of m_order
+    std::vector<int> m_size;             // size per position of m_order
+    // Two-team search: second-half subsets bucketed by head count.
+    std::vector<std::size_t> m_bucketStart, m_bucketFill;
+    std::vector<int> m_remaining;  // free places per team
+    std::vector<double> m_sum;     // strength per team
+    std::vector<int> m_current;    // team per position of m_order
     std::vector<int> m_best;
     double m_bestGap = 0;
-    std::size_t m_firstSolo = 0;  // positions >= this in m_order hold solos
     std::int64_t m_nodes = 0;
     int m_teamCount = 0;
 };
