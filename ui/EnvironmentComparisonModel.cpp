@@ -1,0 +1,120 @@
+#include "ui/EnvironmentComparisonModel.h"
+
+#include "ui/Format.h"
+
+#include <QBrush>
+#include <QFont>
+#include <QLocale>
+
+namespace pulsco {
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+double errorRate(const EnvironmentMetrics& env) {
+    return env.recentRequests
+               ? static_cast<double>(env.recentErrors) / static_cast<double>(env.recentRequests)
+               : 0.0;
+}
+
+}  // namespace
+
+QString EnvironmentComparisonModel::cell(const EnvironmentMetrics& env, int row) const {
+    const Histogram& latency = env.recentApiLatencyMs;
+    switch (row) {
+    case TrafficWeight:
+        return u"%1 %"_s.arg(env.trafficWeightPercent);
+    case Requests:
+        return formatCount(env.recentRequests);
+    case ErrorRate:
+        return env.recentRequests ? formatPercent(errorRate(env)) : u"–"_s;
+    case LatencyP50:
+        return latency.count() ? formatMs(latency.quantile(0.50)) : u"–"_s;
+    case LatencyP95:
+        return latency.count() ? formatMs(latency.quantile(0.95)) : u"–"_s;
+    case LatencyP99:
+        return latency.count() ? formatMs(latency.quantile(0.99)) : u"–"_s;
+    case WaitP95:
+        return env.recentTicketWaitSeconds.count()
+                   ? formatSeconds(env.recentTicketWaitSeconds.quantile(0.95))
+                   : u"–"_s;
+    case MatchesPerMinute:
+        return QLocale().toString(env.matchesPerMinute, 'f', 1);
+    case QualityP50:
+        return env.matchQuality.count() ? QLocale().toString(env.matchQuality.quantile(0.5), 'f', 2)
+                                        : u"–"_s;
+    }
+    return {};
+}
+
+void EnvironmentComparisonModel::setSnapshot(const MetricsSnapshot& snapshot) {
+    for (int row = 0; row < RowCount; ++row) {
+        m_cells[static_cast<std::size_t>(row)] = {cell(snapshot.blue, row),
+                                                  cell(snapshot.green, row)};
+    }
+    // Highlight green where it does clearly worse than blue: the question an
+    // operator asks during analysis.
+    const auto p95 = [](const EnvironmentMetrics& env) {
+        return env.recentApiLatencyMs.count() ? env.recentApiLatencyMs.quantile(0.95) : 0.0;
+    };
+    m_greenWorse.fill(false);
+    m_greenWorse[ErrorRate] = snapshot.green.recentRequests > 0 &&
+                              errorRate(snapshot.green) > errorRate(snapshot.blue) * 2 + 0.0005;
+    m_greenWorse[LatencyP95] = snapshot.green.recentApiLatencyMs.count() > 0 &&
+                               p95(snapshot.green) > p95(snapshot.blue) * 1.5;
+    emit dataChanged(index(0, Blue), index(RowCount - 1, Green));
+}
+
+int EnvironmentComparisonModel::rowCount(const QModelIndex& parent) const {
+    return parent.isValid() ? 0 : RowCount;
+}
+
+int EnvironmentComparisonModel::columnCount(const QModelIndex& parent) const {
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+QVariant EnvironmentComparisonModel::data(const QModelIndex& index, int role) const {
+    if (!index.isValid())
+        return {};
+    const auto row = static_cast<std::size_t>(index.row());
+    if (role == Qt::TextAlignmentRole && index.column() != Metric)
+        return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
+    if (role == Qt::FontRole && index.column() == Green && m_greenWorse[row]) {
+        QFont bold;
+        bold.setBold(true);
+        return bold;
+    }
+    if (role != Qt::DisplayRole && role != Qt::AccessibleTextRole)
+        return {};
+    if (index.column() == Metric) {
+        static const std::array<const char*, RowCount> kNames{
+            QT_TR_NOOP("Traffic share"),    QT_TR_NOOP("Requests (60 s)"),
+            QT_TR_NOOP("Error rate"),       QT_TR_NOOP("API p50"),
+            QT_TR_NOOP("API p95"),          QT_TR_NOOP("API p99"),
+            QT_TR_NOOP("Ticket wait p95"),  QT_TR_NOOP("Matches / min"),
+            QT_TR_NOOP("Match quality p50")};
+        return tr(kNames[row]);
+    }
+    const QString& text = m_cells[row][static_cast<std::size_t>(index.column() - Blue)];
+    if (index.column() == Green && m_greenWorse[row])
+        return QString(text + u"  ▲ worse"_s);
+    return text;
+}
+
+QVariant EnvironmentComparisonModel::headerData(int section, Qt::Orientation orientation,
+                                                int role) const {
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return {};
+    switch (section) {
+    case Metric:
+        return tr("Metric");
+    case Blue:
+        return tr("Blue");
+    case Green:
+        return tr("Green");
+    }
+    return {};
+}
+
+}  // namespace pulsco

@@ -1,0 +1,156 @@
+#include "ui/SourceBar.h"
+
+#include "ui/Format.h"
+#include "ui/Theme.h"
+
+#include <QEvent>
+#include <QHBoxLayout>
+#include <QLabel>
+
+namespace pulsco {
+
+using namespace Qt::StringLiterals;
+
+SourceBar::SourceBar(QWidget* parent)
+    : QFrame(parent) {
+    setObjectName(u"sourceBar"_s);
+    setAutoFillBackground(true);
+    setAccessibleName(tr("Source status"));
+    m_chip = new QLabel(this);
+    QFont bold = font();
+    bold.setBold(true);
+    m_chip->setFont(bold);
+    m_chip->setAlignment(Qt::AlignCenter);
+    m_chip->setMinimumWidth(m_chip->fontMetrics().horizontalAdvance(u"● STARTING00"_s));
+    m_name = new QLabel(this);
+    QFont nameFont = bold;
+    nameFont.setPointSizeF(nameFont.pointSizeF() * 1.1);
+    m_name->setFont(nameFont);
+    m_clock = new QLabel(this);
+    QFont mono = font();
+    mono.setFamily(u"monospace"_s);
+    mono.setStyleHint(QFont::TypeWriter);
+    mono.setBold(true);
+    m_clock->setFont(mono);
+    m_speed = new QLabel(this);
+    m_faults = new QLabel(this);
+    m_conservation = new QLabel(this);
+
+    auto* layout = new QHBoxLayout(this);
+    layout->setContentsMargins(8, 4, 8, 4);
+    layout->setSpacing(14);
+    layout->addWidget(m_chip);
+    layout->addWidget(m_name);
+    layout->addWidget(m_clock);
+    layout->addWidget(m_speed);
+    layout->addWidget(m_faults, 1);
+    layout->addWidget(m_conservation);
+    clearSnapshot();
+    setState(Source::State::Starting, false, false);
+}
+
+QString SourceBar::stateWord(Source::State state, bool paused, bool stale) {
+    if (stale && (state == Source::State::Running || state == Source::State::Paused ||
+                  state == Source::State::Stale))
+        return tr("STALE");
+    switch (state) {
+    case Source::State::Starting:
+        return tr("STARTING");
+    case Source::State::Running:
+        return paused ? tr("PAUSED") : tr("RUNNING");
+    case Source::State::Paused:
+        return tr("PAUSED");
+    case Source::State::Stale:
+        return tr("STALE");
+    case Source::State::Stopped:
+        return tr("STOPPED");
+    case Source::State::Failed:
+        return tr("FAILED");
+    }
+    return {};
+}
+
+void SourceBar::setSourceName(const QString& name) {
+    m_name->setText(name);
+}
+
+void SourceBar::setState(Source::State state, bool paused, bool stale) {
+    const QString word = stateWord(state, paused, stale);
+    KpiLevel level = KpiLevel::Unknown;
+    if (word == tr("RUNNING"))
+        level = KpiLevel::Ok;
+    else if (word == tr("PAUSED") || word == tr("STARTING"))
+        level = KpiLevel::Warning;
+    else if (word == tr("STALE") || word == tr("FAILED"))
+        level = KpiLevel::Breach;
+    if (word == m_stateWord && static_cast<int>(level) == m_stateLevel)
+        return;
+    m_stateWord = word;
+    m_stateLevel = static_cast<int>(level);
+    m_chip->setText(u"● "_s + word);
+    m_chip->setAccessibleName(tr("Source state: %1").arg(word));
+    restyleChip();
+}
+
+void SourceBar::showSnapshot(const MetricsSnapshot& snapshot) {
+    const QString clock = tr("Clock %1").arg(formatClock(snapshot.timeSeconds));
+    if (m_clock->text() != clock)
+        m_clock->setText(clock);
+    const QString speed = tr("Speed %1").arg(formatSpeed(snapshot.speed));
+    if (m_speed->text() != speed)
+        m_speed->setText(speed);
+    QStringList faults;
+    for (const std::string& fault : snapshot.activeFaults)
+        faults << QString::fromStdString(fault);
+    const QString faultText =
+        faults.isEmpty() ? tr("No active faults") : tr("⚠ Faults: %1").arg(faults.join(u", "_s));
+    if (m_faults->text() != faultText) {
+        m_faults->setText(faultText);
+        QFont f = m_faults->font();
+        f.setBold(!faults.isEmpty());
+        m_faults->setFont(f);
+    }
+    const QString conservation =
+        snapshot.conservationOk ? tr("Conservation ✔ ok") : tr("Conservation ✖ DATA INCONSISTENT");
+    if (m_conservation->text() != conservation)
+        m_conservation->setText(conservation);
+}
+
+void SourceBar::clearSnapshot() {
+    m_clock->setText(tr("Clock --:--:--"));
+    m_speed->setText(tr("Speed –"));
+    m_faults->setText(tr("No active faults"));
+    m_conservation->clear();
+}
+
+QString SourceBar::stateText() const {
+    return m_stateWord;
+}
+QString SourceBar::clockText() const {
+    return m_clock->text();
+}
+QString SourceBar::speedText() const {
+    return m_speed->text();
+}
+QString SourceBar::faultsText() const {
+    return m_faults->text();
+}
+
+void SourceBar::changeEvent(QEvent* event) {
+    QFrame::changeEvent(event);
+    if (!m_styling && (event->type() == QEvent::PaletteChange ||
+                       event->type() == QEvent::ApplicationPaletteChange))
+        restyleChip();
+}
+
+void SourceBar::restyleChip() {
+    m_styling = true;
+    const auto level = static_cast<KpiLevel>(m_stateLevel);
+    const QPalette pal = palette();
+    m_chip->setStyleSheet(
+        u"QLabel { background: %1; color: %2; border-radius: 3px; padding: 2px 8px; }"_s.arg(
+            levelColor(level, pal).name(), textOnLevel(level, pal).name()));
+    m_styling = false;
+}
+
+}  // namespace pulsco

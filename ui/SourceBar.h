@@ -1,0 +1,48 @@
+// Which source the console shows and how it stands: name, state (running,
+// paused, stale...) in words and colour, source clock, speed, active faults.
+#pragma once
+
+#include "bridge/Source.h"
+
+#include <QFrame>
+
+class QLabel;
+
+namespace pulsco {
+
+class SourceBar : public QFrame {
+    Q_OBJECT
+public:
+    explicit SourceBar(QWidget* parent = nullptr);
+
+    void setSourceName(const QString& name);
+    // `stale`: no snapshot for longer than the window's stale limit.
+    void setState(Source::State state, bool paused, bool stale);
+    void showSnapshot(const MetricsSnapshot& snapshot);
+    void clearSnapshot();
+
+    QString stateText() const;
+    QString clockText() const;
+    QString speedText() const;
+    QString faultsText() const;
+
+    static QString stateWord(Source::State state, bool paused, bool stale);
+
+protected:
+    void changeEvent(QEvent* event) override;
+
+private:
+    void restyleChip();
+
+    QLabel* m_chip = nullptr;
+    QLabel* m_name = nullptr;
+    QLabel* m_clock = nullptr;
+    QLabel* m_speed = nullptr;
+    QLabel* m_faults = nullptr;
+    QLabel* m_conservation = nullptr;
+    QString m_stateWord;
+    int m_stateLevel = 0;  // KpiLevel as int, for the chip colour
+    bool m_styling = false;
+};
+
+}  // namespace pulsco
