@@ -32,7 +32,7 @@ void writeHistogram(JsonWriter& out, const Histogram& histogram) {
     out.field("p95", histogram.quantile(0.95));
     out.field("p99", histogram.quantile(0.99));
     out.field("zero_count", raw.zeroCount);
-    out.field("first_index", static_cast<std::int64_t>(raw.firstIndex));
+    out.field("first_index", raw.firstIndex);
     out.key("counts");
     out.beginArray();
     for (const std::uint64_t c : raw.counts)

@@ -11,10 +11,10 @@ namespace pulsco {
 namespace {
 
 template <typename Number>
-void appendNumber(QByteArray* out, Number number) {
+void appendNumber(std::string& out, Number number) {
     char buffer[32];
     const auto result = std::to_chars(buffer, buffer + sizeof buffer, number);
-    out->append(buffer, result.ptr - buffer);
+    out.append(buffer, static_cast<std::size_t>(result.ptr - buffer));
 }
 
 bool isPlainAscii(std::string_view text) {
@@ -26,41 +26,41 @@ bool isPlainAscii(std::string_view text) {
     return true;
 }
 
-void appendEscaped(QByteArray* out, const QByteArray& utf8) {
+void appendEscaped(std::string& out, const QByteArray& utf8) {
     static constexpr char kHex[] = "0123456789abcdef";
     for (const char c : utf8) {
         const auto byte = static_cast<unsigned char>(c);
         switch (c) {
         case '"':
-            out->append("\\\"");
+            out.append("\\\"");
             break;
         case '\\':
-            out->append("\\\\");
+            out.append("\\\\");
             break;
         case '\n':
-            out->append("\\n");
+            out.append("\\n");
             break;
         case '\r':
-            out->append("\\r");
+            out.append("\\r");
             break;
         case '\t':
-            out->append("\\t");
+            out.append("\\t");
             break;
         default:
             if (byte < 0x20) {
                 const char escape[] = {'\\', 'u', '0', '0', kHex[byte >> 4], kHex[byte & 0xF]};
-                out->append(escape, sizeof escape);
+                out.append(escape, sizeof escape);
             } else {
-                out->append(c);
+                out.push_back(c);
             }
         }
     }
 }
 
-void appendString(QByteArray* out, std::string_view text) {
-    out->append('"');
+void appendString(std::string& out, std::string_view text) {
+    out.push_back('"');
     if (isPlainAscii(text)) {
-        out->append(text.data(), static_cast<qsizetype>(text.size()));
+        out.append(text);
     } else {
         // The round trip through QString replaces invalid UTF-8, so the output
         // always parses.
@@ -68,13 +68,15 @@ void appendString(QByteArray* out, std::string_view text) {
             QString::fromUtf8(text.data(), static_cast<qsizetype>(text.size())).toUtf8();
         appendEscaped(out, utf8);
     }
-    out->append('"');
+    out.push_back('"');
 }
 
 }  // namespace
 
 JsonWriter::JsonWriter(QByteArray* out)
-    : m_out(out) {}
+    : m_out(out) {
+    m_buffer.reserve(4096);
+}
 
 void JsonWriter::separate() {
     if (m_afterKey) {
@@ -83,37 +85,46 @@ void JsonWriter::separate() {
     }
     if (!m_hasElement.empty()) {
         if (m_hasElement.back())
-            m_out->append(',');
+            m_buffer.push_back(',');
         m_hasElement.back() = true;
     }
 }
 
+void JsonWriter::flushIfComplete() {
+    if (!m_hasElement.empty())
+        return;
+    m_out->append(m_buffer.data(), static_cast<qsizetype>(m_buffer.size()));
+    m_buffer.clear();
+}
+
 void JsonWriter::beginObject() {
     separate();
-    m_out->append('{');
+    m_buffer.push_back('{');
     m_hasElement.push_back(false);
 }
 
 void JsonWriter::endObject() {
-    m_out->append('}');
+    m_buffer.push_back('}');
     m_hasElement.pop_back();
+    flushIfComplete();
 }
 
 void JsonWriter::beginArray() {
     separate();
-    m_out->append('[');
+    m_buffer.push_back('[');
     m_hasElement.push_back(false);
 }
 
 void JsonWriter::endArray() {
-    m_out->append(']');
+    m_buffer.push_back(']');
     m_hasElement.pop_back();
+    flushIfComplete();
 }
 
 JsonWriter& JsonWriter::key(std::string_view name) {
     separate();
-    appendString(m_out, name);
-    m_out->append(':');
+    appendString(m_buffer, name);
+    m_buffer.push_back(':');
     m_afterKey = true;
     return *this;
 }
@@ -126,32 +137,38 @@ void JsonWriter::value(double number) {
     else if (std::isinf(number))
         number =
             number > 0 ? std::numeric_limits<double>::max() : -std::numeric_limits<double>::max();
-    appendNumber(m_out, number);
+    appendNumber(m_buffer, number);
+    flushIfComplete();
 }
 
-void JsonWriter::value(std::uint64_t number) {
+void JsonWriter::writeUnsigned(unsigned long long number) {
     separate();
-    appendNumber(m_out, number);
+    appendNumber(m_buffer, number);
+    flushIfComplete();
 }
 
-void JsonWriter::value(std::int64_t number) {
+void JsonWriter::writeSigned(long long number) {
     separate();
-    appendNumber(m_out, number);
+    appendNumber(m_buffer, number);
+    flushIfComplete();
 }
 
 void JsonWriter::value(bool flag) {
     separate();
-    m_out->append(flag ? "true" : "false");
+    m_buffer.append(flag ? "true" : "false");
+    flushIfComplete();
 }
 
 void JsonWriter::value(std::string_view text) {
     separate();
-    appendString(m_out, text);
+    appendString(m_buffer, text);
+    flushIfComplete();
 }
 
 void JsonWriter::rawValue(const QByteArray& json) {
     separate();
-    m_out->append(json);
+    m_buffer.append(json.constData(), static_cast<std::size_t>(json.size()));
+    flushIfComplete();
 }
 
 }  // namespace pulsco

@@ -105,8 +105,13 @@ void TestJsonWriter::integersAreExact() {
     out.value(std::uint64_t{18446744073709551615u});
     out.value(std::int64_t{-9007199254740993});
     out.value(0);
+    out.value(qint64{-5});
+    out.value(std::size_t{7});
+    out.value(short{-2});
+    out.value(3u);
+    out.value(false);
     out.endArray();
-    QCOMPARE(json, "[18446744073709551615,-9007199254740993,0]"_ba);
+    QCOMPARE(json, "[18446744073709551615,-9007199254740993,0,-5,7,-2,3,false]"_ba);
 }
 
 void TestJsonWriter::strings_data() {
