@@ -1,0 +1,177 @@
+// pulsco-sim --scenario FILE [--duration SEC] [--speed max|N] [--seed N]
+//            [--players N] [--report FILE.json] [--target URL]
+// Composition root of a headless run: load, override, run, report, judge.
+#include "simulator/SimulationEngine.h"
+
+#include "bridge/JsonReader.h"
+#include "simulator/RunReport.h"
+#include "simulator/ScenarioJson.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QFileInfo>
+#include <QSaveFile>
+#include <QThread>
+
+#include <cmath>
+#include <cstdio>
+#include <unistd.h>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+constexpr int kExitPass = 0;
+constexpr int kExitFail = 1;
+constexpr int kExitBadInput = 2;
+
+int badInput(const QString& message) {
+    std::fprintf(stderr, "pulsco-sim: %s\n", qPrintable(message));
+    return kExitBadInput;
+}
+
+// A number option: nullopt (and *error) when present but not valid.
+std::optional<double> numberOption(const QCommandLineParser& cli, const QString& name, double min,
+                                   double max, bool integer, QString* error) {
+    const QString text = cli.value(name);
+    bool ok = false;
+    const double v = text.toDouble(&ok);
+    if (!ok || !std::isfinite(v) || v < min || v > max || (integer && std::floor(v) != v)) {
+        *error = u"--"_s + name + u": must be "_s + (integer ? u"an integer"_s : u"a number"_s) +
+                 u" from "_s + QString::number(min, 'g', 12) + u" to "_s +
+                 QString::number(max, 'g', 12) + u" (got \""_s + text + u"\")"_s;
+        return std::nullopt;
+    }
+    return v;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(u"pulsco-sim"_s);
+    QCommandLineParser cli;
+    cli.setApplicationDescription(
+        u"Runs a Pulsco load scenario on the in-process simulator and judges its thresholds.\n"
+        "Exit status: 0 all thresholds hold, 1 one fails, 2 bad input.\n"
+        "Shipped scenarios can be named without a path, e.g. --scenario baseline-1000."_s);
+    cli.addHelpOption();
+    cli.addOption({u"scenario"_s, u"Scenario file (or a shipped scenario name)."_s, u"FILE"_s});
+    cli.addOption({u"duration"_s,
+                   u"Simulated seconds to run (default: the scenario's duration_s)."_s, u"SEC"_s});
+    cli.addOption(
+        {u"speed"_s, u"max (default) or simulated seconds per wall second."_s, u"max|N"_s});
+    cli.addOption(
+        {u"seed"_s, u"Seed of every random stream (default: the scenario's seed)."_s, u"N"_s});
+    cli.addOption({u"players"_s, u"Population size; the online curve scales with it."_s, u"N"_s});
+    cli.addOption({u"report"_s, u"Write the JSON report here."_s, u"FILE.json"_s});
+    cli.addOption(
+        {u"target"_s, u"Play against a live pulsco-matchd (not in this build)."_s, u"URL"_s});
+    if (!cli.parse(QCoreApplication::arguments()))
+        return badInput(cli.errorText() + u" (see --help)"_s);
+    if (cli.isSet(u"help"_s)) {
+        std::fputs(qPrintable(cli.helpText()), stdout);
+        return kExitPass;
+    }
+    if (!cli.positionalArguments().isEmpty())
+        return badInput(u"unexpected argument \""_s + cli.positionalArguments().constFirst() +
+                        u"\" (see --help)"_s);
+    if (cli.isSet(u"target"_s))
+        return badInput(u"--target: live load generation arrives with the live-server work; not "
+                        "available in this build"_s);
+    if (!cli.isSet(u"scenario"_s))
+        return badInput(u"--scenario: is required (a scenario file or one of: "_s +
+                        pulsco::shippedScenarioNames().join(u", "_s) + u')');
+
+    QString file = cli.value(u"scenario"_s);
+    if (!QFileInfo::exists(file) && pulsco::shippedScenarioNames().contains(file))
+        file = pulsco::shippedScenarioPath(file);
+    pulsco::ScenarioLoad load = pulsco::loadScenarioFile(file);
+    if (!load.scenario)
+        return badInput(load.error);
+    pulsco::Scenario scenario = std::move(*load.scenario);
+
+    QString error;
+    if (cli.isSet(u"duration"_s)) {
+        const auto v = numberOption(cli, u"duration"_s, 1, 30 * 86400, false, &error);
+        if (!v)
+            return badInput(error);
+        scenario.durationSeconds = *v;
+    }
+    if (cli.isSet(u"seed"_s)) {
+        const auto v = numberOption(cli, u"seed"_s, 0, 9007199254740992.0, true, &error);
+        if (!v)
+            return badInput(error);
+        scenario.seed = static_cast<std::uint64_t>(*v);
+    }
+    if (cli.isSet(u"players"_s)) {
+        const auto v = numberOption(cli, u"players"_s, 1, 1000000, true, &error);
+        if (!v)
+            return badInput(error);
+        const double scale = *v / scenario.population.players;
+        scenario.population.players = static_cast<int>(*v);
+        for (auto& point : scenario.population.online)
+            point.players = std::round(point.players * scale);
+    }
+    double speed = 0;  // as fast as possible
+    if (cli.isSet(u"speed"_s) && cli.value(u"speed"_s) != u"max"_s) {
+        const auto v = numberOption(cli, u"speed"_s, 0.01, 1e6, false, &error);
+        if (!v)
+            return badInput(u"--speed: must be max or a number from 0.01 to 1000000 (got \""_s +
+                            cli.value(u"speed"_s) + u"\")"_s);
+        speed = *v;
+    }
+    const QString reportPath = cli.value(u"report"_s);
+
+    QElapsedTimer wall;
+    wall.start();
+    pulsco::SimulationEngine engine(scenario);
+    engine.warmUp();
+    const bool tty = isatty(fileno(stderr)) != 0;
+    qint64 lastProgress = 0;
+    const double duration = scenario.durationSeconds;
+    const double step = std::max(1.0, scenario.tickSeconds);
+    while (engine.runTime() < duration) {
+        const double next = std::min(duration, engine.runTime() + step);
+        if (speed > 0) {
+            // Paced: wait until the wall clock catches up with simulated time.
+            const double due = next / speed * 1000.0;
+            const auto waitMs = static_cast<unsigned long>(
+                std::max(0.0, due - static_cast<double>(wall.elapsed())));
+            if (waitMs > 0)
+                QThread::msleep(waitMs);
+        }
+        engine.advanceTo(next);
+        if (tty && wall.elapsed() > 1000 && wall.elapsed() - lastProgress >= 100) {
+            lastProgress = wall.elapsed();
+            const pulsco::MetricsSnapshot s = engine.snapshot();
+            std::fprintf(stderr,
+                         "\r%s: %.0f / %.0f s simulated (%.0f %%), %llu online, %llu matches, %.1f "
+                         "s wall   ",
+                         scenario.name.c_str(), engine.runTime(), duration,
+                         100.0 * engine.runTime() / duration,
+                         static_cast<unsigned long long>(s.playersOnline),
+                         static_cast<unsigned long long>(s.total.matchesTotal),
+                         static_cast<double>(wall.elapsed()) / 1000.0);
+        }
+    }
+    if (tty && lastProgress > 0)
+        std::fprintf(stderr, "\r\033[K");
+    const double wallSeconds = static_cast<double>(wall.nsecsElapsed()) / 1e9;
+    const pulsco::RunSummary summary = engine.summary();
+    std::fputs(qPrintable(pulsco::summaryTable(summary, wallSeconds)), stdout);
+    std::fflush(stdout);
+
+    if (!reportPath.isEmpty()) {
+        pulsco::MetricsSnapshot last = engine.snapshot();
+        last.speed = speed;
+        QSaveFile out(reportPath);
+        if (!out.open(QIODevice::WriteOnly) ||
+            out.write(pulsco::reportJson(summary, last, wallSeconds)) < 0 || !out.commit())
+            return badInput(u"--report: cannot write "_s + reportPath + u": "_s +
+                            out.errorString());
+    }
+    return summary.passed() ? kExitPass : kExitFail;
+}

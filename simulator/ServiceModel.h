@@ -1,0 +1,47 @@
+// The API server the players call, as a queueing model: `workers` serve
+// requests first come first served with lognormal service times; requests
+// that find `queueLimit` others waiting are refused (503); a client whose
+// answer takes longer than `timeoutMs` gives up (error "timeout"). So load
+// above capacity first raises latency, then turns into errors, like a real
+// server. Requests must arrive in non-decreasing time (the event order).
+#pragma once
+
+#include "simulator/Random.h"
+#include "simulator/Scenario.h"
+
+#include <cstdint>
+#include <vector>
+
+namespace pulsco::sim {
+
+enum class ServiceCode : std::uint8_t { Ok, Overloaded, Timeout, Injected, Unreachable };
+const char* errorCodeName(ServiceCode code);  // "503", "timeout", ...
+
+struct ServiceOutcome {
+    ServiceCode code = ServiceCode::Ok;
+    double latencyMs = 0;
+    bool ok() const { return code == ServiceCode::Ok; }
+};
+
+class ServiceModel {
+public:
+    explicit ServiceModel(const ServiceSpec& spec);
+
+    // One request arriving at `arrivalSeconds`. `extraLatencyMs` is added on
+    // the way (faults); `injectError` fails it fast with a 503 (faults).
+    ServiceOutcome serve(double arrivalSeconds, Random& rng, double extraLatencyMs,
+                         bool injectError);
+
+    int waiting(double nowSeconds);  // requests queued for a worker
+    const ServiceSpec& spec() const { return m_spec; }
+
+private:
+    ServiceSpec m_spec;
+    double m_sigmaMs = 0;
+    std::vector<double> m_workerFreeAt;  // min-heap of the times workers become free
+    // Start times of accepted requests still waiting, FIFO, as a ring.
+    std::vector<double> m_waitingStarts;
+    std::size_t m_head = 0, m_count = 0;
+};
+
+}  // namespace pulsco::sim

@@ -1,0 +1,157 @@
+// The discrete-event simulation: synthetic players driving the real core
+// Matchmaker of each color on a virtual clock. Plain C++ (no Qt); no wall
+// clock except to measure the matchmaker's own tick time. Deterministic: the
+// same scenario and seed give the same event trace (and trace hash).
+#pragma once
+
+#include "core/LogEvent.h"
+#include "core/MetricsSnapshot.h"
+#include "simulator/Environment.h"
+#include "simulator/EventQueue.h"
+#include "simulator/PlayerPopulation.h"
+#include "simulator/Random.h"
+#include "simulator/RunSummary.h"
+#include "simulator/Scenario.h"
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace pulsco {
+
+class SimulationEngine {
+public:
+    explicit SimulationEngine(Scenario scenario);
+    ~SimulationEngine();
+    SimulationEngine(const SimulationEngine&) = delete;
+    SimulationEngine& operator=(const SimulationEngine&) = delete;
+
+    const Scenario& scenario() const { return m_scenario; }
+
+    // Simulates the scenario's warmup (if not done yet) and resets the
+    // metrics, so that run time 0 is a steady state.
+    void warmUp();
+    // Processes every event up to run time `runSeconds` (after warmup) and
+    // stops there; returns events processed.
+    std::uint64_t advanceTo(double runSeconds);
+    // Same, but returns early after `maxEvents` (for slicing on a worker).
+    std::uint64_t advanceTo(double runSeconds, std::uint64_t maxEvents);
+    double runTime() const { return m_now - m_warmup; }  // seconds since the run's start
+    bool finished() const { return runTime() >= m_scenario.durationSeconds; }
+
+    // Commands, effective at the current simulated time.
+    // A fault's at_s is a delay from now; duration_s 0 = until cleared.
+    void injectFault(const FaultSpec& fault);
+    void clearFaults();
+    void setTrafficWeight(int greenPercent);
+    int trafficWeight() const { return m_weight; }
+    std::vector<std::string> activeFaults() const;
+
+    // Everything measured so far (source, sequence, wall time, speed and
+    // paused are left for the caller).
+    MetricsSnapshot snapshot() const;
+    RunSummary summary() const;  // thresholds judged on the figures so far
+    std::uint64_t traceHash() const { return m_hash; }
+    std::uint64_t eventsProcessed() const { return m_events; }
+    bool conservationOk() const;
+
+    // The event log (matches, expiries, faults...). Off by default; when on,
+    // at most `cap` events wait to be taken, the rest are only counted.
+    void enableLog(std::size_t cap);
+    std::vector<LogEvent> takeLog();
+    std::uint64_t logDropped() const { return m_logDropped; }
+
+private:
+    struct ActiveMatch {
+        std::vector<std::uint32_t> parties;
+        std::vector<std::uint8_t> teams;
+        int color = 0, queue = 0, region = 0, teamCount = 2;
+        double start = 0;
+        bool used = false;
+    };
+    struct FaultSlot {
+        FaultSpec spec;
+        double start = 0, end = 0;  // absolute simulated times; end = inf when open
+        bool active = false, done = false;
+        std::uint32_t generation = 0;
+        int releaseOf[2] = {-1, -1};  // BadRelease: the release it switched to, per color
+    };
+
+    void process(const sim::Event& e);
+    void hash(std::uint64_t value);
+    void log(LogEventKind kind, int color, std::string text);
+
+    // Party life.
+    void login(std::uint32_t party, double firstActionDelay);
+    void logoff(std::uint32_t party);
+    void setState(sim::Party& p, sim::PartyState state);
+    void queueUp(std::uint32_t party);
+    void enqueueDone(std::uint32_t party);
+    void poll(std::uint32_t party);
+    void patience(std::uint32_t party);
+    void afterSearch(std::uint32_t party, bool logOffLikely);
+    void matchEnd(std::uint32_t slot);
+    void arrival(bool recheckOnly);
+    void scheduleArrival();
+    double arrivalsPerSecond() const;
+    double targetOnline(double runSeconds) const;
+
+    // Matchmaker calls and what they produce.
+    void tick(int color);
+    void drain(int color, std::size_t release);
+    void onMatch(int color, std::size_t release, const MatchFormed& match);
+
+    // Requests and faults.
+    sim::ServiceOutcome request(int color, bool write, sim::Random& rng);
+    void startFault(std::uint32_t slot);
+    void endFault(std::uint32_t slot);
+    bool stalled(int color) const;
+    bool regionOut(int region) const { return m_regionOut[static_cast<std::size_t>(region)] > 0; }
+    double surge() const;
+    std::string describe(const FaultSpec& f) const;
+
+    void resetMetrics();
+
+    Scenario m_scenario;
+    double m_warmup = 0;
+    bool m_warmedUp = false;
+    double m_now = 0;
+    sim::PlayerPopulation m_population;
+    std::array<std::unique_ptr<sim::Environment>, 2> m_env;
+    std::array<std::uint64_t, 2> m_searchingParties{0, 0};
+    sim::EventQueue m_calendar;
+    sim::Random m_rngArrivals, m_rngSessions, m_rngOutcomes, m_rngService, m_rngRouting;
+    std::vector<std::uint32_t> m_offline;
+    std::vector<ActiveMatch> m_matches;
+    std::vector<std::uint32_t> m_freeMatches;
+    std::vector<FaultSlot> m_faults;
+    std::vector<std::uint32_t> m_activeFaults;
+    std::vector<int> m_regionOut;
+    std::uint32_t m_arrivalGeneration = 0;
+    int m_weight = 0;
+    MatchmakerOutput m_output;
+
+    // Counters and gauges.
+    std::uint64_t m_online = 0, m_inQueue = 0, m_inMatch = 0, m_peak = 0;
+    std::vector<RegionMetrics> m_regions;
+    std::uint64_t m_queueDepthMax = 0;
+    Histogram m_tickMs;
+    std::uint64_t m_events = 0;
+    std::uint64_t m_hash = 14695981039346656037ull;
+    std::uint64_t m_refused = 0;
+
+    bool m_logOn = false;
+    std::size_t m_logCap = 0;
+    std::vector<LogEvent> m_log;
+    std::uint64_t m_logDropped = 0;
+
+    // Reused buffers (no allocation per event).
+    std::vector<Team> m_teams;
+    std::vector<int> m_ranks;
+    std::vector<std::vector<std::uint32_t>> m_teamPlayers;
+    std::vector<double> m_performance;
+};
+
+}  // namespace pulsco

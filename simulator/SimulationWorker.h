@@ -1,0 +1,59 @@
+// The simulator's worker-thread half (used only by SimulatorSource): owns the
+// SimulationEngine, runs it in slices on a timer, publishes snapshots.
+#pragma once
+
+#include "bridge/Source.h"
+#include "simulator/Scenario.h"
+
+#include <QElapsedTimer>
+#include <QObject>
+
+#include <memory>
+
+class QTimer;
+
+namespace pulsco {
+
+class SimulationEngine;
+
+class SimulationWorker final : public QObject {
+    Q_OBJECT
+public:
+    SimulationWorker(Scenario scenario, double speed, bool paused, int weight);
+    ~SimulationWorker() override;
+
+    // Slots, always invoked in the worker thread (queued).
+    void begin();     // builds the engine, runs the warmup, starts the slices
+    void shutdown();  // stops the slices, frees the engine, quits the thread
+    void setPaused(bool paused);
+    void step();
+    void setSpeed(double speed);
+    void injectFault(const pulsco::FaultSpec& fault);
+    void clearFaults();
+    void setTrafficWeight(int greenPercent);
+
+signals:
+    void published(pulsco::SnapshotPtr snapshot, pulsco::LogEventBatch events);
+    void stateChanged(pulsco::Source::State state);
+
+private:
+    void slice();
+    void publish(bool force);
+    void reanchor();
+    void updateTimer();
+
+    Scenario m_scenario;
+    std::unique_ptr<SimulationEngine> m_engine;
+    QTimer* m_timer = nullptr;  // child of this, created in begin()
+    double m_speed;
+    bool m_paused;
+    int m_weight;
+    std::uint64_t m_sequence = 0;
+    QElapsedTimer m_wall;        // since the last (re)anchor
+    double m_anchorRunTime = 0;  // simulated run time at the anchor
+    QElapsedTimer m_sincePublish;
+    bool m_dirty = true;
+    std::uint64_t m_droppedReported = 0;
+};
+
+}  // namespace pulsco

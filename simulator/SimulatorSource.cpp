@@ -1,0 +1,162 @@
+#include "simulator/SimulatorSource.h"
+
+#include "simulator/SimulationWorker.h"
+
+#include <QMutexLocker>
+#include <QThread>
+
+using namespace Qt::StringLiterals;
+
+namespace pulsco {
+
+SimulatorSource::SimulatorSource(Scenario scenario, QObject* parent)
+    : Source(parent)
+    , m_scenario(std::move(scenario))
+    , m_speed(m_scenario.speed)
+    , m_weight(m_scenario.traffic.greenWeightPercent) {}
+
+SimulatorSource::~SimulatorSource() {
+    stop();
+}
+
+QString SimulatorSource::displayName() const {
+    return u"Simulator · "_s + QString::fromStdString(m_scenario.name);
+}
+
+Source::State SimulatorSource::state() const {
+    QMutexLocker lock(&m_mutex);
+    return m_state;
+}
+
+Source::Capabilities SimulatorSource::capabilities() const {
+    Capabilities c;
+    c.speedControl = c.faults = c.trafficWeight = c.scenarios = true;
+    return c;
+}
+
+SnapshotPtr SimulatorSource::latestSnapshot() const {
+    QMutexLocker lock(&m_mutex);
+    return m_latest;
+}
+
+void SimulatorSource::setState(State state) {
+    {
+        QMutexLocker lock(&m_mutex);
+        if (m_state == state)
+            return;
+        m_state = state;
+    }
+    emit stateChanged(state);
+}
+
+void SimulatorSource::start() {
+    if (m_thread)
+        return;
+    setState(State::Starting);
+    m_thread = new QThread(this);
+    m_thread->setObjectName(u"pulsco-simulator"_s);
+    m_worker = new SimulationWorker(m_scenario, m_speed, m_paused, m_weight);  // deleted in stop()
+    m_worker->moveToThread(m_thread);
+    connect(m_worker, &SimulationWorker::published, this, &SimulatorSource::onPublished);
+    connect(m_worker, &SimulationWorker::stateChanged, this, &SimulatorSource::onWorkerState);
+    m_thread->start();
+    QMetaObject::invokeMethod(m_worker, &SimulationWorker::begin, Qt::QueuedConnection);
+}
+
+void SimulatorSource::stop() {
+    if (!m_thread)
+        return;
+    QMetaObject::invokeMethod(m_worker, &SimulationWorker::shutdown, Qt::QueuedConnection);
+    m_thread->wait();
+    delete m_worker;
+    m_worker = nullptr;
+    delete m_thread;
+    m_thread = nullptr;
+    setState(State::Stopped);
+}
+
+void SimulatorSource::pause() {
+    m_paused = true;
+    if (m_worker)
+        QMetaObject::invokeMethod(
+            m_worker, [w = m_worker] { w->setPaused(true); }, Qt::QueuedConnection);
+}
+
+void SimulatorSource::resume() {
+    m_paused = false;
+    if (m_worker)
+        QMetaObject::invokeMethod(
+            m_worker, [w = m_worker] { w->setPaused(false); }, Qt::QueuedConnection);
+}
+
+void SimulatorSource::step() {
+    if (!m_worker) {
+        emit commandFailed(u"step"_s, u"the simulator is not running; start it first"_s);
+        return;
+    }
+    QMetaObject::invokeMethod(m_worker, &SimulationWorker::step, Qt::QueuedConnection);
+}
+
+void SimulatorSource::setSpeed(double speed) {
+    if (!(speed >= 0) || speed > 1e6) {
+        emit commandFailed(u"speed"_s,
+                           u"speed must be 0 (as fast as possible) or a number up to 1000000"_s);
+        return;
+    }
+    m_speed = speed;
+    if (m_worker)
+        QMetaObject::invokeMethod(
+            m_worker, [w = m_worker, speed] { w->setSpeed(speed); }, Qt::QueuedConnection);
+}
+
+void SimulatorSource::injectFault(const FaultSpec& fault) {
+    if (const std::string problem = validate(fault); !problem.empty()) {
+        emit commandFailed(u"inject fault"_s, QString::fromStdString(problem));
+        return;
+    }
+    if (fault.kind == FaultKind::RegionOutage && m_scenario.queues.regionIndex(fault.region) < 0) {
+        emit commandFailed(u"inject fault"_s, u"region: unknown region \""_s +
+                                                  QString::fromStdString(fault.region) + u'"');
+        return;
+    }
+    if (!m_worker) {
+        emit commandFailed(u"inject fault"_s, u"the simulator is not running; start it first"_s);
+        return;
+    }
+    QMetaObject::invokeMethod(
+        m_worker, [w = m_worker, fault] { w->injectFault(fault); }, Qt::QueuedConnection);
+}
+
+void SimulatorSource::clearFaults() {
+    if (m_worker)
+        QMetaObject::invokeMethod(m_worker, &SimulationWorker::clearFaults, Qt::QueuedConnection);
+}
+
+void SimulatorSource::setTrafficWeight(int greenPercent) {
+    if (greenPercent < 0 || greenPercent > 100) {
+        emit commandFailed(u"traffic weight"_s, u"green weight must be from 0 to 100 %"_s);
+        return;
+    }
+    m_weight = greenPercent;
+    if (m_worker)
+        QMetaObject::invokeMethod(
+            m_worker, [w = m_worker, greenPercent] { w->setTrafficWeight(greenPercent); },
+            Qt::QueuedConnection);
+}
+
+void SimulatorSource::onPublished(SnapshotPtr snapshot, LogEventBatch events) {
+    {
+        QMutexLocker lock(&m_mutex);
+        m_latest = snapshot;
+    }
+    if (events && !events->empty())
+        emit eventsReady(std::move(events));
+    emit snapshotReady(std::move(snapshot));
+}
+
+void SimulatorSource::onWorkerState(Source::State state) {
+    if (m_thread)
+        setState(state);
+}
+
+}  // namespace pulsco
