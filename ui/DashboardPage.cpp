@@ -79,7 +79,7 @@ DashboardPage::DashboardPage(QWidget* parent)
     wait.valueTitle = tr("% of tickets");
     wait.unit = u"s"_s;
     wait.bar = kTicketWaitP95BarSeconds;
-    wait.barName = tr("bar p95 < 60 s");
+    wait.barName = tr("bar 60 s");
     wait.decimals = 1;
     m_waitChart = new HistogramChart(wait, content);
     m_waitChart->setAccessibleName(tr("Ticket wait histogram"));
@@ -90,7 +90,7 @@ DashboardPage::DashboardPage(QWidget* parent)
     latency.valueTitle = tr("% of requests");
     latency.unit = u"ms"_s;
     latency.bar = kApiP95BarMs;
-    latency.barName = tr("bar p95 < 150 ms");
+    latency.barName = tr("bar 150 ms");
     latency.decimals = 0;
     m_latencyChart = new HistogramChart(latency, content);
     m_latencyChart->setAccessibleName(tr("API latency histogram"));
@@ -138,8 +138,10 @@ DashboardPage::DashboardPage(QWidget* parent)
     grid->addWidget(m_qualityChart, 1, 0);
     grid->addWidget(m_breakdown, 1, 1);
     grid->addWidget(logPanel, 1, 2);
-    for (int column = 0; column < 3; ++column)
-        grid->setColumnStretch(column, 1);
+    // The event log column gets a little more room for its text.
+    grid->setColumnStretch(0, 4);
+    grid->setColumnStretch(1, 4);
+    grid->setColumnStretch(2, 5);
     grid->setRowStretch(0, 1);
     grid->setRowStretch(1, 1);
     for (QWidget* cell : std::initializer_list<QWidget*>{m_queueChart, m_waitChart, m_latencyChart,

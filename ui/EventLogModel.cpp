@@ -113,17 +113,35 @@ QVariant EventLogModel::data(const QModelIndex& index, int role) const {
 }
 
 QVariant EventLogModel::headerData(int section, Qt::Orientation orientation, int role) const {
-    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+    if (orientation != Qt::Horizontal)
+        return {};
+    // Short headers keep the columns narrow; the tooltip says the whole.
+    if (role == Qt::ToolTipRole) {
+        switch (section) {
+        case SourceTime:
+            return tr("Source time: simulated time, or server uptime for live servers");
+        case WallTime:
+            return tr("Wall-clock time when it happened (local time)");
+        case Kind:
+            return tr("Kind of event");
+        case Color:
+            return tr("Environment: blue or green");
+        case Text:
+            return tr("What happened");
+        }
+        return {};
+    }
+    if (role != Qt::DisplayRole)
         return {};
     switch (section) {
     case SourceTime:
-        return tr("Source time");
+        return tr("Time");
     case WallTime:
-        return tr("Wall time");
+        return tr("Wall clock");
     case Kind:
         return tr("Kind");
     case Color:
-        return tr("Color");
+        return tr("Env");
     case Text:
         return tr("Event");
     }

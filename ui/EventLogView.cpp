@@ -87,10 +87,11 @@ EventLogView::EventLogView(QWidget* parent)
     QHeaderView* header = m_table->horizontalHeader();
     header->setHighlightSections(false);
     const QFontMetrics fm = m_table->fontMetrics();
-    header->resizeSection(EventLogModel::SourceTime, fm.horizontalAdvance(u"00:00:00000"_s));
-    header->resizeSection(EventLogModel::WallTime, fm.horizontalAdvance(u"00:00:00.000000"_s));
-    header->resizeSection(EventLogModel::Kind, fm.horizontalAdvance(u"Fault start000"_s));
-    header->resizeSection(EventLogModel::Color, fm.horizontalAdvance(u"green000"_s));
+    const int pad = fm.horizontalAdvance(u"00"_s);
+    header->resizeSection(EventLogModel::SourceTime, fm.horizontalAdvance(u"00:00:00"_s) + pad);
+    header->resizeSection(EventLogModel::WallTime, fm.horizontalAdvance(u"00:00:00.000"_s) + pad);
+    header->resizeSection(EventLogModel::Kind, fm.horizontalAdvance(u"Fault start"_s) + pad);
+    header->resizeSection(EventLogModel::Color, fm.horizontalAdvance(u"green"_s) + pad);
     header->setStretchLastSection(true);
 
     auto* controls = new QHBoxLayout;

@@ -34,7 +34,9 @@ HistogramChart::HistogramChart(HistogramChartSpec spec, QWidget* parent)
     m_y = new QValueAxis(c);
     m_y->setTitleText(m_spec.valueTitle);
     m_y->setLabelFormat(u"%g"_s);
-    m_y->setTickCount(5);
+    m_y->setTickType(QValueAxis::TicksDynamic);
+    m_y->setTickAnchor(0);
+    m_y->setTickInterval(2);
     c->addAxis(m_x, Qt::AlignBottom);
     c->addAxis(m_y, Qt::AlignLeft);
 
@@ -118,6 +120,9 @@ void HistogramChart::setHistogram(const Histogram& histogram) {
     if (m_x->tickInterval() != tick)
         m_x->setTickInterval(tick);
     setAxisRangeIfChanged(m_y, 0, top);
+    const double yTick = niceTickInterval(top, 4);
+    if (m_y->tickInterval() != yTick)
+        m_y->setTickInterval(yTick);
 
     for (std::size_t i = 0; i < m_markers.size(); ++i) {
         std::optional<double> value;

@@ -1,10 +1,11 @@
 #include "ui/KpiTile.h"
 
+#include "ui/StatusChip.h"
 #include "ui/Theme.h"
 
-#include <QEvent>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QPainter>
 #include <QVBoxLayout>
 
 namespace pulsco {
@@ -13,31 +14,25 @@ using namespace Qt::StringLiterals;
 
 KpiTile::KpiTile(const QString& title, QWidget* parent)
     : QFrame(parent) {
-    setObjectName(u"kpiTile"_s);
-    setFrameShape(QFrame::NoFrame);
-    setAutoFillBackground(true);
     setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
 
     m_title = new QLabel(title.toUpper(), this);
     QFont small = font();
     small.setPointSizeF(small.pointSizeF() * 0.85);
     small.setBold(true);
-    small.setLetterSpacing(QFont::PercentageSpacing, 104);
     m_title->setFont(small);
+    m_title->setForegroundRole(QPalette::PlaceholderText);
 
     m_value = new QLabel(u"–"_s, this);
     QFont big = font();
     big.setPointSizeF(big.pointSizeF() * 1.9);
     big.setBold(true);
     m_value->setFont(big);
-    m_value->setTextInteractionFlags(Qt::TextSelectableByMouse);
 
-    m_chip = new QLabel(this);
-    QFont chipFont = font();
+    m_chip = new StatusChip(this);
+    QFont chipFont = m_chip->font();
     chipFont.setPointSizeF(chipFont.pointSizeF() * 0.8);
-    chipFont.setBold(true);
     m_chip->setFont(chipFont);
-    m_chip->setAlignment(Qt::AlignCenter);
 
     m_detail = new QLabel(this);
     QFont detailFont = font();
@@ -49,13 +44,13 @@ KpiTile::KpiTile(const QString& title, QWidget* parent)
     top->addWidget(m_title, 1);
     top->addWidget(m_chip, 0, Qt::AlignRight);
     auto* layout = new QVBoxLayout(this);
-    layout->setContentsMargins(12, 6, 10, 6);
+    layout->setContentsMargins(14, 6, 10, 6);
     layout->setSpacing(1);
     layout->addLayout(top);
     layout->addWidget(m_value);
     layout->addWidget(m_detail);
     setAccessibleName(title);
-    applyLevelStyle();
+    setValue(u"–"_s, KpiLevel::Unknown, {});
 }
 
 void KpiTile::setValue(const QString& value, KpiLevel level, const QString& detail) {
@@ -65,7 +60,12 @@ void KpiTile::setValue(const QString& value, KpiLevel level, const QString& deta
         m_detail->setText(detail);
     if (level != m_level) {
         m_level = level;
-        applyLevelStyle();
+        const QString state = levelText(level);
+        m_chip->setText(state);
+        m_chip->setVisible(!state.isEmpty());
+        m_chip->setLevel(level);
+        m_chip->updateGeometry();
+        update();
     }
     const QString state = levelText(level);
     setAccessibleDescription(state.isEmpty() ? u"%1, %2"_s.arg(value, detail)
@@ -84,29 +84,22 @@ QString KpiTile::detailText() const {
     return m_detail->text();
 }
 
-void KpiTile::changeEvent(QEvent* event) {
-    QFrame::changeEvent(event);
-    if (!m_styling && (event->type() == QEvent::PaletteChange ||
-                       event->type() == QEvent::ApplicationPaletteChange))
-        applyLevelStyle();
+QString KpiTile::stateText() const {
+    return m_chip->isVisibleTo(this) ? m_chip->text() : QString();
 }
 
-void KpiTile::applyLevelStyle() {
-    // Style sheets trigger PaletteChange themselves; do not recurse.
-    m_styling = true;
-    const QPalette pal = QPalette(palette());
-    const QColor accent = levelColor(m_level, pal);
-    setStyleSheet(
-        u"QFrame#kpiTile { background: %1; border: 1px solid %2; border-left: 5px solid %3;"
-        " border-radius: 4px; }"_s.arg(pal.color(QPalette::Base).name(),
-                                       pal.color(QPalette::Midlight).name(), accent.name()));
-    const QString text = levelText(m_level);
-    m_chip->setVisible(!text.isEmpty());
-    m_chip->setText(text);
-    m_chip->setStyleSheet(
-        u"QLabel { background: %1; color: %2; border-radius: 3px; padding: 1px 6px; }"_s.arg(
-            accent.name(), textOnLevel(m_level, pal).name()));
-    m_styling = false;
+void KpiTile::paintEvent(QPaintEvent*) {
+    QPainter p(this);
+    p.setRenderHint(QPainter::Antialiasing);
+    const QPalette pal = palette();
+    const QRectF box = QRectF(rect()).adjusted(0.5, 0.5, -0.5, -0.5);
+    p.setPen(QPen(pal.color(QPalette::Midlight), 1));
+    p.setBrush(pal.base());
+    p.drawRoundedRect(box, 4, 4);
+    // The accent bar repeats the chip's colour for a glance across tiles.
+    p.setPen(Qt::NoPen);
+    p.setBrush(levelColor(m_level, pal));
+    p.drawRoundedRect(QRectF(box.left(), box.top(), 5, box.height()), 2, 2);
 }
 
 }  // namespace pulsco

@@ -1,5 +1,6 @@
 // One headline figure: its name, value, the bar it is held to, and its state
-// in words and colour (never colour alone).
+// in words and colour (never colour alone). Painted from the palette, so it
+// follows light and dark without style sheets.
 #pragma once
 
 #include "ui/KpiStatus.h"
@@ -10,30 +11,30 @@ class QLabel;
 
 namespace pulsco {
 
+class StatusChip;
+
 class KpiTile : public QFrame {
     Q_OBJECT
 public:
-    KpiTile(const QString& title, QWidget* parent = nullptr);
+    explicit KpiTile(const QString& title, QWidget* parent = nullptr);
 
     void setValue(const QString& value, KpiLevel level, const QString& detail);
 
     QString title() const;
     QString valueText() const;
     QString detailText() const;
+    QString stateText() const;
     KpiLevel level() const { return m_level; }
 
 protected:
-    void changeEvent(QEvent* event) override;
+    void paintEvent(QPaintEvent* event) override;
 
 private:
-    void applyLevelStyle();
-
     QLabel* m_title = nullptr;
     QLabel* m_value = nullptr;
-    QLabel* m_chip = nullptr;
+    StatusChip* m_chip = nullptr;
     QLabel* m_detail = nullptr;
-    KpiLevel m_level = KpiLevel::Unknown;
-    bool m_styling = false;
+    KpiLevel m_level = KpiLevel::Neutral;
 };
 
 }  // namespace pulsco

@@ -25,8 +25,10 @@ QueueDepthChart::QueueDepthChart(QWidget* parent)
     m_x->setRange(0, m_windowMinutes);
     m_y = new QValueAxis(c);
     m_y->setTitleText(tr("tickets searching"));
-    m_y->setLabelFormat(u"%.0f"_s);
-    m_y->setTickCount(5);
+    m_y->setLabelFormat(u"%g"_s);
+    m_y->setTickType(QValueAxis::TicksDynamic);
+    m_y->setTickAnchor(0);
+    m_y->setTickInterval(2);
     m_y->setRange(0, 10);
     c->addAxis(m_x, Qt::AlignBottom);
     c->addAxis(m_y, Qt::AlignLeft);
@@ -91,7 +93,12 @@ void QueueDepthChart::render() {
     }
     const double start = std::max(0.0, m_nowMinutes - m_windowMinutes);
     setAxisRangeIfChanged(m_x, start, start + m_windowMinutes);
-    setAxisRangeIfChanged(m_y, 0, niceCeil(std::max(peak * 1.15, 5.0)));
+    const double top = niceCeil(std::max(peak * 1.15, 5.0));
+    setAxisRangeIfChanged(m_y, 0, top);
+    // Whole tickets: never a tick interval below one.
+    const double yTick = std::max(1.0, niceTickInterval(top, 4));
+    if (m_y->tickInterval() != yTick)
+        m_y->setTickInterval(yTick);
 }
 
 void QueueDepthChart::clear() {

@@ -1,9 +1,8 @@
 #include "ui/SourceBar.h"
 
 #include "ui/Format.h"
-#include "ui/Theme.h"
+#include "ui/StatusChip.h"
 
-#include <QEvent>
 #include <QHBoxLayout>
 #include <QLabel>
 
@@ -16,11 +15,9 @@ SourceBar::SourceBar(QWidget* parent)
     setObjectName(u"sourceBar"_s);
     setAutoFillBackground(true);
     setAccessibleName(tr("Source status"));
-    m_chip = new QLabel(this);
+    m_chip = new StatusChip(this);
     QFont bold = font();
     bold.setBold(true);
-    m_chip->setFont(bold);
-    m_chip->setAlignment(Qt::AlignCenter);
     m_chip->setMinimumWidth(m_chip->fontMetrics().horizontalAdvance(u"● STARTING00"_s));
     m_name = new QLabel(this);
     QFont nameFont = bold;
@@ -83,13 +80,12 @@ void SourceBar::setState(Source::State state, bool paused, bool stale) {
         level = KpiLevel::Warning;
     else if (word == tr("STALE") || word == tr("FAILED"))
         level = KpiLevel::Breach;
-    if (word == m_stateWord && static_cast<int>(level) == m_stateLevel)
+    if (word == m_stateWord && level == m_chip->level())
         return;
     m_stateWord = word;
-    m_stateLevel = static_cast<int>(level);
     m_chip->setText(u"● "_s + word);
+    m_chip->setLevel(level);
     m_chip->setAccessibleName(tr("Source state: %1").arg(word));
-    restyleChip();
 }
 
 void SourceBar::showSnapshot(const MetricsSnapshot& snapshot) {
@@ -134,23 +130,6 @@ QString SourceBar::speedText() const {
 }
 QString SourceBar::faultsText() const {
     return m_faults->text();
-}
-
-void SourceBar::changeEvent(QEvent* event) {
-    QFrame::changeEvent(event);
-    if (!m_styling && (event->type() == QEvent::PaletteChange ||
-                       event->type() == QEvent::ApplicationPaletteChange))
-        restyleChip();
-}
-
-void SourceBar::restyleChip() {
-    m_styling = true;
-    const auto level = static_cast<KpiLevel>(m_stateLevel);
-    const QPalette pal = palette();
-    m_chip->setStyleSheet(
-        u"QLabel { background: %1; color: %2; border-radius: 3px; padding: 2px 8px; }"_s.arg(
-            levelColor(level, pal).name(), textOnLevel(level, pal).name()));
-    m_styling = false;
 }
 
 }  // namespace pulsco

@@ -10,6 +10,8 @@ class QLabel;
 
 namespace pulsco {
 
+class StatusChip;
+
 class SourceBar : public QFrame {
     Q_OBJECT
 public:
@@ -28,21 +30,14 @@ public:
 
     static QString stateWord(Source::State state, bool paused, bool stale);
 
-protected:
-    void changeEvent(QEvent* event) override;
-
 private:
-    void restyleChip();
-
-    QLabel* m_chip = nullptr;
+    StatusChip* m_chip = nullptr;
     QLabel* m_name = nullptr;
     QLabel* m_clock = nullptr;
     QLabel* m_speed = nullptr;
     QLabel* m_faults = nullptr;
     QLabel* m_conservation = nullptr;
     QString m_stateWord;
-    int m_stateLevel = 0;  // KpiLevel as int, for the chip colour
-    bool m_styling = false;
 };
 
 }  // namespace pulsco

@@ -51,6 +51,7 @@ SourceControls::SourceControls(QWidget* parent)
     setMovable(false);
     setFloatable(false);
     setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    setIconSize(QSize(16, 16));
 
     m_playPause = new QAction(this);
     m_playPause->setShortcut(QKeySequence(Qt::Key_Space));
@@ -154,6 +155,7 @@ SourceControls::SourceControls(QWidget* parent)
     m_faultButton->setText(tr("Inject &fault"));
     m_faultButton->setIcon(style()->standardIcon(QStyle::SP_MessageBoxWarning));
     m_faultButton->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    m_faultButton->setIconSize(QSize(16, 16));
     m_faultButton->setMenu(m_faultMenu);
     m_faultButton->setPopupMode(QToolButton::InstantPopup);
     m_faultButton->setAccessibleName(tr("Inject fault"));
@@ -293,7 +295,8 @@ void SourceControls::updatePlayAction(bool paused) {
         style()->standardIcon(paused ? QStyle::SP_MediaPlay : QStyle::SP_MediaPause));
     m_playPause->setToolTip(paused ? tr("Resume the simulation (Space)")
                                    : tr("Pause the simulation (Space)"));
-    m_step->setEnabled(paused && m_source && m_source->capabilities().speedControl);
+    if (m_step)
+        m_step->setEnabled(paused && m_source && m_source->capabilities().speedControl);
 }
 
 void SourceControls::sendTrafficWeight() {

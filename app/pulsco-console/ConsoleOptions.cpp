@@ -1,0 +1,149 @@
+#include "app/pulsco-console/ConsoleOptions.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QRegularExpression>
+
+namespace pulsco {
+
+using namespace Qt::StringLiterals;
+
+ConsoleOptionsParse parseConsoleOptions(const QStringList& arguments) {
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        u"Pulsco Ops Console: watch the matchmaking service, rehearse load and drills."_s);
+    const QCommandLineOption help(QStringList{u"h"_s, u"help"_s}, u"Show this help."_s);
+    const QCommandLineOption version(u"version"_s, u"Show the version."_s);
+    const QCommandLineOption simulate(u"simulate"_s,
+                                      u"Run the embedded simulator on SCENARIO (a .json file or a "
+                                      "shipped name such as baseline-1000)."_s,
+                                      u"SCENARIO"_s);
+    const QCommandLineOption connectOpt(u"connect"_s,
+                                        u"Watch live servers (comma-separated URLs)."_s, u"URLS"_s);
+    const QCommandLineOption page(u"page"_s, u"Page to show first: dashboard, rollout or drills."_s,
+                                  u"PAGE"_s);
+    const QCommandLineOption screenshot(
+        u"screenshot"_s, u"Save a PNG of the window after --quit-after seconds, then exit."_s,
+        u"FILE"_s);
+    const QCommandLineOption quitAfter(u"quit-after"_s, u"Quit after SEC seconds of running."_s,
+                                       u"SEC"_s);
+    const QCommandLineOption size(u"size"_s, u"Window size, e.g. 1280x800."_s, u"WxH"_s);
+    const QCommandLineOption speed(u"speed"_s, u"Simulation speed: a factor such as 10, or max."_s,
+                                   u"N|max"_s);
+    const QCommandLineOption players(u"players"_s, u"Population size (1 to 1000000)."_s, u"N"_s);
+    const QCommandLineOption theme(u"theme"_s, u"Palette: light or dark."_s, u"THEME"_s);
+    QCommandLineOption bench(u"bench-report"_s, u"Write UI responsiveness figures (JSON)."_s,
+                             u"FILE"_s);
+    bench.setFlags(QCommandLineOption::HiddenFromHelp);
+    parser.addOptions({help, version, simulate, connectOpt, page, screenshot, quitAfter, size,
+                       speed, players, theme, bench});
+
+    ConsoleOptionsParse result;
+    if (!parser.parse(arguments)) {
+        result.error = parser.errorText();
+        return result;
+    }
+    if (parser.isSet(help)) {
+        result.helpText = parser.helpText();
+        return result;
+    }
+    if (parser.isSet(version)) {
+        result.helpText = u"pulsco-console %1\n"_s.arg(QCoreApplication::applicationVersion());
+        return result;
+    }
+    if (!parser.positionalArguments().isEmpty()) {
+        result.error =
+            u"unexpected argument \"%1\" (see --help)"_s.arg(parser.positionalArguments().first());
+        return result;
+    }
+
+    ConsoleOptions o;
+    o.scenario = parser.value(simulate);
+    if (parser.isSet(simulate) && o.scenario.trimmed().isEmpty()) {
+        result.error = u"--simulate: needs a scenario file or name"_s;
+        return result;
+    }
+    if (parser.isSet(connectOpt)) {
+        o.connectUrls = parser.value(connectOpt).split(u',', Qt::SkipEmptyParts);
+        if (o.connectUrls.isEmpty()) {
+            result.error = u"--connect: needs at least one URL"_s;
+            return result;
+        }
+        if (parser.isSet(simulate)) {
+            result.error = u"--connect and --simulate: choose one source"_s;
+            return result;
+        }
+    }
+    if (parser.isSet(page)) {
+        o.page = parser.value(page);
+        if (!QStringList{u"dashboard"_s, u"rollout"_s, u"drills"_s}.contains(o.page)) {
+            result.error =
+                u"--page: must be dashboard, rollout or drills (got \"%1\")"_s.arg(o.page);
+            return result;
+        }
+    }
+    if (parser.isSet(quitAfter)) {
+        bool ok = false;
+        o.quitAfterSeconds = parser.value(quitAfter).toDouble(&ok);
+        if (!ok || !(o.quitAfterSeconds > 0) || o.quitAfterSeconds > 86400) {
+            result.error =
+                u"--quit-after: must be a number of seconds from 0 (exclusive) to 86400"_s;
+            return result;
+        }
+    }
+    if (parser.isSet(screenshot)) {
+        o.screenshotPath = parser.value(screenshot);
+        if (o.screenshotPath.isEmpty()) {
+            result.error = u"--screenshot: needs a file name"_s;
+            return result;
+        }
+        if (!parser.isSet(quitAfter)) {
+            result.error = u"--screenshot: needs --quit-after SEC (when to take it)"_s;
+            return result;
+        }
+    }
+    if (parser.isSet(size)) {
+        static const QRegularExpression pattern(u"^(\\d{3,5})x(\\d{3,5})$"_s);
+        const QRegularExpressionMatch match = pattern.match(parser.value(size));
+        const int w = match.hasMatch() ? match.captured(1).toInt() : 0;
+        const int h = match.hasMatch() ? match.captured(2).toInt() : 0;
+        if (w < 640 || h < 480 || w > 7680 || h > 4320) {
+            result.error = u"--size: must be WxH from 640x480 to 7680x4320 (got \"%1\")"_s.arg(
+                parser.value(size));
+            return result;
+        }
+        o.size = QSize(w, h);
+    }
+    if (parser.isSet(speed)) {
+        const QString value = parser.value(speed);
+        bool ok = false;
+        const double factor = value == u"max" ? 0.0 : value.toDouble(&ok);
+        if (value != u"max" && (!ok || !(factor > 0) || factor > 1e6)) {
+            result.error =
+                u"--speed: must be max or a factor from 0 (exclusive) to 1000000 (got \"%1\")"_s
+                    .arg(value);
+            return result;
+        }
+        o.speed = factor;
+    }
+    if (parser.isSet(players)) {
+        bool ok = false;
+        o.players = parser.value(players).toInt(&ok);
+        if (!ok || o.players < 1 || o.players > 1000000) {
+            result.error = u"--players: must be an integer from 1 to 1000000"_s;
+            return result;
+        }
+    }
+    if (parser.isSet(theme)) {
+        o.theme = parser.value(theme);
+        if (o.theme != u"light" && o.theme != u"dark") {
+            result.error = u"--theme: must be light or dark"_s;
+            return result;
+        }
+    }
+    o.benchReport = parser.value(bench);
+    result.options = o;
+    return result;
+}
+
+}  // namespace pulsco

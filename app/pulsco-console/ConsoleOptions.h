@@ -1,0 +1,37 @@
+// pulsco-console's command line (contract in design.md):
+//   pulsco-console [--simulate SCENARIO.json] [--connect URL[,URL...]]
+//                  [--page dashboard|rollout|drills]
+//                  [--screenshot FILE.png --quit-after SEC] [--size WxH]
+//                  [--speed N|max] [--players N] [--theme light|dark]
+#pragma once
+
+#include <QSize>
+#include <QString>
+#include <QStringList>
+
+#include <optional>
+
+namespace pulsco {
+
+struct ConsoleOptions {
+    QString scenario;  // --simulate: a file path or a shipped name; "" = default
+    QStringList connectUrls;
+    QString page = QStringLiteral("dashboard");
+    QString screenshotPath;
+    double quitAfterSeconds = 0;  // 0 = run until closed
+    QSize size;                   // invalid = remembered geometry
+    std::optional<double> speed;  // 0 = max
+    int players = 0;              // 0 = the scenario's own
+    QString theme;                // "", "light" or "dark"
+    QString benchReport;          // hidden: write UI responsiveness figures here
+};
+
+struct ConsoleOptionsParse {
+    std::optional<ConsoleOptions> options;
+    QString error;     // for stderr, exit 2
+    QString helpText;  // --help / --version asked: print and exit 0
+};
+
+ConsoleOptionsParse parseConsoleOptions(const QStringList& arguments);
+
+}  // namespace pulsco

@@ -1,0 +1,118 @@
+#include "app/pulsco-console/ConsoleRun.h"
+
+#include "app/pulsco-console/ConsoleSourceFactory.h"
+#include "app/pulsco-console/UiProbe.h"
+#include "ui/DashboardPage.h"
+#include "ui/MainWindow.h"
+
+#include <QApplication>
+#include <QDir>
+#include <QFileInfo>
+#include <QTimer>
+
+#include <cstdio>
+
+namespace pulsco {
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+void printError(const QString& message) {
+    std::fprintf(stderr, "pulsco-console: %s\n", qPrintable(message));
+}
+
+}  // namespace
+
+int runConsole(const ConsoleOptions& options) {
+    if (!options.connectUrls.isEmpty()) {
+        printError(u"--connect: live servers are not supported by this build yet (live mode is "
+                   "planned); use --simulate SCENARIO for the embedded simulator"_s);
+        return 2;
+    }
+
+    ConsoleSourceFactory factory;
+    MainWindow window(factory);
+    const bool scripted = !options.screenshotPath.isEmpty() || !options.benchReport.isEmpty();
+    // Scripted runs (docs, tests, benchmarks) must look the same everywhere:
+    // no remembered geometry or palette.
+    if (!scripted)
+        window.restoreSettings(true);
+    if (!options.theme.isEmpty())
+        window.setTheme(*themeFromKey(options.theme));
+    else if (scripted)
+        window.setTheme(Theme::Light);
+
+    if (!window.showPage(options.page)) {
+        printError(u"--page: the %1 page is not available in this build yet (available: %2)"_s.arg(
+            options.page, window.pageKeys().join(u", "_s)));
+        return 2;
+    }
+
+    SourceRequest request;
+    request.kind = SourceRequest::Kind::Simulator;
+    request.scenario = options.scenario;
+    request.players = options.players;
+    if (options.scenario.isEmpty() && !scripted && window.reopenLastScenario()) {
+        const SourceRequest last = window.lastSavedRequest();
+        if (!last.scenario.isEmpty()) {
+            request.scenario = last.scenario;
+            if (options.players == 0)
+                request.players = last.players;
+        }
+    }
+    if (request.scenario.isEmpty())
+        request.scenario = QLatin1StringView(ConsoleSourceFactory::kDefaultScenario);
+    // A relative file path is relative to where the user ran the command.
+    if (!factory.scenarioNames().contains(request.scenario) && QFileInfo::exists(request.scenario))
+        request.scenario = QFileInfo(request.scenario).absoluteFilePath();
+    if (options.speed)
+        window.setPreferredSpeed(options.speed);
+
+    QString error;
+    std::unique_ptr<Source> source = factory.create(request, &error);
+    if (!source) {
+        printError(error);
+        return 2;
+    }
+
+    UiProbe* probe = nullptr;
+    if (!options.benchReport.isEmpty()) {
+        probe = new UiProbe(&window);
+        probe->start();
+        QObject::connect(window.dashboard(), &DashboardPage::firstDataFramePainted, probe,
+                         &UiProbe::markFirstFrame);
+    }
+
+    if (options.size.isValid())
+        window.resize(options.size);
+    window.show();
+    window.setSource(std::move(source), request);
+
+    int exitCode = 0;
+    if (options.quitAfterSeconds > 0) {
+        QTimer::singleShot(static_cast<int>(options.quitAfterSeconds * 1000), &window, [&] {
+            if (!options.screenshotPath.isEmpty()) {
+                const QImage image = window.grab().toImage();
+                const QFileInfo info(options.screenshotPath);
+                if (!QDir().mkpath(info.absolutePath()) ||
+                    !image.save(options.screenshotPath, "PNG")) {
+                    printError(u"%1: cannot write the screenshot (check the folder exists and is "
+                               "writable)"_s.arg(options.screenshotPath));
+                    exitCode = 1;
+                }
+            }
+            if (probe && !probe->writeReport(options.benchReport, &error)) {
+                printError(error);
+                exitCode = 1;
+            }
+            QApplication::exit(exitCode);
+        });
+    }
+    const int loopCode = QApplication::exec();
+    if (!scripted)
+        window.saveSettings();
+    return exitCode != 0 ? exitCode : loopCode;
+}
+
+}  // namespace pulsco

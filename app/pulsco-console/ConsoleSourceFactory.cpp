@@ -1,0 +1,47 @@
+#include "app/pulsco-console/ConsoleSourceFactory.h"
+
+#include "simulator/ScenarioJson.h"
+#include "simulator/SimulatorSource.h"
+
+namespace pulsco {
+
+using namespace Qt::StringLiterals;
+
+QStringList ConsoleSourceFactory::scenarioNames() const {
+    return shippedScenarioNames();
+}
+
+QString ConsoleSourceFactory::resolveScenario(const QString& nameOrPath) {
+    if (shippedScenarioNames().contains(nameOrPath))
+        return shippedScenarioPath(nameOrPath);
+    return nameOrPath;
+}
+
+std::unique_ptr<Source> ConsoleSourceFactory::create(const SourceRequest& request, QString* error) {
+    const auto fail = [error](const QString& why) -> std::unique_ptr<Source> {
+        if (error)
+            *error = why;
+        return nullptr;
+    };
+    if (request.kind == SourceRequest::Kind::Live) {
+        return fail(u"%1: live servers are not supported by this build yet (live mode)"_s.arg(
+            request.urls.join(u',')));
+    }
+    const QString scenario =
+        request.scenario.isEmpty() ? QLatin1StringView(kDefaultScenario) : request.scenario;
+    ScenarioLoad load = loadScenarioFile(resolveScenario(scenario));
+    if (!load.scenario)
+        return fail(load.error);
+    if (request.players != 0) {
+        if (request.players < 1 || request.players > kMaxPlayers) {
+            return fail(u"%1: population.players: must be an integer from 1 to %2 (asked %3)"_s
+                            .arg(scenario)
+                            .arg(kMaxPlayers)
+                            .arg(request.players));
+        }
+        load.scenario->population.players = request.players;
+    }
+    return std::make_unique<SimulatorSource>(std::move(*load.scenario));
+}
+
+}  // namespace pulsco
