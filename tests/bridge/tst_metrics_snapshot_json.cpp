@@ -9,6 +9,7 @@
 #include <QTest>
 
 #include <functional>
+#include <limits>
 #include <random>
 
 using namespace Qt::StringLiterals;
@@ -300,6 +301,37 @@ void TestMetricsSnapshotJson::badInput_data() {
     row("fault text not a string", set(u"active_faults"_s, QJsonArray{u"ok"_s, 5}),
         u"active_faults[1]: must be a string (got a number)"_s);
     row("negative speed", set(u"speed"_s, -1), u"speed: must be a number >= 0 (got -1)"_s);
+    const int lastIndex = Histogram::bucketIndex(std::numeric_limits<double>::max()) + 1;
+    row("histogram past the last bucket",
+        set(u"tick_duration_ms"_s, QJsonObject{{u"count"_s, 2},
+                                               {u"sum"_s, 0},
+                                               {u"min"_s, 0},
+                                               {u"max"_s, 0},
+                                               {u"zero_count"_s, 0},
+                                               {u"first_index"_s, lastIndex},
+                                               {u"counts"_s, QJsonArray{1, 1}}}),
+        u"tick_duration_ms.counts: reaches past the largest bucket index "_s +
+            QString::number(lastIndex));
+    row("empty histogram with a sum",
+        set(u"tick_duration_ms"_s, QJsonObject{{u"count"_s, 0},
+                                               {u"sum"_s, 5},
+                                               {u"min"_s, 0},
+                                               {u"max"_s, 0},
+                                               {u"zero_count"_s, 0},
+                                               {u"first_index"_s, 0},
+                                               {u"counts"_s, QJsonArray{}}}),
+        u"tick_duration_ms.sum: sum, min and max must be 0 when count is 0"_s);
+    const QString longName(65, u'x');
+    row(
+        "region name too long",
+        [longName](QJsonObject& root) {
+            QJsonObject regions = root[u"regions"_s].toObject();
+            regions[longName] = regions[u"eu-west"_s];
+            root[u"regions"_s] = regions;
+        },
+        u"regions."_s + longName + u": must be a name of 1 to 64 characters"_s);
+    row("empty error code", set(u"blue.errors_by_code"_s, QJsonObject{{QString(), 1}}),
+        u"blue.errors_by_code: must be a name of 1 to 64 characters"_s);
 }
 
 void TestMetricsSnapshotJson::badInput() {

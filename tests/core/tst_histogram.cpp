@@ -249,6 +249,18 @@ void TestHistogram::mergeWithEmpty() {
     QCOMPARE(mid.max(), 1e6);
     QVERIFY(mid.raw().counts.front() != 0);
     QVERIFY(mid.raw().counts.back() != 0);
+
+    // Only zeros on one side: the bucket range comes from the other side.
+    Histogram zeros;
+    zeros.record(0.0, 3);
+    Histogram withZeros = before;
+    withZeros.merge(zeros);
+    QCOMPARE(withZeros.raw().counts, before.raw().counts);
+    QCOMPARE(withZeros.raw().zeroCount, 3u);
+    QCOMPARE(withZeros.min(), 0.0);
+    Histogram intoZeros = zeros;
+    intoZeros.merge(before);
+    QVERIFY(intoZeros == withZeros);
 }
 
 void TestHistogram::cumulativeCountsBracketTheExactCount_data() {

@@ -250,6 +250,19 @@ void TestRating::degenerateInputKeepsRatings() {
     const Teams two{{kNewbie}, {{30, 2}}};
     QCOMPARE(model.rate(two, {0}), two);  // a rank missing
     QCOMPARE(model.rate({}, {}), Teams{});
+
+    // An empty team has nobody to update; the others still are.
+    const Teams withEmpty = model.rate({{}, {kNewbie}}, {0, 1});
+    QVERIFY(withEmpty[0].empty());
+    QVERIFY(withEmpty[1][0].mu < kNewbie.mu);
+
+    // With no uncertainty at all the prediction is certain (or a coin flip).
+    RatingModelParams exact;
+    exact.beta = 0;
+    const RatingModel certain(exact);
+    QCOMPARE(certain.winProbability({{30, 0}}, {{20, 0}}), 1.0);
+    QCOMPARE(certain.winProbability({{20, 0}}, {{30, 0}}), 0.0);
+    QCOMPARE(certain.winProbability({{25, 0}}, {{25, 0}}), 0.5);
 }
 
 void TestRating::winProbabilityEqualTeamsIsHalf() {
