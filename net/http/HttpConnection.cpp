@@ -68,6 +68,11 @@ void HttpConnection::onReadyRead() {
 }
 
 void HttpConnection::processBuffer() {
+    // Answers given synchronously from dispatch() call flush(), which must not
+    // re-enter here while this loop still owns the buffer.
+    if (m_processing)
+        return;
+    m_processing = true;
     qsizetype offset = 0;
     const qsizetype maxSlots = m_server->limits().maxPipelinedRequests;
     while (!m_closing && offset < m_buffer.size() && qsizetype(m_slots.size()) < maxSlots) {
@@ -77,13 +82,15 @@ void HttpConnection::processBuffer() {
             break;
         if (result.status == HttpRequestParser::Status::Error) {
             m_buffer.clear();
-            offset = 0;
+            m_processing = false;
             failAndClose(result.httpStatus, result.message);
             return;
         }
         if (request.webSocketUpgrade && offset == 0 && m_inTransaction &&
-            result.consumed == m_buffer.size() && handOffWebSocket(request))
+            result.consumed == m_buffer.size() && handOffWebSocket(request)) {
+            m_processing = false;
             return;
+        }
         offset += result.consumed;
         Slot slot;
         slot.id = m_nextSlot++;
@@ -96,6 +103,7 @@ void HttpConnection::processBuffer() {
     }
     if (offset > 0)
         m_buffer.remove(0, offset);
+    m_processing = false;
     m_partialSinceMs =
         m_buffer.isEmpty() ? -1 : (m_partialSinceMs < 0 ? m_server->nowMs() : m_partialSinceMs);
 }

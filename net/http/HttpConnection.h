@@ -70,6 +70,7 @@ private:
     qint64 m_lastActivityMs = 0;
     qint64 m_partialSinceMs = -1;  // when the current unfinished request began
     bool m_inTransaction = false;
+    bool m_processing = false;
     bool m_closing = false;  // no more requests are read
 };
 

@@ -122,7 +122,7 @@ void HttpServer::forget(HttpConnection* connection) {
 void HttpServer::handOffWebSocket(QTcpSocket* socket) {
     m_webSockets->handleConnection(socket);
     // The upgrade request is unread again; let QWebSocketServer see it.
-    emit socket->readyRead();
+    Q_EMIT socket->readyRead();
 }
 
 }  // namespace pulsco

@@ -308,7 +308,7 @@ void GroupCommitStore::run(Options options, StoreRecovery* recovery, QString* er
             QMetaObject::invokeMethod(
                 this,
                 [this, last, ok = failure.isEmpty(), failure] {
-                    emit batchCommitted(last, ok, failure);
+                    Q_EMIT batchCommitted(last, ok, failure);
                 },
                 Qt::QueuedConnection);
             {

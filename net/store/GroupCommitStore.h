@@ -66,7 +66,7 @@ public:
     // Waits until everything queued so far is committed (tests, shutdown).
     void waitForIdle();
 
-signals:
+Q_SIGNALS:
     // Every token in (previousLast, lastToken] is done; ok false means those
     // writes were rolled back (error says why, already logged).
     void batchCommitted(quint64 lastToken, bool ok, const QString& error);

@@ -26,7 +26,7 @@ TicketRow ticket(qint64 seq, const QString& state = u"searching"_s, qint64 creat
 
 class TestGroupCommitStore : public QObject {
     Q_OBJECT
-private slots:
+private Q_SLOTS:
     void oneSubmitIsOneTransaction_data();
     void oneSubmitIsOneTransaction();
     void acknowledgesEveryTokenInOrder();

@@ -12,7 +12,7 @@ using namespace pulsco;
 
 class TestMigrations : public QObject {
     Q_OBJECT
-private slots:
+private Q_SLOTS:
     void init();
     void cleanup();
     void upFromEmpty();

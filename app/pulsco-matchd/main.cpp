@@ -1,0 +1,51 @@
+// pulsco-matchd: flags in, a serving matchmaking server out (net/server).
+// Exit codes: 0 after a graceful stop (SIGTERM/SIGINT), 1 when it cannot
+// start (store, address, files), 2 on bad flags.
+#include "net/server/MatchdServer.h"
+#include "net/server/UnixSignalWatcher.h"
+
+#include <QCoreApplication>
+#include <QDebug>
+
+#include <csignal>
+#include <cstdio>
+
+using namespace Qt::StringLiterals;
+
+int main(int argc, char** argv) {
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(u"pulsco-matchd"_s);
+    QCoreApplication::setApplicationVersion(QStringLiteral(PULSCO_VERSION));
+
+    QString error;
+    bool help = false;
+    const auto options = pulsco::MatchdOptions::parse(app.arguments().mid(1), &error, &help);
+    if (!options) {
+        if (help) {
+            std::fputs(qPrintable(pulsco::MatchdOptions::usage()), stdout);
+            return 0;
+        }
+        std::fprintf(stderr, "pulsco-matchd: %s\n%s", qPrintable(error),
+                     qPrintable(pulsco::MatchdOptions::usage()));
+        return 2;
+    }
+
+    pulsco::UnixSignalWatcher signalWatcher({SIGTERM, SIGINT});
+    pulsco::MatchdServer server;
+    if (!server.start(*options, &error)) {
+        std::fprintf(stderr, "pulsco-matchd: %s\n", qPrintable(error));
+        return 1;
+    }
+    QObject::connect(
+        &signalWatcher, &pulsco::UnixSignalWatcher::received, &server, [&](int signal) {
+            qInfo().noquote() << "signal" << signal << "received: draining, then stopping";
+            server.shutdown();
+        });
+    QObject::connect(&server, &pulsco::MatchdServer::finished, &app, &QCoreApplication::exit);
+    qInfo().noquote() << "pulsco-matchd" << PULSCO_VERSION << toString(options->color) << "serving"
+                      << server.url() << "data in" << options->dataDir;
+    // Tests and scripts read the port from this line (with --listen HOST:0).
+    std::printf("listening on %s\n", qPrintable(server.url()));
+    std::fflush(stdout);
+    return app.exec();
+}

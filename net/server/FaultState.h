@@ -1,0 +1,50 @@
+// Drill faults injected into a staging pulsco-matchd through the admin API:
+// latency and error_rate change real answers, stall stops the matcher's
+// ticks, store_latency slows every commit. Each fault may start later
+// (at_s, from when it was posted) and end by itself (duration_s).
+#pragma once
+
+#include "core/Fault.h"
+
+#include <QByteArray>
+
+#include <string>
+#include <vector>
+
+namespace pulsco {
+
+class FaultState {
+public:
+    struct Active {
+        qint64 id = 0;
+        FaultSpec spec;
+        double startsAt = 0;  // server clock
+        double endsAt = 0;    // +inf when duration_s is 0
+    };
+
+    explicit FaultState(Color color)
+        : m_color(color) {}
+
+    // "" when accepted, else "<field>: <why>" (e.g. a kind the server cannot play).
+    std::string add(const FaultSpec& spec, double now, qint64* id);
+    void clear() { m_faults.clear(); }
+    // Drops ended faults; true when the set of running faults changed.
+    bool update(double now);
+
+    double latencyMs(double now, double random01) const;
+    bool injectError(double now, double random01) const;
+    bool stalled(double now) const;
+    int storeLatencyMs(double now) const;
+
+    std::vector<std::string> describe(double now) const;  // running ones, for snapshots
+    QByteArray toJson(double now) const;                  // {"faults":[{id, running, fault...}]}
+
+private:
+    bool running(const Active& a, double now) const { return now >= a.startsAt && now < a.endsAt; }
+    Color m_color;
+    std::vector<Active> m_faults;
+    qint64 m_nextId = 1;
+    std::size_t m_lastRunning = 0;
+};
+
+}  // namespace pulsco

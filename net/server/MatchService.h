@@ -1,0 +1,110 @@
+// The matchmaking service of pulsco-matchd: the core Matchmaker on a real
+// clock, the API's ticket and match ids, player ratings, and durability
+// through the group-commit store. Lives on the server's main thread; the
+// store works on its own thread and acknowledges batches back here.
+//
+// Answers that promise durability (201 for a ticket, cancel, result) are
+// sent only after the store committed the writes behind them.
+#pragma once
+
+#include "core/Matchmaker.h"
+#include "net/http/HttpResponse.h"
+#include "net/store/GroupCommitStore.h"
+
+#include <QElapsedTimer>
+#include <QObject>
+#include <QTimer>
+
+#include <deque>
+#include <functional>
+#include <memory>
+#include <unordered_map>
+
+namespace pulsco {
+
+class ServerMetrics;
+struct TicketBody;
+
+class MatchService : public QObject {
+    Q_OBJECT
+public:
+    using Reply = std::function<void(HttpResponse)>;
+
+    MatchService(QueueConfig config, GroupCommitStore* store, ServerMetrics* metrics,
+                 QObject* parent = nullptr);
+    ~MatchService() override;
+
+    // Resumes from what the store found: ids continue, ratings are known,
+    // searching tickets are queued again with their original age (and expire
+    // on the first tick if that age is past their queue's max wait).
+    void recover(const StoreRecovery& recovery);
+    void start(int tickMs);
+
+    void createTicket(TicketBody body, Reply reply);
+    void getTicket(qint64 seq, Reply reply);
+    void cancelTicket(qint64 seq, Reply reply);
+    void getMatch(qint64 seq, Reply reply);
+    void reportResult(qint64 seq, const QByteArray& body, Reply reply);
+    QByteArray queuesJson() const;
+
+    void setDraining(bool draining) { m_draining = draining; }
+    bool draining() const { return m_draining; }
+    void setStalled(bool stalled) { m_stalled = stalled; }
+    bool storeHealthy() const { return m_storeHealthy; }
+    // No durable answer is waiting for the store.
+    bool idle() const { return m_pending.empty(); }
+
+    const QueueConfig& config() const { return m_matchmaker.config(); }
+    std::vector<QueueStatus> queueStatus() const { return m_matchmaker.queueStatus(now()); }
+    double now() const;  // server clock, seconds
+    std::optional<Rating> storedRating(const std::string& playerId) const;
+
+Q_SIGNALS:
+    void ticked();
+    // For the event stream: a ticket changed state ("searching" on create).
+    void ticketEvent(const QString& ticketId, const QString& state, const QString& matchId);
+    void matchEvent(const QByteArray& matchJson);
+
+private:
+    struct TicketRecord;
+    struct MatchRecord;
+
+    void tick();
+    void onBatchCommitted(quint64 lastToken, bool ok, const QString& error);
+    // Submits writes; `onDone(ok, error)` runs once they are committed.
+    void submitThen(std::vector<StoreWrite> writes,
+                    std::function<void(bool, const QString&)> onDone);
+    void withTicket(qint64 seq, std::function<void(TicketRecord*)> then);
+    void withMatch(qint64 seq, std::function<void(MatchRecord*)> then);
+    QByteArray ticketJson(const TicketRecord& t) const;
+    QByteArray matchJson(const MatchRecord& m) const;
+    void finishTicket(TicketRecord& t, TicketState state, double waitSeconds, qint64 matchSeq,
+                      std::vector<StoreWrite>& writes);
+
+    Matchmaker m_matchmaker;
+    RatingModel m_ratingModel;
+    GroupCommitStore* m_store;
+    ServerMetrics* m_metrics;
+    QTimer m_tickTimer;
+    QElapsedTimer m_clock;
+    double m_clockOffset = 0;
+    qint64 m_nextTicketSeq = 1;
+    qint64 m_nextMatchSeq = 1;
+    bool m_draining = false;
+    bool m_stalled = false;
+    bool m_storeHealthy = true;
+
+    std::unordered_map<qint64, std::unique_ptr<TicketRecord>> m_tickets;
+    std::unordered_map<TicketId, qint64> m_byCoreId;
+    std::unordered_map<qint64, std::unique_ptr<MatchRecord>> m_matches;
+    std::unordered_map<std::string, Rating> m_ratings;
+
+    struct Pending {
+        quint64 token;
+        std::function<void(bool, const QString&)> onDone;
+    };
+    std::deque<Pending> m_pending;
+    MatchmakerOutput m_output;
+};
+
+}  // namespace pulsco

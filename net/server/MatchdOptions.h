@@ -1,0 +1,30 @@
+// Command-line flags of pulsco-matchd (a contract: docs/matchd.md).
+#pragma once
+
+#include "core/Fault.h"
+
+#include <QHostAddress>
+#include <QString>
+#include <QStringList>
+
+#include <optional>
+
+namespace pulsco {
+
+struct MatchdOptions {
+    QHostAddress address = QHostAddress::LocalHost;
+    quint16 port = 8080;
+    QString dataDir;  // required
+    Color color = Color::Blue;
+    QString adminTokenFile;                                       // empty: admin routes disabled
+    QString queuesPath = QStringLiteral(":/pulsco/queues.json");  // the embedded copy
+    int tickMs = 250;
+
+    // `args` without the program name. nullopt and *error ("--tick-ms: must
+    // be an integer from 10 to 60000") on bad input; *helpRequested for --help.
+    static std::optional<MatchdOptions> parse(const QStringList& args, QString* error,
+                                              bool* helpRequested = nullptr);
+    static QString usage();
+};
+
+}  // namespace pulsco

@@ -1,0 +1,206 @@
+// The route table of the pulsco-matchd API (docs/api.md).
+#include "net/server/MatchdServer.h"
+
+#include "bridge/FaultSpecJson.h"
+#include "bridge/JsonWriter.h"
+#include "net/prometheus/PrometheusTextWriter.h"
+#include "net/server/ApiJson.h"
+#include "net/server/EventStream.h"
+#include "net/server/MatchService.h"
+#include "net/server/ServerMetrics.h"
+#include "net/store/Migrations.h"
+
+#include <QRandomGenerator>
+
+using namespace Qt::StringLiterals;
+
+namespace pulsco {
+
+namespace {
+
+HttpResponse methodNotAllowed(const HttpRequest& r, const QByteArray& allow) {
+    HttpResponse out =
+        HttpServer::errorResponse(405, u"method: "_s + QString::fromLatin1(r.method) +
+                                           u" is not allowed on "_s + QString::fromLatin1(r.path) +
+                                           u" (allowed: "_s + QString::fromLatin1(allow) + u")"_s);
+    out.headers.append(qMakePair(QByteArray("Allow"), allow));
+    return out;
+}
+
+HttpResponse jsonOk(QByteArray body) {
+    return HttpResponse::json(200, std::move(body));
+}
+
+}  // namespace
+
+HttpResponse MatchdServer::infoResponse() const {
+    QByteArray out;
+    JsonWriter w(&out);
+    w.beginObject();
+    w.field("name", "pulsco-matchd");
+    w.field("version", PULSCO_VERSION);
+    w.field("color", toString(m_options.color));
+    w.field("url", std::string_view(url().toUtf8()));
+    w.field("started_at", std::string_view(m_startedAt.toString(Qt::ISODateWithMs).toUtf8()));
+    w.field("started_unix_ms", std::int64_t(m_startedAt.toMSecsSinceEpoch()));
+    w.field("uptime_s", double(m_startedAt.msecsTo(QDateTime::currentDateTimeUtc())) / 1000.0);
+    w.field("tick_ms", m_options.tickMs);
+    w.field("schema_version", latestSchemaVersion());
+    w.field("admin_enabled", m_admin.enabled());
+    w.field("draining", draining());
+    w.endObject();
+    return jsonOk(std::move(out));
+}
+
+void MatchdServer::route(const HttpRequest& request, HttpResponder responder) {
+    const QByteArray& path = request.path;
+    const QByteArray& method = request.method;
+
+    if (path == "/healthz") {
+        if (method != "GET" && method != "HEAD")
+            return responder.respond(methodNotAllowed(request, "GET"));
+        return responder.respond(jsonOk(R"({"status":"ok"})"));
+    }
+    if (path == "/readyz") {
+        if (method != "GET" && method != "HEAD")
+            return responder.respond(methodNotAllowed(request, "GET"));
+        if (ready())
+            return responder.respond(jsonOk(R"({"ready":true})"));
+        return responder.respond(HttpServer::errorResponse(
+            503,
+            draining() ? u"readiness: draining"_s : u"readiness: the store is failing writes"_s));
+    }
+    if (path == "/metrics") {
+        if (method != "GET")
+            return responder.respond(methodNotAllowed(request, "GET"));
+        HttpResponse r;
+        r.contentType = PrometheusTextWriter::kContentType;
+        r.body = m_metrics->prometheusText(m_service->queueStatus(), ready());
+        return responder.respond(std::move(r));
+    }
+    if (path.startsWith("/v1/admin/"))
+        return routeAdmin(request, std::move(responder));
+    if (!path.startsWith("/v1/"))
+        return responder.respond(HttpServer::errorResponse(
+            404, u"path: no route for "_s + QString::fromLatin1(method + ' ' + path)));
+
+    // Drill faults act on the API routes only: health, metrics and admin stay
+    // truthful so the drill can be observed and ended.
+    const double now = m_service->now();
+    auto* rng = QRandomGenerator::global();
+    if (m_faults->injectError(now, rng->generateDouble()))
+        return responder.respond(
+            HttpServer::errorResponse(503, u"fault: injected error (drill)"_s));
+    MatchService::Reply reply;
+    if (const double delay = m_faults->latencyMs(now, rng->generateDouble()); delay > 0) {
+        reply = [this, responder, delay](HttpResponse r) {
+            QTimer::singleShot(int(delay), this, [responder, r = std::move(r)]() mutable {
+                responder.respond(std::move(r));
+            });
+        };
+    } else {
+        reply = [responder](HttpResponse r) { responder.respond(std::move(r)); };
+    }
+
+    if (path == "/v1/tickets") {
+        if (method != "POST")
+            return reply(methodNotAllowed(request, "POST"));
+        if (m_service->draining())
+            return reply(HttpServer::errorResponse(
+                503, u"tickets: this server is draining and accepts no new tickets"_s));
+        QString error;
+        auto body = parseTicketBody(request.body, m_service->config(), &error);
+        if (!body)
+            return reply(HttpServer::errorResponse(400, error));
+        return m_service->createTicket(std::move(*body), std::move(reply));
+    }
+    if (path.startsWith("/v1/tickets/")) {
+        const QByteArray id = path.mid(12);
+        const auto seq = parseTicketId(id);
+        if (method != "GET" && method != "DELETE")
+            return reply(methodNotAllowed(request, "GET, DELETE"));
+        if (!seq)
+            return reply(HttpServer::errorResponse(
+                404, u"ticket_id: no such id '"_s + QString::fromLatin1(id.left(64)) + u"'"_s));
+        if (method == "GET")
+            return m_service->getTicket(*seq, std::move(reply));
+        return m_service->cancelTicket(*seq, std::move(reply));
+    }
+    if (path.startsWith("/v1/matches/")) {
+        QByteArray id = path.mid(12);
+        const bool result = id.endsWith("/result");
+        if (result)
+            id.chop(7);
+        const auto seq = parseMatchId(id);
+        if (result && method != "POST")
+            return reply(methodNotAllowed(request, "POST"));
+        if (!result && method != "GET")
+            return reply(methodNotAllowed(request, "GET"));
+        if (!seq)
+            return reply(HttpServer::errorResponse(
+                404, u"match_id: no such id '"_s + QString::fromLatin1(id.left(64)) + u"'"_s));
+        if (result)
+            return m_service->reportResult(*seq, request.body, std::move(reply));
+        return m_service->getMatch(*seq, std::move(reply));
+    }
+    if (path == "/v1/stats") {
+        if (method != "GET")
+            return reply(methodNotAllowed(request, "GET"));
+        return reply(jsonOk(m_statsJson));
+    }
+    if (path == "/v1/queues") {
+        if (method != "GET")
+            return reply(methodNotAllowed(request, "GET"));
+        return reply(jsonOk(m_service->queuesJson()));
+    }
+    if (path == "/v1/info") {
+        if (method != "GET")
+            return reply(methodNotAllowed(request, "GET"));
+        return reply(infoResponse());
+    }
+    if (path == "/v1/events")
+        return reply(HttpServer::errorResponse(
+            400, u"GET /v1/events: a WebSocket upgrade is required (Upgrade: websocket)"_s));
+    return reply(HttpServer::errorResponse(404, u"path: no route for "_s +
+                                                    QString::fromLatin1(method + ' ' + path)));
+}
+
+void MatchdServer::routeAdmin(const HttpRequest& request, HttpResponder responder) {
+    const QByteArray& path = request.path;
+    const QByteArray& method = request.method;
+    const bool faults = path == "/v1/admin/faults";
+    const bool drainRoute = path == "/v1/admin/drain";
+    if (!faults && !drainRoute)
+        return responder.respond(HttpServer::errorResponse(
+            404, u"path: no route for "_s + QString::fromLatin1(method + ' ' + path)));
+    if (auto refused = m_admin.check(request))
+        return responder.respond(std::move(*refused));
+    const double now = m_service->now();
+    if (drainRoute) {
+        if (method != "POST")
+            return responder.respond(methodNotAllowed(request, "POST"));
+        drain();
+        return responder.respond(HttpResponse::json(202, R"({"draining":true})"));
+    }
+    if (method == "GET")
+        return responder.respond(jsonOk(m_faults->toJson(now)));
+    if (method == "DELETE") {
+        m_faults->clear();
+        onTicked();
+        return responder.respond(jsonOk(m_faults->toJson(now)));
+    }
+    if (method != "POST")
+        return responder.respond(methodNotAllowed(request, "GET, POST, DELETE"));
+    QString error;
+    const auto spec = faultSpecFromJson(request.body, u"POST /v1/admin/faults"_s, &error);
+    if (!spec)
+        return responder.respond(HttpServer::errorResponse(400, error));
+    qint64 id = 0;
+    if (const std::string refused = m_faults->add(*spec, now, &id); !refused.empty())
+        return responder.respond(HttpServer::errorResponse(
+            400, u"POST /v1/admin/faults: "_s + QString::fromStdString(refused)));
+    onTicked();  // effective now, not at the next tick
+    return responder.respond(HttpResponse::json(201, m_faults->toJson(now)));
+}
+
+}  // namespace pulsco

@@ -1,0 +1,167 @@
+#include "net/server/MatchdServer.h"
+
+#include "bridge/MetricsSnapshotJson.h"
+#include "bridge/QueueConfigJson.h"
+#include "net/server/EventStream.h"
+#include "net/server/MatchService.h"
+#include "net/server/ServerMetrics.h"
+#include "net/store/GroupCommitStore.h"
+
+#include <QDebug>
+#include <QDir>
+#include <QWebSocketServer>
+
+using namespace Qt::StringLiterals;
+
+namespace pulsco {
+
+MatchdServer::MatchdServer(QObject* parent)
+    : QObject(parent) {}
+
+MatchdServer::~MatchdServer() {
+    // The HTTP side first (no new work), then the service, then the store,
+    // whose destructor commits whatever is still queued.
+    delete m_http;
+    m_http = nullptr;
+    delete m_events;
+    m_events = nullptr;
+    delete m_service;
+    m_service = nullptr;
+    delete m_store;
+    m_store = nullptr;
+}
+
+QString MatchdServer::url() const {
+    const QHostAddress a = m_options.address;
+    const QString host = a.protocol() == QAbstractSocket::IPv6Protocol
+                             ? u"["_s + a.toString() + u"]"_s
+                             : a.toString();
+    return u"http://"_s + host + u":"_s + QString::number(port());
+}
+
+quint16 MatchdServer::port() const {
+    return m_http ? m_http->serverPort() : 0;
+}
+
+bool MatchdServer::start(const MatchdOptions& options, QString* error) {
+    m_options = options;
+    auto config = loadQueueConfig(options.queuesPath, error);
+    if (!config)
+        return false;
+    if (!options.adminTokenFile.isEmpty() && !m_admin.loadTokenFile(options.adminTokenFile, error))
+        return false;
+    if (!QDir().mkpath(options.dataDir)) {
+        *error = options.dataDir + u": --data-dir: cannot create the directory"_s;
+        return false;
+    }
+    m_store = new GroupCommitStore;
+    GroupCommitStore::Options storeOptions;
+    storeOptions.path = QDir(options.dataDir).filePath(u"matchd.sqlite"_s);
+    StoreRecovery recovery;
+    if (!m_store->open(storeOptions, &recovery, error))
+        return false;
+    m_schemaVersionFound = recovery.schemaVersionFound;
+
+    m_http = new HttpServer;
+    if (!m_http->listen(options.address, options.port)) {
+        *error = u"--listen: cannot listen on "_s + options.address.toString() + u":"_s +
+                 QString::number(options.port) + u": "_s + m_http->errorString();
+        return false;
+    }
+    m_metrics = std::make_unique<ServerMetrics>(*config, options.color, url().toStdString());
+    m_faults = std::make_unique<FaultState>(options.color);
+    m_service = new MatchService(*config, m_store, m_metrics.get());
+    m_service->recover(recovery);
+    m_events = new EventStream;
+    m_http->setWebSocketServer("/v1/events", m_events->server());
+    m_http->setHandler(
+        [this](const HttpRequest& r, HttpResponder responder) { route(r, std::move(responder)); });
+    m_http->setResponseObserver([this](int status, double latencyMs) {
+        m_metrics->recordHttp(status, latencyMs, m_service->now());
+    });
+    connect(m_service, &MatchService::ticked, this, &MatchdServer::onTicked);
+    connect(m_service, &MatchService::ticketEvent, this,
+            [this](const QString& id, const QString& state, const QString& matchId) {
+                if (!m_events->hasClients()) {
+                    m_events->broadcast({});  // keeps seq counting without building JSON
+                    return;
+                }
+                QByteArray f = "\"type\":\"ticket\",\"ticket_id\":\"" + id.toLatin1() +
+                               "\",\"state\":\"" + state.toLatin1() + '"';
+                if (!matchId.isEmpty())
+                    f += ",\"match_id\":\"" + matchId.toLatin1() + '"';
+                m_events->broadcast(f);
+            });
+    connect(m_service, &MatchService::matchEvent, this, [this](const QByteArray& json) {
+        m_events->broadcast(m_events->hasClients() ? "\"type\":\"match\",\"match\":" + json
+                                                   : QByteArray());
+    });
+    m_startedAt = QDateTime::currentDateTimeUtc();
+    publishSnapshot();
+    m_service->start(options.tickMs);
+    m_snapshotTimer.setInterval(1000);
+    connect(&m_snapshotTimer, &QTimer::timeout, this,
+            [this] { m_events->broadcast("\"type\":\"snapshot\",\"snapshot\":" + m_statsJson); });
+    m_snapshotTimer.start();
+    if (m_options.address != QHostAddress::LocalHost &&
+        m_options.address != QHostAddress::LocalHostIPv6 && !m_admin.enabled())
+        qWarning().noquote()
+            << "warning: serving on" << url()
+            << "beyond loopback; admin routes stay disabled without --admin-token-file";
+    return true;
+}
+
+bool MatchdServer::ready() const {
+    return m_service && !m_service->draining() && m_service->storeHealthy();
+}
+
+void MatchdServer::drain() {
+    if (m_service && !m_service->draining()) {
+        qInfo().noquote() << "draining: readiness false, new tickets refused with 503";
+        m_service->setDraining(true);
+        publishSnapshot();
+    }
+}
+
+bool MatchdServer::draining() const {
+    return m_service && m_service->draining();
+}
+
+void MatchdServer::shutdown() {
+    if (m_shuttingDown)
+        return;
+    m_shuttingDown = true;
+    drain();
+    // Durable answers still waiting for their commit are sent before we stop.
+    m_shutdownPoll.setInterval(10);
+    connect(&m_shutdownPoll, &QTimer::timeout, this, [this] {
+        if (!m_service->idle())
+            return;
+        m_shutdownPoll.stop();
+        m_snapshotTimer.stop();
+        m_events->closeAll();
+        m_http->close();
+        m_store->waitForIdle();
+        qInfo().noquote() << "stopped: every acknowledged write is committed";
+        Q_EMIT finished(0);
+    });
+    m_shutdownPoll.start();
+}
+
+void MatchdServer::onTicked() {
+    const double now = m_service->now();
+    m_faults->update(now);  // faults start and end on the tick
+    m_service->setStalled(m_faults->stalled(now));
+    m_store->setExtraLatencyMs(m_faults->storeLatencyMs(now));
+    m_metrics->setActiveFaults(m_faults->describe(now));
+    publishSnapshot();
+}
+
+void MatchdServer::publishSnapshot() {
+    // Serialised once per tick; GET /v1/stats sends these bytes as they are.
+    const MetricsSnapshot snapshot = m_metrics->snapshot(
+        m_service->queueStatus(), m_service->now(), double(QDateTime::currentMSecsSinceEpoch()));
+    m_statsJson = metricsSnapshotToJson(snapshot);
+}
+
+}  // namespace pulsco

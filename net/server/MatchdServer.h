@@ -1,0 +1,74 @@
+// pulsco-matchd as one object: flags in, a serving HTTP/WebSocket server
+// out. Owns the store, the matchmaking service, metrics, faults and the
+// event stream, and runs the lifecycle (start, drain, graceful shutdown).
+// app/pulsco-matchd/main.cpp and the integration tests both use it.
+#pragma once
+
+#include "net/http/HttpServer.h"
+#include "net/server/AdminGuard.h"
+#include "net/server/FaultState.h"
+#include "net/server/MatchdOptions.h"
+
+#include <QDateTime>
+#include <QObject>
+#include <QTimer>
+
+#include <memory>
+
+namespace pulsco {
+
+class EventStream;
+class GroupCommitStore;
+class MatchService;
+class ServerMetrics;
+
+class MatchdServer : public QObject {
+    Q_OBJECT
+public:
+    explicit MatchdServer(QObject* parent = nullptr);
+    ~MatchdServer() override;
+
+    // Loads the queues, opens and migrates the store, resumes saved tickets,
+    // listens. False and *error (naming the file, flag or address) when not.
+    bool start(const MatchdOptions& options, QString* error);
+    QString url() const;  // "http://127.0.0.1:PORT"
+    quint16 port() const;
+
+    // Readiness goes false and new tickets get 503; everything else serves.
+    void drain();
+    bool draining() const;
+    // drain(), let durable answers in flight complete, then stop and emit
+    // finished(0). Safe to call twice.
+    void shutdown();
+
+    MatchService* service() const { return m_service; }
+    EventStream* events() const { return m_events; }
+
+Q_SIGNALS:
+    void finished(int exitCode);
+
+private:
+    void route(const HttpRequest& request, HttpResponder responder);
+    void routeAdmin(const HttpRequest& request, HttpResponder responder);
+    void onTicked();
+    void publishSnapshot();
+    bool ready() const;
+    HttpResponse infoResponse() const;
+
+    MatchdOptions m_options;
+    HttpServer* m_http = nullptr;
+    GroupCommitStore* m_store = nullptr;
+    MatchService* m_service = nullptr;
+    EventStream* m_events = nullptr;
+    std::unique_ptr<ServerMetrics> m_metrics;
+    std::unique_ptr<FaultState> m_faults;
+    AdminGuard m_admin;
+    QByteArray m_statsJson;
+    QTimer m_snapshotTimer;
+    QTimer m_shutdownPoll;
+    QDateTime m_startedAt;
+    int m_schemaVersionFound = 0;
+    bool m_shuttingDown = false;
+};
+
+}  // namespace pulsco

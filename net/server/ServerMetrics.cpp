@@ -1,0 +1,201 @@
+#include "net/server/ServerMetrics.h"
+
+#include "net/prometheus/PrometheusTextWriter.h"
+
+#include <cmath>
+
+namespace pulsco {
+
+ServerMetrics::ServerMetrics(const QueueConfig& config, Color color, std::string source)
+    : m_config(config)
+    , m_color(color)
+    , m_source(std::move(source))
+    , m_matchesByQueue(config.queues.size())
+    , m_matchesByRegion(config.regions.size())
+    , m_waitByRegion(config.regions.size()) {}
+
+ServerMetrics::Slot& ServerMetrics::slotAt(double now) {
+    const auto second = static_cast<std::int64_t>(std::floor(now));
+    Slot& slot = m_slots[std::size_t(second % std::int64_t(m_slots.size()))];
+    if (slot.second != second)
+        slot = Slot{second, {}, {}, 0, 0, 0};
+    return slot;
+}
+
+void ServerMetrics::recordHttp(int status, double latencyMs, double now) {
+    ++m_requests;
+    if (status >= 0 && status < int(m_byStatus.size()))
+        ++m_byStatus[std::size_t(status)];
+    m_latencyMs.record(latencyMs);
+    Slot& slot = slotAt(now);
+    ++slot.requests;
+    slot.latencyMs.record(latencyMs);
+    if (status >= 500) {
+        ++m_errors;
+        ++slot.errors;
+    }
+}
+
+void ServerMetrics::ticketCreated(int /*players*/) {
+    ++m_tickets.created;
+    ++m_tickets.searching;
+}
+
+void ServerMetrics::ticketRestored() {
+    ++m_tickets.created;
+    ++m_tickets.searching;
+}
+
+void ServerMetrics::ticketFinished(TicketState state, double /*waitSeconds*/, int /*players*/,
+                                   double /*now*/) {
+    if (m_tickets.searching > 0)
+        --m_tickets.searching;
+    switch (state) {
+    case TicketState::Matched:
+        ++m_tickets.matched;
+        break;
+    case TicketState::Expired:
+        ++m_tickets.expired;
+        break;
+    case TicketState::Cancelled:
+        ++m_tickets.cancelled;
+        break;
+    case TicketState::Searching:
+        break;
+    }
+}
+
+void ServerMetrics::ticketMatched(int region, double waitSeconds, double now) {
+    m_waitSeconds.record(waitSeconds);
+    slotAt(now).waitSeconds.record(waitSeconds);
+    if (region >= 0 && std::size_t(region) < m_waitByRegion.size())
+        m_waitByRegion[std::size_t(region)].record(waitSeconds);
+}
+
+void ServerMetrics::matchFormed(int queue, int region, double quality, int players, double now) {
+    ++m_matches;
+    if (queue >= 0 && std::size_t(queue) < m_matchesByQueue.size())
+        ++m_matchesByQueue[std::size_t(queue)];
+    if (region >= 0 && std::size_t(region) < m_matchesByRegion.size())
+        ++m_matchesByRegion[std::size_t(region)];
+    m_quality.record(quality);
+    ++slotAt(now).matches;
+    m_playersInMatch += std::uint64_t(players);
+}
+
+void ServerMetrics::matchResulted(int players) {
+    m_playersInMatch -= std::min<std::uint64_t>(m_playersInMatch, std::uint64_t(players));
+}
+
+MetricsSnapshot ServerMetrics::snapshot(const std::vector<QueueStatus>& queues, double now,
+                                        double wallUnixMs) {
+    MetricsSnapshot s;
+    s.source = m_source;
+    s.sequence = ++m_sequence;
+    s.timeSeconds = now;
+    s.wallTimeUnixMs = wallUnixMs;
+    s.speed = 1.0;
+
+    EnvironmentMetrics& e = s.total;
+    e.trafficWeightPercent = 100;
+    e.tickets = m_tickets;
+    e.matchesTotal = m_matches;
+    e.requestsTotal = m_requests;
+    e.errorsTotal = m_errors;
+    for (std::size_t code = 0; code < m_byStatus.size(); ++code)
+        if (code >= 400 && m_byStatus[code] > 0)
+            e.errorsByCode[std::to_string(code)] = m_byStatus[code];
+    e.ticketWaitSeconds = m_waitSeconds;
+    e.apiLatencyMs = m_latencyMs;
+    e.matchQuality = m_quality;
+    const auto current = static_cast<std::int64_t>(std::floor(now));
+    std::uint64_t recentMatches = 0;
+    for (const Slot& slot : m_slots) {
+        if (slot.second < 0 || slot.second <= current - 60 || slot.second > current)
+            continue;
+        e.recentApiLatencyMs.merge(slot.latencyMs);
+        e.recentTicketWaitSeconds.merge(slot.waitSeconds);
+        e.recentRequests += slot.requests;
+        e.recentErrors += slot.errors;
+        recentMatches += slot.matches;
+    }
+    e.matchesPerMinute = double(recentMatches);  // the last 60 s, not extrapolated
+    std::uint64_t playersInQueue = 0;
+    for (std::size_t i = 0; i < queues.size(); ++i) {
+        QueueSnapshot q;
+        q.name = queues[i].name;
+        q.depth = std::uint64_t(queues[i].depth);
+        q.playersSearching = std::uint64_t(queues[i].playersSearching);
+        q.oldestWaitSeconds = queues[i].oldestWaitSeconds;
+        q.matchesTotal = i < m_matchesByQueue.size() ? m_matchesByQueue[i] : 0;
+        playersInQueue += q.playersSearching;
+        e.queues.push_back(std::move(q));
+    }
+    // This server is one color; the other color's figures stay empty.
+    (m_color == Color::Blue ? s.blue : s.green) = e;
+    (m_color == Color::Blue ? s.green : s.blue).trafficWeightPercent = 0;
+
+    s.playersInQueue = playersInQueue;
+    s.playersInMatch = m_playersInMatch;
+    s.playersOnline = playersInQueue + m_playersInMatch;
+    m_peakPlayers = std::max(m_peakPlayers, s.playersOnline);
+    s.concurrentPlayersPeak = m_peakPlayers;
+    for (std::size_t r = 0; r < m_config.regions.size(); ++r) {
+        RegionMetrics& region = s.regions[m_config.regions[r]];
+        region.matchesTotal = m_matchesByRegion[r];
+        region.ticketWaitSeconds = m_waitByRegion[r];
+    }
+    s.tickDurationMs = m_tickMs;
+    s.conservationOk = m_tickets.created == m_tickets.matched + m_tickets.expired +
+                                                m_tickets.cancelled + m_tickets.searching;
+    s.activeFaults = m_faults;
+    return s;
+}
+
+QByteArray ServerMetrics::prometheusText(const std::vector<QueueStatus>& queues, bool ready) const {
+    PrometheusTextWriter w;
+    w.family("pulsco_info", "gauge", "Constant 1, labelled with the server's color.");
+    w.sample("pulsco_info", {{"color", toString(m_color)}}, 1);
+    w.family("pulsco_ready", "gauge",
+             "1 when the server accepts tickets (store open, not draining).");
+    w.sample("pulsco_ready", {}, ready ? 1 : 0);
+
+    w.family("pulsco_ticket_wait_seconds", "histogram",
+             "Time from ticket accepted to match formed, matched tickets only.");
+    w.histogram("pulsco_ticket_wait_seconds", {}, m_waitSeconds,
+                {0.5, 1, 2, 5, 10, 15, 20, 30, 45, 60, 90, 120, 180, 300, 600});
+    w.family("pulsco_http_request_duration_seconds", "histogram",
+             "Time from request parsed to answer written, every route.");
+    w.histogram("pulsco_http_request_duration_seconds", {}, m_latencyMs,
+                {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.25, 0.5, 1,
+                 2.5, 5, 10},
+                0.001);
+    w.family("pulsco_queue_depth", "gauge", "Tickets searching, by queue.");
+    for (const QueueStatus& q : queues)
+        w.sample("pulsco_queue_depth", {{"queue", QByteArray::fromStdString(q.name)}}, q.depth);
+    w.family("pulsco_queue_oldest_wait_seconds", "gauge",
+             "Wait of the oldest searching ticket, by queue.");
+    for (const QueueStatus& q : queues)
+        w.sample("pulsco_queue_oldest_wait_seconds", {{"queue", QByteArray::fromStdString(q.name)}},
+                 q.oldestWaitSeconds);
+    w.family("pulsco_matches_total", "counter", "Matches formed since the server started.");
+    w.sample("pulsco_matches_total", {}, double(m_matches));
+    w.family("pulsco_tickets_total", "counter", "Tickets by outcome since the server started.");
+    w.sample("pulsco_tickets_total", {{"state", "created"}}, double(m_tickets.created));
+    w.sample("pulsco_tickets_total", {{"state", "matched"}}, double(m_tickets.matched));
+    w.sample("pulsco_tickets_total", {{"state", "expired"}}, double(m_tickets.expired));
+    w.sample("pulsco_tickets_total", {{"state", "cancelled"}}, double(m_tickets.cancelled));
+    w.family("pulsco_tickets_searching", "gauge", "Tickets searching now.");
+    w.sample("pulsco_tickets_searching", {}, double(m_tickets.searching));
+    w.family("pulsco_http_requests_total", "counter", "HTTP answers by status code.");
+    for (std::size_t code = 0; code < m_byStatus.size(); ++code)
+        if (m_byStatus[code] > 0)
+            w.sample("pulsco_http_requests_total", {{"code", QByteArray::number(qulonglong(code))}},
+                     double(m_byStatus[code]));
+    w.family("pulsco_tick_duration_seconds", "histogram", "Time one matchmaker tick took.");
+    w.histogram("pulsco_tick_duration_seconds", {}, m_tickMs,
+                {0.0001, 0.001, 0.005, 0.01, 0.05, 0.1, 0.25}, 0.001);
+    return w.take();
+}
+
+}  // namespace pulsco

@@ -1,0 +1,75 @@
+// Everything pulsco-matchd measures about itself: HTTP answers, ticket
+// outcomes and waits, matches, tick time; with one-second slots for the
+// "last 60 s" figures. Turned into a core MetricsSnapshot (GET /v1/stats,
+// /v1/events) and Prometheus text (GET /metrics).
+#pragma once
+
+#include "core/Fault.h"
+#include "core/Histogram.h"
+#include "core/Matchmaker.h"
+#include "core/MetricsSnapshot.h"
+
+#include <QByteArray>
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace pulsco {
+
+class ServerMetrics {
+public:
+    ServerMetrics(const QueueConfig& config, Color color, std::string source);
+
+    void recordHttp(int status, double latencyMs, double now);
+    void ticketCreated(int players);
+    void ticketRestored();  // re-queued after a restart: searching, created earlier
+    void ticketFinished(TicketState state, double waitSeconds, int players, double now);
+    void ticketMatched(int region, double waitSeconds, double now);
+    void matchFormed(int queue, int region, double quality, int players, double now);
+    void matchResulted(int players);  // its players leave "in match"
+    void tickDuration(double ms) { m_tickMs.record(ms); }
+    void setActiveFaults(std::vector<std::string> faults) { m_faults = std::move(faults); }
+
+    // A snapshot of now; `queues` from Matchmaker::queueStatus.
+    MetricsSnapshot snapshot(const std::vector<QueueStatus>& queues, double now, double wallUnixMs);
+    QByteArray prometheusText(const std::vector<QueueStatus>& queues, bool ready) const;
+
+    std::uint64_t requestsTotal() const { return m_requests; }
+
+private:
+    struct Slot {
+        std::int64_t second = -1;
+        Histogram latencyMs;
+        Histogram waitSeconds;
+        std::uint64_t requests = 0;
+        std::uint64_t errors = 0;
+        std::uint64_t matches = 0;
+    };
+    Slot& slotAt(double now);
+
+    QueueConfig m_config;
+    Color m_color;
+    std::string m_source;
+    std::uint64_t m_sequence = 0;
+
+    std::array<std::uint64_t, 600> m_byStatus{};
+    std::uint64_t m_requests = 0;
+    std::uint64_t m_errors = 0;
+    Histogram m_latencyMs;
+    TicketCounts m_tickets;
+    Histogram m_waitSeconds;
+    Histogram m_quality;
+    std::uint64_t m_matches = 0;
+    std::vector<std::uint64_t> m_matchesByQueue;
+    std::vector<std::uint64_t> m_matchesByRegion;
+    std::vector<Histogram> m_waitByRegion;
+    std::uint64_t m_playersInMatch = 0;
+    std::uint64_t m_peakPlayers = 0;
+    Histogram m_tickMs;
+    std::vector<std::string> m_faults;
+    std::array<Slot, 60> m_slots;
+};
+
+}  // namespace pulsco
