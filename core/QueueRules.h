@@ -12,6 +12,7 @@ namespace pulsco {
 struct WaitStep {
     double afterSeconds = 0;
     double value = 0;
+    bool operator==(const WaitStep&) const = default;
 };
 
 class WaitWindowSchedule {
