@@ -5,6 +5,7 @@
 #pragma once
 
 #include <QByteArray>
+#include <QString>
 
 #include <cstdint>
 #include <string>
@@ -39,6 +40,10 @@ public:
     void value(bool flag);
     void value(std::string_view text);  // UTF-8; invalid sequences become U+FFFD
     void value(const char* text) { value(std::string_view(text)); }
+    void value(const QByteArray& utf8) {
+        value(std::string_view(utf8.constData(), static_cast<std::size_t>(utf8.size())));
+    }
+    void value(const QString& text) { value(text.toUtf8()); }
     // Splices an already serialised JSON value (e.g. a cached snapshot).
     void rawValue(const QByteArray& json);
 

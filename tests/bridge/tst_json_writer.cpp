@@ -37,6 +37,7 @@ private slots:
     void integersAreExact();
     void strings_data();
     void strings();
+    void qtStringTypes();
     void invalidUtf8StillParses();
     void rawValueSplices();
 };
@@ -136,6 +137,17 @@ void TestJsonWriter::strings() {
     const QString expected = QString::fromUtf8(utf8);
     QCOMPARE(parsed.constBegin().key(), expected);
     QCOMPARE(parsed.constBegin().value().toString(), expected);
+}
+
+void TestJsonWriter::qtStringTypes() {
+    QByteArray json;
+    JsonWriter out(&json);
+    out.beginArray();
+    out.value(u"grün \"q\""_s);
+    out.value("t42"_ba);
+    out.value(std::string("std"));
+    out.endArray();
+    QCOMPARE(json, R"(["grün \"q\"","t42","std"])"_ba);
 }
 
 void TestJsonWriter::invalidUtf8StillParses() {
