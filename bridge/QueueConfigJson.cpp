@@ -76,7 +76,7 @@ QueueRules readQueue(JsonObjectReader q) {
     return rules;
 }
 
-QueueConfig readQueueConfig(JsonObjectReader root) {
+QueueConfig readStructure(JsonObjectReader& root) {
     QueueConfig config;
     root.allow(u"$comment");
     const qint64 format = root.integer(u"format", 0, 1000000);
@@ -105,24 +105,35 @@ QJsonArray scheduleToJson(const WaitWindowSchedule& schedule) {
 
 }  // namespace
 
+QueueConfig readQueueConfig(JsonObjectReader object) {
+    const QueueConfig config = readStructure(object);
+    if (!object.ok())
+        return {};
+    // Semantic rules (and any the structure above cannot see) live in core;
+    // its "<field path>: <why>" is re-anchored at this object's path.
+    const QString why = QString::fromStdString(validate(config));
+    if (why.isEmpty())
+        return config;
+    const qsizetype colon = why.indexOf(u": "_s);
+    if (colon > 0)
+        object.fail(why.left(colon), why.mid(colon + 2));
+    else
+        object.fail({}, why);
+    return {};
+}
+
 std::optional<QueueConfig> parseQueueConfig(const QByteArray& json, const QString& source,
                                             QString* error) {
     JsonReader reader(source);
     QueueConfig config;
     if (std::optional<JsonObjectReader> root = reader.parseObject(json))
         config = readQueueConfig(*root);
-    if (reader.ok()) {
-        // Semantic rules (and any the structure above cannot see) live in core.
-        const std::string why = validate(config);
-        if (why.empty())
-            return config;
+    if (!reader.ok()) {
         if (error)
-            *error = source + u": "_s + QString::fromStdString(why);
+            *error = reader.error();
         return std::nullopt;
     }
-    if (error)
-        *error = reader.error();
-    return std::nullopt;
+    return config;
 }
 
 std::optional<QueueConfig> loadQueueConfig(const QString& path, QString* error) {

@@ -19,6 +19,11 @@ inline constexpr int kQueueConfigFormat = 1;
 // error returns nullopt and sets *error to "<source>: <field path>: <why>".
 std::optional<QueueConfig> parseQueueConfig(const QByteArray& json, const QString& source,
                                             QString* error);
+// For a queues object embedded in a larger document (e.g. a scenario's
+// "green_queues"): errors, core validate()'s included, go to the reader with
+// the object's path ("green_queues.queues[0].team_size: ..."); the returned
+// value is meaningless unless the reader is ok().
+QueueConfig readQueueConfig(JsonObjectReader object);
 // Loads a file path or a Qt resource path such as ":/pulsco/queues.json".
 std::optional<QueueConfig> loadQueueConfig(const QString& path, QString* error);
 // The config every program uses unless told otherwise (the embedded copy).

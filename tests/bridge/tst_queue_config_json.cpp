@@ -118,6 +118,7 @@ private slots:
     void invalidJsonNamesTheOffset();
     void missingFileNamesThePath();
     void tooLargeFileIsRefused();
+    void embeddedConfigNamesItsPath();
     void commentsAreAllowed();
 };
 
@@ -385,6 +386,28 @@ void TestQueueConfigJson::tooLargeFileIsRefused() {
     file.close();
     QVERIFY(!loadQueueConfig(path, &error));
     QCOMPARE(error, path + u": queues[0].team_size: must be an integer from 1 to 100 (got 0)"_s);
+}
+
+void TestQueueConfigJson::embeddedConfigNamesItsPath() {
+    QJsonObject bad = validConfig();
+    setInQueue(1, u"team_size"_s, 0)(bad);
+    JsonReader reader(u"scenarios/x.json"_s);
+    readQueueConfig(reader.wrap(bad, u"green_queues"_s));
+    QCOMPARE(reader.error(), u"scenarios/x.json: green_queues.queues[1].team_size: must be an "
+                             u"integer from 1 to 100 (got 0)"_s);
+
+    // core validate()'s messages are re-anchored the same way.
+    QJsonObject duplicate = validConfig();
+    setInQueue(1, u"name"_s, u"ranked-5v5"_s)(duplicate);
+    JsonReader second(u"scenarios/y.json"_s);
+    readQueueConfig(second.wrap(duplicate, u"queues"_s));
+    QCOMPARE(second.error(),
+             u"scenarios/y.json: queues.queues[1].name: duplicate queue name \"ranked-5v5\""_s);
+
+    JsonReader fine(u"scenarios/z.json"_s);
+    const QueueConfig config = readQueueConfig(fine.wrap(validConfig(), u"queues"_s));
+    QVERIFY2(fine.ok(), qPrintable(fine.error()));
+    QCOMPARE(config.queues.size(), 2u);
 }
 
 void TestQueueConfigJson::commentsAreAllowed() {
