@@ -1,0 +1,206 @@
+// SimulatorSource on its worker thread: snapshots arrive (at most 10 per wall
+// second), pause stops simulated time, speed changes its pace, step moves one
+// tick, a fault shows in the snapshot and in a LogEvent, bad commands fail.
+#include "simulator/SimulatorSource.h"
+
+#include "ScenarioFixture.h"
+
+#include <QElapsedTimer>
+#include <QSignalSpy>
+#include <QTest>
+
+using namespace pulsco;
+using namespace Qt::StringLiterals;
+
+class TestSimulatorSource : public QObject {
+    Q_OBJECT
+
+private:
+    static SnapshotPtr lastOf(QSignalSpy& spy) { return spy.last().at(0).value<SnapshotPtr>(); }
+    // Waits for a snapshot newer than the ones seen so far.
+    static SnapshotPtr nextSnapshot(QSignalSpy& spy, int timeoutMs = 5000) {
+        const qsizetype before = spy.count();
+        if (!QTest::qWaitFor([&] { return spy.count() > before; }, timeoutMs))
+            return {};
+        return lastOf(spy);
+    }
+
+private slots:
+    void describesItself() {
+        SimulatorSource source(test::smallScenario());
+        QCOMPARE(source.kind(), Source::Kind::Simulator);
+        QCOMPARE(source.displayName(), u"Simulator · test-small"_s);
+        const Source::Capabilities c = source.capabilities();
+        QVERIFY(c.speedControl && c.faults && c.trafficWeight && c.scenarios);
+        QCOMPARE(source.state(), Source::State::Stopped);
+        QVERIFY(!source.latestSnapshot());
+    }
+
+    void snapshotsArriveAtMostTenPerSecond() {
+        SimulatorSource source(test::smallScenario());
+        QSignalSpy snapshots(&source, &Source::snapshotReady);
+        QSignalSpy states(&source, &Source::stateChanged);
+        source.setSpeed(0);
+        source.start();
+        QTRY_COMPARE_WITH_TIMEOUT(source.state(), Source::State::Running, 10000);
+        QVERIFY(snapshots.wait(5000));
+        const qsizetype first = snapshots.count();
+        QElapsedTimer wall;
+        wall.start();
+        QTest::qWait(1000);
+        const double seconds = static_cast<double>(wall.elapsed()) / 1000.0;
+        const qsizetype got = snapshots.count() - first;
+        QVERIFY2(got >= 3, qPrintable(QString::number(got)));
+        QVERIFY2(static_cast<double>(got) <= 10.0 * seconds + 1.0,
+                 qPrintable(QString::number(got)));
+        // Sequence numbers rise by one; simulated time never goes back.
+        std::uint64_t sequence = 0;
+        double time = -1;
+        for (const auto& args : snapshots) {
+            const SnapshotPtr s = args.at(0).value<SnapshotPtr>();
+            QVERIFY(s);
+            if (sequence > 0)
+                QCOMPARE(s->sequence, sequence + 1);
+            sequence = s->sequence;
+            QVERIFY(s->timeSeconds >= time);
+            time = s->timeSeconds;
+            QCOMPARE(s->source, std::string("simulator"));
+            QVERIFY(s->conservationOk);
+        }
+        QCOMPARE(source.latestSnapshot(), lastOf(snapshots));
+        QVERIFY(time > 60);            // max speed: well past real time
+        QVERIFY(states.count() >= 2);  // Starting, Running
+        source.stop();
+        QCOMPARE(source.state(), Source::State::Stopped);
+    }
+
+    void pauseStopsTimeAndStepMovesOneTick() {
+        SimulatorSource source(test::smallScenario());
+        QSignalSpy snapshots(&source, &Source::snapshotReady);
+        source.setSpeed(50);
+        source.start();
+        QVERIFY(snapshots.wait(5000));
+        source.pause();
+        QTRY_COMPARE_WITH_TIMEOUT(source.state(), Source::State::Paused, 5000);
+        SnapshotPtr paused = nextSnapshot(snapshots);
+        QVERIFY(paused);
+        QVERIFY(paused->paused);
+        QTest::qWait(400);
+        const SnapshotPtr later = source.latestSnapshot();
+        QCOMPARE(later->timeSeconds, paused->timeSeconds);
+
+        source.step();
+        const SnapshotPtr stepped = nextSnapshot(snapshots);
+        QVERIFY(stepped);
+        QCOMPARE(stepped->timeSeconds, paused->timeSeconds + source.scenario().tickSeconds);
+
+        source.resume();
+        QTRY_COMPARE_WITH_TIMEOUT(source.state(), Source::State::Running, 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(source.latestSnapshot()->timeSeconds > stepped->timeSeconds + 5,
+                                 5000);
+    }
+
+    void speedSetsThePace() {
+        SimulatorSource source(test::smallScenario());
+        QSignalSpy snapshots(&source, &Source::snapshotReady);
+        source.setSpeed(1);
+        source.start();
+        QVERIFY(snapshots.wait(5000));
+        const double t0 = source.latestSnapshot()->timeSeconds;
+        QTest::qWait(600);
+        const SnapshotPtr slow = nextSnapshot(snapshots);
+        QVERIFY(slow);
+        QCOMPARE(slow->speed, 1.0);
+        // At 1x, half a second or so of wall time is about as much simulated time.
+        QVERIFY2(slow->timeSeconds - t0 < 5.0, qPrintable(QString::number(slow->timeSeconds - t0)));
+
+        source.setSpeed(200);
+        QTRY_VERIFY_WITH_TIMEOUT(source.latestSnapshot()->speed == 200.0, 5000);
+        const double t1 = source.latestSnapshot()->timeSeconds;
+        QTRY_VERIFY_WITH_TIMEOUT(source.latestSnapshot()->timeSeconds > t1 + 40, 5000);
+    }
+
+    void faultShowsInSnapshotAndLog() {
+        SimulatorSource source(test::smallScenario());
+        QSignalSpy snapshots(&source, &Source::snapshotReady);
+        QSignalSpy events(&source, &Source::eventsReady);
+        source.setSpeed(20);
+        source.start();
+        QVERIFY(snapshots.wait(5000));
+        FaultSpec fault;
+        fault.kind = FaultKind::Latency;
+        fault.latencyMs = 400;
+        fault.share = 1.0;
+        fault.target = FaultTarget::Green;
+        source.injectFault(fault);
+        QTRY_VERIFY_WITH_TIMEOUT(!source.latestSnapshot()->activeFaults.empty(), 5000);
+        QVERIFY(QString::fromStdString(source.latestSnapshot()->activeFaults.front())
+                    .contains(u"latency"_s));
+
+        auto logged = [&](LogEventKind kind, const QString& needle) {
+            for (const auto& args : events) {
+                const LogEventBatch batch = args.at(0).value<LogEventBatch>();
+                for (const LogEvent& e : *batch)
+                    if (e.kind == kind && QString::fromStdString(e.text).contains(needle) &&
+                        e.wallTimeUnixMs > 0)
+                        return true;
+            }
+            return false;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(logged(LogEventKind::FaultStart, u"latency"_s), 5000);
+
+        source.clearFaults();
+        QTRY_VERIFY_WITH_TIMEOUT(source.latestSnapshot()->activeFaults.empty(), 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(logged(LogEventKind::FaultEnd, u"latency"_s), 5000);
+    }
+
+    void trafficWeightRoutesToGreen() {
+        SimulatorSource source(test::smallScenario());
+        QSignalSpy snapshots(&source, &Source::snapshotReady);
+        source.setSpeed(0);
+        source.setTrafficWeight(100);
+        source.start();
+        QTRY_VERIFY_WITH_TIMEOUT(
+            source.latestSnapshot() && source.latestSnapshot()->green.tickets.created > 50, 10000);
+        QCOMPARE(source.latestSnapshot()->green.trafficWeightPercent, 100);
+        source.rollback();
+        QTRY_COMPARE_WITH_TIMEOUT(source.latestSnapshot()->green.trafficWeightPercent, 0, 5000);
+        const std::uint64_t blueBefore = source.latestSnapshot()->blue.tickets.created;
+        QTRY_VERIFY_WITH_TIMEOUT(source.latestSnapshot()->blue.tickets.created > blueBefore + 20,
+                                 10000);
+    }
+
+    void badCommandsFail() {
+        SimulatorSource source(test::smallScenario());
+        QSignalSpy failed(&source, &Source::commandFailed);
+        source.setTrafficWeight(140);
+        QCOMPARE(failed.count(), 1);
+        FaultSpec bad;
+        bad.kind = FaultKind::ErrorRate;
+        bad.share = 2.0;
+        source.injectFault(bad);
+        QCOMPARE(failed.count(), 2);
+        QVERIFY(failed.last().at(1).toString().contains(u"share"_s));
+        FaultSpec outage;
+        outage.kind = FaultKind::RegionOutage;
+        outage.region = "mars-1";
+        source.injectFault(outage);
+        QCOMPARE(failed.count(), 3);
+        QVERIFY(failed.last().at(1).toString().contains(u"mars-1"_s));
+        source.setSpeed(-1);
+        QCOMPARE(failed.count(), 4);
+    }
+
+    void destructorJoinsARunningWorker() {
+        auto source = std::make_unique<SimulatorSource>(test::smallScenario());
+        QSignalSpy snapshots(source.get(), &Source::snapshotReady);
+        source->setSpeed(0);
+        source->start();
+        QVERIFY(snapshots.wait(5000));
+        source.reset();  // must not hang or crash
+        QVERIFY(true);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestSimulatorSource)
+#include "tst_simulatorsource.moc"
