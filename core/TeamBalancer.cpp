@@ -182,7 +182,6 @@ void TeamBalancer::searchTwo(int teamSize) {
         }
         bucketAt = m_bucketStart.data();
     }
-    const std::size_t lastBucket = solos ? rest : std::size_t(teamSize);
 
     std::size_t bestFirst = 0;
     std::size_t bestSecond = 0;
@@ -197,9 +196,8 @@ void TeamBalancer::searchTwo(int teamSize) {
         }
         if (players > teamSize)
             continue;
+        // n == 2 * teamSize for solos, so `missing` < rest: always a bucket.
         const std::size_t missing = std::size_t(teamSize - players);
-        if (missing > lastBucket)
-            continue;
         const double target = total - 2 * sum;  // gap = |2 * second - target|
         for (std::size_t k = bucketAt[missing]; k < bucketAt[missing + 1]; ++k) {
             const double gap = std::abs(2 * halfSum[byPlayersAt[k]] - target);

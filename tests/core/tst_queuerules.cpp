@@ -76,6 +76,12 @@ void TestQueueRules::lookups() {
     QCOMPARE(config.queueIndex("ranked"), -1);
     QCOMPARE(config.queues[0].playersPerMatch(), 10);
     QCOMPARE(config.queues[2].playersPerMatch(), 2);
+    // Value equality (the loader's tests compare whole configs).
+    QueueConfig other = test::shippedConfig();
+    QVERIFY(other == config);
+    other.queues[1].skillWindow = WaitWindowSchedule({{0, 2}, {10, 5}});
+    QVERIFY(!(other == config));
+    QVERIFY(!(WaitStep{0, 1} == WaitStep{0, 2}));
 }
 
 void TestQueueRules::validate_data() {

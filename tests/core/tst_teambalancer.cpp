@@ -76,6 +76,9 @@ private Q_SLOTS:
     void exactMatchesBruteForce();
     void largeGroupsAreExactSizedAndLocallyOptimal();
     void greedyThatPaintsItselfIntoACornerRepacks();
+    void impossibleSplitsAreRefused_data();
+    void impossibleSplitsAreRefused();
+    void equalPartiesInManyTeams();
 };
 
 void TestTeamBalancer::canPack_data() {
@@ -215,6 +218,41 @@ void TestTeamBalancer::greedyThatPaintsItselfIntoACornerRepacks() {
     QVERIFY(balancer.balance(items, 2, 16, teamOf));
     QCOMPARE(teamPlayers(items, teamOf, 2), std::vector<int>({16, 16}));
     QVERIFY(!balancer.balance(items, 2, 17, teamOf));  // 32 players cannot fill 34 seats
+}
+
+void TestTeamBalancer::impossibleSplitsAreRefused_data() {
+    QTest::addColumn<Items>("items");
+    QTest::addColumn<int>("teamCount");
+    QTest::addColumn<int>("teamSize");
+    QTest::addRow("three triples and a solo, two teams")
+        << Items{{3, 1}, {3, 2}, {3, 3}, {1, 4}} << 2 << 5;
+    QTest::addRow("four triples, three teams of four")
+        << Items{{3, 1}, {3, 2}, {3, 3}, {3, 4}} << 3 << 4;
+    Items duos;
+    for (int i = 0; i < 13; ++i)
+        duos.push_back({2, double(i)});
+    QTest::addRow("thirteen duos, two teams of 13 (greedy path)") << duos << 2 << 13;
+}
+
+void TestTeamBalancer::impossibleSplitsAreRefused() {
+    QFETCH(Items, items);
+    QFETCH(int, teamCount);
+    QFETCH(int, teamSize);
+    TeamBalancer balancer;
+    std::vector<int> teamOf;
+    QVERIFY(!balancer.balance(items, teamCount, teamSize, teamOf));
+}
+
+void TestTeamBalancer::equalPartiesInManyTeams() {
+    // Identical parties: any split is perfect; the order among equals must
+    // not matter and the result must be exact.
+    const Items items{{2, 50}, {2, 50}, {1, 25}, {1, 25}, {2, 50},
+                      {1, 25}, {1, 25}, {1, 25}, {1, 25}};
+    TeamBalancer balancer;
+    std::vector<int> teamOf;
+    QVERIFY(balancer.balance(items, 3, 4, teamOf));
+    QCOMPARE(teamPlayers(items, teamOf, 3), std::vector<int>({4, 4, 4}));
+    QCOMPARE(TeamBalancer::gap(items, teamOf, 3), 0.0);
 }
 
 QTEST_APPLESS_MAIN(TestTeamBalancer)
