@@ -9,7 +9,6 @@
 #include <QTemporaryDir>
 #include <QTest>
 
-#include <algorithm>
 #include <functional>
 #include <random>
 
@@ -76,29 +75,6 @@ QByteArray withEdit(const Edit& edit) {
     QJsonObject root = validConfig();
     edit(root);
     return QJsonDocument(root).toJson(QJsonDocument::Compact);
-}
-
-// QueueConfig's defaulted operator== is deleted because WaitStep (core/
-// QueueRules.h) declares no operator==, so compare field by field here.
-bool sameSchedule(const WaitWindowSchedule& a, const WaitWindowSchedule& b) {
-    return std::equal(a.steps().begin(), a.steps().end(), b.steps().begin(), b.steps().end(),
-                      [](const WaitStep& x, const WaitStep& y) {
-                          return x.afterSeconds == y.afterSeconds && x.value == y.value;
-                      });
-}
-
-bool sameConfig(const QueueConfig& a, const QueueConfig& b) {
-    if (a.regions != b.regions || a.queues.size() != b.queues.size())
-        return false;
-    for (std::size_t i = 0; i < a.queues.size(); ++i) {
-        const QueueRules& x = a.queues[i];
-        const QueueRules& y = b.queues[i];
-        if (x.name != y.name || x.teamCount != y.teamCount || x.teamSize != y.teamSize ||
-            x.partySizes != y.partySizes || !sameSchedule(x.skillWindow, y.skillWindow) ||
-            !sameSchedule(x.pingLimitMs, y.pingLimitMs) || x.maxWaitSeconds != y.maxWaitSeconds)
-            return false;
-    }
-    return true;
 }
 
 }  // namespace
@@ -195,7 +171,7 @@ void TestQueueConfigJson::roundTrip() {
     QVERIFY2(shipped.has_value(), qPrintable(error));
     const auto again = parseQueueConfig(queueConfigToJson(*shipped), u"round trip"_s, &error);
     QVERIFY2(again.has_value(), qPrintable(error));
-    QVERIFY(sameConfig(*again, *shipped));
+    QVERIFY(*again == *shipped);
 }
 
 void TestQueueConfigJson::randomConfigsRoundTrip() {
@@ -229,7 +205,7 @@ void TestQueueConfigJson::randomConfigsRoundTrip() {
         QString error;
         const auto parsed = parseQueueConfig(queueConfigToJson(config), u"random"_s, &error);
         QVERIFY2(parsed.has_value(), qPrintable(error));
-        QVERIFY(sameConfig(*parsed, config));
+        QVERIFY(*parsed == config);
     }
 }
 
