@@ -1,0 +1,60 @@
+#include "rollout/RolloutPlan.h"
+
+using namespace Qt::StringLiterals;
+
+namespace pulsco {
+
+std::vector<const PlanSection*> PlanPhase::allSections() const {
+    std::vector<const PlanSection*> out;
+    if (!successCriteria.items.empty())
+        out.push_back(&successCriteria);
+    for (const PlanSection& s : sections)
+        out.push_back(&s);
+    return out;
+}
+
+std::vector<const PlanItem*> RolloutPlan::items() const {
+    std::vector<const PlanItem*> out;
+    for (const PlanPhase& phase : phases)
+        for (const PlanSection* section : phase.allSections())
+            for (const PlanItem& item : section->items)
+                out.push_back(&item);
+    return out;
+}
+
+const PlanItem* RolloutPlan::findItem(const QString& id) const {
+    for (const PlanItem* item : items())
+        if (item->id == id)
+            return item;
+    return nullptr;
+}
+
+int RolloutPlan::itemCount() const {
+    return static_cast<int>(items().size());
+}
+
+int RolloutPlan::gatedItemCount() const {
+    int n = 0;
+    for (const PlanItem* item : items())
+        n += item->gated() ? 1 : 0;
+    return n;
+}
+
+QString describeStep(const TrafficStep& step) {
+    switch (step.kind) {
+    case TrafficStep::Kind::SetWeight:
+        return u"set weight %1 %"_s.arg(step.weight);
+    case TrafficStep::Kind::Pause:
+        return step.pauseSeconds > 0 ? u"pause %1 s"_s.arg(step.pauseSeconds)
+                                     : u"pause until resumed"_s;
+    case TrafficStep::Kind::Analysis:
+        return u"analysis: %1 gates every %2 s × %3 (failure limit %4)"_s
+            .arg(step.analysis.gates.size())
+            .arg(step.analysis.intervalSeconds)
+            .arg(step.analysis.count)
+            .arg(step.analysis.failureLimit);
+    }
+    return {};
+}
+
+}  // namespace pulsco

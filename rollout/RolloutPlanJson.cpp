@@ -1,0 +1,352 @@
+#include "rollout/RolloutPlanJson.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSet>
+
+using namespace Qt::StringLiterals;
+
+namespace pulsco {
+
+namespace {
+
+constexpr qsizetype kMaxText = 4096;
+
+std::optional<MetricExpression> parseExpressionAt(JsonReader& reader, const QString& path,
+                                                  const QString& text) {
+    ExpressionError error;
+    auto parsed = MetricExpression::parse(text.toStdString(), &error);
+    if (!parsed) {
+        reader.fail(path, QString::fromStdString(error.describe()));
+        return std::nullopt;
+    }
+    return parsed;
+}
+
+// Ids are the audit trail's keys: they must be unique and stay readable.
+void checkId(JsonObjectReader& object, const QString& id, QSet<QString>& seen) {
+    if (!object.ok())
+        return;
+    static const QString allowed = u"abcdefghijklmnopqrstuvwxyz0123456789.-_"_s;
+    for (QChar c : id) {
+        if (!allowed.contains(c)) {
+            object.fail(u"id", u"must use only a-z, 0-9, '.', '-' and '_' (got \"%1\")"_s.arg(id));
+            return;
+        }
+    }
+    if (id.isEmpty()) {
+        object.fail(u"id", u"must not be empty"_s);
+        return;
+    }
+    if (seen.contains(id)) {
+        object.fail(u"id", u"\"%1\" is used twice; ids must be unique"_s.arg(id));
+        return;
+    }
+    seen.insert(id);
+}
+
+PlanItem readItem(JsonObjectReader o, QSet<QString>& ids) {
+    PlanItem item;
+    item.id = o.string(u"id", 200);
+    checkId(o, item.id, ids);
+    item.text = o.string(u"text", kMaxText);
+    if (o.ok() && item.text.trimmed().isEmpty())
+        o.fail(u"text", u"must not be empty"_s);
+    if (auto gate = o.optionalObject(u"gate")) {
+        const QString text = gate->string(u"expression", kMaxText);
+        const double hold = gate->optionalNumber(u"hold_s", 0, 0, 365.0 * 86400);
+        std::optional<MetricExpression> parsed;
+        if (gate->ok())
+            parsed = parseExpressionAt(gate->reader(), gate->fieldPath(u"expression"), text);
+        if (parsed && !parsed->isComparison())
+            gate->fail(u"expression",
+                       u"must be a comparison or a condition, e.g. p(95)(api_latency_ms) < 150"_s);
+        gate->finish();
+        if (o.ok() && parsed)
+            item.gate = PlanGate{text, std::move(*parsed), hold};
+    }
+    o.finish();
+    return item;
+}
+
+PlanSection readSection(JsonObjectReader o, const QString& period, QSet<QString>& ids,
+                        QSet<QString>& sectionIds) {
+    PlanSection s;
+    s.id = o.string(u"id", 200);
+    checkId(o, s.id, sectionIds);
+    s.title = o.string(u"title", kMaxText);
+    s.period = period;
+    JsonArrayReader items = o.array(u"items", 1000);
+    for (qsizetype i = 0; i < items.size() && o.ok(); ++i)
+        s.items.push_back(readItem(items.object(i), ids));
+    if (o.ok() && s.items.empty())
+        o.fail(u"items", u"must list at least one item"_s);
+    o.finish();
+    return s;
+}
+
+PlanPhase readPhase(JsonObjectReader o, QSet<QString>& ids, QSet<QString>& sectionIds) {
+    PlanPhase p;
+    p.id = o.string(u"id", 200);
+    checkId(o, p.id, sectionIds);
+    p.number = static_cast<int>(o.integer(u"number", 1, 100));
+    p.title = o.string(u"title", kMaxText);
+    p.span = o.optionalString(u"span", {}, 200);
+    p.successCriteria.id = p.id + u".criteria"_s;
+    p.successCriteria.title = u"Phase %1 Success Criteria"_s.arg(p.number);
+    if (auto criteria = o.optionalArray(u"success_criteria", 1000)) {
+        for (qsizetype i = 0; i < criteria->size() && o.ok(); ++i)
+            p.successCriteria.items.push_back(readItem(criteria->object(i), ids));
+    }
+    JsonArrayReader periods = o.array(u"periods", 100);
+    for (qsizetype i = 0; i < periods.size() && o.ok(); ++i) {
+        JsonObjectReader period = periods.object(i);
+        const QString title = period.string(u"title", kMaxText);
+        JsonArrayReader sections = period.array(u"sections", 100);
+        for (qsizetype k = 0; k < sections.size() && o.ok(); ++k)
+            p.sections.push_back(readSection(sections.object(k), title, ids, sectionIds));
+        period.finish();
+    }
+    o.finish();
+    return p;
+}
+
+std::vector<PlanTextGroup> readTextGroups(JsonObjectReader& o, QStringView key,
+                                          QStringView titleKey, QStringView entriesKey,
+                                          QStringView labelKey, QStringView textKey) {
+    std::vector<PlanTextGroup> groups;
+    JsonArrayReader array = o.array(key, 100);
+    for (qsizetype i = 0; i < array.size() && o.ok(); ++i) {
+        JsonObjectReader g = array.object(i);
+        PlanTextGroup group;
+        group.title = g.string(titleKey, kMaxText);
+        JsonArrayReader entries = g.array(entriesKey, 1000);
+        for (qsizetype k = 0; k < entries.size() && o.ok(); ++k) {
+            JsonObjectReader e = entries.object(k);
+            group.entries.push_back({e.string(labelKey, kMaxText), e.string(textKey, kMaxText)});
+            e.finish();
+        }
+        g.finish();
+        groups.push_back(std::move(group));
+    }
+    return groups;
+}
+
+TrafficStep readStep(JsonObjectReader o) {
+    TrafficStep step;
+    const QStringList keys = o.keys();
+    if (keys.size() != 1) {
+        o.fail({}, u"must have exactly one of set_weight, pause, analysis"_s);
+        return step;
+    }
+    if (o.has(u"set_weight")) {
+        step.kind = TrafficStep::Kind::SetWeight;
+        step.weight = static_cast<int>(o.integer(u"set_weight", 0, 100));
+    } else if (o.has(u"pause")) {
+        step.kind = TrafficStep::Kind::Pause;
+        JsonObjectReader p = o.object(u"pause");
+        step.pauseSeconds = p.optionalNumber(u"duration_s", 0, 0, 30.0 * 86400);
+        p.finish();
+    } else if (o.has(u"analysis")) {
+        step.kind = TrafficStep::Kind::Analysis;
+        JsonObjectReader a = o.object(u"analysis");
+        JsonArrayReader gates = a.array(u"gates", 100);
+        for (qsizetype i = 0; i < gates.size() && a.ok(); ++i) {
+            const QString text = gates.string(i, kMaxText);
+            if (!a.ok())
+                break;
+            auto parsed = parseExpressionAt(a.reader(), gates.elementPath(i), text);
+            if (parsed && !parsed->isComparison())
+                gates.fail(i, u"must be a comparison or a condition"_s);
+            else if (parsed)
+                step.analysis.gates.push_back(std::move(*parsed));
+        }
+        if (a.ok() && step.analysis.gates.empty())
+            a.fail(u"gates", u"must list at least one gate"_s);
+        step.analysis.intervalSeconds = a.optionalNumber(u"interval_s", 30, 1, 86400);
+        step.analysis.count = static_cast<int>(a.optionalInteger(u"count", 10, 1, 10000));
+        step.analysis.failureLimit =
+            static_cast<int>(a.optionalInteger(u"failure_limit", 0, 0, 10000));
+        a.finish();
+    } else {
+        o.fail(keys.first(), u"unknown step; use set_weight, pause or analysis"_s);
+    }
+    o.finish();
+    return step;
+}
+
+}  // namespace
+
+std::optional<MetricExpression> readExpression(JsonObjectReader& object, QStringView key) {
+    const QString text = object.string(key, kMaxText);
+    if (!object.ok())
+        return std::nullopt;
+    return parseExpressionAt(object.reader(), object.fieldPath(key), text);
+}
+
+std::vector<TrafficStep> readTrafficSteps(JsonArrayReader array) {
+    std::vector<TrafficStep> steps;
+    for (qsizetype i = 0; i < array.size() && array.ok(); ++i)
+        steps.push_back(readStep(array.object(i)));
+    if (array.ok() && steps.empty())
+        array.fail(-1, u"must list at least one step"_s);
+    return steps;
+}
+
+std::optional<std::vector<TrafficStep>>
+trafficStepsFromJson(const QByteArray& json, const QString& sourceName, QString* error) {
+    JsonReader reader(sourceName);
+    QJsonParseError parseError;
+    const QJsonDocument doc = QJsonDocument::fromJson(json, &parseError);
+    if (!doc.isArray()) {
+        *error = sourceName + u": steps: must be a JSON array"_s;
+        return std::nullopt;
+    }
+    auto steps = readTrafficSteps(JsonArrayReader(&reader, doc.array(), u"steps"_s));
+    if (!reader.ok()) {
+        *error = reader.error();
+        return std::nullopt;
+    }
+    return steps;
+}
+
+QJsonArray trafficStepsToJson(const std::vector<TrafficStep>& steps) {
+    QJsonArray array;
+    for (const TrafficStep& s : steps) {
+        switch (s.kind) {
+        case TrafficStep::Kind::SetWeight:
+            array.append(QJsonObject{{u"set_weight"_s, s.weight}});
+            break;
+        case TrafficStep::Kind::Pause:
+            array.append(QJsonObject{{u"pause"_s, QJsonObject{{u"duration_s"_s, s.pauseSeconds}}}});
+            break;
+        case TrafficStep::Kind::Analysis: {
+            QJsonArray gates;
+            for (const MetricExpression& g : s.analysis.gates)
+                gates.append(QString::fromStdString(g.text()));
+            array.append(QJsonObject{
+                {u"analysis"_s, QJsonObject{{u"gates"_s, gates},
+                                            {u"interval_s"_s, s.analysis.intervalSeconds},
+                                            {u"count"_s, s.analysis.count},
+                                            {u"failure_limit"_s, s.analysis.failureLimit}}}});
+            break;
+        }
+        }
+    }
+    return array;
+}
+
+RolloutPlanLoad parseRolloutPlan(const QByteArray& json, const QString& sourceName) {
+    RolloutPlanLoad load;
+    JsonReader reader(sourceName);
+    auto root = reader.parseObject(json);
+    if (!root) {
+        load.error = reader.error();
+        return load;
+    }
+    JsonObjectReader& o = *root;
+    RolloutPlan plan;
+    o.integer(u"format", RolloutPlan::kFormat, RolloutPlan::kFormat);
+    plan.name = o.string(u"name", 200);
+    plan.title = o.string(u"title", kMaxText);
+    plan.overview = o.optionalString(u"overview", {}, 16384);
+
+    QSet<QString> itemIds, sectionIds;
+    JsonArrayReader phases = o.array(u"phases", 100);
+    for (qsizetype i = 0; i < phases.size() && o.ok(); ++i)
+        plan.phases.push_back(readPhase(phases.object(i), itemIds, sectionIds));
+    if (o.ok() && plan.phases.empty())
+        o.fail(u"phases", u"must list at least one phase"_s);
+
+    JsonArrayReader risks = o.array(u"risk_mitigation", 100);
+    for (qsizetype i = 0; i < risks.size() && o.ok(); ++i) {
+        JsonObjectReader c = risks.object(i);
+        PlanRiskCategory category;
+        category.category = c.string(u"category", kMaxText);
+        JsonArrayReader list = c.array(u"risks", 1000);
+        for (qsizetype k = 0; k < list.size() && o.ok(); ++k) {
+            JsonObjectReader r = list.object(k);
+            category.risks.push_back({r.string(u"risk", kMaxText),
+                                      r.string(u"mitigation", kMaxText),
+                                      r.string(u"contingency", kMaxText)});
+            r.finish();
+        }
+        c.finish();
+        plan.risks.push_back(std::move(category));
+    }
+    plan.communication =
+        readTextGroups(o, u"communication_plan", u"category", u"channels", u"name", u"text");
+    plan.rollbackPlan =
+        readTextGroups(o, u"rollback_plan", u"title", u"entries", u"label", u"text");
+
+    JsonArrayReader triggers = o.array(u"rollback_triggers", 100);
+    for (qsizetype i = 0; i < triggers.size() && o.ok(); ++i) {
+        JsonObjectReader t = triggers.object(i);
+        const QString name = t.string(u"name", kMaxText);
+        auto expression = readExpression(t, u"expression");
+        if (expression && !expression->isComparison())
+            t.fail(u"expression", u"must be a comparison or a condition"_s);
+        t.finish();
+        if (o.ok() && expression)
+            plan.rollbackTriggers.push_back({name, std::move(*expression)});
+    }
+    if (o.ok() && plan.rollbackTriggers.empty())
+        o.fail(u"rollback_triggers", u"must list at least one trigger"_s);
+    plan.triggerWindowSeconds = o.optionalNumber(u"trigger_window_s", 10, 1, 600);
+
+    JsonArrayReader metrics = o.array(u"success_metrics", 100);
+    for (qsizetype i = 0; i < metrics.size() && o.ok(); ++i) {
+        JsonObjectReader c = metrics.object(i);
+        PlanMetricCategory category;
+        category.category = c.string(u"category", kMaxText);
+        JsonArrayReader list = c.array(u"metrics", 1000);
+        for (qsizetype k = 0; k < list.size() && o.ok(); ++k) {
+            JsonObjectReader m = list.object(k);
+            PlanMetric metric;
+            metric.name = m.string(u"name", kMaxText);
+            metric.target = m.string(u"target", kMaxText);
+            if (m.has(u"expression"))
+                metric.expression = readExpression(m, u"expression");
+            m.finish();
+            category.metrics.push_back(std::move(metric));
+        }
+        c.finish();
+        plan.successMetrics.push_back(std::move(category));
+    }
+
+    JsonArrayReader timeline = o.array(u"timeline", 100);
+    for (qsizetype i = 0; i < timeline.size() && o.ok(); ++i) {
+        JsonObjectReader r = timeline.object(i);
+        plan.timeline.push_back({r.string(u"phase", kMaxText), r.string(u"duration", kMaxText),
+                                 r.string(u"key_activities", kMaxText),
+                                 r.string(u"success_criteria", kMaxText)});
+        r.finish();
+    }
+    plan.contacts = readTextGroups(o, u"contacts", u"category", u"contacts", u"role", u"contact");
+
+    JsonObjectReader blueGreen = o.object(u"blue_green");
+    plan.blueGreenSection = blueGreen.string(u"section", 200);
+    if (blueGreen.ok() && !sectionIds.contains(plan.blueGreenSection))
+        blueGreen.fail(u"section", u"\"%1\" is not the id of a section of this plan"_s.arg(
+                                       plan.blueGreenSection));
+    plan.steps = readTrafficSteps(blueGreen.array(u"steps", 100));
+    blueGreen.finish();
+    o.finish();
+
+    if (!reader.ok()) {
+        load.error = reader.error();
+        return load;
+    }
+    load.plan = std::move(plan);
+    return load;
+}
+
+RolloutPlanLoad loadRolloutPlanFile(const QString& pathOrResource) {
+    RolloutPlanLoad load;
+    const auto bytes = readFileForParsing(pathOrResource, kMaxPlanBytes, &load.error);
+    if (!bytes)
+        return load;
+    return parseRolloutPlan(*bytes, pathOrResource);
+}
+
+}  // namespace pulsco
