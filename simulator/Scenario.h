@@ -8,6 +8,7 @@
 #include "core/QueueRules.h"
 #include "simulator/Threshold.h"
 
+#include <cmath>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -89,5 +90,16 @@ struct Scenario {
     QueueConfig queues;  // resolved: the file's "queues" or the shipped queues.json
     std::optional<QueueConfig> greenQueues;  // green's own release, when it differs
 };
+
+// The same scenario with another population size; the online curve scales
+// with it (the service does not: more players on the same API is the point
+// of a load rehearsal). Used by pulsco-sim --players and the console's picker.
+inline Scenario withPlayers(Scenario scenario, int players) {
+    const double scale = static_cast<double>(players) / scenario.population.players;
+    scenario.population.players = players;
+    for (OnlinePoint& point : scenario.population.online)
+        point.players = std::round(point.players * scale);
+    return scenario;
+}
 
 }  // namespace pulsco

@@ -110,10 +110,7 @@ int main(int argc, char** argv) {
         const auto v = numberOption(cli, u"players"_s, 1, 1000000, true, &error);
         if (!v)
             return badInput(error);
-        const double scale = *v / scenario.population.players;
-        scenario.population.players = static_cast<int>(*v);
-        for (auto& point : scenario.population.online)
-            point.players = std::round(point.players * scale);
+        scenario = pulsco::withPlayers(std::move(scenario), static_cast<int>(*v));
     }
     double speed = 0;  // as fast as possible
     if (cli.isSet(u"speed"_s) && cli.value(u"speed"_s) != u"max"_s) {
