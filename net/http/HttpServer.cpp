@@ -94,9 +94,16 @@ void HttpServer::onNewConnection() {
                 503, u"connections: the server already holds %1"_s.arg(m_limits.maxConnections),
                 "overloaded");
             r.closeConnection = true;
+            socket->setParent(this);
             socket->write(r.serialize(false));
-            socket->disconnectFromHost();
+            // Read what the client sends meanwhile: closing with unread bytes
+            // makes the kernel send a reset that can destroy our answer.
+            connect(socket, &QTcpSocket::readyRead, socket, [socket] { socket->readAll(); });
             connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
+            QTimer::singleShot(200, socket, [socket] {
+                socket->readAll();
+                socket->disconnectFromHost();
+            });
             continue;
         }
         m_connections.insert(new HttpConnection(socket, this));

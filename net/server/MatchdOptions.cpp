@@ -7,13 +7,15 @@ namespace pulsco {
 QString MatchdOptions::usage() {
     return u"usage: pulsco-matchd --data-dir DIR [--listen HOST:PORT] [--color blue|green]\n"
            "                     [--admin-token-file FILE] [--queues FILE] [--tick-ms N]\n"
+           "                     [--max-connections N]\n"
            "  --listen HOST:PORT      address to serve on (default 127.0.0.1:8080; port 0 = any "
            "free)\n"
            "  --data-dir DIR          where the SQLite database lives (created if missing)\n"
            "  --color blue|green      which environment this server is (default blue)\n"
            "  --admin-token-file FILE enables /v1/admin/* with this bearer token\n"
            "  --queues FILE           queue rules (default: the embedded queues.json)\n"
-           "  --tick-ms N             matchmaker tick period, 10..60000 ms (default 250)\n"_s;
+           "  --tick-ms N             matchmaker tick period, 10..60000 ms (default 250)\n"
+           "  --max-connections N     open connections at most, 1..1000000 (default 16000)\n"_s;
 }
 
 std::optional<MatchdOptions> MatchdOptions::parse(const QStringList& args, QString* error,
@@ -92,6 +94,15 @@ std::optional<MatchdOptions> MatchdOptions::parse(const QStringList& args, QStri
                 return std::nullopt;
             }
             o.tickMs = ms;
+        } else if (flag == u"--max-connections"_s) {
+            bool ok = false;
+            const int n = value.toInt(&ok);
+            if (!ok || n < 1 || n > 1000000) {
+                *error = u"--max-connections: must be an integer from 1 to 1000000 (got '"_s +
+                         value + u"')"_s;
+                return std::nullopt;
+            }
+            o.maxConnections = n;
         }
     }
     if (!haveDataDir) {

@@ -19,6 +19,7 @@ struct MatchdOptions {
     QString adminTokenFile;                                       // empty: admin routes disabled
     QString queuesPath = QStringLiteral(":/pulsco/queues.json");  // the embedded copy
     int tickMs = 250;
+    int maxConnections = 16000;  // beyond this, new connections get 503 overloaded
 
     // `args` without the program name. nullopt and *error ("--tick-ms: must
     // be an integer from 10 to 60000") on bad input; *helpRequested for --help.

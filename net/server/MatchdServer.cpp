@@ -62,7 +62,9 @@ bool MatchdServer::start(const MatchdOptions& options, QString* error) {
         return false;
     m_schemaVersionFound = recovery.schemaVersionFound;
 
-    m_http = new HttpServer;
+    HttpServerLimits limits;
+    limits.maxConnections = options.maxConnections;
+    m_http = new HttpServer(limits);
     if (!m_http->listen(options.address, options.port)) {
         *error = u"--listen: cannot listen on "_s + options.address.toString() + u":"_s +
                  QString::number(options.port) + u": "_s + m_http->errorString();

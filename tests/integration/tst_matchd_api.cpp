@@ -1,0 +1,501 @@
+// pulsco-matchd's HTTP API end to end on loopback, in process: the life of a
+// ticket, cancel, expiry, every error code from a real request (the server
+// keeps serving after each), /metrics read back by our own parser, /v1/stats
+// in the snapshot schema, the WebSocket stream, admin auth and faults.
+#include "HttpTestClient.h"
+#include "MatchdFixture.h"
+
+#include "bridge/MetricsSnapshotJson.h"
+#include "net/prometheus/PrometheusTextParser.h"
+
+#include <QJsonArray>
+#include <QSignalSpy>
+#include <QWebSocket>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+const QByteArray kBearer = "Authorization: Bearer " + kTestAdminToken + "\r\n";
+
+QString ticketState(quint16 port, const QString& id) {
+    return http(port, "GET", "/v1/tickets/" + id.toLatin1()).json().value(u"state").toString();
+}
+}  // namespace
+
+class TestMatchdApi : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void init();
+    void cleanup();
+    void fullTicketLife();
+    void storedRatingWinsOverBody();
+    void cancel();
+    void expiry();
+    void errors_data();
+    void errors();
+    void duplicatePlayerIsConflict();
+    void adminDisabledWithoutTokenFile();
+    void drainRefusesNewTickets();
+    void tooManyConnectionsIsOverloaded();
+    void pipelinedRequestsAnswerInOrder();
+    void metricsParseBack();
+    void statsIsTheSnapshotSchema();
+    void eventsHaveNoGaps();
+    void faultsChangeRealAnswers();
+    void infoAndQueues();
+
+private:
+    MatchdFixture* m_fx = nullptr;
+    quint16 port() const { return m_fx->port; }
+    QString create(const QByteArray& body) {
+        const HttpResult r = http(port(), "POST", "/v1/tickets", body);
+        if (r.status != 201)
+            qWarning() << "create failed" << r.status << r.body;
+        return r.json().value(u"ticket_id").toString();
+    }
+};
+
+void TestMatchdApi::init() {
+    m_fx = new MatchdFixture;
+    QString error;
+    QVERIFY2(m_fx->start(true, 16000, &error), qPrintable(error));
+}
+
+void TestMatchdApi::cleanup() {
+    delete m_fx;
+    m_fx = nullptr;
+}
+
+void TestMatchdApi::fullTicketLife() {
+    const HttpResult a = http(port(), "POST", "/v1/tickets", soloTicket("duel-1v1", "alice"));
+    QCOMPARE(a.status, 201);
+    QCOMPARE(a.json().value(u"state").toString(), u"searching"_s);
+    const QString ta = a.json().value(u"ticket_id").toString();
+    const QString tb = create(soloTicket("duel-1v1", "bob", "eu-west", 30));
+    QVERIFY(!ta.isEmpty() && !tb.isEmpty() && ta != tb);
+
+    QTRY_COMPARE_WITH_TIMEOUT(ticketState(port(), ta), u"matched"_s, 5000);
+    const QJsonObject ticket = http(port(), "GET", "/v1/tickets/" + ta.toLatin1()).json();
+    const QString matchId = ticket.value(u"match_id").toString();
+    QVERIFY(matchId.startsWith(u'm'));
+    QVERIFY(ticket.value(u"wait_ms").toDouble() >= 0);
+    QCOMPARE(
+        http(port(), "GET", "/v1/tickets/" + tb.toLatin1()).json().value(u"match_id").toString(),
+        matchId);
+
+    const HttpResult match = http(port(), "GET", "/v1/matches/" + matchId.toLatin1());
+    QCOMPARE(match.status, 200);
+    const QJsonArray teams = match.json().value(u"teams").toArray();
+    QCOMPARE(teams.size(), 2);
+    QCOMPARE(match.json().value(u"region").toString(), u"eu-west"_s);
+    QVERIFY(match.json().value(u"winner_team").isNull());
+    const double p0 = match.json().value(u"team0_win_probability").toDouble();
+    QVERIFY(p0 > 0 && p0 < 1);
+    const QString team0Player =
+        teams[0].toObject().value(u"players").toArray()[0].toObject().value(u"id").toString();
+
+    const HttpResult result = http(port(), "POST", "/v1/matches/" + matchId.toLatin1() + "/result",
+                                   R"({"winner_team": 0})");
+    QCOMPARE(result.status, 200);
+    for (const QJsonValue& v : result.json().value(u"ratings").toArray()) {
+        const QJsonObject r = v.toObject();
+        const double before = r.value(u"before").toObject().value(u"mu").toDouble();
+        const double after = r.value(u"after").toObject().value(u"mu").toDouble();
+        if (r.value(u"id").toString() == team0Player)
+            QVERIFY2(after > before, "the winner's rating goes up");
+        else
+            QVERIFY2(after < before, "the loser's rating goes down");
+        QVERIFY(r.value(u"after").toObject().value(u"sigma").toDouble() <
+                r.value(u"before").toObject().value(u"sigma").toDouble());
+    }
+    QCOMPARE(http(port(), "GET", "/v1/matches/" + matchId.toLatin1())
+                 .json()
+                 .value(u"winner_team")
+                 .toInt(),
+             0);
+
+    const HttpResult again = http(port(), "POST", "/v1/matches/" + matchId.toLatin1() + "/result",
+                                  R"({"winner_team": 1})");
+    QCOMPARE(again.status, 409);
+    QCOMPARE(again.errorCode(), u"conflict"_s);
+}
+
+void TestMatchdApi::storedRatingWinsOverBody() {
+    create(soloTicket("duel-1v1", "carol", "eu-west", 20, R"({"mu": 30, "sigma": 5})"));
+    const QString t =
+        create(soloTicket("duel-1v1", "dave", "eu-west", 20, R"({"mu": 30, "sigma": 5})"));
+    QTRY_COMPARE_WITH_TIMEOUT(ticketState(port(), t), u"matched"_s, 5000);
+    const QString m1 =
+        http(port(), "GET", "/v1/tickets/" + t.toLatin1()).json().value(u"match_id").toString();
+    // The body seeded both new players.
+    for (const QJsonValue& team :
+         http(port(), "GET", "/v1/matches/" + m1.toLatin1()).json().value(u"teams").toArray())
+        QCOMPARE(team.toObject().value(u"players").toArray()[0].toObject().value(u"mu").toDouble(),
+                 30.0);
+    const HttpResult result =
+        http(port(), "POST", "/v1/matches/" + m1.toLatin1() + "/result", R"({"winner_team": 1})");
+    QCOMPARE(result.status, 200);
+    QHash<QString, double> after;
+    for (const QJsonValue& v : result.json().value(u"ratings").toArray())
+        after[v.toObject().value(u"id").toString()] =
+            v.toObject().value(u"after").toObject().value(u"mu").toDouble();
+
+    // Now they claim other ratings: the stored ones win.
+    create(soloTicket("duel-1v1", "carol", "eu-west", 20, R"({"mu": 1, "sigma": 1})"));
+    const QString t2 =
+        create(soloTicket("duel-1v1", "dave", "eu-west", 20, R"({"mu": 49, "sigma": 1})"));
+    QTRY_COMPARE_WITH_TIMEOUT(ticketState(port(), t2), u"matched"_s, 5000);
+    const QString m2 =
+        http(port(), "GET", "/v1/tickets/" + t2.toLatin1()).json().value(u"match_id").toString();
+    for (const QJsonValue& team :
+         http(port(), "GET", "/v1/matches/" + m2.toLatin1()).json().value(u"teams").toArray()) {
+        const QJsonObject p = team.toObject().value(u"players").toArray()[0].toObject();
+        QCOMPARE(p.value(u"mu").toDouble(), after.value(p.value(u"id").toString()));
+    }
+}
+
+void TestMatchdApi::cancel() {
+    const QString t = create(soloTicket("squad-2v2", "erin"));
+    const HttpResult del = http(port(), "DELETE", "/v1/tickets/" + t.toLatin1());
+    QCOMPARE(del.status, 200);
+    QCOMPARE(del.json().value(u"state").toString(), u"cancelled"_s);
+    QCOMPARE(ticketState(port(), t), u"cancelled"_s);
+    const HttpResult again = http(port(), "DELETE", "/v1/tickets/" + t.toLatin1());
+    QCOMPARE(again.status, 409);
+    QCOMPARE(again.errorCode(), u"conflict"_s);
+    // The player is free to queue again.
+    QCOMPARE(http(port(), "POST", "/v1/tickets", soloTicket("squad-2v2", "erin")).status, 201);
+}
+
+void TestMatchdApi::expiry() {
+    const QString t = create(soloTicket("slow-1v1", "frank", "us-east", 1));
+    QCOMPARE(ticketState(port(), t), u"searching"_s);
+    QTRY_COMPARE_WITH_TIMEOUT(ticketState(port(), t), u"expired"_s, 5000);
+    const QJsonObject j = http(port(), "GET", "/v1/tickets/" + t.toLatin1()).json();
+    QVERIFY(j.value(u"wait_ms").toDouble() >= 500);
+    QVERIFY(j.value(u"match_id").isNull());
+}
+
+void TestMatchdApi::errors_data() {
+    QTest::addColumn<QByteArray>("raw");
+    QTest::addColumn<int>("status");
+    QTest::addColumn<QString>("code");
+    QTest::addColumn<QString>("message");
+
+    const auto post = [](const QByteArray& path, const QByteArray& body,
+                         const QByteArray& headers = {}) -> QByteArray {
+        return "POST " + path + " HTTP/1.1\r\nConnection: close\r\nContent-Length: " +
+               QByteArray::number(body.size()) + "\r\n" + headers + "\r\n" + body;
+    };
+    const auto get = [](const QByteArray& method, const QByteArray& path,
+                        const QByteArray& headers = {}) -> QByteArray {
+        return method + ' ' + path + " HTTP/1.1\r\nConnection: close\r\n" + headers + "\r\n";
+    };
+    QTest::addRow("malformed JSON") << post("/v1/tickets", "{\"queue\": ") << 400
+                                    << u"invalid_argument"_s << u"POST /v1/tickets: invalid JSON"_s;
+    QTest::addRow("not an object")
+        << post("/v1/tickets", "[1]") << 400 << u"invalid_argument"_s << u"must be a JSON object"_s;
+    QTest::addRow("wrong type") << post("/v1/tickets", R"({"queue": "duel-1v1", "players": "x"})")
+                                << 400 << u"invalid_argument"_s << u"players: must be an array"_s;
+    QTest::addRow("wrong rating type")
+        << post(
+               "/v1/tickets",
+               R"({"queue":"duel-1v1","players":[{"id":"p","rating":{"mu":"high","sigma":1},"pings":{"eu-west":1}}]})")
+        << 400 << u"invalid_argument"_s << u"players[0].rating.mu: must be a number"_s;
+    QTest::addRow("unknown queue") << post("/v1/tickets", soloTicket("nope", "p")) << 400
+                                   << u"invalid_argument"_s << u"queue: unknown queue 'nope'"_s;
+    QTest::addRow("unknown field")
+        << post("/v1/tickets",
+                R"({"queue":"duel-1v1","players":[{"id":"p","pings":{"eu-west":1}}],"x":1})")
+        << 400 << u"invalid_argument"_s << u"x"_s;
+    QTest::addRow("unknown region")
+        << post("/v1/tickets", soloTicket("duel-1v1", "p", "mars")) << 400 << u"invalid_argument"_s
+        << u"players[0].pings.mars: unknown region"_s;
+    QTest::addRow("no players") << post("/v1/tickets", R"({"queue":"duel-1v1","players":[]})")
+                                << 400 << u"invalid_argument"_s
+                                << u"players: must hold at least one player"_s;
+    QTest::addRow("player twice in party")
+        << post(
+               "/v1/tickets",
+               R"({"queue":"squad-2v2","players":[{"id":"p","pings":{"eu-west":1}},{"id":"p","pings":{"eu-west":1}}]})")
+        << 400 << u"invalid_argument"_s << u"players[1].id: player 'p' is twice"_s;
+    QTest::addRow("party too big")
+        << post(
+               "/v1/tickets",
+               R"({"queue":"duel-1v1","players":[{"id":"p","pings":{"eu-west":1}},{"id":"q","pings":{"eu-west":1}}]})")
+        << 400 << u"invalid_argument"_s << u"POST /v1/tickets: "_s;
+    QTest::addRow("bad player id") << post("/v1/tickets", soloTicket("duel-1v1", "bad id")) << 400
+                                   << u"invalid_argument"_s << u"players[0].id: must be"_s;
+    QTest::addRow("oversized body") << post("/v1/tickets", QByteArray(70000, ' ')) << 413
+                                    << u"too_large"_s << u"request body: larger than 65536 bytes"_s;
+    QTest::addRow("oversized headers")
+        << get("GET", "/healthz", "X-Big: " + QByteArray(20000, 'a') + "\r\n") << 431
+        << u"too_large"_s << u"request headers"_s;
+    QTest::addRow("chunked upload") << get("POST", "/v1/tickets", "Transfer-Encoding: chunked\r\n")
+                                    << 400 << u"invalid_argument"_s << u"Transfer-Encoding"_s;
+    QTest::addRow("garbage request line")
+        << QByteArray("HELLO\r\n\r\n") << 400 << u"invalid_argument"_s << u"request line"_s;
+    QTest::addRow("unknown ticket") << get("GET", "/v1/tickets/t999999") << 404 << u"not_found"_s
+                                    << u"ticket_id: no such id 't999999'"_s;
+    QTest::addRow("malformed ticket id")
+        << get("DELETE", "/v1/tickets/abc") << 404 << u"not_found"_s << u"ticket_id"_s;
+    QTest::addRow("unknown match")
+        << get("GET", "/v1/matches/m424242") << 404 << u"not_found"_s << u"match_id"_s;
+    QTest::addRow("unknown match result")
+        << post("/v1/matches/m424242/result", R"({"winner_team":0})") << 404 << u"not_found"_s
+        << u"match_id"_s;
+    QTest::addRow("unknown route")
+        << get("GET", "/v2/nothing") << 404 << u"not_found"_s << u"no route"_s;
+    QTest::addRow("wrong method") << get("PUT", "/v1/tickets") << 405 << u"not_found"_s
+                                  << u"allowed: POST"_s;
+    QTest::addRow("events without upgrade")
+        << get("GET", "/v1/events") << 400 << u"invalid_argument"_s << u"WebSocket upgrade"_s;
+    QTest::addRow("admin without token")
+        << post("/v1/admin/drain", "") << 401 << u"unauthorized"_s << u"Authorization: missing"_s;
+    QTest::addRow("admin wrong token")
+        << post("/v1/admin/drain", "", "Authorization: Bearer nope-nope-nope-nope\r\n") << 401
+        << u"unauthorized"_s << u"wrong bearer token"_s;
+    QTest::addRow("admin basic auth")
+        << post("/v1/admin/faults", "{}", "Authorization: Basic Zm9vOmJhcg==\r\n") << 401
+        << u"unauthorized"_s << u"wrong bearer token"_s;
+    QTest::addRow("bad fault") << post("/v1/admin/faults", R"({"kind":"meteor"})", kBearer) << 400
+                               << u"invalid_argument"_s << u"kind"_s;
+    QTest::addRow("simulator-only fault")
+        << post("/v1/admin/faults", R"({"kind":"player_surge","multiplier":2})", kBearer) << 400
+        << u"invalid_argument"_s << u"kind: 'player_surge' is a simulator fault"_s;
+}
+
+void TestMatchdApi::errors() {
+    QFETCH(QByteArray, raw);
+    QFETCH(int, status);
+    QFETCH(QString, code);
+    QFETCH(QString, message);
+    const HttpResult r = httpRaw(port(), raw);
+    QCOMPARE(r.status, status);
+    QCOMPARE(r.errorCode(), code);
+    QVERIFY2(r.errorMessage().contains(message), qPrintable(r.errorMessage()));
+    // And the server keeps serving.
+    QCOMPARE(http(port(), "GET", "/healthz").status, 200);
+    QCOMPARE(http(port(), "POST", "/v1/tickets",
+                  soloTicket("squad-2v2", "after-" + QByteArray(QTest::currentDataTag()).toHex()))
+                 .status,
+             201);
+}
+
+void TestMatchdApi::duplicatePlayerIsConflict() {
+    QCOMPARE(http(port(), "POST", "/v1/tickets", soloTicket("squad-2v2", "gina")).status, 201);
+    const HttpResult r = http(port(), "POST", "/v1/tickets", soloTicket("squad-2v2", "gina"));
+    QCOMPARE(r.status, 409);
+    QCOMPARE(r.errorCode(), u"conflict"_s);
+    QVERIFY2(r.errorMessage().startsWith(u"POST /v1/tickets: "_s), qPrintable(r.errorMessage()));
+}
+
+void TestMatchdApi::adminDisabledWithoutTokenFile() {
+    MatchdFixture plain;
+    QString error;
+    QVERIFY2(plain.start(false, 16000, &error), qPrintable(error));
+    const HttpResult r =
+        http(plain.port, "POST", "/v1/admin/faults", R"({"kind":"stall"})", kBearer);
+    QCOMPARE(r.status, 403);
+    QCOMPARE(r.errorCode(), u"unauthorized"_s);
+    QVERIFY(r.errorMessage().contains(u"--admin-token-file"_s));
+    QVERIFY(!r.body.contains(kTestAdminToken));
+}
+
+void TestMatchdApi::drainRefusesNewTickets() {
+    const QString before = create(soloTicket("squad-2v2", "hank"));
+    QCOMPARE(http(port(), "GET", "/readyz").status, 200);
+    QCOMPARE(http(port(), "POST", "/v1/admin/drain", {}, kBearer).status, 202);
+    const HttpResult r = http(port(), "POST", "/v1/tickets", soloTicket("squad-2v2", "ivy"));
+    QCOMPARE(r.status, 503);
+    QCOMPARE(r.errorCode(), u"unavailable"_s);
+    const HttpResult ready = http(port(), "GET", "/readyz");
+    QCOMPARE(ready.status, 503);
+    QCOMPARE(ready.errorCode(), u"unavailable"_s);
+    // Everything else still serves.
+    QCOMPARE(ticketState(port(), before), u"searching"_s);
+    QCOMPARE(http(port(), "GET", "/healthz").status, 200);
+    QVERIFY(http(port(), "GET", "/v1/info").json().value(u"draining").toBool());
+}
+
+void TestMatchdApi::tooManyConnectionsIsOverloaded() {
+    MatchdFixture small;
+    QString error;
+    QVERIFY2(small.start(true, 2, &error), qPrintable(error));
+    QTcpSocket a, b;
+    a.connectToHost(u"127.0.0.1"_s, small.port);
+    b.connectToHost(u"127.0.0.1"_s, small.port);
+    QTRY_VERIFY(a.state() == QAbstractSocket::ConnectedState &&
+                b.state() == QAbstractSocket::ConnectedState);
+    QTest::qWait(50);  // let the server accept both
+    const HttpResult r = http(small.port, "GET", "/healthz");
+    QCOMPARE(r.status, 503);
+    QCOMPARE(r.errorCode(), u"overloaded"_s);
+    a.disconnectFromHost();
+    b.disconnectFromHost();
+    QTRY_COMPARE_WITH_TIMEOUT(http(small.port, "GET", "/healthz").status, 200, 5000);
+}
+
+void TestMatchdApi::pipelinedRequestsAnswerInOrder() {
+    const QByteArray body = soloTicket("squad-2v2", "pipe1");
+    const QByteArray raw =
+        "POST /v1/tickets HTTP/1.1\r\nContent-Length: " + QByteArray::number(body.size()) +
+        "\r\n\r\n" + body +
+        "GET /healthz HTTP/1.1\r\n\r\nGET /v1/nope HTTP/1.1\r\nConnection: close\r\n\r\n";
+    QTcpSocket s;
+    s.connectToHost(u"127.0.0.1"_s, port());
+    QTRY_VERIFY(s.state() == QAbstractSocket::ConnectedState);
+    s.write(raw);
+    QByteArray in;
+    QTRY_VERIFY_WITH_TIMEOUT((in += s.readAll(), in.count("HTTP/1.1 ") == 3 && in.endsWith("}")),
+                             5000);
+    const qsizetype i201 = in.indexOf("HTTP/1.1 201");
+    const qsizetype i200 = in.indexOf("HTTP/1.1 200");
+    const qsizetype i404 = in.indexOf("HTTP/1.1 404");
+    QVERIFY(i201 >= 0 && i200 > i201 && i404 > i200);
+}
+
+void TestMatchdApi::metricsParseBack() {
+    for (int i = 0; i < 6; ++i)
+        create(soloTicket("duel-1v1", "mp" + QByteArray::number(i)));
+    http(port(), "GET", "/v1/tickets/t999999");
+    QTRY_COMPARE_WITH_TIMEOUT(http(port(), "GET", "/v1/stats")
+                                  .json()
+                                  .value(u"total")
+                                  .toObject()
+                                  .value(u"matches_total")
+                                  .toInt(),
+                              3, 5000);
+    const HttpResult r = http(port(), "GET", "/metrics");
+    QCOMPARE(r.status, 200);
+    QVERIFY(r.head.contains("text/plain; version=0.0.4"));
+    QString error;
+    const auto parsed = pulsco::PrometheusTextParser::parse(r.body, u"GET /metrics"_s, &error);
+    QVERIFY2(parsed, qPrintable(error));
+    for (const char* name :
+         {"pulsco_ticket_wait_seconds", "pulsco_http_request_duration_seconds"}) {
+        const auto* f = parsed->family(name);
+        QVERIFY2(f, name);
+        QCOMPARE(f->type, QByteArray("histogram"));
+        QVERIFY(!f->help.isEmpty());
+    }
+    QCOMPARE(parsed->family("pulsco_queue_depth")->type, QByteArray("gauge"));
+    QCOMPARE(parsed->family("pulsco_matches_total")->type, QByteArray("counter"));
+    QCOMPARE(parsed->value("pulsco_matches_total"), 3.0);
+    QCOMPARE(parsed->value("pulsco_ticket_wait_seconds_count"), 6.0);
+    QCOMPARE(parsed->value("pulsco_http_requests_total", {{"code", "201"}}), 6.0);
+    QCOMPARE(parsed->value("pulsco_http_requests_total", {{"code", "404"}}), 1.0);
+    QVERIFY(*parsed->value("pulsco_http_request_duration_seconds_count") >= 8);
+    for (const char* q : {"duel-1v1", "slow-1v1", "squad-2v2"})
+        QCOMPARE(parsed->value("pulsco_queue_depth", {{"queue", q}}), 0.0);
+}
+
+void TestMatchdApi::statsIsTheSnapshotSchema() {
+    create(soloTicket("squad-2v2", "st1"));
+    create(soloTicket("squad-2v2", "st2"));
+    QTest::qWait(60);  // a tick or two: the snapshot is cached per tick
+    const HttpResult r = http(port(), "GET", "/v1/stats");
+    QCOMPARE(r.status, 200);
+    QString error;
+    const auto snapshot = pulsco::metricsSnapshotFromJson(r.body, u"GET /v1/stats"_s, &error);
+    QVERIFY2(snapshot, qPrintable(error));
+    QCOMPARE(snapshot->total.tickets.created, 2u);
+    QCOMPARE(snapshot->total.tickets.searching, 2u);
+    QCOMPARE(snapshot->blue, snapshot->total);  // this server is blue
+    QCOMPARE(snapshot->green.tickets.created, 0u);
+    QCOMPARE(snapshot->total.queues.size(), std::size_t(3));
+    QCOMPARE(snapshot->total.queues[2].depth, 2u);
+    QVERIFY(snapshot->conservationOk);
+    QVERIFY(snapshot->source.starts_with("http://127.0.0.1:"));
+}
+
+void TestMatchdApi::eventsHaveNoGaps() {
+    QWebSocket ws;
+    QList<QJsonObject> messages;
+    connect(&ws, &QWebSocket::textMessageReceived, this,
+            [&](const QString& m) { messages << QJsonDocument::fromJson(m.toUtf8()).object(); });
+    ws.open(QUrl(u"ws://127.0.0.1:%1/v1/events"_s.arg(port())));
+    QTRY_COMPARE_WITH_TIMEOUT(ws.state(), QAbstractSocket::ConnectedState, 5000);
+    QStringList tickets;
+    for (int i = 0; i < 10; ++i)
+        tickets << create(soloTicket("duel-1v1", "ev" + QByteArray::number(i)));
+    const auto has = [&](const QString& type) {
+        return std::any_of(messages.cbegin(), messages.cend(), [&](const QJsonObject& o) {
+            return o.value(u"type").toString() == type;
+        });
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(has(u"snapshot"_s) && has(u"match"_s), 5000);
+    for (qsizetype i = 1; i < messages.size(); ++i)
+        QCOMPARE(messages[i].value(u"seq").toInteger(),
+                 messages[i - 1].value(u"seq").toInteger() + 1);
+    QSet<QString> seen;
+    for (const QJsonObject& o : messages)
+        if (o.value(u"type").toString() == u"ticket"_s &&
+            o.value(u"state").toString() == u"searching"_s)
+            seen.insert(o.value(u"ticket_id").toString());
+    for (const QString& t : tickets)
+        QVERIFY2(seen.contains(t), qPrintable(t));
+    for (const QJsonObject& o : messages)
+        if (o.value(u"type").toString() == u"snapshot"_s) {
+            QString error;
+            const QByteArray snap =
+                QJsonDocument(o.value(u"snapshot").toObject()).toJson(QJsonDocument::Compact);
+            QVERIFY2(pulsco::metricsSnapshotFromJson(snap, u"event"_s, &error), qPrintable(error));
+        }
+    ws.close();
+}
+
+void TestMatchdApi::faultsChangeRealAnswers() {
+    const HttpResult added = http(port(), "POST", "/v1/admin/faults",
+                                  R"({"kind":"error_rate","share":1,"target":"blue"})", kBearer);
+    QCOMPARE(added.status, 201);
+    QCOMPARE(added.json().value(u"faults").toArray().size(), 1);
+    const HttpResult refused = http(port(), "POST", "/v1/tickets", soloTicket("squad-2v2", "fa1"));
+    QCOMPARE(refused.status, 503);
+    QCOMPARE(refused.errorCode(), u"unavailable"_s);
+    QVERIFY(refused.errorMessage().contains(u"fault"_s));
+    // Health, metrics and admin stay truthful during a drill.
+    QCOMPARE(http(port(), "GET", "/healthz").status, 200);
+    QCOMPARE(http(port(), "GET", "/metrics").status, 200);
+    QCOMPARE(http(port(), "GET", "/v1/admin/faults", {}, kBearer)
+                 .json()
+                 .value(u"faults")
+                 .toArray()
+                 .size(),
+             1);
+    const HttpResult green = http(port(), "POST", "/v1/admin/faults",
+                                  R"({"kind":"latency","latency_ms":5,"target":"green"})", kBearer);
+    QCOMPARE(green.status, 400);
+    QVERIFY(green.errorMessage().contains(u"target: this server is blue"_s));
+
+    QCOMPARE(http(port(), "DELETE", "/v1/admin/faults", {}, kBearer).status, 200);
+    QCOMPARE(http(port(), "POST", "/v1/tickets", soloTicket("squad-2v2", "fa1")).status, 201);
+
+    // Latency: answers still come, and the drill shows in the snapshot.
+    QCOMPARE(http(port(), "POST", "/v1/admin/faults",
+                  R"({"kind":"latency","latency_ms":30,"share":1})", kBearer)
+                 .status,
+             201);
+    QCOMPARE(http(port(), "GET", "/v1/info").status, 200);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        !http(port(), "GET", "/v1/stats").json().value(u"active_faults").toArray().isEmpty(), 5000);
+}
+
+void TestMatchdApi::infoAndQueues() {
+    const QJsonObject info = http(port(), "GET", "/v1/info").json();
+    QCOMPARE(info.value(u"color").toString(), u"blue"_s);
+    QCOMPARE(info.value(u"name").toString(), u"pulsco-matchd"_s);
+    QVERIFY(info.value(u"admin_enabled").toBool());
+    QVERIFY(!info.value(u"started_at").toString().isEmpty());
+    create(soloTicket("squad-2v2", "q1"));
+    const QJsonObject queues = http(port(), "GET", "/v1/queues").json();
+    QCOMPARE(queues.value(u"regions").toArray().size(), 2);
+    const QJsonArray list = queues.value(u"queues").toArray();
+    QCOMPARE(list.size(), 3);
+    QCOMPARE(list[2].toObject().value(u"name").toString(), u"squad-2v2"_s);
+    QCOMPARE(list[2].toObject().value(u"depth").toInt(), 1);
+    QCOMPARE(list[2].toObject().value(u"rules").toObject().value(u"team_size").toInt(), 2);
+}
+
+QTEST_GUILESS_MAIN(TestMatchdApi)
+#include "tst_matchd_api.moc"
