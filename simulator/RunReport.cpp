@@ -86,10 +86,11 @@ QString summaryTable(const RunSummary& s, double wallSeconds) {
                u"Spearman "_s + num(s.ratingCorrelation, 3) + u" (true skill vs mu, "_s +
                    QString::number(s.ratedPlayers) + u" players); balanced matches "_s +
                    num(t.balancedMatchShare * 100.0, 1) + u" % (p(win) in 0.4–0.6)"_s);
-    out += row(u"Matcher tick (ms)"_s, u"p50 "_s + num(s.tickP50Ms, 3) + u"   p99 "_s +
-                                           num(s.tickP99Ms, 3) + u"   max "_s +
-                                           num(s.tickMaxMs, 3) + u"   (measured, "_s +
-                                           QString::number(s.ticks) + u" ticks)"_s);
+    out += row(u"Matcher tick"_s,
+               u"p50 "_s + QString::number(s.tickP50Ms * 1000, 'g', 3) + u" µs   p99 "_s +
+                   QString::number(s.tickP99Ms * 1000, 'g', 3) + u" µs   max "_s +
+                   QString::number(s.tickMaxMs * 1000, 'g', 3) + u" µs   (measured, "_s +
+                   QString::number(s.ticks) + u" ticks)"_s);
     out += row(u"Conservation"_s, s.conservationOk ? u"ok"_s : u"VIOLATED"_s);
     out += row(u"Events"_s, QString::number(s.events) + u" simulated events"_s);
     out += row(u"Trace hash"_s, traceHashText(s.traceHash));

@@ -52,9 +52,9 @@ private slots:
         const QString report = m_dir.filePath(u"report.json"_s);
         const Run r = run({u"--scenario"_s, scenario, u"--report"_s, report});
         QVERIFY2(r.exitCode == 0, qPrintable(r.out + r.err));
-        for (const char* needle : {"Players", "Matches", "Tickets", "Ticket wait (s)",
-                                   "API latency (ms)", "Queue depth max", "Rating convergence",
-                                   "Matcher tick (ms)", "Trace hash", "✓", "PASS"})
+        for (const char* needle :
+             {"Players", "Matches", "Tickets", "Ticket wait (s)", "API latency (ms)",
+              "Queue depth max", "Rating convergence", "Matcher tick", "Trace hash", "✓", "PASS"})
             QVERIFY2(r.out.contains(QString::fromUtf8(needle)), needle);
         QFile f(report);
         QVERIFY(f.open(QIODevice::ReadOnly));
