@@ -1,0 +1,273 @@
+// The real pulsco-matchd binary: bad flags exit 2, kill -9 loses no
+// acknowledged ticket, SIGTERM drains and exits 0, an older schema is
+// migrated up on start with its data.
+#include "HttpTestClient.h"
+
+#include "net/store/Migrations.h"
+
+#include <QProcess>
+#include <QRegularExpression>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QTemporaryDir>
+
+#include <csignal>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+QString binary() {
+    return QStringLiteral(PULSCO_BINARY_DIR "/bin/pulsco-matchd");
+}
+
+struct RunningServer {
+    std::unique_ptr<QProcess> process = std::make_unique<QProcess>();
+    quint16 port = 0;
+    QByteArray stdoutSoFar;
+};
+
+// Starts the binary and learns its port from "listening on http://...:PORT".
+bool startServer(RunningServer& s, const QString& dataDir, QStringList extra = {}) {
+    QStringList args{u"--listen"_s, u"127.0.0.1:0"_s, u"--data-dir"_s,
+                     dataDir,       u"--tick-ms"_s,   u"50"_s};
+    args += extra;
+    s.process->setProgram(binary());
+    s.process->setArguments(args);
+    s.process->setProcessChannelMode(QProcess::SeparateChannels);
+    s.process->start();
+    if (!s.process->waitForStarted(5000))
+        return false;
+    static const QRegularExpression listening(u"listening on http://127\\.0\\.0\\.1:(\\d+)"_s);
+    QElapsedTimer t;
+    t.start();
+    while (t.elapsed() < 15000) {
+        s.process->waitForReadyRead(100);
+        s.stdoutSoFar += s.process->readAllStandardOutput();
+        const auto m = listening.match(QString::fromUtf8(s.stdoutSoFar));
+        if (m.hasMatch()) {
+            s.port = quint16(m.captured(1).toUInt());
+            return true;
+        }
+        if (s.process->state() == QProcess::NotRunning)
+            return false;
+    }
+    return false;
+}
+
+// Sends many POST /v1/tickets at once on separate connections, so the store
+// really groups them; returns the ids that were acknowledged with 201.
+QStringList createConcurrently(quint16 port, int count, int offset) {
+    struct Call {
+        std::unique_ptr<QTcpSocket> socket;
+        QByteArray in;
+    };
+    std::vector<Call> calls(static_cast<std::size_t>(count));
+    static const char* regions[] = {"eu-west", "us-east", "us-west", "asia-east"};
+    for (int i = 0; i < count; ++i) {
+        const QByteArray body = soloTicket(
+            "ranked-5v5", "k" + QByteArray::number(offset + i), regions[i % 4], 20 + i % 30,
+            R"({"mu":)" + QByteArray::number(10 + (i * 7) % 30) + R"(,"sigma":4})");
+        calls[std::size_t(i)].socket = std::make_unique<QTcpSocket>();
+        calls[std::size_t(i)].socket->connectToHost(u"127.0.0.1"_s, port);
+        calls[std::size_t(i)].socket->write(
+            "POST /v1/tickets HTTP/1.1\r\nConnection: close\r\nContent-Length: " +
+            QByteArray::number(body.size()) + "\r\n\r\n" + body);
+    }
+    QElapsedTimer t;
+    t.start();
+    QStringList acknowledged;
+    std::size_t done = 0;
+    std::vector<bool> finished(calls.size());
+    while (done < calls.size() && t.elapsed() < 20000) {
+        QTest::qWait(2);
+        for (std::size_t i = 0; i < calls.size(); ++i) {
+            if (finished[i])
+                continue;
+            calls[i].in += calls[i].socket->readAll();
+            if (calls[i].socket->state() == QAbstractSocket::UnconnectedState) {
+                finished[i] = true;
+                ++done;
+                if (calls[i].in.startsWith("HTTP/1.1 201")) {
+                    const QByteArray body = calls[i].in.mid(calls[i].in.indexOf("\r\n\r\n") + 4);
+                    acknowledged
+                        << QJsonDocument::fromJson(body).object().value(u"ticket_id").toString();
+                }
+            }
+        }
+    }
+    return acknowledged;
+}
+
+}  // namespace
+
+class TestMatchdProcess : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void badFlagsExitTwo_data();
+    void badFlagsExitTwo();
+    void badQueuesFileExitsOne();
+    void killNineLosesNoAcknowledgedTicket();
+    void sigtermDrainsAndExitsZero();
+    void olderSchemaIsMigratedOnStart();
+};
+
+void TestMatchdProcess::badFlagsExitTwo_data() {
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<QString>("message");
+    QTest::addRow("no data dir") << QStringList{} << u"--data-dir: required"_s;
+    QTest::addRow("unknown flag") << QStringList{u"--data-dir"_s, u"x"_s, u"--bogus"_s}
+                                  << u"--bogus: unknown flag"_s;
+    QTest::addRow("tick too fast") << QStringList{u"--data-dir"_s, u"x"_s, u"--tick-ms"_s, u"5"_s}
+                                   << u"--tick-ms: must be an integer from 10 to 60000"_s;
+    QTest::addRow("bad color") << QStringList{u"--data-dir"_s, u"x"_s, u"--color"_s, u"red"_s}
+                               << u"--color: must be blue or green"_s;
+    QTest::addRow("bad listen") << QStringList{u"--data-dir"_s, u"x"_s, u"--listen"_s, u"nowhere"_s}
+                                << u"--listen: must be HOST:PORT"_s;
+    QTest::addRow("missing value")
+        << QStringList{u"--data-dir"_s} << u"--data-dir: needs a value"_s;
+}
+
+void TestMatchdProcess::badFlagsExitTwo() {
+    QFETCH(QStringList, args);
+    QFETCH(QString, message);
+    QProcess p;
+    p.start(binary(), args);
+    QVERIFY(p.waitForFinished(10000));
+    QCOMPARE(p.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(p.exitCode(), 2);
+    const QString err = QString::fromUtf8(p.readAllStandardError());
+    QVERIFY2(err.contains(message), qPrintable(err));
+}
+
+void TestMatchdProcess::badQueuesFileExitsOne() {
+    QTemporaryDir dir;
+    QFile f(dir.filePath(u"queues.json"_s));
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write(
+        R"({"format": 1, "regions": ["eu-west"], "queues": [{"name": "q", "team_count": "two"}]})");
+    f.close();
+    QProcess p;
+    p.start(binary(), {u"--data-dir"_s, dir.filePath(u"data"_s), u"--queues"_s, f.fileName(),
+                       u"--listen"_s, u"127.0.0.1:0"_s});
+    QVERIFY(p.waitForFinished(10000));
+    QCOMPARE(p.exitCode(), 1);
+    const QString err = QString::fromUtf8(p.readAllStandardError());
+    QVERIFY2(err.contains(f.fileName() + u": queues[0].team_count"_s), qPrintable(err));
+}
+
+void TestMatchdProcess::killNineLosesNoAcknowledgedTicket() {
+    QTemporaryDir dir;
+    const QString data = dir.filePath(u"data"_s);
+    QStringList acknowledged;
+    for (int round = 0; round < 3; ++round) {
+        RunningServer s;
+        QVERIFY2(startServer(s, data), s.process->readAllStandardError().constData());
+        // Everything acknowledged before, by any earlier process, is there.
+        for (const QString& id : std::as_const(acknowledged)) {
+            const HttpResult r = http(s.port, "GET", "/v1/tickets/" + id.toLatin1());
+            QVERIFY2(r.status == 200, qPrintable(id + u" lost after kill -9"_s));
+            const QString state = r.json().value(u"state").toString();
+            QVERIFY2(state == u"searching"_s || state == u"matched"_s || state == u"expired"_s,
+                     qPrintable(id + u" is "_s + state));
+        }
+        const QStringList batch = createConcurrently(s.port, 150, round * 1000);
+        QVERIFY(batch.size() >= 100);  // loopback, no faults: practically all
+        acknowledged += batch;
+        // kill -9 right after the last 201: no graceful anything.
+        s.process->kill();
+        QVERIFY(s.process->waitForFinished(5000));
+        QCOMPARE(s.process->exitStatus(), QProcess::CrashExit);
+    }
+    RunningServer s;
+    QVERIFY(startServer(s, data));
+    const QJsonObject stats = http(s.port, "GET", "/v1/stats").json();
+    QVERIFY(stats.value(u"conservation_ok").toBool());
+    for (const QString& id : std::as_const(acknowledged))
+        QCOMPARE(http(s.port, "GET", "/v1/tickets/" + id.toLatin1()).status, 200);
+    s.process->kill();
+    s.process->waitForFinished(5000);
+}
+
+void TestMatchdProcess::sigtermDrainsAndExitsZero() {
+    QTemporaryDir dir;
+    const QString data = dir.filePath(u"data"_s);
+    RunningServer s;
+    QVERIFY(startServer(s, data));
+    const QStringList ids = createConcurrently(s.port, 40, 0);
+    QCOMPARE(ids.size(), 40);
+    ::kill(pid_t(s.process->processId()), SIGTERM);
+    QVERIFY(s.process->waitForFinished(10000));
+    QCOMPARE(s.process->exitStatus(), QProcess::NormalExit);
+    QCOMPARE(s.process->exitCode(), 0);
+    const QString err = QString::fromUtf8(s.process->readAllStandardError());
+    QVERIFY2(err.contains(u"draining"_s), qPrintable(err));
+
+    RunningServer again;
+    QVERIFY(startServer(again, data));
+    for (const QString& id : ids)
+        QCOMPARE(http(again.port, "GET", "/v1/tickets/" + id.toLatin1()).status, 200);
+    ::kill(pid_t(again.process->processId()), SIGTERM);
+    QVERIFY(again.process->waitForFinished(10000));
+    QCOMPARE(again.process->exitCode(), 0);
+}
+
+void TestMatchdProcess::olderSchemaIsMigratedOnStart() {
+    QTemporaryDir dir;
+    const QString data = dir.filePath(u"data"_s);
+    QVERIFY(QDir().mkpath(data));
+    const QString dbPath = data + u"/matchd.sqlite"_s;
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"old"_s);
+        db.setDatabaseName(dbPath);
+        QVERIFY(db.open());
+        QString error;
+        QVERIFY2(pulsco::migrateSchema(db, 1, &error), qPrintable(error));
+        QSqlQuery q(db);
+        QVERIFY2(
+            q.exec(
+                u"INSERT INTO tickets (seq, queue, players, state, created_ms, updated_ms) VALUES "
+                "(7, 'ranked-5v5', '[{\"id\":\"old1\",\"rating\":{\"mu\":25,\"sigma\":8},"
+                "\"pings\":{\"eu-west\":30}}]', 'searching', %1, %1)"_s.arg(now)),
+            qPrintable(q.lastError().text()));
+        QVERIFY(q.exec(u"INSERT INTO ratings VALUES ('old1', 25, 8, 1)"_s));
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(u"old"_s);
+
+    RunningServer s;
+    QVERIFY(startServer(s, data));
+    const HttpResult t = http(s.port, "GET", "/v1/tickets/t7");
+    QCOMPARE(t.status, 200);
+    QCOMPARE(t.json().value(u"state").toString(), u"searching"_s);
+    QVERIFY(t.json().value(u"wait_ms").toDouble() >= 0);
+    // New ids continue after the old ones.
+    const HttpResult created =
+        http(s.port, "POST", "/v1/tickets", soloTicket("ranked-5v5", "new1"));
+    QCOMPARE(created.json().value(u"ticket_id").toString(), u"t8"_s);
+    ::kill(pid_t(s.process->processId()), SIGTERM);
+    QVERIFY(s.process->waitForFinished(10000));
+    QCOMPARE(s.process->exitCode(), 0);
+
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"check"_s);
+        db.setDatabaseName(dbPath);
+        QVERIFY(db.open());
+        QString error;
+        QCOMPARE(pulsco::schemaVersion(db, &error), pulsco::latestSchemaVersion());
+        QSqlQuery q(db);
+        QVERIFY(q.exec(u"PRAGMA integrity_check"_s) && q.next());
+        QCOMPARE(q.value(0).toString(), u"ok"_s);
+        q.finish();
+        // And back down, keeping the rows.
+        QVERIFY2(pulsco::migrateSchema(db, 1, &error), qPrintable(error));
+        QVERIFY(q.exec(u"SELECT COUNT(*) FROM tickets"_s) && q.next());
+        QCOMPARE(q.value(0).toInt(), 2);
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(u"check"_s);
+}
+
+QTEST_GUILESS_MAIN(TestMatchdProcess)
+#include "tst_matchd_process.moc"
