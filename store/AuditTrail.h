@@ -1,0 +1,78 @@
+// The append-only audit trail: who did what, when, with which evidence.
+// append() returns only after the row is committed (WAL, synchronous=FULL),
+// so the UI shows an action as done only once it cannot be lost. Rows are
+// never updated or erased (the schema refuses it); the checklist's state is
+// the latest check/uncheck/gate row per item.
+#pragma once
+
+#include <QByteArray>
+#include <QDateTime>
+#include <QHash>
+#include <QString>
+
+#include <optional>
+#include <vector>
+
+namespace pulsco {
+
+class ConsoleStore;
+
+namespace audit {
+// Kinds written by the rollout; drills add their own.
+inline const QString kItemChecked = QStringLiteral("item_checked");
+inline const QString kItemUnchecked = QStringLiteral("item_unchecked");
+inline const QString kGatePassed = QStringLiteral("gate_passed");
+inline const QString kGateFailed = QStringLiteral("gate_failed");
+inline const QString kPlanLoaded = QStringLiteral("plan_loaded");
+inline const QString kRolloutStarted = QStringLiteral("rollout_started");
+inline const QString kRolloutState = QStringLiteral("rollout_state");  // state/step/weight
+inline const QString kWeightSet = QStringLiteral("weight_set");
+inline const QString kWeightConfirmed = QStringLiteral("weight_confirmed");
+inline const QString kAnalysis = QStringLiteral("analysis_measured");
+inline const QString kRollback = QStringLiteral("rollback");
+inline const QString kPromoted = QStringLiteral("promoted");
+inline const QString kAborted = QStringLiteral("aborted");
+inline const QString kOperatorCommand = QStringLiteral("operator_command");
+}  // namespace audit
+
+struct AuditEntry {
+    qint64 id = 0;    // assigned by append()
+    qint64 atMs = 0;  // wall clock; append() fills it when 0
+    QString actor;    // operator name, or "system"
+    QString kind;
+    QString plan;
+    qint64 rollout = 0;
+    QString subject;
+    QString note;
+    QString source;
+    double sourceTimeSeconds = 0;
+    QByteArray evidence = "{}";  // compact JSON object
+};
+
+class AuditTrail {
+public:
+    explicit AuditTrail(ConsoleStore& store);
+
+    // Commits one row; returns its id, or nullopt and *error.
+    std::optional<qint64> append(AuditEntry entry, QString* error);
+
+    struct Query {
+        QString plan;         // "" = any
+        qint64 rollout = -1;  // -1 = any
+        QStringList kinds;    // empty = any
+        qint64 afterId = 0;
+        int limit = 100000;
+    };
+    std::vector<AuditEntry> entries(const Query& query) const;
+    std::vector<AuditEntry> all() const { return entries(Query{}); }
+
+    // The latest check/uncheck/gate_passed/gate_failed row per item of `plan`.
+    QHash<QString, AuditEntry> latestItemRows(const QString& plan) const;
+    // Highest rollout number used so far (0 when none).
+    qint64 lastRolloutNumber() const;
+
+private:
+    ConsoleStore& m_store;
+};
+
+}  // namespace pulsco
