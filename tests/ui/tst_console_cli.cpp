@@ -1,0 +1,127 @@
+// The built pulsco-console binary, driven as users and scripts drive it:
+// --screenshot writes a PNG of the asked size, bad input exits 2 with the
+// file/flag named, an unwritable screenshot exits 1.
+#include <QImage>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+// The shipped baseline scenario with one field replaced: a file that is
+// wrong in exactly one place.
+QByteArray baselineWith(const QString& section, const QString& field, const QJsonValue& value) {
+    QFile shipped(QStringLiteral(PULSCO_SOURCE_DIR "/resources/scenarios/baseline-1000.json"));
+    if (!shipped.open(QIODevice::ReadOnly))
+        return {};
+    QJsonObject root = QJsonDocument::fromJson(shipped.readAll()).object();
+    QJsonObject inner = root.value(section).toObject();
+    inner.insert(field, value);
+    root.insert(section, inner);
+    return QJsonDocument(root).toJson();
+}
+
+struct Run {
+    int exitCode = -1;
+    QString stdErr;
+};
+
+Run runConsole(const QStringList& args, const QString& configHome) {
+    QProcess process;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(u"QT_QPA_PLATFORM"_s, u"offscreen"_s);
+    env.insert(u"XDG_CONFIG_HOME"_s, configHome);  // never the user's settings
+    process.setProcessEnvironment(env);
+    process.start(QStringLiteral(PULSCO_BINARY_DIR "/bin/pulsco-console"), args);
+    Run run;
+    if (!process.waitForFinished(60000)) {
+        process.kill();
+        process.waitForFinished();
+        run.stdErr = u"timed out"_s;
+        return run;
+    }
+    run.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -2;
+    run.stdErr = QString::fromLocal8Bit(process.readAllStandardError());
+    return run;
+}
+
+}  // namespace
+
+class TestConsoleCli : public QObject {
+    Q_OBJECT
+private slots:
+    void screenshot_data() {
+        QTest::addColumn<QStringList>("extra");
+        QTest::addColumn<QSize>("size");
+        QTest::addRow("default 1280x800") << QStringList{} << QSize(1280, 800);
+        QTest::addRow("1920x1080 dark")
+            << QStringList{u"--size"_s, u"1920x1080"_s, u"--theme"_s, u"dark"_s}
+            << QSize(1920, 1080);
+    }
+    void screenshot() {
+        QFETCH(QStringList, extra);
+        QFETCH(QSize, size);
+        QTemporaryDir dir;
+        const QString png = dir.filePath(u"shot.png"_s);
+        const Run run =
+            runConsole(QStringList{u"--screenshot"_s, png, u"--quit-after"_s, u"2"_s} + extra,
+                       dir.filePath(u"config"_s));
+        QVERIFY2(run.exitCode == 0, qPrintable(run.stdErr));
+        const QImage image(png);
+        QVERIFY(!image.isNull());
+        QCOMPARE(image.size(), size);
+        // Not a blank image: a rendered window has many distinct colours.
+        QSet<QRgb> colours;
+        for (int y = 0; y < image.height(); y += 7) {
+            for (int x = 0; x < image.width(); x += 7)
+                colours.insert(image.pixel(x, y));
+        }
+        QVERIFY2(colours.size() > 20, qPrintable(QString::number(colours.size())));
+    }
+
+    void refusals_data() {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<int>("exitCode");
+        QTest::addColumn<QString>("mentions");
+        QTest::addRow("connect not yet")
+            << QStringList{u"--connect"_s, u"http://127.0.0.1:9"_s} << 2 << u"--connect"_s;
+        QTest::addRow("rollout page not yet")
+            << QStringList{u"--page"_s, u"rollout"_s} << 2 << u"rollout"_s;
+        QTest::addRow("missing scenario file")
+            << QStringList{u"--simulate"_s, u"/nonexistent/x.json"_s} << 2
+            << u"/nonexistent/x.json"_s;
+        QTest::addRow("bad flag") << QStringList{u"--frobnicate"_s} << 2 << u"frobnicate"_s;
+        QTest::addRow("unwritable screenshot")
+            << QStringList{u"--screenshot"_s, u"/proc/pulsco/x.png"_s, u"--quit-after"_s, u"1"_s}
+            << 1 << u"/proc/pulsco/x.png"_s;
+    }
+    void refusals() {
+        QFETCH(QStringList, args);
+        QFETCH(int, exitCode);
+        QFETCH(QString, mentions);
+        QTemporaryDir dir;
+        const Run run = runConsole(args, dir.filePath(u"config"_s));
+        QCOMPARE(run.exitCode, exitCode);
+        QVERIFY2(run.stdErr.contains(mentions), qPrintable(run.stdErr));
+    }
+
+    void badScenarioNamesFileAndField() {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(u"bad.json"_s);
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(baselineWith(u"population"_s, u"players"_s, 0));
+        file.close();
+        const Run run = runConsole({u"--simulate"_s, path}, dir.filePath(u"config"_s));
+        QCOMPARE(run.exitCode, 2);
+        QVERIFY2(run.stdErr.contains(path), qPrintable(run.stdErr));
+        QVERIFY2(run.stdErr.contains(u"population.players"_s), qPrintable(run.stdErr));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestConsoleCli)
+#include "tst_console_cli.moc"

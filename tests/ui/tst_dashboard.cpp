@@ -1,0 +1,314 @@
+// The Dashboard on the real simulator: charts receive data, controls change
+// the simulation, faults show up in tiles, source bar and log.
+#include "ConsoleHarness.h"
+
+#include "ui/EnvironmentComparisonModel.h"
+#include "ui/EventLogModel.h"
+#include "ui/EventLogView.h"
+#include "ui/FaultDialog.h"
+#include "ui/HistogramChart.h"
+#include "ui/KpiTile.h"
+#include "ui/QueueDepthChart.h"
+#include "ui/RegionTableModel.h"
+#include "ui/SourceBar.h"
+#include "ui/SourceControls.h"
+#include "ui/Theme.h"
+
+#include <QAction>
+#include <QChart>
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLineSeries>
+#include <QMenu>
+#include <QSignalSpy>
+#include <QSlider>
+#include <QStandardPaths>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace pulsco;
+using namespace Qt::StringLiterals;
+using Kpi = DashboardPage::Kpi;
+
+namespace {
+
+constexpr int kTimeoutMs = 20000;
+
+// The shipped baseline scenario with one field replaced: a file that is
+// wrong in exactly one place.
+QByteArray baselineWith(const QString& section, const QString& field, const QJsonValue& value) {
+    QFile shipped(QStringLiteral(PULSCO_SOURCE_DIR "/resources/scenarios/baseline-1000.json"));
+    if (!shipped.open(QIODevice::ReadOnly))
+        return {};
+    QJsonObject root = QJsonDocument::fromJson(shipped.readAll()).object();
+    QJsonObject inner = root.value(section).toObject();
+    inner.insert(field, value);
+    root.insert(section, inner);
+    return QJsonDocument(root).toJson();
+}
+
+bool logHas(EventLogModel* model, LogEventKind kind, const QString& text = {}) {
+    for (int row = 0; row < model->rowCount(); ++row) {
+        const LogEvent& e = model->eventAt(row);
+        if (e.kind == kind && QString::fromStdString(e.text).contains(text, Qt::CaseInsensitive))
+            return true;
+    }
+    return false;
+}
+
+// A source that offers nothing: only to check how the controls explain it.
+class BareSource final : public Source {
+public:
+    Kind kind() const override { return Kind::Live; }
+    QString displayName() const override { return u"bare"_s; }
+    State state() const override { return State::Running; }
+    Capabilities capabilities() const override {
+        Capabilities c;
+        c.faultsDisabledReason = u"no admin token configured for this server"_s;
+        return c;
+    }
+    SnapshotPtr latestSnapshot() const override { return nullptr; }
+    void start() override {}
+    void stop() override {}
+    void injectFault(const FaultSpec&) override {}
+    void clearFaults() override {}
+    void setTrafficWeight(int) override {}
+};
+
+}  // namespace
+
+class TestDashboard : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
+
+    void chartsReceiveData() {
+        test::ConsoleHarness h;
+        QCOMPARE(h.open(100), QString());
+        DashboardPage* d = h.dashboard();
+        QTRY_VERIFY_WITH_TIMEOUT(d->framesRendered() >= 3, kTimeoutMs);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            d->queueChart()->seriesCount() >= 1 && d->queueChart()->pointCount(0) >= 3, kTimeoutMs);
+        QTRY_VERIFY_WITH_TIMEOUT(d->latencyChart()->bins().total > 0, kTimeoutMs);
+        QTRY_VERIFY_WITH_TIMEOUT(d->qualityChart()->bins().total > 0, kTimeoutMs);
+        QTRY_VERIFY_WITH_TIMEOUT(d->waitChart()->bins().total > 0, kTimeoutMs);
+        // The bars reach the series and the markers sit where the figures are.
+        QVERIFY(d->latencyChart()->barsOutline()->count() > 0);
+        QVERIFY(d->latencyChart()->markerPosition(1).has_value());
+        QVERIFY(*d->latencyChart()->markerPosition(0) <= *d->latencyChart()->markerPosition(2));
+        QCOMPARE(d->latencyChart()->barSeries()->at(0).x(), kApiP95BarMs);
+        // Bounded points per series.
+        for (int i = 0; i < d->queueChart()->seriesCount(); ++i)
+            QVERIFY(d->queueChart()->pointCount(i) <= QueueDepthChart::kMaxPointsPerSeries);
+        QVERIFY(d->tile(Kpi::PlayersOnline)->valueText() != u"–"_s);
+        QVERIFY(d->tile(Kpi::ApiP95)->level() != KpiLevel::Unknown);
+        QVERIFY(!d->tile(Kpi::ApiP95)->stateText().isEmpty());
+        QVERIFY(d->regionModel()->rowCount() > 0);
+        QVERIFY(d->eventLog()->model()->rowCount() > 0);
+        QVERIFY(logHas(d->eventLog()->model(), LogEventKind::Match));
+        QCOMPARE(h.window->sourceBar()->stateText(), u"RUNNING"_s);
+    }
+
+    void pauseStopsTheClockAndResumeRestartsIt() {
+        test::ConsoleHarness h;
+        QCOMPARE(h.open(10), QString());
+        DashboardPage* d = h.dashboard();
+        QTRY_VERIFY_WITH_TIMEOUT(d->lastRendered() && d->lastRendered()->timeSeconds > 0,
+                                 kTimeoutMs);
+        QApplication::setActiveWindow(h.window.get());
+        QTest::keyClick(h.window.get(), Qt::Key_Space);  // the documented shortcut
+        QTRY_VERIFY_WITH_TIMEOUT(d->lastRendered()->paused, kTimeoutMs);
+        QTRY_COMPARE_WITH_TIMEOUT(h.window->sourceBar()->stateText(), u"PAUSED"_s, kTimeoutMs);
+        QVERIFY(h.window->controls()->stepAction()->isEnabled());
+        const double frozen = h.window->source()->latestSnapshot()->timeSeconds;
+        QTest::qWait(1500);
+        QCOMPARE(h.window->source()->latestSnapshot()->timeSeconds, frozen);
+        h.window->controls()->playPauseAction()->trigger();
+        QTRY_VERIFY_WITH_TIMEOUT(
+            !d->lastRendered()->paused && d->lastRendered()->timeSeconds > frozen, kTimeoutMs);
+        QCOMPARE(h.window->sourceBar()->stateText(), u"RUNNING"_s);
+    }
+
+    void speedChangesShowInTheSourceBar() {
+        test::ConsoleHarness h;
+        QCOMPARE(h.open(1), QString());
+        QTRY_COMPARE_WITH_TIMEOUT(h.window->sourceBar()->speedText(), u"Speed 1×"_s, kTimeoutMs);
+        QComboBox* speed = h.window->controls()->speedCombo();
+        speed->setFocus();
+        QTest::keyClick(speed, Qt::Key_Down);  // 1x -> 10x, as a keyboard user would
+        QTRY_COMPARE_WITH_TIMEOUT(h.window->sourceBar()->speedText(), u"Speed 10×"_s, kTimeoutMs);
+        h.window->controls()->fasterAction()->trigger();
+        QTRY_COMPARE_WITH_TIMEOUT(h.window->sourceBar()->speedText(), u"Speed 100×"_s, kTimeoutMs);
+        h.window->controls()->fasterAction()->trigger();
+        QTRY_COMPARE_WITH_TIMEOUT(h.window->sourceBar()->speedText(), u"Speed max"_s, kTimeoutMs);
+        QCOMPARE(h.window->preferredSpeed().value_or(-1), 0.0);
+    }
+
+    void injectedFaultShowsInTilesSourceBarAndLog() {
+        test::ConsoleHarness h;
+        QCOMPARE(h.open(100), QString());
+        DashboardPage* d = h.dashboard();
+        QTRY_VERIFY_WITH_TIMEOUT(d->tile(Kpi::ErrorRate)->level() == KpiLevel::Ok, kTimeoutMs);
+
+        QAction* errorSurge = nullptr;
+        for (QAction* action : h.window->controls()->faultMenu()->actions()) {
+            if (action->data().toInt() == static_cast<int>(FaultKind::ErrorRate))
+                errorSurge = action;
+        }
+        QVERIFY(errorSurge);
+        errorSurge->trigger();
+        auto* dialog = h.window->findChild<FaultDialog*>();
+        QVERIFY(dialog);
+        QTRY_VERIFY(dialog->isVisible());
+        dialog->targetCombo()->setCurrentIndex(
+            dialog->targetCombo()->findData(static_cast<int>(FaultTarget::Both)));
+        dialog->shareBox()->setValue(50);
+        QVERIFY2(dialog->validationError().isEmpty(), qPrintable(dialog->validationError()));
+        QCOMPARE(dialog->fault().kind, FaultKind::ErrorRate);
+        QCOMPARE(dialog->fault().share, 0.5);
+        dialog->accept();
+
+        QTRY_COMPARE_WITH_TIMEOUT(d->tile(Kpi::ErrorRate)->level(), KpiLevel::Breach, kTimeoutMs);
+        QVERIFY(d->tile(Kpi::ErrorRate)->stateText().contains(u"BREACH"_s));
+        QTRY_VERIFY_WITH_TIMEOUT(logHas(d->eventLog()->model(), LogEventKind::FaultStart),
+                                 kTimeoutMs);
+        QVERIFY(h.window->sourceBar()->faultsText().contains(u"error"_s, Qt::CaseInsensitive));
+
+        // The log's fault filter finds it.
+        d->eventLog()->setKindFilter(EventLogView::KindFilter::Faults);
+        QVERIFY(d->eventLog()->table()->model()->rowCount() >= 1);
+
+        h.window->controls()->clearFaultsAction()->trigger();
+        QTRY_COMPARE_WITH_TIMEOUT(h.window->sourceBar()->faultsText(), u"No active faults"_s,
+                                  kTimeoutMs);
+        QTRY_VERIFY_WITH_TIMEOUT(logHas(d->eventLog()->model(), LogEventKind::FaultEnd),
+                                 kTimeoutMs);
+    }
+
+    void refusedCommandIsExplainedInTheLog() {
+        test::ConsoleHarness h;
+        QCOMPARE(h.open(10), QString());
+        QTRY_VERIFY_WITH_TIMEOUT(h.dashboard()->framesRendered() > 0, kTimeoutMs);
+        FaultSpec outage = FaultDialog::defaults(FaultKind::RegionOutage, {});
+        outage.region = "mars-north";
+        h.window->source()->injectFault(outage);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            logHas(h.dashboard()->eventLog()->model(), LogEventKind::Error, u"mars-north"_s),
+            kTimeoutMs);
+    }
+
+    void trafficSliderMovesGreen() {
+        test::ConsoleHarness h;
+        QCOMPARE(h.open(100), QString());
+        DashboardPage* d = h.dashboard();
+        QTRY_VERIFY_WITH_TIMEOUT(d->framesRendered() > 0, kTimeoutMs);
+        QSlider* slider = h.window->controls()->trafficSlider();
+        slider->setFocus();
+        slider->setValue(30);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            d->lastRendered() && d->lastRendered()->green.trafficWeightPercent == 30, kTimeoutMs);
+        const QModelIndex greenShare = d->comparisonModel()->index(
+            EnvironmentComparisonModel::TrafficWeight, EnvironmentComparisonModel::Green);
+        QTRY_COMPARE_WITH_TIMEOUT(greenShare.data().toString(), u"30 %"_s, kTimeoutMs);
+        QTRY_VERIFY_WITH_TIMEOUT(d->lastRendered()->green.recentRequests > 0, kTimeoutMs);
+    }
+
+    void scenarioPickerRestartsTheSimulation() {
+        test::ConsoleHarness h;
+        QCOMPARE(h.open(100), QString());
+        QTRY_VERIFY_WITH_TIMEOUT(h.dashboard()->framesRendered() > 0, kTimeoutMs);
+        QComboBox* scenarios = h.window->controls()->scenarioCombo();
+        QVERIFY(scenarios->count() >= 2);
+        const int surge = scenarios->findData(u"surge-5x"_s);
+        QVERIFY(surge >= 0);
+        QSignalSpy changed(h.window.get(), &MainWindow::sourceChanged);
+        scenarios->setCurrentIndex(surge);
+        emit scenarios->activated(surge);
+        QVERIFY(changed.count() >= 1);
+        QVERIFY(h.window->source()->displayName().contains(u"surge-5x"_s));
+        QTRY_VERIFY_WITH_TIMEOUT(h.dashboard()->framesRendered() > 0, kTimeoutMs);
+        QCOMPARE(h.window->sourceRequest().scenario, u"surge-5x"_s);
+    }
+
+    void populationSizeRestartsWithThatMany() {
+        test::ConsoleHarness h;
+        QCOMPARE(h.open(100), QString());
+        QTRY_VERIFY_WITH_TIMEOUT(h.dashboard()->framesRendered() > 0, kTimeoutMs);
+        h.window->controls()->playersBox()->setValue(300);
+        h.window->controls()->restartAction()->trigger();
+        QCOMPARE(h.window->sourceRequest().players, 300);
+        QTRY_VERIFY_WITH_TIMEOUT(h.dashboard()->lastRendered() &&
+                                     h.dashboard()->lastRendered()->playersOnline > 0,
+                                 kTimeoutMs);
+        QVERIFY(h.dashboard()->lastRendered()->playersOnline <= 300);
+    }
+
+    void badScenarioFileKeepsTheRunningSource() {
+        test::ConsoleHarness h;
+        QCOMPARE(h.open(10), QString());
+        Source* before = h.window->source();
+        QTemporaryDir dir;
+        const QString path = dir.filePath(u"broken.json"_s);
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(baselineWith(u"population"_s, u"players"_s, u"many"_s));
+        file.close();
+        SourceRequest request;
+        request.scenario = path;
+        QString error;
+        QVERIFY(!h.window->openSource(request, &error));
+        QVERIFY2(error.contains(path), qPrintable(error));
+        QVERIFY2(error.contains(u"population.players"_s), qPrintable(error));
+        QCOMPARE(h.window->source(), before);
+        request.scenario = u"baseline-1000"_s;
+        request.players = 5000000;
+        QVERIFY(!h.window->openSource(request, &error));
+        QVERIFY2(error.contains(u"population.players"_s), qPrintable(error));
+        QCOMPARE(h.window->source(), before);
+    }
+
+    void controlsExplainWhatTheSourceCannotDo() {
+        test::ConsoleHarness h;
+        h.window = std::make_unique<MainWindow>(h.factory);
+        h.window->setSource(std::make_unique<BareSource>(), SourceRequest{});
+        SourceControls* c = h.window->controls();
+        QVERIFY(!c->playPauseAction()->isEnabled());
+        QVERIFY(!c->speedCombo()->isEnabled());
+        QVERIFY(c->speedCombo()->toolTip().contains(u"real time"_s));
+        QVERIFY(!c->trafficSlider()->isEnabled());
+        QVERIFY(!c->trafficSlider()->toolTip().isEmpty());
+        QVERIFY(!c->clearFaultsAction()->isEnabled());
+        QCOMPARE(c->clearFaultsAction()->toolTip(), u"no admin token configured for this server"_s);
+        QVERIFY(!c->scenarioCombo()->isEnabled());
+        QVERIFY(c->scenarioCombo()->toolTip().contains(u"simulator"_s));
+    }
+
+    void darkPaletteReachesTheCharts() {
+        test::ConsoleHarness h;
+        QCOMPARE(h.open(10), QString());
+        h.window->setTheme(Theme::Dark);
+        const QColor darkBase = makePalette(Theme::Dark).color(QPalette::Base);
+        QTRY_COMPARE(h.dashboard()->latencyChart()->chart()->backgroundBrush().color(), darkBase);
+        QVERIFY(isDarkPalette(h.dashboard()->tile(Kpi::ApiP95)->palette()));
+        h.window->setTheme(Theme::Light);
+        QTRY_COMPARE(h.dashboard()->latencyChart()->chart()->backgroundBrush().color(),
+                     makePalette(Theme::Light).color(QPalette::Base));
+    }
+
+    void pagesAndPanelsCanBeAdded() {
+        test::ConsoleHarness h;
+        h.window = std::make_unique<MainWindow>(h.factory);
+        QCOMPARE(h.window->pageKeys(), QStringList{u"dashboard"_s});
+        QVERIFY(!h.window->showPage(u"rollout"_s));
+        auto* page = new QWidget;
+        QCOMPARE(h.window->addPage(u"rollout"_s, page, u"Rollout"_s), 1);
+        QVERIFY(h.window->showPage(u"rollout"_s));
+        QCOMPARE(h.window->currentPageKey(), u"rollout"_s);
+    }
+};
+
+QTEST_MAIN(TestDashboard)
+#include "tst_dashboard.moc"

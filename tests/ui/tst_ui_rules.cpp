@@ -1,0 +1,192 @@
+// The rules behind what the dashboard shows: KPI states against the plan's
+// bars, readable bins regrouped from the core histogram, axis rounding and
+// the text forms of figures.
+#include "ui/ChartView.h"
+#include "ui/Format.h"
+#include "ui/HistogramBins.h"
+#include "ui/KpiStatus.h"
+
+#include <QTest>
+
+#include <cmath>
+#include <limits>
+#include <random>
+
+using namespace pulsco;
+using namespace Qt::StringLiterals;
+
+class TestUiRules : public QObject {
+    Q_OBJECT
+private slots:
+    void classify_data() {
+        QTest::addColumn<double>("value");
+        QTest::addColumn<double>("bar");
+        QTest::addColumn<int>("level");
+        const auto ok = static_cast<int>(KpiLevel::Ok);
+        const auto warn = static_cast<int>(KpiLevel::Warning);
+        const auto breach = static_cast<int>(KpiLevel::Breach);
+        const auto unknown = static_cast<int>(KpiLevel::Unknown);
+        QTest::addRow("p95 well under 150 ms") << 30.0 << kApiP95BarMs << ok;
+        QTest::addRow("p95 just under warning (119.9)") << 119.9 << kApiP95BarMs << ok;
+        QTest::addRow("p95 at warning (120)") << 120.0 << kApiP95BarMs << warn;
+        QTest::addRow("p95 149.9 still under the bar") << 149.9 << kApiP95BarMs << warn;
+        QTest::addRow("p95 exactly 150 breaches (< 150 is the rule)")
+            << 150.0 << kApiP95BarMs << breach;
+        QTest::addRow("p95 5 s") << 5000.0 << kApiP95BarMs << breach;
+        QTest::addRow("error rate 0") << 0.0 << kErrorRateBar << ok;
+        QTest::addRow("error rate 0.05 pct") << 0.0005 << kErrorRateBar << ok;
+        QTest::addRow("error rate 0.09 pct") << 0.0009 << kErrorRateBar << warn;
+        QTest::addRow("error rate 0.1 pct") << 0.001 << kErrorRateBar << breach;
+        QTest::addRow("error rate 6 pct") << 0.06 << kErrorRateBar << breach;
+        QTest::addRow("NaN value") << std::nan("") << kErrorRateBar << unknown;
+        QTest::addRow("infinite value")
+            << std::numeric_limits<double>::infinity() << kApiP95BarMs << unknown;
+        QTest::addRow("zero bar") << 1.0 << 0.0 << unknown;
+    }
+    void classify() {
+        QFETCH(double, value);
+        QFETCH(double, bar);
+        QFETCH(int, level);
+        QCOMPARE(static_cast<int>(classifyAgainstUpperBar(value, bar)), level);
+    }
+
+    void levelTextNeverEmptyForStates() {
+        for (const KpiLevel level :
+             {KpiLevel::Unknown, KpiLevel::Ok, KpiLevel::Warning, KpiLevel::Breach})
+            QVERIFY(!levelText(level).isEmpty());
+        QVERIFY(levelText(KpiLevel::Breach).contains(u"BREACH"_s));
+        QVERIFY(levelText(KpiLevel::Neutral).isEmpty());
+    }
+
+    void niceCeil_data() {
+        QTest::addColumn<double>("value");
+        QTest::addColumn<double>("expected");
+        QTest::addRow("0.7") << 0.7 << 1.0;
+        QTest::addRow("1") << 1.0 << 1.0;
+        QTest::addRow("1.01") << 1.01 << 2.0;
+        QTest::addRow("2.2") << 2.2 << 2.5;
+        QTest::addRow("3") << 3.0 << 5.0;
+        QTest::addRow("150 stays") << 150.0 << 200.0;
+        QTest::addRow("180 (1.2 x 150)") << 180.0 << 200.0;
+        QTest::addRow("200") << 200.0 << 200.0;
+        QTest::addRow("72 s") << 72.0 << 100.0;
+        QTest::addRow("0 gives 1") << 0.0 << 1.0;
+        QTest::addRow("negative gives 1") << -5.0 << 1.0;
+    }
+    void niceCeil() {
+        QFETCH(double, value);
+        QFETCH(double, expected);
+        QCOMPARE(pulsco::niceCeil(value), expected);
+    }
+
+    void niceTickIntervalGivesFewTicks() {
+        for (const double range : {1.0, 5.0, 10.0, 37.0, 200.0, 1000.0, 12345.0}) {
+            const double tick = niceTickInterval(range, 5);
+            QVERIFY2(range / tick <= 5.0 + 1e-9 && range / tick >= 2.0,
+                     qPrintable(u"range %1 tick %2"_s.arg(range).arg(tick)));
+        }
+    }
+
+    // Property over many random histograms: the bins account for every
+    // observation, and each bin's count matches a brute-force count within
+    // the core's 1 % bucket accuracy at the edges.
+    void regroupAccountsForEveryObservation() {
+        for (unsigned seed = 1; seed <= 200; ++seed) {
+            std::mt19937_64 rng(seed);
+            std::lognormal_distribution<double> dist(std::log(20.0), 0.4 + (seed % 7) * 0.2);
+            Histogram h;
+            std::vector<double> values;
+            const int n = 50 + static_cast<int>(seed * 13 % 2000);
+            for (int i = 0; i < n; ++i) {
+                const double v = (seed % 11 == 0 && i % 10 == 0) ? 0.0 : dist(rng);
+                values.push_back(v);
+                h.record(v);
+            }
+            const double upper = chooseUpperEdge(h, 180);
+            const int binCount = 10 + static_cast<int>(seed % 30);
+            const HistogramBins bins = regroup(h, upper, binCount);
+            QCOMPARE(static_cast<int>(bins.shares.size()), binCount);
+            QCOMPARE(bins.total, static_cast<std::uint64_t>(n));
+            double sum = 0;
+            for (const double share : bins.shares) {
+                QVERIFY(share >= 0);
+                sum += share;
+            }
+            sum += static_cast<double>(bins.aboveRange) / n;
+            QVERIFY2(std::abs(sum - 1.0) < 1e-9,
+                     qPrintable(u"seed %1 sum %2"_s.arg(seed).arg(sum)));
+            // The upper edge covers p99 with room, so at most ~1 % is beyond it.
+            QVERIFY2(bins.aboveRange <= static_cast<std::uint64_t>(std::ceil(n * 0.011)) + 1,
+                     qPrintable(u"seed %1 above %2 of %3"_s.arg(seed).arg(bins.aboveRange).arg(n)));
+            for (int b = 0; b < binCount; ++b) {
+                const double lo = bins.width * b;
+                const double hi = bins.width * (b + 1);
+                // Counted with edges blurred by the bucket accuracy both ways.
+                int strictCount = 0, looseCount = 0;
+                for (const double v : values) {
+                    const bool firstBin = b == 0;
+                    if ((firstBin || v > lo * 1.01) && v <= hi * 0.99)
+                        ++strictCount;
+                    if ((firstBin || v > lo * 0.99) && v <= hi * 1.01)
+                        ++looseCount;
+                }
+                const double count = bins.shares[static_cast<std::size_t>(b)] * n;
+                QVERIFY2(count + 1e-6 >= strictCount && count - 1e-6 <= looseCount,
+                         qPrintable(u"seed %1 bin %2: %3 not in [%4, %5]"_s.arg(seed)
+                                        .arg(b)
+                                        .arg(count)
+                                        .arg(strictCount)
+                                        .arg(looseCount)));
+            }
+        }
+    }
+
+    void regroupEmptyHistogram() {
+        const HistogramBins bins = regroup(Histogram{}, 200, 20);
+        QCOMPARE(bins.total, 0u);
+        QCOMPARE(bins.aboveRange, 0u);
+        QCOMPARE(static_cast<int>(bins.shares.size()), 20);
+        QCOMPARE(bins.width, 10.0);
+        for (const double share : bins.shares)
+            QCOMPARE(share, 0.0);
+    }
+
+    void upperEdgeNeverHidesTheBar() {
+        Histogram fast;
+        for (int i = 0; i < 1000; ++i)
+            fast.record(5);
+        QVERIFY(chooseUpperEdge(fast, 180) >= 180);
+        Histogram slow;
+        for (int i = 0; i < 1000; ++i)
+            slow.record(900);
+        QVERIFY(chooseUpperEdge(slow, 180) >= 900 * 1.25);
+    }
+
+    void formats_data() {
+        QTest::addColumn<QString>("actual");
+        QTest::addColumn<QString>("expected");
+        QLocale::setDefault(QLocale::c());
+        QTest::addRow("clock zero") << formatClock(0) << u"00:00:00"_s;
+        QTest::addRow("clock 1h2m3s") << formatClock(3723.9) << u"01:02:03"_s;
+        QTest::addRow("clock days") << formatClock(2 * 86400 + 5) << u"2d 00:00:05"_s;
+        QTest::addRow("clock negative") << formatClock(-4) << u"00:00:00"_s;
+        QTest::addRow("speed 1") << formatSpeed(1) << u"1×"_s;
+        QTest::addRow("speed 100") << formatSpeed(100) << u"100×"_s;
+        QTest::addRow("speed max") << formatSpeed(0) << u"max"_s;
+        QTest::addRow("ms small") << formatMs(0.42) << u"0.42 ms"_s;
+        QTest::addRow("ms mid") << formatMs(26.34) << u"26.3 ms"_s;
+        QTest::addRow("ms large") << formatMs(1250.4) << u"1250 ms"_s;
+        QTest::addRow("percent zero") << formatPercent(0) << u"0 %"_s;
+        QTest::addRow("percent tiny") << formatPercent(0.00012) << u"0.012 %"_s;
+        QTest::addRow("percent small") << formatPercent(0.06) << u"6.00 %"_s;
+        QTest::addRow("seconds minutes") << formatSeconds(250) << u"4 min 10 s"_s;
+    }
+    void formats() {
+        QFETCH(QString, actual);
+        QFETCH(QString, expected);
+        QCOMPARE(actual, expected);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestUiRules)
+#include "tst_ui_rules.moc"
