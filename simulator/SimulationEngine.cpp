@@ -5,6 +5,8 @@
 #include <chrono>
 #include <cmath>
 #include <limits>
+#include <optional>
+#include <string_view>
 
 namespace pulsco {
 
@@ -17,7 +19,40 @@ namespace {
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
 constexpr double kFirstQueueDelayMax = 30.0;  // initial logins spread over this many seconds
-constexpr double kCatchUpSeconds = 120.0;     // how fast logins close a gap to the online target
+constexpr double kCatchUpSeconds = 120.0;
+constexpr std::uint64_t kBreachCheckSeconds = 10;  // live threshold checks, when logging
+
+// A threshold's metric over the recent (60 s) window, when it has one.
+std::optional<double> recentValue(const MetricsSnapshot& s, std::string_view name) {
+    const EnvironmentMetrics* env = &s.total;
+    if (name.starts_with("blue.")) {
+        env = &s.blue;
+        name.remove_prefix(5);
+    } else if (name.starts_with("green.")) {
+        env = &s.green;
+        name.remove_prefix(6);
+    }
+    const Histogram* h = nullptr;
+    double q = 0;
+    if (name.starts_with("api_latency_p"))
+        h = &env->recentApiLatencyMs;
+    else if (name.starts_with("ticket_wait_p"))
+        h = &env->recentTicketWaitSeconds;
+    if (h) {
+        if (name.ends_with("p50_ms") || name.ends_with("p50_s"))
+            q = 0.50;
+        else if (name.ends_with("p95_ms") || name.ends_with("p95_s"))
+            q = 0.95;
+        else
+            q = 0.99;
+        if (h->count() == 0)
+            return std::nullopt;
+        return h->quantile(q);
+    }
+    if (name == "error_rate" && env->recentRequests > 0)
+        return static_cast<double>(env->recentErrors) / static_cast<double>(env->recentRequests);
+    return std::nullopt;
+}  // how fast logins close a gap to the online target
 
 bool hits(FaultTarget target, int color) {
     return target == FaultTarget::Both || (target == FaultTarget::Blue && color == 0) ||
@@ -216,6 +251,8 @@ void SimulationEngine::process(const sim::Event& e) {
         m_calendar.push(m_now + m_scenario.tickSeconds, EventType::Tick, e.subject);
         break;
     case EventType::Second:
+        if (m_logOn && m_warmedUp && static_cast<std::uint64_t>(m_now) % kBreachCheckSeconds == 0)
+            checkBreaches();
         m_env[0]->advanceSecond();
         m_env[1]->advanceSecond();
         m_calendar.push(m_now + 1.0, EventType::Second, 0);
@@ -908,6 +945,32 @@ RunSummary SimulationEngine::summary() const {
     r.conservationOk = s.conservationOk;
     r.judge(m_scenario.thresholds);
     return r;
+}
+
+void SimulationEngine::checkBreaches() {
+    const auto& bars = m_scenario.thresholds;
+    m_breached.resize(bars.size(), false);
+    const MetricsSnapshot snap = snapshot();
+    for (std::size_t i = 0; i < bars.size(); ++i) {
+        const std::optional<double> value = recentValue(snap, bars[i].metric);
+        if (!value)
+            continue;
+        const bool broken = !bars[i].holds(*value);
+        if (broken == m_breached[i])
+            continue;
+        m_breached[i] = broken;
+        const int color = bars[i].metric.starts_with("green.")  ? 1
+                          : bars[i].metric.starts_with("blue.") ? 0
+                                                                : -1;
+        const std::string figure =
+            bars[i].metric + " " + number(*value, 4) + " over the last minute";
+        if (broken)
+            log(LogEventKind::Breach, color,
+                "threshold broken: " + figure + " (bar " + bars[i].text + ")");
+        else
+            log(LogEventKind::Info, color,
+                "threshold holds again: " + figure + " (bar " + bars[i].text + ")");
+    }
 }
 
 // --- event log ---------------------------------------------------------------

@@ -113,6 +113,8 @@ private:
     std::string describe(const FaultSpec& f) const;
 
     void resetMetrics();
+    // Live threshold checks on the recent window, logged as Breach events.
+    void checkBreaches();
 
     Scenario m_scenario;
     double m_warmup = 0;
@@ -146,6 +148,7 @@ private:
     std::size_t m_logCap = 0;
     std::vector<LogEvent> m_log;
     std::uint64_t m_logDropped = 0;
+    std::vector<bool> m_breached;  // per threshold, at the last live check
 
     // Reused buffers (no allocation per event).
     std::vector<Team> m_teams;

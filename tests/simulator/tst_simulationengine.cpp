@@ -302,6 +302,37 @@ private slots:
         QVERIFY(r.thresholds[1].passed);
     }
 
+    void liveBreachesAreLogged() {
+        const Scenario s = test::smallScenario([](QJsonObject& o) {
+            o.insert(u"traffic"_s, json(R"({"green_weight": 50})"));
+            o.insert(
+                u"faults"_s,
+                json(
+                    R"([{"kind": "error_rate", "at_s": 200, "duration_s": 200, "target": "green", "share": 0.3}])"));
+            o.insert(u"thresholds"_s,
+                     json(R"({"green.error_rate": "<0.01", "blue.error_rate": "<0.01"})"));
+        });
+        SimulationEngine engine(s);
+        engine.enableLog(100000);
+        engine.advanceTo(190);
+        auto breaches = [](const std::vector<LogEvent>& log, LogEventKind kind) {
+            return std::count_if(log.begin(), log.end(), [&](const LogEvent& e) {
+                return e.kind == kind && e.text.find("green.error_rate") != std::string::npos;
+            });
+        };
+        QCOMPARE(breaches(engine.takeLog(), LogEventKind::Breach), 0);
+        engine.advanceTo(390);
+        std::vector<LogEvent> log = engine.takeLog();
+        QCOMPARE(breaches(log, LogEventKind::Breach), 1);  // once, not every check
+        const auto breach = std::find_if(log.begin(), log.end(), [](const LogEvent& e) {
+            return e.kind == LogEventKind::Breach;
+        });
+        QCOMPARE(breach->color, std::string("green"));
+        QVERIFY(breach->timeSeconds >= 200 && breach->timeSeconds <= 215);
+        engine.advanceTo(600);  // the window forgets the fault a minute after it ends
+        QCOMPARE(breaches(engine.takeLog(), LogEventKind::Info), 1);
+    }
+
     void trafficWeightRoutes_data() {
         QTest::addColumn<int>("weight");
         QTest::addRow("all blue") << 0;
