@@ -3,7 +3,8 @@
 // time, Nx, or as fast as possible), applying commands between slices.
 // Snapshots (at most 10 per wall second) and batched LogEvents arrive through
 // queued signals; no call blocks the caller's thread except stop(), which
-// joins the worker.
+// joins the worker. start() after stop() runs the scenario again from its
+// start (warmup included); the speed, pause and traffic weight set so far carry over.
 #pragma once
 
 #include "bridge/Source.h"

@@ -9,6 +9,7 @@
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QDateTime>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
@@ -164,6 +165,8 @@ int main(int argc, char** argv) {
     if (!reportPath.isEmpty()) {
         pulsco::MetricsSnapshot last = engine.snapshot();
         last.speed = speed;
+        last.sequence = 1;
+        last.wallTimeUnixMs = static_cast<double>(QDateTime::currentMSecsSinceEpoch());
         QSaveFile out(reportPath);
         if (!out.open(QIODevice::WriteOnly) ||
             out.write(pulsco::reportJson(summary, last, wallSeconds)) < 0 || !out.commit())
