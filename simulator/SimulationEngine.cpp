@@ -574,7 +574,13 @@ void SimulationEngine::drain(int color, std::size_t releaseIndex) {
             ++tickets.cancelled;
             if (!known)
                 continue;
-            if (regionOut(m_population.parties[index].region)) {
+            const bool dropped = regionOut(m_population.parties[index].region);
+            if (m_logOn)
+                log(LogEventKind::Cancel, color,
+                    "ticket cancelled after " + number(te.waitSeconds, 0) + " s in " +
+                        release.matcher.config().queues[static_cast<std::size_t>(te.queue)].name +
+                        (dropped ? " (region unreachable)" : " (the party gave up)"));
+            if (dropped) {
                 logoff(index);  // disconnected: the server dropped the ticket
             } else {
                 afterSearch(index, true);
