@@ -4,7 +4,7 @@
 // - per queue, a pool of (mu, id, slot, size) entries kept sorted by mu
 //   between ticks, with the party's worst ping per region stored alongside in
 //   pool order (a scan reads memory in order): newcomers wait in a small
-//   unsorted buffer that is sorted and merged in once it reaches a quarter of
+//   unsorted buffer that is sorted and merged in once it reaches half
 //   the pool (and at each tick), so a tick never sorts the whole pool;
 // - per queue, an age-ordered FIFO (ids only grow) with lazy deletion;
 // - player and ticket indexes are flat hash tables whose entries go stale
@@ -59,6 +59,9 @@ struct Slot {
     double sigmaSquared = 0;  // sum of sigma^2
     double lowMu = 0;
     double highMu = 0;
+    // Until then the party reaches no region within its ping limit: the
+    // limit only changes at a step, so there is nothing to try before.
+    double idleUntil = 0;
     int queue = 0;
     int size = 0;
     bool inPool = false;             // else waiting in the queue's pending buffer
@@ -142,6 +145,7 @@ struct Matchmaker::Impl {
     std::vector<std::size_t> anchorRegions;
     std::vector<std::uint32_t> group;  // pool positions of the match being formed, anchor first
     std::vector<int> sizeCount, chosenCount, sizes;
+    std::vector<std::uint64_t> memberHashes;
     std::vector<BalanceItem> items;
     std::vector<int> teamOf;
     std::vector<Team> teams;
@@ -174,11 +178,19 @@ struct Matchmaker::Impl {
         return slots[e.slot].id != 0 && detail::mixHash(slots[e.slot].id) == e.hash;
     }
 
+    // A player entry carries the low bits of its ticket's id next to the
+    // member index, so telling a stale entry needs no string hashing.
+    static constexpr std::uint32_t kMemberBits = 7;  // parties of up to 100 < 128
+    static std::uint32_t playerStamp(TicketId id, std::size_t member) {
+        return std::uint32_t(id << kMemberBits) | std::uint32_t(member);
+    }
+    static std::size_t memberOf(const FlatIndex::Entry& e) {
+        return e.member & ((1u << kMemberBits) - 1);
+    }
+
     bool playerLive(const FlatIndex::Entry& e) const {
-        if (slots[e.slot].id == 0)
-            return false;
-        const std::vector<PartyMember>& players = requests[e.slot].players;
-        return e.member < players.size() && playerHash(players[e.member].id) == e.hash;
+        const TicketId id = slots[e.slot].id;
+        return id != 0 && playerStamp(id, memberOf(e)) == e.member;
     }
 
     std::uint32_t findSlot(TicketId id) const {
@@ -189,12 +201,12 @@ struct Matchmaker::Impl {
         return entry ? entry->slot : kNoIndex;
     }
 
-    bool playerSearching(const std::string& id) const {
-        return playerIndex.find(playerHash(id), [&](const FlatIndex::Entry& e) {
+    bool playerSearching(const std::string& id, std::uint64_t hash) const {
+        return playerIndex.find(hash, [&](const FlatIndex::Entry& e) {
             if (slots[e.slot].id == 0)
                 return false;
             const std::vector<PartyMember>& players = requests[e.slot].players;
-            return e.member < players.size() && players[e.member].id == id;
+            return memberOf(e) < players.size() && players[memberOf(e)].id == id;
         }) != nullptr;
     }
 
@@ -203,7 +215,8 @@ struct Matchmaker::Impl {
     }
 
     EnqueueResult enqueue(TicketRequest request, double now);
-    EnqueueResult checkRequest(const TicketRequest& request, int queue) const;
+    // Validates; on success memberHashes holds each member's id hash.
+    EnqueueResult checkRequest(const TicketRequest& request, int queue);
     std::uint32_t allocateSlot();
     void release(std::uint32_t slot);
     void mergePending(QueueState& queue);
@@ -217,7 +230,7 @@ struct Matchmaker::Impl {
     MatchFormed& newMatch();
 };
 
-EnqueueResult Matchmaker::Impl::checkRequest(const TicketRequest& request, int queue) const {
+EnqueueResult Matchmaker::Impl::checkRequest(const TicketRequest& request, int queue) {
     const QueueRules& rules = config.queues[std::size_t(queue)];
     const int partySize = int(request.players.size());
     if (partySize == 0)
@@ -230,34 +243,38 @@ EnqueueResult Matchmaker::Impl::checkRequest(const TicketRequest& request, int q
                       "players: a party of " + std::to_string(partySize) + " is not allowed in " +
                           rules.name + " (allowed: " + allowed + ")");
     }
+    memberHashes.resize(request.players.size());
     for (std::size_t i = 0; i < request.players.size(); ++i) {
         const PartyMember& member = request.players[i];
-        const std::string at = "players[" + std::to_string(i) + "]";
+        // Built only for a refusal: enqueue is on the hot path.
+        auto at = [i] { return "players[" + std::to_string(i) + "]"; };
         if (member.id.empty())
-            return refuse(EnqueueError::InvalidPlayer, at + ".id: must be a non-empty string");
+            return refuse(EnqueueError::InvalidPlayer, at() + ".id: must be a non-empty string");
         if (!std::isfinite(member.rating.mu))
-            return refuse(EnqueueError::InvalidPlayer, at + ".rating.mu: must be a finite number");
+            return refuse(EnqueueError::InvalidPlayer,
+                          at() + ".rating.mu: must be a finite number");
         if (!std::isfinite(member.rating.sigma) || member.rating.sigma < 0)
             return refuse(EnqueueError::InvalidPlayer,
-                          at + ".rating.sigma: must be a finite number >= 0");
+                          at() + ".rating.sigma: must be a finite number >= 0");
         if (member.pingMs.size() > regionCount)
-            return refuse(EnqueueError::InvalidPlayer, at + ".pings: more entries than the " +
+            return refuse(EnqueueError::InvalidPlayer, at() + ".pings: more entries than the " +
                                                            std::to_string(regionCount) +
                                                            " configured regions");
         for (std::size_t r = 0; r < member.pingMs.size(); ++r) {
             if (member.pingMs[r] < 0)
                 return refuse(EnqueueError::InvalidPlayer,
-                              at + ".pings." + config.regions[r] + ": must be >= 0");
+                              at() + ".pings." + config.regions[r] + ": must be >= 0");
         }
         for (std::size_t j = 0; j < i; ++j) {
             if (request.players[j].id == member.id)
-                return refuse(EnqueueError::DuplicatePlayer, at + ".id: player " +
+                return refuse(EnqueueError::DuplicatePlayer, at() + ".id: player " +
                                                                  quoted(member.id) +
                                                                  " is listed twice in this party");
         }
-        if (playerSearching(member.id))
+        memberHashes[i] = playerHash(member.id);
+        if (playerSearching(member.id, memberHashes[i]))
             return refuse(EnqueueError::DuplicatePlayer,
-                          at + ".id: player " + quoted(member.id) + " already has a live ticket");
+                          at() + ".id: player " + quoted(member.id) + " already has a live ticket");
     }
     return {};
 }
@@ -306,6 +323,7 @@ EnqueueResult Matchmaker::Impl::enqueue(TicketRequest request, double now) {
     Slot& s = slots[slot];
     s.id = nextTicket++;
     s.enqueuedAt = now;
+    s.idleUntil = now;
     s.queue = queue;
     s.size = int(request.players.size());
     s.strength = 0;
@@ -321,7 +339,7 @@ EnqueueResult Matchmaker::Impl::enqueue(TicketRequest request, double now) {
     requests[slot] = std::move(request);
     const std::vector<PartyMember>& players = requests[slot].players;
     for (std::size_t m = 0; m < players.size(); ++m)
-        playerIndex.insert(playerHash(players[m].id), slot, std::uint32_t(m),
+        playerIndex.insert(memberHashes[m], slot, playerStamp(s.id, m),
                            [this](const FlatIndex::Entry& e) { return playerLive(e); });
     ticketIndex.insert(detail::mixHash(s.id), slot, 0,
                        [this](const FlatIndex::Entry& e) { return ticketLive(e); });
@@ -336,9 +354,9 @@ EnqueueResult Matchmaker::Impl::enqueue(TicketRequest request, double now) {
                          std::uint32_t(pingRow / std::max<std::size_t>(1, regionCount))});
     output.ticketEvents.push_back({TicketEvent::Kind::Queued, s.id, queue, now, 0.0});
     const TicketId id = s.id;
-    // Merging once the buffer reaches a quarter of the pool keeps the total
+    // Merging once the buffer reaches half the pool keeps the total
     // merge work linear in the number of enqueues (geometric growth).
-    if (q.pending.size() >= std::max<std::size_t>(1024, q.pool.size() / 4))
+    if (q.pending.size() >= std::max<std::size_t>(1024, q.pool.size() / 2))
         mergePending(q);
     return EnqueueResult{id, EnqueueError::None, {}};
 }
@@ -354,6 +372,8 @@ void Matchmaker::Impl::mergePending(QueueState& q) {
     mergedPool.reserve(total);
     mergedPing.clear();
     mergedPing.reserve(total * regionCount);
+    mergedPing.resize(total * regionCount);
+    std::uint16_t* pingOut = mergedPing.data();
     auto put = [&](const PoolEntry& entry, const std::uint16_t* ping) {
         Slot& s = slots[entry.slot];
         s.inPool = true;
@@ -361,7 +381,7 @@ void Matchmaker::Impl::mergePending(QueueState& q) {
         mergedPool.push_back(entry);
         // A plain loop: a handful of regions is cheaper than a memmove call.
         for (std::size_t r = 0; r < regionCount; ++r)
-            mergedPing.push_back(ping[r]);
+            *pingOut++ = ping[r];
     };
     std::size_t a = 0;
     std::size_t b = 0;
@@ -452,7 +472,7 @@ void Matchmaker::Impl::match(int queue, double now) {
                 continue;
             const std::uint32_t pos = s.index;
             const int size = s.size;
-            if (tryAnchor(queue, pos, now)) {
+            if (now >= s.idleUntil && tryAnchor(queue, pos, now)) {
                 linkedPlayers -= perMatch;
             } else {
                 unlink(pos);
@@ -491,8 +511,17 @@ bool Matchmaker::Impl::tryAnchor(int queue, std::uint32_t anchorPos, double now)
             candidatePlayers[r] = 0;
         }
     }
-    if (anchorRegions.empty())
+    if (anchorRegions.empty()) {
+        Slot& s = slots[anchor.slot];
+        s.idleUntil = std::numeric_limits<double>::infinity();
+        for (const WaitStep& step : rules.pingLimitMs.steps()) {
+            if (step.afterSeconds > wait) {
+                s.idleUntil = s.enqueuedAt + step.afterSeconds;
+                break;
+            }
+        }
         return false;
+    }
 
     // Walk outward from the anchor, nearest mu first, until the window ends:
     // the first region whose reachable candidates can complete the match wins.

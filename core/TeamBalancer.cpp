@@ -84,6 +84,14 @@ bool TeamBalancer::balance(const std::vector<BalanceItem>& items, int teamCount,
     if (players != teamCount * teamSize)
         return false;
 
+    if (n == std::size_t(teamCount)) {
+        // One full party per team (every duel): all splits are the same.
+        teamOf.resize(n);
+        for (std::size_t i = 0; i < n; ++i)
+            teamOf[i] = int(i);
+        return std::all_of(items.begin(), items.end(),
+                           [&](const BalanceItem& item) { return item.size == teamSize; });
+    }
     m_items = &items;
     m_teamCount = teamCount;
     m_order.resize(n);

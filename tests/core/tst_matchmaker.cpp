@@ -52,6 +52,7 @@ private Q_SLOTS:
     void oldestTicketSetsTheWindow();
     void pingLimitRelaxesAtSteps_data();
     void pingLimitRelaxesAtSteps();
+    void unreachableAnchorIsRetriedAtTheNextStep();
     void regionMinimisesWorstPing_data();
     void regionMinimisesWorstPing();
     void expiresAtMaxWait();
@@ -284,6 +285,30 @@ void TestMatchmaker::pingLimitRelaxesAtSteps() {
         QCOMPARE(out.matches[0].region, 0);
         QCOMPARE(out.matches[0].worstPingMs, worstPing);
     }
+}
+
+void TestMatchmaker::unreachableAnchorIsRetriedAtTheNextStep() {
+    Matchmaker mm(test::shippedConfig());
+    // The oldest ticket reaches nothing within 60 ms; it waits for the
+    // 100 ms step at 10 s, however many ticks come before.
+    QVERIFY(mm.enqueue(solo("duel-1v1", "far", 25, {90, 120, 130}), 0).ok());
+    QVERIFY(mm.enqueue(solo("duel-1v1", "near", 25, {20, 20, 20}), 0).ok());
+    for (double t : {0.0, 3.0, 9.99}) {
+        mm.tick(t);
+        QCOMPARE(mm.takeOutput().matches.size(), std::size_t(0));
+    }
+    mm.tick(10);
+    const MatchmakerOutput out = mm.takeOutput();
+    QCOMPARE(out.matches.size(), std::size_t(1));
+    QCOMPARE(out.matches[0].worstPingMs, 90);
+    QCOMPARE(out.matches[0].region, 0);
+    // Two tickets without a common region never match, at any step.
+    QVERIFY(mm.enqueue(solo("duel-1v1", "west", 25, {149, kUnreachablePing, 149}), 20).ok());
+    QVERIFY(mm.enqueue(solo("duel-1v1", "east", 25, {kUnreachablePing, 10}), 20).ok());
+    mm.tick(60);
+    mm.tick(100);
+    QCOMPARE(mm.takeOutput().matches.size(), std::size_t(0));
+    QCOMPARE(mm.searchingTickets(), 2);
 }
 
 void TestMatchmaker::regionMinimisesWorstPing_data() {
