@@ -7,6 +7,10 @@
 CMAKE ?= cmake
 CTEST ?= ctest
 
+# Let ccache share objects between clones (CI builds a fresh clone each run).
+export CCACHE_BASEDIR := $(CURDIR)
+export CCACHE_NOHASHDIR := 1
+
 all: build
 
 help:
