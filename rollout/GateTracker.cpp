@@ -1,0 +1,132 @@
+#include "rollout/GateTracker.h"
+
+using namespace Qt::StringLiterals;
+
+namespace pulsco {
+
+std::optional<GateSplit> splitComparison(const QString& expression) {
+    int depth = 0;
+    qsizetype at = -1, length = 0;
+    for (qsizetype i = 0; i < expression.size(); ++i) {
+        const QChar c = expression[i];
+        if (c == u'(') {
+            ++depth;
+        } else if (c == u')') {
+            --depth;
+        } else if (depth == 0 && (c == u'<' || c == u'>' || c == u'=' || c == u'!')) {
+            if (at >= 0)
+                return std::nullopt;  // a second comparison
+            at = i;
+            length = (i + 1 < expression.size() && expression[i + 1] == u'=') ? 2 : 1;
+            i += length - 1;
+        } else if (depth == 0 && (c == u'&' || c == u'|')) {
+            return std::nullopt;
+        }
+    }
+    if (at <= 0)
+        return std::nullopt;
+    const QString lower = u' ' + expression.toLower() + u' ';
+    for (const QString& word : {u" and "_s, u" or "_s, u" not "_s})
+        if (lower.contains(word))
+            return std::nullopt;
+    return GateSplit{expression.left(at).trimmed(), expression.mid(at).trimmed()};
+}
+
+QString gateStateName(GateStatus::State state) {
+    switch (state) {
+    case GateStatus::State::NoData:
+        return u"no data"_s;
+    case GateStatus::State::Failing:
+        return u"failing"_s;
+    case GateStatus::State::Holding:
+        return u"holding"_s;
+    case GateStatus::State::Passed:
+        return u"passed"_s;
+    }
+    return {};
+}
+
+GateTracker::GateTracker(const RolloutPlan& plan) {
+    for (const PlanItem* item : plan.items()) {
+        if (!item->gated())
+            continue;
+        Gate gate{item, std::nullopt, {}, false};
+        gate.status.holdSeconds = item->gate->holdSeconds;
+        if (const auto split = splitComparison(item->gate->text)) {
+            ExpressionError error;
+            gate.valueExpression = MetricExpression::parse(split->valueText.toStdString(), &error);
+            gate.status.barText = split->barText;
+        } else {
+            gate.status.barText = u"holds"_s;
+        }
+        m_index[item->id.toStdString()] = m_gates.size();
+        m_gates.push_back(std::move(gate));
+    }
+}
+
+std::vector<GateTransition> GateTracker::evaluate(const MetricsSnapshot& snapshot) {
+    std::vector<GateTransition> out;
+    const double now = snapshot.timeSeconds;
+    for (Gate& g : m_gates) {
+        GateStatus& s = g.status;
+        const ExpressionValue result = g.item->gate->expression.evaluate(snapshot);
+        if (g.valueExpression) {
+            const ExpressionValue v = g.valueExpression->evaluate(snapshot);
+            s.value = v.hasValue ? std::optional<double>(v.value) : std::nullopt;
+        } else {
+            s.value = result.hasValue ? std::optional<double>(result.value) : std::nullopt;
+        }
+        s.noDataReason = QString::fromStdString(result.noDataReason);
+        s.holdsNow = result.truthy();
+        if (!result.hasValue || !s.holdsNow) {
+            s.holdingSince = -1;
+            s.heldSeconds = 0;
+            if (s.latched) {
+                if (!g.regressionReported) {
+                    g.regressionReported = true;
+                    out.push_back({GateTransition::Kind::Failed, g.item, s});
+                }
+                s.state = GateStatus::State::Passed;
+            } else {
+                s.state = result.hasValue ? GateStatus::State::Failing : GateStatus::State::NoData;
+            }
+            continue;
+        }
+        g.regressionReported = false;
+        if (s.holdingSince < 0)
+            s.holdingSince = now;
+        s.heldSeconds = now - s.holdingSince;
+        if (s.latched) {
+            s.state = GateStatus::State::Passed;
+        } else if (s.heldSeconds >= s.holdSeconds) {
+            s.latched = true;
+            s.state = GateStatus::State::Passed;
+            out.push_back({GateTransition::Kind::Passed, g.item, s});
+        } else {
+            s.state = GateStatus::State::Holding;
+        }
+    }
+    return out;
+}
+
+void GateTracker::markPassed(const QString& itemId) {
+    const auto it = m_index.find(itemId.toStdString());
+    if (it == m_index.end())
+        return;
+    m_gates[it->second].status.latched = true;
+    m_gates[it->second].status.state = GateStatus::State::Passed;
+}
+
+void GateTracker::resetHolds() {
+    for (Gate& g : m_gates) {
+        g.status.holdingSince = -1;
+        g.status.heldSeconds = 0;
+    }
+}
+
+const GateStatus* GateTracker::status(const QString& itemId) const {
+    const auto it = m_index.find(itemId.toStdString());
+    return it == m_index.end() ? nullptr : &m_gates[it->second].status;
+}
+
+}  // namespace pulsco

@@ -1,0 +1,76 @@
+// Live evaluation of the plan's gated items. A gate passes when its
+// expression has held, snapshot after snapshot, for its hold time (source
+// time); no data never passes and breaks a hold. A pass is latched: the
+// evidence (value, bar, time, source, snapshot) is what the audit trail
+// keeps. If a passed gate's condition later fails, that is reported once
+// (until it holds again) so the trail shows the regression.
+#pragma once
+
+#include "core/MetricExpression.h"
+#include "rollout/RolloutPlan.h"
+
+#include <QString>
+
+#include <optional>
+#include <unordered_map>
+#include <vector>
+
+namespace pulsco {
+
+// "p(95)(api_latency_ms) < 150" -> value "p(95)(api_latency_ms)", bar "< 150".
+// nullopt when the text is not one plain comparison (and/or, not, ...).
+struct GateSplit {
+    QString valueText;
+    QString barText;
+};
+std::optional<GateSplit> splitComparison(const QString& expression);
+
+struct GateStatus {
+    enum class State { NoData, Failing, Holding, Passed };
+    State state = State::NoData;
+    bool latched = false;         // passed at some point (this run or restored)
+    bool holdsNow = false;        // the condition is true on the latest snapshot
+    std::optional<double> value;  // the left side, when it has one
+    QString noDataReason;
+    double holdingSince = -1;  // source time the current hold began
+    double heldSeconds = 0;
+    double holdSeconds = 0;
+    QString barText;  // "< 150"
+};
+
+QString gateStateName(GateStatus::State state);  // "no data", "failing", "holding", "passed"
+
+struct GateTransition {
+    enum class Kind { Passed, Failed };
+    Kind kind;
+    const PlanItem* item = nullptr;
+    GateStatus status;
+};
+
+class GateTracker {
+public:
+    explicit GateTracker(const RolloutPlan& plan);
+
+    // Evaluates every gate on `snapshot` (at its timeSeconds) and returns
+    // the passes and regressions it caused.
+    std::vector<GateTransition> evaluate(const MetricsSnapshot& snapshot);
+    // A pass restored from the audit trail (restart).
+    void markPassed(const QString& itemId);
+    // Forget running holds (another source: its clock starts over).
+    void resetHolds();
+
+    const GateStatus* status(const QString& itemId) const;
+    std::size_t size() const { return m_gates.size(); }
+
+private:
+    struct Gate {
+        const PlanItem* item;
+        std::optional<MetricExpression> valueExpression;
+        GateStatus status;
+        bool regressionReported = false;
+    };
+    std::vector<Gate> m_gates;
+    std::unordered_map<std::string, std::size_t> m_index;
+};
+
+}  // namespace pulsco

@@ -1,0 +1,517 @@
+#include "rollout/RolloutSession.h"
+
+#include "bridge/MetricsSnapshotJson.h"
+#include "rollout/RolloutPlanJson.h"
+#include "rollout/TrafficWebhook.h"
+#include "store/ConsoleStore.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+using namespace Qt::StringLiterals;
+
+namespace pulsco {
+
+namespace {
+
+QByteArray compact(const QJsonObject& o) {
+    return QJsonDocument(o).toJson(QJsonDocument::Compact);
+}
+
+QJsonValue optionalNumber(std::optional<double> v) {
+    return v ? QJsonValue(*v) : QJsonValue();
+}
+
+// The figures a rollback or analysis decision rests on (windowed).
+QJsonObject decisionFigures(const MetricsSnapshot& s) {
+    const auto env = [](const EnvironmentMetrics& e) {
+        QJsonObject o;
+        o[u"weight"_s] = e.trafficWeightPercent;
+        o[u"requests"_s] = double(e.recentRequests);
+        o[u"errors"_s] = double(e.recentErrors);
+        o[u"error_rate"_s] = e.recentRequests
+                                 ? QJsonValue(double(e.recentErrors) / double(e.recentRequests))
+                                 : QJsonValue();
+        o[u"latency_p95_ms"_s] = e.recentApiLatencyMs.count()
+                                     ? QJsonValue(e.recentApiLatencyMs.quantile(0.95))
+                                     : QJsonValue();
+        return o;
+    };
+    return {{u"source_time_s"_s, s.timeSeconds},
+            {u"conservation_ok"_s, s.conservationOk},
+            {u"blue"_s, env(s.blue)},
+            {u"green"_s, env(s.green)}};
+}
+
+}  // namespace
+
+RolloutSession::RolloutSession(ConsoleStore& store, QObject* parent)
+    : QObject(parent)
+    , m_store(store)
+    , m_audit(store)
+    , m_webhook(new TrafficWebhook(this)) {
+    connect(m_webhook, &TrafficWebhook::applied, this, [this](int weight) {
+        weightInEffect(weight, u"webhook"_s, m_webhook->url().toString());
+    });
+    connect(m_webhook, &TrafficWebhook::failed, this, [this](int weight, const QString& reason) {
+        AuditEntry e =
+            entry(audit::kOperatorCommand, QString::fromLatin1(kSystemActor), u"webhook"_s);
+        e.note = u"traffic switch to %1 % failed: %2; confirm by hand or retry"_s.arg(weight).arg(
+            reason);
+        record(e);
+        emit alertRaised(e.note);
+        emit rolloutChanged();
+    });
+    const RolloutPlanLoad load = loadRolloutPlanFile(kShippedPlanPath);
+    if (!load.plan)
+        qFatal("the shipped rollout plan is broken: %s", qPrintable(load.error));
+    setPlan(*load.plan);
+}
+
+RolloutSession::~RolloutSession() = default;
+
+bool RolloutSession::loadPlanFile(const QString& path, QString* error) {
+    RolloutPlanLoad load = loadRolloutPlanFile(path);
+    if (!load.plan) {
+        *error = load.error;
+        return false;
+    }
+    AuditEntry e = entry(audit::kPlanLoaded,
+                         m_operator.isEmpty() ? QString::fromLatin1(kSystemActor) : m_operator);
+    e.plan = load.plan->name;
+    e.note = path;
+    if (!record(e, error))
+        return false;
+    setPlan(std::move(*load.plan));
+    return true;
+}
+
+void RolloutSession::setPlan(RolloutPlan plan) {
+    m_plan = std::move(plan);
+    m_gates = std::make_unique<GateTracker>(m_plan);
+    m_draftSteps = m_plan.steps;
+    m_window.setWindowSeconds(m_plan.triggerWindowSeconds);
+    restoreFromAudit();
+    emit planChanged();
+    emit rolloutChanged();
+}
+
+void RolloutSession::restoreFromAudit() {
+    m_items.clear();
+    const auto latest = m_audit.latestItemRows(m_plan.name);
+    for (auto it = latest.cbegin(); it != latest.cend(); ++it) {
+        const AuditEntry& e = it.value();
+        ItemState s;
+        s.kind = e.kind;
+        s.actor = e.actor;
+        s.atMs = e.atMs;
+        s.note = e.note;
+        s.evidence = e.evidence;
+        s.done = e.kind == audit::kItemChecked || e.kind == audit::kGatePassed ||
+                 e.kind == audit::kGateFailed;
+        if (e.kind == audit::kGatePassed || e.kind == audit::kGateFailed)
+            m_gates->markPassed(it.key());
+        m_items.insert(it.key(), s);
+    }
+    // The last rollout of this plan, if one is still open, resumes.
+    m_stepper.reset();
+    m_rollout = 0;
+    const auto starts = m_audit.entries({m_plan.name, -1, {audit::kRolloutStarted}, 0, 100000});
+    if (starts.empty())
+        return;
+    const AuditEntry& start = starts.back();
+    QString error;
+    const QJsonObject startEvidence = QJsonDocument::fromJson(start.evidence).object();
+    auto steps = trafficStepsFromJson(
+        QJsonDocument(startEvidence.value(u"steps"_s).toArray()).toJson(), u"audit"_s, &error);
+    if (!steps)
+        return;
+    const auto states =
+        m_audit.entries({m_plan.name, start.rollout, {audit::kRolloutState}, 0, 100000});
+    if (states.empty())
+        return;
+    const QJsonObject last = QJsonDocument::fromJson(states.back().evidence).object();
+    const auto state = rolloutStateFromName(last.value(u"state"_s).toString());
+    if (!state)
+        return;
+    m_rollout = start.rollout;
+    m_stepper = std::make_unique<TrafficStepper>(*steps, m_plan.rollbackTriggers);
+    m_stepper->restore(*state, last.value(u"step"_s).toInt(), last.value(u"weight"_s).toInt(),
+                       sourceTime());
+    m_requestedWeight.reset();
+}
+
+void RolloutSession::setSource(Source* source) {
+    if (m_source)
+        disconnect(m_source, nullptr, this, nullptr);
+    m_source = source;
+    m_window.clear();
+    m_requestedWeight.reset();
+    if (m_gates)
+        m_gates->resetHolds();
+    if (source) {
+        connect(source, &Source::snapshotReady, this, &RolloutSession::onSnapshot);
+        if (SnapshotPtr s = source->latestSnapshot())
+            onSnapshot(s);
+    }
+    emit rolloutChanged();
+}
+
+void RolloutSession::setWebhookUrl(const QUrl& url) {
+    m_webhook->setUrl(url);
+}
+
+QUrl RolloutSession::webhookUrl() const {
+    return m_webhook->url();
+}
+
+double RolloutSession::sourceTime() const {
+    const SnapshotPtr s = m_window.latest();
+    return s ? s->timeSeconds : 0;
+}
+
+AuditEntry RolloutSession::entry(const QString& kind, const QString& actor,
+                                 const QString& subject) const {
+    AuditEntry e;
+    e.actor = actor;
+    e.kind = kind;
+    e.plan = m_plan.name;
+    e.rollout = m_rollout;
+    e.subject = subject;
+    e.source = m_source ? m_source->displayName() : QString();
+    e.sourceTimeSeconds = sourceTime();
+    return e;
+}
+
+bool RolloutSession::record(AuditEntry e, QString* error) {
+    QString why;
+    const auto id = m_audit.append(std::move(e), &why);
+    if (!id) {
+        if (error)
+            *error = why;
+        emit errorOccurred(why);
+        return false;
+    }
+    emit auditAppended(*id);
+    return true;
+}
+
+// --- checklist ---------------------------------------------------------------
+
+ItemState RolloutSession::itemState(const QString& itemId) const {
+    return m_items.value(itemId);
+}
+
+bool RolloutSession::requireOperator(QString* error) const {
+    if (m_operator.isEmpty()) {
+        *error = u"operator name: enter who you are before acting (it goes in the audit trail)"_s;
+        return false;
+    }
+    return true;
+}
+
+bool RolloutSession::setItemChecked(const QString& itemId, bool checked, const QString& note,
+                                    QString* error) {
+    const PlanItem* item = m_plan.findItem(itemId);
+    if (!item) {
+        *error = u"item \"%1\": not in plan %2"_s.arg(itemId, m_plan.name);
+        return false;
+    }
+    if (item->gated()) {
+        *error = u"item \"%1\": gated by \"%2\"; it passes by its metric, not by hand"_s.arg(
+            item->text, item->gate->text);
+        return false;
+    }
+    if (!requireOperator(error))
+        return false;
+    AuditEntry e = entry(checked ? audit::kItemChecked : audit::kItemUnchecked, m_operator, itemId);
+    e.note = note;
+    const qint64 at = QDateTime::currentMSecsSinceEpoch();
+    e.atMs = at;
+    if (!record(e, error))
+        return false;  // not committed: not shown as done
+    m_items.insert(itemId, {checked, e.kind, m_operator, at, note, "{}"});
+    emit itemChanged(itemId);
+    return true;
+}
+
+const GateStatus* RolloutSession::gateStatus(const QString& itemId) const {
+    return m_gates ? m_gates->status(itemId) : nullptr;
+}
+
+RolloutSession::Progress RolloutSession::phaseProgress(const PlanPhase& phase) const {
+    Progress p;
+    for (const PlanSection* s : phase.allSections())
+        for (const PlanItem& i : s->items) {
+            ++p.total;
+            p.done += m_items.value(i.id).done ? 1 : 0;
+        }
+    return p;
+}
+
+RolloutSession::Progress RolloutSession::progress() const {
+    Progress all;
+    for (const PlanPhase& phase : m_plan.phases) {
+        const Progress p = phaseProgress(phase);
+        all.done += p.done;
+        all.total += p.total;
+    }
+    return all;
+}
+
+QByteArray RolloutSession::gateEvidence(const PlanItem& item, const GateStatus& status) const {
+    QJsonObject o;
+    o[u"expression"_s] = item.gate->text;
+    o[u"value"_s] = optionalNumber(status.value);
+    o[u"bar"_s] = status.barText;
+    o[u"holds"_s] = status.holdsNow;
+    o[u"hold_s"_s] = status.holdSeconds;
+    o[u"held_s"_s] = status.heldSeconds;
+    if (!status.noDataReason.isEmpty())
+        o[u"no_data"_s] = status.noDataReason;
+    if (const SnapshotPtr s = m_window.latest()) {
+        o[u"source_time_s"_s] = s->timeSeconds;
+        o[u"snapshot"_s] = QJsonDocument::fromJson(metricsSnapshotToJson(*s)).object();
+    }
+    return compact(o);
+}
+
+// --- snapshots ---------------------------------------------------------------
+
+void RolloutSession::onSnapshot(SnapshotPtr snapshot) {
+    if (!snapshot)
+        return;
+    const bool restarted =
+        m_window.latest() && snapshot->timeSeconds < m_window.latest()->timeSeconds;
+    m_window.push(snapshot);
+    if (restarted) {
+        m_gates->resetHolds();
+        m_requestedWeight.reset();
+    }
+    for (const GateTransition& t : m_gates->evaluate(*snapshot)) {
+        const bool passed = t.kind == GateTransition::Kind::Passed;
+        AuditEntry e = entry(passed ? audit::kGatePassed : audit::kGateFailed,
+                             QString::fromLatin1(kSystemActor), t.item->id);
+        e.evidence = gateEvidence(*t.item, t.status);
+        e.note = passed ? u"passed: %1"_s.arg(t.item->gate->text)
+                        : u"no longer holds: %1"_s.arg(t.item->gate->text);
+        if (record(e)) {
+            m_items.insert(t.item->id, {true, e.kind, e.actor, QDateTime::currentMSecsSinceEpoch(),
+                                        e.note, e.evidence});
+            emit itemChanged(t.item->id);
+        }
+    }
+    if (m_stepper) {
+        const bool controllable = m_source && m_source->capabilities().trafficWeight;
+        if (controllable && m_stepper->awaitingWeight()) {
+            if (snapshot->green.trafficWeightPercent == m_stepper->weight())
+                weightInEffect(m_stepper->weight(), QString::fromLatin1(kSystemActor),
+                               u"seen in snapshot %1"_s.arg(snapshot->sequence));
+            else if (m_requestedWeight != m_stepper->weight())
+                applyWeight(m_stepper->weight());  // after a restart or a source swap
+        }
+        handle(m_stepper->update(m_window.windowed()), QString::fromLatin1(kSystemActor));
+    }
+    emit gatesUpdated();
+}
+
+// --- rollout -----------------------------------------------------------------
+
+bool RolloutSession::rolloutActive() const {
+    return m_stepper && (m_stepper->state() == RolloutState::Progressing ||
+                         m_stepper->state() == RolloutState::Paused);
+}
+
+bool RolloutSession::needsOperatorConfirmation() const {
+    return m_stepper && m_stepper->awaitingWeight() &&
+           !(m_source && m_source->capabilities().trafficWeight) && !m_webhook->configured();
+}
+
+bool RolloutSession::requireRollout(QString* error) const {
+    if (!rolloutActive()) {
+        *error = u"no rollout in progress"_s;
+        return false;
+    }
+    return true;
+}
+
+QByteArray RolloutSession::rolloutStateEvidence() const {
+    return compact({{u"state"_s, rolloutStateName(m_stepper->state())},
+                    {u"step"_s, m_stepper->currentStep()},
+                    {u"weight"_s, m_stepper->weight()},
+                    {u"reason"_s, m_stepper->lastReason()}});
+}
+
+bool RolloutSession::startRollout(QString* error) {
+    if (rolloutActive()) {
+        *error =
+            u"rollout %1 is still %2; finish, abort or roll it back first"_s.arg(m_rollout).arg(
+                rolloutStateName(m_stepper->state()));
+        return false;
+    }
+    if (!requireOperator(error))
+        return false;
+    if (m_draftSteps.empty()) {
+        *error = u"steps: the rollout needs at least one step"_s;
+        return false;
+    }
+    const qint64 number = m_audit.lastRolloutNumber() + 1;
+    const qint64 previous = m_rollout;
+    m_rollout = number;
+    AuditEntry e = entry(audit::kRolloutStarted, m_operator);
+    e.evidence = compact({{u"steps"_s, trafficStepsToJson(m_draftSteps)},
+                          {u"webhook"_s, m_webhook->url().toString()}});
+    if (!record(e, error)) {
+        m_rollout = previous;
+        return false;
+    }
+    m_stepper = std::make_unique<TrafficStepper>(m_draftSteps, m_plan.rollbackTriggers);
+    m_requestedWeight.reset();
+    handle(m_stepper->start(sourceTime()), m_operator);
+    return true;
+}
+
+bool RolloutSession::pauseRollout(QString* error) {
+    if (!requireRollout(error) || !requireOperator(error))
+        return false;
+    handle(m_stepper->pause(sourceTime()), m_operator);
+    return true;
+}
+
+bool RolloutSession::resumeRollout(QString* error) {
+    if (!requireRollout(error) || !requireOperator(error))
+        return false;
+    handle(m_stepper->resume(sourceTime()), m_operator);
+    return true;
+}
+
+bool RolloutSession::promote(QString* error) {
+    if (!requireRollout(error) || !requireOperator(error))
+        return false;
+    handle(m_stepper->promote(sourceTime()), m_operator);
+    return true;
+}
+
+bool RolloutSession::abort(const QString& reason, QString* error) {
+    if (!requireRollout(error) || !requireOperator(error))
+        return false;
+    AuditEntry e = entry(audit::kAborted, m_operator);
+    e.note = reason;
+    if (!record(e, error))
+        return false;
+    handle(m_stepper->abort(sourceTime(), reason), m_operator);
+    return true;
+}
+
+bool RolloutSession::rollback(const QString& reason, QString* error) {
+    if (!m_stepper || m_stepper->state() == RolloutState::Healthy) {
+        *error = u"no rollout to roll back"_s;
+        return false;
+    }
+    if (!requireOperator(error))
+        return false;
+    handle(m_stepper->rollback(sourceTime(), u"by %1: %2"_s.arg(m_operator, reason)), m_operator);
+    return true;
+}
+
+bool RolloutSession::confirmWeight(QString* error) {
+    if (!m_stepper || !m_stepper->awaitingWeight()) {
+        *error = u"no traffic switch is waiting for confirmation"_s;
+        return false;
+    }
+    if (!requireOperator(error))
+        return false;
+    weightInEffect(m_stepper->weight(), m_operator, u"confirmed by the operator"_s);
+    return true;
+}
+
+void RolloutSession::weightInEffect(int weight, const QString& actor, const QString& how) {
+    if (!m_stepper || !m_stepper->awaitingWeight() || m_stepper->weight() != weight)
+        return;
+    AuditEntry e = entry(audit::kWeightConfirmed, actor, QString::number(weight));
+    e.note = how;
+    e.evidence = compact({{u"green"_s, weight}, {u"blue"_s, 100 - weight}});
+    record(e);
+    m_requestedWeight.reset();
+    handle(m_stepper->weightApplied(weight, sourceTime()), actor);
+    emit rolloutChanged();
+}
+
+void RolloutSession::applyWeight(int weight) {
+    m_requestedWeight = weight;
+    if (m_source && m_source->capabilities().trafficWeight) {
+        if (weight == 0)
+            m_source->rollback();
+        else
+            m_source->setTrafficWeight(weight);
+    } else if (m_webhook->configured()) {
+        m_webhook->send(weight);
+    }
+    // Otherwise the operator switches traffic and confirms (needsOperatorConfirmation).
+}
+
+void RolloutSession::handle(const StepperEffects& effects, const QString& actor) {
+    if (effects.empty())
+        return;
+    bool stateRow = false;
+    for (const StepperEffect& fx : effects) {
+        switch (fx.kind) {
+        case StepperEffect::Kind::SetWeight: {
+            AuditEntry e = entry(audit::kWeightSet, actor, QString::number(fx.weight));
+            e.note = u"green %1 %, blue %2 %"_s.arg(fx.weight).arg(100 - fx.weight);
+            e.evidence = compact(
+                {{u"green"_s, fx.weight}, {u"blue"_s, 100 - fx.weight}, {u"step"_s, fx.step}});
+            record(e);
+            applyWeight(fx.weight);
+            break;
+        }
+        case StepperEffect::Kind::Rollback: {
+            AuditEntry e = entry(audit::kRollback, actor, QString::number(fx.step));
+            e.note = fx.reason;
+            QJsonObject evidence = decisionFigures(m_window.windowed());
+            evidence[u"reason"_s] = fx.reason;
+            evidence[u"window_s"_s] = m_window.windowSeconds();
+            if (const SnapshotPtr s = m_window.latest())
+                evidence[u"snapshot"_s] =
+                    QJsonDocument::fromJson(metricsSnapshotToJson(*s)).object();
+            e.evidence = compact(evidence);
+            record(e);
+            applyWeight(0);
+            emit alertRaised(u"Rollout %1 rolled back: %2"_s.arg(m_rollout).arg(fx.reason));
+            break;
+        }
+        case StepperEffect::Kind::Measured: {
+            AuditEntry e = entry(audit::kAnalysis, actor, QString::number(fx.step));
+            e.note = fx.failed ? u"failed: "_s + fx.reason : u"passed"_s;
+            QJsonObject evidence = decisionFigures(m_window.windowed());
+            evidence[u"failed"_s] = fx.failed;
+            e.evidence = compact(evidence);
+            record(e);
+            break;
+        }
+        case StepperEffect::Kind::StateChanged:
+            if (fx.state == RolloutState::Promoted) {
+                AuditEntry e = entry(audit::kPromoted, actor);
+                e.note = m_stepper->lastReason();
+                record(e);
+            }
+            stateRow = true;
+            break;
+        case StepperEffect::Kind::StepStarted:
+        case StepperEffect::Kind::StepCompleted:
+            stateRow = true;
+            break;
+        }
+    }
+    if (stateRow) {
+        AuditEntry e =
+            entry(audit::kRolloutState, actor, QString::number(m_stepper->currentStep()));
+        e.note = rolloutStateName(m_stepper->state());
+        e.evidence = rolloutStateEvidence();
+        record(e);
+    }
+    emit rolloutChanged();
+}
+
+}  // namespace pulsco

@@ -1,0 +1,131 @@
+// One operator's rollout: the plan's checklist (manual checks, live gates)
+// and the blue-green step machine, bound to the current Source, with every
+// action appended to the audit trail before it shows as done. Restart-safe:
+// opening a store restores checks, passed gates and the open rollout (its
+// current step starts over on the new source's clock, at the same weight).
+//
+// Weight changes go to the Source (the simulator moves its players) and are
+// in effect when a snapshot shows them; a Source without traffic control
+// (live servers) uses the traffic-switch webhook, or waits for the
+// operator's confirmation when none is set.
+#pragma once
+
+#include "bridge/Source.h"
+#include "rollout/GateTracker.h"
+#include "rollout/RolloutPlan.h"
+#include "rollout/SnapshotWindow.h"
+#include "rollout/TrafficStepper.h"
+#include "store/AuditTrail.h"
+
+#include <QObject>
+#include <QPointer>
+#include <QUrl>
+
+#include <memory>
+#include <optional>
+
+namespace pulsco {
+
+class ConsoleStore;
+class TrafficWebhook;
+
+struct ItemState {
+    bool done = false;
+    QString kind;  // latest audit kind for the item ("" when never touched)
+    QString actor;
+    qint64 atMs = 0;
+    QString note;
+    QByteArray evidence;
+};
+
+class RolloutSession : public QObject {
+    Q_OBJECT
+public:
+    static constexpr auto kSystemActor = "system";
+
+    // Loads the shipped plan; `store` must outlive the session.
+    explicit RolloutSession(ConsoleStore& store, QObject* parent = nullptr);
+    ~RolloutSession() override;
+
+    // Plans: a bad file is refused with its error and changes nothing.
+    bool loadPlanFile(const QString& path, QString* error);
+    void setPlan(RolloutPlan plan);
+    const RolloutPlan& plan() const { return m_plan; }
+
+    void setSource(Source* source);
+    Source* source() const { return m_source; }
+    SnapshotPtr latestSnapshot() const { return m_window.latest(); }
+    MetricsSnapshot windowedSnapshot() const { return m_window.windowed(); }
+
+    void setOperatorName(const QString& name) { m_operator = name.trimmed(); }
+    const QString& operatorName() const { return m_operator; }
+    void setWebhookUrl(const QUrl& url);
+    QUrl webhookUrl() const;
+
+    // Checklist. Manual items only; gated items pass by their metric.
+    ItemState itemState(const QString& itemId) const;
+    bool setItemChecked(const QString& itemId, bool checked, const QString& note, QString* error);
+    const GateStatus* gateStatus(const QString& itemId) const;
+    struct Progress {
+        int done = 0, total = 0;
+    };
+    Progress progress() const;
+    Progress phaseProgress(const PlanPhase& phase) const;
+
+    // Blue-green rollout.
+    const std::vector<TrafficStep>& draftSteps() const { return m_draftSteps; }
+    void setDraftSteps(std::vector<TrafficStep> steps) { m_draftSteps = std::move(steps); }
+    const TrafficStepper* stepper() const { return m_stepper.get(); }
+    qint64 rolloutNumber() const { return m_rollout; }
+    bool rolloutActive() const;
+    bool needsOperatorConfirmation() const;  // a weight waits for "traffic switched"
+    bool startRollout(QString* error);
+    bool pauseRollout(QString* error);
+    bool resumeRollout(QString* error);
+    bool promote(QString* error);
+    bool abort(const QString& reason, QString* error);
+    bool rollback(const QString& reason, QString* error);
+    bool confirmWeight(QString* error);
+
+    AuditTrail& audit() { return m_audit; }
+    ConsoleStore& store() { return m_store; }
+    double sourceTime() const;
+
+signals:
+    void planChanged();
+    void itemChanged(const QString& itemId);
+    void gatesUpdated();
+    void rolloutChanged();
+    void alertRaised(const QString& text);
+    void auditAppended(qint64 id);
+    void errorOccurred(const QString& message);
+
+private:
+    void onSnapshot(pulsco::SnapshotPtr snapshot);
+    void restoreFromAudit();
+    void handle(const StepperEffects& effects, const QString& actor);
+    void applyWeight(int weight);
+    void weightInEffect(int weight, const QString& actor, const QString& how);
+    bool record(AuditEntry entry, QString* error = nullptr);
+    AuditEntry entry(const QString& kind, const QString& actor, const QString& subject = {}) const;
+    QByteArray gateEvidence(const PlanItem& item, const GateStatus& status) const;
+    QByteArray rolloutStateEvidence() const;
+    bool requireRollout(QString* error) const;
+    bool requireOperator(QString* error) const;
+
+    ConsoleStore& m_store;
+    AuditTrail m_audit;
+    RolloutPlan m_plan;
+    std::unique_ptr<GateTracker> m_gates;
+    QHash<QString, ItemState> m_items;
+    QPointer<Source> m_source;
+    SnapshotWindow m_window;
+    QString m_operator;
+    TrafficWebhook* m_webhook = nullptr;
+    std::vector<TrafficStep> m_draftSteps;
+    std::unique_ptr<TrafficStepper> m_stepper;
+    qint64 m_rollout = 0;
+    std::optional<int> m_requestedWeight;  // asked of the Source, not yet seen
+};
+
+}  // namespace pulsco

@@ -1,0 +1,162 @@
+// Full automatic rollouts on the real simulator engine at max speed: the
+// plan's Day 2 steps promote green on baseline-1000, and on
+// bad-release-green (green at 10 % goes bad at 300 s: 6 % errors) the
+// rollout rolls back by itself; the audit trail tells the whole story and a
+// restarted session resumes where the rollout stood.
+#include "tests/rollout/EngineSource.h"  // first: see there
+
+#include "rollout/OperationalMetrics.h"
+#include "rollout/RolloutSession.h"
+#include "store/ConsoleStore.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace Qt::StringLiterals;
+using namespace pulsco;
+using pulsco::test::EngineSource;
+
+namespace {
+
+std::vector<AuditEntry> rowsOf(AuditTrail& trail, const QString& kind) {
+    std::vector<AuditEntry> out;
+    for (const AuditEntry& e : trail.all())
+        if (e.kind == kind)
+            out.push_back(e);
+    return out;
+}
+
+}  // namespace
+
+class TestRolloutSim : public QObject {
+    Q_OBJECT
+private slots:
+    void promotesOnBaseline() {
+        QTemporaryDir dir;
+        QString error;
+        auto store = ConsoleStore::open(dir.filePath(u"c.sqlite"_s), &error);
+        QVERIFY2(store, qPrintable(error));
+        auto source = EngineSource::shipped(u"baseline-1000"_s);
+        RolloutSession session(*store);
+        session.setOperatorName(u"ana"_s);
+        session.setSource(source.get());
+        source->advance(120);  // some history before the release
+        QVERIFY2(session.startRollout(&error), qPrintable(error));
+        source->advance(3600, 1, [&] { return !session.rolloutActive(); });
+        QCOMPARE(session.stepper()->state(), RolloutState::Promoted);
+        QCOMPARE(source->engine().trafficWeight(), 100);
+        source->advance(source->engine().runTime() + 5);
+        QCOMPARE(source->latestSnapshot()->green.trafficWeightPercent, 100);
+        // The audit trail: each weight set and seen, every measurement, the promotion.
+        QList<int> weights;
+        for (const AuditEntry& e : rowsOf(session.audit(), audit::kWeightConfirmed))
+            weights << e.subject.toInt();
+        QCOMPARE(weights, (QList<int>{10, 50, 100}));
+        QCOMPARE(rowsOf(session.audit(), audit::kAnalysis).size(), std::size_t(40));
+        QCOMPARE(rowsOf(session.audit(), audit::kPromoted).size(), std::size_t(1));
+        QVERIFY(rowsOf(session.audit(), audit::kRollback).empty());
+        // Gates of Day 2 passed on the way, with evidence.
+        const ItemState tenPercent =
+            session.itemState(u"p3.blue-green-deployment.traffic-switching-0-10"_s);
+        QVERIFY(tenPercent.done);
+        const QJsonObject evidence = QJsonDocument::fromJson(tenPercent.evidence).object();
+        QVERIFY(evidence.contains(u"snapshot"_s));
+        QCOMPARE(evidence.value(u"expression"_s).toString(), u"green.traffic_weight >= 10"_s);
+        const OperationalMetrics m = computeOperationalMetrics(session.audit().all());
+        QCOMPARE(m.promoted, 1);
+        QCOMPARE(*m.changeFailureRate, 0.0);
+    }
+
+    void rollsBackByItselfOnABadRelease() {
+        QTemporaryDir dir;
+        QString error;
+        auto store = ConsoleStore::open(dir.filePath(u"c.sqlite"_s), &error);
+        QVERIFY(store);
+        auto source = EngineSource::shipped(u"bad-release-green"_s);
+        RolloutSession session(*store);
+        session.setOperatorName(u"ana"_s);
+        session.setSource(source.get());
+        QSignalSpy alerts(&session, &RolloutSession::alertRaised);
+        source->advance(5);
+        QVERIFY2(session.startRollout(&error), qPrintable(error));
+        // The release goes bad at 300 s (scenario faults); nobody touches anything.
+        constexpr double kBadAt = 300;
+        double backOnBlueAt = -1;
+        source->advance(3600, 1, [&] {
+            const SnapshotPtr s = source->latestSnapshot();
+            if (session.stepper()->state() == RolloutState::Degraded &&
+                s->green.trafficWeightPercent == 0 && s->timeSeconds >= kBadAt) {
+                backOnBlueAt = s->timeSeconds;
+                return true;
+            }
+            return false;
+        });
+        QCOMPARE(session.stepper()->state(), RolloutState::Degraded);
+        QVERIFY(backOnBlueAt >= kBadAt);
+        const double seconds = backOnBlueAt - kBadAt;
+        qInfo("bad release at %.0f s; traffic fully back on blue at %.0f s: %.0f simulated seconds",
+              kBadAt, backOnBlueAt, seconds);
+        QVERIFY2(seconds <= 60, qPrintable(u"took %1 s"_s.arg(seconds)));
+        QCOMPARE(source->engine().trafficWeight(), 0);
+        const auto rollbacks = rowsOf(session.audit(), audit::kRollback);
+        QCOMPARE(rollbacks.size(), std::size_t(1));
+        QCOMPARE(rollbacks[0].actor, u"system"_s);
+        QVERIFY2(rollbacks[0].note.contains(u"Error rate > 5%"_s), qPrintable(rollbacks[0].note));
+        const QJsonObject evidence = QJsonDocument::fromJson(rollbacks[0].evidence).object();
+        QVERIFY(evidence.value(u"green"_s).toObject().value(u"error_rate"_s).toDouble() > 0.05);
+        QCOMPARE(alerts.size(), 1);
+        const OperationalMetrics m = computeOperationalMetrics(session.audit().all());
+        QCOMPARE(m.failed, 1);
+        QCOMPARE(*m.changeFailureRate, 1.0);
+        QVERIFY(m.meanTimeToRollBackSeconds && *m.meanTimeToRollBackSeconds <= 2);
+        QVERIFY(m.meanTimeToDetectSeconds);
+    }
+
+    // Restart mid-rollout: a new session on the same store (and a new
+    // simulator, whose weight starts at the scenario's 0) resumes the step
+    // and puts green back at the weight it had.
+    void restartResumesTheRollout() {
+        QTemporaryDir dir;
+        QString error;
+        const QString path = dir.filePath(u"c.sqlite"_s);
+        int stepBefore = -1;
+        {
+            auto store = ConsoleStore::open(path, &error);
+            auto source = EngineSource::shipped(u"baseline-1000"_s);
+            RolloutSession session(*store);
+            session.setOperatorName(u"ana"_s);
+            session.setSource(source.get());
+            source->advance(5);
+            QVERIFY(session.startRollout(&error));
+            source->advance(2000, 1, [&] { return session.stepper()->weight() == 50; });
+            QCOMPARE(session.stepper()->weight(), 50);
+            QVERIFY(session.setItemChecked(u"p1.code-quality-gates.code-review-completion"_s, true,
+                                           u"two reviewers"_s, &error));
+            stepBefore = session.stepper()->currentStep();
+        }  // the console goes away
+        auto store = ConsoleStore::open(path, &error);
+        QVERIFY(store);
+        auto source = EngineSource::shipped(u"baseline-1000"_s);
+        QCOMPARE(source->engine().trafficWeight(), 0);
+        RolloutSession session(*store);
+        QVERIFY(session.stepper());
+        QCOMPARE(session.stepper()->state(), RolloutState::Progressing);
+        QCOMPARE(session.stepper()->currentStep(), stepBefore);
+        QCOMPARE(session.stepper()->weight(), 50);
+        QVERIFY(session.itemState(u"p1.code-quality-gates.code-review-completion"_s).done);
+        QCOMPARE(session.itemState(u"p1.code-quality-gates.code-review-completion"_s).note,
+                 u"two reviewers"_s);
+        session.setSource(source.get());
+        source->advance(3);
+        QCOMPARE(source->engine().trafficWeight(), 50);
+        session.setOperatorName(u"bo"_s);
+        source->advance(3600, 1, [&] { return !session.rolloutActive(); });
+        QCOMPARE(session.stepper()->state(), RolloutState::Promoted);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestRolloutSim)
+#include "tst_rolloutsim.moc"
