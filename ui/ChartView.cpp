@@ -18,6 +18,7 @@ ChartView::ChartView(QChart* chart, QWidget* parent)
     setFrameShape(QFrame::NoFrame);
     // Charts are read, not operated: keyboard focus goes to the controls.
     setFocusPolicy(Qt::NoFocus);
+    viewport()->setFocusPolicy(Qt::NoFocus);
     chart->setBackgroundRoundness(0);
     chart->setMargins(QMargins(4, 4, 4, 4));
     chart->layout()->setContentsMargins(0, 0, 0, 0);
