@@ -54,7 +54,9 @@ void HttpConnection::onReadyRead() {
     }
     // A WebSocket upgrade must reach QWebSocketServer unread, so the first
     // bytes of a fresh request are read inside a transaction we can roll back.
-    if (m_buffer.isEmpty() && m_slots.empty() && !m_inTransaction) {
+    // Only a connection's first request can be an upgrade worth handing over
+    // (QWebSocketServer wants a fresh connection), so later reads skip it.
+    if (m_nextSlot == 1 && m_buffer.isEmpty() && !m_inTransaction) {
         m_socket->startTransaction();
         m_inTransaction = true;
     }

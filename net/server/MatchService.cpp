@@ -199,16 +199,15 @@ void MatchService::createTicket(TicketBody body, Reply reply) {
     }
     TicketRequest& request = body.request;
     std::vector<StoreWrite> writes;
-    std::vector<std::size_t> newPlayers;
     for (std::size_t i = 0; i < request.players.size(); ++i) {
         PartyMember& p = request.players[i];
-        // A known player's stored rating wins; the body only seeds new players.
+        // A rated player's stored rating wins; until a result of one of their
+        // matches is stored, the body (or the model's default) seeds it. The
+        // rating used is kept with the ticket, so no extra write is needed.
         if (auto stored = storedRating(p.id))
             p.rating = *stored;
-        else {
+        else
             p.rating = body.bodyRatings[i].value_or(m_ratingModel.initial());
-            newPlayers.push_back(i);
-        }
     }
     std::vector<PartyMember> players = request.players;
     const int queueIndex = m_matchmaker.config().queueIndex(request.queue);
@@ -236,11 +235,6 @@ void MatchService::createTicket(TicketBody body, Reply reply) {
     row.createdMs = rec->createdUnixMs;
     row.updatedMs = rec->createdUnixMs;
     writes.push_back(InsertTicket{std::move(row)});
-    for (std::size_t i : newPlayers) {
-        m_ratings[players[i].id] = players[i].rating;
-        writes.push_back(UpsertRating{{QString::fromStdString(players[i].id), players[i].rating.mu,
-                                       players[i].rating.sigma, rec->createdUnixMs}});
-    }
     rec->players = std::move(players);
     m_byCoreId[result.id] = seq;
     m_metrics->ticketCreated(int(rec->players.size()));
@@ -514,8 +508,9 @@ void MatchService::reportResult(qint64 seq, const QByteArray& body, Reply reply)
         int players = 0;
         for (std::size_t i = 0; i < m->teams.size(); ++i) {
             Team team;
-            for (const std::string& id : m->teams[i].players)
-                team.push_back(storedRating(id).value_or(m_ratingModel.initial()));
+            for (std::size_t p = 0; p < m->teams[i].players.size(); ++p)
+                team.push_back(
+                    storedRating(m->teams[i].players[p]).value_or(m->teams[i].ratingsAtMatch[p]));
             players += int(team.size());
             before.push_back(std::move(team));
             ranks.push_back(int(i) == *winner ? 0 : 1);

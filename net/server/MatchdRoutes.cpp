@@ -8,6 +8,7 @@
 #include "net/server/EventStream.h"
 #include "net/server/MatchService.h"
 #include "net/server/ServerMetrics.h"
+#include "net/store/GroupCommitStore.h"
 #include "net/store/Migrations.h"
 
 #include <QRandomGenerator>
@@ -75,7 +76,9 @@ void MatchdServer::route(const HttpRequest& request, HttpResponder responder) {
             return responder.respond(methodNotAllowed(request, "GET"));
         HttpResponse r;
         r.contentType = PrometheusTextWriter::kContentType;
-        r.body = m_metrics->prometheusText(m_service->queueStatus(), ready());
+        r.body = m_metrics->prometheusText(
+            m_service->queueStatus(), ready(),
+            {m_store->batches(), m_store->writesCommitted(), m_store->commitSecondsTotal()});
         return responder.respond(std::move(r));
     }
     if (path.startsWith("/v1/admin/"))

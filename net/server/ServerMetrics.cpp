@@ -152,7 +152,8 @@ MetricsSnapshot ServerMetrics::snapshot(const std::vector<QueueStatus>& queues, 
     return s;
 }
 
-QByteArray ServerMetrics::prometheusText(const std::vector<QueueStatus>& queues, bool ready) const {
+QByteArray ServerMetrics::prometheusText(const std::vector<QueueStatus>& queues, bool ready,
+                                         const StoreFigures& store) const {
     PrometheusTextWriter w;
     w.family("pulsco_info", "gauge", "Constant 1, labelled with the server's color.");
     w.sample("pulsco_info", {{"color", toString(m_color)}}, 1);
@@ -192,6 +193,14 @@ QByteArray ServerMetrics::prometheusText(const std::vector<QueueStatus>& queues,
         if (m_byStatus[code] > 0)
             w.sample("pulsco_http_requests_total", {{"code", QByteArray::number(qulonglong(code))}},
                      double(m_byStatus[code]));
+    w.family("pulsco_store_batches_total", "counter",
+             "Store transactions committed (one fsync each).");
+    w.sample("pulsco_store_batches_total", {}, double(store.batches));
+    w.family("pulsco_store_writes_total", "counter", "Rows written through group commit.");
+    w.sample("pulsco_store_writes_total", {}, double(store.writes));
+    w.family("pulsco_store_commit_seconds_total", "counter",
+             "Time spent applying and committing batches.");
+    w.sample("pulsco_store_commit_seconds_total", {}, store.commitSeconds);
     w.family("pulsco_tick_duration_seconds", "histogram", "Time one matchmaker tick took.");
     w.histogram("pulsco_tick_duration_seconds", {}, m_tickMs,
                 {0.0001, 0.001, 0.005, 0.01, 0.05, 0.1, 0.25}, 0.001);

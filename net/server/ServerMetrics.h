@@ -34,7 +34,13 @@ public:
 
     // A snapshot of now; `queues` from Matchmaker::queueStatus.
     MetricsSnapshot snapshot(const std::vector<QueueStatus>& queues, double now, double wallUnixMs);
-    QByteArray prometheusText(const std::vector<QueueStatus>& queues, bool ready) const;
+    struct StoreFigures {
+        quint64 batches = 0;
+        quint64 writes = 0;
+        double commitSeconds = 0;
+    };
+    QByteArray prometheusText(const std::vector<QueueStatus>& queues, bool ready,
+                              const StoreFigures& store) const;
 
     std::uint64_t requestsTotal() const { return m_requests; }
 

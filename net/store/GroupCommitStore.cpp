@@ -279,6 +279,7 @@ void GroupCommitStore::run(Options options, StoreRecovery* recovery, QString* er
             if (const int extra = m_extraLatencyMs.load(); extra > 0)
                 std::this_thread::sleep_for(std::chrono::milliseconds(extra));
 
+            const auto started = std::chrono::steady_clock::now();
             QString failure = prepared ? QString() : prepareError;
             std::vector<std::function<void(QSqlDatabase&)>*> reads;
             if (failure.isEmpty() && !db.transaction())
@@ -305,6 +306,10 @@ void GroupCommitStore::run(Options options, StoreRecovery* recovery, QString* er
                 (*read)(db);
             const quint64 last = batch.back().token;
             m_batches.fetch_add(1);
+            m_writes.fetch_add(batch.size());
+            m_commitNanos.fetch_add(quint64(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                                std::chrono::steady_clock::now() - started)
+                                                .count()));
             QMetaObject::invokeMethod(
                 this,
                 [this, last, ok = failure.isEmpty(), failure] {

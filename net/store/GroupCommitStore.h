@@ -63,6 +63,8 @@ public:
 
     quint64 lastCommittedToken() const { return m_committedToken.load(); }
     quint64 batches() const { return m_batches.load(); }
+    quint64 writesCommitted() const { return m_writes.load(); }
+    double commitSecondsTotal() const { return double(m_commitNanos.load()) / 1e9; }
     // Waits until everything queued so far is committed (tests, shutdown).
     void waitForIdle();
 
@@ -93,6 +95,8 @@ private:
     bool m_stopping = false;
     std::atomic<quint64> m_committedToken{0};
     std::atomic<quint64> m_batches{0};
+    std::atomic<quint64> m_writes{0};
+    std::atomic<quint64> m_commitNanos{0};
     std::atomic<int> m_extraLatencyMs{0};
 };
 

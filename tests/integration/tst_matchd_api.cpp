@@ -202,6 +202,9 @@ void TestMatchdApi::errors_data() {
                "/v1/tickets",
                R"({"queue":"duel-1v1","players":[{"id":"p","rating":{"mu":"high","sigma":1},"pings":{"eu-west":1}}]})")
         << 400 << u"invalid_argument"_s << u"players[0].rating.mu: must be a number"_s;
+    QTest::addRow("wrong ping type")
+        << post("/v1/tickets", R"({"queue":"duel-1v1","players":[{"id":"p","pings":{"eu-west":"fast"}}]})")
+        << 400 << u"invalid_argument"_s << u"players[0].pings.eu-west: must be an integer"_s;
     QTest::addRow("unknown queue") << post("/v1/tickets", soloTicket("nope", "p")) << 400
                                    << u"invalid_argument"_s << u"queue: unknown queue 'nope'"_s;
     QTest::addRow("unknown field")

@@ -1,0 +1,122 @@
+#!/usr/bin/env bash
+# pulsco-matchd under wrk on loopback: 2 threads, 1000 connections, closed
+# loop, DURATION seconds per run (30 by default). Prints:
+#   BENCH matchd.create_ticket_rps      POST /v1/tickets, unique players, really queued/matched/stored
+#   BENCH matchd.create_ticket_p95_ms   p95 latency of those requests as wrk saw it
+#   BENCH matchd.stats_rps              GET /v1/stats
+#   BENCH matchd.vs_nginx_ratio         stats_rps / nginx serving a static file of the same size, same run
+# Never fails the build: when something is missing it says why and exits 0.
+# By hand: tests/bench/matchd.sh [BUILD_DIR]   (env: DURATION, CONNECTIONS, THREADS)
+set -uo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+build=${PULSCO_BUILD_DIR:-${1:-$root/build-release}}
+[[ "$build" = /* ]] || build=$root/$build
+bin=$build/bin/pulsco-matchd
+duration=${DURATION:-30}
+connections=${CONNECTIONS:-1000}
+threads=${THREADS:-2}
+
+skip() { echo "matchd.sh: skipped: $*"; exit 0; }
+[[ -x "$bin" ]] || skip "$bin not built (make bench builds it)"
+command -v wrk >/dev/null || skip "wrk not installed (tools/install-deps.sh --bench)"
+command -v curl >/dev/null || skip "curl not installed"
+nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
+ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+
+tmp=$(mktemp -d)
+matchd_pid=""
+nginx_pid=""
+cleanup() {
+  [[ -n "$matchd_pid" ]] && kill -TERM "$matchd_pid" 2>/dev/null && wait "$matchd_pid" 2>/dev/null
+  [[ -n "$nginx_pid" ]] && kill -TERM "$nginx_pid" 2>/dev/null && wait "$nginx_pid" 2>/dev/null
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+"$bin" --listen 127.0.0.1:0 --data-dir "$tmp/data" >"$tmp/matchd.out" 2>"$tmp/matchd.err" &
+matchd_pid=$!
+port=""
+for _ in $(seq 100); do
+  port=$(sed -n 's|^listening on http://127.0.0.1:\([0-9]*\)$|\1|p' "$tmp/matchd.out")
+  [[ -n "$port" ]] && break
+  sleep 0.1
+done
+[[ -n "$port" ]] || { cat "$tmp/matchd.err"; skip "pulsco-matchd did not start"; }
+url=http://127.0.0.1:$port
+
+# wrk's Requests/sec line, as a plain number.
+rps_of() { sed -n 's/^Requests\/sec: *\([0-9.]*\).*/\1/p' "$1"; }
+
+echo "matchd.sh: $threads threads, $connections connections, ${duration}s per run against $url"
+wrk -t"$threads" -c"$connections" -d"${duration}s" --latency -s "$root/tests/bench/net/create_ticket.lua" \
+  "$url" >"$tmp/create.txt" 2>&1
+cat "$tmp/create.txt"
+create_rps=$(rps_of "$tmp/create.txt")
+create_p95=$(sed -n 's/^P95_MS \([0-9.]*\)/\1/p' "$tmp/create.txt")
+# The tickets are real: the server counted them, matched them and stored them.
+sleep 1
+curl -s "$url/metrics" | grep -E '^pulsco_(tickets_total|matches_total|store_writes_total|store_batches_total)' |
+  sed 's/^/matchd.sh: server says /'
+
+wrk -t"$threads" -c"$connections" -d"${duration}s" --latency "$url/v1/stats" >"$tmp/stats.txt" 2>&1
+cat "$tmp/stats.txt"
+stats_rps=$(rps_of "$tmp/stats.txt")
+
+# nginx serving a static file of exactly the size of /v1/stats: the HTTP
+# ceiling of this machine, measured in the same run with the same settings.
+nginx_rps=""
+if [[ -x "$nginx_bin" ]]; then
+  mkdir -p "$tmp/www" "$tmp/nginx"
+  curl -s "$url/v1/stats" >"$tmp/www/stats.json"
+  # nginx workers run as an unprivileged user: let them read the file.
+  chmod 755 "$tmp" "$tmp/www" && chmod 644 "$tmp/www/stats.json"
+  nginx_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  cat >"$tmp/nginx.conf" <<CONF
+worker_processes auto;
+pid $tmp/nginx/nginx.pid;
+error_log $tmp/nginx/error.log;
+events { worker_connections 8192; }
+http {
+  access_log off;
+  client_body_temp_path $tmp/nginx/body;
+  proxy_temp_path $tmp/nginx/proxy;
+  fastcgi_temp_path $tmp/nginx/fastcgi;
+  uwsgi_temp_path $tmp/nginx/uwsgi;
+  scgi_temp_path $tmp/nginx/scgi;
+  keepalive_requests 1000000;
+  server {
+    listen 127.0.0.1:$nginx_port;
+    location / { root $tmp/www; default_type application/json; }
+  }
+}
+CONF
+  "$nginx_bin" -c "$tmp/nginx.conf" -p "$tmp/nginx" -g 'daemon off;' 2>"$tmp/nginx/start.err" &
+  nginx_pid=$!
+  nginx_ok=""
+  for _ in $(seq 50); do
+    curl -sf "http://127.0.0.1:$nginx_port/stats.json" >/dev/null && nginx_ok=1 && break
+    sleep 0.1
+  done
+  if [[ -z "$nginx_ok" ]]; then
+    cat "$tmp/nginx/start.err" "$tmp/nginx/error.log" 2>/dev/null
+    echo "matchd.sh: nginx did not serve the file, no ratio"
+  else
+  echo "matchd.sh: nginx serves $(stat -c %s "$tmp/www/stats.json") bytes, /v1/stats was $(curl -s "$url/v1/stats" | wc -c)"
+  wrk -t"$threads" -c"$connections" -d"${duration}s" --latency "http://127.0.0.1:$nginx_port/stats.json" \
+    >"$tmp/nginx.txt" 2>&1
+  cat "$tmp/nginx.txt"
+  grep -q 'Non-2xx' "$tmp/nginx.txt" && tail -3 "$tmp/nginx/error.log"
+  nginx_rps=$(rps_of "$tmp/nginx.txt")
+  fi
+else
+  echo "matchd.sh: nginx not installed, no ratio (tools/install-deps.sh --bench)"
+fi
+
+[[ -n "$create_rps" ]] && echo "BENCH matchd.create_ticket_rps $create_rps req/s"
+[[ -n "$create_p95" ]] && echo "BENCH matchd.create_ticket_p95_ms $create_p95 ms"
+[[ -n "$stats_rps" ]] && echo "BENCH matchd.stats_rps $stats_rps req/s"
+if [[ -n "$nginx_rps" && -n "$stats_rps" ]]; then
+  echo "BENCH matchd.nginx_static_rps $nginx_rps req/s"
+  echo "BENCH matchd.vs_nginx_ratio $(python3 -c "print(f'{$stats_rps / $nginx_rps:.3f}')") x"
+fi
+exit 0
