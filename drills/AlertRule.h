@@ -1,0 +1,44 @@
+// One alert rule in Prometheus/Grafana style: a condition over the current
+// Source's metrics, how long it must hold (`for`), a severity, a summary and
+// the runbook an operator opens beside it. Loaded by drills/AlertRuleJson.h.
+#pragma once
+
+#include "core/MetricExpression.h"
+
+#include <QString>
+#include <QStringList>
+
+#include <optional>
+
+namespace pulsco {
+
+enum class AlertSeverity { Info, Warning, Critical };
+QString toString(AlertSeverity severity);  // "info" / "warning" / "critical"
+std::optional<AlertSeverity> alertSeverityFromString(const QString& name);
+
+// Conditions the expression language cannot state because they need more
+// than one snapshot or per-region data (docs/drills.md, "Built-in checks").
+enum class AlertCheck {
+    None,               // the rule uses `expr`
+    MatcherStalled,     // a colour has tickets searching but forms no match
+    RegionUnreachable,  // a region's players cannot reach the service
+};
+QString toString(AlertCheck check);  // "" / "matcher_stalled" / "region_unreachable"
+std::optional<AlertCheck> alertCheckFromString(const QString& name);
+QStringList alertCheckNames();
+
+struct AlertRule {
+    QString name;  // stable id, e.g. "api-latency-p95-high"; drills name it
+    std::optional<MetricExpression> expression;  // set unless `check` is used
+    AlertCheck check = AlertCheck::None;
+    std::optional<MetricExpression> value;  // optional: what the panel shows, e.g. p95
+    QString valueUnit;                      // "ms", "%", ...
+    double forSeconds = 0;                  // how long the condition holds before firing
+    AlertSeverity severity = AlertSeverity::Warning;
+    QString summary;  // one line for the panel
+    QString runbook;  // repo-relative path, e.g. "docs/runbooks/api-latency-p95-high.md"
+
+    QString conditionText() const;  // the expression or "check: matcher_stalled"
+};
+
+}  // namespace pulsco

@@ -1,0 +1,342 @@
+#include "drills/DrillSession.h"
+
+#include <algorithm>
+#include <cmath>
+
+using namespace Qt::StringLiterals;
+
+namespace pulsco {
+
+namespace {
+
+QString describeFault(const FaultSpec& f) {
+    QString text = QString::fromLatin1(toString(f.kind));
+    switch (f.kind) {
+    case FaultKind::Latency:
+        text += u" +%1 ms on %2 %"_s.arg(f.latencyMs).arg(f.share * 100.0);
+        break;
+    case FaultKind::StoreLatency:
+        text += u" +%1 ms"_s.arg(f.latencyMs);
+        break;
+    case FaultKind::ErrorRate:
+        text += u" %1 %"_s.arg(f.share * 100.0);
+        break;
+    case FaultKind::PlayerSurge:
+    case FaultKind::BadRelease:
+        text += u" x%1"_s.arg(f.multiplier);
+        break;
+    case FaultKind::RegionOutage:
+        text += u' ' + QString::fromStdString(f.region);
+        break;
+    case FaultKind::MatcherStall:
+        break;
+    }
+    if (f.kind != FaultKind::RegionOutage && f.kind != FaultKind::PlayerSurge)
+        text += u" on "_s + QString::fromLatin1(toString(f.target));
+    if (f.durationSeconds > 0)
+        text += u" for %1 s"_s.arg(f.durationSeconds);
+    return text;
+}
+
+}  // namespace
+
+DrillSession::DrillSession(DrillScript drill, Source* source, AlertEngine* alerts, QObject* parent)
+    : QObject(parent)
+    , m_drill(std::move(drill))
+    , m_source(source)
+    , m_alerts(alerts) {
+    for (const FaultSpec& f : m_drill.faults)
+        m_faults.push_back(FaultRun{f, false, false, 0});
+    m_record.drillName = m_drill.name;
+    m_record.drillTitle = m_drill.title;
+    // Health is judged on the expected alerts' own conditions, without their
+    // `for`, and independently of what the trainee acknowledges or resolves.
+    std::vector<AlertRule> healthRules;
+    if (m_alerts)
+        for (const QString& name : m_drill.expectedAlerts)
+            if (const AlertRule* r = m_alerts->rule(name)) {
+                AlertRule copy = *r;
+                copy.forSeconds = 0;
+                healthRules.push_back(std::move(copy));
+            }
+    m_health.setRules(std::move(healthRules));
+    if (m_source)
+        connect(m_source, &Source::snapshotReady, this, &DrillSession::onSnapshot);
+    if (m_alerts) {
+        connect(m_alerts, &AlertEngine::transitioned, this, &DrillSession::onTransition);
+        connect(m_alerts, &AlertEngine::acknowledged, this, &DrillSession::onAcknowledged);
+    }
+}
+
+DrillSession::~DrillSession() = default;
+
+double DrillSession::drillTime() const {
+    return m_phase == Phase::Ready ? 0 : m_now;
+}
+
+void DrillSession::start() {
+    if (m_phase != Phase::Ready || !m_source)
+        return;
+    m_record.sourceName = m_source->displayName();
+    m_record.startedAt = QDateTime::currentDateTimeUtc();
+    if (m_drill.greenWeight)
+        m_source->setTrafficWeight(*m_drill.greenWeight);
+    m_waitingForFirstSnapshot = true;
+    m_phase = Phase::Running;
+    emit phaseChanged(m_phase);
+}
+
+void DrillSession::pause() {
+    if (m_phase != Phase::Running || !m_source)
+        return;
+    m_source->pause();
+    m_phase = Phase::Paused;
+    record(DrillEventKind::Paused, u"paused by the trainer"_s);
+    emit phaseChanged(m_phase);
+}
+
+void DrillSession::resume() {
+    if (m_phase != Phase::Paused || !m_source)
+        return;
+    m_source->resume();
+    m_phase = Phase::Running;
+    record(DrillEventKind::Resumed, u"resumed"_s);
+    emit phaseChanged(m_phase);
+}
+
+void DrillSession::setSpeed(double speed) {
+    if (m_source)
+        m_source->setSpeed(speed);
+}
+
+void DrillSession::onSnapshot(const SnapshotPtr& snapshot) {
+    if (!snapshot || m_phase == Phase::Ready || m_phase == Phase::Finished)
+        return;
+    if (m_waitingForFirstSnapshot) {
+        m_waitingForFirstSnapshot = false;
+        m_t0 = snapshot->timeSeconds;
+        m_record.startSourceSeconds = m_t0;
+        record(DrillEventKind::Started,
+               u"drill \"%1\" started on %2"_s.arg(m_drill.title, m_record.sourceName));
+    }
+    m_now = std::max(m_now, snapshot->timeSeconds - m_t0);
+
+    // Faults whose own duration ran out.
+    for (FaultRun& f : m_faults)
+        if (f.injected && !f.ended && f.spec.durationSeconds > 0 &&
+            m_now >= f.startedAt + f.spec.durationSeconds) {
+            f.ended = true;
+            record(DrillEventKind::FaultEnded, u"fault over: "_s + describeFault(f.spec), {}, true);
+        }
+    // Faults that are due, injected at source time.
+    if (m_phase == Phase::Running && m_source) {
+        for (FaultRun& f : m_faults) {
+            if (f.injected || f.spec.atSeconds > m_now)
+                continue;
+            FaultSpec now = f.spec;
+            now.atSeconds = 0;
+            m_source->injectFault(now);
+            f.injected = true;
+            f.startedAt = m_now;
+            ++m_injected;
+            if (!m_facts.faultStart)
+                m_facts.faultStart = m_now;
+            record(DrillEventKind::FaultInjected, u"fault injected: "_s + describeFault(f.spec), {},
+                   true);
+        }
+    }
+
+    m_health.evaluate(*snapshot);
+    const bool healthy = expectedHealthy(*snapshot);
+    if (m_facts.faultStart && !healthy)
+        m_sawUnhealthy = true;
+    if (m_facts.correctActionAt && !m_facts.healthRestored && healthy) {
+        m_facts.healthRestored = m_now;
+        record(
+            DrillEventKind::HealthRestored,
+            m_drill.healthyWhen
+                ? u"health restored: %1"_s.arg(QString::fromStdString(m_drill.healthyWhen->text()))
+                : u"health restored: %1 clear"_s.arg(m_drill.expectedAlerts.join(u", "_s)));
+    }
+    if (!m_facts.correctActionAt && m_facts.faultStart && !m_facts.recoveredUnaided) {
+        const bool wasSick = m_sawUnhealthy;
+        if (wasSick && healthy)
+            m_facts.recoveredUnaided = m_now;
+    }
+    const bool done = m_facts.healthRestored && (!m_drill.escalationExpected || m_facts.escalated);
+    if (done || m_now >= m_drill.timeLimitSeconds)
+        end(false);
+}
+
+bool DrillSession::expectedHealthy(const MetricsSnapshot& snapshot) const {
+    if (m_drill.healthyWhen)
+        return m_drill.healthyWhen->evaluate(snapshot).truthy();
+    for (const AlertRule& r : m_health.rules()) {
+        const AlertState s = m_health.state(r.name);
+        if (s == AlertState::Firing || s == AlertState::Pending)
+            return false;
+    }
+    return true;
+}
+
+void DrillSession::onTransition(const AlertTransition& t) {
+    if (m_phase != Phase::Running && m_phase != Phase::Paused)
+        return;
+    if (t.to == AlertState::Firing)
+        record(
+            DrillEventKind::AlertFiring,
+            u"alert firing: %1 (%2)%3"_s.arg(t.rule, toString(t.severity),
+                                             t.detail.isEmpty() ? QString() : u", "_s + t.detail));
+    else if (t.to == AlertState::Resolved)
+        record(DrillEventKind::AlertResolved,
+               t.who.isEmpty() ? u"alert resolved: %1"_s.arg(t.rule)
+                               : u"alert resolved by %1: %2 — %3"_s.arg(t.who, t.rule, t.note),
+               t.who);
+}
+
+void DrillSession::onAcknowledged(const AlertTransition& t) {
+    if (m_phase != Phase::Running && m_phase != Phase::Paused)
+        return;
+    record(DrillEventKind::Acknowledged, u"acknowledged %1"_s.arg(t.rule), t.who);
+    if (m_facts.faultStart && !m_facts.firstCorrectAck && m_drill.expectedAlerts.contains(t.rule)) {
+        m_facts.firstCorrectAck = std::max(m_now, *m_facts.faultStart);
+        m_facts.ackedAlert = t.rule;
+    }
+}
+
+bool DrillSession::addNote(const QString& text) {
+    if (m_phase != Phase::Running && m_phase != Phase::Paused)
+        return false;
+    record(DrillEventKind::Note, text.trimmed(), m_record.trainee);
+    return true;
+}
+
+bool DrillSession::act(const DrillAction& action, const QString& note) {
+    if (m_phase != Phase::Running && m_phase != Phase::Paused)
+        return false;
+    if (action.kind == DrillActionKind::Note)
+        return addNote(note);
+    QString text = drillActionTitle(action.kind) + u" ("_s + action.describe() + u')';
+    if (!note.trimmed().isEmpty())
+        text += u": "_s + note.trimmed();
+    record(DrillEventKind::Action, text, m_record.trainee);
+    if (action.kind == DrillActionKind::Escalate) {
+        m_facts.escalated = true;
+        return true;
+    }
+    if (m_drill.isCorrect(action)) {
+        if (!m_facts.correctActionAt) {
+            m_facts.correctActionAt = m_now;
+            m_facts.correctAction = action.describe();
+        }
+    } else {
+        m_facts.wrongActions.push_back({m_now, action.describe(), m_drill.costOf(action)});
+    }
+    // The action really happens, right or wrong.
+    if (m_source) {
+        switch (action.kind) {
+        case DrillActionKind::Rollback:
+            m_source->rollback();
+            break;
+        case DrillActionKind::Drain:
+            m_source->setTrafficWeight(action.target == u"blue" ? 100 : 0);
+            break;
+        default:
+            endFaults(action);
+            break;
+        }
+    }
+    return true;
+}
+
+void DrillSession::endFaults(const DrillAction& action) {
+    auto active = [this](const FaultRun& f) {
+        return f.injected && !f.ended &&
+               (f.spec.durationSeconds <= 0 || m_now < f.startedAt + f.spec.durationSeconds);
+    };
+    bool any = false;
+    for (const FaultRun& f : m_faults)
+        any = any || (active(f) && remediationEnds(action, f.spec));
+    if (!any || !m_source)
+        return;
+    // Source can only clear every fault: clear, then put back the ones this
+    // action does not fix, for the time they have left.
+    std::vector<FaultSpec> keep;
+    for (FaultRun& f : m_faults) {
+        if (!active(f))
+            continue;
+        if (remediationEnds(action, f.spec)) {
+            f.ended = true;
+            record(DrillEventKind::FaultEnded,
+                   u"fault ended by %1: %2"_s.arg(action.describe(), describeFault(f.spec)), {},
+                   true);
+        } else {
+            FaultSpec rest = f.spec;
+            rest.atSeconds = 0;
+            if (rest.durationSeconds > 0)
+                rest.durationSeconds = f.startedAt + f.spec.durationSeconds - m_now;
+            keep.push_back(rest);
+        }
+    }
+    m_source->clearFaults();
+    for (const FaultSpec& f : keep)
+        m_source->injectFault(f);
+}
+
+void DrillSession::emergencyStop() {
+    if (m_phase != Phase::Running && m_phase != Phase::Paused)
+        return;
+    if (m_source) {
+        m_source->clearFaults();
+        if (m_phase == Phase::Paused)
+            m_source->resume();
+    }
+    for (FaultRun& f : m_faults)
+        if (f.injected && !f.ended)
+            f.ended = true;
+    record(DrillEventKind::EmergencyStop,
+           u"emergency stop: every injected fault cleared, timeline stopped"_s);
+    end(true);
+}
+
+void DrillSession::finish() {
+    if (m_phase == Phase::Running || m_phase == Phase::Paused)
+        end(false);
+}
+
+void DrillSession::end(bool emergency) {
+    if (m_phase == Phase::Finished)
+        return;
+    m_facts.emergencyStopped = emergency;
+    if (!emergency && m_source) {
+        // Nothing the drill injected outlives it.
+        if (std::any_of(m_faults.begin(), m_faults.end(),
+                        [](const FaultRun& f) { return f.injected && !f.ended; }))
+            m_source->clearFaults();
+        if (m_phase == Phase::Paused)
+            m_source->resume();
+    }
+    m_phase = Phase::Finished;
+    m_record.durationSeconds = m_now;
+    m_record.score = judgeDrill(m_drill, m_facts);
+    record(DrillEventKind::Finished,
+           m_record.score.passed
+               ? u"finished: passed"_s
+               : u"finished: failed (%1)"_s.arg(m_record.score.reasons.join(u"; "_s)));
+    emit phaseChanged(m_phase);
+    emit finished(m_record);
+}
+
+void DrillSession::record(DrillEventKind kind, const QString& text, const QString& who,
+                          bool hidden) {
+    DrillEvent e;
+    e.atSeconds = m_now;
+    e.kind = kind;
+    e.text = text;
+    e.who = who;
+    e.hidden = hidden;
+    m_record.events.push_back(e);
+    emit eventRecorded(e);
+}
+
+}  // namespace pulsco

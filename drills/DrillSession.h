@@ -1,0 +1,104 @@
+// Runs one drill against a Source: applies the setup, injects the script's
+// faults when the source's own clock reaches them (Source::injectFault),
+// follows the alerts, records every trainee action with its drill time, and
+// scores the result (drills/DrillScoring.h). Works the same on the embedded
+// simulator and on a staging pulsco-matchd: everything goes through Source.
+//
+// Time is the source's time (snapshots), so pause and speed apply to the
+// drill too; faults start at the first snapshot at or after their at_s, so a
+// fault's recorded start is at most one snapshot early for the trainee.
+#pragma once
+
+#include "bridge/Source.h"
+#include "drills/AlertEngine.h"
+#include "drills/DrillRecord.h"
+#include "drills/DrillScoring.h"
+#include "drills/DrillScript.h"
+
+#include <QObject>
+#include <QPointer>
+
+#include <memory>
+#include <optional>
+#include <vector>
+
+namespace pulsco {
+
+class DrillSession : public QObject {
+    Q_OBJECT
+public:
+    enum class Phase { Ready, Running, Paused, Finished };
+    Q_ENUM(Phase)
+
+    // `alerts` is the console's engine (the one the trainee acknowledges in);
+    // it must be fed the same source's snapshots by its owner. `rules` are
+    // the rule definitions used to judge health (the expected alerts' rules).
+    DrillSession(DrillScript drill, Source* source, AlertEngine* alerts, QObject* parent = nullptr);
+    ~DrillSession() override;
+
+    const DrillScript& drill() const { return m_drill; }
+    Phase phase() const { return m_phase; }
+    Source* source() const { return m_source; }
+    void setTrainee(const QString& name) { m_record.trainee = name; }
+    void setTrainer(const QString& name) { m_record.trainer = name; }
+
+    // Begins at the next snapshot: drill time 0 = that snapshot's time.
+    void start();
+    void pause();
+    void resume();
+    void setSpeed(double simSecondsPerWallSecond);
+    // Clears every injected fault at once and stops the timeline; the drill
+    // ends (scored, with the stop listed as the reason it failed).
+    void emergencyStop();
+    // Ends the drill now and scores it (the trainer's "finish").
+    void finish();
+
+    // The trainee's remediation or escalation; false when the drill is not
+    // running. Traffic actions go to the Source; the others are modelled by
+    // ending the faults they fix (drills/DrillAction.h).
+    bool act(const DrillAction& action, const QString& note = {});
+    bool addNote(const QString& text);
+
+    double drillTime() const;  // source seconds since the start (0 before)
+    int faultsInjected() const { return m_injected; }
+    const DrillRecord& record() const { return m_record; }
+    const DrillFacts& facts() const { return m_facts; }
+    DrillScore score() const { return judgeDrill(m_drill, m_facts); }
+
+signals:
+    void phaseChanged(pulsco::DrillSession::Phase phase);
+    void eventRecorded(const pulsco::DrillEvent& event);
+    void finished(const pulsco::DrillRecord& record);
+
+private:
+    struct FaultRun {
+        FaultSpec spec;
+        bool injected = false;
+        bool ended = false;
+        double startedAt = 0;  // drill time
+    };
+    void onSnapshot(const SnapshotPtr& snapshot);
+    void onTransition(const AlertTransition& transition);
+    void onAcknowledged(const AlertTransition& transition);
+    void record(DrillEventKind kind, const QString& text, const QString& who = {},
+                bool hidden = false);
+    void endFaults(const DrillAction& action);
+    void end(bool emergency);
+    bool expectedHealthy(const MetricsSnapshot& snapshot) const;
+
+    DrillScript m_drill;
+    QPointer<Source> m_source;
+    QPointer<AlertEngine> m_alerts;
+    AlertEngine m_health;  // the expected alerts' rules, judged on their own
+    Phase m_phase = Phase::Ready;
+    bool m_waitingForFirstSnapshot = false;
+    bool m_sawUnhealthy = false;
+    double m_t0 = 0;
+    double m_now = 0;  // last source time seen
+    std::vector<FaultRun> m_faults;
+    int m_injected = 0;
+    DrillFacts m_facts;
+    DrillRecord m_record;
+};
+
+}  // namespace pulsco
