@@ -355,13 +355,11 @@ void MainWindow::showFaultDialog(FaultKind kind) {
     if (!m_source)
         return;
     QStringList regions;
-    double now = 0;
     if (m_lastSnapshot) {
         for (const auto& [name, metrics] : m_lastSnapshot->regions)
             regions << QString::fromStdString(name);
-        now = m_lastSnapshot->timeSeconds;
     }
-    auto* dialog = new FaultDialog(kind, regions, now, this);
+    auto* dialog = new FaultDialog(kind, regions, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     QPointer<Source> target = m_source.get();
     connect(dialog, &QDialog::accepted, this, [this, dialog, target] {

@@ -298,6 +298,25 @@ private slots:
                      makePalette(Theme::Light).color(QPalette::Base));
     }
 
+    void settingsAreRemembered() {
+        {
+            test::ConsoleHarness h;
+            QCOMPARE(h.open(100, u"surge-5x"_s), QString());
+            h.window->setTheme(Theme::Dark);
+            h.window->resize(1111, 777);
+            h.window->saveSettings();
+        }
+        test::ConsoleHarness h;
+        h.window = std::make_unique<MainWindow>(h.factory);
+        h.window->restoreSettings(true);
+        QCOMPARE(h.window->theme(), Theme::Dark);
+        QCOMPARE(h.window->preferredSpeed().value_or(-1), 100.0);
+        QCOMPARE(h.window->lastSavedRequest().scenario, u"surge-5x"_s);
+        QCOMPARE(h.window->size(), QSize(1111, 777));
+        QVERIFY(!h.window->reopenLastScenario());  // off unless the user turns it on
+        h.window->setTheme(Theme::Light);
+    }
+
     void pagesAndPanelsCanBeAdded() {
         test::ConsoleHarness h;
         h.window = std::make_unique<MainWindow>(h.factory);
