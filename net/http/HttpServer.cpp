@@ -10,6 +10,27 @@ using namespace Qt::StringLiterals;
 
 namespace pulsco {
 
+namespace {
+// Accepted sockets are opened unbuffered for writing: an answer goes to the
+// kernel in the write() call itself instead of waiting for the next event
+// loop turn and a write notifier (measured: fewer microseconds per request).
+class UnbufferedTcpServer : public QTcpServer {
+public:
+    using QTcpServer::QTcpServer;
+
+protected:
+    void incomingConnection(qintptr descriptor) override {
+        auto* socket = new QTcpSocket(this);
+        if (!socket->setSocketDescriptor(descriptor, QAbstractSocket::ConnectedState,
+                                         QIODevice::ReadWrite | QIODevice::Unbuffered)) {
+            delete socket;
+            return;
+        }
+        addPendingConnection(socket);
+    }
+};
+}  // namespace
+
 const char* errorCodeForStatus(int status) {
     switch (status) {
     case 401:
@@ -43,7 +64,7 @@ HttpServer::HttpServer(HttpServerLimits limits, QObject* parent)
     : QObject(parent)
     , m_limits(limits)
     , m_parser(limits.request)
-    , m_tcp(new QTcpServer(this)) {
+    , m_tcp(new UnbufferedTcpServer(this)) {
     m_clock.start();
     m_tcp->setMaxPendingConnections(1024);
     connect(m_tcp, &QTcpServer::newConnection, this, &HttpServer::onNewConnection);
