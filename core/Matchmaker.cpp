@@ -80,10 +80,17 @@ bool poolLess(const PoolEntry& a, const PoolEntry& b) {
     return a.mu < b.mu || (a.mu == b.mu && a.id < b.id);
 }
 
-struct PendingEntry {
-    PoolEntry entry;
-    std::uint32_t arrival;  // row of its pings in pendingPing
+// Newcomers are sorted through these 16-byte keys rather than whole entries;
+// within the buffer arrival order is id order, so ties break the same way
+// as in the pool.
+struct PendingKey {
+    double mu;
+    std::uint32_t arrival;  // index into pending and row of pendingPing
 };
+
+bool pendingLess(const PendingKey& a, const PendingKey& b) {
+    return a.mu < b.mu || (a.mu == b.mu && a.arrival < b.arrival);
+}
 
 struct FifoEntry {
     TicketId id;
@@ -93,7 +100,7 @@ struct FifoEntry {
 struct QueueState {
     std::vector<PoolEntry> pool;          // sorted by (mu, id); may hold dead entries
     std::vector<std::uint16_t> poolPing;  // pool.size() x regions, in pool order
-    std::vector<PendingEntry> pending;    // unsorted newcomers
+    std::vector<PoolEntry> pending;       // newcomers in arrival order
     std::vector<std::uint16_t> pendingPing;
     std::size_t deadInPool = 0;
     std::vector<FifoEntry> fifo;  // by id, i.e. by age; may hold dead entries
@@ -139,6 +146,7 @@ struct Matchmaker::Impl {
     };
     std::vector<Link> links;  // per pool position, during a tick
     std::vector<PoolEntry> mergedPool;
+    std::vector<PendingKey> pendingOrder;
     std::vector<std::uint16_t> mergedPing;
     std::vector<std::vector<std::uint32_t>> candidates;  // per region: pool positions
     std::vector<int> candidatePlayers;                   // per region
@@ -350,8 +358,7 @@ EnqueueResult Matchmaker::Impl::enqueue(TicketRequest request, double now) {
     ++searching;
     s.inPool = false;
     s.index = std::uint32_t(q.pending.size());
-    q.pending.push_back({{s.strength / s.size, s.id, slot, s.size},
-                         std::uint32_t(pingRow / std::max<std::size_t>(1, regionCount))});
+    q.pending.push_back({s.strength / s.size, s.id, slot, s.size});
     output.ticketEvents.push_back({TicketEvent::Kind::Queued, s.id, queue, now, 0.0});
     const TicketId id = s.id;
     // Merging once the buffer reaches half the pool keeps the total
@@ -362,16 +369,17 @@ EnqueueResult Matchmaker::Impl::enqueue(TicketRequest request, double now) {
 }
 
 void Matchmaker::Impl::mergePending(QueueState& q) {
-    std::erase_if(q.pending, [](const PendingEntry& p) { return p.entry.id == 0; });
-    std::sort(q.pending.begin(), q.pending.end(), [](const PendingEntry& a, const PendingEntry& b) {
-        return poolLess(a.entry, b.entry);
-    });
-    const std::size_t total = q.pool.size() - q.deadInPool + q.pending.size();
+    pendingOrder.clear();
+    for (std::size_t i = 0; i < q.pending.size(); ++i) {
+        if (q.pending[i].id != 0)
+            pendingOrder.push_back({q.pending[i].mu, std::uint32_t(i)});
+    }
+    std::sort(pendingOrder.begin(), pendingOrder.end(), pendingLess);
+    const std::size_t total = q.pool.size() - q.deadInPool + pendingOrder.size();
     // Cleared first so that growing never copies the stale contents.
     mergedPool.clear();
     mergedPool.reserve(total);
     mergedPing.clear();
-    mergedPing.reserve(total * regionCount);
     mergedPing.resize(total * regionCount);
     std::uint16_t* pingOut = mergedPing.data();
     auto put = [&](const PoolEntry& entry, const std::uint16_t* ping) {
@@ -385,18 +393,18 @@ void Matchmaker::Impl::mergePending(QueueState& q) {
     };
     std::size_t a = 0;
     std::size_t b = 0;
-    while (a < q.pool.size() || b < q.pending.size()) {
+    while (a < q.pool.size() || b < pendingOrder.size()) {
         if (a < q.pool.size() && q.pool[a].id == 0) {
             ++a;
             continue;
         }
-        if (b == q.pending.size() ||
-            (a < q.pool.size() && !poolLess(q.pending[b].entry, q.pool[a]))) {
+        if (b == pendingOrder.size() ||
+            (a < q.pool.size() && !poolLess(q.pending[pendingOrder[b].arrival], q.pool[a]))) {
             put(q.pool[a], q.poolPing.data() + a * regionCount);
             ++a;
         } else {
-            const PendingEntry& p = q.pending[b++];
-            put(p.entry, q.pendingPing.data() + std::size_t(p.arrival) * regionCount);
+            const std::uint32_t arrival = pendingOrder[b++].arrival;
+            put(q.pending[arrival], q.pendingPing.data() + std::size_t(arrival) * regionCount);
         }
     }
     q.pool.swap(mergedPool);
@@ -413,7 +421,7 @@ void Matchmaker::Impl::release(std::uint32_t slot) {
         q.pool[s.index].id = 0;
         ++q.deadInPool;
     } else {
-        q.pending[s.index].entry.id = 0;
+        q.pending[s.index].id = 0;
     }
     q.depth -= 1;
     q.players -= s.size;
