@@ -1,0 +1,3 @@
+DROP TABLE drill_events;
+DROP INDEX drill_sessions_by_trainee;
+DROP TABLE drill_sessions;
