@@ -15,5 +15,8 @@ QualityTerms qualityTerms(double worstPairWinProbability, double skillSpread, in
 
 // fairness^0.5 * evenness^0.3 * latency^0.2
 double matchQuality(const QualityTerms& terms);
+// The same, straight from the inputs (what the matchmaker calls).
+double matchQuality(double worstPairWinProbability, double skillSpread, int worstPingMs,
+                    double beta);
 
 }  // namespace pulsco::detail

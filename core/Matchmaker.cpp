@@ -704,8 +704,7 @@ void Matchmaker::Impl::formMatch(int queue, double now) {
     }
     if (rules.teamCount != 2)
         m.team0WinProbability = 0.5;
-    m.quality = detail::matchQuality(
-        detail::qualityTerms(worstPair, m.skillSpread, bestPing, model.params().beta));
+    m.quality = detail::matchQuality(worstPair, m.skillSpread, bestPing, model.params().beta);
 
     for (std::uint32_t pos : group) {
         unlink(pos);

@@ -498,6 +498,20 @@ void TestMatchmaker::qualityTermsFormula() {
     QCOMPARE(matchQuality(qualityTerms(kNaN, 0, 0, beta)), 0.0);
     QVERIFY(qFuzzyCompare(qualityTerms(0.5, 4 * beta, 0, 0).evenness, std::exp(-1.0)));
     QCOMPARE(qualityTerms(0.5, -3, -5, beta).latency, 1.0);
+    // The direct form the matchmaker uses agrees with the terms everywhere.
+    for (double p : {0.0, 0.1, 0.37, 0.5, 0.62, 0.99, 1.0, kNaN}) {
+        for (double spread : {0.0, 0.5, 3.0, 17.0, 80.0}) {
+            for (int ping : {0, 12, 60, 150, 65535}) {
+                const double viaTerms = matchQuality(qualityTerms(p, spread, ping, beta));
+                const double direct = matchQuality(p, spread, ping, beta);
+                QVERIFY2(
+                    std::abs(viaTerms - direct) < 1e-12,
+                    qPrintable(
+                        QStringLiteral("p %1 spread %2 ping %3").arg(p).arg(spread).arg(ping)));
+                QVERIFY(direct >= 0 && direct <= 1);
+            }
+        }
+    }
 }
 
 void TestMatchmaker::deterministic() {
