@@ -46,15 +46,16 @@ std::optional<QueueConfig> readQueuesFile(JsonObjectReader& root, QStringView ke
     return config;
 }
 
-// The same for an inline queues object; errors name "<source>: <key>: ...".
+// "queues" / "green_queues": a path, or the queues object inline (errors
+// then carry the field path, e.g. "green_queues.queues[0].team_size").
 std::optional<QueueConfig> readQueues(JsonObjectReader& root, QStringView key,
-                                      const QString& source, QString* error) {
-    const QJsonValue v = root.raw().value(key);
-    root.allow(key);
-    if (!v.isObject())
+                                      const QString& source) {
+    if (!root.raw().value(key).isObject())
         return readQueuesFile(root, key, source);
-    return parseQueueConfig(QJsonDocument(v.toObject()).toJson(QJsonDocument::Compact),
-                            source + u": "_s + key, error);
+    QueueConfig config = readQueueConfig(root.object(key));
+    if (!root.ok())
+        return std::nullopt;
+    return config;
 }
 
 void readPingRange(JsonObjectReader& o, QStringView key, double* lo, double* hi) {
@@ -285,7 +286,7 @@ ScenarioLoad parseScenario(const QByteArray& json, const QString& sourceName) {
     // The queue config comes first: the rest is checked against it.
     QString queuesError;
     if (root.ok() && root.has(u"queues")) {
-        if (auto config = readQueues(root, u"queues", sourceName, &queuesError))
+        if (auto config = readQueues(root, u"queues", sourceName))
             s.queues = *config;
     } else if (root.ok()) {
         root.allow(u"queues");
@@ -297,7 +298,7 @@ ScenarioLoad parseScenario(const QByteArray& json, const QString& sourceName) {
                 sourceName + u": queues: the shipped queue config is unusable: "_s + queuesError;
     }
     if (root.ok() && queuesError.isEmpty() && root.has(u"green_queues")) {
-        if (auto config = readQueues(root, u"green_queues", sourceName, &queuesError))
+        if (auto config = readQueues(root, u"green_queues", sourceName))
             s.greenQueues = *config;
     }
     root.allow(u"green_queues");

@@ -72,6 +72,16 @@ private slots:
         QCOMPARE(s.warmupSeconds, 120.0);
     }
 
+    void withPlayersScalesTheOnlineCurve() {
+        const Scenario ramp = *loadScenarioFile(shippedScenarioPath(u"ramp-500-1000"_s)).scenario;
+        const Scenario big = withPlayers(ramp, 10000);
+        QCOMPARE(big.population.players, 10000);
+        QCOMPARE(big.population.online.size(), ramp.population.online.size());
+        QCOMPARE(big.population.online.front().players, 5000.0);
+        QCOMPARE(big.population.online.back().players, 10000.0);
+        QCOMPARE(big.service.workers, ramp.service.workers);  // same API, more load
+    }
+
     void queuesFromAFileRelativeToTheScenario() {
         QTemporaryDir dir;
         QFile queues(u":/pulsco/queues.json"_s);
@@ -214,7 +224,7 @@ private slots:
             << u"test.json: queues: cannot use \"nowhere/queues.json\""_s;
         QTest::addRow("queues inline bad")
             << setTop(u"queues"_s, json(R"({"format": 1, "regions": [], "queues": []})"))
-            << u"test.json: queues"_s;
+            << u"test.json: queues.regions"_s;
         QTest::addRow("green regions differ") << Change([](QJsonObject& o) {
             QFile f(u":/pulsco/queues.json"_s);
             f.open(QIODevice::ReadOnly);
