@@ -74,7 +74,6 @@ enum class Stream : std::uint64_t {
     Outcomes,
     Service,
     Routing,
-    Faults,
 };
 
 inline Random makeStream(std::uint64_t seed, Stream stream) {
