@@ -185,10 +185,25 @@ void MatchService::finishTicket(TicketRecord& t, TicketState state, double waitS
         t.coreId = 0;
     }
     m_metrics->ticketFinished(state, waitSeconds, int(t.players.size()), now());
+    m_finishedOrder.push_back(t.seq);
     t.players.clear();
     t.players.shrink_to_fit();
     writes.push_back(UpdateTicketState{t.seq, stateName(state), matchSeq,
                                        qint64(std::llround(waitSeconds * 1000)), wallMs()});
+}
+
+void MatchService::trimMemory() {
+    while (m_finishedOrder.size() > m_finishedLimit) {
+        const qint64 seq = m_finishedOrder.front();
+        m_finishedOrder.pop_front();
+        auto it = m_tickets.find(seq);
+        if (it != m_tickets.end() && it->second->state != TicketState::Searching)
+            m_tickets.erase(it);
+    }
+    while (m_matchOrder.size() > m_matchLimit) {
+        m_matches.erase(m_matchOrder.front());
+        m_matchOrder.pop_front();
+    }
 }
 
 void MatchService::createTicket(TicketBody body, Reply reply) {
@@ -306,6 +321,7 @@ void MatchService::withTicket(qint64 seq, std::function<void(TicketRecord*)> the
                 }
                 auto& slot = self->m_tickets[seq];
                 if (!slot) {
+                    self->m_finishedOrder.push_back(seq);  // evicted again in turn
                     slot = std::make_unique<TicketRecord>(*rec);
                     slot->queue =
                         std::max(0, self->m_matchmaker.config().queueIndex(queue.toStdString()));
@@ -468,8 +484,10 @@ void MatchService::withMatch(qint64 seq, std::function<void(MatchRecord*)> then)
                     return;
                 }
                 auto& slot = self->m_matches[seq];
-                if (!slot)
+                if (!slot) {
+                    self->m_matchOrder.push_back(seq);
                     slot = std::make_unique<MatchRecord>(*rec);
+                }
                 then(slot.get());
             },
             Qt::QueuedConnection);
@@ -668,10 +686,12 @@ void MatchService::tick() {
             Q_EMIT ticketEvent(ticketIdString(seq), u"matched"_s, matchId);
         Q_EMIT matchEvent(row.detail);
         writes.push_back(InsertMatch{std::move(row)});
+        m_matchOrder.push_back(m->seq);
         m_matches[m->seq] = std::move(m);
     }
     if (!writes.empty())
         m_store->submit(std::move(writes));
+    trimMemory();
     Q_EMIT ticked();
 }
 

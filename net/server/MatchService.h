@@ -53,6 +53,13 @@ public:
     bool storeHealthy() const { return m_storeHealthy; }
     // No durable answer is waiting for the store.
     bool idle() const { return m_pending.empty(); }
+    // How many finished tickets and formed matches stay in memory.
+    void setMemoryLimits(std::size_t finishedTickets, std::size_t matches) {
+        m_finishedLimit = finishedTickets;
+        m_matchLimit = matches;
+    }
+    std::size_t ticketsInMemory() const { return m_tickets.size(); }
+    std::size_t matchesInMemory() const { return m_matches.size(); }
 
     const QueueConfig& config() const { return m_matchmaker.config(); }
     std::vector<QueueStatus> queueStatus() const { return m_matchmaker.queueStatus(now()); }
@@ -80,6 +87,9 @@ private:
     QByteArray matchJson(const MatchRecord& m) const;
     void finishTicket(TicketRecord& t, TicketState state, double waitSeconds, qint64 matchSeq,
                       std::vector<StoreWrite>& writes);
+    // Forgets the oldest finished tickets and matches beyond the limits; they
+    // are read back from the store when asked for, so memory stays bounded.
+    void trimMemory();
 
     Matchmaker m_matchmaker;
     RatingModel m_ratingModel;
@@ -98,6 +108,10 @@ private:
     std::unordered_map<TicketId, qint64> m_byCoreId;
     std::unordered_map<qint64, std::unique_ptr<MatchRecord>> m_matches;
     std::unordered_map<std::string, Rating> m_ratings;
+    std::deque<qint64> m_finishedOrder;  // ticket seqs in the order they finished
+    std::deque<qint64> m_matchOrder;     // match seqs in the order they formed
+    std::size_t m_finishedLimit = 200000;
+    std::size_t m_matchLimit = 100000;
 
     struct Pending {
         quint64 token;

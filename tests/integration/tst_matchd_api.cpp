@@ -7,6 +7,7 @@
 
 #include "bridge/MetricsSnapshotJson.h"
 #include "net/prometheus/PrometheusTextParser.h"
+#include "net/server/MatchService.h"
 
 #include <QJsonArray>
 #include <QSignalSpy>
@@ -43,6 +44,7 @@ private Q_SLOTS:
     void eventsHaveNoGaps();
     void faultsChangeRealAnswers();
     void infoAndQueues();
+    void evictedTicketsAndMatchesComeFromTheStore();
 
 private:
     MatchdFixture* m_fx = nullptr;
@@ -203,7 +205,8 @@ void TestMatchdApi::errors_data() {
                R"({"queue":"duel-1v1","players":[{"id":"p","rating":{"mu":"high","sigma":1},"pings":{"eu-west":1}}]})")
         << 400 << u"invalid_argument"_s << u"players[0].rating.mu: must be a number"_s;
     QTest::addRow("wrong ping type")
-        << post("/v1/tickets", R"({"queue":"duel-1v1","players":[{"id":"p","pings":{"eu-west":"fast"}}]})")
+        << post("/v1/tickets",
+                R"({"queue":"duel-1v1","players":[{"id":"p","pings":{"eu-west":"fast"}}]})")
         << 400 << u"invalid_argument"_s << u"players[0].pings.eu-west: must be an integer"_s;
     QTest::addRow("unknown queue") << post("/v1/tickets", soloTicket("nope", "p")) << 400
                                    << u"invalid_argument"_s << u"queue: unknown queue 'nope'"_s;
@@ -498,6 +501,30 @@ void TestMatchdApi::infoAndQueues() {
     QCOMPARE(list[2].toObject().value(u"name").toString(), u"squad-2v2"_s);
     QCOMPARE(list[2].toObject().value(u"depth").toInt(), 1);
     QCOMPARE(list[2].toObject().value(u"rules").toObject().value(u"team_size").toInt(), 2);
+}
+
+void TestMatchdApi::evictedTicketsAndMatchesComeFromTheStore() {
+    m_fx->server->service()->setMemoryLimits(2, 1);
+    QStringList tickets;
+    for (int i = 0; i < 8; ++i)
+        tickets << create(soloTicket("duel-1v1", "ev-" + QByteArray::number(i)));
+    QTRY_COMPARE_WITH_TIMEOUT(ticketState(port(), tickets.last()), u"matched"_s, 5000);
+    QTRY_VERIFY_WITH_TIMEOUT(m_fx->server->service()->matchesInMemory() <= 1, 5000);
+    QVERIFY(m_fx->server->service()->ticketsInMemory() <= 4);
+    // The first ticket and its match left memory; the API still answers.
+    const HttpResult first = http(port(), "GET", "/v1/tickets/" + tickets.first().toLatin1());
+    QCOMPARE(first.status, 200);
+    QCOMPARE(first.json().value(u"state").toString(), u"matched"_s);
+    const QByteArray matchId = first.json().value(u"match_id").toString().toLatin1();
+    const HttpResult match = http(port(), "GET", "/v1/matches/" + matchId);
+    QCOMPARE(match.status, 200);
+    QCOMPARE(match.json().value(u"teams").toArray().size(), 2);
+    QCOMPARE(
+        http(port(), "POST", "/v1/matches/" + matchId + "/result", R"({"winner_team":1})").status,
+        200);
+    QCOMPARE(
+        http(port(), "POST", "/v1/matches/" + matchId + "/result", R"({"winner_team":1})").status,
+        409);
 }
 
 QTEST_GUILESS_MAIN(TestMatchdApi)
