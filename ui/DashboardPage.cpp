@@ -30,6 +30,10 @@ namespace {
 
 // One redraw per display frame at most; snapshots come <= 10 per second.
 constexpr int kFrameIntervalMs = 16;
+// Charts and the log table are the costly part of a frame (text layout and
+// raster fills); a distribution, a 10-minute trend or a scrolling log read
+// the same at 4 redraws a second, and the UI thread stays free for input.
+constexpr int kChartIntervalMs = 250;
 
 QTableView* makeCompactTable(QAbstractItemModel* model, const QString& name, QWidget* parent) {
     auto* table = new QTableView(parent);
@@ -58,6 +62,9 @@ DashboardPage::DashboardPage(QWidget* parent)
     m_frameTimer->setSingleShot(true);
     m_frameTimer->setInterval(kFrameIntervalMs);
     connect(m_frameTimer, &QTimer::timeout, this, &DashboardPage::renderFrame);
+    m_chartTimer = new QTimer(this);
+    m_chartTimer->setSingleShot(true);
+    connect(m_chartTimer, &QTimer::timeout, this, &DashboardPage::renderCharts);
 
     auto* content = new QWidget;
     auto* tiles = new QHBoxLayout;
@@ -115,7 +122,7 @@ DashboardPage::DashboardPage(QWidget* parent)
     m_comparisonTable->horizontalHeader()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
     m_regionTable = makeCompactTable(m_regionModel, tr("Regions table"), m_breakdown);
     m_breakdown->addTab(m_comparisonTable, tr("&Blue / green"));
-    m_breakdown->addTab(m_regionTable, tr("Re&gions"));
+    m_breakdown->addTab(m_regionTable, tr("R&egions"));
 
     m_eventLog = new EventLogView(content);
 
@@ -175,6 +182,9 @@ void DashboardPage::setSource(Source* source) {
     m_source = source;
     m_pending.reset();
     m_rendered.reset();
+    m_chartsPending.reset();
+    m_sinceCharts.invalidate();
+    m_chartTimer->stop();
     m_pendingEvents.clear();
     m_firstPaintReported = false;
     resetViews();
@@ -226,23 +236,40 @@ void DashboardPage::scheduleFrame() {
 }
 
 void DashboardPage::renderFrame() {
+    if (m_pending) {
+        const MetricsSnapshot& s = *m_pending;
+        renderTiles(s);
+        m_regionModel->setSnapshot(s);
+        m_comparisonModel->setSnapshot(s);
+        m_chartsPending = m_pending;
+        m_rendered = std::move(m_pending);
+        m_pending.reset();
+        ++m_frames;
+    }
+    const qint64 sinceCharts = m_sinceCharts.isValid() ? m_sinceCharts.elapsed() : kChartIntervalMs;
+    if (sinceCharts >= kChartIntervalMs)
+        renderCharts();
+    else if (!m_chartTimer->isActive())
+        m_chartTimer->start(static_cast<int>(kChartIntervalMs - sinceCharts));
+    emit frameRendered();
+}
+
+void DashboardPage::renderCharts() {
+    m_chartTimer->stop();
+    // The log's table repaints every visible row on an insert at the top, so
+    // it keeps the charts' pace too.
     for (const LogEventBatch& batch : m_pendingEvents)
         m_eventLog->append(*batch);
     m_pendingEvents.clear();
-    if (!m_pending)
-        return;
-    const MetricsSnapshot& s = *m_pending;
-    renderTiles(s);
-    m_queueChart->render();
-    m_waitChart->setHistogram(s.total.recentTicketWaitSeconds);
-    m_latencyChart->setHistogram(s.total.recentApiLatencyMs);
-    m_qualityChart->setHistogram(s.total.matchQuality);
-    m_regionModel->setSnapshot(s);
-    m_comparisonModel->setSnapshot(s);
-    m_rendered = std::move(m_pending);
-    m_pending.reset();
-    ++m_frames;
-    emit frameRendered();
+    if (m_chartsPending) {
+        const MetricsSnapshot& s = *m_chartsPending;
+        m_queueChart->render();
+        m_waitChart->setHistogram(s.total.recentTicketWaitSeconds);
+        m_latencyChart->setHistogram(s.total.recentApiLatencyMs);
+        m_qualityChart->setHistogram(s.total.matchQuality);
+        m_chartsPending.reset();
+    }
+    m_sinceCharts.start();
 }
 
 void DashboardPage::renderTiles(const MetricsSnapshot& s) {

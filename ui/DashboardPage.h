@@ -5,6 +5,7 @@
 
 #include "bridge/Source.h"
 
+#include <QElapsedTimer>
 #include <QPointer>
 #include <QWidget>
 
@@ -60,6 +61,7 @@ private:
     void onEvents(LogEventBatch events);
     void scheduleFrame();
     void renderFrame();
+    void renderCharts();
     void renderTiles(const MetricsSnapshot& snapshot);
     void resetViews();
 
@@ -67,6 +69,9 @@ private:
     quint64 m_generation = 0;
     SnapshotPtr m_pending;
     SnapshotPtr m_rendered;
+    SnapshotPtr m_chartsPending;  // newest snapshot the charts have not drawn yet
+    QElapsedTimer m_sinceCharts;
+    QTimer* m_chartTimer = nullptr;
     std::vector<LogEventBatch> m_pendingEvents;
     QTimer* m_frameTimer = nullptr;
     int m_frames = 0;
