@@ -1,0 +1,159 @@
+// The HTTP/1.1 server on a real loopback socket: keep-alive reuse, deferred
+// answers kept in request order, and the limits that protect other clients
+// (slow requests get 408, idle connections are closed, too many get 503).
+#include "net/http/HttpServer.h"
+
+#include <QElapsedTimer>
+#include <QTcpSocket>
+#include <QTest>
+#include <QTimer>
+
+using namespace Qt::StringLiterals;
+using namespace pulsco;
+
+namespace {
+// Reads until `count` answers arrived or the peer closed.
+QByteArray readAnswers(QTcpSocket& s, int count, int timeoutMs = 5000) {
+    QByteArray in;
+    QElapsedTimer t;
+    t.start();
+    while (t.elapsed() < timeoutMs && in.count("HTTP/1.1 ") < count &&
+           s.state() != QAbstractSocket::UnconnectedState) {
+        QTest::qWait(2);
+        in += s.readAll();
+    }
+    QTest::qWait(20);
+    in += s.readAll();
+    return in;
+}
+}  // namespace
+
+class TestHttpServer : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void keepAliveServesManyOnOneConnection();
+    void deferredAnswersStayInOrder();
+    void slowRequestGets408();
+    void idleConnectionIsClosed();
+    void connectionLimitAnswers503();
+    void errorsCarryTheJsonBody();
+};
+
+void TestHttpServer::keepAliveServesManyOnOneConnection() {
+    HttpServer server;
+    int served = 0;
+    server.setHandler([&](const HttpRequest& r, HttpResponder responder) {
+        ++served;
+        responder.respond(HttpResponse::json(200, "{\"path\":\"" + r.path + "\"}"));
+    });
+    QVERIFY(server.listen(QHostAddress::LocalHost, 0));
+    QTcpSocket s;
+    s.connectToHost(u"127.0.0.1"_s, server.serverPort());
+    QVERIFY(s.waitForConnected(5000) || s.state() == QAbstractSocket::ConnectedState);
+    for (int i = 0; i < 20; ++i) {
+        s.write("GET /n" + QByteArray::number(i) + " HTTP/1.1\r\nHost: x\r\n\r\n");
+        const QByteArray in = readAnswers(s, 1);
+        QVERIFY2(in.contains(QByteArray("{\"path\":\"/n" + QByteArray::number(i) + "\"}")),
+                 in.constData());
+        QVERIFY(!in.contains("Connection: close"));
+    }
+    QCOMPARE(served, 20);
+    QCOMPARE(server.connectionCount(), 1);
+}
+
+void TestHttpServer::deferredAnswersStayInOrder() {
+    HttpServer server;
+    // The first request is answered last, after the others were completed.
+    server.setHandler([&](const HttpRequest& r, HttpResponder responder) {
+        const int delay = r.path == "/slow" ? 100 : 0;
+        QTimer::singleShot(delay, &server, [responder, path = r.path] {
+            responder.respond(HttpResponse::json(200, path));
+        });
+    });
+    QVERIFY(server.listen(QHostAddress::LocalHost, 0));
+    QTcpSocket s;
+    s.connectToHost(u"127.0.0.1"_s, server.serverPort());
+    QTRY_COMPARE(s.state(), QAbstractSocket::ConnectedState);
+    s.write("GET /slow HTTP/1.1\r\n\r\nGET /fast1 HTTP/1.1\r\n\r\nGET /fast2 HTTP/1.1\r\n\r\n");
+    const QByteArray in = readAnswers(s, 3);
+    const qsizetype a = in.indexOf("/slow"), b = in.indexOf("/fast1"), c = in.indexOf("/fast2");
+    QVERIFY2(a >= 0 && b > a && c > b, in.constData());
+}
+
+void TestHttpServer::slowRequestGets408() {
+    HttpServerLimits limits;
+    limits.requestTimeoutMs = 200;
+    HttpServer server(limits);
+    server.setHandler(
+        [](const HttpRequest&, HttpResponder r) { r.respond(HttpResponse::json(200, "{}")); });
+    QVERIFY(server.listen(QHostAddress::LocalHost, 0));
+    QTcpSocket slow, other;
+    slow.connectToHost(u"127.0.0.1"_s, server.serverPort());
+    QTRY_COMPARE(slow.state(), QAbstractSocket::ConnectedState);
+    slow.write("GET /healthz HTTP/1.1\r\nHost: x\r\n");  // never finished
+    // Others are served meanwhile.
+    other.connectToHost(u"127.0.0.1"_s, server.serverPort());
+    QTRY_COMPARE(other.state(), QAbstractSocket::ConnectedState);
+    other.write("GET / HTTP/1.1\r\n\r\n");
+    QVERIFY(readAnswers(other, 1).startsWith("HTTP/1.1 200"));
+    const QByteArray in = readAnswers(slow, 1, 5000);
+    QVERIFY2(in.startsWith("HTTP/1.1 408"), in.constData());
+    QVERIFY(in.contains("\"code\":\"invalid_argument\""));
+    QTRY_COMPARE_WITH_TIMEOUT(slow.state(), QAbstractSocket::UnconnectedState, 5000);
+}
+
+void TestHttpServer::idleConnectionIsClosed() {
+    HttpServerLimits limits;
+    limits.idleTimeoutMs = 200;
+    HttpServer server(limits);
+    QVERIFY(server.listen(QHostAddress::LocalHost, 0));
+    QTcpSocket idle;
+    idle.connectToHost(u"127.0.0.1"_s, server.serverPort());
+    QTRY_COMPARE(idle.state(), QAbstractSocket::ConnectedState);
+    QTRY_COMPARE_WITH_TIMEOUT(idle.state(), QAbstractSocket::UnconnectedState, 5000);
+    QTRY_COMPARE(server.connectionCount(), 0);
+}
+
+void TestHttpServer::connectionLimitAnswers503() {
+    HttpServerLimits limits;
+    limits.maxConnections = 3;
+    HttpServer server(limits);
+    server.setHandler(
+        [](const HttpRequest&, HttpResponder r) { r.respond(HttpResponse::json(200, "{}")); });
+    QVERIFY(server.listen(QHostAddress::LocalHost, 0));
+    std::vector<std::unique_ptr<QTcpSocket>> held;
+    for (int i = 0; i < 3; ++i) {
+        held.push_back(std::make_unique<QTcpSocket>());
+        held.back()->connectToHost(u"127.0.0.1"_s, server.serverPort());
+    }
+    QTRY_COMPARE(server.connectionCount(), 3);
+    QTcpSocket extra;
+    extra.connectToHost(u"127.0.0.1"_s, server.serverPort());
+    extra.write("GET / HTTP/1.1\r\n\r\n");
+    const QByteArray in = readAnswers(extra, 1);
+    QVERIFY2(in.startsWith("HTTP/1.1 503"), in.constData());
+    QVERIFY(in.contains("\"code\":\"overloaded\""));
+    // A held connection is still served.
+    held[0]->write("GET / HTTP/1.1\r\n\r\n");
+    QVERIFY(readAnswers(*held[0], 1).startsWith("HTTP/1.1 200"));
+}
+
+void TestHttpServer::errorsCarryTheJsonBody() {
+    const HttpResponse r = HttpServer::errorResponse(409, u"ticket_id: already \"matched\""_s);
+    QCOMPARE(r.status, 409);
+    const QByteArray expected =
+        "{\"error\":{\"code\":\"conflict\",\"message\":\"ticket_id: already \\\"matched\\\"\"}}";
+    QCOMPARE(r.body, expected);
+    QCOMPARE(QByteArray(errorCodeForStatus(413)), QByteArray("too_large"));
+    QCOMPARE(QByteArray(errorCodeForStatus(503)), QByteArray("unavailable"));
+    QCOMPARE(QByteArray(errorCodeForStatus(401)), QByteArray("unauthorized"));
+    const QByteArray wire = r.serialize(true);
+    QVERIFY(wire.startsWith("HTTP/1.1 409 Conflict\r\n"));
+    QVERIFY(
+        wire.contains(QByteArray("Content-Length: " + QByteArray::number(r.body.size()) + "\r\n")));
+    QVERIFY(!wire.contains("Connection: close"));
+    QVERIFY(r.serialize(false).contains("Connection: close"));
+}
+
+QTEST_GUILESS_MAIN(TestHttpServer)
+#include "tst_httpserver.moc"
