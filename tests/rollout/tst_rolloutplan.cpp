@@ -311,6 +311,26 @@ private slots:
         QVERIFY2(load.error.contains(expected), qPrintable(load.error));
     }
 
+    void badStepListsAreRefused_data() {
+        QTest::addColumn<QByteArray>("json");
+        QTest::addColumn<QString>("expected");
+        QTest::addRow("weight")
+            << QByteArray(R"([{"set_weight": 120}])")
+            << u"steps.json: steps[0].set_weight: must be an integer from 0 to 100 (got 120)"_s;
+        QTest::addRow("empty") << QByteArray("[]")
+                               << u"steps.json: steps: must list at least one step"_s;
+        QTest::addRow("object") << QByteArray("{}") << u"steps.json: steps: must be a JSON array"_s;
+        QTest::addRow("two kinds") << QByteArray(R"([{"set_weight": 1, "pause": {}}])")
+                                   << u"steps.json: steps[0]: must have exactly one of"_s;
+    }
+    void badStepListsAreRefused() {
+        QFETCH(QByteArray, json);
+        QFETCH(QString, expected);
+        QString error;
+        QVERIFY(!trafficStepsFromJson(json, u"steps.json"_s, &error));
+        QVERIFY2(error.startsWith(expected), qPrintable(error));
+    }
+
     void truncatedFileIsRefused() {
         const RolloutPlanLoad load = parseRolloutPlan(shippedBytes().left(5000), u"cut.json"_s);
         QVERIFY(!load.plan);

@@ -1,0 +1,122 @@
+#include "rollout/RolloutReport.h"
+
+#include "rollout/OperationalMetrics.h"
+
+#include <QDateTime>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+using namespace Qt::StringLiterals;
+
+namespace pulsco {
+
+namespace {
+
+QString when(qint64 ms) {
+    return QDateTime::fromMSecsSinceEpoch(ms).toString(u"yyyy-MM-dd HH:mm:ss"_s);
+}
+
+QString cell(QString text) {
+    return text.replace(u'|', u"\\|"_s).replace(u'\n', u' ');
+}
+
+QString seconds(std::optional<double> s) {
+    return s ? QString::number(*s, 'f', 0) + u" s"_s : u"—"_s;
+}
+
+}  // namespace
+
+QString rolloutReportMarkdown(RolloutSession& session) {
+    const RolloutPlan& plan = session.plan();
+    QString md;
+    md += u"# Rollout report: %1\n\n"_s.arg(plan.title);
+    md += u"Generated %1 · plan `%2` · source %3\n\n"_s.arg(
+        when(QDateTime::currentMSecsSinceEpoch()), plan.name,
+        session.source() ? session.source()->displayName() : u"none"_s);
+    const auto total = session.progress();
+    md += u"**Checklist: %1 of %2 items done.**\n\n"_s.arg(total.done).arg(total.total);
+
+    md += u"## Checklist\n\n"_s;
+    for (const PlanPhase& phase : plan.phases) {
+        const auto p = session.phaseProgress(phase);
+        md += u"### Phase %1: %2 (%3) — %4/%5\n\n"_s.arg(phase.number)
+                  .arg(phase.title, phase.span)
+                  .arg(p.done)
+                  .arg(p.total);
+        for (const PlanSection* section : phase.allSections()) {
+            md += u"**%1**\n\n"_s.arg(section->period.isEmpty()
+                                          ? section->title
+                                          : section->period + u" · "_s + section->title);
+            md += u"| | item | by | when | note / gate |\n|---|---|---|---|---|\n"_s;
+            for (const PlanItem& item : section->items) {
+                const ItemState s = session.itemState(item.id);
+                QString detail = s.note;
+                if (item.gated())
+                    detail =
+                        u"`%1`"_s.arg(item.gate->text) + (s.done ? u" passed"_s : u" not passed"_s);
+                md += u"| %1 | %2 | %3 | %4 | %5 |\n"_s.arg(
+                    s.done ? u"☑"_s : u"☐"_s, cell(item.text), cell(s.actor),
+                    s.atMs ? when(s.atMs) : QString(), cell(detail));
+            }
+            md += u"\n"_s;
+        }
+    }
+
+    md += u"## Gate evidence\n\n| item | expression | value | bar | held | source time | when |\n"
+          "|---|---|---|---|---|---|---|\n"_s;
+    for (const AuditEntry& e : session.audit().entries(
+             {plan.name, -1, {audit::kGatePassed, audit::kGateFailed}, 0, 100000})) {
+        const QJsonObject o = QJsonDocument::fromJson(e.evidence).object();
+        const PlanItem* item = plan.findItem(e.subject);
+        md += u"| %1%2 | `%3` | %4 | %5 | %6 | %7 | %8 |\n"_s.arg(
+            cell(item ? item->text : e.subject),
+            e.kind == audit::kGateFailed ? u" (regressed)"_s : QString(),
+            o.value(u"expression"_s).toString(),
+            o.value(u"value"_s).isDouble() ? QString::number(o.value(u"value"_s).toDouble(), 'g', 4)
+                                           : u"no data"_s,
+            o.value(u"bar"_s).toString(), seconds(o.value(u"held_s"_s).toDouble()),
+            QString::number(e.sourceTimeSeconds, 'f', 0) + u" s"_s, when(e.atMs));
+    }
+
+    const OperationalMetrics metrics = computeOperationalMetrics(session.audit().all());
+    md += u"\n## Blue-green rollouts\n\n"_s;
+    for (const RolloutOutcome& r : metrics.rollouts) {
+        md += u"### Rollout %1 — %2\n\nStarted %3."_s.arg(r.rollout).arg(r.outcome,
+                                                                         when(r.startedMs));
+        if (!r.cause.isEmpty())
+            md += u" Cause: %1. Time to detect %2, time to roll back %3."_s.arg(
+                r.cause, seconds(r.detectSeconds), seconds(r.rollbackSeconds));
+        md += u"\n\n| source time | who | what | detail |\n|---|---|---|---|\n"_s;
+        for (const AuditEntry& e : session.audit().entries({{}, r.rollout, {}, 0, 100000})) {
+            if (e.kind == audit::kAnalysis && e.note == u"passed")
+                continue;  // keep the timeline to what mattered
+            if (e.kind == audit::kRolloutState)
+                continue;
+            md += u"| %1 s | %2 | %3 | %4 |\n"_s.arg(QString::number(e.sourceTimeSeconds, 'f', 0),
+                                                     cell(e.actor), e.kind,
+                                                     cell(e.note.isEmpty() ? e.subject : e.note));
+        }
+        md += u"\n"_s;
+    }
+    if (metrics.rollouts.empty())
+        md += u"No rollout yet.\n\n"_s;
+
+    md += u"## Operational metrics\n\n| metric | value | target |\n|---|---|---|\n"_s;
+    md += u"| Deployment frequency | %1 per week | weekly |\n"_s.arg(
+        metrics.deploymentsPerWeek ? QString::number(*metrics.deploymentsPerWeek, 'f', 1) : u"—"_s);
+    md += u"| Change failure rate | %1 | < 5 % |\n"_s.arg(
+        metrics.changeFailureRate
+            ? QString::number(*metrics.changeFailureRate * 100, 'f', 1) + u" %"_s
+            : u"—"_s);
+    md += u"| Time to detect a failed step | %1 | < 5 min (MTTD) |\n"_s.arg(
+        seconds(metrics.meanTimeToDetectSeconds));
+    md += u"| Time to roll back | %1 | < 15 min (MTTR) |\n"_s.arg(
+        seconds(metrics.meanTimeToRollBackSeconds));
+    md +=
+        u"\nRollouts: %1 started, %2 promoted, %3 rolled back or aborted.\n"_s.arg(metrics.started)
+            .arg(metrics.promoted)
+            .arg(metrics.failed);
+    return md;
+}
+
+}  // namespace pulsco

@@ -1,0 +1,298 @@
+// The Rollout page offscreen on the real simulator engine: the tree shows
+// the plan, check/uncheck writes audit rows (refused without an operator),
+// gated items pass by their metric with evidence, filters and search, the
+// step panel's commands, plan loading, report export, accessible names, and
+// screenshots (written to <build>/screenshots/ for a person to look at).
+#include "tests/rollout/EngineSource.h"  // first: see there
+
+#include "rollout/RolloutSession.h"
+#include "store/ConsoleStore.h"
+#include "ui/rollout/ChecklistFilter.h"
+#include "ui/rollout/ChecklistModel.h"
+#include "ui/rollout/ChecklistView.h"
+#include "ui/rollout/RolloutPage.h"
+#include "ui/rollout/TrafficStepPanel.h"
+
+#include <QAbstractItemModelTester>
+#include <QApplication>
+#include <QComboBox>
+#include <QDir>
+#include <QFile>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QStandardPaths>
+#include <QTabWidget>
+#include <QTableWidget>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTreeView>
+
+using namespace Qt::StringLiterals;
+using namespace pulsco;
+using pulsco::test::EngineSource;
+
+namespace {
+
+int countItems(const QAbstractItemModel* model, const QModelIndex& parent = {}) {
+    int n = 0;
+    for (int r = 0; r < model->rowCount(parent); ++r) {
+        const QModelIndex i = model->index(r, 0, parent);
+        if (i.data(ChecklistModel::KindRole).toString() == u"item")
+            ++n;
+        n += countItems(model, i);
+    }
+    return n;
+}
+
+std::vector<AuditEntry> rowsOf(RolloutSession& s, const QString& kind) {
+    std::vector<AuditEntry> out;
+    for (const AuditEntry& e : s.audit().all())
+        if (e.kind == kind)
+            out.push_back(e);
+    return out;
+}
+
+const QString kManual = u"p1.code-quality-gates.run-full-test-suite-locally"_s;
+const QString kIntegrity = u"p3.post-deployment-validation.database-integrity-validation"_s;
+
+}  // namespace
+
+class TestRolloutPage : public QObject {
+    Q_OBJECT
+private:
+    QTemporaryDir m_dir;
+    std::unique_ptr<ConsoleStore> m_store;
+    std::unique_ptr<EngineSource> m_source;
+    std::unique_ptr<RolloutPage> m_page;
+
+    void shoot(const QString& name) {
+        QDir().mkpath(QStringLiteral(PULSCO_BINARY_DIR "/screenshots"));
+        const QString path = QStringLiteral(PULSCO_BINARY_DIR "/screenshots/") + name;
+        QVERIFY(m_page->grab().save(path));
+    }
+
+private slots:
+    void initTestCase() {
+        QStandardPaths::setTestModeEnabled(true);
+        QString error;
+        m_store = ConsoleStore::open(m_dir.filePath(u"console.sqlite"_s), &error);
+        QVERIFY2(m_store, qPrintable(error));
+        m_source = EngineSource::shipped(u"baseline-1000"_s);
+        m_page = std::make_unique<RolloutPage>(*m_store, m_source.get());
+        m_page->steps()->setConfirm([](const QString&, const QString&) { return true; });
+        m_page->operatorField()->clear();
+        m_page->resize(1280, 800);
+        m_page->show();
+        QVERIFY(QTest::qWaitForWindowExposed(m_page.get()));
+    }
+
+    void treeShowsTheWholePlan() {
+        QAbstractItemModelTester tester(m_page->checklist()->model(),
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+        const QAbstractItemModel* model = m_page->checklist()->tree()->model();
+        QCOMPARE(model->rowCount(), 4);
+        QCOMPARE(countItems(model), 113);
+        QVERIFY(model->index(0, 0).data().toString().startsWith(
+            u"Phase 1: Pre-Production Validation"_s));
+        QCOMPARE(model->index(0, ChecklistModel::Status).data().toString(), u"0 / 26 done"_s);
+    }
+
+    void checkingNeedsAnOperator() {
+        QVERIFY(m_page->checklist()->selectItem(kManual));
+        const std::size_t before = m_page->session().audit().all().size();
+        QTest::mouseClick(m_page->checklist()->checkButton(), Qt::LeftButton);
+        QCOMPARE(m_page->session().audit().all().size(), before);
+        QVERIFY(m_page->messageLabel()->text().contains(u"operator name"_s));
+        QVERIFY(!m_page->session().itemState(kManual).done);
+    }
+
+    void checkAndUncheckRecordAuditRows() {
+        QTest::keyClicks(m_page->operatorField(), u"Ana Operator"_s);
+        QVERIFY(m_page->checklist()->selectItem(kManual));
+        QTest::keyClicks(m_page->checklist()->noteField(), u"all green in CI"_s);
+        QTest::mouseClick(m_page->checklist()->checkButton(), Qt::LeftButton);
+        auto checked = rowsOf(m_page->session(), audit::kItemChecked);
+        QCOMPARE(checked.size(), std::size_t(1));
+        QCOMPARE(checked[0].actor, u"Ana Operator"_s);
+        QCOMPARE(checked[0].subject, kManual);
+        QCOMPARE(checked[0].note, u"all green in CI"_s);
+        const QModelIndex index = m_page->checklist()->model()->indexOfItem(kManual);
+        QVERIFY(index.data(ChecklistModel::DoneRole).toBool());
+        QCOMPARE(index.data(Qt::CheckStateRole).toInt(), int(Qt::Checked));
+
+        QTest::mouseClick(m_page->checklist()->uncheckButton(), Qt::LeftButton);
+        QCOMPARE(rowsOf(m_page->session(), audit::kItemUnchecked).size(), std::size_t(1));
+        QCOMPARE(rowsOf(m_page->session(), audit::kItemChecked).size(), std::size_t(1));  // kept
+        QVERIFY(!index.data(ChecklistModel::DoneRole).toBool());
+        QTest::mouseClick(m_page->checklist()->checkButton(), Qt::LeftButton);
+        QVERIFY(index.data(ChecklistModel::DoneRole).toBool());
+    }
+
+    void gatedItemsPassByTheirMetricWithEvidence() {
+        QVERIFY(m_page->checklist()->selectItem(kIntegrity));
+        QVERIFY(!m_page->checklist()->checkButton()->isEnabled());
+        m_source->advance(120);
+        QTRY_VERIFY(m_page->session().itemState(kIntegrity).done);
+        const auto passes = rowsOf(m_page->session(), audit::kGatePassed);
+        const auto it = std::find_if(passes.begin(), passes.end(),
+                                     [](const AuditEntry& e) { return e.subject == kIntegrity; });
+        QVERIFY(it != passes.end());
+        QCOMPARE(it->actor, u"system"_s);
+        QVERIFY(it->evidence.contains("\"snapshot\""));
+        QVERIFY(it->evidence.contains("\"held_s\":60"));
+        const QModelIndex index = m_page->checklist()->model()->indexOfItem(kIntegrity);
+        QTRY_COMPARE(index.siblingAtColumn(ChecklistModel::Status).data().toString(), u"passed"_s);
+        QCOMPARE(index.siblingAtColumn(ChecklistModel::Value).data().toString(), u"1  == ok"_s);
+    }
+
+    void filtersAndSearch_data() {
+        QTest::addColumn<int>("mode");
+        QTest::addColumn<QString>("search");
+        QTest::addColumn<int>("expected");  // -1: gated item count
+        QTest::addRow("all") << int(ChecklistFilter::Mode::All) << QString() << 113;
+        QTest::addRow("gated") << int(ChecklistFilter::Mode::Gated) << QString() << -1;
+        QTest::addRow("search") << int(ChecklistFilter::Mode::All) << u"traffic switching"_s << 3;
+        QTest::addRow("search any case")
+            << int(ChecklistFilter::Mode::All) << u"INCIDENT RESPONSE"_s << 4;
+        QTest::addRow("open and search")
+            << int(ChecklistFilter::Mode::Open) << u"test suite"_s << 1;
+        QTest::addRow("failing before traffic")
+            << int(ChecklistFilter::Mode::Failing) << u"Traffic switching"_s << 3;
+    }
+    void filtersAndSearch() {
+        QFETCH(int, mode);
+        QFETCH(QString, search);
+        QFETCH(int, expected);
+        if (expected < 0)
+            expected = m_page->session().plan().gatedItemCount();
+        m_page->checklist()->filterBox()->setCurrentIndex(mode);
+        m_page->checklist()->searchField()->setText(search);
+        QCOMPARE(countItems(m_page->checklist()->tree()->model()), expected);
+        m_page->checklist()->filterBox()->setCurrentIndex(0);
+        m_page->checklist()->searchField()->clear();
+    }
+
+    void checklistScreenshot() {
+        m_page->tabs()->setCurrentIndex(0);
+        m_page->checklist()->selectItem(kIntegrity);
+        QTest::qWait(RolloutPage::kFrameMs + 50);
+        shoot(u"rollout-checklist.png"_s);
+    }
+
+    void stepPanelRunsAndRollsBack() {
+        TrafficStepPanel* panel = m_page->steps();
+        m_page->tabs()->setCurrentWidget(panel);
+        QTest::mouseClick(panel->button(u"start"_s), Qt::LeftButton);
+        QCOMPARE(panel->stateLabel()->text(), u"Progressing"_s);
+        m_source->advance(m_source->engine().runTime() + 200);
+        QCOMPARE(m_source->engine().trafficWeight(), 10);
+        QTest::qWait(RolloutPage::kFrameMs + 50);
+        QVERIFY(panel->stepList()->item(2)->text().startsWith(u"▶"_s));
+        shoot(u"rollout-blue-green.png"_s);
+        QVERIFY(panel->button(u"rollback"_s)->isEnabled());
+        QTest::mouseClick(panel->button(u"rollback"_s), Qt::LeftButton);
+        QCOMPARE(panel->stateLabel()->text(), u"Degraded"_s);
+        m_source->advance(m_source->engine().runTime() + 3);
+        QCOMPARE(m_source->engine().trafficWeight(), 0);
+        const auto rollbacks = rowsOf(m_page->session(), audit::kRollback);
+        QCOMPARE(rollbacks.size(), std::size_t(1));
+        QCOMPARE(rollbacks[0].actor, u"Ana Operator"_s);
+        QVERIFY(!panel->button(u"rollback"_s)->isEnabled());
+        QVERIFY(panel->button(u"start"_s)->isEnabled());
+    }
+
+    void badStepEditsAreRefused() {
+        TrafficStepPanel* panel = m_page->steps();
+        const std::size_t before = m_page->session().draftSteps().size();
+        panel->stepEditor()->setPlainText(u"[{\"set_weight\": 120}]"_s);
+        QString error;
+        QVERIFY(!panel->applyEditedSteps(&error));
+        QVERIFY2(error.contains(u"steps[0].set_weight: must be an integer from 0 to 100"_s),
+                 qPrintable(error));
+        QCOMPARE(m_page->session().draftSteps().size(), before);
+        panel->stepEditor()->setPlainText(u"[{\"set_weight\": 25}, {\"set_weight\": 100}]"_s);
+        QVERIFY(panel->applyEditedSteps(&error));
+        QCOMPARE(m_page->session().draftSteps().size(), std::size_t(2));
+    }
+
+    void badPlanChangesNothing() {
+        const QString path = m_dir.filePath(u"bad-plan.json"_s);
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(R"({"format": 1, "name": "x", "title": "x", "phases": []})");
+        f.close();
+        QString error;
+        QVERIFY(!m_page->loadPlan(path, &error));
+        QVERIFY2(error.startsWith(path + u": phases: "_s), qPrintable(error));
+        QCOMPARE(m_page->session().plan().itemCount(), 113);
+        QVERIFY(m_page->session().itemState(kManual).done);
+    }
+
+    void exportsMarkdownAndPdf() {
+        QString error;
+        const QString md = m_dir.filePath(u"report.md"_s);
+        QVERIFY2(m_page->exportMarkdown(md, &error), qPrintable(error));
+        QFile mdFile(md);
+        QVERIFY(mdFile.open(QIODevice::ReadOnly));
+        const QString text = QString::fromUtf8(mdFile.readAll());
+        QVERIFY(text.startsWith(u"# Rollout report: Pulsco Matchmaking Service Rollout Plan"_s));
+        QVERIFY(text.contains(u"| ☑ | Run full test suite locally | Ana Operator |"_s));
+        QVERIFY(text.contains(u"`conservation == ok`"_s));
+        QVERIFY(text.contains(u"### Rollout 1 — rolled back"_s));
+        QVERIFY(text.contains(u"Change failure rate | 100.0 %"_s));
+        const QString pdf = m_dir.filePath(u"report.pdf"_s);
+        QVERIFY2(m_page->exportPdf(pdf, &error), qPrintable(error));
+        QFile pdfFile(pdf);
+        QVERIFY(pdfFile.open(QIODevice::ReadOnly));
+        QVERIFY(pdfFile.read(5) == "%PDF-");
+        QVERIFY(pdfFile.size() > 10000);
+    }
+
+    void auditAndMetricsTabsShowTheTrail() {
+        QTest::qWait(RolloutPage::kFrameMs + 50);
+        QCOMPARE(m_page->auditTable()->rowCount(), int(m_page->session().audit().all().size()));
+        QCOMPARE(m_page->metricsTable()->rowCount(), 1);
+        QCOMPARE(m_page->metricsTable()->item(0, 1)->text(), u"rolled back"_s);
+        m_page->tabs()->setCurrentIndex(2);
+        shoot(u"rollout-metrics.png"_s);
+    }
+
+    void everyControlHasAnAccessibleName() {
+        QStringList missing;
+        const auto check = [&](QWidget* w) {
+            if (w->accessibleName().isEmpty())
+                missing << QString::fromLatin1(w->metaObject()->className()) + u' ' +
+                               w->objectName();
+        };
+        for (auto* w : m_page->findChildren<QPushButton*>())
+            check(w);
+        for (auto* w : m_page->findChildren<QComboBox*>())
+            check(w);
+        for (auto* w : m_page->findChildren<QLineEdit*>())
+            if (!qobject_cast<QComboBox*>(w->parentWidget()))
+                check(w);
+        for (auto* w : m_page->findChildren<QAbstractItemView*>())
+            if (!qobject_cast<QHeaderView*>(w) && !qobject_cast<QComboBox*>(w->parentWidget()) &&
+                w->parentWidget() && !w->parentWidget()->inherits("QComboBoxPrivateContainer"))
+                check(w);
+        for (auto* w : m_page->findChildren<QPlainTextEdit*>())
+            check(w);
+        QVERIFY2(missing.isEmpty(), qPrintable(missing.join(u", "_s)));
+    }
+
+    void restartRestoresTheChecklist() {
+        m_page.reset();
+        RolloutSession again(*m_store);
+        QVERIFY(again.itemState(kManual).done);
+        QCOMPARE(again.itemState(kManual).actor, u"Ana Operator"_s);
+        QVERIFY(again.itemState(kIntegrity).done);
+        QCOMPARE(again.stepper()->state(), RolloutState::Degraded);
+    }
+};
+
+QTEST_MAIN(TestRolloutPage)
+#include "tst_rolloutpage.moc"

@@ -1,0 +1,264 @@
+#include "ui/rollout/RolloutPage.h"
+
+#include "rollout/OperationalMetrics.h"
+#include "rollout/RolloutSession.h"
+#include "ui/rollout/ChecklistView.h"
+#include "ui/rollout/ReportExport.h"
+#include "ui/rollout/TrafficStepPanel.h"
+
+#include <QDateTime>
+#include <QFileDialog>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSettings>
+#include <QShortcut>
+#include <QTabWidget>
+#include <QTableWidget>
+#include <QTimer>
+#include <QVBoxLayout>
+
+using namespace Qt::StringLiterals;
+
+namespace pulsco {
+
+namespace {
+
+QString seconds(std::optional<double> s) {
+    return s ? QString::number(*s, 'f', 0) + u" s"_s : u"—"_s;
+}
+
+}  // namespace
+
+RolloutPage::RolloutPage(ConsoleStore& store, Source* source, QWidget* parent)
+    : QWidget(parent) {
+    m_session = new RolloutSession(store, this);
+
+    m_operator = new QLineEdit(this);
+    m_operator->setPlaceholderText(tr("Your name (recorded with every action)"));
+    m_operator->setAccessibleName(tr("Operator name"));
+    m_operator->setText(QSettings().value(u"rollout/operator"_s).toString());
+    m_session->setOperatorName(m_operator->text());
+    auto* operatorLabel = new QLabel(tr("&Operator:"), this);
+    operatorLabel->setBuddy(m_operator);
+    m_progress = new QProgressBar(this);
+    m_progress->setAccessibleName(tr("Overall checklist progress"));
+    m_progress->setFormat(tr("%v of %m items done (%p%)"));
+    auto* load = new QPushButton(tr("&Load plan…"), this);
+    load->setAccessibleName(tr("Load another plan file"));
+    auto* exportMd = new QPushButton(tr("Export &Markdown…"), this);
+    exportMd->setAccessibleName(tr("Export report as Markdown"));
+    auto* exportPdfButton = new QPushButton(tr("Export P&DF…"), this);
+    exportPdfButton->setAccessibleName(tr("Export report as PDF"));
+    auto* bar = new QHBoxLayout;
+    bar->addWidget(operatorLabel);
+    bar->addWidget(m_operator);
+    bar->addWidget(m_progress, 1);
+    bar->addWidget(load);
+    bar->addWidget(exportMd);
+    bar->addWidget(exportPdfButton);
+
+    m_message = new QLabel(this);
+    m_message->setWordWrap(true);
+    m_message->setAccessibleName(tr("Rollout messages"));
+    m_message->setTextInteractionFlags(Qt::TextSelectableByMouse);
+
+    m_checklist = new ChecklistView(*m_session, this);
+    m_steps = new TrafficStepPanel(*m_session, this);
+
+    auto* metricsPage = new QWidget(this);
+    m_metricsSummary = new QLabel(metricsPage);
+    m_metricsSummary->setWordWrap(true);
+    m_metricsSummary->setAccessibleName(tr("Operational metrics"));
+    m_metrics = new QTableWidget(0, 5, metricsPage);
+    m_metrics->setHorizontalHeaderLabels(
+        {tr("Rollout"), tr("Outcome"), tr("Cause"), tr("Time to detect"), tr("Time to roll back")});
+    m_metrics->setAccessibleName(tr("Rollouts and their outcomes"));
+    m_metrics->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_metrics->horizontalHeader()->setSectionResizeMode(2, QHeaderView::Stretch);
+    auto* metricsLayout = new QVBoxLayout(metricsPage);
+    metricsLayout->addWidget(m_metricsSummary);
+    metricsLayout->addWidget(m_metrics, 1);
+
+    m_audit = new QTableWidget(0, 6, this);
+    m_audit->setHorizontalHeaderLabels(
+        {tr("When"), tr("Who"), tr("What"), tr("Subject"), tr("Note"), tr("Source time")});
+    m_audit->setAccessibleName(tr("Audit trail"));
+    m_audit->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_audit->horizontalHeader()->setSectionResizeMode(4, QHeaderView::Stretch);
+    m_audit->verticalHeader()->hide();
+
+    m_tabs = new QTabWidget(this);
+    m_tabs->setAccessibleName(tr("Rollout views"));
+    m_tabs->addTab(m_checklist, tr("&Checklist"));
+    m_tabs->addTab(m_steps, tr("Blue-&green"));
+    m_tabs->addTab(metricsPage, tr("Opera&tional metrics"));
+    m_tabs->addTab(m_audit, tr("A&udit trail"));
+
+    auto* layout = new QVBoxLayout(this);
+    layout->addLayout(bar);
+    layout->addWidget(m_message);
+    layout->addWidget(m_tabs, 1);
+
+    m_frame = new QTimer(this);
+    m_frame->setSingleShot(true);
+    m_frame->setInterval(kFrameMs);
+    connect(m_frame, &QTimer::timeout, this, &RolloutPage::renderFrame);
+
+    connect(m_operator, &QLineEdit::textChanged, this, [this](const QString& name) {
+        m_session->setOperatorName(name);
+        QSettings().setValue(u"rollout/operator"_s, name.trimmed());
+    });
+    auto* find = new QShortcut(QKeySequence::Find, this);
+    connect(find, &QShortcut::activated, this, [this] {
+        m_tabs->setCurrentWidget(m_checklist);
+        m_checklist->searchField()->setFocus();
+    });
+    connect(load, &QPushButton::clicked, this, [this] {
+        const QString path =
+            QFileDialog::getOpenFileName(this, tr("Load rollout plan"), {}, tr("Plan (*.json)"));
+        QString error;
+        if (!path.isEmpty() && !loadPlan(path, &error))
+            showMessage(error, true);
+    });
+    connect(exportMd, &QPushButton::clicked, this, [this] {
+        const QString path = QFileDialog::getSaveFileName(
+            this, tr("Export report"), u"rollout-report.md"_s, tr("Markdown (*.md)"));
+        QString error;
+        if (!path.isEmpty())
+            exportMarkdown(path, &error) ? showMessage(tr("Report written to %1").arg(path), false)
+                                         : showMessage(error, true);
+    });
+    connect(exportPdfButton, &QPushButton::clicked, this, [this] {
+        const QString path = QFileDialog::getSaveFileName(
+            this, tr("Export report"), u"rollout-report.pdf"_s, tr("PDF (*.pdf)"));
+        QString error;
+        if (!path.isEmpty())
+            exportPdf(path, &error) ? showMessage(tr("Report written to %1").arg(path), false)
+                                    : showMessage(error, true);
+    });
+    connect(m_checklist, &ChecklistView::failed, this,
+            [this](const QString& e) { showMessage(e, true); });
+    connect(m_steps, &TrafficStepPanel::failed, this,
+            [this](const QString& e) { showMessage(e, true); });
+    connect(m_session, &RolloutSession::errorOccurred, this,
+            [this](const QString& e) { showMessage(e, true); });
+    connect(m_session, &RolloutSession::alertRaised, this,
+            [this](const QString& e) { showMessage(e, true); });
+    connect(m_session, &RolloutSession::gatesUpdated, this, &RolloutPage::scheduleFrame);
+    connect(m_session, &RolloutSession::auditAppended, this, &RolloutPage::scheduleFrame);
+    connect(m_session, &RolloutSession::itemChanged, this, [this] {
+        refreshProgress();
+        showMessage({}, false);  // an action went through: old errors no longer apply
+    });
+    connect(m_session, &RolloutSession::planChanged, this, &RolloutPage::refreshProgress);
+
+    setSource(source);
+    renderFrame();
+}
+
+void RolloutPage::setSource(Source* source) {
+    m_session->setSource(source);
+    scheduleFrame();
+}
+
+void RolloutPage::scheduleFrame() {
+    if (!m_frame->isActive())
+        m_frame->start();
+}
+
+void RolloutPage::renderFrame() {
+    m_checklist->refresh();
+    m_steps->refresh();
+    if (m_tabs->currentWidget() == m_steps)
+        m_steps->refreshCharts();
+    refreshProgress();
+    refreshAudit();
+    refreshMetrics();
+}
+
+void RolloutPage::refreshProgress() {
+    const auto p = m_session->progress();
+    m_progress->setRange(0, p.total);
+    m_progress->setValue(p.done);
+}
+
+void RolloutPage::refreshAudit() {
+    const auto rows = m_session->audit().all();
+    const int first = std::max(0, int(rows.size()) - kAuditRowsShown);
+    const int count = int(rows.size()) - first;
+    if (m_audit->rowCount() == count && count > 0 &&
+        m_audit->item(0, 0)->data(Qt::UserRole).toLongLong() == rows.back().id)
+        return;
+    m_audit->setRowCount(count);
+    for (int i = 0; i < count; ++i) {
+        const AuditEntry& e = rows[std::size_t(rows.size() - 1 - std::size_t(i))];  // newest first
+        const QStringList cells{
+            QDateTime::fromMSecsSinceEpoch(e.atMs).toString(u"yyyy-MM-dd HH:mm:ss"_s),
+            e.actor,
+            e.kind,
+            e.subject,
+            e.note,
+            QString::number(e.sourceTimeSeconds, 'f', 0) + u" s"_s};
+        for (int c = 0; c < cells.size(); ++c) {
+            auto* item = new QTableWidgetItem(cells[c]);  // owned by the table
+            if (c == 0)
+                item->setData(Qt::UserRole, e.id);
+            m_audit->setItem(i, c, item);
+        }
+    }
+}
+
+void RolloutPage::refreshMetrics() {
+    const OperationalMetrics m = computeOperationalMetrics(m_session->audit().all());
+    m_metricsSummary->setText(
+        tr("<b>Deployment frequency</b> %1 per week (target: weekly) · <b>Change failure rate</b> "
+           "%2 "
+           "(target &lt; 5 %) · <b>Time to detect</b> %3 (MTTD target 5 min) · <b>Time to roll "
+           "back</b> %4 "
+           "(MTTR target 15 min) · %5 rollouts, %6 promoted, %7 failed")
+            .arg(m.deploymentsPerWeek ? QString::number(*m.deploymentsPerWeek, 'f', 1) : u"—"_s,
+                 m.changeFailureRate ? QString::number(*m.changeFailureRate * 100, 'f', 1) + u" %"_s
+                                     : u"—"_s,
+                 seconds(m.meanTimeToDetectSeconds), seconds(m.meanTimeToRollBackSeconds))
+            .arg(m.started)
+            .arg(m.promoted)
+            .arg(m.failed));
+    m_metrics->setRowCount(int(m.rollouts.size()));
+    for (int i = 0; i < int(m.rollouts.size()); ++i) {
+        const RolloutOutcome& r = m.rollouts[std::size_t(i)];
+        const QStringList cells{QString::number(r.rollout), r.outcome, r.cause,
+                                seconds(r.detectSeconds), seconds(r.rollbackSeconds)};
+        for (int c = 0; c < cells.size(); ++c)
+            m_metrics->setItem(i, c, new QTableWidgetItem(cells[c]));
+    }
+}
+
+void RolloutPage::showMessage(const QString& text, bool error) {
+    m_message->setText(text);
+    m_message->setStyleSheet(error ? u"color: #c62828;"_s : QString());
+}
+
+bool RolloutPage::loadPlan(const QString& path, QString* error) {
+    if (!m_session->loadPlanFile(path, error))
+        return false;  // nothing changed
+    showMessage(tr("Plan loaded: %1 (%2 items)")
+                    .arg(m_session->plan().title)
+                    .arg(m_session->plan().itemCount()),
+                false);
+    renderFrame();
+    return true;
+}
+
+bool RolloutPage::exportMarkdown(const QString& path, QString* error) {
+    return exportRolloutMarkdown(*m_session, path, error);
+}
+
+bool RolloutPage::exportPdf(const QString& path, QString* error) {
+    return exportRolloutPdf(*m_session, path, error);
+}
+
+}  // namespace pulsco

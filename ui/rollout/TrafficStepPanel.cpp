@@ -1,0 +1,277 @@
+#include "ui/rollout/TrafficStepPanel.h"
+
+#include "rollout/RolloutPlanJson.h"
+#include "rollout/RolloutSession.h"
+#include "ui/EnvironmentComparisonModel.h"
+#include "ui/HistogramChart.h"
+
+#include <QGridLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QInputDialog>
+#include <QJsonDocument>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QMessageBox>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QTableView>
+#include <QVBoxLayout>
+
+using namespace Qt::StringLiterals;
+
+namespace pulsco {
+
+namespace {
+
+HistogramChartSpec latencySpec(const QString& colour) {
+    HistogramChartSpec spec;
+    spec.title = colour + u" · API latency (last 60 s)"_s;
+    spec.axisTitle = u"latency (ms)"_s;
+    spec.valueTitle = u"% of requests"_s;
+    spec.unit = u"ms"_s;
+    spec.bar = 150;
+    spec.barName = u"bar < 150 ms"_s;
+    spec.binCount = 24;
+    return spec;
+}
+
+}  // namespace
+
+TrafficStepPanel::TrafficStepPanel(RolloutSession& session, QWidget* parent)
+    : QWidget(parent)
+    , m_session(session) {
+    m_confirm = [this](const QString& title, const QString& text) {
+        return QMessageBox::question(this, title, text) == QMessageBox::Yes;
+    };
+    m_state = new QLabel(this);
+    m_state->setAccessibleName(tr("Rollout state"));
+    QFont big = m_state->font();
+    big.setPointSizeF(big.pointSizeF() * 1.4);
+    big.setBold(true);
+    m_state->setFont(big);
+    m_detail = new QLabel(this);
+    m_detail->setWordWrap(true);
+    m_detail->setAccessibleName(tr("Rollout detail"));
+
+    auto* commands = new QHBoxLayout;
+    for (const auto& [key, text, name] :
+         {std::tuple{u"start"_s, tr("&Start rollout"), tr("Start rollout")},
+          std::tuple{u"pause"_s, tr("&Pause"), tr("Pause rollout")},
+          std::tuple{u"resume"_s, tr("&Resume"), tr("Resume rollout")},
+          std::tuple{u"promote"_s, tr("Pro&mote"), tr("Promote green to 100 percent")},
+          std::tuple{u"abort"_s, tr("A&bort"), tr("Abort rollout")},
+          std::tuple{u"rollback"_s, tr("Roll &back"), tr("Roll back to blue")},
+          std::tuple{u"confirm"_s, tr("Con&firm traffic switched"),
+                     tr("Confirm traffic switched")}})
+        commands->addWidget(addButton(key, text, name));
+    commands->addStretch(1);
+
+    m_steps = new QListWidget(this);
+    m_steps->setAccessibleName(tr("Rollout steps"));
+    m_editor = new QPlainTextEdit(this);
+    m_editor->setAccessibleName(tr("Step list editor (JSON)"));
+    m_editor->setPlaceholderText(
+        u"[{\"set_weight\": 10}, {\"pause\": {\"duration_s\": 60}}, ...]"_s);
+    m_editorStatus = new QLabel(this);
+    m_editorStatus->setWordWrap(true);
+    auto* apply = new QPushButton(tr("Apply &steps"), this);
+    apply->setAccessibleName(tr("Apply edited steps"));
+    m_webhook = new QLineEdit(this);
+    m_webhook->setPlaceholderText(
+        tr("Traffic-switch webhook URL (live servers; empty = confirm by hand)"));
+    m_webhook->setAccessibleName(tr("Traffic switch webhook URL"));
+    auto* webhookLabel = new QLabel(tr("&Webhook:"), this);
+    webhookLabel->setBuddy(m_webhook);
+
+    auto* stepsBox = new QGroupBox(tr("Steps"), this);
+    auto* stepsLayout = new QGridLayout(stepsBox);
+    stepsLayout->addWidget(m_steps, 0, 0, 3, 1);
+    stepsLayout->addWidget(m_editor, 0, 1);
+    stepsLayout->addWidget(m_editorStatus, 1, 1);
+    stepsLayout->addWidget(apply, 2, 1, Qt::AlignRight);
+    auto* webhookRow = new QHBoxLayout;
+    webhookRow->addWidget(webhookLabel);
+    webhookRow->addWidget(m_webhook, 1);
+    stepsLayout->addLayout(webhookRow, 3, 0, 1, 2);
+    stepsLayout->setColumnStretch(0, 1);
+    stepsLayout->setColumnStretch(1, 1);
+
+    m_blueChart = new HistogramChart(latencySpec(tr("Blue")), this);
+    m_blueChart->setAccessibleName(tr("Blue latency histogram"));
+    m_greenChart = new HistogramChart(latencySpec(tr("Green")), this);
+    m_greenChart->setAccessibleName(tr("Green latency histogram"));
+    m_comparison = new EnvironmentComparisonModel(this);
+    m_comparisonTable = new QTableView(this);
+    m_comparisonTable->setModel(m_comparison);
+    m_comparisonTable->setAccessibleName(tr("Blue and green comparison"));
+    m_comparisonTable->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
+    m_comparisonTable->verticalHeader()->hide();
+    auto* compareBox = new QGroupBox(tr("Blue vs green"), this);
+    auto* compare = new QGridLayout(compareBox);
+    compare->addWidget(m_blueChart, 0, 0);
+    compare->addWidget(m_greenChart, 0, 1);
+    compare->addWidget(m_comparisonTable, 0, 2);
+    compare->setColumnStretch(0, 2);
+    compare->setColumnStretch(1, 2);
+    compare->setColumnStretch(2, 1);
+    m_blueChart->setMinimumHeight(220);
+
+    auto* layout = new QVBoxLayout(this);
+    auto* head = new QHBoxLayout;
+    head->addWidget(m_state);
+    head->addWidget(m_detail, 1);
+    layout->addLayout(head);
+    layout->addLayout(commands);
+    layout->addWidget(stepsBox, 2);
+    layout->addWidget(compareBox, 3);
+
+    connect(apply, &QPushButton::clicked, this, [this] {
+        QString error;
+        if (!applyEditedSteps(&error))
+            emit failed(error);
+    });
+    connect(m_webhook, &QLineEdit::editingFinished, this,
+            [this] { m_session.setWebhookUrl(QUrl::fromUserInput(m_webhook->text().trimmed())); });
+    connect(button(u"start"_s), &QPushButton::clicked, this, [this] {
+        run(tr("Start rollout"),
+            tr("Start a blue-green rollout with these %1 steps?")
+                .arg(m_session.draftSteps().size()),
+            [this](QString* e) { return m_session.startRollout(e); });
+    });
+    connect(button(u"pause"_s), &QPushButton::clicked, this,
+            [this] { run({}, {}, [this](QString* e) { return m_session.pauseRollout(e); }); });
+    connect(button(u"resume"_s), &QPushButton::clicked, this,
+            [this] { run({}, {}, [this](QString* e) { return m_session.resumeRollout(e); }); });
+    connect(button(u"promote"_s), &QPushButton::clicked, this, [this] {
+        run(tr("Promote"), tr("Skip the remaining steps and send 100 % of traffic to green?"),
+            [this](QString* e) { return m_session.promote(e); });
+    });
+    connect(button(u"abort"_s), &QPushButton::clicked, this, [this] {
+        run(tr("Abort"), tr("Abort the rollout and send all traffic back to blue?"),
+            [this](QString* e) { return m_session.abort(tr("operator abort"), e); });
+    });
+    connect(button(u"rollback"_s), &QPushButton::clicked, this, [this] {
+        run(tr("Roll back"), tr("Roll back: all traffic to blue now?"),
+            [this](QString* e) { return m_session.rollback(tr("manual rollback"), e); });
+    });
+    connect(button(u"confirm"_s), &QPushButton::clicked, this, [this] {
+        run(tr("Traffic switched"),
+            tr("Confirm that the load balancer now sends %1 % to green?")
+                .arg(m_session.stepper() ? m_session.stepper()->weight() : 0),
+            [this](QString* e) { return m_session.confirmWeight(e); });
+    });
+    connect(&session, &RolloutSession::rolloutChanged, this, &TrafficStepPanel::refresh);
+    connect(&session, &RolloutSession::planChanged, this, [this] {
+        m_editor->setPlainText(
+            QString::fromUtf8(QJsonDocument(trafficStepsToJson(m_session.draftSteps()))
+                                  .toJson(QJsonDocument::Indented)));
+    });
+    m_editor->setPlainText(QString::fromUtf8(
+        QJsonDocument(trafficStepsToJson(m_session.draftSteps())).toJson(QJsonDocument::Indented)));
+    refresh();
+}
+
+QPushButton* TrafficStepPanel::addButton(const QString& key, const QString& text,
+                                         const QString& accessible) {
+    auto* b = new QPushButton(text, this);
+    b->setObjectName(key);
+    b->setAccessibleName(accessible);
+    m_buttons << b;
+    return b;
+}
+
+QPushButton* TrafficStepPanel::button(const QString& name) const {
+    for (QPushButton* b : m_buttons)
+        if (b->objectName() == name)
+            return b;
+    return nullptr;
+}
+
+void TrafficStepPanel::run(const QString& title, const QString& question,
+                           const std::function<bool(QString*)>& action) {
+    if (!question.isEmpty() && !m_confirm(title, question))
+        return;
+    QString error;
+    if (!action(&error))
+        emit failed(error);
+    refresh();
+}
+
+bool TrafficStepPanel::applyEditedSteps(QString* error) {
+    auto steps = trafficStepsFromJson(m_editor->toPlainText().toUtf8(), tr("step editor"), error);
+    if (!steps) {
+        m_editorStatus->setText(*error);
+        return false;
+    }
+    m_session.setDraftSteps(std::move(*steps));
+    m_editorStatus->setText(
+        tr("%1 steps ready for the next rollout.").arg(m_session.draftSteps().size()));
+    refresh();
+    return true;
+}
+
+void TrafficStepPanel::refresh() {
+    const TrafficStepper* stepper = m_session.stepper();
+    const bool active = m_session.rolloutActive();
+    const RolloutState state = stepper ? stepper->state() : RolloutState::Healthy;
+    m_state->setText(rolloutStateName(state));
+    QString detail;
+    if (stepper) {
+        detail = tr("Rollout %1 · green %2 % · step %3 of %4")
+                     .arg(m_session.rolloutNumber())
+                     .arg(stepper->weight())
+                     .arg(std::min<int>(stepper->currentStep() + 1, int(stepper->steps().size())))
+                     .arg(stepper->steps().size());
+        if (m_session.needsOperatorConfirmation())
+            detail += tr(" · waiting for you to confirm the traffic switch");
+        else if (stepper->awaitingWeight())
+            detail += tr(" · waiting for the weight to take effect");
+        if (!stepper->lastReason().isEmpty())
+            detail += u" · "_s + stepper->lastReason();
+    } else {
+        detail = tr("No rollout yet: all traffic on blue. Edit the steps, then start.");
+    }
+    m_detail->setText(detail);
+    button(u"start"_s)->setEnabled(!active);
+    button(u"pause"_s)->setEnabled(active && state == RolloutState::Progressing);
+    button(u"resume"_s)->setEnabled(active && state == RolloutState::Paused);
+    button(u"promote"_s)->setEnabled(active);
+    button(u"abort"_s)->setEnabled(active);
+    button(u"rollback"_s)
+        ->setEnabled(stepper && state != RolloutState::Healthy &&
+                     !(state == RolloutState::Degraded && stepper->weight() == 0));
+    button(u"confirm"_s)->setEnabled(m_session.needsOperatorConfirmation());
+
+    const auto& steps = stepper && active ? stepper->steps() : m_session.draftSteps();
+    m_steps->clear();
+    for (int i = 0; i < int(steps.size()); ++i) {
+        QString marker = u"   "_s;
+        if (stepper && active) {
+            if (i < stepper->currentStep())
+                marker = u"✓ "_s;
+            else if (i == stepper->currentStep())
+                marker = u"▶ "_s;
+        }
+        QString text = marker + u"%1. "_s.arg(i + 1) + describeStep(steps[std::size_t(i)]);
+        if (stepper && active && i == stepper->currentStep() &&
+            steps[std::size_t(i)].kind == TrafficStep::Kind::Analysis)
+            text += tr(" — %1 measured, %2 failed")
+                        .arg(stepper->measurements())
+                        .arg(stepper->failedMeasurements());
+        m_steps->addItem(text);
+    }
+}
+
+void TrafficStepPanel::refreshCharts() {
+    const SnapshotPtr s = m_session.latestSnapshot();
+    if (!s)
+        return;
+    m_blueChart->setHistogram(s->blue.recentApiLatencyMs);
+    m_greenChart->setHistogram(s->green.recentApiLatencyMs);
+    m_comparison->setSnapshot(*s);
+}
+
+}  // namespace pulsco

@@ -1,0 +1,66 @@
+// The blue-green part of the Rollout page: the rollout's state and step
+// list (editable before a start, as JSON validated like the plan file),
+// the operator's commands (start, pause, resume, promote, abort, roll back,
+// confirm a traffic switch) behind confirmations, the webhook, and blue vs
+// green side by side (latency histograms, error rates).
+#pragma once
+
+#include <QWidget>
+
+#include <functional>
+
+class QLabel;
+class QLineEdit;
+class QListWidget;
+class QPlainTextEdit;
+class QPushButton;
+class QTableView;
+
+namespace pulsco {
+
+class EnvironmentComparisonModel;
+class HistogramChart;
+class RolloutSession;
+
+class TrafficStepPanel : public QWidget {
+    Q_OBJECT
+public:
+    // Asks "are you sure"; the page swaps it for tests.
+    using Confirm = std::function<bool(const QString& title, const QString& text)>;
+
+    explicit TrafficStepPanel(RolloutSession& session, QWidget* parent = nullptr);
+    void setConfirm(Confirm confirm) { m_confirm = std::move(confirm); }
+
+    void refresh();        // state, buttons, step list
+    void refreshCharts();  // comparison (once per frame at most)
+
+    QLabel* stateLabel() const { return m_state; }
+    QListWidget* stepList() const { return m_steps; }
+    QPlainTextEdit* stepEditor() const { return m_editor; }
+    QPushButton* button(const QString& name) const;  // "start", "pause", ...
+    bool applyEditedSteps(QString* error);
+
+signals:
+    void failed(const QString& message);
+
+private:
+    QPushButton* addButton(const QString& key, const QString& text, const QString& accessible);
+    void run(const QString& title, const QString& question,
+             const std::function<bool(QString*)>& action);
+
+    RolloutSession& m_session;
+    Confirm m_confirm;
+    QLabel* m_state = nullptr;
+    QLabel* m_detail = nullptr;
+    QListWidget* m_steps = nullptr;
+    QPlainTextEdit* m_editor = nullptr;
+    QLabel* m_editorStatus = nullptr;
+    QLineEdit* m_webhook = nullptr;
+    QList<QPushButton*> m_buttons;
+    HistogramChart* m_blueChart = nullptr;
+    HistogramChart* m_greenChart = nullptr;
+    EnvironmentComparisonModel* m_comparison = nullptr;
+    QTableView* m_comparisonTable = nullptr;
+};
+
+}  // namespace pulsco
