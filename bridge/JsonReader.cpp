@@ -36,6 +36,9 @@ QString typeName(const QJsonValue& value) {
 QString formatNumber(double value) {
     if (std::isinf(value))
         return value > 0 ? u"infinity"_s : u"-infinity"_s;
+    // Whole numbers (limits such as 2^53) print in full, not as 9.007e+15.
+    if (std::floor(value) == value && std::fabs(value) < 1e18)
+        return QString::number(static_cast<qint64>(value));
     return QString::number(value, 'g', 12);
 }
 
@@ -66,16 +69,20 @@ std::optional<double> checkNumber(const QJsonValue& v, double min, double max, F
 
 template <typename Fail>
 std::optional<qint64> checkInteger(const QJsonValue& v, qint64 min, qint64 max, Fail fail) {
-    const QString expected =
-        u"must be an integer"_s + rangeText(static_cast<double>(min), static_cast<double>(max));
+    // The message is built only on failure: integers are read in hot loops
+    // (histogram buckets of every snapshot).
+    const auto expected = [&]() -> QString {
+        return u"must be an integer"_s +
+               rangeText(static_cast<double>(min), static_cast<double>(max));
+    };
     if (!v.isDouble()) {
-        fail(expected + u" (got "_s + typeName(v) + u')');
+        fail(expected() + u" (got "_s + typeName(v) + u')');
         return std::nullopt;
     }
     const double d = v.toDouble();
     if (!std::isfinite(d) || std::floor(d) != d || d < static_cast<double>(min) ||
         d > static_cast<double>(max)) {
-        fail(expected + u" (got "_s + formatNumber(d) + u')');
+        fail(expected() + u" (got "_s + formatNumber(d) + u')');
         return std::nullopt;
     }
     return static_cast<qint64>(d);
