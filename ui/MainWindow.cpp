@@ -235,11 +235,14 @@ void MainWindow::refreshStatus() {
         m_ageLabel->setText(tr("No source"));
         return;
     }
-    const bool paused = m_lastSnapshot && m_lastSnapshot->paused;
+    const bool paused =
+        (m_lastSnapshot && m_lastSnapshot->paused) || m_source->state() == Source::State::Paused;
     bool stale = false;
     if (m_sinceSnapshot.isValid()) {
         const qint64 age = m_sinceSnapshot.elapsed();
-        stale = age > kStaleAfterMs;
+        // A paused simulator has nothing new to say; silence is stale only
+        // while the source claims to be running.
+        stale = age > kStaleAfterMs && !paused;
         m_ageLabel->setText(tr("Last snapshot %1 ago").arg(formatSeconds(age / 1000.0)));
     } else {
         m_ageLabel->setText(tr("No snapshot yet"));

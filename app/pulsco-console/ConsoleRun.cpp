@@ -8,6 +8,7 @@
 #include <QApplication>
 #include <QDir>
 #include <QFileInfo>
+#include <QMessageBox>
 #include <QTimer>
 
 #include <cstdio>
@@ -53,12 +54,14 @@ int runConsole(const ConsoleOptions& options) {
     request.kind = SourceRequest::Kind::Simulator;
     request.scenario = options.scenario;
     request.players = options.players;
+    bool fromSettings = false;
     if (options.scenario.isEmpty() && !scripted && window.reopenLastScenario()) {
         const SourceRequest last = window.lastSavedRequest();
         if (!last.scenario.isEmpty()) {
             request.scenario = last.scenario;
             if (options.players == 0)
                 request.players = last.players;
+            fromSettings = true;
         }
     }
     if (request.scenario.isEmpty())
@@ -71,6 +74,22 @@ int runConsole(const ConsoleOptions& options) {
 
     QString error;
     std::unique_ptr<Source> source = factory.create(request, &error);
+    if (!source && fromSettings) {
+        // The remembered scenario moved or broke: say so in the window and
+        // start the default instead of refusing to open at all.
+        const QString why = error;
+        request.scenario = QLatin1StringView(ConsoleSourceFactory::kDefaultScenario);
+        request.players = options.players;
+        source = factory.create(request, &error);
+        if (source) {
+            QTimer::singleShot(0, &window, [&window, why] {
+                QMessageBox::warning(
+                    &window, MainWindow::tr("Cannot reopen the last scenario"),
+                    MainWindow::tr("%1\n\nStarted %2 instead.")
+                        .arg(why, QLatin1StringView(ConsoleSourceFactory::kDefaultScenario)));
+            });
+        }
+    }
     if (!source) {
         printError(error);
         return 2;

@@ -124,8 +124,10 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(h.window->sourceBar()->stateText(), u"PAUSED"_s, kTimeoutMs);
         QVERIFY(h.window->controls()->stepAction()->isEnabled());
         const double frozen = h.window->source()->latestSnapshot()->timeSeconds;
-        QTest::qWait(1500);
+        // Longer than the stale limit: a paused source is paused, not stale.
+        QTest::qWait(MainWindow::kStaleAfterMs + 700);
         QCOMPARE(h.window->source()->latestSnapshot()->timeSeconds, frozen);
+        QCOMPARE(h.window->sourceBar()->stateText(), u"PAUSED"_s);
         h.window->controls()->playPauseAction()->trigger();
         QTRY_VERIFY_WITH_TIMEOUT(
             !d->lastRendered()->paused && d->lastRendered()->timeSeconds > frozen, kTimeoutMs);
@@ -284,6 +286,22 @@ private slots:
         QCOMPARE(c->clearFaultsAction()->toolTip(), u"no admin token configured for this server"_s);
         QVERIFY(!c->scenarioCombo()->isEnabled());
         QVERIFY(c->scenarioCombo()->toolTip().contains(u"simulator"_s));
+    }
+
+    void silentSourceTurnsStale() {
+        test::ConsoleHarness h;
+        h.window = std::make_unique<MainWindow>(h.factory);
+        h.window->setSource(std::make_unique<BareSource>(), SourceRequest{});
+        auto snapshot = std::make_shared<MetricsSnapshot>();
+        snapshot->timeSeconds = 42;
+        emit h.window->source()->snapshotReady(snapshot);
+        QTRY_COMPARE(h.window->sourceBar()->stateText(), u"RUNNING"_s);
+        QCOMPARE(h.window->sourceBar()->clockText(), u"Clock 00:00:42"_s);
+        QTRY_COMPARE_WITH_TIMEOUT(h.window->sourceBar()->stateText(), u"STALE"_s,
+                                  MainWindow::kStaleAfterMs + 3000);
+        QVERIFY(h.window->statusText().contains(u"ago"_s));
+        emit h.window->source()->snapshotReady(snapshot);  // it speaks again
+        QTRY_COMPARE(h.window->sourceBar()->stateText(), u"RUNNING"_s);
     }
 
     void darkPaletteReachesTheCharts() {
