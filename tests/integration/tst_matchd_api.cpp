@@ -7,9 +7,11 @@
 
 #include "bridge/MetricsSnapshotJson.h"
 #include "net/prometheus/PrometheusTextParser.h"
+#include "net/server/EventStream.h"
 #include "net/server/MatchService.h"
 
 #include <QJsonArray>
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QWebSocket>
 
@@ -45,6 +47,7 @@ private Q_SLOTS:
     void faultsChangeRealAnswers();
     void infoAndQueues();
     void evictedTicketsAndMatchesComeFromTheStore();
+    void slowEventConsumerIsDropped();
 
 private:
     MatchdFixture* m_fx = nullptr;
@@ -525,6 +528,36 @@ void TestMatchdApi::evictedTicketsAndMatchesComeFromTheStore() {
     QCOMPARE(
         http(port(), "POST", "/v1/matches/" + matchId + "/result", R"({"winner_team":1})").status,
         409);
+}
+
+void TestMatchdApi::slowEventConsumerIsDropped() {
+    pulsco::EventStream* events = m_fx->server->events();
+    events->setMaxBufferedBytes(256 * 1024);
+    // A WebSocket client that completes the handshake and then never reads.
+    QTcpSocket stuck;
+    stuck.setReadBufferSize(1);  // Qt stops reading from the kernel: the window closes
+    stuck.connectToHost(u"127.0.0.1"_s, port());
+    QTRY_COMPARE(stuck.state(), QAbstractSocket::ConnectedState);
+    stuck.write("GET /v1/events HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+                "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                "Sec-WebSocket-Version: 13\r\n\r\n");
+    QTRY_COMPARE_WITH_TIMEOUT(events->clientCount(), 1, 5000);
+    // A well-behaved client beside it.
+    QWebSocket good;
+    int goodMessages = 0;
+    connect(&good, &QWebSocket::textMessageReceived, this, [&](const QString&) { ++goodMessages; });
+    good.open(QUrl(u"ws://127.0.0.1:%1/v1/events"_s.arg(port())));
+    QTRY_COMPARE_WITH_TIMEOUT(events->clientCount(), 2, 5000);
+    QTest::ignoreMessage(QtWarningMsg, QRegularExpression(u"events: dropping a slow consumer"_s));
+    const QByteArray big = "\"type\":\"test\",\"pad\":\"" + QByteArray(64 * 1024, 'x') + '"';
+    for (int i = 0; i < 400 && events->clientCount() == 2; ++i) {
+        events->broadcast(big);  // 25 MiB in total if nobody were dropped
+        QTest::qWait(5);
+    }
+    QTRY_COMPARE_WITH_TIMEOUT(events->clientCount(), 1, 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(goodMessages > 0, 5000);
+    QCOMPARE(good.state(), QAbstractSocket::ConnectedState);
+    QCOMPARE(http(port(), "GET", "/healthz").status, 200);
 }
 
 QTEST_GUILESS_MAIN(TestMatchdApi)
