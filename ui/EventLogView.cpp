@@ -49,7 +49,7 @@ EventLogView::EventLogView(QWidget* parent)
     m_filter = new EventLogFilter(this);
     m_filter->setSourceModel(m_model);
 
-    auto* kindLabel = new QLabel(tr("&Show"), this);
+    auto* kindLabel = new QLabel(tr("Sho&w"), this);
     m_kind = new QComboBox(this);
     m_kind->addItem(tr("All events"), static_cast<int>(KindFilter::All));
     m_kind->addItem(tr("All but matches"), static_cast<int>(KindFilter::Notable));

@@ -108,11 +108,9 @@ FaultSpec FaultDialog::defaults(FaultKind kind, const QStringList& regions) {
     return spec;
 }
 
-FaultDialog::FaultDialog(FaultKind kind, const QStringList& regions, double startSeconds,
-                         QWidget* parent)
+FaultDialog::FaultDialog(FaultKind kind, const QStringList& regions, QWidget* parent)
     : QDialog(parent)
-    , m_kind(kind)
-    , m_start(startSeconds) {
+    , m_kind(kind) {
     setWindowTitle(tr("Inject fault: %1").arg(kindTitle(kind)));
     setAccessibleName(windowTitle());
 
@@ -124,6 +122,14 @@ FaultDialog::FaultDialog(FaultKind kind, const QStringList& regions, double star
     m_target->addItem(tr("Blue"), static_cast<int>(FaultTarget::Blue));
     m_target->addItem(tr("Both"), static_cast<int>(FaultTarget::Both));
     m_target->setAccessibleName(tr("Target environment"));
+
+    m_delay = new QDoubleSpinBox(this);
+    m_delay->setRange(0, 86400);
+    m_delay->setDecimals(0);
+    m_delay->setSingleStep(10);
+    m_delay->setSuffix(tr(" s"));
+    m_delay->setSpecialValueText(tr("now"));
+    m_delay->setAccessibleName(tr("Start delay in seconds of source time, 0 for now"));
 
     m_duration = new QDoubleSpinBox(this);
     m_duration->setRange(0, 86400);
@@ -158,11 +164,12 @@ FaultDialog::FaultDialog(FaultKind kind, const QStringList& regions, double star
 
     auto* form = new QFormLayout;
     form->addRow(tr("&Target:"), m_target);
+    form->addRow(tr("&Starts in:"), m_delay);
     form->addRow(tr("&Duration:"), m_duration);
     if (usesLatency(kind))
         form->addRow(tr("&Latency:"), m_latency);
     if (usesShare(kind))
-        form->addRow(tr("&Share of requests:"), m_share);
+        form->addRow(tr("S&hare of requests:"), m_share);
     if (usesMultiplier(kind))
         form->addRow(tr("&Multiplier:"), m_multiplier);
     if (usesRegion(kind))
@@ -192,6 +199,7 @@ FaultDialog::FaultDialog(FaultKind kind, const QStringList& regions, double star
     setFault(defaults(kind, regions));
     connect(m_target, &QComboBox::currentIndexChanged, this, &FaultDialog::revalidate);
     connect(m_duration, &QDoubleSpinBox::valueChanged, this, &FaultDialog::revalidate);
+    connect(m_delay, &QDoubleSpinBox::valueChanged, this, &FaultDialog::revalidate);
     connect(m_latency, &QSpinBox::valueChanged, this, &FaultDialog::revalidate);
     connect(m_share, &QDoubleSpinBox::valueChanged, this, &FaultDialog::revalidate);
     connect(m_multiplier, &QDoubleSpinBox::valueChanged, this, &FaultDialog::revalidate);
@@ -202,7 +210,7 @@ FaultDialog::FaultDialog(FaultKind kind, const QStringList& regions, double star
 FaultSpec FaultDialog::fault() const {
     FaultSpec spec;
     spec.kind = m_kind;
-    spec.atSeconds = m_start;
+    spec.atSeconds = m_delay->value();
     spec.durationSeconds = m_duration->value();
     spec.target = static_cast<FaultTarget>(m_target->currentData().toInt());
     if (usesLatency(m_kind))
@@ -218,6 +226,7 @@ FaultSpec FaultDialog::fault() const {
 
 void FaultDialog::setFault(const FaultSpec& fault) {
     m_target->setCurrentIndex(m_target->findData(static_cast<int>(fault.target)));
+    m_delay->setValue(fault.atSeconds);
     m_duration->setValue(fault.durationSeconds);
     m_latency->setValue(static_cast<int>(fault.latencyMs));
     m_share->setValue(fault.share * 100.0);

@@ -19,10 +19,10 @@ namespace pulsco {
 class FaultDialog : public QDialog {
     Q_OBJECT
 public:
-    // `regions` feeds the region picker (region outage); `startSeconds` is
-    // the source time the fault starts at (now).
-    FaultDialog(FaultKind kind, const QStringList& regions, double startSeconds,
-                QWidget* parent = nullptr);
+    // `regions` feeds the region picker (region outage). An injected
+    // fault's atSeconds is its delay from now (0 = at once), as Source
+    // implementations read it.
+    FaultDialog(FaultKind kind, const QStringList& regions, QWidget* parent = nullptr);
 
     static FaultSpec defaults(FaultKind kind, const QStringList& regions);
     static QString kindTitle(FaultKind kind);        // "Latency spike"
@@ -35,6 +35,7 @@ public:
 
     QComboBox* targetCombo() const { return m_target; }
     QDoubleSpinBox* durationBox() const { return m_duration; }
+    QDoubleSpinBox* delayBox() const { return m_delay; }
     QSpinBox* latencyBox() const { return m_latency; }
     QDoubleSpinBox* shareBox() const { return m_share; }
     QDoubleSpinBox* multiplierBox() const { return m_multiplier; }
@@ -44,8 +45,8 @@ private:
     void revalidate();
 
     FaultKind m_kind;
-    double m_start;
     QComboBox* m_target = nullptr;
+    QDoubleSpinBox* m_delay = nullptr;
     QDoubleSpinBox* m_duration = nullptr;
     QSpinBox* m_latency = nullptr;
     QDoubleSpinBox* m_share = nullptr;

@@ -35,6 +35,7 @@ KpiTile::KpiTile(const QString& title, QWidget* parent)
     m_chip->setFont(chipFont);
 
     m_detail = new QLabel(this);
+    m_detail->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     QFont detailFont = font();
     detailFont.setPointSizeF(detailFont.pointSizeF() * 0.85);
     m_detail->setFont(detailFont);
@@ -56,8 +57,10 @@ KpiTile::KpiTile(const QString& title, QWidget* parent)
 void KpiTile::setValue(const QString& value, KpiLevel level, const QString& detail) {
     if (m_value->text() != value)
         m_value->setText(value);
-    if (m_detail->text() != detail)
+    if (m_detail->text() != detail) {
         m_detail->setText(detail);
+        m_detail->setToolTip(detail);
+    }
     if (level != m_level) {
         m_level = level;
         const QString state = levelText(level);

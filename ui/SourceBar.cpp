@@ -31,6 +31,10 @@ SourceBar::SourceBar(QWidget* parent)
     m_clock->setFont(mono);
     m_speed = new QLabel(this);
     m_faults = new QLabel(this);
+    // Many faults at once must not widen the window past the screen: the
+    // label shrinks and its tooltip keeps the whole list.
+    m_faults->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    m_faults->setMinimumWidth(120);
     m_conservation = new QLabel(this);
 
     auto* layout = new QHBoxLayout(this);
@@ -102,6 +106,7 @@ void SourceBar::showSnapshot(const MetricsSnapshot& snapshot) {
         faults.isEmpty() ? tr("No active faults") : tr("⚠ Faults: %1").arg(faults.join(u", "_s));
     if (m_faults->text() != faultText) {
         m_faults->setText(faultText);
+        m_faults->setToolTip(faultText);
         QFont f = m_faults->font();
         f.setBold(!faults.isEmpty());
         m_faults->setFont(f);

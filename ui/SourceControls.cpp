@@ -143,7 +143,7 @@ SourceControls::SourceControls(QWidget* parent)
     m_scenarioWidgets = {m_scenario, scenarioLabel, m_players, playersLabel};
     addSeparator();
 
-    m_faultMenu = new QMenu(tr("Inject &fault"), this);
+    m_faultMenu = new QMenu(tr("Inject fa&ult"), this);
     for (const FaultKind kind : kAllFaultKinds) {
         QAction* action = m_faultMenu->addAction(FaultDialog::kindTitle(kind) + u"…"_s);
         action->setToolTip(FaultDialog::kindDescription(kind));
@@ -152,7 +152,7 @@ SourceControls::SourceControls(QWidget* parent)
                 [this, kind] { emit faultDialogRequested(kind); });
     }
     m_faultButton = new QToolButton(this);
-    m_faultButton->setText(tr("Inject &fault"));
+    m_faultButton->setText(tr("Inject fa&ult"));
     m_faultButton->setIcon(style()->standardIcon(QStyle::SP_MessageBoxWarning));
     m_faultButton->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
     m_faultButton->setIconSize(QSize(16, 16));

@@ -1,0 +1,69 @@
+// The alerts panel that sits beside every page (as AlertsDock): the firing
+// and recent alerts of the current source, acknowledge, resolve with a note,
+// and the runbook of the selected alert shown beside it.
+#pragma once
+
+#include "drills/AlertEngine.h"
+
+#include <QDockWidget>
+#include <QPointer>
+#include <QWidget>
+
+class QLabel;
+class QLineEdit;
+class QPushButton;
+class QTableView;
+class QTextBrowser;
+
+namespace pulsco {
+
+class AlertListModel;
+
+class AlertsPanel : public QWidget {
+    Q_OBJECT
+public:
+    explicit AlertsPanel(AlertEngine* engine, QWidget* parent = nullptr);
+
+    void setOperatorName(const QString& name);
+    QString operatorName() const;
+    // Selects `rule` in the list (and shows its runbook); false if not listed.
+    bool select(const QString& rule);
+    QString selectedRule() const;
+
+    // Commands on the selected alert, as the buttons do them.
+    bool acknowledgeSelected();
+    bool resolveSelected(const QString& note);
+
+    AlertListModel* model() const { return m_model; }
+    QTableView* table() const { return m_table; }
+    QTextBrowser* runbookView() const { return m_runbook; }
+    QLabel* summaryLabel() const { return m_summary; }
+
+private:
+    void updateSelection();
+    void updateSummary();
+
+    QPointer<AlertEngine> m_engine;
+    AlertListModel* m_model = nullptr;
+    QTableView* m_table = nullptr;
+    QLabel* m_summary = nullptr;
+    QLineEdit* m_operator = nullptr;
+    QLineEdit* m_note = nullptr;
+    QPushButton* m_ack = nullptr;
+    QPushButton* m_resolve = nullptr;
+    QTextBrowser* m_runbook = nullptr;
+    QString m_keep;          // selection across model resets
+    QString m_shownRunbook;  // avoid re-rendering the same Markdown
+};
+
+class AlertsDock : public QDockWidget {
+    Q_OBJECT
+public:
+    explicit AlertsDock(AlertEngine* engine, QWidget* parent = nullptr);
+    AlertsPanel* panel() const { return m_panel; }
+
+private:
+    AlertsPanel* m_panel = nullptr;
+};
+
+}  // namespace pulsco

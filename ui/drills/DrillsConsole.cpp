@@ -1,0 +1,108 @@
+#include "ui/drills/DrillsConsole.h"
+
+#include "bridge/QueueConfigJson.h"
+#include "drills/AlertRuleJson.h"
+#include "drills/DrillSessionStore.h"
+#include "store/ConsoleStore.h"
+#include "ui/MainWindow.h"
+#include "ui/drills/AlertsPanel.h"
+#include "ui/drills/DrillsPage.h"
+
+#include <QDir>
+#include <QJsonDocument>
+#include <QSaveFile>
+#include <QStandardPaths>
+
+using namespace Qt::StringLiterals;
+
+namespace pulsco {
+
+DrillContext DrillsConsole::consoleContext(const std::vector<AlertRule>& rules) {
+    DrillContext c;
+    for (const AlertRule& r : rules)
+        c.alerts.append(r.name);
+    // Shipped scenario names, from the embedded files (ui/ never sees simulator/).
+    for (const QString& f :
+         QDir(u":/pulsco/scenarios"_s).entryList({u"*.json"_s}, QDir::Files, QDir::Name))
+        c.scenarios.append(f.chopped(5));
+    QString error;
+    if (const auto queues = loadQueueConfig(u":/pulsco/queues.json"_s, &error))
+        for (const std::string& region : queues->regions)
+            c.regions.append(QString::fromStdString(region));
+    return c;
+}
+
+DrillsConsole::DrillsConsole(MainWindow& window, const QString& storePath,
+                             const QString& userDrills)
+    : QObject(&window)
+    , m_window(window) {
+    AlertRulesLoad rules = loadDefaultAlertRules();
+    m_alerts = new AlertEngine(rules.rules.value_or(std::vector<AlertRule>{}), this);
+
+    m_store = ConsoleStore::open(storePath.isEmpty() ? ConsoleStore::defaultPath() : storePath,
+                                 &m_storeError);
+    if (m_store)
+        m_sessions = std::make_unique<DrillSessionStore>(*m_store);
+
+    m_dock = new AlertsDock(m_alerts, &window);
+    window.addPanel(m_dock, Qt::RightDockWidgetArea);
+
+    m_page = new DrillsPage(m_alerts, m_sessions.get(), &window);
+    m_page->setUserDrillDirectory(
+        userDrills.isEmpty()
+            ? QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + u"/drills"_s
+            : userDrills);
+    m_page->setContext(consoleContext(m_alerts->rules()));
+    m_page->setSourceOpener(
+        [this](const DrillScript& drill, QString* error) { return openDrillSource(drill, error); });
+    window.addPage(u"drills"_s, m_page, tr("Drills"), QIcon(u":/pulsco/icons/drills.svg"_s));
+
+    connect(&window, &MainWindow::sourceChanged, this, &DrillsConsole::bind);
+    bind(window.source());
+}
+
+DrillsConsole::~DrillsConsole() = default;
+
+void DrillsConsole::bind(Source* source) {
+    if (m_snapshots)
+        disconnect(m_snapshots);
+    m_bound = source;
+    m_alerts->reset();  // a new source has its own clock
+    if (!source)
+        return;
+    m_snapshots =
+        connect(source, &Source::snapshotReady, m_alerts, [this](const SnapshotPtr& snapshot) {
+            if (snapshot)
+                m_alerts->evaluate(*snapshot);
+        });
+    m_page->setSource(source);
+}
+
+Source* DrillsConsole::openDrillSource(const DrillScript& drill, QString* error) {
+    SourceRequest request;
+    request.kind = SourceRequest::Kind::Simulator;
+    // A live or staging source stays: the drill's faults go to its admin API.
+    if (m_window.source() && m_window.source()->kind() == Source::Kind::Live)
+        return m_window.source();
+    if (drill.inlineScenario.isEmpty()) {
+        request.scenario = drill.scenario;
+    } else {
+        if (!m_inlineScenarios.isValid()) {
+            *error = tr("Cannot create a folder for the drill's scenario.");
+            return nullptr;
+        }
+        const QString path = m_inlineScenarios.filePath(drill.name + u".json"_s);
+        QSaveFile file(path);
+        if (!file.open(QIODevice::WriteOnly) ||
+            file.write(QJsonDocument(drill.inlineScenario).toJson()) < 0 || !file.commit()) {
+            *error = tr("%1: cannot write the drill's scenario").arg(path);
+            return nullptr;
+        }
+        request.scenario = path;
+    }
+    if (!m_window.openSource(request, error))
+        return nullptr;
+    return m_window.source();
+}
+
+}  // namespace pulsco

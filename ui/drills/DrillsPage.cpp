@@ -1,0 +1,649 @@
+#include "ui/drills/DrillsPage.h"
+
+#include "drills/DrillReport.h"
+#include "drills/DrillSessionStore.h"
+#include "ui/Format.h"
+#include "ui/drills/DrillEditor.h"
+#include "ui/drills/DrillPdfExport.h"
+
+#include <QComboBox>
+#include <QDir>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QGridLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QPushButton>
+#include <QSaveFile>
+#include <QSplitter>
+#include <QTabWidget>
+#include <QTableWidget>
+#include <QTextBrowser>
+#include <QTimer>
+#include <QVBoxLayout>
+
+#include <cmath>
+
+using namespace Qt::StringLiterals;
+
+namespace pulsco {
+
+namespace {
+
+QString scriptMarkdown(const DrillScript& d) {
+    QString md = u"## %1\n\n"_s.arg(d.title);
+    md += u"**Scenario:** %1"_s.arg(
+        d.inlineScenario.isEmpty() ? d.scenario
+                                   : d.inlineScenario.value(u"name").toString() + u" (inline)"_s);
+    if (d.greenWeight)
+        md += u" · **green at start:** %1 %"_s.arg(*d.greenWeight);
+    md += u" · **targets:** MTTD %1, MTTR %2 · **time limit:** %3\n\n"_s.arg(
+        formatDrillTime(d.mttdTargetSeconds), formatDrillTime(d.mttrTargetSeconds),
+        formatDrillTime(d.timeLimitSeconds));
+    md += u"### Briefing (trainees see this)\n\n%1\n\n"_s.arg(d.briefing);
+    md += u"### Hidden cause (trainer only)\n\n%1\n\n"_s.arg(
+        d.trainerNotes.isEmpty() ? u"—"_s : d.trainerNotes);
+    md += u"### Fault timeline\n\n| at | fault |\n|---|---|\n"_s;
+    for (const FaultSpec& f : d.faults) {
+        QString what = QString::fromLatin1(toString(f.kind)) + u" on "_s +
+                       QString::fromLatin1(toString(f.target));
+        if (f.latencyMs > 0)
+            what += u", +%1 ms"_s.arg(f.latencyMs);
+        if (f.kind == FaultKind::Latency || f.kind == FaultKind::ErrorRate)
+            what += u", %1 % of requests"_s.arg(f.share * 100);
+        if (f.kind == FaultKind::PlayerSurge || f.kind == FaultKind::BadRelease)
+            what += u", x%1"_s.arg(f.multiplier);
+        if (!f.region.empty())
+            what += u", region "_s + QString::fromStdString(f.region);
+        what += f.durationSeconds > 0 ? u", for %1"_s.arg(formatDrillTime(f.durationSeconds))
+                                      : u", until fixed"_s;
+        md += u"| %1 | %2 |\n"_s.arg(formatDrillTime(f.atSeconds), what);
+    }
+    QStringList actions;
+    for (const DrillAction& a : d.correctActions)
+        actions.append(a.describe());
+    md += u"\n### Expected\n\n- **Alert:** %1\n- **Correct actions:** %2%3\n- **Response:** %4\n"_s
+              .arg(d.expectedAlerts.join(u", "_s), actions.join(u", "_s),
+                   d.escalationExpected ? u" + escalate"_s : QString(), d.expectedResponse);
+    if (!d.wrongActions.empty()) {
+        md += u"\n### Wrong actions and their cost\n\n"_s;
+        for (const DrillWrongAction& w : d.wrongActions)
+            md += u"- **%1**: %2\n"_s.arg(w.action.describe(), w.cost);
+    }
+    if (!d.runbook.isEmpty())
+        md += u"\n**Runbook:** `%1`\n"_s.arg(d.runbook);
+    return md;
+}
+
+QString eventLine(const DrillEvent& e) {
+    QString line = formatDrillTime(e.atSeconds) + u"  "_s + e.text;
+    if (!e.who.isEmpty())
+        line += u"  — "_s + e.who;
+    return line;
+}
+
+}  // namespace
+
+DrillsPage::DrillsPage(AlertEngine* alerts, DrillSessionStore* store, QWidget* parent)
+    : QWidget(parent)
+    , m_alerts(alerts)
+    , m_store(store) {
+    setObjectName(u"drillsPage"_s);
+    m_list = new QListWidget(this);
+    m_list->setObjectName(u"drillList"_s);
+    m_list->setAccessibleName(tr("Drills"));
+    m_new = new QPushButton(tr("&New"), this);
+    m_new->setAccessibleName(tr("New drill"));
+    m_duplicate = new QPushButton(tr("&Duplicate"), this);
+    m_duplicate->setAccessibleName(tr("Duplicate the selected drill"));
+    auto* left = new QWidget(this);
+    auto* leftLayout = new QVBoxLayout(left);
+    leftLayout->setContentsMargins(0, 0, 0, 0);
+    leftLayout->addWidget(new QLabel(tr("Drills"), left));
+    leftLayout->addWidget(m_list, 1);
+    auto* leftButtons = new QHBoxLayout;
+    leftButtons->addWidget(m_new);
+    leftButtons->addWidget(m_duplicate);
+    leftLayout->addLayout(leftButtons);
+
+    m_editor = new DrillEditor(this);
+    m_tabs = new QTabWidget(this);
+    m_tabs->setObjectName(u"drillTabs"_s);
+    m_tabs->setAccessibleName(tr("Drill views"));
+    m_tabs->addTab(buildTrainerTab(), tr("Trainer"));
+    m_tabs->addTab(buildTraineeTab(), tr("Trainee"));
+    m_tabs->addTab(m_editor, tr("Editor"));
+    m_tabs->addTab(buildHistoryTab(), tr("History"));
+
+    auto* split = new QSplitter(Qt::Horizontal, this);
+    split->addWidget(left);
+    split->addWidget(m_tabs);
+    split->setStretchFactor(1, 1);
+    split->setSizes({220, 900});
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(6, 6, 6, 6);
+    layout->addWidget(split);
+
+    m_scoreTimer = new QTimer(this);
+    m_scoreTimer->setInterval(500);
+    connect(m_scoreTimer, &QTimer::timeout, this, &DrillsPage::updateScore);
+    connect(m_list, &QListWidget::currentRowChanged, this, &DrillsPage::showScript);
+    connect(m_new, &QPushButton::clicked, this, [this] {
+        m_editor->clear();
+        m_tabs->setCurrentWidget(m_editor);
+    });
+    connect(m_duplicate, &QPushButton::clicked, this, &DrillsPage::duplicateSelected);
+    connect(m_editor, &DrillEditor::saveRequested, this, [this] { saveEditedDrill(); });
+    updateControls();
+    updateScore();
+    refreshHistory();
+}
+
+DrillsPage::~DrillsPage() = default;
+
+QWidget* DrillsPage::buildTrainerTab() {
+    auto* tab = new QWidget(this);
+    m_script = new QTextBrowser(tab);
+    m_script->setObjectName(u"drillScript"_s);
+    m_script->setAccessibleName(tr("Drill script"));
+    m_trainee = new QLineEdit(tab);
+    m_trainee->setObjectName(u"drillTrainee"_s);
+    m_trainee->setAccessibleName(tr("Trainee name"));
+    m_trainee->setPlaceholderText(tr("trainee"));
+    m_speedBox = new QComboBox(tab);
+    m_speedBox->setAccessibleName(tr("Drill speed"));
+    for (double s : {1.0, 10.0, 100.0, 0.0})
+        m_speedBox->addItem(formatSpeed(s), s);
+    m_start = new QPushButton(tr("&Start"), tab);
+    m_start->setAccessibleName(tr("Start the drill"));
+    m_pause = new QPushButton(tr("&Pause"), tab);
+    m_pause->setAccessibleName(tr("Pause or resume the drill"));
+    m_stop = new QPushButton(tr("Emergency &stop"), tab);
+    m_stop->setAccessibleName(tr("Emergency stop: clear every injected fault"));
+    m_stop->setStyleSheet(u"QPushButton:enabled { color: white; background: #c62828; }"_s);
+    m_finish = new QPushButton(tr("&Finish"), tab);
+    m_finish->setAccessibleName(tr("Finish and score the drill"));
+    m_score = new QLabel(tab);
+    m_score->setObjectName(u"drillScore"_s);
+    m_score->setAccessibleName(tr("Live score"));
+    m_score->setTextFormat(Qt::RichText);
+    m_trainerTimeline = new QListWidget(tab);
+    m_trainerTimeline->setAccessibleName(tr("Drill timeline (trainer)"));
+
+    auto* controls = new QHBoxLayout;
+    controls->addWidget(new QLabel(tr("Trainee:"), tab));
+    controls->addWidget(m_trainee, 1);
+    controls->addWidget(new QLabel(tr("Speed:"), tab));
+    controls->addWidget(m_speedBox);
+    controls->addWidget(m_start);
+    controls->addWidget(m_pause);
+    controls->addWidget(m_finish);
+    controls->addWidget(m_stop);
+    auto* split = new QSplitter(Qt::Vertical, tab);
+    split->addWidget(m_script);
+    auto* live = new QGroupBox(tr("Live"), tab);
+    auto* liveLayout = new QVBoxLayout(live);
+    liveLayout->addWidget(m_score);
+    liveLayout->addWidget(m_trainerTimeline, 1);
+    split->addWidget(live);
+    auto* layout = new QVBoxLayout(tab);
+    layout->addLayout(controls);
+    layout->addWidget(split, 1);
+
+    connect(m_start, &QPushButton::clicked, this, [this] { startDrill(); });
+    connect(m_pause, &QPushButton::clicked, this, [this] {
+        if (!m_session)
+            return;
+        if (m_session->phase() == DrillSession::Phase::Paused)
+            m_session->resume();
+        else
+            m_session->pause();
+    });
+    connect(m_stop, &QPushButton::clicked, this, [this] {
+        if (m_session)
+            m_session->emergencyStop();
+    });
+    connect(m_finish, &QPushButton::clicked, this, [this] {
+        if (m_session)
+            m_session->finish();
+    });
+    connect(m_speedBox, &QComboBox::activated, this,
+            [this](int index) { setSpeed(m_speedBox->itemData(index).toDouble()); });
+    return tab;
+}
+
+QWidget* DrillsPage::buildTraineeTab() {
+    auto* tab = new QWidget(this);
+    m_briefing = new QLabel(tab);
+    m_briefing->setObjectName(u"drillBriefing"_s);
+    m_briefing->setWordWrap(true);
+    m_briefing->setAccessibleName(tr("Briefing"));
+    m_region = new QComboBox(tab);
+    m_region->setAccessibleName(tr("Region to shed"));
+    m_note = new QLineEdit(tab);
+    m_note->setAccessibleName(tr("Diagnosis note"));
+    m_note->setPlaceholderText(tr("what you see, what you think, what you do"));
+    m_traineeTimeline = new QListWidget(tab);
+    m_traineeTimeline->setAccessibleName(tr("Drill timeline (trainee)"));
+
+    auto* grid = new QGridLayout;
+    auto addAction = [&](int row, int col, const QString& text, DrillAction action) {
+        auto* b = new QPushButton(text, tab);
+        b->setAccessibleName(text);
+        grid->addWidget(b, row, col);
+        m_actionButtons.push_back(b);
+        connect(b, &QPushButton::clicked, this, [this, action] {
+            DrillAction a = action;
+            if (a.kind == DrillActionKind::ShedRegion)
+                a.region = m_region->currentText();
+            act(a);
+        });
+    };
+    addAction(0, 0, tr("Roll back green"), {DrillActionKind::Rollback, {}, {}});
+    addAction(0, 1, tr("Drain blue"), {DrillActionKind::Drain, u"blue"_s, {}});
+    addAction(0, 2, tr("Drain green"), {DrillActionKind::Drain, u"green"_s, {}});
+    addAction(1, 0, tr("Restart the matcher"), {DrillActionKind::RestartMatcher, {}, {}});
+    addAction(1, 1, tr("Scale out + admission control"), {DrillActionKind::ScaleOut, {}, {}});
+    addAction(1, 2, tr("Fail over the database"), {DrillActionKind::FailoverStore, {}, {}});
+    addAction(2, 0, tr("Shed region"), {DrillActionKind::ShedRegion, {}, {}});
+    grid->addWidget(m_region, 2, 1);
+    addAction(2, 2, tr("Escalate"), {DrillActionKind::Escalate, {}, {}});
+    auto* noteButton = new QPushButton(tr("Add &note"), tab);
+    noteButton->setAccessibleName(tr("Add the diagnosis note"));
+    m_actionButtons.push_back(noteButton);
+    connect(noteButton, &QPushButton::clicked, this, [this] {
+        if (m_session && !m_note->text().trimmed().isEmpty() && m_session->addNote(m_note->text()))
+            m_note->clear();
+    });
+    auto* noteRow = new QHBoxLayout;
+    noteRow->addWidget(m_note, 1);
+    noteRow->addWidget(noteButton);
+
+    auto* layout = new QVBoxLayout(tab);
+    auto* brief = new QGroupBox(tr("Briefing"), tab);
+    auto* briefLayout = new QVBoxLayout(brief);
+    briefLayout->addWidget(m_briefing);
+    layout->addWidget(brief);
+    auto* actions =
+        new QGroupBox(tr("Actions (acknowledge and resolve alerts in the Alerts panel)"), tab);
+    actions->setLayout(grid);
+    layout->addWidget(actions);
+    layout->addLayout(noteRow);
+    layout->addWidget(m_traineeTimeline, 1);
+    return tab;
+}
+
+QWidget* DrillsPage::buildHistoryTab() {
+    auto* tab = new QWidget(this);
+    m_historyTrainee = new QComboBox(tab);
+    m_historyTrainee->setAccessibleName(tr("Trainee filter"));
+    m_history = new QTableWidget(0, 6, tab);
+    m_history->setObjectName(u"drillHistory"_s);
+    m_history->setAccessibleName(tr("Drill history"));
+    m_history->setHorizontalHeaderLabels(
+        {tr("Started (UTC)"), tr("Trainee"), tr("Drill"), tr("MTTD"), tr("MTTR"), tr("Result")});
+    m_history->horizontalHeader()->setStretchLastSection(true);
+    m_history->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_history->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_history->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_history->verticalHeader()->hide();
+    m_historyReport = new QTextBrowser(tab);
+    m_historyReport->setAccessibleName(tr("Session report"));
+    auto* exportMd = new QPushButton(tr("Export &Markdown…"), tab);
+    exportMd->setAccessibleName(tr("Export the session as Markdown"));
+    auto* exportPdf = new QPushButton(tr("Export &PDF…"), tab);
+    exportPdf->setAccessibleName(tr("Export the session as PDF"));
+    auto* top = new QHBoxLayout;
+    top->addWidget(new QLabel(tr("Trainee:"), tab));
+    top->addWidget(m_historyTrainee, 1);
+    top->addWidget(exportMd);
+    top->addWidget(exportPdf);
+    auto* split = new QSplitter(Qt::Vertical, tab);
+    split->addWidget(m_history);
+    split->addWidget(m_historyReport);
+    auto* layout = new QVBoxLayout(tab);
+    layout->addLayout(top);
+    layout->addWidget(split, 1);
+
+    connect(m_historyTrainee, &QComboBox::activated, this, [this] { refreshHistory(); });
+    connect(m_history, &QTableWidget::currentCellChanged, this, [this](int row) {
+        if (row >= 0 && row < static_cast<int>(m_historyRecords.size()))
+            m_historyReport->setMarkdown(
+                drillReportMarkdown(m_historyRecords[static_cast<std::size_t>(row)]));
+    });
+    auto exportAs = [this](const QString& filter, const QString& suffix) {
+        const QString path = QFileDialog::getSaveFileName(this, tr("Export drill report"),
+                                                          u"drill-report."_s + suffix, filter);
+        if (!path.isEmpty()) {
+            QString error;
+            if (!exportSelectedSession(path, &error))
+                m_historyReport->setPlainText(error);
+        }
+    };
+    connect(exportMd, &QPushButton::clicked, this,
+            [exportAs, this] { exportAs(tr("Markdown (*.md)"), u"md"_s); });
+    connect(exportPdf, &QPushButton::clicked, this,
+            [exportAs, this] { exportAs(tr("PDF (*.pdf)"), u"pdf"_s); });
+    return tab;
+}
+
+void DrillsPage::setContext(const DrillContext& context) {
+    m_context = context;
+    m_editor->setContext(context);
+    m_region->clear();
+    m_region->addItems(context.regions);
+    reloadDrills();
+}
+
+void DrillsPage::setSource(Source* source) {
+    m_source = source;
+}
+
+void DrillsPage::setUserDrillDirectory(const QString& path) {
+    m_userDir = path;
+    reloadDrills();
+}
+
+void DrillsPage::reloadDrills() {
+    const QString current = selectedDrill() ? selectedDrill()->name : QString();
+    m_drills.clear();
+    m_userDrill.clear();
+    m_list->clear();
+    auto add = [this](const QString& path, bool user) {
+        const DrillLoad load = loadDrillFile(path, m_context);
+        auto* item = new QListWidgetItem(m_list);
+        if (load.drill) {
+            item->setText(load.drill->title + (user ? tr(" (yours)") : QString()));
+            item->setToolTip(load.drill->name);
+            m_drills.push_back(*load.drill);
+        } else {
+            // A broken file is listed with its error, never half-used.
+            item->setText(QFileInfo(path).fileName() + tr(" — refused"));
+            item->setToolTip(load.error);
+            item->setFlags(item->flags() & ~Qt::ItemIsEnabled);
+            DrillScript placeholder;
+            placeholder.name = QFileInfo(path).completeBaseName();
+            m_drills.push_back(placeholder);
+        }
+        m_userDrill.push_back(user);
+    };
+    for (const QString& path : shippedDrillPaths())
+        add(path, false);
+    if (!m_userDir.isEmpty()) {
+        const QDir dir(m_userDir);
+        for (const QString& f : dir.entryList({u"*.json"_s}, QDir::Files, QDir::Name))
+            add(dir.filePath(f), true);
+    }
+    if (!current.isEmpty())
+        selectDrill(current);
+    if (m_list->currentRow() < 0 && m_list->count() > 0)
+        m_list->setCurrentRow(0);
+}
+
+QStringList DrillsPage::drillNames() const {
+    QStringList names;
+    for (const DrillScript& d : m_drills)
+        names.append(d.name);
+    return names;
+}
+
+bool DrillsPage::selectDrill(const QString& name) {
+    // The trainer's own copy wins over a shipped drill of the same name.
+    for (int i = static_cast<int>(m_drills.size()) - 1; i >= 0; --i)
+        if (m_drills[static_cast<std::size_t>(i)].name == name) {
+            m_list->setCurrentRow(i);
+            return true;
+        }
+    return false;
+}
+
+const DrillScript* DrillsPage::selectedDrill() const {
+    const int row = m_list->currentRow();
+    if (row < 0 || row >= static_cast<int>(m_drills.size()) ||
+        m_drills[static_cast<std::size_t>(row)].faults.empty())
+        return nullptr;
+    return &m_drills[static_cast<std::size_t>(row)];
+}
+
+void DrillsPage::showScript() {
+    const DrillScript* d = selectedDrill();
+    if (!d) {
+        const int row = m_list->currentRow();
+        m_script->setPlainText(row >= 0 ? m_list->item(row)->toolTip() : QString());
+        updateControls();
+        return;
+    }
+    m_script->setMarkdown(scriptMarkdown(*d));
+    if (!m_session || m_session->phase() == DrillSession::Phase::Finished)
+        m_briefing->setText(d->briefing);
+    updateControls();
+}
+
+bool DrillsPage::startDrill(QString* error) {
+    const DrillScript* d = selectedDrill();
+    auto fail = [&](const QString& why) {
+        if (error)
+            *error = why;
+        m_score->setText(u"<span style='color:#c62828'>%1</span>"_s.arg(why.toHtmlEscaped()));
+        return false;
+    };
+    if (!d)
+        return fail(tr("Pick a drill first."));
+    if (m_session && m_session->phase() != DrillSession::Phase::Finished)
+        return fail(tr("A drill is running: finish it or use the emergency stop first."));
+    Source* source = m_source;
+    if (m_opener) {
+        QString why;
+        source = m_opener(*d, &why);
+        if (!source)
+            return fail(why);
+        m_source = source;
+    }
+    if (!source)
+        return fail(tr("No source to run the drill on."));
+    if (!source->capabilities().faults)
+        return fail(tr("This source cannot inject faults: %1")
+                        .arg(source->capabilities().faultsDisabledReason));
+    delete m_session;
+    m_session = new DrillSession(*d, source, m_alerts, this);
+    m_session->setTrainee(m_trainee->text().trimmed());
+    connect(m_session, &DrillSession::eventRecorded, this, &DrillsPage::onEvent);
+    connect(m_session, &DrillSession::finished, this, &DrillsPage::onFinished);
+    connect(m_session, &DrillSession::phaseChanged, this, &DrillsPage::updateControls);
+    m_trainerTimeline->clear();
+    m_traineeTimeline->clear();
+    m_briefing->setText(d->briefing);
+    m_session->start();
+    if (source->capabilities().speedControl)
+        m_session->setSpeed(m_speed);
+    m_scoreTimer->start();
+    updateControls();
+    updateScore();
+    emit drillStarted(m_session);
+    return true;
+}
+
+void DrillsPage::setSpeed(double speed) {
+    m_speed = speed;
+    const int index = m_speedBox->findData(speed);
+    if (index >= 0)
+        m_speedBox->setCurrentIndex(index);
+    if (m_session && m_session->phase() != DrillSession::Phase::Finished)
+        m_session->setSpeed(speed);
+}
+
+void DrillsPage::showTraineeView(bool trainee) {
+    m_tabs->setCurrentIndex(trainee ? 1 : 0);
+}
+
+void DrillsPage::act(const DrillAction& action) {
+    if (!m_session)
+        return;
+    m_session->act(action, m_note->text());
+    m_note->clear();
+}
+
+void DrillsPage::onEvent(const DrillEvent& e) {
+    auto* item = new QListWidgetItem(eventLine(e));
+    if (e.hidden)
+        item->setText(u"🔒 "_s + item->text());
+    m_trainerTimeline->addItem(item);
+    m_trainerTimeline->scrollToBottom();
+    if (!e.hidden) {
+        m_traineeTimeline->addItem(eventLine(e));
+        m_traineeTimeline->scrollToBottom();
+    }
+    updateScore();
+}
+
+void DrillsPage::onFinished(const DrillRecord& record) {
+    m_scoreTimer->stop();
+    DrillRecord saved = record;
+    if (m_store) {
+        QString error;
+        if (const auto id = m_store->save(record, &error))
+            saved.id = *id;
+        else
+            m_trainerTimeline->addItem(tr("Not saved: %1").arg(error));
+    }
+    updateScore();
+    refreshHistory();
+    updateControls();
+    emit sessionFinished(saved);
+}
+
+void DrillsPage::updateControls() {
+    const bool running = m_session && m_session->phase() != DrillSession::Phase::Finished;
+    m_start->setEnabled(!running && selectedDrill());
+    m_pause->setEnabled(running);
+    m_pause->setText(m_session && m_session->phase() == DrillSession::Phase::Paused ? tr("&Resume")
+                                                                                    : tr("&Pause"));
+    m_stop->setEnabled(running);
+    m_finish->setEnabled(running);
+    m_list->setEnabled(!running);
+    for (QPushButton* b : m_actionButtons)
+        b->setEnabled(running);
+    m_duplicate->setEnabled(selectedDrill() != nullptr);
+}
+
+void DrillsPage::updateScore() {
+    if (!m_session) {
+        m_score->setText(tr("Not started. Brief the trainee, then press Start."));
+        return;
+    }
+    const DrillScript& d = m_session->drill();
+    const DrillScore s = m_session->phase() == DrillSession::Phase::Finished
+                             ? m_session->record().score
+                             : m_session->score();
+    auto judged = [](double value, double target) {
+        if (std::isnan(value))
+            return u"—"_s;
+        const bool ok = value <= target;
+        return u"<b style='color:%1'>%2</b>"_s.arg(ok ? u"#2e7d32"_s : u"#c62828"_s,
+                                                   formatDrillTime(value));
+    };
+    const double now = m_session->drillTime();
+    const DrillFacts& f = m_session->facts();
+    // While running, show the clock against the target for what is still open.
+    const double mttd = !std::isnan(s.mttdSeconds) || !f.faultStart ? s.mttdSeconds : std::nan("");
+    QString text =
+        tr("Drill time <b>%1</b> · faults injected %2/%3 · MTTD %4 (target %5) · "
+           "MTTR %6 (target %7) · wrong actions %8")
+            .arg(formatDrillTime(now))
+            .arg(m_session->faultsInjected())
+            .arg(d.faults.size())
+            .arg(judged(mttd, d.mttdTargetSeconds), formatDrillTime(d.mttdTargetSeconds),
+                 judged(s.mttrSeconds, d.mttrTargetSeconds), formatDrillTime(d.mttrTargetSeconds))
+            .arg(s.wrongActions.size());
+    if (m_session->phase() == DrillSession::Phase::Finished)
+        text += s.passed ? tr("<br><b style='color:#2e7d32'>PASSED</b>")
+                         : tr("<br><b style='color:#c62828'>FAILED</b>: %1")
+                               .arg(s.reasons.join(u"; "_s).toHtmlEscaped());
+    else if (m_session->phase() == DrillSession::Phase::Paused)
+        text += tr(" · <b>paused</b>");
+    m_score->setText(text);
+}
+
+void DrillsPage::refreshHistory() {
+    if (!m_store)
+        return;
+    const QString who = m_historyTrainee->currentData().toString();
+    m_historyTrainee->clear();
+    m_historyTrainee->addItem(tr("everyone"), QString());
+    for (const QString& t : m_store->trainees())
+        m_historyTrainee->addItem(t, t);
+    m_historyTrainee->setCurrentIndex(std::max(0, m_historyTrainee->findData(who)));
+    m_historyRecords = m_store->history(who);
+    m_history->setRowCount(static_cast<int>(m_historyRecords.size()));
+    for (int row = 0; row < static_cast<int>(m_historyRecords.size()); ++row) {
+        const DrillRecord& r = m_historyRecords[static_cast<std::size_t>(row)];
+        const QStringList cells = {r.startedAt.toUTC().toString(u"yyyy-MM-dd HH:mm"_s),
+                                   r.trainee,
+                                   r.drillTitle,
+                                   formatDrillTime(r.score.mttdSeconds),
+                                   formatDrillTime(r.score.mttrSeconds),
+                                   r.score.passed ? tr("passed") : tr("failed")};
+        for (int c = 0; c < cells.size(); ++c)
+            m_history->setItem(row, c, new QTableWidgetItem(cells[c]));
+    }
+    m_history->resizeColumnsToContents();
+    if (!m_historyRecords.empty())
+        m_history->selectRow(0);
+}
+
+bool DrillsPage::exportSelectedSession(const QString& path, QString* error) {
+    const int row = m_history->currentRow();
+    if (row < 0 || row >= static_cast<int>(m_historyRecords.size())) {
+        if (error)
+            *error = tr("Select a session in the history first.");
+        return false;
+    }
+    const DrillRecord& r = m_historyRecords[static_cast<std::size_t>(row)];
+    return path.endsWith(u".pdf"_s, Qt::CaseInsensitive) ? exportDrillPdf(r, path, error)
+                                                         : exportDrillMarkdown(r, path, error);
+}
+
+bool DrillsPage::saveEditedDrill(QString* error) {
+    const std::optional<DrillScript> d = m_editor->drill(error);
+    if (!d)
+        return false;
+    if (m_userDir.isEmpty() || !QDir().mkpath(m_userDir)) {
+        const QString why = tr("No folder to save your drills in (%1).").arg(m_userDir);
+        m_editor->errorLabel()->setText(why);
+        if (error)
+            *error = why;
+        return false;
+    }
+    QSaveFile file(QDir(m_userDir).filePath(d->name + u".json"_s));
+    if (!file.open(QIODevice::WriteOnly) || file.write(drillToJson(*d)) < 0 || !file.commit()) {
+        const QString why = tr("%1: cannot save: %2").arg(file.fileName(), file.errorString());
+        m_editor->errorLabel()->setText(why);
+        if (error)
+            *error = why;
+        return false;
+    }
+    m_editor->errorLabel()->setText(tr("Saved as %1").arg(file.fileName()));
+    reloadDrills();
+    selectDrill(d->name);
+    return true;
+}
+
+void DrillsPage::duplicateSelected() {
+    const DrillScript* d = selectedDrill();
+    if (!d)
+        return;
+    DrillScript copy = *d;
+    QString name = d->name + u"-copy"_s;
+    for (int n = 2; drillNames().contains(name); ++n)
+        name = d->name + u"-copy-"_s + QString::number(n);
+    copy.name = name.left(64);
+    copy.title = d->title + tr(" (copy)");
+    m_editor->load(copy);
+    m_tabs->setCurrentWidget(m_editor);
+}
+
+}  // namespace pulsco

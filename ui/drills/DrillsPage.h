@@ -1,0 +1,128 @@
+// The Drills page. Trainer view: pick a drill (shipped or the trainer's own),
+// read the script and hidden cause, brief, start at 1x or faster, pause,
+// emergency stop, finish, watch the live score and the full timeline.
+// Trainee view: the briefing, the action buttons and notes, and the timeline
+// without the script; the symptoms are the normal console and alerts panel.
+// Editor and history (per trainee, export as Markdown or PDF) on their tabs.
+#pragma once
+
+#include "bridge/Source.h"
+#include "drills/AlertEngine.h"
+#include "drills/DrillJson.h"
+#include "drills/DrillSession.h"
+
+#include <QPointer>
+#include <QWidget>
+
+#include <functional>
+#include <vector>
+
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QListWidget;
+class QPushButton;
+class QTabWidget;
+class QTableWidget;
+class QTextBrowser;
+class QTimer;
+
+namespace pulsco {
+
+class DrillEditor;
+class DrillSessionStore;
+
+class DrillsPage : public QWidget {
+    Q_OBJECT
+public:
+    // Opens the Source a drill runs on (the console switches its current
+    // source to the drill's scenario); null and *error when it cannot.
+    using SourceOpener = std::function<Source*(const DrillScript& drill, QString* error)>;
+
+    DrillsPage(AlertEngine* alerts, DrillSessionStore* store, QWidget* parent = nullptr);
+    ~DrillsPage() override;
+
+    void setContext(const DrillContext& context);
+    void setSourceOpener(SourceOpener opener) { m_opener = std::move(opener); }
+    // Without an opener, drills run on the source the page was given here.
+    void setSource(Source* source);
+    // Where the trainer's own drills are saved (created when saving).
+    void setUserDrillDirectory(const QString& path);
+
+    void reloadDrills();
+    QStringList drillNames() const;
+    bool selectDrill(const QString& name);
+    const DrillScript* selectedDrill() const;
+
+    // The buttons' actions, callable from tests.
+    bool startDrill(QString* error = nullptr);
+    void setSpeed(double speed);  // 0 = max
+    void showTraineeView(bool trainee);
+    bool saveEditedDrill(QString* error = nullptr);
+    void duplicateSelected();
+    bool exportSelectedSession(const QString& path, QString* error = nullptr);  // .md or .pdf
+
+    DrillSession* session() const { return m_session; }
+    QTabWidget* tabs() const { return m_tabs; }
+    DrillEditor* editor() const { return m_editor; }
+    QTableWidget* historyTable() const { return m_history; }
+    QLabel* scoreLabel() const { return m_score; }
+    QTextBrowser* scriptView() const { return m_script; }
+    QListWidget* trainerTimeline() const { return m_trainerTimeline; }
+    QListWidget* traineeTimeline() const { return m_traineeTimeline; }
+    QLineEdit* traineeName() const { return m_trainee; }
+
+signals:
+    void sessionFinished(const pulsco::DrillRecord& record);
+    void drillStarted(pulsco::DrillSession* session);
+
+private:
+    QWidget* buildTrainerTab();
+    QWidget* buildTraineeTab();
+    QWidget* buildHistoryTab();
+    void showScript();
+    void onEvent(const DrillEvent& event);
+    void onFinished(const DrillRecord& record);
+    void updateControls();
+    void updateScore();
+    void refreshHistory();
+    void act(const DrillAction& action);
+
+    QPointer<AlertEngine> m_alerts;
+    DrillSessionStore* m_store = nullptr;
+    DrillContext m_context;
+    SourceOpener m_opener;
+    QPointer<Source> m_source;
+    QString m_userDir;
+    std::vector<DrillScript> m_drills;
+    std::vector<bool> m_userDrill;
+    QPointer<DrillSession> m_session;
+    std::vector<DrillRecord> m_historyRecords;
+    double m_speed = 1;
+
+    QListWidget* m_list = nullptr;
+    QPushButton* m_new = nullptr;
+    QPushButton* m_duplicate = nullptr;
+    QTabWidget* m_tabs = nullptr;
+    QTextBrowser* m_script = nullptr;
+    QLineEdit* m_trainee = nullptr;
+    QComboBox* m_speedBox = nullptr;
+    QPushButton* m_start = nullptr;
+    QPushButton* m_pause = nullptr;
+    QPushButton* m_stop = nullptr;
+    QPushButton* m_finish = nullptr;
+    QLabel* m_score = nullptr;
+    QListWidget* m_trainerTimeline = nullptr;
+    QLabel* m_briefing = nullptr;
+    QComboBox* m_region = nullptr;
+    QLineEdit* m_note = nullptr;
+    std::vector<QPushButton*> m_actionButtons;
+    QListWidget* m_traineeTimeline = nullptr;
+    DrillEditor* m_editor = nullptr;
+    QComboBox* m_historyTrainee = nullptr;
+    QTableWidget* m_history = nullptr;
+    QTextBrowser* m_historyReport = nullptr;
+    QTimer* m_scoreTimer = nullptr;
+};
+
+}  // namespace pulsco
