@@ -13,12 +13,12 @@ QString cell(QString text) {
 }
 
 QString verdict(bool ok) {
-    return ok ? u"✅ within target"_s : u"❌ over target"_s;
+    return ok ? u"within target"_s : u"**OVER TARGET**"_s;
 }
 
 QString scoreRow(const QString& label, double seconds, double target) {
     const QString value = std::isnan(seconds) ? u"—"_s : formatDrillTime(seconds);
-    const QString judged = std::isnan(seconds) ? u"❌ not reached"_s : verdict(seconds <= target);
+    const QString judged = std::isnan(seconds) ? u"**not reached**"_s : verdict(seconds <= target);
     return u"| %1 | %2 | %3 | %4 |\n"_s.arg(label, value, formatDrillTime(target), judged);
 }
 
@@ -44,7 +44,7 @@ QString drillReportMarkdown(const DrillRecord& r) {
                    s.mttrTargetSeconds);
     if (s.escalationExpected)
         md += u"| Escalation | %1 | expected | %2 |\n"_s.arg(
-            s.escalated ? u"done"_s : u"not done"_s, s.escalated ? u"✅"_s : u"❌"_s);
+            s.escalated ? u"done"_s : u"not done"_s, s.escalated ? u"ok"_s : u"**missing**"_s);
     md += u"\n"_s;
 
     if (!s.reasons.isEmpty()) {

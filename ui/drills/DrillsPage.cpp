@@ -490,7 +490,7 @@ void DrillsPage::act(const DrillAction& action) {
 void DrillsPage::onEvent(const DrillEvent& e) {
     auto* item = new QListWidgetItem(eventLine(e));
     if (e.hidden)
-        item->setText(u"🔒 "_s + item->text());
+        item->setText(u"[script] "_s + item->text());
     m_trainerTimeline->addItem(item);
     m_trainerTimeline->scrollToBottom();
     if (!e.hidden) {

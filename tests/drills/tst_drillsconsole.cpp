@@ -1,0 +1,68 @@
+// DrillsConsole in the real console window with the real SimulatorSource on
+// its worker thread: the drills page and alerts dock are installed, starting
+// a drill switches the window to the drill's scenario, faults arrive on the
+// timeline, and the emergency stop leaves no fault active in the snapshots.
+#include "app/pulsco-console/ConsoleSourceFactory.h"
+#include "drills/DrillSession.h"
+#include "drills/DrillSessionStore.h"
+#include "ui/MainWindow.h"
+#include "ui/drills/AlertsPanel.h"
+#include "ui/drills/DrillsConsole.h"
+#include "ui/drills/DrillsPage.h"
+
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace pulsco;
+using namespace Qt::StringLiterals;
+
+class TestDrillsConsole : public QObject {
+    Q_OBJECT
+private slots:
+    void installsAndRunsADrillOnTheSimulator() {
+        QTemporaryDir dir;
+        ConsoleSourceFactory factory;
+        MainWindow window(factory);
+        DrillsConsole drills(window, dir.filePath(u"c.sqlite"_s), dir.filePath(u"drills"_s));
+        QVERIFY2(drills.sessions(), qPrintable(drills.storeError()));
+        QVERIFY(window.pageKeys().contains(u"drills"_s));
+        QVERIFY(window.showPage(u"drills"_s));
+        window.resize(1280, 800);
+        window.show();
+
+        DrillsPage* page = drills.page();
+        QVERIFY(page->selectDrill(u"error-surge-rollback"_s));
+        page->setSpeed(100);  // 100x: a minute of drill time in 0.6 s
+        QString error;
+        QVERIFY2(page->startDrill(&error), qPrintable(error));
+        QVERIFY(window.source());
+        QVERIFY(window.source()->displayName().contains(u"baseline-1000"_s));
+        DrillSession* session = page->session();
+        QTRY_VERIFY_WITH_TIMEOUT(session->faultsInjected() == 1, 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(window.source()->latestSnapshot() &&
+                                     !window.source()->latestSnapshot()->activeFaults.empty(),
+                                 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            drills.alerts()->state(u"rollback-error-rate-green"_s) == AlertState::Firing, 20000);
+        QVERIFY(drills.dock()->panel()->select(u"rollback-error-rate-green"_s));
+        QVERIFY(drills.dock()->panel()->acknowledgeSelected());
+        QTest::qWait(300);
+        QVERIFY(window.grab().save(QStringLiteral(PULSCO_BINARY_DIR "/tests/drills-console.png")));
+
+        session->emergencyStop();
+        QVERIFY(session->phase() == DrillSession::Phase::Finished);
+        // Every snapshot taken after the stop reached the worker shows no fault.
+        QSignalSpy snaps(window.source(), &Source::snapshotReady);
+        QVERIFY(snaps.wait(10000));
+        QVERIFY(snaps.wait(10000));
+        const SnapshotPtr last = snaps.last().at(0).value<SnapshotPtr>();
+        QVERIFY(last->activeFaults.empty());
+        QVERIFY(session->record().score.emergencyStopped);
+        QVERIFY(session->record().score.detected);
+        QCOMPARE(drills.sessions()->history({}).size(), std::size_t(1));
+    }
+};
+
+QTEST_MAIN(TestDrillsConsole)
+#include "tst_drillsconsole.moc"
