@@ -1,3 +1,1 @@
-pulsco_add_qtest(tst_metricexpression SOURCES tst_metricexpression.cpp
-  ${PROJECT_SOURCE_DIR}/core/MetricExpression.cpp ${PROJECT_SOURCE_DIR}/core/MetricCatalog.cpp
-  LIBS pulsco_core LABELS core)
+pulsco_add_qtest(tst_metricexpression SOURCES tst_metricexpression.cpp LIBS pulsco_core LABELS core)
