@@ -49,21 +49,29 @@ QString EnvironmentComparisonModel::cell(const EnvironmentMetrics& env, int row)
 }
 
 void EnvironmentComparisonModel::setSnapshot(const MetricsSnapshot& snapshot) {
+    bool changed = false;
     for (int row = 0; row < RowCount; ++row) {
-        m_cells[static_cast<std::size_t>(row)] = {cell(snapshot.blue, row),
-                                                  cell(snapshot.green, row)};
+        const std::array<QString, 2> cells{cell(snapshot.blue, row), cell(snapshot.green, row)};
+        if (cells != m_cells[static_cast<std::size_t>(row)]) {
+            m_cells[static_cast<std::size_t>(row)] = cells;
+            changed = true;
+        }
     }
     // Highlight green where it does clearly worse than blue: the question an
     // operator asks during analysis.
     const auto p95 = [](const EnvironmentMetrics& env) {
         return env.recentApiLatencyMs.count() ? env.recentApiLatencyMs.quantile(0.95) : 0.0;
     };
-    m_greenWorse.fill(false);
-    m_greenWorse[ErrorRate] = snapshot.green.recentRequests > 0 &&
-                              errorRate(snapshot.green) > errorRate(snapshot.blue) * 2 + 0.0005;
-    m_greenWorse[LatencyP95] = snapshot.green.recentApiLatencyMs.count() > 0 &&
-                               p95(snapshot.green) > p95(snapshot.blue) * 1.5;
-    emit dataChanged(index(0, Blue), index(RowCount - 1, Green));
+    std::array<bool, RowCount> worse{};
+    worse[ErrorRate] = snapshot.green.recentRequests > 0 &&
+                       errorRate(snapshot.green) > errorRate(snapshot.blue) * 2 + 0.0005;
+    worse[LatencyP95] = snapshot.green.recentApiLatencyMs.count() > 0 &&
+                        p95(snapshot.green) > p95(snapshot.blue) * 1.5;
+    changed = changed || worse != m_greenWorse;
+    m_greenWorse = worse;
+    // Unchanged cells are not repainted: the table stays idle between changes.
+    if (changed)
+        emit dataChanged(index(0, Blue), index(RowCount - 1, Green));
 }
 
 int EnvironmentComparisonModel::rowCount(const QModelIndex& parent) const {

@@ -18,8 +18,12 @@ void RegionTableModel::setSnapshot(const MetricsSnapshot& snapshot) {
                           std::equal(rows.begin(), rows.end(), m_rows.begin(),
                                      [](const Row& a, const Row& b) { return a.name == b.name; });
     if (sameRows) {
+        const bool changed =
+            !std::equal(rows.begin(), rows.end(), m_rows.begin(), [](const Row& a, const Row& b) {
+                return a.metrics == b.metrics && a.waitP95 == b.waitP95;
+            });
         m_rows = std::move(rows);
-        if (!m_rows.empty())
+        if (changed && !m_rows.empty())
             emit dataChanged(index(0, 0), index(rowCount() - 1, ColumnCount - 1));
         return;
     }

@@ -2,10 +2,14 @@
 // bars, readable bins regrouped from the core histogram, axis rounding and
 // the text forms of figures.
 #include "ui/ChartView.h"
+#include "ui/EnvironmentComparisonModel.h"
 #include "ui/Format.h"
 #include "ui/HistogramBins.h"
 #include "ui/KpiStatus.h"
 
+#include <QAbstractItemModelTester>
+#include <QFont>
+#include <QSignalSpy>
 #include <QTest>
 
 #include <cmath>
@@ -160,6 +164,37 @@ private slots:
         for (int i = 0; i < 1000; ++i)
             slow.record(900);
         QVERIFY(chooseUpperEdge(slow, 180) >= 900 * 1.25);
+    }
+
+    void comparisonFlagsGreenWhenItDoesWorse() {
+        EnvironmentComparisonModel model;
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+        MetricsSnapshot s;
+        s.blue.trafficWeightPercent = 90;
+        s.green.trafficWeightPercent = 10;
+        s.blue.recentRequests = 1000;
+        s.green.recentRequests = 100;
+        s.green.recentErrors = 6;  // 6 % against blue's 0 %
+        for (int i = 0; i < 100; ++i) {
+            s.blue.recentApiLatencyMs.record(10);
+            s.green.recentApiLatencyMs.record(11);
+        }
+        QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+        model.setSnapshot(s);
+        QCOMPARE(changed.count(), 1);
+        using M = EnvironmentComparisonModel;
+        QCOMPARE(model.index(M::TrafficWeight, M::Green).data().toString(), u"10 %"_s);
+        QVERIFY(model.index(M::ErrorRate, M::Green).data().toString().contains(u"worse"_s));
+        QVERIFY(!model.index(M::ErrorRate, M::Blue).data().toString().contains(u"worse"_s));
+        QVERIFY(!model.index(M::LatencyP95, M::Green).data().toString().contains(u"worse"_s));
+        QVERIFY(model.index(M::ErrorRate, M::Green).data(Qt::FontRole).value<QFont>().bold());
+        model.setSnapshot(s);  // nothing new: no repaint asked
+        QCOMPARE(changed.count(), 1);
+        s.green.recentErrors = 0;
+        model.setSnapshot(s);
+        QCOMPARE(changed.count(), 2);
+        QVERIFY(!model.index(M::ErrorRate, M::Green).data().toString().contains(u"worse"_s));
     }
 
     void formats_data() {
