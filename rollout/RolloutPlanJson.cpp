@@ -184,12 +184,12 @@ std::optional<MetricExpression> readExpression(JsonObjectReader& object, QString
     return parseExpressionAt(object.reader(), object.fieldPath(key), text);
 }
 
-std::vector<TrafficStep> readTrafficSteps(JsonArrayReader array) {
+std::vector<TrafficStep> readTrafficSteps(JsonReader& reader, JsonArrayReader array) {
     std::vector<TrafficStep> steps;
     for (qsizetype i = 0; i < array.size() && array.ok(); ++i)
         steps.push_back(readStep(array.object(i)));
     if (array.ok() && steps.empty())
-        array.fail(-1, u"must list at least one step"_s);
+        reader.fail(array.path(), u"must list at least one step"_s);
     return steps;
 }
 
@@ -202,7 +202,7 @@ trafficStepsFromJson(const QByteArray& json, const QString& sourceName, QString*
         *error = sourceName + u": steps: must be a JSON array"_s;
         return std::nullopt;
     }
-    auto steps = readTrafficSteps(JsonArrayReader(&reader, doc.array(), u"steps"_s));
+    auto steps = readTrafficSteps(reader, JsonArrayReader(&reader, doc.array(), u"steps"_s));
     if (!reader.ok()) {
         *error = reader.error();
         return std::nullopt;
@@ -329,7 +329,7 @@ RolloutPlanLoad parseRolloutPlan(const QByteArray& json, const QString& sourceNa
     if (blueGreen.ok() && !sectionIds.contains(plan.blueGreenSection))
         blueGreen.fail(u"section", u"\"%1\" is not the id of a section of this plan"_s.arg(
                                        plan.blueGreenSection));
-    plan.steps = readTrafficSteps(blueGreen.array(u"steps", 100));
+    plan.steps = readTrafficSteps(reader, blueGreen.array(u"steps", 100));
     blueGreen.finish();
     o.finish();
 

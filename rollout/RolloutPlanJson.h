@@ -33,7 +33,7 @@ std::optional<MetricExpression> readExpression(JsonObjectReader& object, QString
 // The traffic steps alone (the step list is edited per rollout and kept in
 // the audit trail with the rollout that used it).
 QJsonArray trafficStepsToJson(const std::vector<TrafficStep>& steps);
-std::vector<TrafficStep> readTrafficSteps(JsonArrayReader array);
+std::vector<TrafficStep> readTrafficSteps(JsonReader& reader, JsonArrayReader array);
 std::optional<std::vector<TrafficStep>>
 trafficStepsFromJson(const QByteArray& json, const QString& sourceName, QString* error);
 
