@@ -52,10 +52,11 @@ void HttpConnection::onReadyRead() {
         m_socket->readAll();  // discard: we answer nothing more on this connection
         return;
     }
-    // A WebSocket upgrade must reach QWebSocketServer unread, so the first
-    // bytes of a fresh request are read inside a transaction we can roll back.
-    // Only a connection's first request can be an upgrade worth handing over
-    // (QWebSocketServer wants a fresh connection), so later reads skip it.
+    // A WebSocket upgrade must reach QWebSocketServer unread, so a
+    // connection's first request is read inside a transaction we can roll
+    // back, however many reads it takes to arrive (at most the header and
+    // body limits). Only a first request can be an upgrade worth handing over
+    // (QWebSocketServer wants a fresh connection), so later ones skip it.
     if (m_nextSlot == 1 && m_buffer.isEmpty() && !m_inTransaction) {
         m_socket->startTransaction();
         m_inTransaction = true;
@@ -63,7 +64,7 @@ void HttpConnection::onReadyRead() {
     m_buffer.append(m_socket->readAll());
     m_lastActivityMs = m_server->nowMs();
     processBuffer();
-    if (m_inTransaction) {
+    if (m_inTransaction && (m_nextSlot > 1 || m_closing)) {
         m_inTransaction = false;
         m_socket->commitTransaction();
     }

@@ -48,6 +48,7 @@ private Q_SLOTS:
     void infoAndQueues();
     void evictedTicketsAndMatchesComeFromTheStore();
     void slowEventConsumerIsDropped();
+    void upgradeArrivingInPiecesIsHandedOver();
 
 private:
     MatchdFixture* m_fx = nullptr;
@@ -558,6 +559,21 @@ void TestMatchdApi::slowEventConsumerIsDropped() {
     QTRY_VERIFY_WITH_TIMEOUT(goodMessages > 0, 5000);
     QCOMPARE(good.state(), QAbstractSocket::ConnectedState);
     QCOMPARE(http(port(), "GET", "/healthz").status, 200);
+}
+
+void TestMatchdApi::upgradeArrivingInPiecesIsHandedOver() {
+    QTcpSocket s;
+    s.connectToHost(u"127.0.0.1"_s, port());
+    QTRY_COMPARE(s.state(), QAbstractSocket::ConnectedState);
+    s.write("GET /v1/events HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n");
+    QTest::qWait(100);  // the server has read the first half by now
+    s.write("Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+            "Sec-WebSocket-Version: 13\r\n\r\n");
+    QByteArray in;
+    QTRY_VERIFY_WITH_TIMEOUT((in += s.readAll(), in.contains("\r\n\r\n")), 5000);
+    QVERIFY2(in.startsWith("HTTP/1.1 101"), in.constData());
+    QVERIFY(in.contains("s3pPLMBiTxaQ9kYGzzhZRbK+xOo="));  // RFC 6455's example accept key
+    QTRY_COMPARE_WITH_TIMEOUT(m_fx->server->events()->clientCount(), 1, 5000);
 }
 
 QTEST_GUILESS_MAIN(TestMatchdApi)

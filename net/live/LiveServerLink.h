@@ -1,0 +1,88 @@
+// One watched pulsco-matchd: learns its identity from /v1/info, listens to
+// /v1/events (WebSocket push) or polls /v1/stats when the WebSocket is
+// refused, reconnects with backoff, and says how old its data is. A server
+// that went away is picked up again without anyone asking.
+#pragma once
+
+#include "bridge/Source.h"
+
+#include <QElapsedTimer>
+#include <QObject>
+#include <QPointer>
+#include <QString>
+#include <QTimer>
+
+class QNetworkAccessManager;
+class QNetworkReply;
+class QWebSocket;
+
+namespace pulsco {
+
+class LiveServerLink : public QObject {
+    Q_OBJECT
+public:
+    enum class Mode { Connecting, Push, Polling };
+    Q_ENUM(Mode)
+
+    // Data older than this is stale (the bar: marked within 3 s).
+    static constexpr qint64 kStaleAfterMs = 3000;
+
+    LiveServerLink(QString baseUrl, QNetworkAccessManager* network, QObject* parent = nullptr);
+    ~LiveServerLink() override;
+
+    void start();
+    void stop();
+
+    const QString& baseUrl() const { return m_baseUrl; }
+    QString color() const { return m_color; }  // "" until /v1/info answered
+    Mode mode() const { return m_mode; }
+    bool adminEnabled() const { return m_adminEnabled; }
+    bool stale() const { return m_stale; }
+    // Milliseconds since the last data arrived; -1 before any.
+    qint64 dataAgeMs() const { return m_everData ? m_lastData.elapsed() : -1; }
+    SnapshotPtr latest() const { return m_latest; }
+    // Why the link is not live right now (last network error), "" when it is.
+    const QString& problem() const { return m_problem; }
+    // Test and diagnostics knob: skip the WebSocket and poll.
+    void setPushAllowed(bool allowed) { m_pushAllowed = allowed; }
+
+Q_SIGNALS:
+    void snapshotReceived(pulsco::SnapshotPtr snapshot);
+    void eventsReceived(pulsco::LogEventBatch events);
+    void statusChanged();
+
+private:
+    void requestInfo();
+    void onInfo(QNetworkReply* reply);
+    void openPush();
+    void onPushMessage(const QString& text);
+    void poll();
+    void onPoll(QNetworkReply* reply);
+    void lost(const QString& why);
+    void scheduleReconnect();
+    void acceptSnapshot(SnapshotPtr snapshot);
+    void checkStaleness();
+    void setStale(bool stale);
+
+    QString m_baseUrl;
+    QNetworkAccessManager* m_network;
+    QWebSocket* m_socket = nullptr;
+    QTimer m_reconnect;
+    QTimer m_pollTimer;
+    QTimer m_staleCheck;
+    QElapsedTimer m_lastData;
+    QPointer<QNetworkReply> m_pending;
+    QString m_color;
+    QString m_problem;
+    SnapshotPtr m_latest;
+    Mode m_mode = Mode::Connecting;
+    int m_backoffMs = 0;
+    quint64 m_lastSeq = 0;
+    bool m_running = false;
+    bool m_everData = false;
+    bool m_stale = false;
+    bool m_adminEnabled = false;
+    bool m_pushAllowed = true;
+};
+
+}  // namespace pulsco

@@ -1,0 +1,229 @@
+#include "net/live/LiveSource.h"
+
+#include "bridge/FaultSpecJson.h"
+#include "net/live/SnapshotMerge.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QNetworkRequest>
+#include <QUrl>
+
+using namespace Qt::StringLiterals;
+
+namespace pulsco {
+
+LiveSource::LiveSource(QList<LiveServerConfig> servers, QObject* parent)
+    : Source(parent)
+    , m_network(new QNetworkAccessManager(this)) {
+    for (LiveServerConfig& config : servers) {
+        Server server;
+        server.config = std::move(config);
+        server.link = new LiveServerLink(server.config.url, m_network, this);
+        connect(server.link, &LiveServerLink::snapshotReceived, this, &LiveSource::onLinkSnapshot);
+        connect(server.link, &LiveServerLink::statusChanged, this, &LiveSource::onLinkStatus);
+        connect(server.link, &LiveServerLink::eventsReceived, this, &LiveSource::eventsReady);
+        m_servers.push_back(std::move(server));
+    }
+}
+
+LiveSource::~LiveSource() = default;
+
+QString LiveSource::checkBaseUrl(const QString& text) {
+    const QUrl url(text, QUrl::StrictMode);
+    if (!url.isValid() || (url.scheme() != u"http" && url.scheme() != u"https") ||
+        url.host().isEmpty())
+        return text + u": must be an http:// or https:// URL with a host, e.g. http://127.0.0.1:8080"_s;
+    if (!url.path().isEmpty() && url.path() != u"/")
+        return text + u": must be the server's base URL, without a path"_s;
+    if (url.hasQuery() || url.hasFragment())
+        return text + u": must not have a query or fragment"_s;
+    if (!url.userInfo().isEmpty())
+        return text + u": must not carry credentials (admin tokens are configured per server)"_s;
+    return {};
+}
+
+QString LiveSource::displayName() const {
+    QStringList parts;
+    for (const Server& s : m_servers) {
+        const QString color = s.link->color();
+        parts << (color.isEmpty() ? s.config.url : color + u' ' + s.config.url);
+    }
+    return u"Live · "_s + parts.join(u", "_s);
+}
+
+Source::Capabilities LiveSource::capabilities() const {
+    Capabilities c;
+    QStringList why;
+    for (const Server& s : m_servers) {
+        if (s.config.adminToken.isEmpty())
+            why << s.config.url + u": no admin token configured"_s;
+        else if (!s.link->color().isEmpty() && !s.link->adminEnabled())
+            why << s.config.url + u": server started without --admin-token-file"_s;
+        else
+            c.faults = true;
+    }
+    if (!c.faults)
+        c.faultsDisabledReason = why.join(u"; "_s);
+    return c;
+}
+
+QString LiveSource::trafficWeightDisabledReason() {
+    return u"live servers: traffic between blue and green is shifted by the rollout webhook "
+           "(Rollout page), not by the console"_s;
+}
+
+void LiveSource::start() {
+    if (m_running)
+        return;
+    m_running = true;
+    setState(State::Starting);
+    for (Server& s : m_servers)
+        s.link->start();
+}
+
+void LiveSource::stop() {
+    if (!m_running)
+        return;
+    m_running = false;
+    for (Server& s : m_servers)
+        s.link->stop();
+    setState(State::Stopped);
+}
+
+void LiveSource::setPushAllowed(bool allowed) {
+    for (Server& s : m_servers)
+        s.link->setPushAllowed(allowed);
+}
+
+QList<LiveSource::ServerStatus> LiveSource::servers() const {
+    QList<ServerStatus> out;
+    for (const Server& s : m_servers) {
+        ServerStatus st;
+        st.url = s.config.url;
+        st.color = s.link->color();
+        st.stale = s.link->stale() || !s.link->latest();
+        st.dataAgeMs = s.link->dataAgeMs();
+        st.mode = s.link->mode();
+        st.problem = s.link->problem();
+        st.adminEnabled = s.link->adminEnabled();
+        st.hasToken = !s.config.adminToken.isEmpty();
+        out << st;
+    }
+    return out;
+}
+
+SnapshotPtr LiveSource::latestOf(const QString& url) const {
+    for (const Server& s : m_servers)
+        if (s.config.url == url)
+            return s.link->latest();
+    return nullptr;
+}
+
+void LiveSource::onLinkSnapshot() {
+    std::vector<ColoredSnapshot> parts;
+    for (const Server& s : m_servers)
+        if (s.link->latest())
+            parts.push_back({s.link->color() == u"green" ? Color::Green : Color::Blue,
+                             s.link->latest()});
+    MetricsSnapshot merged = mergeServerSnapshots(parts);
+    merged.sequence = ++m_sequence;
+    m_merged = std::make_shared<const MetricsSnapshot>(std::move(merged));
+    updateState();
+    Q_EMIT snapshotReady(m_merged);
+}
+
+void LiveSource::onLinkStatus() {
+    updateState();
+    Q_EMIT serversChanged();
+}
+
+void LiveSource::updateState() {
+    if (!m_running)
+        return;
+    bool anyData = false, anyStale = false;
+    for (const Server& s : m_servers) {
+        anyData = anyData || s.link->latest();
+        // A server that never answered counts as stale once its data would be.
+        anyStale = anyStale || s.link->stale();
+    }
+    if (anyStale)
+        setState(State::Stale);
+    else
+        setState(anyData ? State::Running : State::Starting);
+}
+
+void LiveSource::setState(State state) {
+    if (m_state == state)
+        return;
+    m_state = state;
+    Q_EMIT stateChanged(state);
+}
+
+void LiveSource::sendAdmin(const Server& server, const QByteArray& method, const QString& path,
+                           const QByteArray& body, const QString& command) {
+    const QString where = server.config.url + path;
+    if (server.config.adminToken.isEmpty()) {
+        Q_EMIT commandFailed(command, server.config.url + u": no admin token configured"_s);
+        return;
+    }
+    QNetworkRequest request{QUrl(where)};
+    request.setTransferTimeout(5000);
+    request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
+    request.setRawHeader("Authorization", "Bearer " + server.config.adminToken.toUtf8());
+    QNetworkReply* reply = m_network->sendCustomRequest(request, method, body);
+    connect(reply, &QNetworkReply::finished, this, [this, reply, where, command] {
+        reply->deleteLater();
+        if (reply->error() == QNetworkReply::NoError)
+            return;
+        // The server's error message says what was wrong; never the token.
+        const QJsonObject error =
+            QJsonDocument::fromJson(reply->readAll()).object().value(u"error").toObject();
+        const QString message = error.value(u"message").toString();
+        Q_EMIT commandFailed(command, where + u": "_s +
+                                          (message.isEmpty() ? reply->errorString() : message));
+    });
+}
+
+void LiveSource::injectFault(const FaultSpec& fault) {
+    bool sent = false;
+    for (const Server& s : m_servers) {
+        const QString color = s.link->color();
+        if (color.isEmpty())
+            continue;
+        const Color c = color == u"green" ? Color::Green : Color::Blue;
+        if (fault.target != FaultTarget::Both &&
+            (fault.target == FaultTarget::Green) != (c == Color::Green))
+            continue;
+        FaultSpec own = fault;
+        own.target = c == Color::Green ? FaultTarget::Green : FaultTarget::Blue;
+        sendAdmin(s, "POST", u"/v1/admin/faults"_s,
+                  QJsonDocument(faultSpecToJsonObject(own)).toJson(QJsonDocument::Compact),
+                  u"inject fault"_s);
+        sent = true;
+    }
+    if (!sent)
+        Q_EMIT commandFailed(u"inject fault"_s, u"no connected server of the color "_s +
+                                                    QString::fromLatin1(toString(fault.target)));
+}
+
+void LiveSource::clearFaults() {
+    for (const Server& s : m_servers)
+        sendAdmin(s, "DELETE", u"/v1/admin/faults"_s, {}, u"clear faults"_s);
+}
+
+void LiveSource::drain(const QString& url) {
+    for (const Server& s : m_servers)
+        if (s.config.url == url) {
+            sendAdmin(s, "POST", u"/v1/admin/drain"_s, {}, u"drain"_s);
+            return;
+        }
+    Q_EMIT commandFailed(u"drain"_s, url + u": not a watched server"_s);
+}
+
+void LiveSource::setTrafficWeight(int /*greenPercent*/) {
+    Q_EMIT commandFailed(u"traffic weight"_s, trafficWeightDisabledReason());
+}
+
+}  // namespace pulsco

@@ -1,0 +1,90 @@
+// The console's Source over live pulsco-matchd servers (blue and/or green):
+// one LiveServerLink per base URL, their snapshots merged for the pages
+// (net/live/SnapshotMerge.h), admin commands sent to the servers' admin API
+// with the token configured for each server. The token is held in memory
+// only for the requests and never appears in a message or a log.
+#pragma once
+
+#include "bridge/Source.h"
+#include "net/live/LiveServerLink.h"
+
+#include <QList>
+#include <QString>
+#include <QTimer>
+
+#include <vector>
+
+class QNetworkAccessManager;
+
+namespace pulsco {
+
+struct LiveServerConfig {
+    QString url;         // base URL, e.g. http://127.0.0.1:8080
+    QString adminToken;  // "" = no admin commands for this server
+};
+
+class LiveSource : public Source {
+    Q_OBJECT
+public:
+    // What the source bar shows per server.
+    struct ServerStatus {
+        QString url;
+        QString color;      // "" until /v1/info answered
+        bool stale = true;  // no current data (lost, or silent > 3 s)
+        qint64 dataAgeMs = -1;
+        LiveServerLink::Mode mode = LiveServerLink::Mode::Connecting;
+        QString problem;  // last network or parse error, "" when fine
+        bool adminEnabled = false;
+        bool hasToken = false;
+    };
+
+    explicit LiveSource(QList<LiveServerConfig> servers, QObject* parent = nullptr);
+    ~LiveSource() override;
+
+    // "" when `url` is an http(s) base URL with a host and no path/query,
+    // else why not (the message names the URL).
+    static QString checkBaseUrl(const QString& url);
+
+    Kind kind() const override { return Kind::Live; }
+    QString displayName() const override;
+    State state() const override { return m_state; }
+    Capabilities capabilities() const override;
+    SnapshotPtr latestSnapshot() const override { return m_merged; }
+
+    void start() override;
+    void stop() override;
+    void injectFault(const FaultSpec& fault) override;
+    void clearFaults() override;
+    void setTrafficWeight(int greenPercent) override;
+    void drain(const QString& url);  // POST /v1/admin/drain on one server
+
+    QList<ServerStatus> servers() const;
+    SnapshotPtr latestOf(const QString& url) const;
+    static QString trafficWeightDisabledReason();
+    // Test knob: every link polls /v1/stats instead of using the WebSocket.
+    void setPushAllowed(bool allowed);
+
+Q_SIGNALS:
+    void serversChanged();  // a link's color, mode, staleness or problem changed
+
+private:
+    struct Server {
+        LiveServerConfig config;
+        LiveServerLink* link = nullptr;
+    };
+    void onLinkSnapshot();
+    void onLinkStatus();
+    void updateState();
+    void setState(State state);
+    void sendAdmin(const Server& server, const QByteArray& method, const QString& path,
+                   const QByteArray& body, const QString& command);
+
+    QNetworkAccessManager* m_network;
+    std::vector<Server> m_servers;
+    SnapshotPtr m_merged;
+    std::uint64_t m_sequence = 0;
+    State m_state = State::Stopped;
+    bool m_running = false;
+};
+
+}  // namespace pulsco
