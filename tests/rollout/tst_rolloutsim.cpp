@@ -7,6 +7,7 @@
 
 #include "rollout/OperationalMetrics.h"
 #include "rollout/RolloutSession.h"
+#include "simulator/SimulatorSource.h"
 #include "store/ConsoleStore.h"
 
 #include <QJsonDocument>
@@ -113,6 +114,30 @@ private slots:
         QCOMPARE(*m.changeFailureRate, 1.0);
         QVERIFY(m.meanTimeToRollBackSeconds && *m.meanTimeToRollBackSeconds <= 2);
         QVERIFY(m.meanTimeToDetectSeconds);
+    }
+
+    // The console's own source: the simulator on its worker thread at max
+    // speed, snapshots through queued signals. Same plan, same outcome.
+    void promotesOnTheThreadedSimulatorAtMaxSpeed() {
+        QTemporaryDir dir;
+        QString error;
+        auto store = ConsoleStore::open(dir.filePath(u"c.sqlite"_s), &error);
+        QVERIFY(store);
+        const ScenarioLoad load = loadScenarioFile(shippedScenarioPath(u"baseline-1000"_s));
+        QVERIFY2(load.scenario, qPrintable(load.error));
+        SimulatorSource source(*load.scenario);
+        source.setSpeed(0);
+        RolloutSession session(*store);
+        session.setOperatorName(u"ana"_s);
+        session.setSource(&source);
+        source.start();
+        QTRY_VERIFY_WITH_TIMEOUT(session.latestSnapshot() != nullptr, 20000);
+        QVERIFY2(session.startRollout(&error), qPrintable(error));
+        QTRY_VERIFY_WITH_TIMEOUT(!session.rolloutActive(), 60000);
+        QCOMPARE(session.stepper()->state(), RolloutState::Promoted);
+        QTRY_COMPARE_WITH_TIMEOUT(session.latestSnapshot()->green.trafficWeightPercent, 100, 20000);
+        source.stop();
+        QVERIFY(rowsOf(session.audit(), audit::kRollback).empty());
     }
 
     // Restart mid-rollout: a new session on the same store (and a new
