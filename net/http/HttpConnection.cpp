@@ -61,7 +61,13 @@ void HttpConnection::onReadyRead() {
         m_socket->startTransaction();
         m_inTransaction = true;
     }
-    m_buffer.append(m_socket->readAll());
+    // Read straight into the connection's buffer, which keeps its capacity
+    // between requests: no temporary allocation per read.
+    const qsizetype old = m_buffer.size();
+    const qint64 available = std::max<qint64>(m_socket->bytesAvailable(), 4096);
+    m_buffer.resize(old + qsizetype(available));
+    const qint64 got = m_socket->read(m_buffer.data() + old, available);
+    m_buffer.resize(old + qsizetype(std::max<qint64>(got, 0)));
     m_lastActivityMs = m_server->nowMs();
     processBuffer();
     if (m_inTransaction && (m_nextSlot > 1 || m_closing)) {
@@ -104,7 +110,9 @@ void HttpConnection::processBuffer() {
             m_closing = true;  // answer this one, read nothing after it
         m_server->dispatch(request, HttpResponder(this, m_slots.back().id));
     }
-    if (offset > 0)
+    if (offset == m_buffer.size())
+        m_buffer.resize(0);  // keeps the capacity for the next request
+    else if (offset > 0)
         m_buffer.remove(0, offset);
     m_processing = false;
     m_partialSinceMs =
