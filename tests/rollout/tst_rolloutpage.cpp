@@ -19,6 +19,7 @@
 #include <QDir>
 #include <QFile>
 #include <QHeaderView>
+#include <QImage>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
@@ -244,6 +245,15 @@ private slots:
         QVERIFY(text.contains(u"`conservation == ok`"_s));
         QVERIFY(text.contains(u"### Rollout 1 — rolled back"_s));
         QVERIFY(text.contains(u"Change failure rate | 100.0 %"_s));
+        // The chart at the rollback, written next to the report.
+        QVERIFY(text.contains(u"## Charts at the rollbacks"_s));
+        const QDir charts(m_dir.filePath(u"report-charts"_s));
+        const QStringList pngs = charts.entryList({u"*.png"_s});
+        QCOMPARE(pngs.size(), 1);
+        QVERIFY(text.contains(u"](report-charts/"_s + pngs.first() + u')'));
+        QVERIFY(QImage(charts.filePath(pngs.first())).width() >= 900);
+        QFile::copy(charts.filePath(pngs.first()),
+                    QStringLiteral(PULSCO_BINARY_DIR "/screenshots/rollout-report-chart.png"));
         const QString pdf = m_dir.filePath(u"report.pdf"_s);
         QVERIFY2(m_page->exportPdf(pdf, &error), qPrintable(error));
         QFile pdfFile(pdf);

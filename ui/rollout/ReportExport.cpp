@@ -1,24 +1,110 @@
 #include "ui/rollout/ReportExport.h"
 
+#include "bridge/MetricsSnapshotJson.h"
 #include "rollout/RolloutReport.h"
+#include "rollout/RolloutSession.h"
+#include "ui/HistogramChart.h"
 
+#include <QDir>
 #include <QFile>
+#include <QFileInfo>
+#include <QHBoxLayout>
+#include <QImage>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QPageSize>
 #include <QPdfWriter>
 #include <QSaveFile>
 #include <QTextDocument>
+#include <QUrl>
+#include <QWidget>
 
 using namespace Qt::StringLiterals;
 
 namespace pulsco {
 
+namespace {
+
+struct ReportChart {
+    QString name;  // file name, e.g. "rollout-3-rollback.png"
+    QString caption;
+    QImage image;
+};
+
+// Blue and green latency at each rollback, from the snapshot its audit row
+// kept: the charts of the moments that mattered.
+std::vector<ReportChart> rollbackCharts(RolloutSession& session) {
+    std::vector<ReportChart> charts;
+    for (const AuditEntry& e :
+         session.audit().entries({session.plan().name, -1, {audit::kRollback}, 0, 1000})) {
+        const QJsonObject evidence = QJsonDocument::fromJson(e.evidence).object();
+        if (!evidence.contains(u"snapshot"_s))
+            continue;
+        QString error;
+        const auto snapshot = metricsSnapshotFromJson(
+            QJsonDocument(evidence.value(u"snapshot"_s).toObject()).toJson(QJsonDocument::Compact),
+            u"audit row %1"_s.arg(e.id), &error);
+        if (!snapshot)
+            continue;
+        QWidget canvas;
+        auto* layout = new QHBoxLayout(&canvas);  // owned by canvas
+        for (const auto& [title, histogram] :
+             {std::pair{u"Blue"_s, &snapshot->blue.recentApiLatencyMs},
+              std::pair{u"Green"_s, &snapshot->green.recentApiLatencyMs}}) {
+            HistogramChartSpec spec;
+            spec.title = title + u" · API latency at the rollback"_s;
+            spec.axisTitle = u"latency (ms)"_s;
+            spec.valueTitle = u"% of requests"_s;
+            spec.unit = u"ms"_s;
+            spec.bar = 150;
+            spec.barName = u"bar < 150 ms"_s;
+            auto* chart = new HistogramChart(spec, &canvas);
+            chart->setHistogram(*histogram);
+            layout->addWidget(chart);
+        }
+        canvas.resize(1000, 320);
+        canvas.ensurePolished();
+        layout->activate();
+        charts.push_back({u"rollout-%1-rollback-%2.png"_s.arg(e.rollout).arg(e.id),
+                          u"Rollout %1 at its rollback (source time %2 s): %3"_s.arg(e.rollout)
+                              .arg(e.sourceTimeSeconds, 0, 'f', 0)
+                              .arg(e.note),
+                          canvas.grab().toImage()});
+    }
+    return charts;
+}
+
+QString chartSection(const std::vector<ReportChart>& charts, const QString& prefix) {
+    if (charts.empty())
+        return {};
+    QString md = u"\n## Charts at the rollbacks\n\n"_s;
+    for (const ReportChart& c : charts)
+        md += u"%1\n\n![%1](%2%3)\n\n"_s.arg(c.caption, prefix, c.name);
+    return md;
+}
+
+}  // namespace
+
 bool exportRolloutMarkdown(RolloutSession& session, const QString& path, QString* error) {
+    // Charts go next to the report: <report>-charts/*.png.
+    const QFileInfo info(path);
+    const QString chartDir = info.completeBaseName() + u"-charts"_s;
+    const auto charts = rollbackCharts(session);
+    if (!charts.empty()) {
+        QDir(info.absolutePath()).mkpath(chartDir);
+        for (const ReportChart& c : charts)
+            if (!c.image.save(info.absolutePath() + u'/' + chartDir + u'/' + c.name)) {
+                *error = info.absolutePath() + u'/' + chartDir + u'/' + c.name +
+                         u": cannot be written"_s;
+                return false;
+            }
+    }
     QSaveFile file(path);  // all or nothing
     if (!file.open(QIODevice::WriteOnly)) {
         *error = path + u": "_s + file.errorString();
         return false;
     }
-    file.write(rolloutReportMarkdown(session).toUtf8());
+    file.write((rolloutReportMarkdown(session) + chartSection(charts, chartDir + u'/')).toUtf8());
     if (!file.commit()) {
         *error = path + u": "_s + file.errorString();
         return false;
@@ -28,7 +114,11 @@ bool exportRolloutMarkdown(RolloutSession& session, const QString& path, QString
 
 bool exportRolloutPdf(RolloutSession& session, const QString& path, QString* error) {
     QTextDocument document;
-    document.setMarkdown(rolloutReportMarkdown(session));
+    const auto charts = rollbackCharts(session);
+    for (const ReportChart& c : charts)
+        document.addResource(QTextDocument::ImageResource, QUrl(c.name),
+                             c.image.scaledToWidth(900, Qt::SmoothTransformation));
+    document.setMarkdown(rolloutReportMarkdown(session) + chartSection(charts, {}));
     QPdfWriter writer(path);
     writer.setPageSize(QPageSize(QPageSize::A4));
     writer.setResolution(120);
