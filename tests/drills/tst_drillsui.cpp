@@ -6,6 +6,8 @@
 #include "DrillFixture.h"
 #include "drills/DrillSessionStore.h"
 #include "store/ConsoleStore.h"
+#include "ui/QueueDepthChart.h"
+#include "ui/drills/AlertChartAnnotator.h"
 #include "ui/drills/AlertListModel.h"
 #include "ui/drills/AlertsPanel.h"
 #include "ui/drills/DrillEditor.h"
@@ -91,6 +93,24 @@ private slots:
                 (qobject_cast<QPushButton*>(w) || qobject_cast<QLineEdit*>(w) ||
                  qobject_cast<QTableView*>(w) || qobject_cast<QTextBrowser*>(w)))
                 QVERIFY2(!w->accessibleName().isEmpty(), w->metaObject()->className());
+    }
+
+    void alertsAnnotateACharts() {
+        AlertEngine engine(defaultRules());
+        QueueDepthChart chart;
+        AlertChartAnnotator annotator(&engine, &chart, 60);
+        QCOMPARE(annotator.firedLines(), 0);
+        engine.evaluate(failing(120));
+        QVERIFY(annotator.firedLines() >= 2);  // error-rate green + region
+        QCOMPARE(annotator.clearedLines(), 0);
+        MetricsSnapshot ok;
+        ok.timeSeconds = 240;
+        ok.total.recentRequests = ok.green.recentRequests = 1000;
+        engine.evaluate(ok);
+        QVERIFY(annotator.clearedLines() >= 2);
+        chart.resize(600, 300);
+        chart.show();
+        saveShot(chart, u"drills-chart-annotations"_s);
     }
 
     void drillRunsFromThePage() {

@@ -4,6 +4,7 @@
 #include "drills/AlertRuleJson.h"
 #include "drills/DrillSessionStore.h"
 #include "store/ConsoleStore.h"
+#include "ui/DashboardPage.h"
 #include "ui/MainWindow.h"
 #include "ui/drills/AlertsPanel.h"
 #include "ui/drills/DrillsPage.h"
@@ -58,6 +59,22 @@ DrillsConsole::DrillsConsole(MainWindow& window, const QString& storePath,
     window.addPage(u"drills"_s, m_page, tr("Drills"), QIcon(u":/pulsco/icons/drills.svg"_s));
 
     connect(&window, &MainWindow::sourceChanged, this, &DrillsConsole::bind);
+    // Alerts also appear in the Dashboard's event log.
+    connect(m_alerts, &AlertEngine::transitioned, this, [this](const AlertTransition& t) {
+        if (!m_window.dashboard())
+            return;
+        if (t.to == AlertState::Firing)
+            m_window.dashboard()->addConsoleEvent(
+                LogEventKind::Breach,
+                tr("alert firing: %1 (%2)%3")
+                    .arg(t.rule, toString(t.severity),
+                         t.detail.isEmpty() ? QString() : u", "_s + t.detail));
+        else if (t.to == AlertState::Resolved)
+            m_window.dashboard()->addConsoleEvent(
+                LogEventKind::Info,
+                t.who.isEmpty() ? tr("alert resolved: %1").arg(t.rule)
+                                : tr("alert resolved by %1: %2 (%3)").arg(t.who, t.rule, t.note));
+    });
     bind(window.source());
 }
 
