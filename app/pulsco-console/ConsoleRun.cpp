@@ -44,6 +44,10 @@ int runConsole(const ConsoleOptions& options) {
     else if (scripted)
         window.setTheme(Theme::Light);
 
+    // Pages and panels beyond the Dashboard (Rollout, Drills, the alerts
+    // dock) are installed here, before --page is resolved, with
+    // window.addPage(key, ...) / window.addPanel(...).
+
     if (!window.showPage(options.page)) {
         printError(u"--page: the %1 page is not available in this build yet (available: %2)"_s.arg(
             options.page, window.pageKeys().join(u", "_s)));
