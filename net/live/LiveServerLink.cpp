@@ -57,8 +57,8 @@ std::optional<LogEvent> logEventOf(JsonObjectReader& message, const QString& typ
             event.kind = LogEventKind::Cancel;
         else
             return std::nullopt;
-        event.text = QString(u"ticket "_s + raw.value(u"ticket_id").toString() + u' ' + state)
-                         .toStdString();
+        event.text =
+            QString(u"ticket "_s + raw.value(u"ticket_id").toString() + u' ' + state).toStdString();
         return event;
     }
     return std::nullopt;

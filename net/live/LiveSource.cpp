@@ -34,7 +34,8 @@ QString LiveSource::checkBaseUrl(const QString& text) {
     const QUrl url(text, QUrl::StrictMode);
     if (!url.isValid() || (url.scheme() != u"http" && url.scheme() != u"https") ||
         url.host().isEmpty())
-        return text + u": must be an http:// or https:// URL with a host, e.g. http://127.0.0.1:8080"_s;
+        return text +
+               u": must be an http:// or https:// URL with a host, e.g. http://127.0.0.1:8080"_s;
     if (!url.path().isEmpty() && url.path() != u"/")
         return text + u": must be the server's base URL, without a path"_s;
     if (url.hasQuery() || url.hasFragment())
@@ -125,8 +126,8 @@ void LiveSource::onLinkSnapshot() {
     std::vector<ColoredSnapshot> parts;
     for (const Server& s : m_servers)
         if (s.link->latest())
-            parts.push_back({s.link->color() == u"green" ? Color::Green : Color::Blue,
-                             s.link->latest()});
+            parts.push_back(
+                {s.link->color() == u"green" ? Color::Green : Color::Blue, s.link->latest()});
     MetricsSnapshot merged = mergeServerSnapshots(parts);
     merged.sequence = ++m_sequence;
     m_merged = std::make_shared<const MetricsSnapshot>(std::move(merged));

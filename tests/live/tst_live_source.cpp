@@ -1,0 +1,270 @@
+// LiveSource against real pulsco-matchd processes: push and polling
+// fallback, blue and green told apart and merged, a killed server marked
+// stale and picked up again after restart, admin faults with and without a
+// token, base URL validation.
+#include "MatchdProcess.h"
+
+#include "bridge/MetricsSnapshotJson.h"
+#include "net/live/LiveSource.h"
+#include "net/live/SnapshotMerge.h"
+
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QSignalSpy>
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QTest>
+
+using namespace Qt::StringLiterals;
+using pulsco::LiveSource;
+using pulsco::Source;
+
+namespace {
+
+const QByteArray kToken = "live-test-token-0123456789abcdef";
+
+// Blocking POST /v1/tickets of a solo player in duel-1v1; true on 201.
+bool createTicket(const QString& baseUrl, const QString& player) {
+    QNetworkAccessManager network;
+    QNetworkRequest request{QUrl(baseUrl + u"/v1/tickets"_s)};
+    request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
+    const QByteArray body = R"({"queue":"duel-1v1","players":[{"id":")" + player.toUtf8() +
+                            R"(","pings":{"eu-west":20}}]})";
+    QNetworkReply* reply = network.post(request, body);
+    QSignalSpy done(reply, &QNetworkReply::finished);
+    if (!done.wait(5000))
+        return false;
+    const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    reply->deleteLater();
+    return status == 201;
+}
+
+// A server that speaks only plain HTTP, like an old build or a proxy without
+// WebSocket support: /v1/info and /v1/stats answer, the upgrade gets 400.
+class PlainHttpServer : public QTcpServer {
+public:
+    QByteArray stats;
+    explicit PlainHttpServer(QObject* parent = nullptr)
+        : QTcpServer(parent) {
+        connect(this, &QTcpServer::newConnection, this, [this] {
+            while (QTcpSocket* socket = nextPendingConnection()) {
+                connect(socket, &QTcpSocket::readyRead, socket, [this, socket] {
+                    const QByteArray in = socket->readAll();
+                    QByteArray body, status = "200 OK";
+                    if (in.startsWith("GET /v1/info "))
+                        body = R"({"name":"pulsco-matchd","color":"green","admin_enabled":false})";
+                    else if (in.startsWith("GET /v1/stats "))
+                        body = stats;
+                    else {
+                        status = "400 Bad Request";
+                        body = R"({"error":{"code":"invalid_argument","message":"no websocket"}})";
+                    }
+                    socket->write("HTTP/1.1 " + status + "\r\nContent-Type: application/json\r\n" +
+                                  "Connection: close\r\nContent-Length: " +
+                                  QByteArray::number(body.size()) + "\r\n\r\n" + body);
+                    socket->disconnectFromHost();
+                });
+                connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
+            }
+        });
+    }
+};
+
+}  // namespace
+
+class TestLiveSource : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void checkBaseUrl_data();
+    void checkBaseUrl();
+    void receivesSnapshotsByPush();
+    void pollsWhenWebSocketIsRefused();
+    void blueAndGreenToldApartAndMerged();
+    void killedServerIsStaleAndPickedUpAfterRestart();
+    void adminFaultWithTokenShowsInSnapshot();
+    void withoutTokenFaultsAreOffWithReason();
+    void trafficWeightIsRefusedWithReason();
+};
+
+void TestLiveSource::initTestCase() {
+    QVERIFY2(QFile::exists(MatchdProcess::binary()), "build the pulsco-matchd target first");
+}
+
+void TestLiveSource::checkBaseUrl_data() {
+    QTest::addColumn<QString>("url");
+    QTest::addColumn<QString>("error");
+    QTest::addRow("loopback") << u"http://127.0.0.1:8080"_s << QString();
+    QTest::addRow("trailing slash") << u"http://127.0.0.1:8080/"_s << QString();
+    QTest::addRow("https") << u"https://staging.example:443"_s << QString();
+    QTest::addRow("no scheme") << u"127.0.0.1:8080"_s << u"must be an http://"_s;
+    QTest::addRow("ftp") << u"ftp://host"_s << u"must be an http://"_s;
+    QTest::addRow("path") << u"http://host/v1/stats"_s << u"without a path"_s;
+    QTest::addRow("query") << u"http://host?x=1"_s << u"query"_s;
+    QTest::addRow("credentials") << u"http://a:b@host"_s << u"credentials"_s;
+}
+
+void TestLiveSource::checkBaseUrl() {
+    QFETCH(QString, url);
+    QFETCH(QString, error);
+    const QString got = LiveSource::checkBaseUrl(url);
+    if (error.isEmpty()) {
+        QCOMPARE(got, QString());
+    } else {
+        QVERIFY2(got.startsWith(url + u": "_s), qPrintable(got));
+        QVERIFY2(got.contains(error), qPrintable(got));
+    }
+}
+
+void TestLiveSource::receivesSnapshotsByPush() {
+    MatchdProcess server(u"blue"_s);
+    QVERIFY(server.start());
+    LiveSource source({{server.url(), {}}});
+    QSignalSpy snapshots(&source, &Source::snapshotReady);
+    source.start();
+    QVERIFY(snapshots.wait(5000));
+    QVERIFY(snapshots.size() >= 1 || snapshots.wait(3000));
+    const auto servers = source.servers();
+    QCOMPARE(servers.size(), 1);
+    QCOMPARE(servers[0].color, u"blue"_s);
+    QCOMPARE(servers[0].mode, pulsco::LiveServerLink::Mode::Push);
+    QVERIFY(!servers[0].stale);
+    QCOMPARE(source.state(), Source::State::Running);
+    QVERIFY(source.latestSnapshot());
+    QCOMPARE(source.latestSnapshot()->source, std::string("live"));
+    QVERIFY(source.displayName().contains(u"blue "_s + server.url()));
+}
+
+void TestLiveSource::pollsWhenWebSocketIsRefused() {
+    PlainHttpServer fake;
+    pulsco::MetricsSnapshot served;
+    served.source = "fake";
+    served.total.tickets.created = 42;
+    served.green.tickets.created = 42;
+    served.total.apiLatencyMs.record(3.5);
+    fake.stats = pulsco::metricsSnapshotToJson(served);
+    QVERIFY(fake.listen(QHostAddress::LocalHost, 0));
+    const QString url = u"http://127.0.0.1:"_s + QString::number(fake.serverPort());
+    LiveSource source({{url, {}}});
+    QSignalSpy snapshots(&source, &Source::snapshotReady);
+    source.start();
+    QVERIFY(snapshots.wait(5000));
+    // Keeps polling: more than one snapshot arrives.
+    QTRY_VERIFY_WITH_TIMEOUT(snapshots.size() >= 2, 5000);
+    const auto servers = source.servers();
+    QCOMPARE(servers[0].mode, pulsco::LiveServerLink::Mode::Polling);
+    QCOMPARE(servers[0].color, u"green"_s);
+    const auto merged = source.latestSnapshot();
+    QCOMPARE(merged->green.tickets.created, 42u);
+    QCOMPARE(merged->blue.tickets.created, 0u);
+    QCOMPARE(merged->total.apiLatencyMs.count(), 1u);
+    QCOMPARE(source.state(), Source::State::Running);
+}
+
+void TestLiveSource::blueAndGreenToldApartAndMerged() {
+    MatchdProcess blue(u"blue"_s), green(u"green"_s);
+    QVERIFY(blue.start());
+    QVERIFY(green.start());
+    for (int i = 0; i < 3; ++i)
+        QVERIFY(createTicket(blue.url(), u"b"_s + QString::number(i)));
+    for (int i = 0; i < 2; ++i)
+        QVERIFY(createTicket(green.url(), u"g"_s + QString::number(i)));
+    LiveSource source({{blue.url(), {}}, {green.url(), {}}});
+    source.start();
+    QTRY_VERIFY_WITH_TIMEOUT(
+        source.latestSnapshot() && source.latestSnapshot()->total.tickets.created == 5, 8000);
+    const auto merged = source.latestSnapshot();
+    QCOMPARE(merged->blue.tickets.created, 3u);
+    QCOMPARE(merged->green.tickets.created, 2u);
+    // Histograms merged bucket-wise: exactly the merge of both servers'.
+    const auto b = source.latestOf(blue.url());
+    const auto g = source.latestOf(green.url());
+    QVERIFY(b && g);
+    pulsco::Histogram expected = b->total.apiLatencyMs;
+    expected.merge(g->total.apiLatencyMs);
+    QVERIFY(expected.count() > 0);
+    QVERIFY(merged->total.apiLatencyMs == expected);
+    QCOMPARE(merged->total.requestsTotal, b->total.requestsTotal + g->total.requestsTotal);
+    QVERIFY(merged->wallTimeUnixMs <= std::max(b->wallTimeUnixMs, g->wallTimeUnixMs));
+}
+
+void TestLiveSource::killedServerIsStaleAndPickedUpAfterRestart() {
+    MatchdProcess server(u"green"_s);
+    QVERIFY(server.start());
+    LiveSource source({{server.url(), {}}});
+    source.start();
+    QTRY_COMPARE_WITH_TIMEOUT(source.state(), Source::State::Running, 5000);
+    server.kill();
+    // The issue's bar: marked stale within 3 s of going away.
+    QTRY_COMPARE_WITH_TIMEOUT(source.state(), Source::State::Stale, 3000);
+    QVERIFY(source.servers()[0].stale);
+    QVERIFY(!source.servers()[0].problem.isEmpty());
+    QVERIFY(server.start(server.port()));
+    QTRY_COMPARE_WITH_TIMEOUT(source.state(), Source::State::Running, 10000);
+    QVERIFY(!source.servers()[0].stale);
+    QVERIFY(source.servers()[0].dataAgeMs >= 0 &&
+            source.servers()[0].dataAgeMs < pulsco::LiveServerLink::kStaleAfterMs);
+}
+
+void TestLiveSource::adminFaultWithTokenShowsInSnapshot() {
+    MatchdProcess server(u"blue"_s, kToken);
+    QVERIFY(server.start());
+    LiveSource source({{server.url(), QString::fromLatin1(kToken)}});
+    QSignalSpy failures(&source, &Source::commandFailed);
+    source.start();
+    QTRY_COMPARE_WITH_TIMEOUT(source.state(), Source::State::Running, 5000);
+    QVERIFY(source.capabilities().faults);
+    pulsco::FaultSpec fault;
+    fault.kind = pulsco::FaultKind::ErrorRate;
+    fault.share = 0.5;
+    source.injectFault(fault);
+    QTRY_VERIFY_WITH_TIMEOUT(!source.latestSnapshot()->activeFaults.empty(), 5000);
+    QVERIFY(failures.isEmpty());
+    source.clearFaults();
+    QTRY_VERIFY_WITH_TIMEOUT(source.latestSnapshot()->activeFaults.empty(), 5000);
+    QVERIFY(failures.isEmpty());
+}
+
+void TestLiveSource::withoutTokenFaultsAreOffWithReason() {
+    MatchdProcess tokenless(u"blue"_s), guarded(u"green"_s, kToken);
+    QVERIFY(tokenless.start());
+    QVERIFY(guarded.start());
+    {
+        LiveSource source({{tokenless.url(), {}}});
+        QSignalSpy failures(&source, &Source::commandFailed);
+        source.start();
+        QTRY_COMPARE_WITH_TIMEOUT(source.state(), Source::State::Running, 5000);
+        const auto caps = source.capabilities();
+        QVERIFY(!caps.faults);
+        QVERIFY2(caps.faultsDisabledReason.contains(u"no admin token configured"_s),
+                 qPrintable(caps.faultsDisabledReason));
+        source.injectFault(pulsco::FaultSpec{});
+        QCOMPARE(failures.size(), 1);
+        QVERIFY(failures[0][1].toString().contains(u"no admin token"_s));
+    }
+    {
+        // A token the server does not accept: refused with the server's words,
+        // and the token itself never appears in the message.
+        LiveSource source({{guarded.url(), u"wrong-token-xyz"_s}});
+        QSignalSpy failures(&source, &Source::commandFailed);
+        source.start();
+        QTRY_COMPARE_WITH_TIMEOUT(source.state(), Source::State::Running, 5000);
+        source.clearFaults();
+        QVERIFY(failures.wait(5000));
+        const QString reason = failures[0][1].toString();
+        QVERIFY2(reason.startsWith(guarded.url() + u"/v1/admin/faults: "_s), qPrintable(reason));
+        QVERIFY(!reason.contains(u"wrong-token-xyz"_s));
+    }
+}
+
+void TestLiveSource::trafficWeightIsRefusedWithReason() {
+    LiveSource source({{u"http://127.0.0.1:9"_s, {}}});
+    QVERIFY(!source.capabilities().trafficWeight);
+    QSignalSpy failures(&source, &Source::commandFailed);
+    source.setTrafficWeight(50);
+    QCOMPARE(failures.size(), 1);
+    QVERIFY(failures[0][1].toString().contains(u"webhook"_s));
+}
+
+QTEST_GUILESS_MAIN(TestLiveSource)
+#include "tst_live_source.moc"
