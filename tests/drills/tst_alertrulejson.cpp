@@ -55,6 +55,8 @@ class TestAlertRuleJson : public QObject {
             return QByteArray(R"({"format":1,"rules":[)") + rule + extra + "}]}";
         };
         QTest::addRow("not json") << QByteArray("{") << u"mine.json: invalid JSON"_s;
+        QTest::addRow("format") << QByteArray(R"({"format":2,"rules":[]})")
+                                << u"mine.json: format: must be an integer"_s;
         QTest::addRow("rules missing") << QByteArray(R"({"format":1})") << u"mine.json: rules: "_s;
         QTest::addRow("unknown field")
             << file(R"(,"colour":"red")") << u"mine.json: rules[0].colour: "_s;

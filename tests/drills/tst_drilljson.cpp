@@ -67,8 +67,7 @@ private slots:
             QTest::addRow("%s", name) << pointer << value << error;
         };
         const QJsonValue remove(QJsonValue::Undefined);
-        // "format": 2 is not tested here: bridge/JsonReader.cpp's integer
-        // range message dangles (reported to the lead).
+        row("format", u"format"_s, 2, u"mine.json: format: "_s);
         row("name missing", u"name"_s, remove, u"mine.json: name: "_s);
         row("name pattern", u"name"_s, u"My Drill"_s, u"mine.json: name: "_s);
         row("unknown field", u"colour"_s, u"red"_s, u"mine.json: colour: "_s);
