@@ -520,8 +520,9 @@ ExpressionValue evaluateNode(const Node& n, const MetricsSnapshot& s) {
     case Op::Ne:
         return number(a.value != b.value);
     case Op::And:
+        return number(a.truthy() && b.truthy());
     case Op::Or:
-        return number(1);  // both sides had values and neither short-circuited
+        return number(a.truthy() || b.truthy());
     case Op::Neg:
     case Op::Not:
         break;

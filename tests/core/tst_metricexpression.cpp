@@ -75,6 +75,9 @@ void TestMetricExpression::evaluates_data() {
     QTest::addRow("count") << "count(green.api_latency_ms)" << 100.0;
     QTest::addRow("symbols and or") << "1 < 2 && !(3 < 2) || 0" << 1.0;
     QTest::addRow("traffic weight") << "green.traffic_weight == 10" << 1.0;
+    QTest::addRow("false or false") << "1 > 2 or 3 < 2" << 0.0;
+    QTest::addRow("true and true") << "1 < 2 and 2 < 3" << 1.0;
+    QTest::addRow("false and false") << "1 > 2 and 3 < 2" << 0.0;
     QTest::addRow("exponent") << "1.5e3 == 1500" << 1.0;
 }
 
