@@ -116,6 +116,13 @@ QHash<QString, AuditEntry> AuditTrail::latestItemRows(const QString& plan) const
     return out;
 }
 
+qint64 AuditTrail::lastId() const {
+    QSqlQuery q(m_store.database());
+    if (!q.exec(u"SELECT COALESCE(MAX(id), 0) FROM audit_trail"_s) || !q.next())
+        return 0;
+    return q.value(0).toLongLong();
+}
+
 qint64 AuditTrail::lastRolloutNumber() const {
     QSqlQuery q(m_store.database());
     if (!q.exec(u"SELECT COALESCE(MAX(rollout), 0) FROM audit_trail"_s) || !q.next())

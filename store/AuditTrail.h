@@ -68,6 +68,8 @@ public:
 
     // The latest check/uncheck/gate_passed/gate_failed row per item of `plan`.
     QHash<QString, AuditEntry> latestItemRows(const QString& plan) const;
+    // Id of the newest row (0 when empty). Ids are dense: rows are never deleted.
+    qint64 lastId() const;
     // Highest rollout number used so far (0 when none).
     qint64 lastRolloutNumber() const;
 

@@ -149,7 +149,10 @@ RolloutPage::RolloutPage(ConsoleStore& store, Source* source, QWidget* parent)
     connect(m_session, &RolloutSession::alertRaised, this,
             [this](const QString& e) { showMessage(e, true); });
     connect(m_session, &RolloutSession::gatesUpdated, this, &RolloutPage::scheduleFrame);
-    connect(m_session, &RolloutSession::auditAppended, this, &RolloutPage::scheduleFrame);
+    connect(m_session, &RolloutSession::auditAppended, this, [this] {
+        m_auditDirty = true;
+        scheduleFrame();
+    });
     connect(m_session, &RolloutSession::itemChanged, this, [this] {
         refreshProgress();
         showMessage({}, false);  // an action went through: old errors no longer apply
@@ -176,8 +179,11 @@ void RolloutPage::renderFrame() {
     if (m_tabs->currentWidget() == m_steps)
         m_steps->refreshCharts();
     refreshProgress();
-    refreshAudit();
-    refreshMetrics();
+    if (m_auditDirty) {  // the trail is read only when it grew
+        m_auditDirty = false;
+        refreshAudit();
+        refreshMetrics();
+    }
 }
 
 void RolloutPage::refreshProgress() {
@@ -187,12 +193,10 @@ void RolloutPage::refreshProgress() {
 }
 
 void RolloutPage::refreshAudit() {
-    const auto rows = m_session->audit().all();
-    const int first = std::max(0, int(rows.size()) - kAuditRowsShown);
-    const int count = int(rows.size()) - first;
-    if (m_audit->rowCount() == count && count > 0 &&
-        m_audit->item(0, 0)->data(Qt::UserRole).toLongLong() == rows.back().id)
-        return;
+    AuditTrail::Query newest;
+    newest.afterId = std::max<qint64>(0, m_session->audit().lastId() - kAuditRowsShown);
+    const auto rows = m_session->audit().entries(newest);
+    const int count = int(rows.size());
     m_audit->setRowCount(count);
     for (int i = 0; i < count; ++i) {
         const AuditEntry& e = rows[std::size_t(rows.size() - 1 - std::size_t(i))];  // newest first
@@ -213,7 +217,10 @@ void RolloutPage::refreshAudit() {
 }
 
 void RolloutPage::refreshMetrics() {
-    const OperationalMetrics m = computeOperationalMetrics(m_session->audit().all());
+    AuditTrail::Query outcomes;  // only the rows the metrics read
+    outcomes.kinds = {audit::kRolloutStarted, audit::kWeightConfirmed, audit::kRollback,
+                      audit::kAborted, audit::kPromoted};
+    const OperationalMetrics m = computeOperationalMetrics(m_session->audit().entries(outcomes));
     m_metricsSummary->setText(
         tr("<b>Deployment frequency</b> %1 per week (target: weekly) · <b>Change failure rate</b> "
            "%2 "

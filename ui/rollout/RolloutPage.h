@@ -68,6 +68,7 @@ private:
     QLabel* m_metricsSummary = nullptr;
     QTableWidget* m_audit = nullptr;
     QTimer* m_frame = nullptr;
+    bool m_auditDirty = true;
 };
 
 }  // namespace pulsco
