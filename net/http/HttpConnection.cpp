@@ -52,6 +52,12 @@ void HttpConnection::onReadyRead() {
         m_socket->readAll();  // discard: we answer nothing more on this connection
         return;
     }
+    // Too many unanswered requests: leave further bytes in the kernel, so
+    // TCP flow control slows the client instead of our buffer growing.
+    if (qsizetype(m_slots.size()) >= m_server->limits().maxPipelinedRequests) {
+        m_readPaused = true;
+        return;
+    }
     // A WebSocket upgrade must reach QWebSocketServer unread, so a
     // connection's first request is read inside a transaction we can roll
     // back, however many reads it takes to arrive (at most the header and
@@ -104,6 +110,7 @@ void HttpConnection::processBuffer() {
         Slot slot;
         slot.id = m_nextSlot++;
         slot.keepAlive = request.keepAlive;
+        slot.head = request.method == "HEAD";
         slot.startNs = m_server->nowNs();
         m_slots.push_back(std::move(slot));
         if (!request.keepAlive)
@@ -145,6 +152,8 @@ void HttpConnection::complete(quint64 slotId, HttpResponse response) {
         const bool keepAlive = slot.keepAlive && !response.closeConnection;
         slot.keepAlive = keepAlive;
         slot.bytes = response.serialize(keepAlive);
+        if (slot.head)
+            slot.bytes.chop(response.body.size());  // HEAD: the headers of a GET only
         break;
     }
     flush();
@@ -170,6 +179,12 @@ void HttpConnection::flush() {
         // Requests held back by the pipelining limit can go now.
         if (!m_buffer.isEmpty() && !m_closing)
             processBuffer();
+        if (m_readPaused && !m_closing &&
+            qsizetype(m_slots.size()) < m_server->limits().maxPipelinedRequests) {
+            m_readPaused = false;
+            if (m_socket->bytesAvailable() > 0)
+                onReadyRead();
+        }
     }
 }
 

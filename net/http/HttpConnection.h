@@ -50,6 +50,7 @@ private:
         quint64 id = 0;
         bool ready = false;
         bool keepAlive = true;
+        bool head = false;  // a HEAD request: answer without the body
         QByteArray bytes;
         int status = 0;
         qint64 startNs = 0;
@@ -71,7 +72,8 @@ private:
     qint64 m_partialSinceMs = -1;  // when the current unfinished request began
     bool m_inTransaction = false;
     bool m_processing = false;
-    bool m_closing = false;  // no more requests are read
+    bool m_readPaused = false;  // stopped reading: too many unanswered requests
+    bool m_closing = false;     // no more requests are read
 };
 
 }  // namespace pulsco

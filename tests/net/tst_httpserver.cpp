@@ -37,6 +37,8 @@ private Q_SLOTS:
     void idleConnectionIsClosed();
     void connectionLimitAnswers503();
     void errorsCarryTheJsonBody();
+    void pipeliningIsBoundedAndResumes();
+    void headHasNoBody();
 };
 
 void TestHttpServer::keepAliveServesManyOnOneConnection() {
@@ -153,6 +155,55 @@ void TestHttpServer::errorsCarryTheJsonBody() {
         wire.contains(QByteArray("Content-Length: " + QByteArray::number(r.body.size()) + "\r\n")));
     QVERIFY(!wire.contains("Connection: close"));
     QVERIFY(r.serialize(false).contains("Connection: close"));
+}
+
+void TestHttpServer::pipeliningIsBoundedAndResumes() {
+    HttpServer server;
+    std::vector<HttpResponder> held;
+    bool release = false;
+    int dispatched = 0;
+    server.setHandler([&](const HttpRequest& r, HttpResponder responder) {
+        ++dispatched;
+        if (release)
+            responder.respond(HttpResponse::json(200, r.path));
+        else
+            held.push_back(responder);
+    });
+    QVERIFY(server.listen(QHostAddress::LocalHost, 0));
+    QTcpSocket s;
+    s.connectToHost(u"127.0.0.1"_s, server.serverPort());
+    QTRY_COMPARE(s.state(), QAbstractSocket::ConnectedState);
+    QByteArray wire;
+    for (int i = 0; i < 100; ++i)
+        wire += "GET /r" + QByteArray::number(i) + " HTTP/1.1\r\n\r\n";
+    s.write(wire);
+    const int limit = server.limits().maxPipelinedRequests;
+    QTRY_COMPARE(dispatched, limit);
+    QTest::qWait(100);
+    QCOMPARE(dispatched, limit);  // the rest waits, unread
+    release = true;
+    for (const HttpResponder& r : held)
+        r.respond(HttpResponse::json(200, "held"));
+    const QByteArray in = readAnswers(s, 100);
+    QCOMPARE(in.count("HTTP/1.1 200"), 100);
+    QCOMPARE(dispatched, 100);
+    QVERIFY(in.lastIndexOf("held") < in.indexOf(QByteArray("/r" + QByteArray::number(limit))));
+    QVERIFY(in.endsWith("/r99"));
+}
+
+void TestHttpServer::headHasNoBody() {
+    HttpServer server;
+    server.setHandler([](const HttpRequest&, HttpResponder r) {
+        r.respond(HttpResponse::json(200, "{\"a\":1}"));
+    });
+    QVERIFY(server.listen(QHostAddress::LocalHost, 0));
+    QTcpSocket s;
+    s.connectToHost(u"127.0.0.1"_s, server.serverPort());
+    QTRY_COMPARE(s.state(), QAbstractSocket::ConnectedState);
+    s.write("HEAD /x HTTP/1.1\r\n\r\nGET /x HTTP/1.1\r\n\r\n");
+    const QByteArray in = readAnswers(s, 2);
+    QCOMPARE(in.count("Content-Length: 7"), 2);
+    QCOMPARE(in.count("{\"a\":1}"), 1);
 }
 
 QTEST_GUILESS_MAIN(TestHttpServer)
