@@ -2,8 +2,13 @@
 
 #include "app/pulsco-console/ConsoleSourceFactory.h"
 #include "app/pulsco-console/UiProbe.h"
+#include "store/ConsoleStore.h"
 #include "ui/DashboardPage.h"
 #include "ui/MainWindow.h"
+#include "ui/QueueDepthChart.h"
+#include "ui/drills/AlertChartAnnotator.h"
+#include "ui/drills/DrillsConsole.h"
+#include "ui/rollout/RolloutPage.h"
 
 #include <QApplication>
 #include <QDir>
@@ -32,6 +37,14 @@ int runConsole(const ConsoleOptions& options) {
         return 2;
     }
 
+    // The console store (rollout audit trail, drill sessions) outlives the
+    // window and its pages.
+    QString storeError;
+    const auto store = ConsoleStore::open(ConsoleStore::defaultPath(), &storeError);
+    if (!store) {
+        printError(storeError);
+        return 2;
+    }
     ConsoleSourceFactory factory;
     MainWindow window(factory);
     const bool scripted = !options.screenshotPath.isEmpty() || !options.benchReport.isEmpty();
@@ -44,9 +57,14 @@ int runConsole(const ConsoleOptions& options) {
     else if (scripted)
         window.setTheme(Theme::Light);
 
-    // Pages and panels beyond the Dashboard (Rollout, Drills, the alerts
-    // dock) are installed here, before --page is resolved, with
-    // window.addPage(key, ...) / window.addPanel(...).
+    // Pages and panels beyond the Dashboard are installed before --page is
+    // resolved. Drills bring the Alerts dock (on every page), the Drills
+    // page and fire/clear markers on the queue-depth chart.
+    auto* rollout = new RolloutPage(*store, window.source(), &window);
+    window.addPage(u"rollout"_s, rollout, QObject::tr("Rollout"));
+    QObject::connect(&window, &MainWindow::sourceChanged, rollout, &RolloutPage::setSource);
+    DrillsConsole drills(window);
+    new AlertChartAnnotator(drills.alerts(), window.dashboard()->queueChart(), 60, &window);
 
     if (!window.showPage(options.page)) {
         printError(u"--page: the %1 page is not available in this build yet (available: %2)"_s.arg(

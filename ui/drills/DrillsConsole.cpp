@@ -13,6 +13,8 @@
 #include <QJsonDocument>
 #include <QSaveFile>
 #include <QStandardPaths>
+#include <QStatusBar>
+#include <QToolButton>
 
 using namespace Qt::StringLiterals;
 
@@ -47,6 +49,35 @@ DrillsConsole::DrillsConsole(MainWindow& window, const QString& storePath,
 
     m_dock = new AlertsDock(m_alerts, &window);
     window.addPanel(m_dock, Qt::RightDockWidgetArea);
+    // The dock takes a quarter of a 1280-pixel screen: keep it closed while
+    // nothing fires, open it when something does, and keep a one-click way
+    // to it in the status bar on every page.
+    m_dock->hide();
+    auto* alertsButton = new QToolButton(&window);
+    alertsButton->setAutoRaise(true);
+    alertsButton->setAccessibleName(tr("Alerts panel"));
+    alertsButton->setToolTip(tr("Show or hide the alerts panel"));
+    connect(alertsButton, &QToolButton::clicked, m_dock,
+            [this] { m_dock->setVisible(!m_dock->isVisible()); });
+    window.statusBar()->insertPermanentWidget(0, alertsButton);
+    const auto showFiring = [this, alertsButton] {
+        int firing = 0;
+        for (const AlertRule& rule : m_alerts->rules()) {
+            const AlertStatus* status = m_alerts->status(rule.name);
+            firing += status && status->state == AlertState::Firing ? 1 : 0;
+        }
+        alertsButton->setText(firing == 0 ? tr("Alerts: none firing")
+                                          : tr("Alerts: %n firing", nullptr, firing));
+        alertsButton->setStyleSheet(
+            firing == 0 ? QString() : u"QToolButton { color: #c62828; font-weight: bold; }"_s);
+    };
+    showFiring();
+    connect(m_alerts, &AlertEngine::transitioned, alertsButton,
+            [this, showFiring](const AlertTransition& t) {
+                showFiring();
+                if (t.to == AlertState::Firing)
+                    m_dock->show();
+            });
 
     m_page = new DrillsPage(m_alerts, m_sessions.get(), &window);
     m_page->setUserDrillDirectory(
