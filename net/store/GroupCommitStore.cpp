@@ -196,7 +196,7 @@ bool GroupCommitStore::apply(Statements& st, const StoreWrite& write, QString* e
                        const TicketRow& r = w.row;
                        q->bindValue(0, r.seq);
                        q->bindValue(1, r.queue);
-                       q->bindValue(2, QString::fromUtf8(r.players));
+                       q->bindValue(2, r.players);  // bytes as they are: no UTF-16 round trip
                        q->bindValue(3, r.state);
                        q->bindValue(4, r.matchSeq);
                        q->bindValue(5, r.createdMs);
@@ -217,7 +217,7 @@ bool GroupCommitStore::apply(Statements& st, const StoreWrite& write, QString* e
                        q->bindValue(0, r.seq);
                        q->bindValue(1, r.queue);
                        q->bindValue(2, r.region);
-                       q->bindValue(3, QString::fromUtf8(r.detail));
+                       q->bindValue(3, r.detail);
                        q->bindValue(4, r.createdMs);
                        q->bindValue(5, r.winnerTeam);
                        q->bindValue(6, r.resultMs);
