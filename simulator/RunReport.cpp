@@ -59,7 +59,9 @@ QString summaryTable(const RunSummary& s, double wallSeconds) {
     const ScopeFigures& t = s.total;
     QString out;
     out += u"pulsco-sim · "_s + QString::fromStdString(s.scenario) + u" · seed "_s +
-           QString::number(s.seed) + u" · "_s + num(s.simulatedSeconds, 0) + u" s simulated"_s +
+           QString::number(s.seed) + u" · "_s + num(s.simulatedSeconds, 0) +
+           (s.target.empty() ? u" s simulated"_s
+                             : u" s against "_s + QString::fromStdString(s.target)) +
            (s.warmupSeconds > 0 ? u" (after "_s + num(s.warmupSeconds, 0) + u" s warmup)"_s
                                 : QString()) +
            u" in "_s + num(wallSeconds, 2) + u" s wall\n\n"_s;
@@ -75,25 +77,34 @@ QString summaryTable(const RunSummary& s, double wallSeconds) {
                                  QString::number(t.tickets.searching));
     out += row(u"Ticket wait (s)"_s, u"p50 "_s + num(t.waitP50S) + u"   p95 "_s + num(t.waitP95S) +
                                          u"   p99 "_s + num(t.waitP99S));
-    out += row(u"API latency (ms)"_s, u"p50 "_s + num(t.latencyP50Ms) + u"   p95 "_s +
-                                          num(t.latencyP95Ms) + u"   p99 "_s + num(t.latencyP99Ms) +
-                                          u"   (modelled)"_s);
+    out += row(u"API latency (ms)"_s,
+               u"p50 "_s + num(t.latencyP50Ms) + u"   p95 "_s + num(t.latencyP95Ms) + u"   p99 "_s +
+                   num(t.latencyP99Ms) +
+                   (s.target.empty() ? u"   (modelled)"_s
+                                     : u"   (client-side, from the intended send time)"_s));
     out +=
         row(u"API errors"_s, QString::number(t.errors) + u" of "_s + QString::number(t.requests) +
                                  u" requests ("_s + pct(t.errorRate) + u')');
-    out += row(u"Queue depth max"_s, QString::number(s.queueDepthMax) + u" tickets searching"_s);
-    out += row(u"Rating convergence"_s,
-               u"Spearman "_s + num(s.ratingCorrelation, 3) + u" (true skill vs mu, "_s +
-                   QString::number(s.ratedPlayers) + u" players); balanced matches "_s +
-                   num(t.balancedMatchShare * 100.0, 1) + u" % (p(win) in 0.4–0.6)"_s);
-    out += row(u"Matcher tick"_s,
-               u"p50 "_s + QString::number(s.tickP50Ms * 1000, 'g', 3) + u" µs   p99 "_s +
-                   QString::number(s.tickP99Ms * 1000, 'g', 3) + u" µs   max "_s +
-                   QString::number(s.tickMaxMs * 1000, 'g', 3) + u" µs   (measured, "_s +
-                   QString::number(s.ticks) + u" ticks)"_s);
+    const bool live = !s.target.empty();  // the engine's own figures do not exist
+    if (!live)
+        out +=
+            row(u"Queue depth max"_s, QString::number(s.queueDepthMax) + u" tickets searching"_s);
+    if (!live)
+        out += row(u"Rating convergence"_s,
+                   u"Spearman "_s + num(s.ratingCorrelation, 3) + u" (true skill vs mu, "_s +
+                       QString::number(s.ratedPlayers) + u" players); balanced matches "_s +
+                       num(t.balancedMatchShare * 100.0, 1) + u" % (p(win) in 0.4–0.6)"_s);
+    if (!live)
+        out += row(u"Matcher tick"_s,
+                   u"p50 "_s + QString::number(s.tickP50Ms * 1000, 'g', 3) + u" µs   p99 "_s +
+                       QString::number(s.tickP99Ms * 1000, 'g', 3) + u" µs   max "_s +
+                       QString::number(s.tickMaxMs * 1000, 'g', 3) + u" µs   (measured, "_s +
+                       QString::number(s.ticks) + u" ticks)"_s);
     out += row(u"Conservation"_s, s.conservationOk ? u"ok"_s : u"VIOLATED"_s);
-    out += row(u"Events"_s, QString::number(s.events) + u" simulated events"_s);
-    out += row(u"Trace hash"_s, traceHashText(s.traceHash));
+    if (!live) {
+        out += row(u"Events"_s, QString::number(s.events) + u" simulated events"_s);
+        out += row(u"Trace hash"_s, traceHashText(s.traceHash));
+    }
     if (!s.thresholds.empty()) {
         out += u"\nThresholds\n"_s;
         for (const ThresholdResult& r : s.thresholds) {

@@ -28,6 +28,7 @@ struct ScopeFigures {
 
 struct RunSummary {
     std::string scenario;
+    std::string target;  // --target runs: the servers played against; "" in-process
     std::uint64_t seed = 0;
     double simulatedSeconds = 0;  // after warmup
     double warmupSeconds = 0;

@@ -1,7 +1,10 @@
 // pulsco-sim --scenario FILE [--duration SEC] [--speed max|N] [--seed N]
-//            [--players N] [--report FILE.json] [--target URL]
+//            [--players N] [--report FILE.json] [--target URL[,URL...]]
+//            [--connections N] [--ledger FILE]
 // Composition root of a headless run: load, override, run, report, judge.
 #include "simulator/SimulationEngine.h"
+
+#include "TargetRun.h"
 
 #include "bridge/JsonReader.h"
 #include "simulator/RunReport.h"
@@ -68,8 +71,16 @@ int main(int argc, char** argv) {
         {u"seed"_s, u"Seed of every random stream (default: the scenario's seed)."_s, u"N"_s});
     cli.addOption({u"players"_s, u"Population size; the online curve scales with it."_s, u"N"_s});
     cli.addOption({u"report"_s, u"Write the JSON report here."_s, u"FILE.json"_s});
-    cli.addOption(
-        {u"target"_s, u"Play against a live pulsco-matchd (not in this build)."_s, u"URL"_s});
+    cli.addOption({u"target"_s,
+                   u"Play the players over HTTP against live pulsco-matchd servers (blue and/or "
+                   "green), in real time."_s,
+                   u"URL[,URL...]"_s});
+    cli.addOption({u"connections"_s,
+                   u"--target: keep-alive connections per server, at most (default 1000)."_s,
+                   u"N"_s});
+    cli.addOption({u"ledger"_s,
+                   u"--target: write the acknowledged ticket ids here, one per line."_s,
+                   u"FILE"_s});
     if (!cli.parse(QCoreApplication::arguments()))
         return badInput(cli.errorText() + u" (see --help)"_s);
     if (cli.isSet(u"help"_s)) {
@@ -79,9 +90,6 @@ int main(int argc, char** argv) {
     if (!cli.positionalArguments().isEmpty())
         return badInput(u"unexpected argument \""_s + cli.positionalArguments().constFirst() +
                         u"\" (see --help)"_s);
-    if (cli.isSet(u"target"_s))
-        return badInput(u"--target: live load generation arrives with the live-server work; not "
-                        "available in this build"_s);
     if (!cli.isSet(u"scenario"_s))
         return badInput(u"--scenario: is required (a scenario file or one of: "_s +
                         pulsco::shippedScenarioNames().join(u", "_s) + u')');
@@ -122,6 +130,26 @@ int main(int argc, char** argv) {
         speed = *v;
     }
     const QString reportPath = cli.value(u"report"_s);
+
+    if (cli.isSet(u"target"_s)) {
+        pulsco::TargetRunOptions target;
+        target.urls = cli.value(u"target"_s).split(u',', Qt::SkipEmptyParts);
+        if (target.urls.isEmpty())
+            return badInput(u"--target: must list at least one base URL"_s);
+        if (cli.isSet(u"connections"_s)) {
+            const auto v = numberOption(cli, u"connections"_s, 1, 20000, true, &error);
+            if (!v)
+                return badInput(error);
+            target.connections = static_cast<int>(*v);
+        }
+        if (cli.isSet(u"speed"_s))
+            return badInput(u"--speed: a --target run plays in real time"_s);
+        target.reportPath = reportPath;
+        target.ledgerPath = cli.value(u"ledger"_s);
+        return pulsco::runAgainstTargets(scenario, target);
+    }
+    if (cli.isSet(u"connections"_s) || cli.isSet(u"ledger"_s))
+        return badInput(u"--connections and --ledger: only with --target"_s);
 
     QElapsedTimer wall;
     wall.start();

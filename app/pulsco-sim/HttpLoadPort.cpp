@@ -1,0 +1,80 @@
+#include "HttpLoadPort.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+
+namespace pulsco {
+
+HttpLoadPort::HttpLoadPort(HttpLoadClient& client, std::array<std::vector<int>, 2> colorTargets)
+    : m_client(client)
+    , m_colorTargets(std::move(colorTargets)) {}
+
+int HttpLoadPort::target(int color) {
+    const auto c = static_cast<std::size_t>(color);
+    const std::vector<int>& list =
+        m_colorTargets[c].empty() ? m_colorTargets[1 - c] : m_colorTargets[c];
+    return list[m_next[c]++ % list.size()];
+}
+
+void HttpLoadPort::send(int color, double intendedMs, const QByteArray& method,
+                        const QByteArray& path, const QByteArray& body, Callback done) {
+    m_client.send(
+        target(color), intendedMs, method, path, body,
+        [done = std::move(done)](const HttpLoadAnswer& answer) {
+            LoadReply reply;
+            reply.status = answer.status;
+            reply.failure = answer.failure.toStdString();
+            reply.latencyMs = answer.latencyMs;
+            if (reply.ok() && !answer.body.isEmpty()) {
+                const QJsonObject o = QJsonDocument::fromJson(answer.body).object();
+                reply.ticketId = o.value(QLatin1StringView("ticket_id")).toString().toStdString();
+                reply.state = o.value(QLatin1StringView("state")).toString().toStdString();
+                reply.matchId = o.value(QLatin1StringView("match_id")).toString().toStdString();
+                reply.waitMs = o.value(QLatin1StringView("wait_ms")).toDouble();
+            }
+            done(reply);
+        });
+}
+
+void HttpLoadPort::createTicket(int color, double intendedMs, const std::string& queue,
+                                const std::vector<LoadMember>& party, Callback done) {
+    QByteArray body = "{\"queue\":\"" + QByteArray::fromStdString(queue) + "\",\"players\":[";
+    for (std::size_t i = 0; i < party.size(); ++i) {
+        const LoadMember& m = party[i];
+        if (i)
+            body += ',';
+        body += "{\"id\":\"" + QByteArray::fromStdString(m.id) +
+                "\",\"rating\":{\"mu\":" + QByteArray::number(m.mu, 'g', 8) +
+                ",\"sigma\":" + QByteArray::number(std::max(0.001, m.sigma), 'g', 8) +
+                "},\"pings\":{";
+        for (std::size_t r = 0; r < m.pings.size(); ++r) {
+            if (r)
+                body += ',';
+            body += '"' + QByteArray::fromStdString(m.pings[r].first) +
+                    "\":" + QByteArray::number(m.pings[r].second);
+        }
+        body += "}}";
+    }
+    body += "]}";
+    send(color, intendedMs, "POST", "/v1/tickets", body, std::move(done));
+}
+
+void HttpLoadPort::getTicket(int color, double intendedMs, const std::string& ticketId,
+                             Callback done) {
+    send(color, intendedMs, "GET", "/v1/tickets/" + QByteArray::fromStdString(ticketId), {},
+         std::move(done));
+}
+
+void HttpLoadPort::cancelTicket(int color, double intendedMs, const std::string& ticketId,
+                                Callback done) {
+    send(color, intendedMs, "DELETE", "/v1/tickets/" + QByteArray::fromStdString(ticketId), {},
+         std::move(done));
+}
+
+void HttpLoadPort::reportResult(int color, double intendedMs, const std::string& matchId,
+                                int winnerTeam, Callback done) {
+    send(color, intendedMs, "POST", "/v1/matches/" + QByteArray::fromStdString(matchId) + "/result",
+         "{\"winner_team\":" + QByteArray::number(winnerTeam) + '}', std::move(done));
+}
+
+}  // namespace pulsco

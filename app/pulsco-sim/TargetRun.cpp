@@ -1,0 +1,216 @@
+#include "TargetRun.h"
+
+#include "HttpLoadPort.h"
+#include "bridge/JsonReader.h"
+#include "net/load/HttpLoadClient.h"
+#include "simulator/LivePlayers.h"
+#include "simulator/RunReport.h"
+
+#include <QCoreApplication>
+#include <QDateTime>
+#include <QEventLoop>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QSaveFile>
+#include <QTimer>
+
+#include <algorithm>
+#include <cstdio>
+#include <set>
+#include <sys/resource.h>
+#include <unistd.h>
+
+using namespace Qt::StringLiterals;
+
+namespace pulsco {
+
+namespace {
+
+double cpuSeconds() {
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    return static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
+           static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+}
+
+// The color a server says it is, from GET /v1/info; "" and *error on failure.
+QString colorOf(QNetworkAccessManager& network, const QString& url, QString* error) {
+    QNetworkRequest request{QUrl(url + u"/v1/info"_s)};
+    request.setTransferTimeout(5000);
+    QNetworkReply* reply = network.get(request);
+    QEventLoop loop;
+    QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
+    loop.exec();
+    reply->deleteLater();
+    if (reply->error() != QNetworkReply::NoError) {
+        *error = u"--target: "_s + url + u"/v1/info: "_s + reply->errorString();
+        return {};
+    }
+    JsonReader reader(u"--target: "_s + url + u"/v1/info"_s);
+    QString color;
+    if (auto info = reader.parseObject(reply->readAll()))
+        color = info->oneOf(u"color", {u"blue"_s, u"green"_s});
+    if (!reader.ok())
+        *error = reader.error();
+    return reader.ok() ? color : QString();
+}
+
+QString endpointTable(const LivePlayers& players) {
+    QString out = u"\nclient-side, per endpoint (latency from the intended send time)\n"_s;
+    out += QString::asprintf("  %-30s %10s %8s %9s %9s %9s\n", "endpoint", "requests", "errors",
+                             "p50 ms", "p95 ms", "p99 ms");
+    for (int i = 0; i < kLoadEndpointCount; ++i) {
+        const EndpointFigures& e = players.endpoints()[static_cast<std::size_t>(i)];
+        out += QString::asprintf(
+            "  %-30s %10llu %8llu %9.2f %9.2f %9.2f\n", toString(static_cast<LoadEndpoint>(i)),
+            static_cast<unsigned long long>(e.requests), static_cast<unsigned long long>(e.errors),
+            e.latencyMs.quantile(0.5), e.latencyMs.quantile(0.95), e.latencyMs.quantile(0.99));
+    }
+    return out;
+}
+
+}  // namespace
+
+int runAgainstTargets(const Scenario& given, const TargetRunOptions& options) {
+    // Figures only the in-process engine has (true skill, its queue, its
+    // tick) cannot be judged from outside: said, not silently failed.
+    Scenario scenario = given;
+    static const std::set<std::string> engineOnly{"rating_correlation", "balanced_match_share",
+                                                  "queue_depth_max", "tick_p99_ms",
+                                                  "conservation_ok"};
+    std::string skipped;
+    std::erase_if(scenario.thresholds, [&](const Threshold& t) {
+        const std::string base =
+            t.metric.substr(t.metric.find('.') == std::string::npos ? 0 : t.metric.find('.') + 1);
+        if (!engineOnly.count(base))
+            return false;
+        skipped += (skipped.empty() ? "" : ", ") + t.metric;
+        return true;
+    });
+    if (!skipped.empty())
+        std::fprintf(stderr,
+                     "pulsco-sim: note: not judged in a --target run (in-process figures): %s\n",
+                     skipped.c_str());
+    QList<QUrl> urls;
+    std::array<std::vector<int>, 2> colorTargets;
+    QNetworkAccessManager network;
+    for (const QString& raw : options.urls) {
+        QString url = raw;
+        while (url.endsWith(u'/'))
+            url.chop(1);
+        if (const QString why = HttpLoadClient::checkTargetUrl(url); !why.isEmpty()) {
+            std::fprintf(stderr, "pulsco-sim: --target: %s\n", qPrintable(why));
+            return 2;
+        }
+        QString error;
+        const QString color = colorOf(network, url, &error);
+        if (color.isEmpty()) {
+            std::fprintf(stderr, "pulsco-sim: %s\n", qPrintable(error));
+            return 2;
+        }
+        colorTargets[color == u"green" ? 1 : 0].push_back(int(urls.size()));
+        urls << QUrl(url);
+    }
+    const int green = scenario.traffic.greenWeightPercent;
+    if ((green > 0 && colorTargets[1].empty()) || (green < 100 && colorTargets[0].empty()))
+        std::fprintf(stderr,
+                     "pulsco-sim: note: green_weight %d %% but only %s servers given; all "
+                     "traffic goes to them\n",
+                     green, colorTargets[1].empty() ? "blue" : "green");
+
+    HttpLoadClient client(urls, options.connections, scenario.service.timeoutMs);
+    HttpLoadPort port(client, colorTargets);
+    const std::string runTag = "r" +
+                               std::to_string(QDateTime::currentMSecsSinceEpoch() % 100000000) +
+                               "x" + std::to_string(getpid() % 10000);
+    LivePlayers players(scenario, port, runTag);
+
+    const double durationMs = scenario.durationSeconds * 1000.0;
+    const double drainMs =
+        std::min({1000.0, durationMs / 10.0, static_cast<double>(scenario.service.timeoutMs)});
+    std::uint64_t abandoned = 0;
+    const double cpuAtStart = cpuSeconds();
+    const bool tty = isatty(fileno(stderr)) != 0;
+    double lastProgressMs = 0;
+    QTimer pacer;
+    pacer.setTimerType(Qt::PreciseTimer);
+    pacer.setInterval(1);
+    QEventLoop loop;
+    QObject::connect(&pacer, &QTimer::timeout, &loop, [&] {
+        const double now = client.nowMs();
+        // New requests stop a little before the end so the answers in flight
+        // can land inside the duration; whatever is still out at the end is
+        // abandoned (and said).
+        if (now >= durationMs - drainMs)
+            players.stop();
+        if (now >= durationMs || (now >= durationMs - drainMs && players.inFlight() == 0)) {
+            abandoned = players.inFlight();
+            pacer.stop();
+            client.abortAll();
+            loop.quit();
+            return;
+        }
+        players.runDue(now);
+        if (tty && now - lastProgressMs >= 500) {
+            lastProgressMs = now;
+            const EnvironmentMetrics t = players.total();
+            std::fprintf(stderr,
+                         "\r%s: %.0f / %.0f s, %llu requests, %llu errors, %d connections   ",
+                         scenario.name.c_str(), now / 1000.0, durationMs / 1000.0,
+                         static_cast<unsigned long long>(t.requestsTotal),
+                         static_cast<unsigned long long>(t.errorsTotal), client.openConnections());
+        }
+    });
+    pacer.start();
+    loop.exec();
+    if (tty)
+        std::fprintf(stderr, "\r\033[K");
+    const double wallSeconds = client.nowMs() / 1000.0;
+    const double cpu = cpuSeconds() - cpuAtStart;
+
+    RunSummary summary = players.summary(wallSeconds);
+    summary.target = options.urls.join(u',').toStdString();
+    const EnvironmentMetrics total = players.total();
+    std::fputs(qPrintable(summaryTable(summary, wallSeconds)), stdout);
+    std::fputs(qPrintable(endpointTable(players)), stdout);
+    std::printf("\nload generator: %llu requests in %.2f s wall, %.2f CPU-s (%.0f requests per "
+                "CPU-second), %d servers, %llu requests abandoned in flight at the end\n",
+                static_cast<unsigned long long>(total.requestsTotal), wallSeconds, cpu,
+                cpu > 0 ? static_cast<double>(total.requestsTotal) / cpu : 0.0, int(urls.size()),
+                static_cast<unsigned long long>(abandoned));
+    std::fflush(stdout);
+
+    if (!options.ledgerPath.isEmpty()) {
+        QSaveFile out(options.ledgerPath);
+        bool ok = out.open(QIODevice::WriteOnly);
+        for (int c = 0; c < 2 && ok; ++c)
+            for (const std::string& id : players.acknowledged(c))
+                ok = out.write(QByteArray(c ? "green " : "blue ") + id.c_str() + '\n') > 0;
+        if (!ok || !out.commit()) {
+            std::fprintf(stderr, "pulsco-sim: --ledger: cannot write %s: %s\n",
+                         qPrintable(options.ledgerPath), qPrintable(out.errorString()));
+            return 2;
+        }
+    }
+    if (!options.reportPath.isEmpty()) {
+        MetricsSnapshot last;
+        last.source = options.urls.join(u',').toStdString();
+        last.sequence = 1;
+        last.timeSeconds = wallSeconds;
+        last.wallTimeUnixMs = static_cast<double>(QDateTime::currentMSecsSinceEpoch());
+        last.total = total;
+        last.blue = players.metrics(0);
+        last.green = players.metrics(1);
+        last.concurrentPlayersPeak = players.peakOnline();
+        QSaveFile out(options.reportPath);
+        if (!out.open(QIODevice::WriteOnly) ||
+            out.write(reportJson(summary, last, wallSeconds)) < 0 || !out.commit()) {
+            std::fprintf(stderr, "pulsco-sim: --report: cannot write %s: %s\n",
+                         qPrintable(options.reportPath), qPrintable(out.errorString()));
+            return 2;
+        }
+    }
+    return summary.passed() ? 0 : 1;
+}
+
+}  // namespace pulsco
