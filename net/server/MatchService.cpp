@@ -212,6 +212,12 @@ void MatchService::createTicket(TicketBody body, Reply reply) {
             503, u"tickets: this server is draining and accepts no new tickets"_s));
         return;
     }
+    if (const quint64 backlog = m_store->backlog(); backlog > m_maxStoreBacklog) {
+        reply(HttpServer::errorResponse(
+            503, u"store: %1 writes are waiting for the disk; retry later"_s.arg(backlog),
+            "overloaded"));
+        return;
+    }
     TicketRequest& request = body.request;
     std::vector<StoreWrite> writes;
     for (std::size_t i = 0; i < request.players.size(); ++i) {

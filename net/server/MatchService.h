@@ -53,6 +53,9 @@ public:
     bool storeHealthy() const { return m_storeHealthy; }
     // No durable answer is waiting for the store.
     bool idle() const { return m_pending.empty(); }
+    // New tickets are refused (503 overloaded) while more writes than this
+    // wait for the store, so a slow disk cannot grow memory without bound.
+    void setMaxStoreBacklog(quint64 writes) { m_maxStoreBacklog = writes; }
     // How many finished tickets and formed matches stay in memory.
     void setMemoryLimits(std::size_t finishedTickets, std::size_t matches) {
         m_finishedLimit = finishedTickets;
@@ -112,6 +115,7 @@ private:
     std::deque<qint64> m_matchOrder;     // match seqs in the order they formed
     std::size_t m_finishedLimit = 200000;
     std::size_t m_matchLimit = 100000;
+    quint64 m_maxStoreBacklog = 200000;
 
     struct Pending {
         quint64 token;

@@ -102,6 +102,7 @@ quint64 GroupCommitStore::submit(std::vector<StoreWrite> writes) {
             m_queue.push_back({token = ++m_lastToken, std::move(w)});
         if (writes.empty())
             token = m_lastToken;
+        m_lastTokenSeen.store(m_lastToken);
     }
     m_wake.notify_one();
     return token;
@@ -118,6 +119,7 @@ quint64 GroupCommitStore::read(std::function<void(QSqlDatabase&)> read) {
     {
         std::lock_guard lock(m_mutex);
         token = ++m_lastToken;
+        m_lastTokenSeen.store(m_lastToken);
         m_queue.push_back({token, std::move(read)});
     }
     m_wake.notify_one();

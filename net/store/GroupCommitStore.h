@@ -62,6 +62,8 @@ public:
     void setExtraLatencyMs(int ms) { m_extraLatencyMs.store(ms); }
 
     quint64 lastCommittedToken() const { return m_committedToken.load(); }
+    // Writes queued or being committed right now (for backpressure).
+    quint64 backlog() const { return m_lastTokenSeen.load() - m_committedToken.load(); }
     quint64 batches() const { return m_batches.load(); }
     quint64 writesCommitted() const { return m_writes.load(); }
     double commitSecondsTotal() const { return double(m_commitNanos.load()) / 1e9; }
@@ -94,6 +96,7 @@ private:
     quint64 m_lastToken = 0;
     bool m_stopping = false;
     std::atomic<quint64> m_committedToken{0};
+    std::atomic<quint64> m_lastTokenSeen{0};  // m_lastToken, readable without the lock
     std::atomic<quint64> m_batches{0};
     std::atomic<quint64> m_writes{0};
     std::atomic<quint64> m_commitNanos{0};

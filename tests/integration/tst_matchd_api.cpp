@@ -49,6 +49,7 @@ private Q_SLOTS:
     void evictedTicketsAndMatchesComeFromTheStore();
     void slowEventConsumerIsDropped();
     void upgradeArrivingInPiecesIsHandedOver();
+    void slowStoreBacklogIsOverloaded();
 
 private:
     MatchdFixture* m_fx = nullptr;
@@ -574,6 +575,52 @@ void TestMatchdApi::upgradeArrivingInPiecesIsHandedOver() {
     QVERIFY2(in.startsWith("HTTP/1.1 101"), in.constData());
     QVERIFY(in.contains("s3pPLMBiTxaQ9kYGzzhZRbK+xOo="));  // RFC 6455's example accept key
     QTRY_COMPARE_WITH_TIMEOUT(m_fx->server->events()->clientCount(), 1, 5000);
+}
+
+void TestMatchdApi::slowStoreBacklogIsOverloaded() {
+    m_fx->server->service()->setMaxStoreBacklog(3);
+    QCOMPARE(http(port(), "POST", "/v1/admin/faults",
+                  R"({"kind":"store_latency","latency_ms":300})", kBearer)
+                 .status,
+             201);
+    // Ten tickets at once on ten connections: the store is slow, so the
+    // backlog passes 3 and later ones are refused rather than queued.
+    std::vector<std::unique_ptr<QTcpSocket>> sockets;
+    for (int i = 0; i < 10; ++i) {
+        const QByteArray body = soloTicket("squad-2v2", "bl" + QByteArray::number(i));
+        sockets.push_back(std::make_unique<QTcpSocket>());
+        sockets.back()->connectToHost(u"127.0.0.1"_s, port());
+        sockets.back()->write("POST /v1/tickets HTTP/1.1\r\nConnection: close\r\nContent-Length: " +
+                              QByteArray::number(body.size()) + "\r\n\r\n" + body);
+    }
+    QList<QByteArray> answers(10);
+    QTRY_VERIFY_WITH_TIMEOUT(std::all_of(sockets.begin(), sockets.end(),
+                                         [&](const auto& s) {
+                                             const auto i = &s - &sockets.front();
+                                             answers[i] += s->readAll();
+                                             return s->state() == QAbstractSocket::UnconnectedState;
+                                         }),
+                             10000);
+    int created = 0, overloaded = 0;
+    for (const QByteArray& a : answers) {
+        created += a.startsWith("HTTP/1.1 201") ? 1 : 0;
+        overloaded += a.startsWith("HTTP/1.1 503") && a.contains("\"overloaded\"") ? 1 : 0;
+    }
+    QVERIFY2(created >= 1 && overloaded >= 1,
+             qPrintable(u"created %1, overloaded %2"_s.arg(created).arg(overloaded)));
+    QCOMPARE(created + overloaded, 10);
+    // The store catches up; tickets are accepted again.
+    QCOMPARE(http(port(), "DELETE", "/v1/admin/faults", {}, kBearer).status, 200);
+    int status = 0;
+    for (int attempt = 0; attempt < 50 && status != 201; ++attempt) {
+        const HttpResult r = http(port(), "POST", "/v1/tickets",
+                                  soloTicket("squad-2v2", "after" + QByteArray::number(attempt)));
+        status = r.status;
+        QVERIFY2(status == 201 || r.errorCode() == u"overloaded"_s, r.body.constData());
+        if (status != 201)
+            QTest::qWait(100);
+    }
+    QCOMPARE(status, 201);
 }
 
 QTEST_GUILESS_MAIN(TestMatchdApi)
