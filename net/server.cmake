@@ -15,4 +15,4 @@ pulsco_add_library(pulsco_server SOURCES
   server/UnixSignalWatcher.cpp server/UnixSignalWatcher.h
   PUBLIC_LIBS pulsco_net pulsco_bridge Qt6::Sql
 )
-target_compile_definitions(pulsco_server PRIVATE PULSCO_VERSION="${PROJECT_VERSION}")
+target_compile_definitions(pulsco_server PRIVATE PULSCO_VERSION="${PROJECT_VERSION}" QT_NO_KEYWORDS)
