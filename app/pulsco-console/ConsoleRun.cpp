@@ -31,12 +31,6 @@ void printError(const QString& message) {
 }  // namespace
 
 int runConsole(const ConsoleOptions& options) {
-    if (!options.connectUrls.isEmpty()) {
-        printError(u"--connect: live servers are not supported by this build yet (live mode is "
-                   "planned); use --simulate SCENARIO for the embedded simulator"_s);
-        return 2;
-    }
-
     // The console store (rollout audit trail, drill sessions) outlives the
     // window and its pages.
     QString storeError;
@@ -77,7 +71,10 @@ int runConsole(const ConsoleOptions& options) {
     request.scenario = options.scenario;
     request.players = options.players;
     bool fromSettings = false;
-    if (options.scenario.isEmpty() && !scripted && window.reopenLastScenario()) {
+    if (!options.connectUrls.isEmpty()) {
+        request.kind = SourceRequest::Kind::Live;
+        request.urls = options.connectUrls;
+    } else if (options.scenario.isEmpty() && !scripted && window.reopenLastScenario()) {
         const SourceRequest last = window.lastSavedRequest();
         if (!last.scenario.isEmpty()) {
             request.scenario = last.scenario;
@@ -86,7 +83,7 @@ int runConsole(const ConsoleOptions& options) {
             fromSettings = true;
         }
     }
-    if (request.scenario.isEmpty())
+    if (request.kind == SourceRequest::Kind::Simulator && request.scenario.isEmpty())
         request.scenario = QLatin1StringView(ConsoleSourceFactory::kDefaultScenario);
     // A relative file path is relative to where the user ran the command.
     if (!factory.scenarioNames().contains(request.scenario) && QFileInfo::exists(request.scenario))

@@ -1,7 +1,11 @@
 #include "app/pulsco-console/ConsoleSourceFactory.h"
 
+#include "net/live/LiveSource.h"
 #include "simulator/ScenarioJson.h"
 #include "simulator/SimulatorSource.h"
+
+#include <QSettings>
+#include <QUrl>
 
 namespace pulsco {
 
@@ -9,6 +13,16 @@ using namespace Qt::StringLiterals;
 
 QStringList ConsoleSourceFactory::scenarioNames() const {
     return shippedScenarioNames();
+}
+
+QString ConsoleSourceFactory::adminTokenKey(const QString& baseUrl) {
+    // One key per server; the URL is percent-encoded so its slashes do not
+    // become settings groups.
+    return u"live/adminTokens/"_s + QString::fromLatin1(QUrl::toPercentEncoding(baseUrl));
+}
+
+QString ConsoleSourceFactory::adminTokenFor(const QString& baseUrl) {
+    return QSettings().value(adminTokenKey(baseUrl)).toString().trimmed();
 }
 
 QString ConsoleSourceFactory::resolveScenario(const QString& nameOrPath) {
@@ -24,8 +38,18 @@ std::unique_ptr<Source> ConsoleSourceFactory::create(const SourceRequest& reques
         return nullptr;
     };
     if (request.kind == SourceRequest::Kind::Live) {
-        return fail(u"%1: live servers are not supported by this build yet (live mode)"_s.arg(
-            request.urls.join(u',')));
+        if (request.urls.isEmpty())
+            return fail(u"live: needs at least one server URL"_s);
+        QList<LiveServerConfig> servers;
+        for (QString url : request.urls) {
+            url = url.trimmed();
+            while (url.endsWith(u'/'))
+                url.chop(1);
+            if (const QString why = LiveSource::checkBaseUrl(url); !why.isEmpty())
+                return fail(why);
+            servers.append({url, adminTokenFor(url)});
+        }
+        return std::make_unique<LiveSource>(std::move(servers));
     }
     const QString scenario =
         request.scenario.isEmpty() ? QLatin1StringView(kDefaultScenario) : request.scenario;
