@@ -110,7 +110,7 @@ int runConsole(const ConsoleOptions& options) {
         }
     }
     if (!source) {
-        printError(error);
+        printError(request.kind == SourceRequest::Kind::Live ? u"--connect: "_s + error : error);
         return 2;
     }
 
