@@ -84,7 +84,9 @@ int runAgainstTargets(const Scenario& given, const TargetRunOptions& options) {
             t.metric.substr(t.metric.find('.') == std::string::npos ? 0 : t.metric.find('.') + 1);
         if (!engineOnly.count(base))
             return false;
-        skipped += (skipped.empty() ? "" : ", ") + t.metric;
+        if (!skipped.empty())
+            skipped.append(", ");
+        skipped.append(t.metric);
         return true;
     });
     if (!skipped.empty())
@@ -120,9 +122,12 @@ int runAgainstTargets(const Scenario& given, const TargetRunOptions& options) {
 
     HttpLoadClient client(urls, options.connections, scenario.service.timeoutMs);
     HttpLoadPort port(client, colorTargets);
-    const std::string runTag = "r" +
-                               std::to_string(QDateTime::currentMSecsSinceEpoch() % 100000000) +
-                               "x" + std::to_string(getpid() % 10000);
+    // Built with QString: GCC 12 -O3 warns falsely (-Wrestrict) on chained
+    // std::string additions.
+    const std::string runTag =
+        QString(u"r"_s + QString::number(QDateTime::currentMSecsSinceEpoch() % 100000000) + u'x' +
+                QString::number(getpid() % 10000))
+            .toStdString();
     LivePlayers players(scenario, port, runTag);
 
     const double durationMs = scenario.durationSeconds * 1000.0;

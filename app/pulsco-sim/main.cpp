@@ -54,6 +54,11 @@ std::optional<double> numberOption(const QCommandLineParser& cli, const QString&
 }  // namespace
 
 int main(int argc, char** argv) {
+    // Qt's poll-based Unix event dispatcher: with ~1000 load connections the
+    // GLib one spends its time in socket-notifier bookkeeping (as in
+    // pulsco-matchd). An explicit QT_NO_GLIB is left alone.
+    if (!qEnvironmentVariableIsSet("QT_NO_GLIB"))
+        qputenv("QT_NO_GLIB", "1");
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(u"pulsco-sim"_s);
     QCommandLineParser cli;
