@@ -167,6 +167,7 @@ void HttpLoadClient::finish(int targetIndex, Connection* c, HttpLoadAnswer answe
         target.waiting.pop_front();
         dispatch(target, c, std::move(next));
     } else {
+        c->idleSinceMs = nowMs();
         target.idle.push_back(c);
     }
     if (done)
@@ -206,6 +207,16 @@ void HttpLoadClient::checkTimeouts() {
             a.latencyMs = now - c->current.intendedMs;
             finish(t, c, std::move(a), false);
         }
+        // The idle stack is LIFO (hot connections stay hot), so the longest
+        // idle are at its bottom.
+        std::vector<Connection*> cold;
+        for (Connection* c : target.idle) {
+            if (now - c->idleSinceMs <= kIdleCloseMs)
+                break;
+            cold.push_back(c);
+        }
+        for (Connection* c : cold)
+            drop(t, c);
         while (!target.waiting.empty() && now - target.waiting.front().intendedMs > m_timeoutMs) {
             Request r = std::move(target.waiting.front());
             target.waiting.pop_front();

@@ -46,6 +46,9 @@ public:
     double nowMs() const { return static_cast<double>(m_clock.nsecsElapsed()) / 1e6; }
     void send(int target, double intendedMs, const QByteArray& method, const QByteArray& path,
               const QByteArray& body, Callback done);
+    // Keep-alive connections idle longer than this are closed: every open
+    // socket costs a poll() slot on each event-loop turn.
+    static constexpr double kIdleCloseMs = 250;
     int targetCount() const { return int(m_targets.size()); }
     int openConnections() const;
     // Closes every connection; requests in flight are dropped unanswered.
@@ -62,6 +65,7 @@ private:
         bool busy = false;
         Request current;
         QByteArray in;
+        double idleSinceMs = 0;
     };
     struct Target {
         QString host;
