@@ -8,7 +8,13 @@
 // Never fails: what cannot run says why and the rest goes on.
 #include "BenchReport.h"
 
+#include "bridge/JsonReader.h"
+#include "bridge/MetricsSnapshotJson.h"
 #include "net/live/LiveSource.h"
+
+#include <QEventLoop>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
@@ -177,6 +183,37 @@ double stalenessDetectMs(bool silent, QString* why) {
     return ms;
 }
 
+// What LiveServerLink does per pushed snapshot, on the thread that owns it:
+// the envelope and the snapshot through the strict bridge reader.
+double snapshotParseUs(const QString& url, qsizetype* bytes) {
+    QNetworkAccessManager network;
+    QNetworkReply* reply = network.get(QNetworkRequest{QUrl(url + u"/v1/stats"_s)});
+    QEventLoop loop;
+    QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
+    loop.exec();
+    const QByteArray message = R"({"seq":1,"type":"snapshot","snapshot":)" + reply->readAll() + '}';
+    reply->deleteLater();
+    *bytes = message.size();
+    constexpr int kRounds = 2000;
+    QElapsedTimer t;
+    t.start();
+    std::size_t sink = 0;
+    for (int i = 0; i < kRounds; ++i) {
+        pulsco::JsonReader reader(u"bench"_s);
+        auto object = reader.parseObject(message);
+        if (!object)
+            return -1;
+        object->integer(u"seq", 0, qint64(1) << 53);
+        object->string(u"type", 32);
+        const pulsco::MetricsSnapshot s = pulsco::readMetricsSnapshot(object->object(u"snapshot"));
+        if (!reader.ok())
+            return -1;
+        sink += s.total.tickets.created;
+    }
+    (void)sink;
+    return static_cast<double>(t.nsecsElapsed()) / 1e3 / kRounds;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -224,6 +261,12 @@ int main(int argc, char** argv) {
             const double p95 =
                 captured(out, u"API latency \\(ms\\)\\s+p50 [\\d.]+\\s+p95 ([\\d.]+)"_s);
             const double total = captured(out, u"load generator: (\\d+) requests"_s);
+            qsizetype bytes = 0;
+            const double parse = snapshotParseUs(server.url(), &bytes);
+            if (parse > 0) {
+                pulsco::bench::report("live.snapshot_parse_us", parse, "us");
+                pulsco::bench::report("live.snapshot_message_bytes", double(bytes), "bytes");
+            }
             if (p95 >= 0) {
                 pulsco::bench::report("live.p95_ms_1000_users", p95, "ms");
                 pulsco::bench::report("live.rps_1000_users", total / 20.0, "req/s");
