@@ -35,6 +35,7 @@ Run runConsole(const QStringList& args, const QString& configHome) {
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.insert(u"QT_QPA_PLATFORM"_s, u"offscreen"_s);
     env.insert(u"XDG_CONFIG_HOME"_s, configHome);  // never the user's settings
+    env.insert(u"XDG_DATA_HOME"_s, configHome);    // nor the user's console store
     process.setProcessEnvironment(env);
     process.start(QStringLiteral(PULSCO_BINARY_DIR "/bin/pulsco-console"), args);
     Run run;
@@ -58,6 +59,8 @@ private slots:
         QTest::addColumn<QStringList>("extra");
         QTest::addColumn<QSize>("size");
         QTest::addRow("default 1280x800") << QStringList{} << QSize(1280, 800);
+        QTest::addRow("rollout page") << QStringList{u"--page"_s, u"rollout"_s} << QSize(1280, 800);
+        QTest::addRow("drills page") << QStringList{u"--page"_s, u"drills"_s} << QSize(1280, 800);
         QTest::addRow("1920x1080 dark")
             << QStringList{u"--size"_s, u"1920x1080"_s, u"--theme"_s, u"dark"_s}
             << QSize(1920, 1080);
@@ -89,8 +92,8 @@ private slots:
         QTest::addColumn<QString>("mentions");
         QTest::addRow("connect not yet")
             << QStringList{u"--connect"_s, u"http://127.0.0.1:9"_s} << 2 << u"--connect"_s;
-        QTest::addRow("rollout page not yet")
-            << QStringList{u"--page"_s, u"rollout"_s} << 2 << u"rollout"_s;
+        QTest::addRow("unknown page")
+            << QStringList{u"--page"_s, u"settings"_s} << 2 << u"--page"_s;
         QTest::addRow("missing scenario file")
             << QStringList{u"--simulate"_s, u"/nonexistent/x.json"_s} << 2
             << u"/nonexistent/x.json"_s;
