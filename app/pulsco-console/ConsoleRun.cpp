@@ -3,6 +3,7 @@
 #include "app/pulsco-console/ConsoleSourceFactory.h"
 #include "app/pulsco-console/UiProbe.h"
 #include "store/ConsoleStore.h"
+#include "ui/ConnectDialog.h"
 #include "ui/DashboardPage.h"
 #include "ui/MainWindow.h"
 #include "ui/QueueDepthChart.h"
@@ -10,9 +11,12 @@
 #include "ui/drills/DrillsConsole.h"
 #include "ui/rollout/RolloutPage.h"
 
+#include <QAction>
 #include <QApplication>
 #include <QDir>
 #include <QFileInfo>
+#include <QMenu>
+#include <QMenuBar>
 #include <QMessageBox>
 #include <QTimer>
 
@@ -26,6 +30,31 @@ namespace {
 
 void printError(const QString& message) {
     std::fprintf(stderr, "pulsco-console: %s\n", qPrintable(message));
+}
+
+// File > Connect to live servers…: the Connect dialog, retried in place
+// until the factory accepts the servers or the user cancels.
+void installConnectAction(MainWindow& window) {
+    QMenu* file = nullptr;
+    for (QAction* action : window.menuBar()->actions())
+        if (action->menu() && action->menu()->title() == MainWindow::tr("&File"))
+            file = action->menu();
+    if (!file)
+        file = window.menuBar()->addMenu(MainWindow::tr("&File"));
+    QAction* connectAction = new QAction(MainWindow::tr("&Connect to live servers…"), &window);
+    connectAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_L));
+    file->insertAction(file->actions().value(1), connectAction);
+    QObject::connect(connectAction, &QAction::triggered, &window, [&window] {
+        ConnectDialog dialog(&window);
+        while (dialog.exec() == QDialog::Accepted) {
+            QString error;
+            if (window.openSource(dialog.request(), &error)) {
+                ConnectDialog::remember(dialog.servers());
+                return;
+            }
+            dialog.showError(error);
+        }
+    });
 }
 
 }  // namespace
@@ -60,6 +89,8 @@ int runConsole(const ConsoleOptions& options) {
     DrillsConsole drills(window);
     new AlertChartAnnotator(drills.alerts(), window.dashboard()->queueChart(), 60, &window);
 
+    installConnectAction(window);
+
     if (!window.showPage(options.page)) {
         printError(u"--page: the %1 page is not available in this build yet (available: %2)"_s.arg(
             options.page, window.pageKeys().join(u", "_s)));
@@ -74,6 +105,8 @@ int runConsole(const ConsoleOptions& options) {
     if (!options.connectUrls.isEmpty()) {
         request.kind = SourceRequest::Kind::Live;
         request.urls = options.connectUrls;
+        if (!scripted)
+            ConnectDialog::remember(options.connectUrls);
     } else if (options.scenario.isEmpty() && !scripted && window.reopenLastScenario()) {
         const SourceRequest last = window.lastSavedRequest();
         if (!last.scenario.isEmpty()) {

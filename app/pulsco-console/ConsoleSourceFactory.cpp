@@ -3,9 +3,7 @@
 #include "net/live/LiveSource.h"
 #include "simulator/ScenarioJson.h"
 #include "simulator/SimulatorSource.h"
-
-#include <QSettings>
-#include <QUrl>
+#include "ui/ConnectDialog.h"
 
 namespace pulsco {
 
@@ -13,16 +11,6 @@ using namespace Qt::StringLiterals;
 
 QStringList ConsoleSourceFactory::scenarioNames() const {
     return shippedScenarioNames();
-}
-
-QString ConsoleSourceFactory::adminTokenKey(const QString& baseUrl) {
-    // One key per server; the URL is percent-encoded so its slashes do not
-    // become settings groups.
-    return u"live/adminTokens/"_s + QString::fromLatin1(QUrl::toPercentEncoding(baseUrl));
-}
-
-QString ConsoleSourceFactory::adminTokenFor(const QString& baseUrl) {
-    return QSettings().value(adminTokenKey(baseUrl)).toString().trimmed();
 }
 
 QString ConsoleSourceFactory::resolveScenario(const QString& nameOrPath) {
@@ -47,7 +35,7 @@ std::unique_ptr<Source> ConsoleSourceFactory::create(const SourceRequest& reques
                 url.chop(1);
             if (const QString why = LiveSource::checkBaseUrl(url); !why.isEmpty())
                 return fail(why);
-            servers.append({url, adminTokenFor(url)});
+            servers.append({url, ConnectDialog::adminTokenFor(url)});
         }
         return std::make_unique<LiveSource>(std::move(servers));
     }

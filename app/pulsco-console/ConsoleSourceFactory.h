@@ -1,6 +1,7 @@
 // The console's composition root for sources: shipped scenario names or
 // scenario files become SimulatorSources, server URLs a LiveSource (with the
-// admin token the user configured for each server, if any).
+// admin token the user configured for each server, if any, read through
+// ui/ConnectDialog, which owns where tokens are kept).
 #pragma once
 
 #include "bridge/SourceFactory.h"
@@ -18,11 +19,6 @@ public:
     // A shipped name ("baseline-1000") to its resource path; anything else
     // is taken as a file path.
     static QString resolveScenario(const QString& nameOrPath);
-
-    // Admin tokens live in the user's console settings, one per base URL;
-    // never logged or shown.
-    static QString adminTokenKey(const QString& baseUrl);
-    static QString adminTokenFor(const QString& baseUrl);
 };
 
 }  // namespace pulsco

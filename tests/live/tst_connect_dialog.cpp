@@ -1,0 +1,76 @@
+// The Connect dialog, offscreen: servers and per-server admin tokens become
+// a Live request and settings; an empty token removes the stored one; the
+// recent server sets are remembered most recent first, without duplicates.
+#include "ui/ConnectDialog.h"
+
+#include <QLineEdit>
+#include <QSettings>
+#include <QTableWidget>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace Qt::StringLiterals;
+using pulsco::ConnectDialog;
+
+class TestConnectDialog : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase() {
+        QVERIFY(m_dir.isValid());
+        QCoreApplication::setOrganizationName(u"pulsco-test"_s);
+        QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, m_dir.path());
+    }
+
+    void tokensAreStoredPerServerAndRequestIsLive() {
+        ConnectDialog dialog;
+        dialog.setServers({u"http://127.0.0.1:8080/"_s, u"http://127.0.0.1:8081"_s});
+        auto* table = dialog.findChild<QTableWidget*>();
+        QVERIFY(table);
+        QCOMPARE(table->rowCount(), 2);
+        qobject_cast<QLineEdit*>(table->cellWidget(0, 1))->setText(u"blue-token-123456789"_s);
+        QCOMPARE(qobject_cast<QLineEdit*>(table->cellWidget(0, 1))->echoMode(),
+                 QLineEdit::Password);
+        dialog.accept();
+        QCOMPARE(dialog.result(), int(QDialog::Accepted));
+        const pulsco::SourceRequest request = dialog.request();
+        QCOMPARE(request.kind, pulsco::SourceRequest::Kind::Live);
+        QCOMPARE(request.urls,
+                 (QStringList{u"http://127.0.0.1:8080"_s, u"http://127.0.0.1:8081"_s}));
+        QCOMPARE(ConnectDialog::adminTokenFor(u"http://127.0.0.1:8080"_s),
+                 u"blue-token-123456789"_s);
+        QCOMPARE(ConnectDialog::adminTokenFor(u"http://127.0.0.1:8081"_s), QString());
+
+        // Reopened: the token is filled in (masked); cleared, it is removed.
+        ConnectDialog again;
+        again.setServers(request.urls);
+        auto* t2 = again.findChild<QTableWidget*>();
+        auto* token = qobject_cast<QLineEdit*>(t2->cellWidget(0, 1));
+        QCOMPARE(token->text(), u"blue-token-123456789"_s);
+        token->clear();
+        again.accept();
+        QCOMPARE(ConnectDialog::adminTokenFor(u"http://127.0.0.1:8080"_s), QString());
+    }
+
+    void noServerIsRefused() {
+        ConnectDialog dialog;
+        dialog.setServers({});
+        dialog.accept();
+        QVERIFY(dialog.result() != int(QDialog::Accepted));
+    }
+
+    void recentSetsMostRecentFirst() {
+        ConnectDialog::remember({u"http://a:1"_s});
+        ConnectDialog::remember({u"http://b:1"_s, u"http://c:1"_s});
+        ConnectDialog::remember({u"http://a:1"_s});
+        const QStringList recent = ConnectDialog::recentServerSets();
+        QCOMPARE(recent.value(0), u"http://a:1"_s);
+        QCOMPARE(recent.value(1), u"http://b:1,http://c:1"_s);
+        QCOMPARE(recent.count(u"http://a:1"_s), 1);
+    }
+
+private:
+    QTemporaryDir m_dir;
+};
+
+QTEST_MAIN(TestConnectDialog)
+#include "tst_connect_dialog.moc"
