@@ -5,6 +5,7 @@
 #include "store/ConsoleStore.h"
 #include "ui/ConnectDialog.h"
 #include "ui/DashboardPage.h"
+#include "ui/LoadRunDialog.h"
 #include "ui/MainWindow.h"
 #include "ui/QueueDepthChart.h"
 #include "ui/drills/AlertChartAnnotator.h"
@@ -44,6 +45,22 @@ void installConnectAction(MainWindow& window) {
     QAction* connectAction = new QAction(MainWindow::tr("&Connect to live servers…"), &window);
     connectAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_L));
     file->insertAction(file->actions().value(1), connectAction);
+    // Engineers rehearsing against staging: a pulsco-sim --target run
+    // against the servers watched, beside this executable.
+    QAction* loadAction = new QAction(MainWindow::tr("Start &load run…"), &window);
+    file->insertAction(file->actions().value(2), loadAction);
+    const auto updateLoad = [&window, loadAction] {
+        loadAction->setEnabled(window.source() && window.source()->kind() == Source::Kind::Live);
+    };
+    QObject::connect(&window, &MainWindow::sourceChanged, loadAction, updateLoad);
+    updateLoad();
+    QObject::connect(loadAction, &QAction::triggered, &window, [&window] {
+        auto* dialog = new LoadRunDialog(QCoreApplication::applicationDirPath() + u"/pulsco-sim"_s,
+                                         window.sourceRequest().urls,
+                                         ConsoleSourceFactory().scenarioNames(), &window);
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        dialog->show();
+    });
     QObject::connect(connectAction, &QAction::triggered, &window, [&window] {
         ConnectDialog dialog(&window);
         while (dialog.exec() == QDialog::Accepted) {
