@@ -629,7 +629,7 @@ MatchFormed& Matchmaker::Impl::newMatch() {
     if (matchCount == output.matches.size())
         output.matches.emplace_back();
     MatchFormed& m = output.matches[matchCount++];
-    m.slots.clear();
+    m.tickets.clear();
     m.teamStrength.clear();
     return m;
 }
@@ -664,7 +664,7 @@ void Matchmaker::Impl::formMatch(int queue, double now) {
     balancer.balance(items, rules.teamCount, rules.teamSize, teamOf);
 
     MatchFormed& m = newMatch();
-    m.slots.reserve(group.size());
+    m.tickets.reserve(group.size());
     m.id = nextMatch++;
     m.queue = queue;
     m.region = int(bestRegion);
@@ -682,7 +682,7 @@ void Matchmaker::Impl::formMatch(int queue, double now) {
             if (teamOf[i] != t)
                 continue;
             const Slot& s = slots[q.pool[group[i]].slot];
-            m.slots.push_back({s.id, t, now - s.enqueuedAt});
+            m.tickets.push_back({s.id, t, now - s.enqueuedAt});
             m.teamStrength[std::size_t(t)] += s.strength;
             sigmaSquared += s.sigmaSquared;
         }

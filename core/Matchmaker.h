@@ -74,7 +74,7 @@ struct MatchFormed {
     double team0WinProbability;  // for two teams; 0.5 otherwise
     int worstPingMs;
     double skillSpread;                // max mu - min mu over all players
-    std::vector<MatchSlot> slots;      // every ticket of the match with its team
+    std::vector<MatchSlot> tickets;    // every ticket of the match with its team
     std::vector<double> teamStrength;  // sum of mu per team
 };
 

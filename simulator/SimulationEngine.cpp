@@ -614,7 +614,7 @@ void SimulationEngine::onMatch(int color, std::size_t releaseIndex, const MatchF
     match.start = m_now;
     match.used = true;
     hash(formed.id);
-    for (const MatchSlot& s : formed.slots) {
+    for (const MatchSlot& s : formed.tickets) {
         ++env.metrics().tickets.matched;
         env.recordWait(s.waitSeconds);
         const auto it = release.partyOfTicket.find(s.ticket);

@@ -663,7 +663,7 @@ void MatchService::tick() {
             m->teams[t].strength = formed.teamStrength[t];
         int players = 0;
         std::vector<qint64> ticketSeqs;
-        for (const MatchSlot& slot : formed.slots) {
+        for (const MatchSlot& slot : formed.tickets) {
             const auto id = m_byCoreId.find(slot.ticket);
             if (id == m_byCoreId.end() || slot.team < 0 ||
                 std::size_t(slot.team) >= m->teams.size())

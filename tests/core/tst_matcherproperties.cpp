@@ -231,7 +231,7 @@ private:
         std::set<TicketId> ticketIds;
         const Tracked* oldest = nullptr;
         TicketId oldestId = 0;
-        for (const MatchSlot& slot : m.slots) {
+        for (const MatchSlot& slot : m.tickets) {
             QVERIFY2(ticketIds.insert(slot.ticket).second, "ticket twice in a match");
             const Tracked& t = tickets[slot.ticket];
             QCOMPARE(t.queue, m.queue);
@@ -264,7 +264,7 @@ private:
             return sum / double(t.request.players.size());
         };
         int worst = 0;
-        for (const MatchSlot& slot : m.slots) {
+        for (const MatchSlot& slot : m.tickets) {
             const Tracked& t = tickets[slot.ticket];
             QVERIFY(std::abs(partyMu(t) - partyMu(*oldest)) <= window + 1e-9);
             for (const PartyMember& p : t.request.players) {
@@ -278,9 +278,9 @@ private:
         QVERIFY(worst <= limit);
 
         // Exact balance for two teams of up to 12 tickets.
-        if (rules.teamCount == 2 && m.slots.size() <= 12) {
+        if (rules.teamCount == 2 && m.tickets.size() <= 12) {
             std::vector<detail::BalanceItem> items;
-            for (const MatchSlot& slot : m.slots) {
+            for (const MatchSlot& slot : m.tickets) {
                 const Tracked& t = tickets[slot.ticket];
                 items.push_back(
                     {int(t.request.players.size()), partyMu(t) * double(t.request.players.size())});
@@ -289,7 +289,7 @@ private:
             QVERIFY(gap <= bestTwoTeamGap(items, rules.teamSize) + 1e-6);
         }
 
-        for (const MatchSlot& slot : m.slots)
+        for (const MatchSlot& slot : m.tickets)
             finish(slot.ticket, Fate::Matched);
     }
 

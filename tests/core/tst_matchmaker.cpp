@@ -30,7 +30,7 @@ std::vector<std::set<std::string>> teamsOf(const Matchmaker& mm, const MatchForm
                                            const std::map<TicketId, TicketRequest>& requests) {
     std::vector<std::set<std::string>> teams(
         mm.config().queues[std::size_t(match.queue)].teamCount);
-    for (const MatchSlot& slot : match.slots) {
+    for (const MatchSlot& slot : match.tickets) {
         for (const PartyMember& m : requests.at(slot.ticket).players)
             teams[std::size_t(slot.team)].insert(m.id);
     }
@@ -207,7 +207,7 @@ void TestMatchmaker::cancel() {
     out = mm.takeOutput();
     QCOMPARE(out.matches.size(), std::size_t(1));
     std::set<TicketId> matched;
-    for (const MatchSlot& slot : out.matches[0].slots)
+    for (const MatchSlot& slot : out.matches[0].tickets)
         matched.insert(slot.ticket);
     QCOMPARE(matched, (std::set<TicketId>{b, c}));
     QCOMPARE(mm.searchingTickets(), 0);
@@ -251,8 +251,8 @@ void TestMatchmaker::oldestTicketSetsTheWindow() {
     const MatchmakerOutput out = mm.takeOutput();
     QCOMPARE(out.matches.size(), std::size_t(1));
     const MatchFormed& m = out.matches[0];
-    QCOMPARE(m.slots.size(), std::size_t(2));
-    std::set<double> waits{m.slots[0].waitSeconds, m.slots[1].waitSeconds};
+    QCOMPARE(m.tickets.size(), std::size_t(2));
+    std::set<double> waits{m.tickets[0].waitSeconds, m.tickets[1].waitSeconds};
     QCOMPARE(waits, (std::set<double>{0.0, 10.0}));
     QCOMPARE(m.skillSpread, 3.5);
     QCOMPARE(m.time, 10.0);
@@ -421,7 +421,7 @@ void TestMatchmaker::partyMixThatCannotPackWaits() {
     const MatchmakerOutput out = mm.takeOutput();
     QCOMPARE(out.matches.size(), std::size_t(1));
     // 1 + 3 + 3 + 2 + 1: the two nearest triples, the duo and the solo.
-    QCOMPARE(out.matches[0].slots.size(), std::size_t(5));
+    QCOMPARE(out.matches[0].tickets.size(), std::size_t(5));
     QCOMPARE(mm.searchingTickets(), 1);
     QCOMPARE(mm.queueStatus(3)[0].playersSearching, 3);
 }
@@ -443,7 +443,7 @@ void TestMatchmaker::balanceIsOptimal() {
     QCOMPARE(m.teamStrength[0] + m.teamStrength[1], 141.0);
     QCOMPARE(m.skillSpread, 5.0);
     int perTeam[2] = {0, 0};
-    for (const MatchSlot& slot : m.slots)
+    for (const MatchSlot& slot : m.tickets)
         ++perTeam[slot.team];
     QCOMPARE(perTeam[0], 3);
     QCOMPARE(perTeam[1], 3);
@@ -550,10 +550,10 @@ void TestMatchmaker::deterministic() {
         QCOMPARE(first[i].id, second[i].id);
         QCOMPARE(first[i].region, second[i].region);
         QCOMPARE(first[i].quality, second[i].quality);
-        QCOMPARE(first[i].slots.size(), second[i].slots.size());
-        for (std::size_t s = 0; s < first[i].slots.size(); ++s) {
-            QCOMPARE(first[i].slots[s].ticket, second[i].slots[s].ticket);
-            QCOMPARE(first[i].slots[s].team, second[i].slots[s].team);
+        QCOMPARE(first[i].tickets.size(), second[i].tickets.size());
+        for (std::size_t s = 0; s < first[i].tickets.size(); ++s) {
+            QCOMPARE(first[i].tickets[s].ticket, second[i].tickets[s].ticket);
+            QCOMPARE(first[i].tickets[s].team, second[i].tickets[s].team);
         }
     }
 }
@@ -572,7 +572,7 @@ void TestMatchmaker::outputBuffersAreRecycled() {
     mm.tick(1);
     mm.takeOutput(out);
     QCOMPARE(out.matches.size(), std::size_t(1));
-    QCOMPARE(out.matches[0].slots.size(), std::size_t(2));
+    QCOMPARE(out.matches[0].tickets.size(), std::size_t(2));
     QCOMPARE(out.matches[0].teamStrength.size(), std::size_t(2));
     QCOMPARE(out.matches[0].id, MatchId(3));
     QCOMPARE(out.ticketEvents.size(), std::size_t(2));
@@ -632,7 +632,7 @@ void TestMatchmaker::manyTicketsMatchInOneTick() {
     QCOMPARE(out.matches.size(), std::size_t(500));
     QCOMPARE(mm.searchingTickets(), 0);
     for (const MatchFormed& m : out.matches) {
-        QCOMPARE(m.slots.size(), std::size_t(10));
+        QCOMPARE(m.tickets.size(), std::size_t(10));
         QVERIFY(m.skillSpread <= 4.0 + 1e-9);
     }
     // Everyone is free to queue again; the old ids are gone.

@@ -123,7 +123,7 @@ void benchEnqueueMatch(int runs) {
             if (round >= kWarmup) {
                 timed += seconds;
                 for (const MatchFormed& m : out.matches)
-                    matched += m.slots.size();
+                    matched += m.tickets.size();
             }
         }
         rates.push_back(double(matched) / timed);
