@@ -94,10 +94,20 @@ private slots:
         QTest::addRow("no scenario") << QStringList{} << u"--scenario: is required"_s;
         QTest::addRow("missing file") << QStringList{u"--scenario"_s, u"/nonexistent.json"_s}
                                       << u"/nonexistent.json: cannot open"_s;
-        QTest::addRow("target")
+        QTest::addRow("target nobody listening")
             << QStringList{u"--scenario"_s, u"baseline-1000"_s, u"--target"_s,
-                           u"http://127.0.0.1:8080"_s}
-            << u"--target: live load generation arrives with the live-server work"_s;
+                           u"http://127.0.0.1:1"_s}
+            << u"--target: http://127.0.0.1:1/v1/info: "_s;
+        QTest::addRow("target not http")
+            << QStringList{u"--scenario"_s, u"baseline-1000"_s, u"--target"_s, u"ftp://x"_s}
+            << u"--target: ftp://x: must be an http:// URL"_s;
+        QTest::addRow("target with speed")
+            << QStringList{u"--scenario"_s,         u"baseline-1000"_s, u"--target"_s,
+                           u"http://127.0.0.1:1"_s, u"--speed"_s,       u"10"_s}
+            << u"--speed: a --target run plays in real time"_s;
+        QTest::addRow("ledger without target")
+            << QStringList{u"--scenario"_s, u"baseline-1000"_s, u"--ledger"_s, u"x.txt"_s}
+            << u"only with --target"_s;
         QTest::addRow("speed") << QStringList{u"--scenario"_s, u"baseline-1000"_s, u"--speed"_s,
                                               u"fast"_s}
                                << u"--speed: must be max or a number"_s;
