@@ -13,6 +13,6 @@ pulsco_add_library(pulsco_server SOURCES
   server/MatchdServer.cpp server/MatchdServer.h
   server/ServerMetrics.cpp server/ServerMetrics.h
   server/UnixSignalWatcher.cpp server/UnixSignalWatcher.h
-  PUBLIC_LIBS pulsco_net pulsco_bridge Qt6::Sql
+  PUBLIC_LIBS pulsco_net pulsco_bridge pulsco_store Qt6::Sql
 )
 target_compile_definitions(pulsco_server PRIVATE PULSCO_VERSION="${PROJECT_VERSION}" QT_NO_KEYWORDS)

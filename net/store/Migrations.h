@@ -1,23 +1,19 @@
 // Numbered schema migrations of the pulsco-matchd database, each with an up
-// and a down step. The current version is kept in table schema_version.
+// and a down step, run by the shared store/SchemaMigrator (the console's
+// store uses the same runner). The current version is kept in table
+// schema_version.
 #pragma once
+
+#include "store/SchemaMigrator.h"
 
 #include <QSqlDatabase>
 #include <QString>
-#include <QStringList>
 
 #include <vector>
 
 namespace pulsco {
 
-struct Migration {
-    int version;          // after `up`, the schema is at this version
-    const char* summary;  // one line for logs and docs/matchd.md
-    QStringList up;       // statements, run in one transaction
-    QStringList down;     // undoes `up`, back to version - 1
-};
-
-const std::vector<Migration>& schemaMigrations();
+const std::vector<SchemaMigration>& schemaMigrations();
 int latestSchemaVersion();
 
 // 0 for an empty database. -1 and *error when it cannot be read.
