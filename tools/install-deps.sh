@@ -11,7 +11,7 @@ packages=(
 )
 case "${1:-}" in
   --bench) packages+=(libbenchmark-dev wrk nginx-light python3-locust hyperfine) ;;
-  --coverage) packages+=(gcovr) ;;
+  --coverage) packages+=(lcov python3) ;;
   --fuzz) packages+=(clang libclang-rt-14-dev) ;;
 esac
 
