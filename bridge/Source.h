@@ -57,7 +57,7 @@ public:
     virtual void setTrafficWeight(int greenPercent) = 0;
     virtual void rollback() { setTrafficWeight(0); }
 
-signals:
+Q_SIGNALS:
     void snapshotReady(pulsco::SnapshotPtr snapshot);
     void eventsReady(pulsco::LogEventBatch events);
     void stateChanged(pulsco::Source::State state);

@@ -90,8 +90,8 @@ private slots:
         QTest::addColumn<QStringList>("args");
         QTest::addColumn<int>("exitCode");
         QTest::addColumn<QString>("mentions");
-        QTest::addRow("connect not yet")
-            << QStringList{u"--connect"_s, u"http://127.0.0.1:9"_s} << 2 << u"--connect"_s;
+        QTest::addRow("connect bad scheme") << QStringList{u"--connect"_s, u"ftp://127.0.0.1:9"_s}
+                                            << 2 << u"--connect: ftp://127.0.0.1:9"_s;
         QTest::addRow("unknown page")
             << QStringList{u"--page"_s, u"settings"_s} << 2 << u"--page"_s;
         QTest::addRow("missing scenario file")
