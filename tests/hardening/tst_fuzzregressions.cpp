@@ -1,0 +1,134 @@
+// Replays every input the fuzzers keep in the repository through the real
+// parser, in the default (non-sanitizer) suite: tests/fuzz/regressions/<target>/
+// holds inputs that once crashed or misbehaved and must now be refused with
+// a clean error; tests/fuzz/corpus/<target>/ holds the seeds, real valid
+// inputs which must be accepted (so the replay cannot pass by refusing all).
+#include "bridge/MetricsSnapshotJson.h"
+#include "bridge/QueueConfigJson.h"
+#include "core/MetricExpression.h"
+#include "drills/AlertRuleJson.h"
+#include "drills/DrillJson.h"
+#include "net/http/HttpRequestParser.h"
+#include "net/prometheus/PrometheusTextParser.h"
+#include "rollout/RolloutPlanJson.h"
+#include "simulator/ScenarioJson.h"
+
+#include <QDir>
+#include <QFile>
+#include <QTest>
+
+using namespace Qt::StringLiterals;
+using namespace pulsco;
+
+namespace {
+
+struct Outcome {
+    bool accepted = false;
+    QString error;
+};
+
+// Runs `input` through the parser the fuzz target `target` exercises.
+Outcome parseAs(const QString& target, const QByteArray& input) {
+    const QString source = u"fuzz-input"_s;
+    Outcome out;
+    if (target == u"http_request") {
+        HttpRequest request;
+        const auto r = HttpRequestParser().parse(input, 0, request);
+        out.accepted = r.status != HttpRequestParser::Status::Error;
+        if (!out.accepted)
+            out.error = u"%1 %2"_s.arg(r.httpStatus).arg(r.message);
+    } else if (target == u"queue_config") {
+        out.accepted = parseQueueConfig(input, source, &out.error).has_value();
+    } else if (target == u"scenario") {
+        const auto l = parseScenario(input, source);
+        out = {l.scenario.has_value(), l.error};
+    } else if (target == u"drill") {
+        const auto l = parseDrill(input, source);
+        out = {l.drill.has_value(), l.error};
+    } else if (target == u"alert_rules") {
+        const auto l = parseAlertRules(input, source);
+        out = {l.rules.has_value(), l.error};
+    } else if (target == u"rollout_plan") {
+        const auto l = parseRolloutPlan(input, source);
+        out = {l.plan.has_value(), l.error};
+    } else if (target == u"metric_expression") {
+        ExpressionError e;
+        const auto x = MetricExpression::parse(input.toStdString(), &e);
+        out.accepted = x.has_value();
+        if (x)
+            (void)x->evaluate(MetricsSnapshot{});
+        else
+            out.error = QString::fromStdString(e.describe());
+    } else if (target == u"prometheus_text") {
+        out.accepted = PrometheusTextParser::parse(input, source, &out.error).has_value();
+    } else if (target == u"metrics_snapshot") {
+        out.accepted = metricsSnapshotFromJson(input, source, &out.error).has_value();
+    } else {
+        qFatal("no parser for fuzz target %s", qPrintable(target));
+    }
+    return out;
+}
+
+const QStringList kTargets = {
+    u"http_request"_s,    u"queue_config"_s, u"scenario"_s,          u"drill"_s,
+    u"alert_rules"_s,     u"rollout_plan"_s, u"metric_expression"_s, u"prometheus_text"_s,
+    u"metrics_snapshot"_s};
+
+void addRows(const QString& kind) {
+    QTest::addColumn<QString>("target");
+    QTest::addColumn<QString>("path");
+    const QDir root(QStringLiteral(PULSCO_SOURCE_DIR "/tests/fuzz/") + kind);
+    for (const QString& target : kTargets) {
+        const QDir dir(root.filePath(target));
+        for (const QString& name : dir.entryList(QDir::Files, QDir::Name))
+            QTest::addRow("%s/%s", qPrintable(target), qPrintable(name))
+                << target << dir.filePath(name);
+    }
+}
+
+QByteArray readAll(const QString& path) {
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        qFatal("cannot read %s", qPrintable(path));
+    return file.readAll();
+}
+
+}  // namespace
+
+class TestFuzzRegressions : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void everyTargetHasSeeds();
+    void seedsAreAccepted_data() { addRows(u"corpus"_s); }
+    void seedsAreAccepted();
+    void regressionsAreRefusedCleanly_data() { addRows(u"regressions"_s); }
+    void regressionsAreRefusedCleanly();
+};
+
+void TestFuzzRegressions::everyTargetHasSeeds() {
+    for (const QString& target : kTargets) {
+        const QDir dir(QStringLiteral(PULSCO_SOURCE_DIR "/tests/fuzz/corpus/") + target);
+        QVERIFY2(!dir.entryList(QDir::Files).isEmpty(), qPrintable(target));
+    }
+}
+
+void TestFuzzRegressions::seedsAreAccepted() {
+    QFETCH(QString, target);
+    QFETCH(QString, path);
+    const Outcome out = parseAs(target, readAll(path));
+    // Seeds are real, valid inputs: a refusal here means a parser regressed.
+    QVERIFY2(out.accepted, qPrintable(path + u": "_s + out.error));
+}
+
+void TestFuzzRegressions::regressionsAreRefusedCleanly() {
+    if (!QTest::currentDataTag())
+        QSKIP("no fuzz regressions recorded yet (the 60 s runs of every target found none)");
+    QFETCH(QString, target);
+    QFETCH(QString, path);
+    const Outcome out = parseAs(target, readAll(path));
+    QVERIFY2(!out.accepted, qPrintable(path));
+    QVERIFY2(!out.error.isEmpty(), qPrintable(path));
+}
+
+QTEST_MAIN(TestFuzzRegressions)
+#include "tst_fuzzregressions.moc"
