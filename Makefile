@@ -58,3 +58,39 @@ format:
 
 clean:
 	rm -rf build build-release build-coverage build-asan
+
+# --- Hardening (tests/fuzz, docs/security.md): never part of `make test` ---
+
+FUZZ_SECONDS ?= 30
+FUZZ_TARGETS = http_request queue_config scenario drill alert_rules rollout_plan \
+               metric_expression prometheus_text metrics_snapshot
+
+# libFuzzer + ASan + UBSan on every parser, FUZZ_SECONDS each, from the seeds
+# in tests/fuzz/corpus/<target>/; the grown corpus stays in build-fuzz/corpus/.
+# A crash stops the run; its input is in build-fuzz/crashes/<target>/ and goes
+# to tests/fuzz/regressions/<target>/ once understood (replayed by make test).
+.PHONY: fuzz
+fuzz:
+	@tools/install-deps.sh --fuzz
+	@test -f build-fuzz/build.ninja || CC=clang-14 CXX=clang++-14 $(CMAKE) -S . -B build-fuzz -G Ninja \
+	  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER_LAUNCHER=ccache \
+	  -DPULSCO_BUILD_TESTS=OFF -DPULSCO_BUILD_FUZZ=ON \
+	  "-DCMAKE_CXX_FLAGS=-fsanitize=address,undefined,fuzzer-no-link -fno-omit-frame-pointer -fno-sanitize-recover=undefined -Wno-error=unused-private-field"
+	$(CMAKE) --build build-fuzz -j2 --target pulsco_fuzz_targets
+	@set -e; for t in $(FUZZ_TARGETS); do \
+	  mkdir -p build-fuzz/corpus/$$t build-fuzz/crashes/$$t; \
+	  echo "fuzz_$$t: $(FUZZ_SECONDS) s"; \
+	  build-fuzz/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=8192 -timeout=10 \
+	    -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix=build-fuzz/crashes/$$t/ \
+	    build-fuzz/corpus/$$t tests/fuzz/corpus/$$t > build-fuzz/fuzz_$$t.log 2>&1 \
+	    || { tail -n 40 build-fuzz/fuzz_$$t.log; echo "fuzz_$$t FAILED: see build-fuzz/crashes/$$t/"; exit 1; }; \
+	  grep -h "stat::number_of_executed_units" build-fuzz/fuzz_$$t.log; \
+	done
+
+# ThreadSanitizer build of the threaded parts: the simulator worker, the live
+# client, the HTTP server, group-commit store and pulsco-matchd.
+.PHONY: test-tsan
+test-tsan: deps
+	@test -f build-tsan/build.ninja || $(CMAKE) --preset tsan
+	$(CMAKE) --build --preset tsan
+	$(CTEST) --preset tsan
