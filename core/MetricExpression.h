@@ -1,7 +1,7 @@
 // The small expression language of rollout gates and alert rules, k6-style:
 //   p(95)(api_latency_ms) < 150        rate(errors) < 0.1%
 //   max(concurrent_players) >= 1000    uptime >= 99.9%
-//   conservation == ok                 green.rate(errors) > 5% or p(99)(green.api_latency_ms) >
+//   conservation == ok                 rate(green.errors) > 5% or p(99)(green.api_latency_ms) >
 //   5000
 // Grammar and metric names: docs/expressions.md. Parsed once, evaluated
 // against each MetricsSnapshot through MetricCatalog.

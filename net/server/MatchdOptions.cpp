@@ -37,7 +37,8 @@ std::optional<MatchdOptions> MatchdOptions::parse(const QStringList& args, QStri
             return std::nullopt;
         }
         static const QStringList known = {u"--listen"_s,           u"--data-dir"_s, u"--color"_s,
-                                          u"--admin-token-file"_s, u"--queues"_s,   u"--tick-ms"_s};
+                                          u"--admin-token-file"_s, u"--queues"_s,   u"--tick-ms"_s,
+                                          u"--max-connections"_s};
         if (!known.contains(flag)) {
             *error = flag + u": unknown flag (see --help)"_s;
             return std::nullopt;
