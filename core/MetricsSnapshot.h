@@ -50,6 +50,11 @@ struct EnvironmentMetrics {
     bool operator==(const EnvironmentMetrics&) const = default;
 };
 
+// Adds `from` into `into`: counters and rates summed, histograms merged
+// bucket-wise (never averaged), queues matched by name (depths summed, the
+// oldest wait kept). How blue + green, and several live servers, make a total.
+void mergeInto(EnvironmentMetrics& into, const EnvironmentMetrics& from);
+
 struct RegionMetrics {
     std::uint64_t playersOnline = 0;
     std::uint64_t playersInQueue = 0;

@@ -252,22 +252,8 @@ void LivePlayers::record(LoadEndpoint endpoint, int color, const LoadReply& repl
 
 EnvironmentMetrics LivePlayers::total() const {
     EnvironmentMetrics t;
-    for (const EnvironmentMetrics& m : m_env) {
-        t.tickets.created += m.tickets.created;
-        t.tickets.matched += m.tickets.matched;
-        t.tickets.expired += m.tickets.expired;
-        t.tickets.cancelled += m.tickets.cancelled;
-        t.matchesTotal += m.matchesTotal;
-        t.requestsTotal += m.requestsTotal;
-        t.errorsTotal += m.errorsTotal;
-        for (const auto& [code, n] : m.errorsByCode)
-            t.errorsByCode[code] += n;
-        t.apiLatencyMs.merge(m.apiLatencyMs);
-        t.ticketWaitSeconds.merge(m.ticketWaitSeconds);
-        t.recentApiLatencyMs.merge(m.recentApiLatencyMs);
-        t.recentRequests += m.recentRequests;
-        t.recentErrors += m.recentErrors;
-    }
+    for (const EnvironmentMetrics& m : m_env)
+        mergeInto(t, m);
     t.trafficWeightPercent = 100;
     return t;
 }

@@ -4,39 +4,6 @@
 
 namespace pulsco {
 
-void mergeEnvironment(EnvironmentMetrics& into, const EnvironmentMetrics& from) {
-    into.tickets.created += from.tickets.created;
-    into.tickets.matched += from.tickets.matched;
-    into.tickets.expired += from.tickets.expired;
-    into.tickets.cancelled += from.tickets.cancelled;
-    into.tickets.searching += from.tickets.searching;
-    into.matchesTotal += from.matchesTotal;
-    into.matchesPerMinute += from.matchesPerMinute;
-    into.requestsTotal += from.requestsTotal;
-    into.errorsTotal += from.errorsTotal;
-    for (const auto& [code, count] : from.errorsByCode)
-        into.errorsByCode[code] += count;
-    into.ticketWaitSeconds.merge(from.ticketWaitSeconds);
-    into.apiLatencyMs.merge(from.apiLatencyMs);
-    into.matchQuality.merge(from.matchQuality);
-    into.recentApiLatencyMs.merge(from.recentApiLatencyMs);
-    into.recentTicketWaitSeconds.merge(from.recentTicketWaitSeconds);
-    into.recentRequests += from.recentRequests;
-    into.recentErrors += from.recentErrors;
-    for (const QueueSnapshot& queue : from.queues) {
-        auto it = std::find_if(into.queues.begin(), into.queues.end(),
-                               [&](const QueueSnapshot& q) { return q.name == queue.name; });
-        if (it == into.queues.end()) {
-            into.queues.push_back(queue);
-            continue;
-        }
-        it->depth += queue.depth;
-        it->playersSearching += queue.playersSearching;
-        it->oldestWaitSeconds = std::max(it->oldestWaitSeconds, queue.oldestWaitSeconds);
-        it->matchesTotal += queue.matchesTotal;
-    }
-}
-
 MetricsSnapshot mergeServerSnapshots(const std::vector<ColoredSnapshot>& parts) {
     MetricsSnapshot merged;
     merged.source = "live";
@@ -50,9 +17,9 @@ MetricsSnapshot mergeServerSnapshots(const std::vector<ColoredSnapshot>& parts) 
         const EnvironmentMetrics& own = s.total;
         EnvironmentMetrics& colorEnv = part.color == Color::Green ? merged.green : merged.blue;
         const int weight = (part.color == Color::Green ? s.green : s.blue).trafficWeightPercent;
-        mergeEnvironment(colorEnv, own);
+        mergeInto(colorEnv, own);
         colorEnv.trafficWeightPercent = std::max(colorEnv.trafficWeightPercent, weight);
-        mergeEnvironment(merged.total, own);
+        mergeInto(merged.total, own);
         merged.playersOnline += s.playersOnline;
         merged.playersInQueue += s.playersInQueue;
         merged.playersInMatch += s.playersInMatch;

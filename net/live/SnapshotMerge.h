@@ -16,10 +16,6 @@ struct ColoredSnapshot {
     SnapshotPtr snapshot;  // null entries are skipped
 };
 
-// Adds `from` to `into`: counters summed, histograms merged, queues merged by
-// name (depths summed, oldest wait the largest).
-void mergeEnvironment(EnvironmentMetrics& into, const EnvironmentMetrics& from);
-
 // `wallTimeUnixMs` of the result is the oldest of the parts: the merged
 // figures are only as fresh as their oldest contributor.
 MetricsSnapshot mergeServerSnapshots(const std::vector<ColoredSnapshot>& parts);
