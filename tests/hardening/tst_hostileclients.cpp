@@ -6,6 +6,7 @@
 // the plain 408, idle timeout and 503 connection limit; not repeated here.)
 #include "net/http/HttpServer.h"
 #include "net/server/EventStream.h"
+#include "tests/net/HttpTestClient.h"
 
 #include <QElapsedTimer>
 #include <QTcpSocket>
@@ -20,20 +21,7 @@ using namespace pulsco;
 
 namespace {
 
-// Reads until `count` answers arrived or the peer closed.
-QByteArray readAnswers(QTcpSocket& s, int count, int timeoutMs = 5000) {
-    QByteArray in;
-    QElapsedTimer t;
-    t.start();
-    while (t.elapsed() < timeoutMs && in.count("HTTP/1.1 ") < count &&
-           s.state() != QAbstractSocket::UnconnectedState) {
-        QTest::qWait(2);
-        in += s.readAll();
-    }
-    QTest::qWait(20);
-    in += s.readAll();
-    return in;
-}
+using testing::readAnswers;
 
 void answerOk(HttpServer& server) {
     server.setHandler(

@@ -2,6 +2,7 @@
 // answers kept in request order, and the limits that protect other clients
 // (slow requests get 408, idle connections are closed, too many get 503).
 #include "net/http/HttpServer.h"
+#include "tests/net/HttpTestClient.h"
 
 #include <QElapsedTimer>
 #include <QTcpSocket>
@@ -12,20 +13,7 @@ using namespace Qt::StringLiterals;
 using namespace pulsco;
 
 namespace {
-// Reads until `count` answers arrived or the peer closed.
-QByteArray readAnswers(QTcpSocket& s, int count, int timeoutMs = 5000) {
-    QByteArray in;
-    QElapsedTimer t;
-    t.start();
-    while (t.elapsed() < timeoutMs && in.count("HTTP/1.1 ") < count &&
-           s.state() != QAbstractSocket::UnconnectedState) {
-        QTest::qWait(2);
-        in += s.readAll();
-    }
-    QTest::qWait(20);
-    in += s.readAll();
-    return in;
-}
+using testing::readAnswers;
 }  // namespace
 
 class TestHttpServer : public QObject {
