@@ -8,6 +8,7 @@ packages=(
   qt6-base-dev qt6-charts-dev qt6-websockets-dev qt6-httpserver-dev
   libqt6sql6-sqlite libgl-dev
   fonts-dejavu-core fontconfig
+  openssl  # tests make self-signed certificates for the TLS paths
 )
 case "${1:-}" in
   --bench) packages+=(libbenchmark-dev wrk nginx-light python3-locust hyperfine) ;;
