@@ -1,11 +1,14 @@
 #include "net/store/GroupCommitStore.h"
 
 #include "net/store/Migrations.h"
+#include "net/store/StoreFailure.h"
 
 #include <QDebug>
+#include <QFileInfo>
 #include <QSqlError>
 #include <QSqlQuery>
 
+#include <algorithm>
 #include <chrono>
 
 using namespace Qt::StringLiterals;
@@ -98,8 +101,9 @@ quint64 GroupCommitStore::submit(std::vector<StoreWrite> writes) {
     quint64 token = 0;
     {
         std::lock_guard lock(m_mutex);
+        const quint64 groupEnd = m_lastToken + writes.size();
         for (auto& w : writes)
-            m_queue.push_back({token = ++m_lastToken, std::move(w)});
+            m_queue.push_back({token = ++m_lastToken, groupEnd, std::move(w)});
         if (writes.empty())
             token = m_lastToken;
         m_lastTokenSeen.store(m_lastToken);
@@ -120,7 +124,7 @@ quint64 GroupCommitStore::read(std::function<void(QSqlDatabase&)> read) {
         std::lock_guard lock(m_mutex);
         token = ++m_lastToken;
         m_lastTokenSeen.store(m_lastToken);
-        m_queue.push_back({token, std::move(read)});
+        m_queue.push_back({token, token, std::move(read)});
     }
     m_wake.notify_one();
     return token;
@@ -132,12 +136,14 @@ void GroupCommitStore::waitForIdle() {
     m_idle.wait(lock, [&] { return m_committedToken.load() >= target || !m_thread.joinable(); });
 }
 
-bool GroupCommitStore::openOnThread(const Options& options, StoreRecovery* recovery,
-                                    QString* error) {
-    QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, m_connectionName);
-    db.setDatabaseName(options.path);
+bool GroupCommitStore::connect(const QString& path, QSqlError* sqlError, QString* error) {
+    QSqlDatabase db = QSqlDatabase::contains(m_connectionName)
+                          ? QSqlDatabase::database(m_connectionName, false)
+                          : QSqlDatabase::addDatabase(u"QSQLITE"_s, m_connectionName);
+    db.setDatabaseName(path);
     if (!db.open()) {
-        *error = options.path + u": cannot open: "_s + db.lastError().text();
+        *sqlError = db.lastError();
+        *error = path + u": cannot open: "_s + db.lastError().text();
         return false;
     }
     QSqlQuery q(db);
@@ -146,10 +152,21 @@ bool GroupCommitStore::openOnThread(const Options& options, StoreRecovery* recov
     for (const QString& pragma : {u"PRAGMA journal_mode=WAL"_s, u"PRAGMA synchronous=FULL"_s,
                                   u"PRAGMA busy_timeout=5000"_s, u"PRAGMA foreign_keys=ON"_s}) {
         if (!q.exec(pragma)) {
-            *error = options.path + u": "_s + pragma + u": "_s + q.lastError().text();
+            *sqlError = q.lastError();
+            *error = path + u": "_s + pragma + u": "_s + q.lastError().text();
             return false;
         }
     }
+    return true;
+}
+
+bool GroupCommitStore::openOnThread(const Options& options, StoreRecovery* recovery,
+                                    QString* error) {
+    QSqlError sqlError;
+    if (!connect(options.path, &sqlError, error))
+        return false;
+    QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
+    QSqlQuery q(db);
     const int found = schemaVersion(db, error);
     if (found < 0 || !migrateSchema(db, latestSchemaVersion(), error))
         return false;
@@ -190,7 +207,7 @@ bool GroupCommitStore::openOnThread(const Options& options, StoreRecovery* recov
     return true;
 }
 
-bool GroupCommitStore::apply(Statements& st, const StoreWrite& write, QString* error) {
+bool GroupCommitStore::apply(Statements& st, const StoreWrite& write, QSqlError* error) {
     QSqlQuery* q = nullptr;
     std::visit(Overloaded{
                    [&](const InsertTicket& w) {
@@ -240,10 +257,187 @@ bool GroupCommitStore::apply(Statements& st, const StoreWrite& write, QString* e
                },
                write);
     if (!q->exec()) {
-        *error = q->lastError().text();
+        *error = q->lastError();
         return false;
     }
     return true;
+}
+
+namespace {
+qint64 steadyMs() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+}
+QString dataDirOf(const QString& path) {
+    return QFileInfo(path).absolutePath();
+}
+// The message a refused request carries: the OS's reason, not server paths.
+QString diskMessage(const QString& osReason, const QSqlError& error) {
+    return u"data directory not writable: "_s + osReason + u" (SQLite: "_s + error.databaseText() +
+           u")"_s;
+}
+}  // namespace
+
+QString GroupCommitStore::noteDiskFailure(const QString& dataDir, const QSqlError& error) {
+    ++m_refusedBatches;
+    const qint64 now = steadyMs();
+    // The probe writes to the failing disk: once a second is plenty.
+    if (!m_diskFailing || now - m_lastProbeMs >= 1000) {
+        m_diskReason = storefailure::probeDataDir(dataDir);
+        m_lastProbeMs = now;
+    }
+    if (m_diskFailing && now - m_lastDiskLogMs < 30'000)
+        return m_diskReason;
+    if (!m_diskFailing)
+        qCritical().noquote() << "store: data dir" << dataDir
+                              << "refuses writes, new tickets get 503 until it recovers:"
+                              << m_diskReason << "(SQLite:" << error.databaseText() + u")"_s;
+    else
+        qCritical().noquote() << "store: data dir" << dataDir
+                              << u"still refuses writes (%1 batches refused):"_s.arg(
+                                     m_refusedBatches)
+                              << m_diskReason;
+    m_diskFailing = true;
+    m_lastDiskLogMs = now;
+    return m_diskReason;
+}
+
+void GroupCommitStore::noteDiskHealthy(const QString& dataDir) {
+    if (!m_diskFailing)
+        return;
+    qWarning().noquote() << "store: data dir" << dataDir << "accepts writes again after"
+                         << m_refusedBatches << "refused batches";
+    m_diskFailing = false;
+    m_refusedBatches = 0;
+}
+
+std::vector<GroupCommitStore::Outcome>
+GroupCommitStore::commitIsolated(QSqlDatabase& db, Statements& st, std::vector<Item>& batch,
+                                 bool* diskFailed, QSqlError* diskError) {
+    std::vector<Outcome> outcomes;
+    QSqlQuery sp(db);
+    const auto exec = [&](const QString& sql) {
+        if (sp.exec(sql))
+            return true;
+        *diskFailed = true;
+        *diskError = sp.lastError();
+        return false;
+    };
+    if (!db.transaction()) {
+        *diskFailed = true;
+        *diskError = db.lastError();
+        return {};
+    }
+    std::size_t i = 0;
+    while (i < batch.size()) {
+        const quint64 groupEnd = batch[i].groupEnd;
+        if (!exec(u"SAVEPOINT request_group"_s))
+            break;
+        QSqlError failed;
+        for (; i < batch.size() && batch[i].token <= groupEnd; ++i) {
+            auto* w = std::get_if<StoreWrite>(&batch[i].work);
+            if (w && failed.type() == QSqlError::NoError)
+                apply(st, *w, &failed);
+        }
+        if (failed.type() != QSqlError::NoError && !storefailure::isRequestSpecific(failed)) {
+            *diskFailed = true;
+            *diskError = failed;
+            break;
+        }
+        if (failed.type() != QSqlError::NoError && !exec(u"ROLLBACK TO request_group"_s))
+            break;
+        if (!exec(u"RELEASE request_group"_s))
+            break;
+        outcomes.push_back({groupEnd, failed.type() == QSqlError::NoError,
+                            failed.type() == QSqlError::NoError
+                                ? QString()
+                                : u"write refused: "_s + failed.databaseText()});
+    }
+    if (!*diskFailed && !db.commit()) {
+        *diskFailed = true;
+        *diskError = db.lastError();
+    }
+    if (*diskFailed)
+        db.rollback();
+    return outcomes;
+}
+
+std::vector<GroupCommitStore::Outcome>
+GroupCommitStore::commitBatch(QSqlDatabase& db, std::unique_ptr<Statements>& st,
+                              std::vector<Item>& batch, const Options& options) {
+    const QString dataDir = dataDirOf(options.path);
+    QSqlError sqlError;
+    QString openError;
+    bool diskFailed = false;
+    // After a disk failure the connection was closed; it opens afresh here
+    // (a connection SQLite fell back to read-only on stays read-only).
+    if (!st || m_reconnect) {
+        st.reset();
+        db.close();
+        m_reconnect = false;
+        if (connect(options.path, &sqlError, &openError)) {
+            db = QSqlDatabase::database(m_connectionName, false);
+            st = std::make_unique<Statements>(db);
+            QString prepareError;
+            if (!st->prepare(&prepareError)) {
+                sqlError = st->insertTicket.lastError();
+                st.reset();
+                diskFailed = true;
+            }
+        } else {
+            diskFailed = true;
+        }
+    }
+    bool requestFailed = false;
+    if (!diskFailed) {
+        if (!db.transaction()) {
+            sqlError = db.lastError();
+            diskFailed = true;
+        }
+        for (Item& item : batch) {
+            if (diskFailed || requestFailed)
+                break;
+            if (auto* w = std::get_if<StoreWrite>(&item.work); w && !apply(*st, *w, &sqlError)) {
+                if (storefailure::isRequestSpecific(sqlError))
+                    requestFailed = true;
+                else
+                    diskFailed = true;
+            }
+        }
+        if (!diskFailed && !requestFailed && !db.commit()) {
+            sqlError = db.lastError();
+            diskFailed = true;
+        }
+        if (diskFailed || requestFailed)
+            db.rollback();
+    }
+    std::vector<Outcome> outcomes;
+    if (requestFailed) {
+        // One request's writes were refused: redo the batch with a savepoint
+        // per request, so only that request fails.
+        outcomes = commitIsolated(db, *st, batch, &diskFailed, &sqlError);
+        if (!diskFailed) {
+            std::size_t refused = 0;
+            for (const Outcome& o : outcomes)
+                refused += o.ok ? 0 : 1;
+            qCritical().noquote() << "store:" << options.path + u": refused the writes of"_s
+                                  << refused << "request(s), kept the other"
+                                  << outcomes.size() - refused
+                                  << "of the batch:" << sqlError.databaseText();
+        }
+    }
+    if (diskFailed) {
+        const QString message = diskMessage(noteDiskFailure(dataDir, sqlError), sqlError);
+        st.reset();
+        db.close();
+        m_reconnect = true;
+        return {{batch.back().token, false, message}};
+    }
+    noteDiskHealthy(dataDir);
+    if (outcomes.empty())
+        outcomes.push_back({batch.back().token, true, {}});
+    return outcomes;
 }
 
 void GroupCommitStore::run(Options options, StoreRecovery* recovery, QString* error,
@@ -259,9 +453,12 @@ void GroupCommitStore::run(Options options, StoreRecovery* recovery, QString* er
     opened->set_value(true);
     {
         QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
-        Statements st(db);
+        std::unique_ptr<Statements> st = std::make_unique<Statements>(db);
         QString prepareError;
-        const bool prepared = st.prepare(&prepareError);
+        if (!st->prepare(&prepareError)) {
+            qCritical().noquote() << "store:" << options.path + u":"_s << prepareError;
+            st.reset();
+        }
         std::vector<Item> batch;
         for (;;) {
             {
@@ -277,45 +474,51 @@ void GroupCommitStore::run(Options options, StoreRecovery* recovery, QString* er
                     batch.push_back(std::move(m_queue.front()));
                     m_queue.pop_front();
                 }
+                // A batch never splits a request's writes, so they commit or fail
+                // together (unless one request alone exceeds maxBatch).
+                while (batch.front().groupEnd != batch.back().groupEnd && !m_queue.empty() &&
+                       m_queue.front().token <= batch.back().groupEnd) {
+                    batch.push_back(std::move(m_queue.front()));
+                    m_queue.pop_front();
+                }
             }
             if (const int extra = m_extraLatencyMs.load(); extra > 0)
                 std::this_thread::sleep_for(std::chrono::milliseconds(extra));
 
             const auto started = std::chrono::steady_clock::now();
-            QString failure = prepared ? QString() : prepareError;
-            std::vector<std::function<void(QSqlDatabase&)>*> reads;
-            if (failure.isEmpty() && !db.transaction())
-                failure = db.lastError().text();
-            for (Item& item : batch) {
-                if (!failure.isEmpty())
-                    break;
-                if (auto* w = std::get_if<StoreWrite>(&item.work))
-                    apply(st, *w, &failure);
-                else
-                    reads.push_back(&std::get<std::function<void(QSqlDatabase&)>>(item.work));
-            }
-            if (failure.isEmpty() && !db.commit())
-                failure = db.lastError().text();
-            if (!failure.isEmpty()) {
-                db.rollback();
-                failure = options.path +
-                          u": write failed, batch of %1 rolled back: "_s.arg(batch.size()) +
-                          failure;
-                qCritical().noquote() << "store:" << failure;
-            }
+            const std::vector<Outcome> outcomes = commitBatch(db, st, batch, options);
             // Reads run after the commit so they see committed data only.
-            for (auto* read : reads)
-                (*read)(db);
+            const bool hasReads = std::any_of(batch.begin(), batch.end(), [](const Item& item) {
+                return !std::holds_alternative<StoreWrite>(item.work);
+            });
+            if (hasReads && !db.isOpen()) {
+                QSqlError ignored;
+                QString ignoredText;
+                connect(options.path, &ignored, &ignoredText);  // reads need a connection
+            }
+            for (Item& item : batch)
+                if (auto* read = std::get_if<std::function<void(QSqlDatabase&)>>(&item.work))
+                    (*read)(db);
             const quint64 last = batch.back().token;
             m_batches.fetch_add(1);
             m_writes.fetch_add(batch.size());
             m_commitNanos.fetch_add(quint64(std::chrono::duration_cast<std::chrono::nanoseconds>(
                                                 std::chrono::steady_clock::now() - started)
                                                 .count()));
+            // Consecutive groups with the same outcome are reported together.
+            std::vector<Outcome> merged;
+            for (const Outcome& o : outcomes) {
+                if (!merged.empty() && merged.back().ok == o.ok && merged.back().error == o.error)
+                    merged.back().lastToken = o.lastToken;
+                else
+                    merged.push_back(o);
+            }
+            merged.back().lastToken = last;
             QMetaObject::invokeMethod(
                 this,
-                [this, last, ok = failure.isEmpty(), failure] {
-                    Q_EMIT batchCommitted(last, ok, failure);
+                [this, merged = std::move(merged)] {
+                    for (const Outcome& o : merged)
+                        Q_EMIT batchCommitted(o.lastToken, o.ok, o.error);
                 },
                 Qt::QueuedConnection);
             {

@@ -4,12 +4,24 @@
 // While a commit runs, new writes pile up and form the next batch, so the
 // batch size grows with load and durability costs one flush per batch, not
 // per request.
+//
+// Failure isolation: the writes of one submit() call are a group (one
+// request's writes). When a write of one group is refused (a constraint),
+// the batch is redone with a savepoint per group, so only that group fails
+// and the other requests' writes still commit. When the disk itself fails
+// (full, read-only, I/O error) every group of the batch fails, none is
+// acknowledged, the connection is closed (a connection SQLite opened
+// read-only stays read-only) and the next batch opens it again, so service
+// resumes by itself once the disk is back. One log line names the data
+// directory and the OS error when failures start, one more at most every
+// 30 s while they last, and one when writes succeed again.
 #pragma once
 
 #include "net/store/StoreRows.h"
 
 #include <QObject>
 #include <QSqlDatabase>
+#include <QSqlError>
 #include <QString>
 
 #include <atomic>
@@ -20,6 +32,7 @@
 #include <memory>
 #include <mutex>
 #include <thread>
+#include <variant>
 #include <vector>
 
 namespace pulsco {
@@ -78,13 +91,31 @@ Q_SIGNALS:
 private:
     struct Item {
         quint64 token;
+        quint64 groupEnd;  // token of the last write of the same submit()
         std::variant<StoreWrite, std::function<void(QSqlDatabase&)>> work;
     };
     struct Statements;
 
     void run(Options options, StoreRecovery* recovery, QString* error, std::promise<bool>* opened);
+    struct Outcome {
+        quint64 lastToken;
+        bool ok;
+        QString error;
+    };
+
     bool openOnThread(const Options& options, StoreRecovery* recovery, QString* error);
-    bool apply(Statements& st, const StoreWrite& write, QString* error);
+    // Opens the connection with the store's pragmas and the latest schema.
+    bool connect(const QString& path, QSqlError* sqlError, QString* error);
+    bool apply(Statements& st, const StoreWrite& write, QSqlError* error);
+    // Applies the batch in one transaction; the outcome of every group.
+    std::vector<Outcome> commitBatch(QSqlDatabase& db, std::unique_ptr<Statements>& st,
+                                     std::vector<Item>& batch, const Options& options);
+    std::vector<Outcome> commitIsolated(QSqlDatabase& db, Statements& st, std::vector<Item>& batch,
+                                        bool* diskFailed, QSqlError* diskError);
+    // Rate-limited log lines about the data directory's health.
+    // Returns the OS's reason (probed at most once a second).
+    QString noteDiskFailure(const QString& dataDir, const QSqlError& error);
+    void noteDiskHealthy(const QString& dataDir);
     void stop();
 
     std::thread m_thread;
@@ -101,6 +132,14 @@ private:
     std::atomic<quint64> m_writes{0};
     std::atomic<quint64> m_commitNanos{0};
     std::atomic<int> m_extraLatencyMs{0};
+
+    // Store thread only.
+    bool m_diskFailing = false;
+    quint64 m_refusedBatches = 0;
+    qint64 m_lastDiskLogMs = 0;
+    qint64 m_lastProbeMs = 0;
+    QString m_diskReason;
+    bool m_reconnect = false;
 };
 
 }  // namespace pulsco

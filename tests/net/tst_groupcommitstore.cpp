@@ -1,12 +1,18 @@
 // The group-commit store: writes queued together commit together, are
-// acknowledged in order, survive reopening, and a failed batch is rolled back
-// whole while the store keeps working.
+// acknowledged in order, survive reopening, and a request whose writes are
+// refused fails alone: the other requests of its batch still commit.
+// (Disk-level failures, which fail the whole batch, are tested on a real
+// full or read-only tmpfs in tests/hardening/tst_diskfaults.)
 #include "net/store/GroupCommitStore.h"
 
 #include <QSignalSpy>
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <condition_variable>
+#include <map>
+#include <mutex>
 
 using namespace Qt::StringLiterals;
 using namespace pulsco;
@@ -31,7 +37,9 @@ private Q_SLOTS:
     void oneSubmitIsOneTransaction();
     void acknowledgesEveryTokenInOrder();
     void reopenRecoversState();
-    void failedBatchRollsBackWhole();
+    void refusedRequestFailsAlone_data();
+    void refusedRequestFailsAlone();
+    void groupsAreNeverSplitAcrossBatches();
     void readSeesEarlierWrites();
     void badPathIsRefused();
 
@@ -136,28 +144,22 @@ void TestGroupCommitStore::reopenRecoversState() {
     QCOMPARE(recovery.ratings[0].sigma, 4.0);
 }
 
-void TestGroupCommitStore::failedBatchRollsBackWhole() {
-    const QString path = freshPath();
-    GroupCommitStore store;
-    QString error;
-    QVERIFY2(store.open({path}, nullptr, &error), qPrintable(error));
-    QSignalSpy spy(&store, &GroupCommitStore::batchCommitted);
-    // Committed on its own first: a failing batch takes every write in it along.
-    const quint64 first = store.submit(InsertTicket{ticket(1)});
-    QTRY_COMPARE(store.lastCommittedToken(), first);
-    std::vector<StoreWrite> bad;
-    bad.push_back(InsertTicket{ticket(2)});
-    bad.push_back(InsertTicket{ticket(1)});  // duplicate primary key
-    QTest::ignoreMessage(QtCriticalMsg, QRegularExpression(u"store: .*rolled back"_s));
-    const quint64 badToken = store.submit(std::move(bad));
-    QTRY_COMPARE(store.lastCommittedToken(), badToken);
-    QTRY_VERIFY(!spy.isEmpty() && spy.last().at(0).toULongLong() == badToken);
-    QCOMPARE(spy.last().at(1).toBool(), false);
-    QVERIFY(spy.last().at(2).toString().contains(path));
-    // Still serving: a later write commits.
-    const quint64 good = store.submit(InsertTicket{ticket(3)});
-    QTRY_VERIFY(spy.last().at(0).toULongLong() == good);
-    QCOMPARE(spy.last().at(1).toBool(), true);
+namespace {
+// The outcome of every token from the batchCommitted signals: each signal
+// covers the tokens after the previous signal's up to its own.
+std::map<quint64, bool> outcomesByToken(const QSignalSpy& spy) {
+    std::map<quint64, bool> out;
+    quint64 previous = 0;
+    for (const auto& args : spy) {
+        const quint64 last = args.at(0).toULongLong();
+        for (quint64 t = previous + 1; t <= last; ++t)
+            out[t] = args.at(1).toBool();
+        previous = last;
+    }
+    return out;
+}
+
+QList<qint64> storedSeqs(GroupCommitStore& store) {
     QList<qint64> seqs;
     std::atomic<bool> done{false};
     store.read([&](QSqlDatabase& db) {
@@ -167,8 +169,128 @@ void TestGroupCommitStore::failedBatchRollsBackWhole() {
             seqs << q.value(0).toLongLong();
         done = true;
     });
-    QTRY_VERIFY(done.load());
-    QCOMPARE(seqs, (QList<qint64>{1, 3}));  // ticket 2 went with its batch
+    store.waitForIdle();  // the read ran on the store thread before this returns
+    return done ? seqs : QList<qint64>{-1};
+}
+
+// Holds the store thread until released, so the submits made meanwhile
+// all land in the next batch.
+struct StoreGate {
+    std::mutex mutex;
+    std::condition_variable cv;
+    bool open = false;
+    std::atomic<bool> entered{false};
+    void hold(GroupCommitStore& store) {
+        store.read([this](QSqlDatabase&) {
+            entered = true;
+            std::unique_lock lock(mutex);
+            cv.wait(lock, [this] { return open; });
+        });
+    }
+    void release() {
+        {
+            std::lock_guard lock(mutex);
+            open = true;
+        }
+        cv.notify_all();
+    }
+};
+}  // namespace
+
+void TestGroupCommitStore::refusedRequestFailsAlone_data() {
+    // Each request inserts tickets; a seq of 1 collides with the ticket
+    // stored beforehand (a refused write). Two-ticket requests check that a
+    // request is all or nothing.
+    QTest::addColumn<QList<QList<qint64>>>("requests");
+    QTest::addColumn<QList<bool>>("accepted");
+    QTest::addColumn<QList<qint64>>("stored");
+    QTest::addRow("bad first") << QList<QList<qint64>>{{1}, {2}, {3}}
+                               << QList<bool>{false, true, true} << QList<qint64>{1, 2, 3};
+    QTest::addRow("bad middle") << QList<QList<qint64>>{{2}, {1}, {3}}
+                                << QList<bool>{true, false, true} << QList<qint64>{1, 2, 3};
+    QTest::addRow("bad last") << QList<QList<qint64>>{{2}, {3}, {1}}
+                              << QList<bool>{true, true, false} << QList<qint64>{1, 2, 3};
+    QTest::addRow("all bad") << QList<QList<qint64>>{{1}, {1}} << QList<bool>{false, false}
+                             << QList<qint64>{1};
+    QTest::addRow("two-write request, second write bad")
+        << QList<QList<qint64>>{{2}, {4, 1}, {5}} << QList<bool>{true, false, true}
+        << QList<qint64>{1, 2, 5};
+    QTest::addRow("two bad around good")
+        << QList<QList<qint64>>{{1}, {6, 7}, {1}, {8}} << QList<bool>{false, true, false, true}
+        << QList<qint64>{1, 6, 7, 8};
+    QTest::addRow("dup inside one batch")
+        << QList<QList<qint64>>{{2}, {2}, {3}} << QList<bool>{true, false, true}
+        << QList<qint64>{1, 2, 3};
+}
+
+void TestGroupCommitStore::refusedRequestFailsAlone() {
+    QFETCH(QList<QList<qint64>>, requests);
+    QFETCH(QList<bool>, accepted);
+    QFETCH(QList<qint64>, stored);
+    GroupCommitStore store;
+    QString error;
+    QVERIFY2(store.open({freshPath()}, nullptr, &error), qPrintable(error));
+    QSignalSpy spy(&store, &GroupCommitStore::batchCommitted);
+    const quint64 first = store.submit(InsertTicket{ticket(1)});
+    QTRY_COMPARE(store.lastCommittedToken(), first);
+    StoreGate gate;
+    gate.hold(store);
+    QTRY_VERIFY(gate.entered.load());
+    const quint64 batchesBefore = store.batches();
+    QList<quint64> tokens;
+    for (const auto& request : requests) {
+        std::vector<StoreWrite> writes;
+        for (qint64 seq : request)
+            writes.push_back(InsertTicket{ticket(seq)});
+        tokens << store.submit(std::move(writes));
+    }
+    QTest::ignoreMessage(QtCriticalMsg, QRegularExpression(u"store: .*refused the writes of"_s));
+    gate.release();
+    QTRY_COMPARE(store.lastCommittedToken(), tokens.last());
+    QTRY_VERIFY(!spy.isEmpty() && spy.last().at(0).toULongLong() == tokens.last());
+    QCOMPARE(store.batches(), batchesBefore + 2);  // the gate's batch, then all requests in one
+    const auto outcomes = outcomesByToken(spy);
+    for (int i = 0; i < tokens.size(); ++i)
+        QVERIFY2(outcomes.at(tokens[i]) == accepted[i], qPrintable(u"request %1"_s.arg(i)));
+    for (const auto& args : spy)
+        if (!args.at(1).toBool())
+            QVERIFY2(args.at(2).toString().contains(u"write refused"_s),
+                     qPrintable(args.at(2).toString()));
+    QCOMPARE(storedSeqs(store), stored);
+    // Still serving afterwards.
+    const quint64 later = store.submit(InsertTicket{ticket(100)});
+    QTRY_COMPARE(store.lastCommittedToken(), later);
+    QTRY_VERIFY(outcomesByToken(spy).count(later) && outcomesByToken(spy).at(later));
+}
+
+void TestGroupCommitStore::groupsAreNeverSplitAcrossBatches() {
+    // maxBatch 4 with requests of 3 writes: a batch takes whole requests, so
+    // a request never half-commits.
+    GroupCommitStore store;
+    GroupCommitStore::Options options;
+    options.path = freshPath();
+    options.maxBatch = 4;
+    QString error;
+    QVERIFY2(store.open(options, nullptr, &error), qPrintable(error));
+    QSignalSpy spy(&store, &GroupCommitStore::batchCommitted);
+    StoreGate gate;
+    gate.hold(store);
+    QTRY_VERIFY(gate.entered.load());
+    QList<quint64> ends;
+    for (int r = 0; r < 5; ++r) {
+        std::vector<StoreWrite> writes;
+        for (int i = 1; i <= 3; ++i)
+            writes.push_back(InsertTicket{ticket(r * 10 + i)});
+        ends << store.submit(std::move(writes));
+    }
+    gate.release();
+    QTRY_COMPARE(store.lastCommittedToken(), ends.last());
+    QTRY_VERIFY(!spy.isEmpty() && spy.last().at(0).toULongLong() == ends.last());
+    for (const auto& args : spy)
+        QVERIFY2(args.at(0).toULongLong() == 1 || ends.contains(args.at(0).toULongLong()),
+                 qPrintable(u"a batch ended at token %1, inside a request"_s.arg(
+                     args.at(0).toULongLong())));
+    QCOMPARE(storedSeqs(store).size(), 15);
 }
 
 void TestGroupCommitStore::readSeesEarlierWrites() {
