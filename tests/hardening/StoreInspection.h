@@ -1,0 +1,74 @@
+// Looks at pulsco-matchd's SQLite file from outside, read-only, while the
+// server is down (after kill -9, before the restart): what SQLite's own
+// integrity check says and which tickets are on disk. The connection is
+// closed again before returning so the restarted server finds the file as
+// the crash left it.
+#pragma once
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QString>
+
+#include <atomic>
+#include <map>
+
+struct StoredTicket {
+    QByteArray player;  // the first player's id
+    QString state;
+};
+
+struct StoreInspection {
+    QString error;                               // empty when the file could be read
+    QString integrity;                           // "ok" when PRAGMA integrity_check found nothing
+    std::map<QByteArray, StoredTicket> tickets;  // by API id, "t<seq>"
+    int searching() const {
+        int n = 0;
+        for (const auto& [id, t] : tickets)
+            n += t.state == QStringLiteral("searching") ? 1 : 0;
+        return n;
+    }
+};
+
+inline StoreInspection inspectStore(const QString& dbPath) {
+    static std::atomic<int> counter{0};
+    const QString name = QStringLiteral("inspect-%1").arg(counter.fetch_add(1));
+    StoreInspection out;
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
+        db.setDatabaseName(dbPath);
+        db.setConnectOptions(QStringLiteral("QSQLITE_OPEN_READONLY"));
+        if (!db.open()) {
+            out.error =
+                dbPath + QStringLiteral(": cannot open read-only: ") + db.lastError().text();
+        } else {
+            QSqlQuery q(db);
+            if (!q.exec(QStringLiteral("PRAGMA integrity_check"))) {
+                out.error = QStringLiteral("integrity_check: ") + q.lastError().text();
+            } else {
+                QStringList lines;
+                while (q.next())
+                    lines << q.value(0).toString();
+                out.integrity = lines.join(QLatin1Char('\n'));
+            }
+            if (out.error.isEmpty() &&
+                !q.exec(QStringLiteral("SELECT seq, players, state FROM tickets"))) {
+                out.error = QStringLiteral("reading tickets: ") + q.lastError().text();
+            }
+            while (out.error.isEmpty() && q.next()) {
+                const QJsonArray players =
+                    QJsonDocument::fromJson(q.value(1).toByteArray()).array();
+                StoredTicket t;
+                t.player = players.at(0).toObject().value(QLatin1String("id")).toString().toUtf8();
+                t.state = q.value(2).toString();
+                out.tickets["t" + QByteArray::number(q.value(0).toLongLong())] = t;
+            }
+            db.close();
+        }
+    }
+    QSqlDatabase::removeDatabase(name);
+    return out;
+}
