@@ -282,14 +282,19 @@ QString diskMessage(const QString& osReason, const QSqlError& error) {
 QString GroupCommitStore::noteDiskFailure(const QString& dataDir, const QSqlError& error) {
     ++m_refusedBatches;
     const qint64 now = steadyMs();
-    // The probe writes to the failing disk: once a second is plenty.
-    if (!m_diskFailing || now - m_lastProbeMs >= 1000) {
+    // The probe writes to the failing disk: once a second is plenty, unless
+    // SQLite's complaint changed (full, then read-only).
+    const QString previousReason = m_diskReason;
+    if (!m_diskFailing || now - m_lastProbeMs >= 1000 ||
+        error.nativeErrorCode() != m_lastDiskErrorCode) {
         m_diskReason = storefailure::probeDataDir(dataDir);
         m_lastProbeMs = now;
+        m_lastDiskErrorCode = error.nativeErrorCode();
     }
-    if (m_diskFailing && now - m_lastDiskLogMs < 30'000)
+    const bool newReason = m_diskFailing && m_diskReason != previousReason;
+    if (m_diskFailing && !newReason && now - m_lastDiskLogMs < 30'000)
         return m_diskReason;
-    if (!m_diskFailing)
+    if (!m_diskFailing || newReason)
         qCritical().noquote() << "store: data dir" << dataDir
                               << "refuses writes, new tickets get 503 until it recovers:"
                               << m_diskReason << "(SQLite:" << error.databaseText() + u")"_s;

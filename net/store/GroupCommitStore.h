@@ -13,8 +13,9 @@
 // acknowledged, the connection is closed (a connection SQLite opened
 // read-only stays read-only) and the next batch opens it again, so service
 // resumes by itself once the disk is back. One log line names the data
-// directory and the OS error when failures start, one more at most every
-// 30 s while they last, and one when writes succeed again.
+// directory and the OS error when failures start (or their reason changes),
+// one more at most every 30 s while they last, and one when writes succeed
+// again.
 #pragma once
 
 #include "net/store/StoreRows.h"
@@ -139,6 +140,7 @@ private:
     qint64 m_lastDiskLogMs = 0;
     qint64 m_lastProbeMs = 0;
     QString m_diskReason;
+    QString m_lastDiskErrorCode;
     bool m_reconnect = false;
 };
 
