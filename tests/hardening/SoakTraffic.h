@@ -1,0 +1,98 @@
+// The mixed traffic of the soak and idle-connection suites, one planner per
+// run: create tickets (duel-1v1, which match, and hold-1v1, which wait and
+// are cancelled later, so the number of searching tickets stays level), get
+// tickets, cancel, stats and metrics, plus a few requests that must fail
+// (an unknown ticket: 404; a malformed body: 400). Every request carries the
+// status it must get: any other answer is an error of the server.
+#pragma once
+
+#include "MatchdUnderTest.h"
+#include "OpenModelLoad.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+
+#include <deque>
+#include <memory>
+#include <vector>
+
+class SoakTraffic {
+public:
+    explicit SoakTraffic(int connections)
+        : m_state(std::make_shared<std::vector<PerConnection>>(std::size_t(connections))) {}
+
+    OpenModelLoad::Planner planner() {
+        return [state = m_state, players = m_players](int c, std::mt19937& random) mutable {
+            PerConnection& me = (*state)[std::size_t(c)];
+            const int roll = int(random() % 100);
+            const auto create = [&](bool hold) {
+                const qulonglong n = ++*players;
+                const QByteArray player = "s" + QByteArray::number(n);
+                // hold-1v1 players get ratings 0.002 apart: no two ever match.
+                const QByteArray body =
+                    hold ? soloTicketBody("hold-1v1", player, 1 + double(n % 499000) * 0.002)
+                         : soloTicketBody("duel-1v1", player);
+                PlannedRequest r{hold ? "create_hold" : "create_duel",
+                                 PipelinedConnection::request("POST", "/v1/tickets", body), 201,
+                                 nullptr};
+                r.onAnswer = [state, c, hold](const LoadAnswer& a) {
+                    const QByteArray id = QJsonDocument::fromJson(a.body)
+                                              .object()
+                                              .value(QLatin1String("ticket_id"))
+                                              .toString()
+                                              .toUtf8();
+                    if (a.status != 201 || id.isEmpty())
+                        return;
+                    PerConnection& me = (*state)[std::size_t(c)];
+                    me.known.push_back(id);
+                    if (me.known.size() > 64)
+                        me.known.pop_front();
+                    if (hold)
+                        me.held.push_back(id);
+                };
+                return r;
+            };
+            if (roll < 20)
+                return create(false);
+            if (roll < 30)
+                return create(true);
+            if (roll < 40) {
+                if (me.held.empty())
+                    return create(true);
+                const QByteArray id = me.held.front();
+                me.held.pop_front();
+                return PlannedRequest{"cancel",
+                                      PipelinedConnection::request("DELETE", "/v1/tickets/" + id),
+                                      200, nullptr};
+            }
+            if (roll < 70 && !me.known.empty()) {
+                const QByteArray id = me.known[std::size_t(random()) % me.known.size()];
+                return PlannedRequest{"get_ticket",
+                                      PipelinedConnection::request("GET", "/v1/tickets/" + id), 200,
+                                      nullptr};
+            }
+            if (roll < 85)
+                return PlannedRequest{"stats", PipelinedConnection::request("GET", "/v1/stats"),
+                                      200, nullptr};
+            if (roll < 98)
+                return PlannedRequest{"metrics", PipelinedConnection::request("GET", "/metrics"),
+                                      200, nullptr};
+            if (roll < 99)
+                return PlannedRequest{
+                    "provoked_404",
+                    PipelinedConnection::request("GET", "/v1/tickets/t999999999999"), 404, nullptr};
+            return PlannedRequest{
+                "provoked_400",
+                PipelinedConnection::request("POST", "/v1/tickets", R"({"queue":"duel-1v1"})"), 400,
+                nullptr};
+        };
+    }
+
+private:
+    struct PerConnection {
+        std::deque<QByteArray> known;  // recent tickets of this connection
+        std::deque<QByteArray> held;   // hold-1v1 tickets not yet cancelled
+    };
+    std::shared_ptr<std::vector<PerConnection>> m_state;
+    std::shared_ptr<qulonglong> m_players = std::make_shared<qulonglong>(0);
+};
