@@ -1,5 +1,6 @@
 #include "net/http/HttpConnection.h"
 
+#include "net/http/HttpIoWorker.h"
 #include "net/http/HttpServer.h"
 
 #include <QTcpSocket>
@@ -9,20 +10,31 @@ using namespace Qt::StringLiterals;
 namespace pulsco {
 
 void HttpResponder::respond(HttpResponse response) const {
-    if (HttpConnection* c = m_connection.data())
-        c->complete(m_slot, std::move(response));
+    if (!m_channel)
+        return;
+    std::lock_guard lock(m_channel->mutex);
+    HttpIoWorker* worker = m_channel->worker;
+    if (!worker)
+        return;  // the server is going away
+    const bool first = m_channel->answers.empty();
+    m_channel->answers.push_back({m_connection, m_slot, std::move(response)});
+    // One queued call drains every answer that arrives before it runs.
+    if (first)
+        QMetaObject::invokeMethod(
+            worker, [worker] { worker->drainAnswers(); }, Qt::QueuedConnection);
 }
 
-HttpConnection::HttpConnection(QTcpSocket* socket, HttpServer* server)
-    : QObject(server)
+HttpConnection::HttpConnection(QTcpSocket* socket, quint64 id, HttpIoWorker* worker)
+    : QObject(worker)
     , m_socket(socket)
-    , m_server(server) {
+    , m_id(id)
+    , m_worker(worker) {
     socket->setParent(this);
     socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
-    m_lastActivityMs = server->nowMs();
+    m_lastActivityMs = worker->nowMs();
     connect(socket, &QTcpSocket::readyRead, this, &HttpConnection::onReadyRead);
     connect(socket, &QTcpSocket::disconnected, this, [this] {
-        m_server->forget(this);
+        m_worker->forget(this);
         deleteLater();
     });
     if (socket->bytesAvailable() > 0)
@@ -37,13 +49,13 @@ void HttpConnection::close() {
 void HttpConnection::checkTimeouts(qint64 nowMs) {
     if (m_closing)
         return;
-    if (m_partialSinceMs >= 0 && nowMs - m_partialSinceMs > m_server->limits().requestTimeoutMs) {
+    if (m_partialSinceMs >= 0 && nowMs - m_partialSinceMs > m_worker->limits().requestTimeoutMs) {
         failAndClose(
-            408, u"request: not complete within %1 ms"_s.arg(m_server->limits().requestTimeoutMs));
+            408, u"request: not complete within %1 ms"_s.arg(m_worker->limits().requestTimeoutMs));
         return;
     }
     if (m_slots.empty() && m_buffer.isEmpty() &&
-        nowMs - m_lastActivityMs > m_server->limits().idleTimeoutMs)
+        nowMs - m_lastActivityMs > m_worker->limits().idleTimeoutMs)
         close();
 }
 
@@ -54,7 +66,7 @@ void HttpConnection::onReadyRead() {
     }
     // Too many unanswered requests: leave further bytes in the kernel, so
     // TCP flow control slows the client instead of our buffer growing.
-    if (qsizetype(m_slots.size()) >= m_server->limits().maxPipelinedRequests) {
+    if (qsizetype(m_slots.size()) >= m_worker->limits().maxPipelinedRequests) {
         m_readPaused = true;
         return;
     }
@@ -74,7 +86,7 @@ void HttpConnection::onReadyRead() {
     m_buffer.resize(old + qsizetype(available));
     const qint64 got = m_socket->read(m_buffer.data() + old, available);
     m_buffer.resize(old + qsizetype(std::max<qint64>(got, 0)));
-    m_lastActivityMs = m_server->nowMs();
+    m_lastActivityMs = m_worker->nowMs();
     processBuffer();
     if (m_inTransaction && (m_nextSlot > 1 || m_closing)) {
         m_inTransaction = false;
@@ -89,10 +101,10 @@ void HttpConnection::processBuffer() {
         return;
     m_processing = true;
     qsizetype offset = 0;
-    const qsizetype maxSlots = m_server->limits().maxPipelinedRequests;
+    const qsizetype maxSlots = m_worker->limits().maxPipelinedRequests;
     while (!m_closing && offset < m_buffer.size() && qsizetype(m_slots.size()) < maxSlots) {
         HttpRequest request;
-        const auto result = m_server->parser().parse(m_buffer, offset, request);
+        const auto result = m_worker->parser().parse(m_buffer, offset, request);
         if (result.status == HttpRequestParser::Status::NeedMore)
             break;
         if (result.status == HttpRequestParser::Status::Error) {
@@ -111,11 +123,11 @@ void HttpConnection::processBuffer() {
         slot.id = m_nextSlot++;
         slot.keepAlive = request.keepAlive;
         slot.head = request.method == "HEAD";
-        slot.startNs = m_server->nowNs();
+        slot.startNs = m_worker->nowNs();
         m_slots.push_back(std::move(slot));
         if (!request.keepAlive)
             m_closing = true;  // answer this one, read nothing after it
-        m_server->dispatch(request, HttpResponder(this, m_slots.back().id));
+        m_worker->dispatch(std::move(request), m_id, m_slots.back().id);
     }
     if (offset == m_buffer.size())
         m_buffer.resize(0);  // keeps the capacity for the next request
@@ -123,11 +135,11 @@ void HttpConnection::processBuffer() {
         m_buffer.remove(0, offset);
     m_processing = false;
     m_partialSinceMs =
-        m_buffer.isEmpty() ? -1 : (m_partialSinceMs < 0 ? m_server->nowMs() : m_partialSinceMs);
+        m_buffer.isEmpty() ? -1 : (m_partialSinceMs < 0 ? m_worker->nowMs() : m_partialSinceMs);
 }
 
 bool HttpConnection::handOffWebSocket(const HttpRequest& request) {
-    if (request.path != m_server->m_webSocketPath || !m_server->m_webSockets)
+    if (!m_worker->isWebSocketPath(request.path))
         return false;
     m_inTransaction = false;
     m_socket->rollbackTransaction();
@@ -135,8 +147,8 @@ bool HttpConnection::handOffWebSocket(const HttpRequest& request) {
     disconnect(m_socket, nullptr, this, nullptr);
     QTcpSocket* socket = m_socket;
     socket->setParent(nullptr);
-    m_server->forget(this);
-    m_server->handOffWebSocket(socket);
+    m_worker->forget(this);
+    m_worker->handOffWebSocket(socket);
     deleteLater();
     return true;
 }
@@ -164,9 +176,11 @@ void HttpConnection::flush() {
     while (!m_slots.empty() && m_slots.front().ready) {
         Slot slot = std::move(m_slots.front());
         m_slots.pop_front();
+        // Observed before the write, so the server thread counts this answer
+        // before any request the client sends after reading it.
+        m_worker->observe(slot.status, double(m_worker->nowNs() - slot.startNs) / 1e6);
         m_socket->write(slot.bytes);
         wrote = true;
-        m_server->observe(slot.status, double(m_server->nowNs() - slot.startNs) / 1e6);
         if (!slot.keepAlive) {
             m_closing = true;
             m_slots.clear();
@@ -175,12 +189,12 @@ void HttpConnection::flush() {
         }
     }
     if (wrote) {
-        m_lastActivityMs = m_server->nowMs();
+        m_lastActivityMs = m_worker->nowMs();
         // Requests held back by the pipelining limit can go now.
         if (!m_buffer.isEmpty() && !m_closing)
             processBuffer();
         if (m_readPaused && !m_closing &&
-            qsizetype(m_slots.size()) < m_server->limits().maxPipelinedRequests) {
+            qsizetype(m_slots.size()) < m_worker->limits().maxPipelinedRequests) {
             m_readPaused = false;
             if (m_socket->bytesAvailable() > 0)
                 onReadyRead();
@@ -194,7 +208,7 @@ void HttpConnection::failAndClose(int status, const QString& message) {
     Slot slot;
     slot.id = m_nextSlot++;
     slot.keepAlive = false;
-    slot.startNs = m_server->nowNs();
+    slot.startNs = m_worker->nowNs();
     m_slots.push_back(std::move(slot));
     complete(m_slots.back().id, HttpServer::errorResponse(status, message));
 }

@@ -1,51 +1,56 @@
-// One client connection: reads and parses requests, hands them to the server's
-// handler, and writes the answers back in request order even when they are
-// completed out of order (deferred answers, pipelined requests).
+// One client connection, living on an I/O thread: reads and parses requests,
+// hands them to the server's handler (on the server's thread), and writes the
+// answers back in request order even when they are completed out of order
+// (deferred answers, pipelined requests).
 #pragma once
 
 #include "net/http/HttpRequestParser.h"
 #include "net/http/HttpResponse.h"
 
 #include <QObject>
-#include <QPointer>
 
 #include <deque>
+#include <memory>
 
 class QTcpSocket;
 
 namespace pulsco {
 
-class HttpServer;
-class HttpConnection;
+class HttpIoWorker;
+struct HttpAnswerChannel;
 
-// Handle to the answer slot of one request. Copyable; answering twice, or
-// after the client went away, does nothing.
+// Handle to the answer slot of one request. Copyable, usable from any thread;
+// answering twice, or after the client went away, does nothing.
 class HttpResponder {
 public:
     HttpResponder() = default;
     void respond(HttpResponse response) const;
-    bool connected() const { return !m_connection.isNull(); }
 
 private:
-    friend class HttpConnection;
-    HttpResponder(HttpConnection* connection, quint64 slot)
-        : m_connection(connection)
+    friend class HttpIoWorker;
+    HttpResponder(std::shared_ptr<HttpAnswerChannel> channel, quint64 connection, quint64 slot)
+        : m_channel(std::move(channel))
+        , m_connection(connection)
         , m_slot(slot) {}
-    QPointer<HttpConnection> m_connection;
+    std::shared_ptr<HttpAnswerChannel> m_channel;
+    quint64 m_connection = 0;
     quint64 m_slot = 0;
 };
 
 class HttpConnection : public QObject {
     Q_OBJECT
 public:
-    HttpConnection(QTcpSocket* socket, HttpServer* server);
+    HttpConnection(QTcpSocket* socket, quint64 id, HttpIoWorker* worker);
+
+    quint64 id() const { return m_id; }
+    // An answer from the server thread for one of this connection's requests.
+    void complete(quint64 slot, HttpResponse response);
 
     // Called by the server's sweep timer; closes idle or too slow connections.
     void checkTimeouts(qint64 nowMs);
     void close();
 
 private:
-    friend class HttpResponder;
     struct Slot {
         quint64 id = 0;
         bool ready = false;
@@ -58,13 +63,13 @@ private:
 
     void onReadyRead();
     void processBuffer();
-    void complete(quint64 slot, HttpResponse response);
     void flush();
     void failAndClose(int status, const QString& message);
     bool handOffWebSocket(const HttpRequest& request);
 
     QTcpSocket* m_socket;
-    HttpServer* m_server;
+    quint64 m_id;
+    HttpIoWorker* m_worker;
     QByteArray m_buffer;
     std::deque<Slot> m_slots;
     quint64 m_nextSlot = 1;

@@ -5,6 +5,8 @@
 #include <QList>
 #include <QPair>
 
+#include <any>
+
 namespace pulsco {
 
 struct HttpRequest {
@@ -17,6 +19,8 @@ struct HttpRequest {
     bool http10 = false;
     bool keepAlive = true;
     bool webSocketUpgrade = false;  // "Upgrade: websocket" with "Connection: upgrade"
+    // Filled by the server's Preparer on the I/O thread (e.g. a parsed body).
+    std::any prepared;
 
     // Value of the first header named `lowerName`, or empty.
     QByteArray header(const QByteArray& lowerName) const {

@@ -1,35 +1,37 @@
 #include "net/http/HttpServer.h"
 
+#include "net/http/HttpIoWorker.h"
+
+#include <QDebug>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QSslSocket>
 #include <QTcpServer>
 #include <QTcpSocket>
+#include <QThread>
+#include <QTimer>
 #include <QWebSocketServer>
 
 using namespace Qt::StringLiterals;
 
 namespace pulsco {
 
-namespace {
-// Accepted sockets are opened unbuffered for writing: an answer goes to the
-// kernel in the write() call itself instead of waiting for the next event
-// loop turn and a write notifier (measured: fewer microseconds per request).
-class UnbufferedTcpServer : public QTcpServer {
+// Accepted descriptors go to the server, which hands them to an I/O thread;
+// no QTcpSocket is made on the listening thread.
+class HttpServer::Listener : public QTcpServer {
 public:
-    using QTcpServer::QTcpServer;
+    explicit Listener(HttpServer* server)
+        : QTcpServer(server)
+        , m_server(server) {}
 
 protected:
     void incomingConnection(qintptr descriptor) override {
-        auto* socket = new QTcpSocket(this);
-        if (!socket->setSocketDescriptor(descriptor, QAbstractSocket::ConnectedState,
-                                         QIODevice::ReadWrite | QIODevice::Unbuffered)) {
-            delete socket;
-            return;
-        }
-        addPendingConnection(socket);
+        m_server->onIncomingConnection(descriptor);
     }
+
+private:
+    HttpServer* m_server;
 };
-}  // namespace
 
 const char* errorCodeForStatus(int status) {
     switch (status) {
@@ -64,20 +66,43 @@ HttpServer::HttpServer(HttpServerLimits limits, QObject* parent)
     : QObject(parent)
     , m_limits(limits)
     , m_parser(limits.request)
-    , m_tcp(new UnbufferedTcpServer(this)) {
+    , m_tcp(new Listener(this)) {
     m_clock.start();
     m_tcp->setMaxPendingConnections(1024);
-    connect(m_tcp, &QTcpServer::newConnection, this, &HttpServer::onNewConnection);
-    m_sweep.setInterval(1000);
-    connect(&m_sweep, &QTimer::timeout, this, [this] {
-        const qint64 now = nowMs();
-        const auto connections = m_connections;  // checkTimeouts may forget one
-        for (HttpConnection* c : connections)
-            c->checkTimeouts(now);
-    });
+    const int threads = std::max(1, limits.ioThreads);
+    for (int i = 0; i < threads; ++i) {
+        auto* thread = new QThread(this);
+        thread->setObjectName(u"http-io-%1"_s.arg(i));
+        auto* worker = new HttpIoWorker(this);  // deleted on its thread by stopWorkers()
+        worker->moveToThread(thread);
+        m_threads.push_back(thread);
+        m_workers.push_back(worker);
+    }
 }
 
-HttpServer::~HttpServer() = default;
+HttpServer::~HttpServer() {
+    m_tcp->close();
+    stopWorkers();
+}
+
+void HttpServer::stopWorkers() {
+    for (std::size_t i = 0; i < m_workers.size(); ++i) {
+        HttpIoWorker* worker = m_workers[i];
+        QThread* thread = m_threads[i];
+        if (thread->isRunning()) {
+            // Queued behind any answers still to write; the worker never
+            // blocks on this thread, so this cannot deadlock.
+            QMetaObject::invokeMethod(
+                worker, [worker] { delete worker; }, Qt::BlockingQueuedConnection);
+            thread->quit();
+            thread->wait();
+        } else {
+            delete worker;
+        }
+    }
+    m_workers.clear();
+    m_threads.clear();
+}
 
 void HttpServer::setWebSocketServer(const QByteArray& path, QWebSocketServer* server) {
     m_webSocketPath = path;
@@ -85,9 +110,20 @@ void HttpServer::setWebSocketServer(const QByteArray& path, QWebSocketServer* se
 }
 
 bool HttpServer::listen(const QHostAddress& address, quint16 port) {
+    if (m_tls && !QSslSocket::supportsSsl()) {
+        qWarning().noquote() << "TLS: this Qt build has no usable TLS backend";
+        return false;
+    }
     if (!m_tcp->listen(address, port))
         return false;
-    m_sweep.start();
+    for (std::size_t i = 0; i < m_workers.size(); ++i) {
+        if (m_threads[i]->isRunning())
+            continue;
+        m_threads[i]->start();
+        HttpIoWorker* worker = m_workers[i];
+        QMetaObject::invokeMethod(
+            worker, [worker] { worker->start(); }, Qt::QueuedConnection);
+    }
     return true;
 }
 
@@ -100,57 +136,226 @@ QString HttpServer::errorString() const {
 
 void HttpServer::close() {
     m_tcp->close();
+    for (HttpIoWorker* worker : m_workers)
+        QMetaObject::invokeMethod(
+            worker, [worker] { worker->closeAll(); }, Qt::QueuedConnection);
+}
+
+void HttpServer::onIncomingConnection(qintptr descriptor) {
+    if (m_connectionCount.load() >= m_limits.maxConnections) {
+        refuseOverLimit(descriptor);
+        return;
+    }
+    m_connectionCount.fetch_add(1);  // given back by the worker's forget()
+    HttpIoWorker* worker = m_workers[m_nextWorker++ % m_workers.size()];
+    QMetaObject::invokeMethod(
+        worker, [worker, descriptor] { worker->adopt(descriptor); }, Qt::QueuedConnection);
+}
+
+void HttpServer::refuseOverLimit(qintptr descriptor) {
+    // Refuse cheaply and say why, rather than letting one more client starve
+    // the ones already served. Plain text even on a TLS port: the client
+    // sees a failed handshake, which is refusal enough.
+    auto* socket = new QTcpSocket(this);
+    if (!socket->setSocketDescriptor(descriptor)) {
+        delete socket;
+        return;
+    }
+    HttpResponse r = errorResponse(
+        503, u"connections: the server already holds %1"_s.arg(m_limits.maxConnections),
+        "overloaded");
+    r.closeConnection = true;
+    socket->write(r.serialize(false));
+    // Read what the client sends meanwhile: closing with unread bytes makes
+    // the kernel send a reset that can destroy our answer.
+    connect(socket, &QTcpSocket::readyRead, socket, [socket] { socket->readAll(); });
+    connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
+    QTimer::singleShot(200, socket, [socket] {
+        socket->readAll();
+        socket->disconnectFromHost();
+    });
+}
+
+void HttpServer::post(Incoming&& incoming) {
+    std::lock_guard lock(m_inboxMutex);
+    m_inbox.push_back(std::move(incoming));
+    if (!m_drainPosted) {
+        m_drainPosted = true;
+        QMetaObject::invokeMethod(this, &HttpServer::drainInbox, Qt::QueuedConnection);
+    }
+}
+
+void HttpServer::postObservation(int status, double latencyMs) {
+    if (!m_observer)
+        return;
+    std::lock_guard lock(m_inboxMutex);
+    m_observations.push_back({status, latencyMs});
+    if (!m_drainPosted) {
+        m_drainPosted = true;
+        QMetaObject::invokeMethod(this, &HttpServer::drainInbox, Qt::QueuedConnection);
+    }
+}
+
+void HttpServer::drainInbox() {
+    {
+        std::lock_guard lock(m_inboxMutex);
+        m_draining.swap(m_inbox);
+        m_observing.swap(m_observations);
+        m_drainPosted = false;
+    }
+    // Observations first: each was queued before its answer was written, so
+    // before any request that could have followed that answer.
+    if (m_observer)
+        for (const Observation& o : m_observing)
+            m_observer(o.status, o.latencyMs);
+    m_observing.clear();
+    for (Incoming& in : m_draining) {
+        if (m_handler)
+            m_handler(in.request, std::move(in.responder));
+        else
+            in.responder.respond(errorResponse(404, u"path: no handler"_s));
+    }
+    m_draining.clear();
+}
+
+void HttpServer::handOffWebSocket(QTcpSocket* socket) {
+    if (!m_webSockets) {
+        socket->deleteLater();
+        return;
+    }
+    m_webSockets->handleConnection(socket);
+    // The upgrade request is unread again; let QWebSocketServer see it.
+    Q_EMIT socket->readyRead();
+}
+
+// ---- HttpIoWorker ---------------------------------------------------------
+
+HttpIoWorker::HttpIoWorker(HttpServer* server)
+    : m_server(server)
+    , m_channel(std::make_shared<HttpAnswerChannel>())
+    , m_sweep(this) {
+    m_channel->worker = this;
+    m_sweep.setInterval(1000);
+    connect(&m_sweep, &QTimer::timeout, this, [this] {
+        const qint64 now = nowMs();
+        std::vector<HttpConnection*> connections;
+        connections.reserve(m_connections.size());
+        for (const auto& [id, c] : m_connections)
+            connections.push_back(c);  // checkTimeouts may forget one
+        for (HttpConnection* c : connections)
+            c->checkTimeouts(now);
+    });
+}
+
+HttpIoWorker::~HttpIoWorker() {
+    {
+        std::lock_guard lock(m_channel->mutex);
+        m_channel->worker = nullptr;
+        m_channel->answers.clear();
+    }
+    m_server->m_connectionCount.fetch_sub(int(m_connections.size()));
+    m_connections.clear();  // the connections are our children
+}
+
+void HttpIoWorker::start() {
+    m_sweep.start();
+}
+
+void HttpIoWorker::adopt(qintptr descriptor) {
+    QTcpSocket* socket = nullptr;
+    if (m_server->m_tls) {
+        auto* tls = new QSslSocket;
+        tls->setSslConfiguration(*m_server->m_tls);
+        socket = tls;
+    } else {
+        socket = new QTcpSocket;
+    }
+    // Plain sockets are opened unbuffered for writing: an answer goes to the
+    // kernel in the write() call itself instead of waiting for the next event
+    // loop turn and a write notifier (measured: fewer microseconds per
+    // request). TLS needs its buffered path.
+    const auto mode =
+        m_server->m_tls ? QIODevice::ReadWrite : QIODevice::ReadWrite | QIODevice::Unbuffered;
+    if (!socket->setSocketDescriptor(descriptor, QAbstractSocket::ConnectedState, mode)) {
+        delete socket;
+        m_server->m_connectionCount.fetch_sub(1);
+        return;
+    }
+    const quint64 id = m_nextConnectionId++;
+    auto* connection = new HttpConnection(socket, id, this);
+    m_connections.emplace(id, connection);
+    if (auto* tls = qobject_cast<QSslSocket*>(socket)) {
+        // A failed handshake (a plain-HTTP client, an untrusted peer) just
+        // closes this connection; the socket is not usable afterwards.
+        connect(tls, &QSslSocket::sslErrors, connection, [connection] { connection->close(); });
+        connect(tls, &QAbstractSocket::errorOccurred, connection,
+                [tls](QAbstractSocket::SocketError) { tls->abort(); });
+        tls->startServerEncryption();
+    }
+}
+
+void HttpIoWorker::closeAll() {
     m_sweep.stop();
-    const auto connections = m_connections;
+    std::vector<HttpConnection*> connections;
+    for (const auto& [id, c] : m_connections)
+        connections.push_back(c);
     for (HttpConnection* c : connections)
         c->close();
 }
 
-void HttpServer::onNewConnection() {
-    while (QTcpSocket* socket = m_tcp->nextPendingConnection()) {
-        if (m_connections.size() >= m_limits.maxConnections) {
-            // Refuse cheaply and say why, rather than letting one more client
-            // starve the ones already served.
-            HttpResponse r = errorResponse(
-                503, u"connections: the server already holds %1"_s.arg(m_limits.maxConnections),
-                "overloaded");
-            r.closeConnection = true;
-            socket->setParent(this);
-            socket->write(r.serialize(false));
-            // Read what the client sends meanwhile: closing with unread bytes
-            // makes the kernel send a reset that can destroy our answer.
-            connect(socket, &QTcpSocket::readyRead, socket, [socket] { socket->readAll(); });
-            connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
-            QTimer::singleShot(200, socket, [socket] {
-                socket->readAll();
-                socket->disconnectFromHost();
-            });
-            continue;
-        }
-        m_connections.insert(new HttpConnection(socket, this));
+const HttpServerLimits& HttpIoWorker::limits() const {
+    return m_server->m_limits;
+}
+const HttpRequestParser& HttpIoWorker::parser() const {
+    return m_server->m_parser;
+}
+qint64 HttpIoWorker::nowMs() const {
+    return m_server->m_clock.elapsed();
+}
+qint64 HttpIoWorker::nowNs() const {
+    return m_server->m_clock.nsecsElapsed();
+}
+
+bool HttpIoWorker::isWebSocketPath(const QByteArray& path) const {
+    return m_server->m_webSockets && path == m_server->m_webSocketPath;
+}
+
+void HttpIoWorker::dispatch(HttpRequest&& request, quint64 connection, quint64 slot) {
+    if (m_server->m_preparer)
+        m_server->m_preparer(request);
+    m_server->post({std::move(request), HttpResponder(m_channel, connection, slot)});
+}
+
+void HttpIoWorker::observe(int status, double latencyMs) {
+    m_server->postObservation(status, latencyMs);
+}
+
+void HttpIoWorker::forget(HttpConnection* connection) {
+    if (m_connections.erase(connection->id()) > 0)
+        m_server->m_connectionCount.fetch_sub(1);
+}
+
+void HttpIoWorker::handOffWebSocket(QTcpSocket* socket) {
+    // QWebSocketServer lives on the server thread: the socket moves there,
+    // with its unread upgrade request still in its buffer.
+    socket->setParent(nullptr);
+    socket->moveToThread(m_server->thread());
+    HttpServer* server = m_server;
+    QMetaObject::invokeMethod(
+        server, [server, socket] { server->handOffWebSocket(socket); }, Qt::QueuedConnection);
+}
+
+void HttpIoWorker::drainAnswers() {
+    std::vector<HttpAnswerChannel::Answer> answers;
+    {
+        std::lock_guard lock(m_channel->mutex);
+        answers.swap(m_channel->answers);
     }
-}
-
-void HttpServer::dispatch(const HttpRequest& request, HttpResponder responder) {
-    if (m_handler)
-        m_handler(request, std::move(responder));
-    else
-        responder.respond(errorResponse(404, u"path: no handler"_s));
-}
-
-void HttpServer::observe(int status, double latencyMs) {
-    if (m_observer)
-        m_observer(status, latencyMs);
-}
-
-void HttpServer::forget(HttpConnection* connection) {
-    m_connections.remove(connection);
-}
-
-void HttpServer::handOffWebSocket(QTcpSocket* socket) {
-    m_webSockets->handleConnection(socket);
-    // The upgrade request is unread again; let QWebSocketServer see it.
-    Q_EMIT socket->readyRead();
+    for (HttpAnswerChannel::Answer& a : answers) {
+        const auto it = m_connections.find(a.connection);
+        if (it != m_connections.end())
+            it->second->complete(a.slot, std::move(a.response));
+    }
 }
 
 }  // namespace pulsco

@@ -1,7 +1,14 @@
 // A small, strict HTTP/1.1 server over QTcpServer: keep-alive, pipelining,
 // deferred answers, limits on header and body size, connection count, idle
 // and slow requests; WebSocket upgrades on one path are handed to a
-// QWebSocketServer. See docs/matchd.md for why not QHttpServer 6.4.
+// QWebSocketServer; optional TLS. See docs/matchd.md for why not QHttpServer
+// 6.4.
+//
+// Threads: the listening socket, the handler and the response observer live
+// on the thread that owns this object (the "server thread"); connections
+// (read, parse, prepare, serialise, write) live on `ioThreads` I/O threads.
+// Requests cross to the server thread and answers cross back in batches:
+// one queued invocation per batch, not per request.
 #pragma once
 
 #include "net/http/HttpConnection.h"
@@ -10,16 +17,22 @@
 #include <QElapsedTimer>
 #include <QHostAddress>
 #include <QObject>
-#include <QSet>
-#include <QTimer>
+#include <QSslConfiguration>
 
+#include <atomic>
 #include <functional>
+#include <mutex>
+#include <optional>
+#include <vector>
 
 class QTcpServer;
 class QTcpSocket;
+class QThread;
 class QWebSocketServer;
 
 namespace pulsco {
+
+class HttpIoWorker;
 
 struct HttpServerLimits {
     HttpLimits request;
@@ -27,6 +40,7 @@ struct HttpServerLimits {
     int maxPipelinedRequests = 64;     // unanswered requests per connection
     qint64 requestTimeoutMs = 10'000;  // a started request must be complete by then
     qint64 idleTimeoutMs = 120'000;    // keep-alive connections with nothing to do
+    int ioThreads = 1;                 // threads owning the connections, at least 1
 };
 
 class HttpServer : public QObject {
@@ -35,19 +49,30 @@ public:
     using Handler = std::function<void(const HttpRequest&, HttpResponder)>;
     // After each answer is written: status and time from request parsed to written.
     using ResponseObserver = std::function<void(int status, double latencyMs)>;
+    // Runs on an I/O thread before a request crosses to the server thread,
+    // so work that needs no server state (parsing a JSON body against
+    // immutable rules) is done there; it may fill HttpRequest::prepared.
+    // Must be thread-safe.
+    using Preparer = std::function<void(HttpRequest&)>;
 
     explicit HttpServer(HttpServerLimits limits = {}, QObject* parent = nullptr);
     ~HttpServer() override;
 
+    // Set these before listen().
     void setHandler(Handler handler) { m_handler = std::move(handler); }
     void setResponseObserver(ResponseObserver observer) { m_observer = std::move(observer); }
+    void setPreparer(Preparer preparer) { m_preparer = std::move(preparer); }
+    // Serve HTTPS (and WSS) only: every accepted connection starts with a
+    // TLS handshake under this configuration (certificate and key set).
+    void setTlsConfiguration(const QSslConfiguration& tls) { m_tls = tls; }
+    bool tlsEnabled() const { return m_tls.has_value(); }
     // Upgrade requests for `path` go to `server` (which must outlive this).
     void setWebSocketServer(const QByteArray& path, QWebSocketServer* server);
 
     bool listen(const QHostAddress& address, quint16 port);
     quint16 serverPort() const;
     QString errorString() const;
-    int connectionCount() const { return int(m_connections.size()); }
+    int connectionCount() const { return m_connectionCount.load(); }
     void close();  // stops listening and closes every connection
 
     // Builds the JSON error body of the API contract; `code` defaults to the
@@ -61,23 +86,47 @@ public:
     qint64 nowNs() const { return m_clock.nsecsElapsed(); }
 
 private:
-    friend class HttpConnection;
-    void onNewConnection();
-    void dispatch(const HttpRequest& request, HttpResponder responder);
-    void observe(int status, double latencyMs);
-    void forget(HttpConnection* connection);
+    friend class HttpIoWorker;
+    class Listener;
+    struct Incoming {
+        HttpRequest request;
+        HttpResponder responder;
+    };
+    struct Observation {
+        int status;
+        double latencyMs;
+    };
+
+    void onIncomingConnection(qintptr descriptor);
+    void refuseOverLimit(qintptr descriptor);
+    // From I/O threads: queue, and post one drain per batch.
+    void post(Incoming&& incoming);
+    void postObservation(int status, double latencyMs);
+    void drainInbox();  // server thread
     void handOffWebSocket(QTcpSocket* socket);
+    void stopWorkers();
 
     HttpServerLimits m_limits;
     HttpRequestParser m_parser;
-    QTcpServer* m_tcp;
-    QTimer m_sweep;
+    Listener* m_tcp;
     QElapsedTimer m_clock;
-    QSet<HttpConnection*> m_connections;
+    std::atomic<int> m_connectionCount{0};
+    std::vector<QThread*> m_threads;
+    std::vector<HttpIoWorker*> m_workers;
+    std::size_t m_nextWorker = 0;
     Handler m_handler;
     ResponseObserver m_observer;
+    Preparer m_preparer;
+    std::optional<QSslConfiguration> m_tls;
     QByteArray m_webSocketPath;
     QWebSocketServer* m_webSockets = nullptr;
+
+    std::mutex m_inboxMutex;
+    std::vector<Incoming> m_inbox;
+    std::vector<Observation> m_observations;
+    bool m_drainPosted = false;
+    std::vector<Incoming> m_draining;  // kept to reuse capacity
+    std::vector<Observation> m_observing;
 };
 
 // "invalid_argument" for 400, ... as in the API's error contract.

@@ -26,6 +26,12 @@ struct TicketBody {
 std::optional<TicketBody> parseTicketBody(const QByteArray& body, const QueueConfig& config,
                                           QString* error);
 
+// A POST /v1/tickets body parsed ahead, on an I/O thread (HttpRequest::prepared).
+struct PreparedTicketBody {
+    std::optional<TicketBody> body;
+    QString error;
+};
+
 // {"winner_team": N} with N in [0, teamCount).
 std::optional<int> parseResultBody(const QByteArray& body, int teamCount, QString* error);
 

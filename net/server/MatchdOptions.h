@@ -20,6 +20,9 @@ struct MatchdOptions {
     QString queuesPath = QStringLiteral(":/pulsco/queues.json");  // the embedded copy
     int tickMs = 250;
     int maxConnections = 16000;  // beyond this, new connections get 503 overloaded
+    int ioThreads = 1;           // threads doing connection I/O besides the main one
+    QString tlsCertFile;         // PEM; with tlsKeyFile: HTTPS and WSS only
+    QString tlsKeyFile;
 
     // `args` without the program name. nullopt and *error ("--tick-ms: must
     // be an integer from 10 to 60000") on bad input; *helpRequested for --help.

@@ -111,8 +111,16 @@ void MatchdServer::route(const HttpRequest& request, HttpResponder responder) {
         if (m_service->draining())
             return reply(HttpServer::errorResponse(
                 503, u"tickets: this server is draining and accepts no new tickets"_s));
+        // Parsed on the I/O thread (see MatchdServer::start); parsed here
+        // only when no preparer ran.
         QString error;
-        auto body = parseTicketBody(request.body, m_service->config(), &error);
+        std::optional<TicketBody> body;
+        if (const auto* prepared = std::any_cast<PreparedTicketBody>(&request.prepared)) {
+            body = prepared->body;
+            error = prepared->error;
+        } else {
+            body = parseTicketBody(request.body, m_service->config(), &error);
+        }
         if (!body)
             return reply(HttpServer::errorResponse(400, error));
         return m_service->createTicket(std::move(*body), std::move(reply));

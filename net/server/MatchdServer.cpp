@@ -2,6 +2,7 @@
 
 #include "bridge/MetricsSnapshotJson.h"
 #include "bridge/QueueConfigJson.h"
+#include "net/server/ApiJson.h"
 #include "net/server/EventStream.h"
 #include "net/server/MatchService.h"
 #include "net/server/ServerMetrics.h"
@@ -64,7 +65,17 @@ bool MatchdServer::start(const MatchdOptions& options, QString* error) {
 
     HttpServerLimits limits;
     limits.maxConnections = options.maxConnections;
+    limits.ioThreads = options.ioThreads;
     m_http = new HttpServer(limits);
+    // Ticket bodies are parsed on the I/O threads against the rules, which
+    // never change after start: one less job for the matchmaking thread.
+    m_http->setPreparer([rules = std::make_shared<const QueueConfig>(*config)](HttpRequest& r) {
+        if (r.method == "POST" && r.path == "/v1/tickets") {
+            PreparedTicketBody prepared;
+            prepared.body = parseTicketBody(r.body, *rules, &prepared.error);
+            r.prepared = std::move(prepared);
+        }
+    });
     if (!m_http->listen(options.address, options.port)) {
         *error = u"--listen: cannot listen on "_s + options.address.toString() + u":"_s +
                  QString::number(options.port) + u": "_s + m_http->errorString();
