@@ -1,5 +1,7 @@
 #include "drills/DrillSession.h"
 
+#include "store/ConsoleStore.h"
+
 #include <algorithm>
 #include <cmath>
 
@@ -49,6 +51,8 @@ DrillSession::DrillSession(DrillScript drill, Source* source, AlertEngine* alert
         m_faults.push_back(FaultRun{f, false, false, 0});
     m_record.drillName = m_drill.name;
     m_record.drillTitle = m_drill.title;
+    if (ConsoleStore* store = DrillJournal::defaultStore())
+        m_journal = std::make_unique<DrillJournal>(*store);
     // Health is judged on the expected alerts' own conditions, without their
     // `for`, and independently of what the trainee acknowledges or resolves.
     std::vector<AlertRule> healthRules;
@@ -79,6 +83,14 @@ void DrillSession::start() {
         return;
     m_record.sourceName = m_source->displayName();
     m_record.startedAt = QDateTime::currentDateTimeUtc();
+    if (m_journal) {
+        QString error;
+        if (!m_journal->begin(m_record, &error)) {
+            // The drill cannot be made crash-safe: refuse to run it.
+            qWarning("drill %s not started: %s", qPrintable(m_drill.name), qPrintable(error));
+            return;
+        }
+    }
     if (m_drill.greenWeight)
         m_source->setTrafficWeight(*m_drill.greenWeight);
     m_waitingForFirstSnapshot = true;
@@ -207,8 +219,7 @@ void DrillSession::onAcknowledged(const AlertTransition& t) {
 bool DrillSession::addNote(const QString& text) {
     if (m_phase != Phase::Running && m_phase != Phase::Paused)
         return false;
-    record(DrillEventKind::Note, text.trimmed(), m_record.trainee);
-    return true;
+    return record(DrillEventKind::Note, text.trimmed(), m_record.trainee);
 }
 
 bool DrillSession::act(const DrillAction& action, const QString& note) {
@@ -219,7 +230,8 @@ bool DrillSession::act(const DrillAction& action, const QString& note) {
     QString text = drillActionTitle(action.kind) + u" ("_s + action.describe() + u')';
     if (!note.trimmed().isEmpty())
         text += u": "_s + note.trimmed();
-    record(DrillEventKind::Action, text, m_record.trainee);
+    if (!record(DrillEventKind::Action, text, m_record.trainee))
+        return false;  // not durable: not done
     if (action.kind == DrillActionKind::Escalate) {
         m_facts.escalated = true;
         return true;
@@ -327,7 +339,7 @@ void DrillSession::end(bool emergency) {
     emit finished(m_record);
 }
 
-void DrillSession::record(DrillEventKind kind, const QString& text, const QString& who,
+bool DrillSession::record(DrillEventKind kind, const QString& text, const QString& who,
                           bool hidden) {
     DrillEvent e;
     e.atSeconds = m_now;
@@ -335,8 +347,15 @@ void DrillSession::record(DrillEventKind kind, const QString& text, const QStrin
     e.text = text;
     e.who = who;
     e.hidden = hidden;
+    // Durable before it is shown (drills/DrillJournal.h).
+    QString error;
+    if (m_journal && !m_journal->append(e, &error)) {
+        qWarning("drill %s: event not recorded: %s", qPrintable(m_drill.name), qPrintable(error));
+        return false;
+    }
     m_record.events.push_back(e);
     emit eventRecorded(e);
+    return true;
 }
 
 }  // namespace pulsco

@@ -11,6 +11,7 @@
 
 #include "bridge/Source.h"
 #include "drills/AlertEngine.h"
+#include "drills/DrillJournal.h"
 #include "drills/DrillRecord.h"
 #include "drills/DrillScoring.h"
 #include "drills/DrillScript.h"
@@ -80,7 +81,8 @@ private:
     void onSnapshot(const SnapshotPtr& snapshot);
     void onTransition(const AlertTransition& transition);
     void onAcknowledged(const AlertTransition& transition);
-    void record(DrillEventKind kind, const QString& text, const QString& who = {},
+    // False when the event could not be made durable (then it is not shown).
+    bool record(DrillEventKind kind, const QString& text, const QString& who = {},
                 bool hidden = false);
     void endFaults(const DrillAction& action);
     void end(bool emergency);
@@ -99,6 +101,7 @@ private:
     int m_injected = 0;
     DrillFacts m_facts;
     DrillRecord m_record;
+    std::unique_ptr<DrillJournal> m_journal;  // null: not journaled
 };
 
 }  // namespace pulsco

@@ -2,7 +2,9 @@
 
 #include <QComboBox>
 #include <QDialogButtonBox>
+#include <QFileDialog>
 #include <QFormLayout>
+#include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
@@ -20,6 +22,7 @@ namespace {
 
 constexpr int kRecentMax = 10;
 const auto kRecentKey = u"live/recentServers"_s;
+const auto kCaFileKey = u"live/caCertificateFile"_s;
 
 QString normalised(QString url) {
     url = url.trimmed();
@@ -39,6 +42,18 @@ QString ConnectDialog::adminTokenFor(const QString& baseUrl) {
     return QSettings().value(adminTokenKey(normalised(baseUrl))).toString().trimmed();
 }
 
+QString ConnectDialog::savedCaCertificateFile() {
+    return QSettings().value(kCaFileKey).toString().trimmed();
+}
+
+QString ConnectDialog::caCertificateFile() const {
+    return m_caFile->text().trimmed();
+}
+
+void ConnectDialog::setCaCertificateFile(const QString& path) {
+    m_caFile->setText(path);
+}
+
 QStringList ConnectDialog::recentServerSets() {
     return QSettings().value(kRecentKey).toStringList();
 }
@@ -56,6 +71,7 @@ void ConnectDialog::remember(const QStringList& urls) {
 ConnectDialog::ConnectDialog(QWidget* parent)
     : QDialog(parent)
     , m_recent(new QComboBox(this))
+    , m_caFile(new QLineEdit(this))
     , m_table(new QTableWidget(0, 2, this))
     , m_error(new QLabel(this)) {
     setWindowTitle(tr("Connect to live servers"));
@@ -73,10 +89,28 @@ ConnectDialog::ConnectDialog(QWidget* parent)
     layout->addWidget(m_table);
     auto* add = new QPushButton(tr("&Add server"), this);
     layout->addWidget(add, 0, Qt::AlignLeft);
+    auto* caRow = new QHBoxLayout;
+    m_caFile->setPlaceholderText(tr("none: only certificates the system trusts"));
+    m_caFile->setAccessibleName(tr("CA certificate file"));
+    m_caFile->setText(savedCaCertificateFile());
+    caRow->addWidget(m_caFile, 1);
+    auto* browse = new QPushButton(tr("&Browse…"), this);
+    caRow->addWidget(browse);
+    auto* caForm = new QFormLayout;
+    caForm->addRow(tr("CA &certificate (https):"), caRow);
+    layout->addLayout(caForm);
+    connect(browse, &QPushButton::clicked, this, [this] {
+        const QString path = QFileDialog::getOpenFileName(
+            this, tr("CA certificate of the servers"), m_caFile->text(),
+            tr("Certificates (*.pem *.crt *.cer *.der);;All files (*)"));
+        if (!path.isEmpty())
+            m_caFile->setText(path);
+    });
     auto* hint = new QLabel(
         tr("Blue and green are told apart by each server's /v1/info. Without an admin token, "
            "faults and drain are disabled for that server. Tokens are kept in your console "
-           "settings."),
+           "settings. For https:// servers with a self-signed certificate, give the CA "
+           "certificate (PEM) that signed it."),
         this);
     hint->setWordWrap(true);
     layout->addWidget(hint);
@@ -97,14 +131,14 @@ ConnectDialog::ConnectDialog(QWidget* parent)
     const QStringList recent = recentServerSets();
     setServers(recent.isEmpty() ? QStringList{u"http://127.0.0.1:8080"_s}
                                 : recent.constFirst().split(u',', Qt::SkipEmptyParts));
-    resize(560, 320);
+    resize(600, 360);
 }
 
 void ConnectDialog::addRow(const QString& url, const QString& token) {
     const int row = m_table->rowCount();
     m_table->insertRow(row);
     auto* urlEdit = new QLineEdit(url, m_table);
-    urlEdit->setPlaceholderText(u"http://127.0.0.1:8080"_s);
+    urlEdit->setPlaceholderText(u"http://127.0.0.1:8080 or https://…"_s);
     auto* tokenEdit = new QLineEdit(token, m_table);
     tokenEdit->setEchoMode(QLineEdit::Password);
     tokenEdit->setPlaceholderText(tr("none"));
@@ -149,6 +183,10 @@ void ConnectDialog::accept() {
         return;
     }
     QSettings settings;
+    if (caCertificateFile().isEmpty())
+        settings.remove(kCaFileKey);
+    else
+        settings.setValue(kCaFileKey, caCertificateFile());
     for (int row = 0; row < m_table->rowCount(); ++row) {
         const auto* urlEdit = qobject_cast<QLineEdit*>(m_table->cellWidget(row, 0));
         const auto* tokenEdit = qobject_cast<QLineEdit*>(m_table->cellWidget(row, 1));

@@ -1,6 +1,7 @@
 // "Connect to live servers": the base URLs to watch (blue and/or green) with
 // an optional admin token per server; recent server sets are remembered.
-// Tokens are stored in the user's console settings (QSettings), never shown
+// An optional CA certificate file lets https:// servers with a self-signed
+// certificate be trusted. Tokens are stored in the user's console settings (QSettings), never shown
 // in clear and never logged; the factory reads them by URL (adminTokenFor).
 #pragma once
 
@@ -11,6 +12,7 @@
 
 class QComboBox;
 class QLabel;
+class QLineEdit;
 class QTableWidget;
 
 namespace pulsco {
@@ -29,6 +31,11 @@ public:
 
     static QString adminTokenKey(const QString& baseUrl);
     static QString adminTokenFor(const QString& baseUrl);
+    // Extra CA certificate trusted for https:// servers ("" = none); saved
+    // in the settings on accept, read by the console at start.
+    QString caCertificateFile() const;
+    void setCaCertificateFile(const QString& path);
+    static QString savedCaCertificateFile();
     static QStringList recentServerSets();  // "url1,url2", most recent first
     static void remember(const QStringList& urls);
 
@@ -37,6 +44,7 @@ public:
 private:
     void addRow(const QString& url = {}, const QString& token = {});
     QComboBox* m_recent;
+    QLineEdit* m_caFile;
     QTableWidget* m_table;
     QLabel* m_error;
 };

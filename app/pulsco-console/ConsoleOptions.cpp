@@ -20,6 +20,11 @@ ConsoleOptionsParse parseConsoleOptions(const QStringList& arguments) {
                                       u"SCENARIO"_s);
     const QCommandLineOption connectOpt(u"connect"_s,
                                         u"Watch live servers (comma-separated URLs)."_s, u"URLS"_s);
+    const QCommandLineOption caCert(
+        u"ca-cert"_s,
+        u"Trust the CA certificate(s) in FILE (PEM or DER) for https:// servers, e.g. a staging "
+        "server's self-signed certificate."_s,
+        u"FILE"_s);
     const QCommandLineOption page(u"page"_s, u"Page to show first: dashboard, rollout or drills."_s,
                                   u"PAGE"_s);
     const QCommandLineOption screenshot(
@@ -35,8 +40,8 @@ ConsoleOptionsParse parseConsoleOptions(const QStringList& arguments) {
     QCommandLineOption bench(u"bench-report"_s, u"Write UI responsiveness figures (JSON)."_s,
                              u"FILE"_s);
     bench.setFlags(QCommandLineOption::HiddenFromHelp);
-    parser.addOptions({help, version, simulate, connectOpt, page, screenshot, quitAfter, size,
-                       speed, players, theme, bench});
+    parser.addOptions({help, version, simulate, connectOpt, caCert, page, screenshot, quitAfter,
+                       size, speed, players, theme, bench});
 
     ConsoleOptionsParse result;
     if (!parser.parse(arguments)) {
@@ -71,6 +76,17 @@ ConsoleOptionsParse parseConsoleOptions(const QStringList& arguments) {
         }
         if (parser.isSet(simulate)) {
             result.error = u"--connect and --simulate: choose one source"_s;
+            return result;
+        }
+    }
+    if (parser.isSet(caCert)) {
+        o.caCertFile = parser.value(caCert);
+        if (o.caCertFile.trimmed().isEmpty()) {
+            result.error = u"--ca-cert: needs a certificate file"_s;
+            return result;
+        }
+        if (parser.isSet(simulate)) {
+            result.error = u"--ca-cert: only for live servers (not with --simulate)"_s;
             return result;
         }
     }

@@ -1,5 +1,6 @@
 // pulsco-console's command line (contract in design.md):
 //   pulsco-console [--simulate SCENARIO.json] [--connect URL[,URL...]]
+//                  [--ca-cert FILE]
 //                  [--page dashboard|rollout|drills]
 //                  [--screenshot FILE.png --quit-after SEC] [--size WxH]
 //                  [--speed N|max] [--players N] [--theme light|dark]
@@ -16,6 +17,7 @@ namespace pulsco {
 struct ConsoleOptions {
     QString scenario;  // --simulate: a file path or a shipped name; "" = default
     QStringList connectUrls;
+    QString caCertFile;  // --ca-cert: extra CA trusted for https:// servers
     QString page = QStringLiteral("dashboard");
     QString screenshotPath;
     double quitAfterSeconds = 0;  // 0 = run until closed

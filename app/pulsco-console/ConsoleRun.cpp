@@ -1,7 +1,10 @@
 #include "app/pulsco-console/ConsoleRun.h"
 
 #include "app/pulsco-console/ConsoleSourceFactory.h"
+#include "app/pulsco-console/LiveServersStatus.h"
 #include "app/pulsco-console/UiProbe.h"
+#include "drills/DrillJournal.h"
+#include "net/live/CaCertificates.h"
 #include "store/ConsoleStore.h"
 #include "ui/ConnectDialog.h"
 #include "ui/DashboardPage.h"
@@ -35,7 +38,7 @@ void printError(const QString& message) {
 
 // File > Connect to live servers…: the Connect dialog, retried in place
 // until the factory accepts the servers or the user cancels.
-void installConnectAction(MainWindow& window) {
+void installConnectAction(MainWindow& window, ConsoleSourceFactory& factory) {
     QMenu* file = nullptr;
     for (QAction* action : window.menuBar()->actions())
         if (action->menu() && action->menu()->title() == MainWindow::tr("&File"))
@@ -61,9 +64,12 @@ void installConnectAction(MainWindow& window) {
         dialog->setAttribute(Qt::WA_DeleteOnClose);
         dialog->show();
     });
-    QObject::connect(connectAction, &QAction::triggered, &window, [&window] {
+    QObject::connect(connectAction, &QAction::triggered, &window, [&window, &factory] {
         ConnectDialog dialog(&window);
+        if (!factory.caCertificateFile().isEmpty())
+            dialog.setCaCertificateFile(factory.caCertificateFile());
         while (dialog.exec() == QDialog::Accepted) {
+            factory.setCaCertificateFile(dialog.caCertificateFile());
             QString error;
             if (window.openSource(dialog.request(), &error)) {
                 ConnectDialog::remember(dialog.servers());
@@ -85,9 +91,35 @@ int runConsole(const ConsoleOptions& options) {
         printError(storeError);
         return 2;
     }
+    // Drills cut short by a crash come back as interrupted sessions; from
+    // now on each drill event is durable before it is shown.
+    QString recoverError;
+    const auto recoveredDrills = DrillJournal::recoverInterrupted(*store, &recoverError);
+    if (!recoveredDrills)
+        printError(recoverError);
+    DrillJournal::setDefaultStore(store.get());
+    struct ForgetStore {
+        ~ForgetStore() { DrillJournal::setDefaultStore(nullptr); }
+    } forgetStore;
     ConsoleSourceFactory factory;
     MainWindow window(factory);
+    if (recoveredDrills && *recoveredDrills > 0)
+        window.dashboard()->addConsoleEvent(
+            LogEventKind::Info,
+            MainWindow::tr("%n drill session(s) cut short by the console stopping were saved as "
+                           "interrupted (Drills page, history)",
+                           nullptr, *recoveredDrills));
     const bool scripted = !options.screenshotPath.isEmpty() || !options.benchReport.isEmpty();
+    if (!options.caCertFile.isEmpty()) {
+        QString why;
+        if (!loadCaCertificates(options.caCertFile, &why)) {
+            printError(u"--ca-cert: "_s + why);
+            return 2;
+        }
+        factory.setCaCertificateFile(QFileInfo(options.caCertFile).absoluteFilePath());
+    } else if (!scripted) {
+        factory.setCaCertificateFile(ConnectDialog::savedCaCertificateFile());
+    }
     // Scripted runs (docs, tests, benchmarks) must look the same everywhere:
     // no remembered geometry or palette.
     if (!scripted)
@@ -106,7 +138,8 @@ int runConsole(const ConsoleOptions& options) {
     DrillsConsole drills(window);
     new AlertChartAnnotator(drills.alerts(), window.dashboard()->queueChart(), 60, &window);
 
-    installConnectAction(window);
+    installConnectAction(window, factory);
+    new LiveServersStatus(window);
 
     if (!window.showPage(options.page)) {
         printError(u"--page: the %1 page is not available in this build yet (available: %2)"_s.arg(

@@ -1,5 +1,6 @@
 #include "app/pulsco-console/ConsoleSourceFactory.h"
 
+#include "net/live/CaCertificates.h"
 #include "net/live/LiveSource.h"
 #include "simulator/ScenarioJson.h"
 #include "simulator/SimulatorSource.h"
@@ -28,6 +29,14 @@ std::unique_ptr<Source> ConsoleSourceFactory::create(const SourceRequest& reques
     if (request.kind == SourceRequest::Kind::Live) {
         if (request.urls.isEmpty())
             return fail(u"live: needs at least one server URL"_s);
+        QList<QSslCertificate> ca;
+        if (!m_caCertificateFile.isEmpty()) {
+            QString why;
+            const auto loaded = loadCaCertificates(m_caCertificateFile, &why);
+            if (!loaded)
+                return fail(why);
+            ca = *loaded;
+        }
         QList<LiveServerConfig> servers;
         for (QString url : request.urls) {
             url = url.trimmed();
@@ -35,7 +44,7 @@ std::unique_ptr<Source> ConsoleSourceFactory::create(const SourceRequest& reques
                 url.chop(1);
             if (const QString why = LiveSource::checkBaseUrl(url); !why.isEmpty())
                 return fail(why);
-            servers.append({url, ConnectDialog::adminTokenFor(url)});
+            servers.append({url, ConnectDialog::adminTokenFor(url), ca});
         }
         return std::make_unique<LiveSource>(std::move(servers));
     }

@@ -6,6 +6,8 @@
 
 #include "bridge/SourceFactory.h"
 
+#include <QString>
+
 namespace pulsco {
 
 class ConsoleSourceFactory final : public SourceFactory {
@@ -19,6 +21,15 @@ public:
     // A shipped name ("baseline-1000") to its resource path; anything else
     // is taken as a file path.
     static QString resolveScenario(const QString& nameOrPath);
+
+    // CA certificate file trusted for https:// servers ("" = the system's
+    // only): --ca-cert, or the Connect dialog's field. Read and checked at
+    // each create(), so a bad file is refused naming it.
+    void setCaCertificateFile(const QString& path) { m_caCertificateFile = path; }
+    const QString& caCertificateFile() const { return m_caCertificateFile; }
+
+private:
+    QString m_caCertificateFile;
 };
 
 }  // namespace pulsco

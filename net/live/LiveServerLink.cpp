@@ -7,10 +7,13 @@
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QNetworkRequest>
+#include <QSslConfiguration>
+#include <QSslError>
 #include <QUrl>
 #include <QWebSocket>
 
 #include <algorithm>
+#include <utility>
 
 using namespace Qt::StringLiterals;
 
@@ -24,10 +27,18 @@ constexpr int kPollIntervalMs = 1000;
 constexpr int kRequestTimeoutMs = 2000;
 constexpr int kStaleCheckMs = 100;
 
-QNetworkRequest jsonRequest(const QString& url) {
-    QNetworkRequest request{QUrl(url)};
-    request.setTransferTimeout(kRequestTimeoutMs);
-    return request;
+QString capText() {
+    return u"%1 MiB"_s.arg(LiveServerLink::kMaxMessageBytes / (1024 * 1024));
+}
+
+QString sslErrorsText(const QList<QSslError>& errors) {
+    QStringList texts;
+    for (const QSslError& e : errors)
+        texts << e.errorString();
+    texts.removeDuplicates();
+    return u"TLS certificate not accepted: "_s + texts.join(u"; "_s) +
+           u" (to trust a self-signed server, give its CA certificate: --ca-cert FILE or the "
+           "Connect dialog's CA certificate field)"_s;
 }
 
 // "ticket" and "match" messages of the stream as event-log lines; ticket
@@ -84,6 +95,75 @@ LiveServerLink::~LiveServerLink() {
     stop();
 }
 
+void LiveServerLink::setCaCertificates(const QList<QSslCertificate>& certificates) {
+    m_caCertificates = certificates;
+}
+
+QNetworkReply* LiveServerLink::get(const QString& path) {
+    QNetworkRequest request{QUrl(m_baseUrl + path)};
+    request.setTransferTimeout(kRequestTimeoutMs);
+    if (!m_caCertificates.isEmpty()) {
+        QSslConfiguration ssl = QSslConfiguration::defaultConfiguration();
+        ssl.addCaCertificates(m_caCertificates);
+        request.setSslConfiguration(ssl);
+    }
+    QNetworkReply* reply = m_network->get(request);
+    // Qt stops reading the socket once this much waits unread, so a huge
+    // reply is never buffered whole before the check below aborts it.
+    reply->setReadBufferSize(kMaxMessageBytes + 64 * 1024);
+    m_pending = reply;
+    m_pendingProblem.clear();
+    m_sslProblem.clear();
+    const QString where = m_baseUrl + path;
+    // Cut off before buffering more than the cap: a declared length over it
+    // is refused at the first bytes, an undeclared one once it gets there.
+    connect(reply, &QNetworkReply::downloadProgress, this,
+            [this, reply, where](qint64 received, qint64 total) {
+                if (received <= kMaxMessageBytes && total <= kMaxMessageBytes)
+                    return;
+                if (reply == m_pending)
+                    m_pendingProblem = u"%1: reply larger than the %2 cap (%3 bytes)"_s.arg(
+                        where, capText(), QString::number(std::max(received, total)));
+                reply->abort();
+            });
+    connect(reply, &QNetworkReply::sslErrors, this, [this, reply](const QList<QSslError>& errors) {
+        if (reply == m_pending)
+            m_sslProblem = sslErrorsText(errors);
+    });
+    auto* deadline = new QTimer(reply);
+    deadline->setSingleShot(true);
+    connect(deadline, &QTimer::timeout, this, [this, reply, where] {
+        if (reply == m_pending)
+            m_pendingProblem =
+                u"%1: no complete reply within %2 s (the server answers too slowly)"_s.arg(
+                    where, QString::number(kReplyDeadlineMs / 1000));
+        reply->abort();
+    });
+    deadline->start(kReplyDeadlineMs);
+    return reply;
+}
+
+QString LiveServerLink::replyProblem(QNetworkReply* reply, const QString& path) const {
+    const QString where = m_baseUrl + path;
+    if (!m_pendingProblem.isEmpty())
+        return m_pendingProblem;
+    if (reply->error() == QNetworkReply::NoError && reply->bytesAvailable() > kMaxMessageBytes)
+        return u"%1: reply larger than the %2 cap (%3 bytes)"_s.arg(
+            where, capText(), QString::number(reply->bytesAvailable()));
+    if (!m_sslProblem.isEmpty())
+        return where + u": "_s + m_sslProblem;
+    if (reply->error() == QNetworkReply::OperationCanceledError)
+        return where + u": no answer for %1 s (timed out)"_s.arg(kRequestTimeoutMs / 1000);
+    return where + u": "_s + reply->errorString();
+}
+
+void LiveServerLink::setProblem(const QString& problem) {
+    if (m_problem == problem)
+        return;
+    m_problem = problem;
+    Q_EMIT statusChanged();
+}
+
 void LiveServerLink::start() {
     if (m_running)
         return;
@@ -112,8 +192,7 @@ void LiveServerLink::requestInfo() {
     if (!m_running)
         return;
     m_mode = Mode::Connecting;
-    QNetworkReply* reply = m_network->get(jsonRequest(m_baseUrl + u"/v1/info"_s));
-    m_pending = reply;
+    QNetworkReply* reply = get(u"/v1/info"_s);
     connect(reply, &QNetworkReply::finished, this, [this, reply] { onInfo(reply); });
 }
 
@@ -122,8 +201,8 @@ void LiveServerLink::onInfo(QNetworkReply* reply) {
     m_pending = nullptr;
     if (!m_running)
         return;
-    if (reply->error() != QNetworkReply::NoError) {
-        lost(m_baseUrl + u"/v1/info: "_s + reply->errorString());
+    if (reply->error() != QNetworkReply::NoError || reply->bytesAvailable() > kMaxMessageBytes) {
+        lost(replyProblem(reply, u"/v1/info"_s));
         return;
     }
     JsonReader reader(m_baseUrl + u"/v1/info"_s);
@@ -140,7 +219,6 @@ void LiveServerLink::onInfo(QNetworkReply* reply) {
     }
     m_color = color;
     m_adminEnabled = admin;
-    m_problem.clear();
     if (m_pushAllowed)
         openPush();
     else
@@ -153,6 +231,21 @@ void LiveServerLink::openPush() {
     url.replace(0, 4, u"ws"_s);  // http -> ws, https -> wss
     m_socket = new QWebSocket(QString(), QWebSocketProtocol::VersionLatest, this);
     QWebSocket* socket = m_socket;
+    // Qt refuses a frame or message over the cap as it arrives (close code
+    // 1009) instead of assembling it.
+    socket->setMaxAllowedIncomingFrameSize(kMaxMessageBytes);
+    socket->setMaxAllowedIncomingMessageSize(kMaxMessageBytes);
+    m_closeReason.clear();
+    m_sslProblem.clear();
+    if (!m_caCertificates.isEmpty()) {
+        QSslConfiguration ssl = QSslConfiguration::defaultConfiguration();
+        ssl.addCaCertificates(m_caCertificates);
+        socket->setSslConfiguration(ssl);
+    }
+    connect(socket, &QWebSocket::sslErrors, this, [this, socket](const QList<QSslError>& errors) {
+        if (socket == m_socket)
+            m_sslProblem = sslErrorsText(errors);
+    });
     connect(socket, &QWebSocket::connected, this, [this] {
         m_mode = Mode::Push;
         m_backoffMs = 0;
@@ -165,13 +258,21 @@ void LiveServerLink::openPush() {
         if (socket != m_socket)
             return;
         const bool wasPush = m_mode == Mode::Push;
+        const QString where = m_baseUrl + u"/v1/events"_s;
+        QString why = std::exchange(m_closeReason, QString());
+        if (why.isEmpty() && socket->closeCode() == QWebSocketProtocol::CloseCodeTooMuchData)
+            why = u"%1: message larger than the %2 cap"_s.arg(where, capText());
+        if (why.isEmpty() && !m_sslProblem.isEmpty())
+            why = where + u": "_s + m_sslProblem;
+        if (why.isEmpty() && socket->error() != QAbstractSocket::UnknownSocketError)
+            why = where + u": connection closed ("_s + socket->errorString() + u')';
         m_socket = nullptr;
         socket->disconnect(this);
         socket->deleteLater();
         if (!m_running)
             return;
-        if (wasPush) {
-            lost(m_baseUrl + u"/v1/events: connection closed"_s);
+        if (wasPush || !m_sslProblem.isEmpty()) {
+            lost(why.isEmpty() ? where + u": connection closed"_s : why);
         } else {
             // Refused at the upgrade (an old server, a proxy without
             // WebSocket support): poll; if the server itself is gone the
@@ -189,15 +290,21 @@ void LiveServerLink::openPush() {
 void LiveServerLink::onPushMessage(const QString& text) {
     JsonReader reader(m_baseUrl + u"/v1/events"_s);
     auto message = reader.parseObject(text.toUtf8());
-    if (!message)
+    if (!message) {
+        setProblem(reader.error());
         return;
+    }
     const auto seq = static_cast<quint64>(message->integer(u"seq", 0, qint64(1) << 53));
     const QString type = message->optionalString(u"type", QString(), 32);
+    if (!reader.ok()) {
+        setProblem(reader.error());
+        return;
+    }
     m_lastSeq = seq;
     if (type == u"snapshot") {
         MetricsSnapshot snapshot = readMetricsSnapshot(message->object(u"snapshot"));
         if (!reader.ok()) {
-            m_problem = reader.error();
+            setProblem(reader.error());
             return;
         }
         acceptSnapshot(std::make_shared<const MetricsSnapshot>(std::move(snapshot)));
@@ -215,8 +322,7 @@ void LiveServerLink::poll() {
     if (!m_running || m_pending)
         return;
     m_mode = Mode::Polling;
-    QNetworkReply* reply = m_network->get(jsonRequest(m_baseUrl + u"/v1/stats"_s));
-    m_pending = reply;
+    QNetworkReply* reply = get(u"/v1/stats"_s);
     connect(reply, &QNetworkReply::finished, this, [this, reply] { onPoll(reply); });
 }
 
@@ -225,15 +331,16 @@ void LiveServerLink::onPoll(QNetworkReply* reply) {
     m_pending = nullptr;
     if (!m_running)
         return;
-    if (reply->error() != QNetworkReply::NoError) {
+    // The whole reply may have arrived before the progress check ran.
+    if (reply->error() != QNetworkReply::NoError || reply->bytesAvailable() > kMaxMessageBytes) {
         m_pollTimer.stop();
-        lost(m_baseUrl + u"/v1/stats: "_s + reply->errorString());
+        lost(replyProblem(reply, u"/v1/stats"_s));
         return;
     }
     QString error;
     auto snapshot = metricsSnapshotFromJson(reply->readAll(), m_baseUrl + u"/v1/stats"_s, &error);
     if (!snapshot) {
-        m_problem = error;
+        setProblem(error);
     } else {
         m_backoffMs = 0;
         acceptSnapshot(std::make_shared<const MetricsSnapshot>(std::move(*snapshot)));
@@ -263,7 +370,7 @@ void LiveServerLink::acceptSnapshot(SnapshotPtr snapshot) {
     m_everData = true;
     m_lastData.restart();
     m_latest = std::move(snapshot);
-    m_problem.clear();
+    setProblem({});
     setStale(false);
     Q_EMIT snapshotReceived(m_latest);
 }
@@ -274,7 +381,13 @@ void LiveServerLink::checkStaleness() {
     const qint64 age = m_lastData.elapsed();
     if (age > kStaleAfterMs && !m_stale) {
         setStale(true);
-        if (m_mode == Mode::Push && m_socket) {
+        // Also a WebSocket upgrade that was never answered: Qt 6.4 has no
+        // handshake timeout, and the link must fall back to polling.
+        if (m_socket) {
+            m_closeReason = u"%1/v1/events: no valid data for %2 s"_s.arg(
+                m_baseUrl, QString::number(kStaleAfterMs / 1000));
+            if (!m_problem.isEmpty())
+                m_closeReason += u" (last problem: "_s + m_problem + u')';
             m_socket->abort();
         }
         Q_EMIT statusChanged();

@@ -7,8 +7,10 @@
 #include "bridge/Source.h"
 
 #include <QElapsedTimer>
+#include <QList>
 #include <QObject>
 #include <QPointer>
+#include <QSslCertificate>
 #include <QString>
 #include <QTimer>
 
@@ -26,6 +28,12 @@ public:
 
     // Data older than this is stale (the bar: marked within 3 s).
     static constexpr qint64 kStaleAfterMs = 3000;
+    // No HTTP reply or WebSocket message may be larger: a broken or hostile
+    // server must not make the console buffer without bound.
+    static constexpr qint64 kMaxMessageBytes = 8 * 1024 * 1024;
+    // A reply that trickles in (each byte resets Qt's transfer timeout) is
+    // cut off after this long in total.
+    static constexpr int kReplyDeadlineMs = 5000;
 
     LiveServerLink(QString baseUrl, QNetworkAccessManager* network, QObject* parent = nullptr);
     ~LiveServerLink() override;
@@ -45,6 +53,9 @@ public:
     const QString& problem() const { return m_problem; }
     // Test and diagnostics knob: skip the WebSocket and poll.
     void setPushAllowed(bool allowed) { m_pushAllowed = allowed; }
+    // Extra trusted certificate authorities for https:// and wss:// (a
+    // staging server's self-signed certificate); the system's stay trusted.
+    void setCaCertificates(const QList<QSslCertificate>& certificates);
 
 Q_SIGNALS:
     void snapshotReceived(pulsco::SnapshotPtr snapshot);
@@ -52,6 +63,9 @@ Q_SIGNALS:
     void statusChanged();
 
 private:
+    QNetworkReply* get(const QString& path);
+    QString replyProblem(QNetworkReply* reply, const QString& path) const;
+    void setProblem(const QString& problem);
     void requestInfo();
     void onInfo(QNetworkReply* reply);
     void openPush();
@@ -72,6 +86,10 @@ private:
     QTimer m_staleCheck;
     QElapsedTimer m_lastData;
     QPointer<QNetworkReply> m_pending;
+    QString m_pendingProblem;  // why we aborted m_pending ourselves
+    QString m_sslProblem;      // certificate errors of the last TLS handshake
+    QString m_closeReason;     // why we closed the WebSocket ourselves
+    QList<QSslCertificate> m_caCertificates;
     QString m_color;
     QString m_problem;
     SnapshotPtr m_latest;

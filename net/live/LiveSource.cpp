@@ -3,6 +3,7 @@
 #include "bridge/FaultSpecJson.h"
 #include "net/live/SnapshotMerge.h"
 
+#include <QDateTime>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QNetworkAccessManager>
@@ -21,6 +22,7 @@ LiveSource::LiveSource(QList<LiveServerConfig> servers, QObject* parent)
         Server server;
         server.config = std::move(config);
         server.link = new LiveServerLink(server.config.url, m_network, this);
+        server.link->setCaCertificates(server.config.caCertificates);
         connect(server.link, &LiveServerLink::snapshotReceived, this, &LiveSource::onLinkSnapshot);
         connect(server.link, &LiveServerLink::statusChanged, this, &LiveSource::onLinkStatus);
         connect(server.link, &LiveServerLink::eventsReceived, this, &LiveSource::eventsReady);
@@ -137,7 +139,35 @@ void LiveSource::onLinkSnapshot() {
 
 void LiveSource::onLinkStatus() {
     updateState();
+    reportProblems();
     Q_EMIT serversChanged();
+}
+
+void LiveSource::reportProblems() {
+    // Each new problem once in the event log (it names the server and why),
+    // and the recovery once when data flows again.
+    auto batch = std::make_shared<std::vector<LogEvent>>();
+    for (Server& s : m_servers) {
+        const QString problem = s.link->problem();
+        LogEvent event;
+        event.color = s.link->color().toStdString();
+        event.timeSeconds = s.link->latest() ? s.link->latest()->timeSeconds : 0;
+        event.wallTimeUnixMs = static_cast<double>(QDateTime::currentMSecsSinceEpoch());
+        if (!problem.isEmpty() && problem != s.reportedProblem) {
+            s.reportedProblem = problem;
+            event.kind = LogEventKind::Error;
+            event.text = problem.toStdString();
+            batch->push_back(std::move(event));
+        } else if (problem.isEmpty() && !s.reportedProblem.isEmpty() && s.link->latest() &&
+                   !s.link->stale()) {
+            s.reportedProblem.clear();
+            event.kind = LogEventKind::Info;
+            event.text = QString(s.config.url + u": receiving data again"_s).toStdString();
+            batch->push_back(std::move(event));
+        }
+    }
+    if (!batch->empty())
+        Q_EMIT eventsReady(std::move(batch));
 }
 
 void LiveSource::updateState() {

@@ -9,9 +9,11 @@
 #include "net/live/LiveServerLink.h"
 
 #include <QList>
+#include <QSslCertificate>
 #include <QString>
 #include <QTimer>
 
+#include <utility>
 #include <vector>
 
 class QNetworkAccessManager;
@@ -21,6 +23,8 @@ namespace pulsco {
 struct LiveServerConfig {
     QString url;         // base URL, e.g. http://127.0.0.1:8080
     QString adminToken;  // "" = no admin commands for this server
+    // Trusted in addition to the system's, for https:// (self-signed staging).
+    QList<QSslCertificate> caCertificates;
 };
 
 class LiveSource : public Source {
@@ -71,7 +75,9 @@ private:
     struct Server {
         LiveServerConfig config;
         LiveServerLink* link = nullptr;
+        QString reportedProblem;  // last problem put in the event log
     };
+    void reportProblems();
     void onLinkSnapshot();
     void onLinkStatus();
     void updateState();

@@ -1,6 +1,7 @@
 // The Connect dialog, offscreen: servers and per-server admin tokens become
 // a Live request and settings; an empty token removes the stored one; the
-// recent server sets are remembered most recent first, without duplicates.
+// recent server sets are remembered most recent first, without duplicates;
+// the CA certificate file for https:// servers is kept and offered again.
 #include "ui/ConnectDialog.h"
 
 #include <QLineEdit>
@@ -49,6 +50,22 @@ private Q_SLOTS:
         token->clear();
         again.accept();
         QCOMPARE(ConnectDialog::adminTokenFor(u"http://127.0.0.1:8080"_s), QString());
+    }
+
+    void caCertificateFileIsSavedAndOffered() {
+        ConnectDialog dialog;
+        dialog.setServers({u"https://staging.example:8443"_s});
+        auto* ca = dialog.findChild<QLineEdit*>(QString(), Qt::FindDirectChildrenOnly);
+        QVERIFY(ca);
+        QCOMPARE(ca->accessibleName(), u"CA certificate file"_s);
+        ca->setText(u"/etc/pulsco/staging-ca.pem"_s);
+        dialog.accept();
+        QCOMPARE(ConnectDialog::savedCaCertificateFile(), u"/etc/pulsco/staging-ca.pem"_s);
+        ConnectDialog again;  // offered again next time
+        QCOMPARE(again.caCertificateFile(), u"/etc/pulsco/staging-ca.pem"_s);
+        again.setCaCertificateFile({});
+        again.accept();
+        QCOMPARE(ConnectDialog::savedCaCertificateFile(), QString());
     }
 
     void noServerIsRefused() {

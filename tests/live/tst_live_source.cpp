@@ -119,7 +119,7 @@ void TestLiveSource::checkBaseUrl() {
 void TestLiveSource::receivesSnapshotsByPush() {
     MatchdProcess server(u"blue"_s);
     QVERIFY(server.start());
-    LiveSource source({{server.url(), {}}});
+    LiveSource source({{server.url(), {}, {}}});
     QSignalSpy snapshots(&source, &Source::snapshotReady);
     source.start();
     QVERIFY(snapshots.wait(5000));
@@ -145,7 +145,7 @@ void TestLiveSource::pollsWhenWebSocketIsRefused() {
     fake.stats = pulsco::metricsSnapshotToJson(served);
     QVERIFY(fake.listen(QHostAddress::LocalHost, 0));
     const QString url = u"http://127.0.0.1:"_s + QString::number(fake.serverPort());
-    LiveSource source({{url, {}}});
+    LiveSource source({{url, {}, {}}});
     QSignalSpy snapshots(&source, &Source::snapshotReady);
     source.start();
     QVERIFY(snapshots.wait(5000));
@@ -169,7 +169,7 @@ void TestLiveSource::blueAndGreenToldApartAndMerged() {
         QVERIFY(createTicket(blue.url(), u"b"_s + QString::number(i)));
     for (int i = 0; i < 2; ++i)
         QVERIFY(createTicket(green.url(), u"g"_s + QString::number(i)));
-    LiveSource source({{blue.url(), {}}, {green.url(), {}}});
+    LiveSource source({{blue.url(), {}, {}}, {green.url(), {}, {}}});
     source.start();
     QTRY_VERIFY_WITH_TIMEOUT(
         source.latestSnapshot() && source.latestSnapshot()->total.tickets.created == 5, 8000);
@@ -191,7 +191,7 @@ void TestLiveSource::blueAndGreenToldApartAndMerged() {
 void TestLiveSource::killedServerIsStaleAndPickedUpAfterRestart() {
     MatchdProcess server(u"green"_s);
     QVERIFY(server.start());
-    LiveSource source({{server.url(), {}}});
+    LiveSource source({{server.url(), {}, {}}});
     source.start();
     QTRY_COMPARE_WITH_TIMEOUT(source.state(), Source::State::Running, 5000);
     server.kill();
@@ -209,7 +209,7 @@ void TestLiveSource::killedServerIsStaleAndPickedUpAfterRestart() {
 void TestLiveSource::adminFaultWithTokenShowsInSnapshot() {
     MatchdProcess server(u"blue"_s, kToken);
     QVERIFY(server.start());
-    LiveSource source({{server.url(), QString::fromLatin1(kToken)}});
+    LiveSource source({{server.url(), QString::fromLatin1(kToken), {}}});
     QSignalSpy failures(&source, &Source::commandFailed);
     source.start();
     QTRY_COMPARE_WITH_TIMEOUT(source.state(), Source::State::Running, 5000);
@@ -230,7 +230,7 @@ void TestLiveSource::withoutTokenFaultsAreOffWithReason() {
     QVERIFY(tokenless.start());
     QVERIFY(guarded.start());
     {
-        LiveSource source({{tokenless.url(), {}}});
+        LiveSource source({{tokenless.url(), {}, {}}});
         QSignalSpy failures(&source, &Source::commandFailed);
         source.start();
         QTRY_COMPARE_WITH_TIMEOUT(source.state(), Source::State::Running, 5000);
@@ -245,7 +245,7 @@ void TestLiveSource::withoutTokenFaultsAreOffWithReason() {
     {
         // A token the server does not accept: refused with the server's words,
         // and the token itself never appears in the message.
-        LiveSource source({{guarded.url(), u"wrong-token-xyz"_s}});
+        LiveSource source({{guarded.url(), u"wrong-token-xyz"_s, {}}});
         QSignalSpy failures(&source, &Source::commandFailed);
         source.start();
         QTRY_COMPARE_WITH_TIMEOUT(source.state(), Source::State::Running, 5000);
@@ -258,7 +258,7 @@ void TestLiveSource::withoutTokenFaultsAreOffWithReason() {
 }
 
 void TestLiveSource::trafficWeightIsRefusedWithReason() {
-    LiveSource source({{u"http://127.0.0.1:9"_s, {}}});
+    LiveSource source({{u"http://127.0.0.1:9"_s, {}, {}}});
     QVERIFY(!source.capabilities().trafficWeight);
     QSignalSpy failures(&source, &Source::commandFailed);
     source.setTrafficWeight(50);

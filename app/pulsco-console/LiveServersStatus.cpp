@@ -1,0 +1,81 @@
+#include "app/pulsco-console/LiveServersStatus.h"
+
+#include "net/live/LiveSource.h"
+#include "ui/MainWindow.h"
+
+#include <QStatusBar>
+
+namespace pulsco {
+
+using namespace Qt::StringLiterals;
+
+LiveServersStatus::LiveServersStatus(MainWindow& window)
+    : QLabel(&window) {
+    setObjectName(u"liveServersStatus"_s);
+    setAccessibleName(tr("Live servers"));
+    // A long problem must not widen the window past the screen; the tooltip
+    // keeps the whole text.
+    setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    setMinimumWidth(200);
+    setTextFormat(Qt::PlainText);
+    window.statusBar()->addWidget(this, 1);
+    hide();
+    connect(&window, &MainWindow::sourceChanged, this, &LiveServersStatus::follow);
+    follow(window.source());
+}
+
+QString LiveServersStatus::describe(const LiveSource& source) {
+    QStringList parts;
+    for (const LiveSource::ServerStatus& s : source.servers()) {
+        if (!s.problem.isEmpty()) {
+            parts << u"⚠ "_s + s.problem;
+            continue;
+        }
+        const QString who = s.color.isEmpty() ? s.url : s.color + u' ' + s.url;
+        QString how;
+        switch (s.mode) {
+        case LiveServerLink::Mode::Connecting:
+            how = tr("connecting");
+            break;
+        case LiveServerLink::Mode::Push:
+            how = tr("push");
+            break;
+        case LiveServerLink::Mode::Polling:
+            how = tr("polling");
+            break;
+        }
+        if (s.stale && s.dataAgeMs >= 0)
+            how += tr(", stale");
+        parts << who + u": "_s + how;
+    }
+    return parts.join(u" · "_s);
+}
+
+void LiveServersStatus::follow(Source* source) {
+    if (m_source)
+        m_source->disconnect(this);
+    m_source = qobject_cast<LiveSource*>(source);
+    setVisible(m_source != nullptr);
+    if (!m_source) {
+        clear();
+        return;
+    }
+    connect(m_source.data(), &LiveSource::serversChanged, this, &LiveServersStatus::refresh);
+    refresh();
+}
+
+void LiveServersStatus::refresh() {
+    if (!m_source)
+        return;
+    const QString text = describe(*m_source);
+    if (text == this->text())
+        return;
+    setText(text);
+    setToolTip(text);
+    bool problem = false;
+    for (const LiveSource::ServerStatus& s : m_source->servers())
+        problem = problem || !s.problem.isEmpty();
+    setStyleSheet(problem ? u"color: #b00020; font-weight: bold"_s : QString());
+}
+
+}  // namespace pulsco

@@ -1,0 +1,146 @@
+#include "drills/DrillJournal.h"
+
+#include "drills/DrillSessionStore.h"
+#include "store/AuditTrail.h"
+#include "store/ConsoleStore.h"
+
+#include <QHash>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSqlQuery>
+
+namespace pulsco {
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+ConsoleStore* g_defaultStore = nullptr;
+
+QByteArray compact(const QJsonObject& o) {
+    return QJsonDocument(o).toJson(QJsonDocument::Compact);
+}
+
+bool sessionSaved(ConsoleStore& store, const QString& drill, qint64 startedAtMs) {
+    QSqlQuery q(store.database());
+    q.prepare(u"SELECT 1 FROM drill_sessions WHERE drill = ? AND started_at_ms = ?"_s);
+    q.addBindValue(drill);
+    q.addBindValue(startedAtMs);
+    return q.exec() && q.next();
+}
+
+}  // namespace
+
+DrillJournal::DrillJournal(ConsoleStore& store)
+    : m_store(store) {}
+
+void DrillJournal::setDefaultStore(ConsoleStore* store) {
+    g_defaultStore = store;
+}
+
+ConsoleStore* DrillJournal::defaultStore() {
+    return g_defaultStore;
+}
+
+bool DrillJournal::begin(const DrillRecord& header, QString* error) {
+    AuditEntry e;
+    e.actor = header.trainee.isEmpty() ? u"system"_s : header.trainee;
+    e.kind = audit::kDrillStarted;
+    e.plan = audit::kDrillJournalPlan;
+    e.subject = header.drillName;
+    e.source = header.sourceName;
+    e.evidence = compact({{u"drill"_s, header.drillName},
+                          {u"title"_s, header.drillTitle},
+                          {u"trainee"_s, header.trainee},
+                          {u"trainer"_s, header.trainer},
+                          {u"source"_s, header.sourceName},
+                          {u"started_at_ms"_s, header.startedAt.toMSecsSinceEpoch()}});
+    const auto id = AuditTrail(m_store).append(e, error);
+    if (!id)
+        return false;
+    m_key = QString::number(*id);
+    m_seq = 0;
+    return true;
+}
+
+bool DrillJournal::append(const DrillEvent& event, QString* error) {
+    if (m_key.isEmpty())
+        return true;  // not journaled (no store): nothing to make durable
+    AuditEntry e;
+    e.actor = event.who.isEmpty() ? u"system"_s : event.who;
+    e.kind = audit::kDrillEvent;
+    e.plan = audit::kDrillJournalPlan;
+    e.subject = m_key;
+    e.note = event.text;
+    e.sourceTimeSeconds = event.atSeconds;
+    e.evidence = compact({{u"seq"_s, m_seq},
+                          {u"kind"_s, toString(event.kind)},
+                          {u"who"_s, event.who},
+                          {u"hidden"_s, event.hidden}});
+    if (!AuditTrail(m_store).append(e, error))
+        return false;
+    ++m_seq;
+    return true;
+}
+
+std::optional<int> DrillJournal::recoverInterrupted(ConsoleStore& store, QString* error) {
+    AuditTrail trail(store);
+    AuditTrail::Query query;
+    query.plan = audit::kDrillJournalPlan;
+    const std::vector<AuditEntry> rows = trail.entries(query);
+    QHash<QString, DrillRecord> open;  // journal key -> its record so far
+    QList<QString> order;
+    for (const AuditEntry& row : rows) {
+        if (row.kind == audit::kDrillStarted) {
+            const QJsonObject h = QJsonDocument::fromJson(row.evidence).object();
+            DrillRecord r;
+            r.drillName = h.value(u"drill"_s).toString();
+            r.drillTitle = h.value(u"title"_s).toString();
+            r.trainee = h.value(u"trainee"_s).toString();
+            r.trainer = h.value(u"trainer"_s).toString();
+            r.sourceName = h.value(u"source"_s).toString();
+            r.startedAt = QDateTime::fromMSecsSinceEpoch(
+                static_cast<qint64>(h.value(u"started_at_ms"_s).toDouble()), Qt::UTC);
+            const QString key = QString::number(row.id);
+            open.insert(key, r);
+            order << key;
+        } else if (row.kind == audit::kDrillEvent && open.contains(row.subject)) {
+            const QJsonObject ev = QJsonDocument::fromJson(row.evidence).object();
+            DrillEvent e;
+            e.atSeconds = row.sourceTimeSeconds;
+            e.kind = drillEventKindFromString(ev.value(u"kind"_s).toString())
+                         .value_or(DrillEventKind::Note);
+            e.text = row.note;
+            e.who = ev.value(u"who"_s).toString();
+            e.hidden = ev.value(u"hidden"_s).toBool();
+            open[row.subject].events.push_back(e);
+        } else if (row.kind == audit::kDrillClosed) {
+            open.remove(row.subject);
+            order.removeAll(row.subject);
+        }
+    }
+    int recovered = 0;
+    DrillSessionStore sessions(store);
+    for (const QString& key : std::as_const(order)) {
+        DrillRecord r = open.value(key);
+        if (!sessionSaved(store, r.drillName, r.startedAt.toMSecsSinceEpoch())) {
+            if (!r.events.empty())
+                r.durationSeconds = r.events.back().atSeconds;
+            r.score.passed = false;
+            r.score.reasons = {kInterruptedReason};
+            if (!sessions.save(r, error))
+                return std::nullopt;
+            ++recovered;
+        }
+        AuditEntry closed;
+        closed.actor = u"system"_s;
+        closed.kind = audit::kDrillClosed;
+        closed.plan = audit::kDrillJournalPlan;
+        closed.subject = key;
+        if (!trail.append(closed, error))
+            return std::nullopt;
+    }
+    return recovered;
+}
+
+}  // namespace pulsco

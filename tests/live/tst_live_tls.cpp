@@ -1,0 +1,142 @@
+// The console's TLS client side against a TLS server made in the test
+// (QSslSocket::startServerEncryption on loopback) with a self-signed
+// certificate made by openssl: trusted through the CA file, data flows over
+// https:// and wss://; untrusted, the problem names the server and Qt's SSL
+// error, and no data is taken. CA files are validated (file named, why).
+#include "MisbehavingServer.h"
+
+#include "net/live/CaCertificates.h"
+#include "net/live/LiveSource.h"
+
+#include <QFile>
+#include <QProcess>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+
+using pulsco::LiveServerLink;
+using pulsco::LiveSource;
+using pulsco::Source;
+
+class TestLiveTls : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void trustedServerGivesDataByPush();
+    void trustedServerGivesDataByPolling();
+    void untrustedServerIsAClearError();
+    void caFileErrorsNameTheFile_data();
+    void caFileErrorsNameTheFile();
+
+private:
+    QTemporaryDir m_dir;
+    QList<QSslCertificate> m_ca;
+    QSslCertificate m_cert;
+    QSslKey m_key;
+};
+
+void TestLiveTls::initTestCase() {
+    if (!QSslSocket::supportsSsl())
+        QSKIP("Qt has no TLS backend here");
+    const QString openssl = QStandardPaths::findExecutable(u"openssl"_s);
+    if (openssl.isEmpty())
+        QSKIP("openssl is not installed (tools/install-deps.sh installs it)");
+    QVERIFY(m_dir.isValid());
+    QProcess req;
+    req.setProcessChannelMode(QProcess::MergedChannels);
+    req.start(openssl,
+              {u"req"_s, u"-x509"_s, u"-newkey"_s, u"rsa:2048"_s, u"-nodes"_s, u"-keyout"_s,
+               m_dir.filePath(u"key.pem"_s), u"-out"_s, m_dir.filePath(u"cert.pem"_s), u"-days"_s,
+               u"2"_s, u"-subj"_s, u"/CN=pulsco-test"_s, u"-addext"_s,
+               u"subjectAltName=IP:127.0.0.1,DNS:localhost"_s});
+    QVERIFY(req.waitForFinished(60000));
+    QVERIFY2(req.exitCode() == 0, req.readAll().constData());
+    QString error;
+    const auto ca = pulsco::loadCaCertificates(m_dir.filePath(u"cert.pem"_s), &error);
+    QVERIFY2(ca, qPrintable(error));
+    m_ca = *ca;
+    m_cert = m_ca.constFirst();
+    QFile keyFile(m_dir.filePath(u"key.pem"_s));
+    QVERIFY(keyFile.open(QIODevice::ReadOnly));
+    m_key = QSslKey(keyFile.readAll(), QSsl::Rsa, QSsl::Pem);
+    QVERIFY(!m_key.isNull());
+}
+
+void TestLiveTls::trustedServerGivesDataByPush() {
+    MisbehavingServer server;
+    server.useTls(m_cert, m_key);
+    QVERIFY(server.listenOnLoopback());
+    QVERIFY(server.url().startsWith(u"https://"_s));
+    LiveSource source({{server.url(), {}, m_ca}});
+    QSignalSpy snapshots(&source, &Source::snapshotReady);
+    source.start();
+    QTRY_VERIFY_WITH_TIMEOUT(snapshots.size() >= 2, 10000);
+    const LiveSource::ServerStatus status = source.servers().value(0);
+    QCOMPARE(status.problem, QString());
+    QCOMPARE(status.mode, LiveServerLink::Mode::Push);  // wss:// carried them
+    QCOMPARE(status.color, u"blue"_s);
+    QVERIFY(server.tlsHandshakesDone() >= 2);  // /v1/info and /v1/events
+}
+
+void TestLiveTls::trustedServerGivesDataByPolling() {
+    MisbehavingServer server;
+    server.useTls(m_cert, m_key);
+    QVERIFY(server.listenOnLoopback());
+    LiveSource source({{server.url(), {}, m_ca}});
+    source.setPushAllowed(false);
+    QSignalSpy snapshots(&source, &Source::snapshotReady);
+    source.start();
+    QTRY_VERIFY_WITH_TIMEOUT(snapshots.size() >= 2, 10000);
+    QCOMPARE(source.servers().value(0).mode, LiveServerLink::Mode::Polling);
+    QCOMPARE(source.servers().value(0).problem, QString());
+}
+
+void TestLiveTls::untrustedServerIsAClearError() {
+    MisbehavingServer server;
+    server.useTls(m_cert, m_key);
+    QVERIFY(server.listenOnLoopback());
+    LiveSource source({{server.url(), {}, {}}});  // no CA: the system's only
+    QSignalSpy snapshots(&source, &Source::snapshotReady);
+    source.start();
+    const auto problem = [&] { return source.servers().value(0).problem; };
+    const QString expected = server.url() + u"/v1/info: TLS certificate not accepted: "_s;
+    QTRY_VERIFY2_WITH_TIMEOUT(problem().startsWith(expected), qPrintable(problem()), 10000);
+    // Qt's own words for a self-signed certificate, and what to do about it.
+    QVERIFY2(problem().contains(u"self-signed"_s, Qt::CaseInsensitive), qPrintable(problem()));
+    QVERIFY2(problem().contains(u"--ca-cert"_s), qPrintable(problem()));
+    QTest::qWait(1500);  // retries keep failing the same way; nothing is taken
+    QCOMPARE(snapshots.size(), 0);
+    QCOMPARE(server.tlsHandshakesDone(), 0);
+    QVERIFY(source.state() != Source::State::Running);
+}
+
+void TestLiveTls::caFileErrorsNameTheFile_data() {
+    QTest::addColumn<QByteArray>("content");  // empty: the file does not exist
+    QTest::addColumn<QString>("why");
+    QTest::addRow("missing") << QByteArray() << u"cannot read the CA certificate file"_s;
+    QTest::addRow("not a certificate")
+        << QByteArray("-----BEGIN NOTHING-----\nxx\n") << u"no PEM or DER certificate in it"_s;
+    QTest::addRow("a private key") << QByteArray("key") << u"no PEM or DER certificate in it"_s;
+}
+
+void TestLiveTls::caFileErrorsNameTheFile() {
+    QFETCH(QByteArray, content);
+    QFETCH(QString, why);
+    QString path = m_dir.filePath(u"bad-ca.pem"_s);
+    QFile::remove(path);
+    if (content == "key") {
+        path = m_dir.filePath(u"key.pem"_s);
+    } else if (!content.isEmpty()) {
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(content);
+    }
+    QString error;
+    QVERIFY(!pulsco::loadCaCertificates(path, &error));
+    QVERIFY2(error.startsWith(path + u": "_s), qPrintable(error));
+    QVERIFY2(error.contains(why), qPrintable(error));
+}
+
+QTEST_GUILESS_MAIN(TestLiveTls)
+#include "tst_live_tls.moc"
