@@ -25,6 +25,7 @@ struct MatchService::TicketRecord {
     int queue = 0;
     TicketState state = TicketState::Searching;
     TicketId coreId = 0;  // while searching
+    int region = -1;      // homeRegion of its party, for per-region figures
     qint64 matchSeq = 0;
     qint64 createdUnixMs = 0;
     double enqueuedAt = 0;             // server clock
@@ -130,13 +131,14 @@ void MatchService::recover(const StoreRecovery& recovery) {
         EnqueueResult result;
         if (rec->queue >= 0 && players) {
             rec->players = *players;
+            rec->region = homeRegion(rec->players);
             result = m_matchmaker.enqueue(
                 TicketRequest{row.queue.toStdString(), std::move(*players)}, rec->enqueuedAt);
         } else {
             result.error = EnqueueError::UnknownQueue;
             result.message = rec->queue < 0 ? "queue: no longer configured" : error.toStdString();
         }
-        m_metrics->ticketRestored();
+        m_metrics->ticketRestored(int(rec->players.size()), rec->region);
         if (!result.ok()) {
             // The rules changed under it: it can never match, so it expires.
             qWarning().noquote() << "recovery: ticket" << ticketIdString(row.seq)
@@ -184,7 +186,7 @@ void MatchService::finishTicket(TicketRecord& t, TicketState state, double waitS
         m_byCoreId.erase(t.coreId);
         t.coreId = 0;
     }
-    m_metrics->ticketFinished(state, waitSeconds, int(t.players.size()), now());
+    m_metrics->ticketFinished(state, waitSeconds, int(t.players.size()), t.region, now());
     m_finishedOrder.push_back(t.seq);
     t.players.clear();
     t.players.shrink_to_fit();
@@ -257,8 +259,9 @@ void MatchService::createTicket(TicketBody body, Reply reply) {
     row.updatedMs = rec->createdUnixMs;
     writes.push_back(InsertTicket{std::move(row)});
     rec->players = std::move(players);
+    rec->region = homeRegion(rec->players);
     m_byCoreId[result.id] = seq;
-    m_metrics->ticketCreated(int(rec->players.size()));
+    m_metrics->ticketCreated(int(rec->players.size()), rec->region);
     m_tickets[seq] = std::move(rec);
     const QString id = ticketIdString(seq);
     Q_EMIT ticketEvent(id, u"searching"_s, {});
@@ -575,7 +578,10 @@ void MatchService::reportResult(qint64 seq, const QByteArray& body, Reply reply)
         w.endObject();
         writes.push_back(SetMatchResult{seq, *winner, wall});
         m->winnerTeam = *winner;  // a second report now gets 409 at once
-        m_metrics->matchResulted(players);
+        const auto& regions = m_matchmaker.config().regions;
+        const auto region = std::find(regions.begin(), regions.end(), m->region.toStdString());
+        m_metrics->matchResulted(region == regions.end() ? -1 : int(region - regions.begin()),
+                                 players);
         submitThen(std::move(writes),
                    [this, seq, before, reply, out](bool ok, const QString& error) {
                        if (ok) {

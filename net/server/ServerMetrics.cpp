@@ -6,13 +6,46 @@
 
 namespace pulsco {
 
+int homeRegion(const std::vector<PartyMember>& party) {
+    int best = -1;
+    int bestPing = kUnreachablePing;
+    std::size_t regions = 0;
+    for (const PartyMember& p : party)
+        regions = std::max(regions, p.pingMs.size());
+    for (std::size_t r = 0; r < regions; ++r) {
+        int worst = 0;
+        for (const PartyMember& p : party)
+            worst = std::max(worst, r < p.pingMs.size() ? p.pingMs[r] : kUnreachablePing);
+        if (worst < bestPing) {
+            bestPing = worst;
+            best = int(r);
+        }
+    }
+    return best;
+}
+
 ServerMetrics::ServerMetrics(const QueueConfig& config, Color color, std::string source)
     : m_config(config)
     , m_color(color)
     , m_source(std::move(source))
     , m_matchesByQueue(config.queues.size())
     , m_matchesByRegion(config.regions.size())
-    , m_waitByRegion(config.regions.size()) {}
+    , m_waitByRegion(config.regions.size())
+    , m_inQueueByRegion(config.regions.size())
+    , m_inMatchByRegion(config.regions.size()) {}
+
+namespace {
+void addTo(std::vector<std::uint64_t>& byRegion, int region, int players) {
+    if (region >= 0 && std::size_t(region) < byRegion.size())
+        byRegion[std::size_t(region)] += std::uint64_t(std::max(0, players));
+}
+void takeFrom(std::vector<std::uint64_t>& byRegion, int region, int players) {
+    if (region >= 0 && std::size_t(region) < byRegion.size()) {
+        auto& n = byRegion[std::size_t(region)];
+        n -= std::min<std::uint64_t>(n, std::uint64_t(std::max(0, players)));
+    }
+}
+}  // namespace
 
 ServerMetrics::Slot& ServerMetrics::slotAt(double now) {
     const auto second = static_cast<std::int64_t>(std::floor(now));
@@ -33,23 +66,27 @@ void ServerMetrics::recordHttp(int status, double latencyMs, double now) {
     if (status >= 500) {
         ++m_errors;
         ++slot.errors;
+        ++m_errorsByStatus[std::to_string(status)];
     }
 }
 
-void ServerMetrics::ticketCreated(int /*players*/) {
+void ServerMetrics::ticketCreated(int players, int region) {
     ++m_tickets.created;
     ++m_tickets.searching;
+    addTo(m_inQueueByRegion, region, players);
 }
 
-void ServerMetrics::ticketRestored() {
+void ServerMetrics::ticketRestored(int players, int region) {
     ++m_tickets.created;
     ++m_tickets.searching;
+    addTo(m_inQueueByRegion, region, players);
 }
 
-void ServerMetrics::ticketFinished(TicketState state, double /*waitSeconds*/, int /*players*/,
-                                   double /*now*/) {
+void ServerMetrics::ticketFinished(TicketState state, double /*waitSeconds*/, int players,
+                                   int region, double /*now*/) {
     if (m_tickets.searching > 0)
         --m_tickets.searching;
+    takeFrom(m_inQueueByRegion, region, players);
     switch (state) {
     case TicketState::Matched:
         ++m_tickets.matched;
@@ -81,10 +118,12 @@ void ServerMetrics::matchFormed(int queue, int region, double quality, int playe
     m_quality.record(quality);
     ++slotAt(now).matches;
     m_playersInMatch += std::uint64_t(players);
+    addTo(m_inMatchByRegion, region, players);
 }
 
-void ServerMetrics::matchResulted(int players) {
+void ServerMetrics::matchResulted(int region, int players) {
     m_playersInMatch -= std::min<std::uint64_t>(m_playersInMatch, std::uint64_t(players));
+    takeFrom(m_inMatchByRegion, region, players);
 }
 
 MetricsSnapshot ServerMetrics::snapshot(const std::vector<QueueStatus>& queues, double now,
@@ -102,9 +141,7 @@ MetricsSnapshot ServerMetrics::snapshot(const std::vector<QueueStatus>& queues, 
     e.matchesTotal = m_matches;
     e.requestsTotal = m_requests;
     e.errorsTotal = m_errors;
-    for (std::size_t code = 0; code < m_byStatus.size(); ++code)
-        if (code >= 400 && m_byStatus[code] > 0)
-            e.errorsByCode[std::to_string(code)] = m_byStatus[code];
+    e.errorsByCode = m_errorsByStatus;
     e.ticketWaitSeconds = m_waitSeconds;
     e.apiLatencyMs = m_latencyMs;
     e.matchQuality = m_quality;
@@ -144,6 +181,8 @@ MetricsSnapshot ServerMetrics::snapshot(const std::vector<QueueStatus>& queues, 
         RegionMetrics& region = s.regions[m_config.regions[r]];
         region.matchesTotal = m_matchesByRegion[r];
         region.ticketWaitSeconds = m_waitByRegion[r];
+        region.playersInQueue = m_inQueueByRegion[r];
+        region.playersOnline = m_inQueueByRegion[r] + m_inMatchByRegion[r];
     }
     s.tickDurationMs = m_tickMs;
     s.conservationOk = m_tickets.created == m_tickets.matched + m_tickets.expired +

@@ -13,22 +13,32 @@
 
 #include <array>
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
 namespace pulsco {
 
+// The region a party is "of" for per-region figures: the one where its worst
+// ping is lowest (ties: the first in queues.json); -1 when none is reachable.
+int homeRegion(const std::vector<PartyMember>& party);
+
 class ServerMetrics {
 public:
     ServerMetrics(const QueueConfig& config, Color color, std::string source);
 
+    // Only 5xx answers count as errors (errors_total, errors_by_code,
+    // recent_errors), as in the simulator: a 4xx is the client's mistake,
+    // not a failure of the service (docs/snapshot-schema.md).
     void recordHttp(int status, double latencyMs, double now);
-    void ticketCreated(int players);
-    void ticketRestored();  // re-queued after a restart: searching, created earlier
-    void ticketFinished(TicketState state, double waitSeconds, int players, double now);
+    // `region`: the ticket's home region (homeRegion), -1 if none.
+    void ticketCreated(int players, int region);
+    // Re-queued after a restart: searching, created earlier.
+    void ticketRestored(int players, int region);
+    void ticketFinished(TicketState state, double waitSeconds, int players, int region, double now);
     void ticketMatched(int region, double waitSeconds, double now);
     void matchFormed(int queue, int region, double quality, int players, double now);
-    void matchResulted(int players);  // its players leave "in match"
+    void matchResulted(int region, int players);  // its players leave "in match"
     void tickDuration(double ms) { m_tickMs.record(ms); }
     void setActiveFaults(std::vector<std::string> faults) { m_faults = std::move(faults); }
 
@@ -63,6 +73,7 @@ private:
     std::array<std::uint64_t, 600> m_byStatus{};
     std::uint64_t m_requests = 0;
     std::uint64_t m_errors = 0;
+    std::map<std::string, std::uint64_t> m_errorsByStatus;  // 5xx only
     Histogram m_latencyMs;
     TicketCounts m_tickets;
     Histogram m_waitSeconds;
@@ -71,6 +82,8 @@ private:
     std::vector<std::uint64_t> m_matchesByQueue;
     std::vector<std::uint64_t> m_matchesByRegion;
     std::vector<Histogram> m_waitByRegion;
+    std::vector<std::uint64_t> m_inQueueByRegion;
+    std::vector<std::uint64_t> m_inMatchByRegion;
     std::uint64_t m_playersInMatch = 0;
     std::uint64_t m_peakPlayers = 0;
     Histogram m_tickMs;

@@ -43,6 +43,8 @@ private Q_SLOTS:
     void pipelinedRequestsAnswerInOrder();
     void metricsParseBack();
     void statsIsTheSnapshotSchema();
+    void statsCountPlayersPerHomeRegion();
+    void statsCountOnlyServerErrors();
     void eventsHaveNoGaps();
     void faultsChangeRealAnswers();
     void infoAndQueues();
@@ -418,6 +420,69 @@ void TestMatchdApi::statsIsTheSnapshotSchema() {
     QCOMPARE(snapshot->total.queues[2].depth, 2u);
     QVERIFY(snapshot->conservationOk);
     QVERIFY(snapshot->source.starts_with("http://127.0.0.1:"));
+}
+
+// A party's home region is where its worst ping is lowest; players_in_queue
+// per region follows tickets in and out of the queue.
+void TestMatchdApi::statsCountPlayersPerHomeRegion() {
+    const auto regionsNow = [&] {
+        QString error;
+        const auto s = pulsco::metricsSnapshotFromJson(http(port(), "GET", "/v1/stats").body,
+                                                       u"GET /v1/stats"_s, &error);
+        return s ? s->regions : std::map<std::string, pulsco::RegionMetrics>{};
+    };
+    const QString solo = create(soloTicket("squad-2v2", "hr1", "eu-west", 20));
+    const QByteArray duo =
+        R"({"queue":"squad-2v2","players":[{"id":"hr2","pings":{"eu-west":30,"us-east":10}},)"
+        R"({"id":"hr3","pings":{"eu-west":5,"us-east":25}}]})";
+    QVERIFY(!create(duo).isEmpty());  // worst pings: eu-west 30, us-east 25
+    QTRY_COMPARE_WITH_TIMEOUT(regionsNow()["us-east"].playersInQueue, 2u, 5000);
+    auto regions = regionsNow();
+    QCOMPARE(regions["eu-west"].playersInQueue, 1u);
+    QCOMPARE(regions["eu-west"].playersOnline, 1u);
+    QCOMPARE(regions["us-east"].playersOnline, 2u);
+    QCOMPARE(http(port(), "DELETE", "/v1/tickets/" + solo.toLatin1()).status, 200);
+    QTRY_COMPARE_WITH_TIMEOUT(regionsNow()["eu-west"].playersInQueue, 0u, 5000);
+    QCOMPARE(regionsNow()["us-east"].playersInQueue, 2u);
+    // Two more solo players fill the match: everyone leaves the queue and is
+    // "online" in the match's region until its result is reported.
+    create(soloTicket("squad-2v2", "hr4", "us-east", 20));
+    create(soloTicket("squad-2v2", "hr5", "us-east", 20));
+    QTRY_COMPARE_WITH_TIMEOUT(regionsNow()["us-east"].matchesTotal, 1u, 5000);
+    regions = regionsNow();
+    QCOMPARE(regions["us-east"].playersInQueue, 0u);
+    QCOMPARE(regions["us-east"].playersOnline, 4u);
+    QCOMPARE(regions["eu-west"].playersOnline, 0u);
+}
+
+// errors_total, errors_by_code and recent_errors count failures of the
+// service (5xx), as the simulator does; a client's 4xx is not one.
+void TestMatchdApi::statsCountOnlyServerErrors() {
+    QCOMPARE(http(port(), "POST", "/v1/tickets", "{nope").status, 400);
+    QCOMPARE(http(port(), "GET", "/v1/tickets/t999").status, 404);
+    QCOMPARE(http(port(), "GET", "/v1/admin/faults").status, 401);
+    QCOMPARE(http(port(), "POST", "/v1/admin/faults",
+                  R"({"kind":"error_rate","share":1,"target":"blue"})", kBearer)
+                 .status,
+             201);
+    QCOMPARE(http(port(), "POST", "/v1/tickets", soloTicket("squad-2v2", "se1")).status, 503);
+    QCOMPARE(http(port(), "GET", "/v1/queues").status, 503);
+    QCOMPARE(http(port(), "DELETE", "/v1/admin/faults", {}, kBearer).status, 200);
+    const auto statsNow = [&] {
+        QString error;
+        return pulsco::metricsSnapshotFromJson(http(port(), "GET", "/v1/stats").body,
+                                               u"GET /v1/stats"_s, &error);
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(statsNow() && statsNow()->total.requestsTotal >= 7, 5000);
+    const auto s = statsNow();
+    const std::map<std::string, std::uint64_t> expected{{"503", 2}};
+    QCOMPARE(s->total.errorsByCode, expected);
+    QCOMPARE(s->total.errorsTotal, 2u);
+    QCOMPARE(s->total.recentErrors, 2u);
+    // /metrics still counts every answer by its code.
+    const QByteArray metrics = http(port(), "GET", "/metrics").body;
+    QVERIFY(metrics.contains("pulsco_http_requests_total{code=\"400\"} 1"));
+    QVERIFY(metrics.contains("pulsco_http_requests_total{code=\"503\"} 2"));
 }
 
 void TestMatchdApi::eventsHaveNoGaps() {
