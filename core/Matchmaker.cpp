@@ -7,8 +7,13 @@
 //   unsorted buffer that is sorted and merged in once it reaches half
 //   the pool (and at each tick), so a tick never sorts the whole pool;
 // - per queue, an age-ordered FIFO (ids only grow) with lazy deletion;
-// - player and ticket indexes are flat hash tables whose entries go stale
-//   instead of being erased, so a leaving ticket costs no hashing;
+// - the player index is a flat hash table whose entries go stale instead of
+//   being erased, so a leaving ticket costs no hashing; a ticket id is found
+//   by binary search in the FIFOs (ids only grow), so enqueue indexes nothing
+//   but its players;
+// - a ticket keeps only what matching needs (sums, pings, member ids), not
+//   the caller's request: the request dies at the end of enqueue, while its
+//   memory is still in cache, instead of when its slot is reused;
 // - during a tick, a doubly linked list over pool positions: matched and
 //   already-tried tickets are unlinked in O(1), so the outward scan around an
 //   anchor only walks tickets that can still join it.
@@ -20,6 +25,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <functional>
 #include <limits>
 #include <stdexcept>
@@ -67,6 +73,10 @@ struct Slot {
     bool inPool = false;             // else waiting in the queue's pending buffer
     std::uint32_t index = kNoIndex;  // position in pool or pending
     std::uint32_t nextFree = kNoIndex;
+    // Member ids, for telling a hash collision from a player queueing twice;
+    // the first one inline (every solo), the rest beside the slot. Assigned,
+    // not moved in, so a short id reuses the slot's buffer.
+    std::string firstPlayer;
 };
 
 struct PoolEntry {
@@ -109,8 +119,19 @@ struct QueueState {
     int players = 0;
 };
 
+// Eight bytes at a time, then the splitmix finaliser: several times cheaper
+// than std::hash for the short ids players have, and as well spread.
 std::uint64_t playerHash(std::string_view id) {
-    return detail::mixHash(std::hash<std::string_view>{}(id));
+    std::uint64_t h = 0x9e3779b97f4a7c15ULL ^ id.size();
+    std::size_t i = 0;
+    for (; i + 8 <= id.size(); i += 8) {
+        std::uint64_t word;
+        std::memcpy(&word, id.data() + i, 8);
+        h = detail::mixHash(h ^ word);
+    }
+    std::uint64_t tail = 0;
+    std::memcpy(&tail, id.data() + i, id.size() - i);
+    return detail::mixHash(h ^ tail);
 }
 
 std::string quoted(const std::string& s) {
@@ -126,9 +147,8 @@ struct Matchmaker::Impl {
     std::vector<int> maxPingLimit;  // per queue: the last (largest) step
 
     std::vector<Slot> slots;
-    std::vector<TicketRequest> requests;  // per slot
+    std::vector<std::vector<std::string>> otherPlayers;  // per slot: members 1..size-1
     std::uint32_t freeHead = kNoIndex;
-    FlatIndex ticketIndex;  // id -> slot
     FlatIndex playerIndex;  // player id -> (slot, member)
     std::vector<QueueState> queues;
 
@@ -182,10 +202,6 @@ struct Matchmaker::Impl {
         return now;
     }
 
-    bool ticketLive(const FlatIndex::Entry& e) const {
-        return slots[e.slot].id != 0 && detail::mixHash(slots[e.slot].id) == e.hash;
-    }
-
     // A player entry carries the low bits of its ticket's id next to the
     // member index, so telling a stale entry needs no string hashing.
     static constexpr std::uint32_t kMemberBits = 7;  // parties of up to 100 < 128
@@ -201,20 +217,33 @@ struct Matchmaker::Impl {
         return id != 0 && playerStamp(id, memberOf(e)) == e.member;
     }
 
+    // Each queue's FIFO is ordered by id and holds every searching ticket
+    // of the queue from fifoHead on: a binary search per queue finds a
+    // ticket (cancel and the look-ups are rare next to enqueue).
     std::uint32_t findSlot(TicketId id) const {
         if (id == 0)
             return kNoIndex;
-        const FlatIndex::Entry* entry = ticketIndex.find(
-            detail::mixHash(id), [&](const FlatIndex::Entry& e) { return slots[e.slot].id == id; });
-        return entry ? entry->slot : kNoIndex;
+        for (const QueueState& q : queues) {
+            const auto begin = q.fifo.begin() + std::ptrdiff_t(q.fifoHead);
+            const auto it =
+                std::lower_bound(begin, q.fifo.end(), id,
+                                 [](const FifoEntry& e, TicketId wanted) { return e.id < wanted; });
+            if (it != q.fifo.end() && it->id == id)
+                return slots[it->slot].id == id ? it->slot : kNoIndex;
+        }
+        return kNoIndex;
+    }
+
+    const std::string& playerId(std::uint32_t slot, std::size_t member) const {
+        return member == 0 ? slots[slot].firstPlayer : otherPlayers[slot][member - 1];
     }
 
     bool playerSearching(const std::string& id, std::uint64_t hash) const {
         return playerIndex.find(hash, [&](const FlatIndex::Entry& e) {
-            if (slots[e.slot].id == 0)
-                return false;
-            const std::vector<PartyMember>& players = requests[e.slot].players;
-            return memberOf(e) < players.size() && players[memberOf(e)].id == id;
+            // The stamp holds only the id's low bits: the size check keeps a
+            // colliding stale entry inside the party, the compare decides.
+            return playerLive(e) && memberOf(e) < std::size_t(slots[e.slot].size) &&
+                   playerId(e.slot, memberOf(e)) == id;
         }) != nullptr;
     }
 
@@ -294,7 +323,7 @@ std::uint32_t Matchmaker::Impl::allocateSlot() {
         return slot;
     }
     slots.emplace_back();
-    requests.emplace_back();
+    otherPlayers.emplace_back();
     return std::uint32_t(slots.size() - 1);
 }
 
@@ -344,13 +373,17 @@ EnqueueResult Matchmaker::Impl::enqueue(TicketRequest request, double now) {
         s.lowMu = std::min(s.lowMu, member.rating.mu);
         s.highMu = std::max(s.highMu, member.rating.mu);
     }
-    requests[slot] = std::move(request);
-    const std::vector<PartyMember>& players = requests[slot].players;
+    const std::vector<PartyMember>& players = request.players;
+    s.firstPlayer = players[0].id;
+    if (players.size() > 1) {
+        std::vector<std::string>& others = otherPlayers[slot];
+        others.resize(players.size() - 1);
+        for (std::size_t m = 1; m < players.size(); ++m)
+            others[m - 1] = players[m].id;
+    }
     for (std::size_t m = 0; m < players.size(); ++m)
         playerIndex.insert(memberHashes[m], slot, playerStamp(s.id, m),
                            [this](const FlatIndex::Entry& e) { return playerLive(e); });
-    ticketIndex.insert(detail::mixHash(s.id), slot, 0,
-                       [this](const FlatIndex::Entry& e) { return ticketLive(e); });
 
     q.fifo.push_back({s.id, slot});
     q.depth += 1;
@@ -773,9 +806,15 @@ std::optional<TicketState> Matchmaker::state(TicketId ticket) const {
     return TicketState::Searching;
 }
 
-const TicketRequest* Matchmaker::ticket(TicketId ticket) const {
+std::optional<TicketInfo> Matchmaker::ticket(TicketId ticket) const {
     const std::uint32_t slot = d->findSlot(ticket);
-    return slot == kNoIndex ? nullptr : &d->requests[slot];
+    if (slot == kNoIndex)
+        return std::nullopt;
+    const Slot& s = d->slots[slot];
+    TicketInfo info{ticket, s.queue, s.enqueuedAt, {}};
+    for (std::size_t m = 0; m < std::size_t(s.size); ++m)
+        info.players.push_back(d->playerId(slot, m));
+    return info;
 }
 
 double Matchmaker::enqueuedAt(TicketId ticket) const {

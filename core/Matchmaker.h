@@ -85,6 +85,15 @@ struct MatchmakerOutput {
     bool empty() const { return ticketEvents.empty() && matches.empty(); }
 };
 
+// What the matchmaker keeps of a searching ticket (the request itself is
+// not kept: callers that need ratings or pings later hold their own copy).
+struct TicketInfo {
+    TicketId id = 0;
+    int queue = 0;  // index into QueueConfig::queues
+    double enqueuedAt = 0;
+    std::vector<std::string> players;  // member ids, in request order
+};
+
 struct QueueStatus {
     std::string name;
     int depth = 0;  // tickets searching
@@ -117,7 +126,7 @@ public:
     void takeOutput(MatchmakerOutput& out);
 
     std::optional<TicketState> state(TicketId ticket) const;  // only while searching
-    const TicketRequest* ticket(TicketId ticket) const;       // only while searching
+    std::optional<TicketInfo> ticket(TicketId ticket) const;  // only while searching
     double enqueuedAt(TicketId ticket) const;                 // only while searching
     std::vector<QueueStatus> queueStatus(double now) const;
     int searchingTickets() const;

@@ -159,8 +159,12 @@ void TestMatchmaker::queuedTicketIsVisible() {
     QVERIFY(result.ok());
     QVERIFY(result.message.empty());
     QCOMPARE(mm.state(result.id), std::optional<TicketState>(TicketState::Searching));
-    QVERIFY(mm.ticket(result.id));
-    QCOMPARE(mm.ticket(result.id)->players.size(), std::size_t(2));
+    const std::optional<TicketInfo> info = mm.ticket(result.id);
+    QVERIFY(info);
+    QCOMPARE(info->id, result.id);
+    QCOMPARE(info->queue, 1);
+    QCOMPARE(info->enqueuedAt, 12.5);
+    QCOMPARE(info->players, (std::vector<std::string>{"p0", "p1"}));
     QCOMPARE(mm.enqueuedAt(result.id), 12.5);
     QCOMPARE(mm.searchingTickets(), 1);
     const auto status = mm.queueStatus(20);
