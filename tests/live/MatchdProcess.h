@@ -41,6 +41,7 @@ public:
             token.close();
             args << QStringLiteral("--admin-token-file") << token.fileName();
         }
+        args << m_extraArguments;
         m_process = std::make_unique<QProcess>();
         m_process->setProgram(binary());
         m_process->setArguments(args);
@@ -49,7 +50,7 @@ public:
         if (!m_process->waitForStarted(5000))
             return false;
         static const QRegularExpression listening(
-            QStringLiteral("listening on http://127\\.0\\.0\\.1:(\\d+)"));
+            QStringLiteral("listening on (https?)://127\\.0\\.0\\.1:(\\d+)"));
         QByteArray out;
         QElapsedTimer t;
         t.start();
@@ -58,7 +59,8 @@ public:
             out += m_process->readAllStandardOutput();
             const auto m = listening.match(QString::fromUtf8(out));
             if (m.hasMatch()) {
-                m_port = quint16(m.captured(1).toUInt());
+                m_scheme = m.captured(1);
+                m_port = quint16(m.captured(2).toUInt());
                 return true;
             }
             if (m_process->state() == QProcess::NotRunning)
@@ -75,7 +77,11 @@ public:
     }
 
     quint16 port() const { return m_port; }
-    QString url() const { return QStringLiteral("http://127.0.0.1:") + QString::number(m_port); }
+    QString url() const {
+        return m_scheme + QStringLiteral("://127.0.0.1:") + QString::number(m_port);
+    }
+    // Added to the command line of the next start() (e.g. --tls-cert FILE).
+    void setExtraArguments(const QStringList& arguments) { m_extraArguments = arguments; }
 
 private:
     QTemporaryDir m_dir;
@@ -83,4 +89,6 @@ private:
     QByteArray m_token;
     std::unique_ptr<QProcess> m_process;
     quint16 m_port = 0;
+    QString m_scheme = QStringLiteral("http");
+    QStringList m_extraArguments;
 };
