@@ -97,7 +97,11 @@ ConnectDialog::ConnectDialog(QWidget* parent)
     auto* browse = new QPushButton(tr("&Browse…"), this);
     caRow->addWidget(browse);
     auto* caForm = new QFormLayout;
-    caForm->addRow(tr("CA &certificate (https):"), caRow);
+    // The field sits in a row layout: the label needs its buddy set by hand
+    // for the mnemonic to work (and not show a literal '&').
+    auto* caLabel = new QLabel(tr("CA &certificate (https):"), this);
+    caLabel->setBuddy(m_caFile);
+    caForm->addRow(caLabel, caRow);
     layout->addLayout(caForm);
     connect(browse, &QPushButton::clicked, this, [this] {
         const QString path = QFileDialog::getOpenFileName(

@@ -59,6 +59,11 @@ private Q_SLOTS:
         QVERIFY(ca);
         QCOMPARE(ca->accessibleName(), u"CA certificate file"_s);
         ca->setText(u"/etc/pulsco/staging-ca.pem"_s);
+        dialog.showError(u"https://staging.example:8443: example of a refused URL"_s);
+        if (const QByteArray dir = qgetenv("PULSCO_SCREENSHOT_DIR"); !dir.isEmpty()) {
+            dialog.show();
+            dialog.grab().save(QString::fromLocal8Bit(dir) + u"/connect-dialog.png"_s);
+        }
         dialog.accept();
         QCOMPARE(ConnectDialog::savedCaCertificateFile(), u"/etc/pulsco/staging-ca.pem"_s);
         ConnectDialog again;  // offered again next time
