@@ -58,26 +58,24 @@ constexpr std::int32_t kEnd = -1;
 // a crowded window holds few tickets that share a region with the anchor.
 constexpr int kMaxScannedPerAnchor = 4096;
 
-struct Slot {
+// What forming a match reads of a ticket, in one cache line: a match touches
+// one line per ticket, and a freed slot is reused while still warm.
+struct alignas(64) Slot {
     TicketId id = 0;  // 0 while the slot is free
     double enqueuedAt = 0;
     double strength = 0;      // sum of mu
     double sigmaSquared = 0;  // sum of sigma^2
     double lowMu = 0;
     double highMu = 0;
-    // Until then the party reaches no region within its ping limit: the
-    // limit only changes at a step, so there is nothing to try before.
-    double idleUntil = 0;
     int queue = 0;
     int size = 0;
-    bool inPool = false;             // else waiting in the queue's pending buffer
-    std::uint32_t index = kNoIndex;  // position in pool or pending
     std::uint32_t nextFree = kNoIndex;
-    // Member ids, for telling a hash collision from a player queueing twice;
-    // the first one inline (every solo), the rest beside the slot. Assigned,
-    // not moved in, so a short id reuses the slot's buffer.
-    std::string firstPlayer;
 };
+static_assert(sizeof(Slot) == 64);
+
+// A FIFO entry's `where`: a position in the pool, or with this bit an index
+// into the pending buffer.
+constexpr std::uint32_t kPendingBit = 0x80000000u;
 
 struct PoolEntry {
     double mu;    // mean mu of the party: its place in the pool
@@ -102,9 +100,58 @@ bool pendingLess(const PendingKey& a, const PendingKey& b) {
     return a.mu < b.mu || (a.mu == b.mu && a.arrival < b.arrival);
 }
 
+// Everything the age-ordered walk of a tick needs, so that it reads the FIFO
+// in order and touches nothing else for tickets it skips. Positions are
+// rewritten (through small remap tables) when the pool is rebuilt, instead
+// of writing a position into every ticket's slot.
 struct FifoEntry {
     TicketId id;
+    double enqueuedAt;
+    // Until then the party reaches no region within its ping limit: the
+    // limit only changes at a step, so there is nothing to try before.
+    double idleUntil;
     std::uint32_t slot;
+    std::uint32_t where;  // pool position, or kPendingBit | pending index
+    std::int32_t size;
+};
+
+// Which ticket ids are searching, one bit per id from the oldest word that
+// still holds one: ids only grow, so this stays small and in cache, and the
+// walk tells a ticket that left without touching its slot.
+class LiveSet {
+public:
+    bool test(TicketId id) const {
+        const std::uint64_t w = id >> 6;
+        if (w < m_base || w - m_base >= m_words.size())
+            return false;
+        return (m_words[std::size_t(w - m_base)] >> (id & 63)) & 1u;
+    }
+    void set(TicketId id) {
+        const std::uint64_t w = id >> 6;
+        if (m_words.empty())
+            m_base = w;
+        while (w - m_base >= m_words.size())
+            m_words.push_back(0);
+        m_words[std::size_t(w - m_base)] |= std::uint64_t(1) << (id & 63);
+    }
+    void clear(TicketId id) {
+        m_words[std::size_t((id >> 6) - m_base)] &= ~(std::uint64_t(1) << (id & 63));
+    }
+    // Drops the leading words of ids that all left, once they are the
+    // majority (so the erase is paid for by as many ids issued).
+    void trim() {
+        std::size_t lead = 0;
+        while (lead < m_words.size() && m_words[lead] == 0)
+            ++lead;
+        if (lead >= 64 && 2 * lead >= m_words.size()) {
+            m_words.erase(m_words.begin(), m_words.begin() + std::ptrdiff_t(lead));
+            m_base += lead;
+        }
+    }
+
+private:
+    std::vector<std::uint64_t> m_words;
+    std::uint64_t m_base = 0;  // word index of m_words[0]
 };
 
 struct QueueState {
@@ -147,7 +194,12 @@ struct Matchmaker::Impl {
     std::vector<int> maxPingLimit;  // per queue: the last (largest) step
 
     std::vector<Slot> slots;
-    std::vector<std::vector<std::string>> otherPlayers;  // per slot: members 1..size-1
+    // Member ids per slot, for telling a hash collision from a player
+    // queueing twice. Assigned, not moved in, so a short id reuses the
+    // slot's string.
+    std::vector<std::string> firstPlayers;
+    std::vector<std::vector<std::string>> otherPlayers;  // members 1..size-1
+    LiveSet live;
     std::uint32_t freeHead = kNoIndex;
     FlatIndex playerIndex;  // player id -> (slot, member)
     std::vector<QueueState> queues;
@@ -166,6 +218,7 @@ struct Matchmaker::Impl {
     };
     std::vector<Link> links;  // per pool position, during a tick
     std::vector<PoolEntry> mergedPool;
+    std::vector<std::uint32_t> poolRemap, pendingRemap;  // old -> new pool position
     std::vector<PendingKey> pendingOrder;
     std::vector<std::uint16_t> mergedPing;
     std::vector<std::vector<std::uint32_t>> candidates;  // per region: pool positions
@@ -220,22 +273,22 @@ struct Matchmaker::Impl {
     // Each queue's FIFO is ordered by id and holds every searching ticket
     // of the queue from fifoHead on: a binary search per queue finds a
     // ticket (cancel and the look-ups are rare next to enqueue).
-    std::uint32_t findSlot(TicketId id) const {
-        if (id == 0)
-            return kNoIndex;
+    const FifoEntry* findTicket(TicketId id) const {
+        if (!live.test(id))
+            return nullptr;
         for (const QueueState& q : queues) {
             const auto begin = q.fifo.begin() + std::ptrdiff_t(q.fifoHead);
             const auto it =
                 std::lower_bound(begin, q.fifo.end(), id,
                                  [](const FifoEntry& e, TicketId wanted) { return e.id < wanted; });
             if (it != q.fifo.end() && it->id == id)
-                return slots[it->slot].id == id ? it->slot : kNoIndex;
+                return &*it;
         }
-        return kNoIndex;
+        return nullptr;  // not reached: a live id is in its queue's FIFO
     }
 
     const std::string& playerId(std::uint32_t slot, std::size_t member) const {
-        return member == 0 ? slots[slot].firstPlayer : otherPlayers[slot][member - 1];
+        return member == 0 ? firstPlayers[slot] : otherPlayers[slot][member - 1];
     }
 
     bool playerSearching(const std::string& id, std::uint64_t hash) const {
@@ -255,11 +308,11 @@ struct Matchmaker::Impl {
     // Validates; on success memberHashes holds each member's id hash.
     EnqueueResult checkRequest(const TicketRequest& request, int queue);
     std::uint32_t allocateSlot();
-    void release(std::uint32_t slot);
+    void release(std::uint32_t slot, std::uint32_t where);
     void mergePending(QueueState& queue);
     void expire(int queue, double now);
     void match(int queue, double now);
-    bool tryAnchor(int queue, std::uint32_t anchorPos, double now);
+    bool tryAnchor(int queue, FifoEntry& anchorEntry, double now);
     bool selectGroup(int queue, std::uint32_t anchorPos, std::size_t region, int need);
     bool chooseSizes(const QueueRules& rules, int anchorSize, std::size_t size, int left);
     void formMatch(int queue, double now);
@@ -323,6 +376,7 @@ std::uint32_t Matchmaker::Impl::allocateSlot() {
         return slot;
     }
     slots.emplace_back();
+    firstPlayers.emplace_back();
     otherPlayers.emplace_back();
     return std::uint32_t(slots.size() - 1);
 }
@@ -360,7 +414,6 @@ EnqueueResult Matchmaker::Impl::enqueue(TicketRequest request, double now) {
     Slot& s = slots[slot];
     s.id = nextTicket++;
     s.enqueuedAt = now;
-    s.idleUntil = now;
     s.queue = queue;
     s.size = int(request.players.size());
     s.strength = 0;
@@ -374,7 +427,7 @@ EnqueueResult Matchmaker::Impl::enqueue(TicketRequest request, double now) {
         s.highMu = std::max(s.highMu, member.rating.mu);
     }
     const std::vector<PartyMember>& players = request.players;
-    s.firstPlayer = players[0].id;
+    firstPlayers[slot] = players[0].id;
     if (players.size() > 1) {
         std::vector<std::string>& others = otherPlayers[slot];
         others.resize(players.size() - 1);
@@ -385,12 +438,11 @@ EnqueueResult Matchmaker::Impl::enqueue(TicketRequest request, double now) {
         playerIndex.insert(memberHashes[m], slot, playerStamp(s.id, m),
                            [this](const FlatIndex::Entry& e) { return playerLive(e); });
 
-    q.fifo.push_back({s.id, slot});
+    live.set(s.id);
+    q.fifo.push_back({s.id, now, now, slot, kPendingBit | std::uint32_t(q.pending.size()), s.size});
     q.depth += 1;
     q.players += s.size;
     ++searching;
-    s.inPool = false;
-    s.index = std::uint32_t(q.pending.size());
     q.pending.push_back({s.strength / s.size, s.id, slot, s.size});
     output.ticketEvents.push_back({TicketEvent::Kind::Queued, s.id, queue, now, 0.0});
     const TicketId id = s.id;
@@ -414,15 +466,15 @@ void Matchmaker::Impl::mergePending(QueueState& q) {
     mergedPool.reserve(total);
     mergedPing.clear();
     mergedPing.resize(total * regionCount);
+    poolRemap.assign(q.pool.size(), kNoIndex);
+    pendingRemap.assign(q.pending.size(), kNoIndex);
     std::uint16_t* pingOut = mergedPing.data();
     auto put = [&](const PoolEntry& entry, const std::uint16_t* ping) {
-        Slot& s = slots[entry.slot];
-        s.inPool = true;
-        s.index = std::uint32_t(mergedPool.size());
         mergedPool.push_back(entry);
         // A plain loop: a handful of regions is cheaper than a memmove call.
         for (std::size_t r = 0; r < regionCount; ++r)
             *pingOut++ = ping[r];
+        return std::uint32_t(mergedPool.size() - 1);
     };
     std::size_t a = 0;
     std::size_t b = 0;
@@ -433,12 +485,21 @@ void Matchmaker::Impl::mergePending(QueueState& q) {
         }
         if (b == pendingOrder.size() ||
             (a < q.pool.size() && !poolLess(q.pending[pendingOrder[b].arrival], q.pool[a]))) {
-            put(q.pool[a], q.poolPing.data() + a * regionCount);
+            poolRemap[a] = put(q.pool[a], q.poolPing.data() + a * regionCount);
             ++a;
         } else {
             const std::uint32_t arrival = pendingOrder[b++].arrival;
-            put(q.pending[arrival], q.pendingPing.data() + std::size_t(arrival) * regionCount);
+            pendingRemap[arrival] =
+                put(q.pending[arrival], q.pendingPing.data() + std::size_t(arrival) * regionCount);
         }
+    }
+    // Every searching ticket's FIFO entry follows it; a ticket that left
+    // (already kNoIndex, or remapped from a dead entry) gets kNoIndex.
+    for (std::size_t f = q.fifoHead; f < q.fifo.size(); ++f) {
+        std::uint32_t& where = q.fifo[f].where;
+        if (where == kNoIndex)
+            continue;
+        where = (where & kPendingBit) ? pendingRemap[where & ~kPendingBit] : poolRemap[where];
     }
     q.pool.swap(mergedPool);
     q.poolPing.swap(mergedPing);
@@ -447,18 +508,19 @@ void Matchmaker::Impl::mergePending(QueueState& q) {
     q.deadInPool = 0;
 }
 
-void Matchmaker::Impl::release(std::uint32_t slot) {
+void Matchmaker::Impl::release(std::uint32_t slot, std::uint32_t where) {
     Slot& s = slots[slot];
     QueueState& q = queues[std::size_t(s.queue)];
-    if (s.inPool) {
-        q.pool[s.index].id = 0;
-        ++q.deadInPool;
+    if (where & kPendingBit) {
+        q.pending[where & ~kPendingBit].id = 0;
     } else {
-        q.pending[s.index].id = 0;
+        q.pool[where].id = 0;
+        ++q.deadInPool;
     }
     q.depth -= 1;
     q.players -= s.size;
     --searching;
+    live.clear(s.id);
     s.id = 0;
     s.nextFree = freeHead;
     freeHead = slot;
@@ -469,13 +531,12 @@ void Matchmaker::Impl::expire(int queue, double now) {
     const double maxWait = config.queues[std::size_t(queue)].maxWaitSeconds;
     while (q.fifoHead < q.fifo.size()) {
         const FifoEntry e = q.fifo[q.fifoHead];
-        const Slot& s = slots[e.slot];
-        if (s.id == e.id) {
-            const double wait = now - s.enqueuedAt;
+        if (live.test(e.id)) {
+            const double wait = now - e.enqueuedAt;
             if (wait < maxWait)
                 break;
             output.ticketEvents.push_back({TicketEvent::Kind::Expired, e.id, queue, now, wait});
-            release(e.slot);
+            release(e.slot, e.where);
         }
         ++q.fifoHead;
     }
@@ -502,22 +563,24 @@ void Matchmaker::Impl::match(int queue, double now) {
         for (std::size_t i = 0; i < n; ++i)
             links[i] = {std::int32_t(i) - 1, i + 1 < n ? std::int32_t(i + 1) : kEnd};
 
-        // Oldest first. An anchor leaves the list once tried, matched or not:
-        // every later group is anchored on a younger ticket, so a group never
-        // holds a ticket older than its anchor.
+        // Oldest first, each ticket tried once as an anchor: every later
+        // group is anchored on a younger ticket, so a group never holds a
+        // ticket older than its anchor (the walk skips those, and unlinks
+        // them on the way). A tried anchor leaves the list at once; an idle
+        // one is left for the walks to drop, so skipping it reads nothing
+        // but its FIFO entry.
         int linkedPlayers = q.players;
         for (std::size_t f = q.fifoHead; f < q.fifo.size() && linkedPlayers >= perMatch; ++f) {
-            const FifoEntry e = q.fifo[f];
-            const Slot& s = slots[e.slot];
-            if (s.id != e.id)
+            FifoEntry& e = q.fifo[f];
+            if (!live.test(e.id))
                 continue;
-            const std::uint32_t pos = s.index;
-            const int size = s.size;
-            if (now >= s.idleUntil && tryAnchor(queue, pos, now)) {
+            if (now < e.idleUntil) {
+                linkedPlayers -= e.size;
+            } else if (tryAnchor(queue, e, now)) {
                 linkedPlayers -= perMatch;
             } else {
-                unlink(pos);
-                linkedPlayers -= size;
+                unlink(e.where);
+                linkedPlayers -= e.size;
             }
         }
     }
@@ -526,7 +589,7 @@ void Matchmaker::Impl::match(int queue, double now) {
     if (q.fifo.size() - q.fifoHead > 2 * std::size_t(q.depth) + 64) {
         std::size_t out = 0;
         for (std::size_t f = q.fifoHead; f < q.fifo.size(); ++f) {
-            if (slots[q.fifo[f].slot].id == q.fifo[f].id)
+            if (live.test(q.fifo[f].id))
                 q.fifo[out++] = q.fifo[f];
         }
         q.fifo.resize(out);
@@ -534,11 +597,12 @@ void Matchmaker::Impl::match(int queue, double now) {
     }
 }
 
-bool Matchmaker::Impl::tryAnchor(int queue, std::uint32_t anchorPos, double now) {
+bool Matchmaker::Impl::tryAnchor(int queue, FifoEntry& anchorEntry, double now) {
     const QueueRules& rules = config.queues[std::size_t(queue)];
     const QueueState& q = queues[std::size_t(queue)];
+    const std::uint32_t anchorPos = anchorEntry.where;
     const PoolEntry& anchor = q.pool[anchorPos];
-    const double wait = now - slots[anchor.slot].enqueuedAt;
+    const double wait = now - anchorEntry.enqueuedAt;
     const double window = rules.skillWindow.valueAt(wait);
     const double limit = rules.pingLimitMs.valueAt(wait);
     const int need = rules.playersPerMatch() - anchor.size;
@@ -553,11 +617,10 @@ bool Matchmaker::Impl::tryAnchor(int queue, std::uint32_t anchorPos, double now)
         }
     }
     if (anchorRegions.empty()) {
-        Slot& s = slots[anchor.slot];
-        s.idleUntil = std::numeric_limits<double>::infinity();
+        anchorEntry.idleUntil = std::numeric_limits<double>::infinity();
         for (const WaitStep& step : rules.pingLimitMs.steps()) {
             if (step.afterSeconds > wait) {
-                s.idleUntil = s.enqueuedAt + step.afterSeconds;
+                anchorEntry.idleUntil = anchorEntry.enqueuedAt + step.afterSeconds;
                 break;
             }
         }
@@ -570,7 +633,8 @@ bool Matchmaker::Impl::tryAnchor(int queue, std::uint32_t anchorPos, double now)
     std::int32_t right = links[anchorPos].next;
     const double mu = anchor.mu;
     constexpr double kFar = std::numeric_limits<double>::infinity();
-    for (int scanned = 0; scanned < kMaxScannedPerAnchor; ++scanned) {
+    int scanned = 0;
+    while (scanned < kMaxScannedPerAnchor) {
         const double dl = left != kEnd ? mu - q.pool[std::size_t(left)].mu : kFar;
         const double dr = right != kEnd ? q.pool[std::size_t(right)].mu - mu : kFar;
         if (std::min(dl, dr) > window)
@@ -583,6 +647,12 @@ bool Matchmaker::Impl::tryAnchor(int queue, std::uint32_t anchorPos, double now)
             pos = std::uint32_t(right);
             right = links[pos].next;
         }
+        if (q.pool[pos].id < anchor.id) {
+            // Older: already had its turn as an anchor (or is idle) this tick.
+            unlink(pos);
+            continue;
+        }
+        ++scanned;
         const std::uint16_t* ping = q.poolPing.data() + std::size_t(pos) * regionCount;
         const int size = q.pool[pos].size;
         for (std::size_t r : anchorRegions) {
@@ -741,7 +811,7 @@ void Matchmaker::Impl::formMatch(int queue, double now) {
 
     for (std::uint32_t pos : group) {
         unlink(pos);
-        release(q.pool[pos].slot);
+        release(q.pool[pos].slot, pos);
     }
 }
 
@@ -766,13 +836,12 @@ EnqueueResult Matchmaker::enqueue(TicketRequest request, double now) {
 
 bool Matchmaker::cancel(TicketId ticket, double now) {
     now = d->advance(now);
-    const std::uint32_t slot = d->findSlot(ticket);
-    if (slot == kNoIndex)
+    const FifoEntry* e = d->findTicket(ticket);
+    if (!e)
         return false;
-    const Slot& s = d->slots[slot];
     d->output.ticketEvents.push_back(
-        {TicketEvent::Kind::Cancelled, ticket, s.queue, now, now - s.enqueuedAt});
-    d->release(slot);
+        {TicketEvent::Kind::Cancelled, ticket, d->slots[e->slot].queue, now, now - e->enqueuedAt});
+    d->release(e->slot, e->where);
     return true;
 }
 
@@ -782,6 +851,7 @@ void Matchmaker::tick(double now) {
         d->expire(q, now);
         d->match(q, now);
     }
+    d->live.trim();
 }
 
 MatchmakerOutput Matchmaker::takeOutput() {
@@ -801,15 +871,16 @@ void Matchmaker::takeOutput(MatchmakerOutput& out) {
 }
 
 std::optional<TicketState> Matchmaker::state(TicketId ticket) const {
-    if (d->findSlot(ticket) == kNoIndex)
+    if (!d->findTicket(ticket))
         return std::nullopt;
     return TicketState::Searching;
 }
 
 std::optional<TicketInfo> Matchmaker::ticket(TicketId ticket) const {
-    const std::uint32_t slot = d->findSlot(ticket);
-    if (slot == kNoIndex)
+    const FifoEntry* e = d->findTicket(ticket);
+    if (!e)
         return std::nullopt;
+    const std::uint32_t slot = e->slot;
     const Slot& s = d->slots[slot];
     TicketInfo info{ticket, s.queue, s.enqueuedAt, {}};
     for (std::size_t m = 0; m < std::size_t(s.size); ++m)
@@ -818,8 +889,8 @@ std::optional<TicketInfo> Matchmaker::ticket(TicketId ticket) const {
 }
 
 double Matchmaker::enqueuedAt(TicketId ticket) const {
-    const std::uint32_t slot = d->findSlot(ticket);
-    return slot == kNoIndex ? std::numeric_limits<double>::quiet_NaN() : d->slots[slot].enqueuedAt;
+    const FifoEntry* e = d->findTicket(ticket);
+    return e ? e->enqueuedAt : std::numeric_limits<double>::quiet_NaN();
 }
 
 std::vector<QueueStatus> Matchmaker::queueStatus(double now) const {
@@ -831,9 +902,8 @@ std::vector<QueueStatus> Matchmaker::queueStatus(double now) const {
         s.depth = q.depth;
         s.playersSearching = q.players;
         for (std::size_t f = q.fifoHead; f < q.fifo.size(); ++f) {
-            const Slot& slot = d->slots[q.fifo[f].slot];
-            if (slot.id == q.fifo[f].id) {
-                s.oldestWaitSeconds = std::max(0.0, now - slot.enqueuedAt);
+            if (d->live.test(q.fifo[f].id)) {
+                s.oldestWaitSeconds = std::max(0.0, now - q.fifo[f].enqueuedAt);
                 break;
             }
         }
