@@ -62,7 +62,7 @@ void TestConsoleCrash::killedConsoleLosesNothingAcknowledged() {
     const QString path = dir.filePath(u"pulsco-console.sqlite"_s);
     QRandomGenerator random(20261126);  // seeded: the same kill moments each run
     Acks acks;
-    constexpr int kRounds = 6;
+    constexpr int kRounds = 10;
     for (int round = 0; round < kRounds; ++round) {
         QProcess child;
         child.start(QStringLiteral(PULSCO_BINARY_DIR "/tests/console_crash_driver"),
