@@ -1,6 +1,7 @@
 // pulsco-matchd: flags in, a serving matchmaking server out (net/server).
 // Exit codes: 0 after a graceful stop (SIGTERM/SIGINT), 1 when it cannot
-// start (store, address, files), 2 on bad flags.
+// start (store, address, queues file), 2 on bad flags or a bad file named by
+// one (admin token, TLS certificate or key).
 #include "net/server/MatchdServer.h"
 #include "net/server/UnixSignalWatcher.h"
 
@@ -32,6 +33,13 @@ int main(int argc, char** argv) {
         }
         std::fprintf(stderr, "pulsco-matchd: %s\n%s", qPrintable(error),
                      qPrintable(pulsco::MatchdOptions::usage()));
+        return 2;
+    }
+
+    // Files named by flags are bad input like a bad flag: exit 2, before
+    // anything starts.
+    if (!pulsco::MatchdServer::checkFlagFiles(*options, &error)) {
+        std::fprintf(stderr, "pulsco-matchd: %s\n", qPrintable(error));
         return 2;
     }
 

@@ -337,12 +337,21 @@ void HttpIoWorker::forget(HttpConnection* connection) {
 
 void HttpIoWorker::handOffWebSocket(QTcpSocket* socket) {
     // QWebSocketServer lives on the server thread: the socket moves there,
-    // with its unread upgrade request still in its buffer.
+    // with its unread upgrade request still in its buffer. Moved one event
+    // loop turn later, not from inside its own readyRead: the socket's code
+    // still on the stack (QSslSocket's in particular) touches its notifiers
+    // after the signal returns, and must do so on the thread they belong to.
     socket->setParent(nullptr);
-    socket->moveToThread(m_server->thread());
     HttpServer* server = m_server;
     QMetaObject::invokeMethod(
-        server, [server, socket] { server->handOffWebSocket(socket); }, Qt::QueuedConnection);
+        this,
+        [server, socket] {
+            socket->moveToThread(server->thread());
+            QMetaObject::invokeMethod(
+                server, [server, socket] { server->handOffWebSocket(socket); },
+                Qt::QueuedConnection);
+        },
+        Qt::QueuedConnection);
 }
 
 void HttpIoWorker::drainAnswers() {

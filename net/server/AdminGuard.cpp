@@ -14,7 +14,20 @@ bool AdminGuard::loadTokenFile(const QString& path, QString* error) {
         *error = path + u": cannot read admin token file: "_s + f.errorString();
         return false;
     }
-    const QByteArray token = f.read(4097).split('\n').value(0).trimmed();
+    // Like ssh with private keys: a secret others can read is not a secret,
+    // so refuse rather than serve admin routes behind it.
+    if (f.permissions() & (QFileDevice::ReadGroup | QFileDevice::ReadOther)) {
+        *error = path + u": admin token file: readable by group or others; "_s +
+                 u"make it private to the server's user (chmod 600)"_s;
+        return false;
+    }
+    const QByteArray content = f.read(4097);
+    if (content.trimmed().isEmpty()) {
+        *error = path + u": admin token file: empty; put a token of 16 to 4096 characters "_s +
+                 u"on its first line"_s;
+        return false;
+    }
+    const QByteArray token = content.split('\n').value(0).trimmed();
     if (token.size() < 16 || token.size() > 4096) {
         *error = path + u": admin token: must be 16 to 4096 characters on the first line"_s;
         return false;

@@ -13,7 +13,8 @@ namespace pulsco {
 class AdminGuard {
 public:
     AdminGuard() = default;  // disabled
-    // Reads the first line of `path`; false and *error when unusable.
+    // Reads the first line of `path`; false and *error when unusable: not
+    // readable, readable by group or others, empty, or not a valid token.
     bool loadTokenFile(const QString& path, QString* error);
     bool enabled() const { return !m_token.isEmpty(); }
 

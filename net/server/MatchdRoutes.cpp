@@ -42,6 +42,7 @@ HttpResponse MatchdServer::infoResponse() const {
     w.field("version", PULSCO_VERSION);
     w.field("color", toString(m_options.color));
     w.field("url", std::string_view(url().toUtf8()));
+    w.field("tls", m_http->tlsEnabled());
     w.field("started_at", std::string_view(m_startedAt.toString(Qt::ISODateWithMs).toUtf8()));
     w.field("started_unix_ms", std::int64_t(m_startedAt.toMSecsSinceEpoch()));
     w.field("uptime_s", double(m_startedAt.msecsTo(QDateTime::currentDateTimeUtc())) / 1000.0);

@@ -6,6 +6,7 @@
 #include "net/server/EventStream.h"
 #include "net/server/MatchService.h"
 #include "net/server/ServerMetrics.h"
+#include "net/server/TlsFiles.h"
 #include "net/store/GroupCommitStore.h"
 
 #include <QDebug>
@@ -37,7 +38,18 @@ QString MatchdServer::url() const {
     const QString host = a.protocol() == QAbstractSocket::IPv6Protocol
                              ? u"["_s + a.toString() + u"]"_s
                              : a.toString();
-    return u"http://"_s + host + u":"_s + QString::number(port());
+    const bool tls = m_http && m_http->tlsEnabled();
+    return (tls ? u"https://"_s : u"http://"_s) + host + u":"_s + QString::number(port());
+}
+
+bool MatchdServer::checkFlagFiles(const MatchdOptions& options, QString* error) {
+    AdminGuard guard;
+    if (!options.adminTokenFile.isEmpty() && !guard.loadTokenFile(options.adminTokenFile, error))
+        return false;
+    if (!options.tlsCertFile.isEmpty() &&
+        !loadTlsFiles(options.tlsCertFile, options.tlsKeyFile, error))
+        return false;
+    return true;
 }
 
 quint16 MatchdServer::port() const {
@@ -67,6 +79,12 @@ bool MatchdServer::start(const MatchdOptions& options, QString* error) {
     limits.maxConnections = options.maxConnections;
     limits.ioThreads = options.ioThreads;
     m_http = new HttpServer(limits);
+    if (!options.tlsCertFile.isEmpty()) {
+        const auto tls = loadTlsFiles(options.tlsCertFile, options.tlsKeyFile, error);
+        if (!tls)
+            return false;
+        m_http->setTlsConfiguration(*tls);
+    }
     // Ticket bodies are parsed on the I/O threads against the rules, which
     // never change after start: one less job for the matchmaking thread.
     m_http->setPreparer([rules = std::make_shared<const QueueConfig>(*config)](HttpRequest& r) {
@@ -116,11 +134,12 @@ bool MatchdServer::start(const MatchdOptions& options, QString* error) {
     connect(&m_snapshotTimer, &QTimer::timeout, this,
             [this] { m_events->broadcast("\"type\":\"snapshot\",\"snapshot\":" + m_statsJson); });
     m_snapshotTimer.start();
-    if (m_options.address != QHostAddress::LocalHost &&
-        m_options.address != QHostAddress::LocalHostIPv6 && !m_admin.enabled())
+    // Beyond loopback anyone on the network can reach the API; say so loudly
+    // when nothing guards the admin side either.
+    if (!m_options.address.isLoopback() && !m_admin.enabled())
         qWarning().noquote()
             << "warning: serving on" << url()
-            << "beyond loopback; admin routes stay disabled without --admin-token-file";
+            << "beyond loopback without --admin-token-file; admin routes stay disabled";
     return true;
 }
 

@@ -31,8 +31,13 @@ public:
     // Loads the queues, opens and migrates the store, resumes saved tickets,
     // listens. False and *error (naming the file, flag or address) when not.
     bool start(const MatchdOptions& options, QString* error);
-    QString url() const;  // "http://127.0.0.1:PORT"
+    // The files named by flags (admin token, TLS certificate and key), read
+    // and checked without starting anything: false and *error naming the
+    // file, the flag and why. pulsco-matchd exits 2 on these.
+    static bool checkFlagFiles(const MatchdOptions& options, QString* error);
+    QString url() const;  // "http://127.0.0.1:PORT", or https:// with TLS
     quint16 port() const;
+    int connectionCount() const { return m_http ? m_http->connectionCount() : 0; }
 
     // Readiness goes false and new tickets get 503; everything else serves.
     void drain();

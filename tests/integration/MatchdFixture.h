@@ -31,6 +31,8 @@ struct MatchdFixture {
     QTemporaryDir dir;
     std::unique_ptr<pulsco::MatchdServer> server;
     quint16 port = 0;
+    QString tlsCertFile;  // both set: the server speaks HTTPS/WSS only
+    QString tlsKeyFile;
 
     QString path(const QString& name) const { return dir.filePath(name); }
 
@@ -47,11 +49,15 @@ struct MatchdFixture {
         o.queuesPath = queues.fileName();
         o.tickMs = 20;
         o.maxConnections = maxConnections;
+        o.tlsCertFile = tlsCertFile;
+        o.tlsKeyFile = tlsKeyFile;
         if (withToken) {
             QFile token(path(QStringLiteral("token")));
             if (!token.open(QIODevice::WriteOnly))
                 return false;
             token.write(kTestAdminToken + '\n');
+            // pulsco-matchd refuses a token file others can read.
+            token.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
             o.adminTokenFile = token.fileName();
         }
         server = std::make_unique<pulsco::MatchdServer>();

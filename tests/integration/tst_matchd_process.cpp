@@ -1,4 +1,5 @@
-// The real pulsco-matchd binary: bad flags exit 2, kill -9 loses no
+// The real pulsco-matchd binary: bad flags and bad files named by flags exit
+// 2, a warning beyond loopback without an admin token, kill -9 loses no
 // acknowledged ticket, SIGTERM drains and exits 0, an older schema is
 // migrated up on start with its data.
 #include "HttpTestClient.h"
@@ -38,7 +39,7 @@ bool startServer(RunningServer& s, const QString& dataDir, QStringList extra = {
     s.process->start();
     if (!s.process->waitForStarted(5000))
         return false;
-    static const QRegularExpression listening(u"listening on http://127\\.0\\.0\\.1:(\\d+)"_s);
+    static const QRegularExpression listening(u"listening on https?://[^ ]+:(\\d+)"_s);
     QElapsedTimer t;
     t.start();
     while (t.elapsed() < 15000) {
@@ -106,6 +107,10 @@ class TestMatchdProcess : public QObject {
 private Q_SLOTS:
     void badFlagsExitTwo_data();
     void badFlagsExitTwo();
+    void badFlagFilesExitTwo_data();
+    void badFlagFilesExitTwo();
+    void warnsBeyondLoopbackWithoutAdminToken_data();
+    void warnsBeyondLoopbackWithoutAdminToken();
     void badQueuesFileExitsOne();
     void killNineLosesNoAcknowledgedTicket();
     void sigtermDrainsAndExitsZero();
@@ -126,6 +131,111 @@ void TestMatchdProcess::badFlagsExitTwo_data() {
                                 << u"--listen: must be HOST:PORT"_s;
     QTest::addRow("missing value")
         << QStringList{u"--data-dir"_s} << u"--data-dir: needs a value"_s;
+    QTest::addRow("tls cert alone")
+        << QStringList{u"--data-dir"_s, u"x"_s, u"--tls-cert"_s, u"c.pem"_s}
+        << u"--tls-key: required with --tls-cert"_s;
+    QTest::addRow("tls key alone")
+        << QStringList{u"--data-dir"_s, u"x"_s, u"--tls-key"_s, u"k.pem"_s}
+        << u"--tls-cert: required with --tls-key"_s;
+    QTest::addRow("no io threads")
+        << QStringList{u"--data-dir"_s, u"x"_s, u"--io-threads"_s, u"0"_s}
+        << u"--io-threads: must be an integer from 1 to 16"_s;
+}
+
+// Files named by flags are checked before anything starts; each refusal
+// names the file and why. (Valid certificates with a wrong key are in
+// tst_matchd_tls, which makes them with openssl.)
+void TestMatchdProcess::badFlagFilesExitTwo_data() {
+    QTest::addColumn<QString>("flag");
+    QTest::addColumn<QByteArray>("content");  // "<missing>": the file is not there
+    QTest::addColumn<int>("mode");            // octal permission bits
+    QTest::addColumn<QString>("message");
+    const QByteArray token = "0123456789abcdef0123456789abcdef\n";
+    QTest::addRow("token readable by group")
+        << u"--admin-token-file"_s << token << 0640 << u"readable by group or others"_s;
+    QTest::addRow("token readable by others")
+        << u"--admin-token-file"_s << token << 0604 << u"readable by group or others"_s;
+    QTest::addRow("token empty") << u"--admin-token-file"_s << QByteArray() << 0600
+                                 << u"admin token file: empty"_s;
+    QTest::addRow("token blank") << u"--admin-token-file"_s << QByteArray(" \n\n") << 0600
+                                 << u"admin token file: empty"_s;
+    QTest::addRow("token too short") << u"--admin-token-file"_s << QByteArray("short\n") << 0600
+                                     << u"must be 16 to 4096 characters"_s;
+    QTest::addRow("token missing") << u"--admin-token-file"_s << QByteArray("<missing>") << 0600
+                                   << u"cannot read admin token file"_s;
+    QTest::addRow("tls cert missing")
+        << u"--tls-cert"_s << QByteArray("<missing>") << 0644 << u"--tls-cert: cannot read"_s;
+    QTest::addRow("tls cert not pem") << u"--tls-cert"_s << QByteArray("hello\n") << 0644
+                                      << u"--tls-cert: no PEM certificate in it"_s;
+}
+
+void TestMatchdProcess::badFlagFilesExitTwo() {
+    QFETCH(QString, flag);
+    QFETCH(QByteArray, content);
+    QFETCH(int, mode);
+    QFETCH(QString, message);
+    QTemporaryDir dir;
+    const QString path = dir.filePath(u"file"_s);
+    if (content != "<missing>") {
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(content);
+        f.close();
+        QFileDevice::Permissions p;
+        const std::pair<int, QFileDevice::Permission> bits[] = {
+            {0400, QFileDevice::ReadOwner}, {0200, QFileDevice::WriteOwner},
+            {0040, QFileDevice::ReadGroup}, {0020, QFileDevice::WriteGroup},
+            {0004, QFileDevice::ReadOther}, {0002, QFileDevice::WriteOther}};
+        for (const auto& [bit, permission] : bits)
+            if (mode & bit)
+                p |= permission;
+        QVERIFY(f.setPermissions(p));
+    }
+    QStringList args{
+        u"--data-dir"_s, dir.filePath(u"data"_s), u"--listen"_s, u"127.0.0.1:0"_s, flag, path};
+    if (flag == u"--tls-cert"_s)
+        args << u"--tls-key"_s << path;
+    QProcess p;
+    p.start(binary(), args);
+    QVERIFY(p.waitForFinished(10000));
+    QCOMPARE(p.exitStatus(), QProcess::NormalExit);
+    const QString err = QString::fromUtf8(p.readAllStandardError());
+    QCOMPARE(p.exitCode(), 2);
+    QVERIFY2(err.contains(path + u": "_s), qPrintable(err));
+    QVERIFY2(err.contains(message), qPrintable(err));
+    QVERIFY2(!QFile::exists(dir.filePath(u"data"_s)), "nothing may start on a bad file");
+}
+
+void TestMatchdProcess::warnsBeyondLoopbackWithoutAdminToken_data() {
+    QTest::addColumn<QString>("listen");
+    QTest::addColumn<bool>("withToken");
+    QTest::addColumn<bool>("warns");
+    QTest::addRow("any address, no token") << u"0.0.0.0:0"_s << false << true;
+    QTest::addRow("any address, token") << u"0.0.0.0:0"_s << true << false;
+    QTest::addRow("loopback, no token") << u"127.0.0.1:0"_s << false << false;
+}
+
+void TestMatchdProcess::warnsBeyondLoopbackWithoutAdminToken() {
+    QFETCH(QString, listen);
+    QFETCH(bool, withToken);
+    QFETCH(bool, warns);
+    QTemporaryDir dir;
+    QStringList extra{u"--listen"_s, listen};
+    if (withToken) {
+        QFile token(dir.filePath(u"token"_s));
+        QVERIFY(token.open(QIODevice::WriteOnly));
+        token.write("0123456789abcdef0123456789abcdef\n");
+        token.close();
+        QVERIFY(token.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner));
+        extra << u"--admin-token-file"_s << token.fileName();
+    }
+    RunningServer s;
+    QVERIFY(startServer(s, dir.filePath(u"data"_s), extra));  // the later --listen wins
+    QCOMPARE(http(s.port, "GET", "/healthz").status, 200);
+    s.process->terminate();
+    QVERIFY(s.process->waitForFinished(10000));
+    const QString err = QString::fromUtf8(s.process->readAllStandardError());
+    QCOMPARE(err.contains(u"beyond loopback without --admin-token-file"_s), warns);
 }
 
 void TestMatchdProcess::badFlagsExitTwo() {
