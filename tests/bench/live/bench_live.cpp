@@ -153,7 +153,7 @@ double stalenessDetectMs(bool silent, QString* why) {
         *why = u"pulsco-matchd did not start"_s;
         return -1;
     }
-    pulsco::LiveSource source({{server.url(), {}}});
+    pulsco::LiveSource source({{server.url(), {}, {}}});
     source.start();
     QElapsedTimer t;
     t.start();
