@@ -229,7 +229,7 @@ struct Matchmaker::Impl {
     std::vector<std::uint64_t> memberHashes;
     std::vector<BalanceItem> items;
     std::vector<int> teamOf;
-    std::vector<Team> teams;
+    std::vector<TeamSums> teams;
     detail::TeamBalancer balancer;
 
     Impl(QueueConfig c, RatingModel m)
@@ -778,20 +778,18 @@ void Matchmaker::Impl::formMatch(int queue, double now) {
     // Each team enters the rating model as its sums (the model's win
     // probability depends on the summed mu, summed sigma^2 and head count
     // only), so no per-player data is touched here.
-    teams.resize(std::size_t(rules.teamCount));
+    teams.assign(std::size_t(rules.teamCount), TeamSums{0, 0, rules.teamSize});
     for (int t = 0; t < rules.teamCount; ++t) {
-        double sigmaSquared = 0;
+        TeamSums& team = teams[std::size_t(t)];
         for (std::size_t i = 0; i < group.size(); ++i) {
             if (teamOf[i] != t)
                 continue;
             const Slot& s = slots[q.pool[group[i]].slot];
             m.tickets.push_back({s.id, t, now - s.enqueuedAt});
-            m.teamStrength[std::size_t(t)] += s.strength;
-            sigmaSquared += s.sigmaSquared;
+            team.mu += s.strength;
+            team.sigmaSquared += s.sigmaSquared;
         }
-        Team& team = teams[std::size_t(t)];
-        team.assign(std::size_t(rules.teamSize), Rating{0.0, 0.0});
-        team[0] = Rating{m.teamStrength[std::size_t(t)], std::sqrt(sigmaSquared)};
+        m.teamStrength[std::size_t(t)] = team.mu;
     }
     // Fairness is judged on the most lopsided pair of teams.
     m.team0WinProbability = model.winProbability(teams[0], teams[1]);

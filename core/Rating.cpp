@@ -98,8 +98,8 @@ std::vector<Team> RatingModel::rate(const std::vector<Team>& teams,
 }
 
 double RatingModel::winProbability(const Team& a, const Team& b) const {
-    TeamSummary sa;
-    TeamSummary sb;
+    TeamSums sa{0, 0, int(a.size())};
+    TeamSums sb{0, 0, int(b.size())};
     for (const Rating& player : a) {
         sa.mu += player.mu;
         sa.sigmaSquared += player.sigma * player.sigma;
@@ -108,12 +108,16 @@ double RatingModel::winProbability(const Team& a, const Team& b) const {
         sb.mu += player.mu;
         sb.sigmaSquared += player.sigma * player.sigma;
     }
-    const double players = static_cast<double>(a.size() + b.size());
+    return winProbability(sa, sb);
+}
+
+double RatingModel::winProbability(const TeamSums& a, const TeamSums& b) const {
+    const double players = static_cast<double>(a.players + b.players);
     const double spread =
-        std::sqrt(players * m_params.beta * m_params.beta + sa.sigmaSquared + sb.sigmaSquared);
+        std::sqrt(players * m_params.beta * m_params.beta + a.sigmaSquared + b.sigmaSquared);
     if (!(spread > 0))
-        return sa.mu == sb.mu ? 0.5 : (sa.mu > sb.mu ? 1.0 : 0.0);
-    return standardNormalCdf((sa.mu - sb.mu) / spread);
+        return a.mu == b.mu ? 0.5 : (a.mu > b.mu ? 1.0 : 0.0);
+    return standardNormalCdf((a.mu - b.mu) / spread);
 }
 
 }  // namespace pulsco

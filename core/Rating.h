@@ -25,6 +25,14 @@ struct RatingModelParams {
 
 using Team = std::vector<Rating>;
 
+// What a team's win probability depends on: summed mu, summed sigma^2 and
+// head count (the matchmaker keeps these per ticket, not per player).
+struct TeamSums {
+    double mu = 0;
+    double sigmaSquared = 0;
+    int players = 0;
+};
+
 // Weng–Lin Plackett–Luce update (OpenSkill's default model).
 class RatingModel {
 public:
@@ -40,6 +48,8 @@ public:
     // Probability that team a beats team b (normal approximation over the
     // summed team means and variances, with one beta^2 per player).
     double winProbability(const Team& a, const Team& b) const;
+    // The same from the teams' sums.
+    double winProbability(const TeamSums& a, const TeamSums& b) const;
 
 private:
     RatingModelParams m_params;

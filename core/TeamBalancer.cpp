@@ -191,8 +191,16 @@ void TeamBalancer::searchTwo(int teamSize) {
         bucketAt = m_bucketStart.data();
     }
 
+    // Twice each second-half sum, laid out in bucket order: the inner loop
+    // below then reads one array in sequence (this loop is most of the cost
+    // of forming a 5v5 of solos).
+    std::array<double, 64> twiceInBucket;
+    const std::size_t bucketed = bucketAt[solos ? rest + 1 : std::size_t(teamSize) + 1];
+    for (std::size_t k = 0; k < bucketed; ++k)
+        twiceInBucket[k] = 2 * halfSum[byPlayersAt[k]];
+
     std::size_t bestFirst = 0;
-    std::size_t bestSecond = 0;
+    std::size_t bestK = 0;
     const std::size_t firstSubsets = std::size_t(1) << (half - 1);
     for (std::size_t mask = 0; mask < firstSubsets && m_bestGap > kPerfectGap; ++mask) {
         double sum = m_strength[0];
@@ -207,17 +215,24 @@ void TeamBalancer::searchTwo(int teamSize) {
         // n == 2 * teamSize for solos, so `missing` < rest: always a bucket.
         const std::size_t missing = std::size_t(teamSize - players);
         const double target = total - 2 * sum;  // gap = |2 * second - target|
+        double bestHere = m_bestGap;
+        std::size_t kHere = bestK;
         for (std::size_t k = bucketAt[missing]; k < bucketAt[missing + 1]; ++k) {
-            const double gap = std::abs(2 * halfSum[byPlayersAt[k]] - target);
-            if (gap < m_bestGap) {
-                m_bestGap = gap;
-                bestFirst = mask;
-                bestSecond = byPlayersAt[k];
-            }
+            const double gap = std::abs(twiceInBucket[k] - target);
+            // Branch-free: the first strictly smaller gap wins, as before.
+            const bool better = gap < bestHere;
+            bestHere = better ? gap : bestHere;
+            kHere = better ? k : kHere;
+        }
+        if (bestHere < m_bestGap) {
+            m_bestGap = bestHere;
+            bestFirst = mask;
+            bestK = kHere;
         }
     }
     if (m_bestGap == kInf)
         return;
+    const std::size_t bestSecond = byPlayersAt[bestK];
     m_best.assign(n, 1);
     m_best[0] = 0;
     for (std::size_t i = 1; i < half; ++i)

@@ -23,6 +23,7 @@ using pulsco::Rating;
 using pulsco::RatingModel;
 using pulsco::RatingModelParams;
 using pulsco::Team;
+using pulsco::TeamSums;
 
 using Teams = std::vector<Team>;
 using Ranks = std::vector<int>;
@@ -164,6 +165,14 @@ void TestRating::publishedWinProbability() {
     const RatingModel model;
     QVERIFY(std::abs(model.winProbability({a, b}, {d, e}) - 0.5873106768219909) < 1e-7);
     QVERIFY(std::abs(model.winProbability({d, e}, {a, b}) - 0.4126893231780091) < 1e-7);
+    // The matchmaker's form, from the teams' sums, gives the same figure.
+    const TeamSums ab{a.mu + b.mu, a.sigma * a.sigma + b.sigma * b.sigma, 2};
+    const TeamSums de{d.mu + e.mu, d.sigma * d.sigma + e.sigma * e.sigma, 2};
+    QVERIFY(std::abs(model.winProbability(ab, de) - 0.5873106768219909) < 1e-7);
+    // No spread at all: a certain result, or a coin flip between equals.
+    const RatingModel certain(RatingModelParams{25, 0, 0, 0, 0});
+    QCOMPARE(certain.winProbability(TeamSums{30, 0, 1}, TeamSums{20, 0, 1}), 1.0);
+    QCOMPARE(certain.winProbability(TeamSums{25, 0, 1}, TeamSums{25, 0, 1}), 0.5);
 }
 
 void TestRating::defaults() {
