@@ -33,6 +33,7 @@ public:
         DropMidMessage,      // half a body or half a frame, then the connection is cut
         TooLarge,            // a 9 MiB body (declared) or WebSocket message
         TooLargeUndeclared,  // a 9 MiB body without Content-Length
+        NoUpgradeAnswer,     // the WebSocket upgrade is read and never answered
     };
     // Which endpoints misbehave; the others answer well.
     enum Target { Info = 1, Stats = 2, Events = 4 };
@@ -134,7 +135,9 @@ private:
         }
         switch (mode) {
         case Mode::Good:
-            break;
+        case Mode::NoUpgradeAnswer:
+            reply(socket, "200 OK", good);
+            return;
         case Mode::GarbageBody:
             reply(socket, "200 OK", "<html><body>502 from a proxy, not JSON{</body>");
             return;
@@ -217,6 +220,8 @@ private:
             socket->disconnectFromHost();
             return;
         }
+        if (misbehaves(Events) && mode == Mode::NoUpgradeAnswer)
+            return;  // held open, never answered
         const QByteArray accept =
             QCryptographicHash::hash(QByteArray(key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"),
                                      QCryptographicHash::Sha1)
@@ -238,6 +243,7 @@ private:
             switch (mode) {
             case Mode::Good:
             case Mode::NotHttp:
+            case Mode::NoUpgradeAnswer:
                 break;
             case Mode::GarbageBody:
                 socket->write(frame("this is not JSON {"));

@@ -43,6 +43,8 @@ private Q_SLOTS:
     void faultIsNamedAndRecovered_data();
     void faultIsNamedAndRecovered();
     void goodServerHasNoProblem();
+    void badUpgradeFallsBackToPolling_data();
+    void badUpgradeFallsBackToPolling();
 };
 
 void TestLiveFaults::initTestCase() {
@@ -143,6 +145,31 @@ void TestLiveFaults::goodServerHasNoProblem() {
     QTRY_VERIFY_WITH_TIMEOUT(snapshots.size() >= 3, 5000);
     QCOMPARE(problemOf(source), QString());
     QCOMPARE(source.servers().value(0).mode, pulsco::LiveServerLink::Mode::Push);
+    QCOMPARE(source.state(), Source::State::Running);
+}
+
+void TestLiveFaults::badUpgradeFallsBackToPolling_data() {
+    QTest::addColumn<Mode>("mode");
+    QTest::addRow("garbage instead of 101") << Mode::NotHttp;
+    QTest::addRow("upgrade never answered") << Mode::NoUpgradeAnswer;
+}
+
+void TestLiveFaults::badUpgradeFallsBackToPolling() {
+    // A proxy that mangles or swallows the WebSocket upgrade but passes plain
+    // HTTP: the console polls instead (Qt 6.4 has no handshake timeout: the
+    // 3 s staleness check gives up on the upgrade), and data flows without
+    // a standing fault.
+    QFETCH(Mode, mode);
+    MisbehavingServer server;
+    QVERIFY(server.listenOnLoopback());
+    server.mode = mode;
+    server.targets = MisbehavingServer::Events;
+    LiveSource source({{server.url(), {}, {}}});
+    QSignalSpy snapshots(&source, &Source::snapshotReady);
+    source.start();
+    QTRY_VERIFY_WITH_TIMEOUT(snapshots.size() >= 2, 10000);
+    QCOMPARE(source.servers().value(0).mode, pulsco::LiveServerLink::Mode::Polling);
+    QCOMPARE(problemOf(source), QString());
     QCOMPARE(source.state(), Source::State::Running);
 }
 
