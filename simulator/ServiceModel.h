@@ -37,7 +37,6 @@ public:
 
 private:
     ServiceSpec m_spec;
-    double m_sigmaMs = 0;
     std::vector<double> m_workerFreeAt;  // min-heap of the times workers become free
     // Start times of accepted requests still waiting, FIFO, as a ring.
     std::vector<double> m_waitingStarts;

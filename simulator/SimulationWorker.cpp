@@ -5,6 +5,8 @@
 #include "simulator/SimulationWorker.h"
 #include "simulator/SimulatorSource.h"
 
+#include "bridge/ThreadHandoff.h"
+
 #include <QDateTime>
 #include <QThread>
 #include <QTimer>
@@ -19,13 +21,24 @@ constexpr std::uint64_t kEventsPerChunk = 4096;  // events between clock checks
 constexpr double kMaxLagWallSeconds = 1.0;       // further behind than this, stop catching up
 }  // namespace
 
-SimulationWorker::SimulationWorker(Scenario scenario, double speed, bool paused, int weight)
+SimulationWorker::SimulationWorker(Scenario scenario, double speed, bool paused, int weight,
+                                   const void* handoffChannel)
     : m_scenario(std::move(scenario))
     , m_speed(speed)
     , m_paused(paused)
-    , m_weight(weight) {}
+    , m_weight(weight)
+    , m_handoffChannel(handoffChannel) {}
 
 SimulationWorker::~SimulationWorker() = default;
+
+bool SimulationWorker::event(QEvent* event) {
+    handoff::receiveIfQueuedCall(m_handoffChannel, event);
+    return QObject::event(event);
+}
+
+void SimulationWorker::emitStateChanged(Source::State state) {
+    handoff::post(m_handoffChannel, [&] { emit stateChanged(state); });
+}
 
 void SimulationWorker::begin() {
     m_engine = std::make_unique<SimulationEngine>(m_scenario);
@@ -38,7 +51,7 @@ void SimulationWorker::begin() {
     updateTimer();
     m_timer->start();
     publish(true);
-    emit stateChanged(m_paused ? Source::State::Paused : Source::State::Running);
+    emitStateChanged(m_paused ? Source::State::Paused : Source::State::Running);
 }
 
 void SimulationWorker::shutdown() {
@@ -48,6 +61,9 @@ void SimulationWorker::shutdown() {
         m_timer = nullptr;
     }
     m_engine.reset();
+    // The owner deletes this object after joining the thread; QThread::wait()
+    // is invisible to TSan, so the join is marked here (acquired in stop()).
+    handoff::release(m_handoffChannel);
     QThread::currentThread()->quit();
 }
 
@@ -118,7 +134,7 @@ void SimulationWorker::publish(bool force) {
     LogEventBatch batch;
     if (!events.empty())
         batch = std::make_shared<const std::vector<LogEvent>>(std::move(events));
-    emit published(std::move(snapshot), std::move(batch));
+    handoff::post(m_handoffChannel, [&] { emit published(std::move(snapshot), std::move(batch)); });
 }
 
 void SimulationWorker::setPaused(bool paused) {
@@ -129,7 +145,7 @@ void SimulationWorker::setPaused(bool paused) {
     updateTimer();
     m_dirty = true;
     if (m_engine)
-        emit stateChanged(paused ? Source::State::Paused : Source::State::Running);
+        emitStateChanged(paused ? Source::State::Paused : Source::State::Running);
 }
 
 void SimulationWorker::step() {

@@ -19,7 +19,10 @@ class SimulationEngine;
 class SimulationWorker final : public QObject {
     Q_OBJECT
 public:
-    SimulationWorker(Scenario scenario, double speed, bool paused, int weight);
+    // `handoffChannel` orders queued calls for ThreadSanitizer in both
+    // directions (bridge/ThreadHandoff.h); the SimulatorSource passes itself.
+    SimulationWorker(Scenario scenario, double speed, bool paused, int weight,
+                     const void* handoffChannel);
     ~SimulationWorker() override;
 
     // Slots, always invoked in the worker thread (queued).
@@ -32,6 +35,8 @@ public:
     void clearFaults();
     void setTrafficWeight(int greenPercent);
 
+    bool event(QEvent* event) override;
+
 signals:
     void published(pulsco::SnapshotPtr snapshot, pulsco::LogEventBatch events);
     void stateChanged(pulsco::Source::State state);
@@ -41,6 +46,7 @@ private:
     void publish(bool force);
     void reanchor();
     void updateTimer();
+    void emitStateChanged(Source::State state);
 
     Scenario m_scenario;
     std::unique_ptr<SimulationEngine> m_engine;
@@ -54,6 +60,7 @@ private:
     QElapsedTimer m_sincePublish;
     bool m_dirty = true;
     std::uint64_t m_droppedReported = 0;
+    const void* m_handoffChannel;
 };
 
 }  // namespace pulsco

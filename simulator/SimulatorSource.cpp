@@ -2,6 +2,8 @@
 
 #include "simulator/SimulationWorker.h"
 
+#include "bridge/ThreadHandoff.h"
+
 #include <QMutexLocker>
 #include <QThread>
 
@@ -17,6 +19,18 @@ SimulatorSource::SimulatorSource(Scenario scenario, QObject* parent)
 
 SimulatorSource::~SimulatorSource() {
     stop();
+}
+
+bool SimulatorSource::event(QEvent* event) {
+    handoff::receiveIfQueuedCall(this, event);
+    return Source::event(event);
+}
+
+template <class Call>
+void SimulatorSource::postToWorker(Call&& call) {
+    handoff::post(this, [&] {
+        QMetaObject::invokeMethod(m_worker, std::forward<Call>(call), Qt::QueuedConnection);
+    });
 }
 
 QString SimulatorSource::displayName() const {
@@ -55,19 +69,21 @@ void SimulatorSource::start() {
     setState(State::Starting);
     m_thread = new QThread(this);
     m_thread->setObjectName(u"pulsco-simulator"_s);
-    m_worker = new SimulationWorker(m_scenario, m_speed, m_paused, m_weight);  // deleted in stop()
+    m_worker =
+        new SimulationWorker(m_scenario, m_speed, m_paused, m_weight, this);  // deleted in stop()
     m_worker->moveToThread(m_thread);
     connect(m_worker, &SimulationWorker::published, this, &SimulatorSource::onPublished);
     connect(m_worker, &SimulationWorker::stateChanged, this, &SimulatorSource::onWorkerState);
     m_thread->start();
-    QMetaObject::invokeMethod(m_worker, &SimulationWorker::begin, Qt::QueuedConnection);
+    postToWorker([w = m_worker] { w->begin(); });
 }
 
 void SimulatorSource::stop() {
     if (!m_thread)
         return;
-    QMetaObject::invokeMethod(m_worker, &SimulationWorker::shutdown, Qt::QueuedConnection);
+    postToWorker([w = m_worker] { w->shutdown(); });
     m_thread->wait();
+    handoff::acquire(this);  // the join (released at the end of shutdown())
     delete m_worker;
     m_worker = nullptr;
     delete m_thread;
@@ -78,15 +94,13 @@ void SimulatorSource::stop() {
 void SimulatorSource::pause() {
     m_paused = true;
     if (m_worker)
-        QMetaObject::invokeMethod(
-            m_worker, [w = m_worker] { w->setPaused(true); }, Qt::QueuedConnection);
+        postToWorker([w = m_worker] { w->setPaused(true); });
 }
 
 void SimulatorSource::resume() {
     m_paused = false;
     if (m_worker)
-        QMetaObject::invokeMethod(
-            m_worker, [w = m_worker] { w->setPaused(false); }, Qt::QueuedConnection);
+        postToWorker([w = m_worker] { w->setPaused(false); });
 }
 
 void SimulatorSource::step() {
@@ -94,7 +108,7 @@ void SimulatorSource::step() {
         emit commandFailed(u"step"_s, u"the simulator is not running; start it first"_s);
         return;
     }
-    QMetaObject::invokeMethod(m_worker, &SimulationWorker::step, Qt::QueuedConnection);
+    postToWorker([w = m_worker] { w->step(); });
 }
 
 void SimulatorSource::setSpeed(double speed) {
@@ -105,8 +119,7 @@ void SimulatorSource::setSpeed(double speed) {
     }
     m_speed = speed;
     if (m_worker)
-        QMetaObject::invokeMethod(
-            m_worker, [w = m_worker, speed] { w->setSpeed(speed); }, Qt::QueuedConnection);
+        postToWorker([w = m_worker, speed] { w->setSpeed(speed); });
 }
 
 void SimulatorSource::injectFault(const FaultSpec& fault) {
@@ -123,13 +136,12 @@ void SimulatorSource::injectFault(const FaultSpec& fault) {
         emit commandFailed(u"inject fault"_s, u"the simulator is not running; start it first"_s);
         return;
     }
-    QMetaObject::invokeMethod(
-        m_worker, [w = m_worker, fault] { w->injectFault(fault); }, Qt::QueuedConnection);
+    postToWorker([w = m_worker, fault] { w->injectFault(fault); });
 }
 
 void SimulatorSource::clearFaults() {
     if (m_worker)
-        QMetaObject::invokeMethod(m_worker, &SimulationWorker::clearFaults, Qt::QueuedConnection);
+        postToWorker([w = m_worker] { w->clearFaults(); });
 }
 
 void SimulatorSource::setTrafficWeight(int greenPercent) {
@@ -139,9 +151,7 @@ void SimulatorSource::setTrafficWeight(int greenPercent) {
     }
     m_weight = greenPercent;
     if (m_worker)
-        QMetaObject::invokeMethod(
-            m_worker, [w = m_worker, greenPercent] { w->setTrafficWeight(greenPercent); },
-            Qt::QueuedConnection);
+        postToWorker([w = m_worker, greenPercent] { w->setTrafficWeight(greenPercent); });
 }
 
 void SimulatorSource::onPublished(SnapshotPtr snapshot, LogEventBatch events) {

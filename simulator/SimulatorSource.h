@@ -51,7 +51,13 @@ public:
     static constexpr int kMaxEventsPerBatch = 500;
     static constexpr int kMinPublishIntervalMs = 100;
 
+protected:
+    bool event(QEvent* event) override;
+
 private:
+    // Queues a call to the worker (bridge/ThreadHandoff.h: visible to TSan).
+    template <class Call>
+    void postToWorker(Call&& call);
     void onPublished(pulsco::SnapshotPtr snapshot, pulsco::LogEventBatch events);
     void onWorkerState(pulsco::Source::State state);
     void setState(State state);
