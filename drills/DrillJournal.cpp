@@ -9,6 +9,9 @@
 #include <QJsonObject>
 #include <QSqlQuery>
 
+#include <algorithm>
+#include <iterator>
+
 namespace pulsco {
 
 using namespace Qt::StringLiterals;
@@ -85,12 +88,31 @@ bool DrillJournal::append(const DrillEvent& event, QString* error) {
 
 std::optional<int> DrillJournal::recoverInterrupted(ConsoleStore& store, QString* error) {
     AuditTrail trail(store);
-    AuditTrail::Query query;
-    query.plan = audit::kDrillJournalPlan;
-    const std::vector<AuditEntry> rows = trail.entries(query);
+    // Every row of the given kinds after `afterId`, page by page (a query
+    // returns at most `limit` rows).
+    const auto all = [&trail](const QStringList& kinds, qint64 afterId) {
+        std::vector<AuditEntry> rows;
+        AuditTrail::Query query;
+        query.plan = audit::kDrillJournalPlan;
+        query.kinds = kinds;
+        query.limit = 10000;
+        query.afterId = afterId;
+        for (;;) {
+            std::vector<AuditEntry> page = trail.entries(query);
+            const bool last = page.size() < std::size_t(query.limit);
+            if (!page.empty())
+                query.afterId = page.back().id;
+            rows.insert(rows.end(), std::make_move_iterator(page.begin()),
+                        std::make_move_iterator(page.end()));
+            if (last)
+                return rows;
+        }
+    };
+    // Open journals first (few rows); then only the events after the oldest
+    // open one: every start closes all journals, so that is recent.
     QHash<QString, DrillRecord> open;  // journal key -> its record so far
     QList<QString> order;
-    for (const AuditEntry& row : rows) {
+    for (const AuditEntry& row : all({audit::kDrillStarted, audit::kDrillClosed}, 0)) {
         if (row.kind == audit::kDrillStarted) {
             const QJsonObject h = QJsonDocument::fromJson(row.evidence).object();
             DrillRecord r;
@@ -104,20 +126,29 @@ std::optional<int> DrillJournal::recoverInterrupted(ConsoleStore& store, QString
             const QString key = QString::number(row.id);
             open.insert(key, r);
             order << key;
-        } else if (row.kind == audit::kDrillEvent && open.contains(row.subject)) {
-            const QJsonObject ev = QJsonDocument::fromJson(row.evidence).object();
-            DrillEvent e;
-            e.atSeconds = row.sourceTimeSeconds;
-            e.kind = drillEventKindFromString(ev.value(u"kind"_s).toString())
-                         .value_or(DrillEventKind::Note);
-            e.text = row.note;
-            e.who = ev.value(u"who"_s).toString();
-            e.hidden = ev.value(u"hidden"_s).toBool();
-            open[row.subject].events.push_back(e);
-        } else if (row.kind == audit::kDrillClosed) {
+        } else {
             open.remove(row.subject);
             order.removeAll(row.subject);
         }
+    }
+    if (order.isEmpty())
+        return 0;
+    qint64 oldest = order.constFirst().toLongLong();
+    for (const QString& key : std::as_const(order))
+        oldest = std::min(oldest, key.toLongLong());
+    for (const AuditEntry& row : all({audit::kDrillEvent}, oldest)) {
+        auto it = open.find(row.subject);
+        if (it == open.end())
+            continue;
+        const QJsonObject ev = QJsonDocument::fromJson(row.evidence).object();
+        DrillEvent e;
+        e.atSeconds = row.sourceTimeSeconds;
+        e.kind =
+            drillEventKindFromString(ev.value(u"kind"_s).toString()).value_or(DrillEventKind::Note);
+        e.text = row.note;
+        e.who = ev.value(u"who"_s).toString();
+        e.hidden = ev.value(u"hidden"_s).toBool();
+        it->events.push_back(e);
     }
     int recovered = 0;
     DrillSessionStore sessions(store);

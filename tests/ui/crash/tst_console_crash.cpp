@@ -55,6 +55,7 @@ class TestConsoleCrash : public QObject {
     Q_OBJECT
 private Q_SLOTS:
     void killedConsoleLosesNothingAcknowledged();
+    void recoverySavesOnlyUnsavedJournalsOnce();
 };
 
 void TestConsoleCrash::killedConsoleLosesNothingAcknowledged() {
@@ -127,6 +128,52 @@ void TestConsoleCrash::killedConsoleLosesNothingAcknowledged() {
         QVERIFY2(containsPart(saved, text),
                  qPrintable(u"acknowledged drill event \"%1\" not in a saved session"_s.arg(text)));
     QCOMPARE(store->integrityCheck(), u"ok"_s);
+}
+
+void TestConsoleCrash::recoverySavesOnlyUnsavedJournalsOnce() {
+    QTemporaryDir dir;
+    QString error;
+    auto store = ConsoleStore::open(dir.filePath(u"c.sqlite"_s), &error);
+    QVERIFY2(store, qPrintable(error));
+    const auto header = [](const QString& drill, qint64 ms) {
+        DrillRecord r;
+        r.drillName = drill;
+        r.drillTitle = drill + u" title"_s;
+        r.trainee = u"tess"_s;
+        r.startedAt = QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC);
+        return r;
+    };
+    // One drill ended and was saved as usual; another was cut short.
+    DrillJournal finished(*store), cut(*store);
+    DrillRecord done = header(u"done"_s, 1'700'000'000'000);
+    QVERIFY(finished.begin(done, &error));
+    DrillRecord open = header(u"cut"_s, 1'700'000'100'000);
+    QVERIFY(cut.begin(open, &error));
+    for (int i = 0; i < 3; ++i) {
+        DrillEvent e;
+        e.atSeconds = 10.0 * i;
+        e.kind = i == 0 ? DrillEventKind::Acknowledged : DrillEventKind::Action;
+        e.text = u"event %1"_s.arg(i);
+        e.who = u"tess"_s;
+        QVERIFY(cut.append(e, &error));
+        QVERIFY(finished.append(e, &error));
+    }
+    QVERIFY(DrillSessionStore(*store).save(done, &error));
+
+    QCOMPARE(DrillJournal::recoverInterrupted(*store, &error), std::optional<int>(1));
+    QCOMPARE(DrillJournal::recoverInterrupted(*store, &error), std::optional<int>(0));
+    const auto history = DrillSessionStore(*store).history(u"tess"_s);
+    QCOMPARE(history.size(), std::size_t(2));
+    const auto recovered = std::find_if(history.begin(), history.end(),
+                                        [](const DrillRecord& r) { return r.drillName == u"cut"; });
+    QVERIFY(recovered != history.end());
+    QCOMPARE(recovered->startedAt, open.startedAt);
+    QCOMPARE(recovered->events.size(), std::size_t(3));
+    QCOMPARE(recovered->events[2].text, u"event 2"_s);
+    QVERIFY(recovered->events[0].kind == DrillEventKind::Acknowledged);
+    QCOMPARE(recovered->durationSeconds, 20.0);
+    QVERIFY(!recovered->score.passed);
+    QCOMPARE(recovered->score.reasons, QStringList{DrillJournal::kInterruptedReason});
 }
 
 QTEST_GUILESS_MAIN(TestConsoleCrash)
