@@ -80,12 +80,19 @@ void HttpConnection::onReadyRead() {
         m_inTransaction = true;
     }
     // Read straight into the connection's buffer, which keeps its capacity
-    // between requests: no temporary allocation per read.
-    const qsizetype old = m_buffer.size();
-    const qint64 available = std::max<qint64>(m_socket->bytesAvailable(), 4096);
-    m_buffer.resize(old + qsizetype(available));
-    const qint64 got = m_socket->read(m_buffer.data() + old, available);
-    m_buffer.resize(old + qsizetype(std::max<qint64>(got, 0)));
+    // between requests: no temporary allocation per read. Fixed chunks, not
+    // bytesAvailable(): on an unbuffered socket that is one more system call
+    // (FIONREAD) per read. A full chunk means there may be more (a buffered
+    // TLS socket signals only new data, so it must be emptied).
+    constexpr qint64 kChunk = 4096;
+    constexpr qsizetype kMaxReadAhead = 256 * 1024;
+    qint64 got = 0;
+    do {
+        const qsizetype old = m_buffer.size();
+        m_buffer.resize(old + qsizetype(kChunk));
+        got = m_socket->read(m_buffer.data() + old, kChunk);
+        m_buffer.resize(old + qsizetype(std::max<qint64>(got, 0)));
+    } while (got == kChunk && m_buffer.size() < kMaxReadAhead);
     m_lastActivityMs = m_worker->nowMs();
     processBuffer();
     if (m_inTransaction && (m_nextSlot > 1 || m_closing)) {

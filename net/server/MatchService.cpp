@@ -163,8 +163,26 @@ void MatchService::start(int tickMs) {
 
 void MatchService::submitThen(std::vector<StoreWrite> writes,
                               std::function<void(bool, const QString&)> onDone) {
-    const quint64 token = m_store->submit(std::move(writes));
-    m_pending.push_back({token, std::move(onDone)});
+    // Requests arrive in batches from the I/O threads: their writes go to the
+    // store as one submit (one lock, one wake-up) when this batch is done.
+    for (StoreWrite& w : writes)
+        m_unsubmitted.push_back(std::move(w));
+    m_unsubmittedDone.push_back(std::move(onDone));
+    if (!m_flushPosted) {
+        m_flushPosted = true;
+        QMetaObject::invokeMethod(this, &MatchService::flushWrites, Qt::QueuedConnection);
+    }
+}
+
+void MatchService::flushWrites() {
+    m_flushPosted = false;
+    if (m_unsubmittedDone.empty() && m_unsubmitted.empty())
+        return;
+    const quint64 token = m_store->submit(std::move(m_unsubmitted));
+    m_unsubmitted.clear();
+    for (auto& onDone : m_unsubmittedDone)
+        m_pending.push_back({token, std::move(onDone)});
+    m_unsubmittedDone.clear();
 }
 
 void MatchService::onBatchCommitted(quint64 lastToken, bool ok, const QString& error) {
@@ -214,7 +232,8 @@ void MatchService::createTicket(TicketBody body, Reply reply) {
             503, u"tickets: this server is draining and accepts no new tickets"_s));
         return;
     }
-    if (const quint64 backlog = m_store->backlog(); backlog > m_maxStoreBacklog) {
+    if (const quint64 backlog = m_store->backlog() + m_unsubmitted.size();
+        backlog > m_maxStoreBacklog) {
         reply(HttpServer::errorResponse(
             503, u"store: %1 writes are waiting for the disk; retry later"_s.arg(backlog),
             "overloaded"));
@@ -302,6 +321,7 @@ void MatchService::withTicket(qint64 seq, std::function<void(TicketRecord*)> the
         return;
     }
     // Older than this process: read it behind every queued write.
+    flushWrites();
     QPointer<MatchService> self(this);
     m_store->read([self, seq, then = std::move(then)](QSqlDatabase& db) mutable {
         QSqlQuery q(db);
@@ -450,6 +470,7 @@ void MatchService::withMatch(qint64 seq, std::function<void(MatchRecord*)> then)
         then(nullptr);
         return;
     }
+    flushWrites();  // the read must see every write made before it
     QPointer<MatchService> self(this);
     m_store->read([self, seq, then = std::move(then)](QSqlDatabase& db) mutable {
         QSqlQuery q(db);
@@ -701,6 +722,8 @@ void MatchService::tick() {
         m_matchOrder.push_back(m->seq);
         m_matches[m->seq] = std::move(m);
     }
+    // A ticket's insert must reach the store before its matched/expired update.
+    flushWrites();
     if (!writes.empty())
         m_store->submit(std::move(writes));
     trimMemory();

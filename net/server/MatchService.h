@@ -52,7 +52,7 @@ public:
     void setStalled(bool stalled) { m_stalled = stalled; }
     bool storeHealthy() const { return m_storeHealthy; }
     // No durable answer is waiting for the store.
-    bool idle() const { return m_pending.empty(); }
+    bool idle() const { return m_pending.empty() && m_unsubmittedDone.empty(); }
     // New tickets are refused (503 overloaded) while more writes than this
     // wait for the store, so a slow disk cannot grow memory without bound.
     void setMaxStoreBacklog(quint64 writes) { m_maxStoreBacklog = writes; }
@@ -84,6 +84,8 @@ private:
     // Submits writes; `onDone(ok, error)` runs once they are committed.
     void submitThen(std::vector<StoreWrite> writes,
                     std::function<void(bool, const QString&)> onDone);
+    // Hands the writes gathered by submitThen to the store in one submit.
+    void flushWrites();
     void withTicket(qint64 seq, std::function<void(TicketRecord*)> then);
     void withMatch(qint64 seq, std::function<void(MatchRecord*)> then);
     QByteArray ticketJson(const TicketRecord& t) const;
@@ -122,6 +124,9 @@ private:
         std::function<void(bool, const QString&)> onDone;
     };
     std::deque<Pending> m_pending;
+    std::vector<StoreWrite> m_unsubmitted;
+    std::vector<std::function<void(bool, const QString&)>> m_unsubmittedDone;
+    bool m_flushPosted = false;
     MatchmakerOutput m_output;
 };
 
