@@ -5,8 +5,10 @@
 #include "tests/net/HttpTestClient.h"
 
 #include <QElapsedTimer>
+#include <QRandomGenerator>
 #include <QTcpSocket>
 #include <QTest>
+#include <QThread>
 #include <QTimer>
 
 using namespace Qt::StringLiterals;
@@ -27,6 +29,8 @@ private Q_SLOTS:
     void errorsCarryTheJsonBody();
     void pipeliningIsBoundedAndResumes();
     void headHasNoBody();
+    void manyClientsOverSeveralIoThreads_data();
+    void manyClientsOverSeveralIoThreads();
 };
 
 void TestHttpServer::keepAliveServesManyOnOneConnection() {
@@ -192,6 +196,85 @@ void TestHttpServer::headHasNoBody() {
     const QByteArray in = readAnswers(s, 2);
     QCOMPARE(in.count("Content-Length: 7"), 2);
     QCOMPARE(in.count("{\"a\":1}"), 1);
+}
+
+// Connections spread over several I/O threads, each pipelining requests that
+// the handler answers at once or later in random order: every answer reaches
+// its own connection in request order, the handler and the observer always
+// run on the server's thread, and every answer is observed exactly once.
+void TestHttpServer::manyClientsOverSeveralIoThreads_data() {
+    QTest::addColumn<int>("ioThreads");
+    QTest::addColumn<quint32>("seed");
+    for (int threads : {1, 2, 3})
+        for (quint32 seed : {1u, 2u, 3u})
+            QTest::addRow("%d threads, seed %u", threads, seed) << threads << seed;
+}
+
+void TestHttpServer::manyClientsOverSeveralIoThreads() {
+    QFETCH(int, ioThreads);
+    QFETCH(quint32, seed);
+    HttpServerLimits limits;
+    limits.ioThreads = ioThreads;
+    HttpServer server(limits);
+    QRandomGenerator rng(seed);
+    bool wrongThread = false;
+    int observed = 0;
+    server.setHandler([&](const HttpRequest& r, HttpResponder responder) {
+        wrongThread = wrongThread || QThread::currentThread() != server.thread();
+        const int delay = int(rng.bounded(3)) * 5;  // 0, 5 or 10 ms
+        const auto answer = [responder, path = r.path] {
+            responder.respond(HttpResponse::json(200, "{\"path\":\"" + path + "\"}"));
+        };
+        if (delay == 0)
+            answer();
+        else
+            QTimer::singleShot(delay, &server, answer);
+    });
+    server.setResponseObserver([&](int status, double) {
+        wrongThread = wrongThread || QThread::currentThread() != server.thread();
+        observed += status == 200 ? 1 : 0;
+    });
+    QVERIFY(server.listen(QHostAddress::LocalHost, 0));
+    constexpr int kClients = 12;
+    constexpr int kRequests = 20;
+    std::vector<std::unique_ptr<QTcpSocket>> clients;
+    for (int c = 0; c < kClients; ++c) {
+        clients.push_back(std::make_unique<QTcpSocket>());
+        clients.back()->connectToHost(u"127.0.0.1"_s, server.serverPort());
+    }
+    QTRY_COMPARE(server.connectionCount(), kClients);
+    for (int c = 0; c < kClients; ++c) {
+        QByteArray wire;
+        for (int i = 0; i < kRequests; ++i)
+            wire += "GET /c" + QByteArray::number(c) + "/r" + QByteArray::number(i) +
+                    " HTTP/1.1\r\n\r\n";
+        clients[std::size_t(c)]->write(wire);
+    }
+    std::vector<QByteArray> in(kClients);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        [&] {
+            bool all = true;
+            for (int c = 0; c < kClients; ++c) {
+                in[std::size_t(c)] += clients[std::size_t(c)]->readAll();
+                all = all && in[std::size_t(c)].count("HTTP/1.1 200") == kRequests;
+            }
+            return all;
+        }(),
+        10000);
+    for (int c = 0; c < kClients; ++c) {
+        qsizetype at = 0;
+        for (int i = 0; i < kRequests; ++i) {
+            const QByteArray expected =
+                "{\"path\":\"/c" + QByteArray::number(c) + "/r" + QByteArray::number(i) + "\"}";
+            const qsizetype next = in[std::size_t(c)].indexOf(expected, at);
+            QVERIFY2(next >= at, expected.constData());  // present, and after the one before
+            at = next + expected.size();
+        }
+    }
+    QTRY_COMPARE(observed, kClients * kRequests);
+    QVERIFY(!wrongThread);
+    clients.clear();
+    QTRY_COMPARE(server.connectionCount(), 0);
 }
 
 QTEST_GUILESS_MAIN(TestHttpServer)
