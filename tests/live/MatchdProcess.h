@@ -39,6 +39,8 @@ public:
             if (!token.open(QIODevice::WriteOnly) || token.write(m_token + '\n') < 0)
                 return false;
             token.close();
+            // The server refuses a token file others can read.
+            token.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
             args << QStringLiteral("--admin-token-file") << token.fileName();
         }
         args << m_extraArguments;
