@@ -19,7 +19,7 @@ QString MatchdOptions::usage() {
            "  --tick-ms N             matchmaker tick period, 10..60000 ms (default 250)\n"
            "  --max-connections N     open connections at most, 1..1000000 (default 16000)\n"
            "  --io-threads N          threads reading, parsing and writing connections, 1..16\n"
-           "                          (default 1; matchmaking stays on the main thread)\n"
+           "                          (default 2; matchmaking stays on the main thread)\n"
            "  --tls-cert FILE         PEM certificate (chain): serve HTTPS and WSS only;\n"
            "  --tls-key FILE          PEM private key of that certificate (both or neither)\n"
            "Binding beyond loopback without --admin-token-file prints a warning.\n"_s;

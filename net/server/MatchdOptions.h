@@ -20,7 +20,7 @@ struct MatchdOptions {
     QString queuesPath = QStringLiteral(":/pulsco/queues.json");  // the embedded copy
     int tickMs = 250;
     int maxConnections = 16000;  // beyond this, new connections get 503 overloaded
-    int ioThreads = 1;           // threads doing connection I/O besides the main one
+    int ioThreads = 2;           // threads doing connection I/O besides the main one
     QString tlsCertFile;         // PEM; with tlsKeyFile: HTTPS and WSS only
     QString tlsKeyFile;
 
