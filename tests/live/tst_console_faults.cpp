@@ -76,7 +76,11 @@ void TestConsoleFaults::statusNamesTheFaultAndRecovers() {
     QVERIFY(status->text().startsWith(u"⚠ "_s));
     QVERIFY2(window.sourceBar()->stateText() != u"RUNNING"_s,
              qPrintable(window.sourceBar()->stateText()));
-    QVERIFY2(ticks > 0, "the GUI event loop stalled while the server misbehaved");
+    // The GUI loop keeps turning while the server goes on misbehaving.
+    const int atDetection = ticks;
+    QTRY_VERIFY2(ticks >= atDetection + 3,
+                 "the GUI event loop stalled while the server misbehaved");
+    QVERIFY2(status->text().startsWith(u"⚠ "_s), qPrintable(status->text()));
     if (const QByteArray dir = qgetenv("PULSCO_SCREENSHOT_DIR"); !dir.isEmpty()) {
         QDir().mkpath(QString::fromLocal8Bit(dir));
         window.grab().save(QString::fromLocal8Bit(dir) + u"/console-faulty-"_s +
