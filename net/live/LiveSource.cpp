@@ -9,7 +9,10 @@
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QNetworkRequest>
+#include <QSslConfiguration>
 #include <QUrl>
+
+#include <memory>
 
 using namespace Qt::StringLiterals;
 
@@ -203,9 +206,30 @@ void LiveSource::sendAdmin(const Server& server, const QByteArray& method, const
     request.setTransferTimeout(5000);
     request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
     request.setRawHeader("Authorization", "Bearer " + server.config.adminToken.toUtf8());
+    if (!server.config.caCertificates.isEmpty()) {
+        QSslConfiguration ssl = QSslConfiguration::defaultConfiguration();
+        ssl.addCaCertificates(server.config.caCertificates);
+        request.setSslConfiguration(ssl);
+    }
     QNetworkReply* reply = m_network->sendCustomRequest(request, method, body);
-    connect(reply, &QNetworkReply::finished, this, [this, reply, where, command] {
+    // The same cap as the link's: an answer is a few hundred bytes.
+    reply->setReadBufferSize(LiveServerLink::kMaxMessageBytes + 64 * 1024);
+    auto tooLarge = std::make_shared<bool>(false);
+    connect(reply, &QNetworkReply::downloadProgress, this,
+            [reply, tooLarge](qint64 received, qint64 total) {
+                if (received > LiveServerLink::kMaxMessageBytes ||
+                    total > LiveServerLink::kMaxMessageBytes) {
+                    *tooLarge = true;
+                    reply->abort();
+                }
+            });
+    connect(reply, &QNetworkReply::finished, this, [this, reply, where, command, tooLarge] {
         reply->deleteLater();
+        if (*tooLarge) {
+            Q_EMIT commandFailed(command, where + u": answer larger than the %1 MiB cap"_s.arg(
+                                                      LiveServerLink::kMaxMessageBytes >> 20));
+            return;
+        }
         if (reply->error() == QNetworkReply::NoError)
             return;
         // The server's error message says what was wrong; never the token.

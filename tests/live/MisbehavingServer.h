@@ -41,6 +41,7 @@ public:
     Mode mode = Mode::Good;
     int targets = Stats | Events;
     QString color = u"blue"_s;
+    bool hugeAdminAnswers = false;  // /v1/admin/* answer 500 with a 9 MiB body
     static constexpr qint64 kHugeBytes = 9 * 1024 * 1024;
 
     explicit MisbehavingServer(QObject* parent = nullptr)
@@ -125,6 +126,10 @@ private:
         QByteArray good = target == Info ? R"({"name":"pulsco-matchd","color":")" + color.toUtf8() +
                                                R"(","admin_enabled":false})"
                                          : snapshotJson(++m_clock);
+        if (path.startsWith("/v1/admin/") && hugeAdminAnswers) {
+            reply(socket, "500 Internal Server Error", QByteArray(kHugeBytes, ' '));
+            return;
+        }
         if (path != "/v1/info" && path != "/v1/stats") {
             reply(socket, "404 Not Found", R"({"error":{"code":"not_found","message":"no"}})");
             return;

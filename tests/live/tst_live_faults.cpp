@@ -45,6 +45,7 @@ private Q_SLOTS:
     void goodServerHasNoProblem();
     void badUpgradeFallsBackToPolling_data();
     void badUpgradeFallsBackToPolling();
+    void adminAnswerOverCapIsRefused();
 };
 
 void TestLiveFaults::initTestCase() {
@@ -175,6 +176,21 @@ void TestLiveFaults::badUpgradeFallsBackToPolling() {
     QCOMPARE(source.servers().value(0).mode, pulsco::LiveServerLink::Mode::Polling);
     QCOMPARE(problemOf(source), QString());
     QCOMPARE(source.state(), Source::State::Running);
+}
+
+void TestLiveFaults::adminAnswerOverCapIsRefused() {
+    MisbehavingServer server;
+    QVERIFY(server.listenOnLoopback());
+    server.hugeAdminAnswers = true;
+    LiveSource source({{server.url(), u"a-token-for-this-test"_s, {}}});
+    QSignalSpy failed(&source, &Source::commandFailed);
+    source.start();
+    QTRY_VERIFY_WITH_TIMEOUT(!source.servers().value(0).color.isEmpty(), 5000);
+    source.clearFaults();
+    QTRY_COMPARE_WITH_TIMEOUT(failed.size(), 1, 10000);
+    const QString reason = failed.at(0).at(1).toString();
+    QVERIFY2(reason == server.url() + u"/v1/admin/faults: answer larger than the 8 MiB cap"_s,
+             qPrintable(reason));
 }
 
 QTEST_GUILESS_MAIN(TestLiveFaults)
