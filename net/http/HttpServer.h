@@ -46,7 +46,8 @@ struct HttpServerLimits {
 class HttpServer : public QObject {
     Q_OBJECT
 public:
-    using Handler = std::function<void(const HttpRequest&, HttpResponder)>;
+    // The request is the handler's to take from (e.g. move `prepared` out).
+    using Handler = std::function<void(HttpRequest&, HttpResponder)>;
     // After each answer is written: status and time from request parsed to written.
     using ResponseObserver = std::function<void(int status, double latencyMs)>;
     // Runs on an I/O thread before a request crosses to the server thread,

@@ -54,7 +54,7 @@ HttpResponse MatchdServer::infoResponse() const {
     return jsonOk(std::move(out));
 }
 
-void MatchdServer::route(const HttpRequest& request, HttpResponder responder) {
+void MatchdServer::route(HttpRequest& request, HttpResponder responder) {
     const QByteArray& path = request.path;
     const QByteArray& method = request.method;
 
@@ -116,9 +116,9 @@ void MatchdServer::route(const HttpRequest& request, HttpResponder responder) {
         // only when no preparer ran.
         QString error;
         std::optional<TicketBody> body;
-        if (const auto* prepared = std::any_cast<PreparedTicketBody>(&request.prepared)) {
-            body = prepared->body;
-            error = prepared->error;
+        if (auto* prepared = std::any_cast<PreparedTicketBody>(&request.prepared)) {
+            body = std::move(prepared->body);
+            error = std::move(prepared->error);
         } else {
             body = parseTicketBody(request.body, m_service->config(), &error);
         }

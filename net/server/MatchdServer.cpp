@@ -106,7 +106,7 @@ bool MatchdServer::start(const MatchdOptions& options, QString* error) {
     m_events = new EventStream;
     m_http->setWebSocketServer("/v1/events", m_events->server());
     m_http->setHandler(
-        [this](const HttpRequest& r, HttpResponder responder) { route(r, std::move(responder)); });
+        [this](HttpRequest& r, HttpResponder responder) { route(r, std::move(responder)); });
     m_http->setResponseObserver([this](int status, double latencyMs) {
         m_metrics->recordHttp(status, latencyMs, m_service->now());
     });

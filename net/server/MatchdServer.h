@@ -53,7 +53,7 @@ Q_SIGNALS:
     void finished(int exitCode);
 
 private:
-    void route(const HttpRequest& request, HttpResponder responder);
+    void route(HttpRequest& request, HttpResponder responder);
     void routeAdmin(const HttpRequest& request, HttpResponder responder);
     void onTicked();
     void publishSnapshot();
