@@ -45,7 +45,13 @@ inline QByteArray soloTicketBody(const QByteArray& queue, const QByteArray& play
 
 class MatchdUnderTest {
 public:
-    static QString binary() { return QStringLiteral(PULSCO_BINARY_DIR "/bin/pulsco-matchd"); }
+    // PULSCO_MATCHD overrides the binary: the benchmarks point it at the
+    // release build while the load comes from these test executables.
+    static QString binary() {
+        const QString override = qEnvironmentVariable("PULSCO_MATCHD");
+        return override.isEmpty() ? QStringLiteral(PULSCO_BINARY_DIR "/bin/pulsco-matchd")
+                                  : override;
+    }
 
     // Writes the queue rules next to nothing else: `queuesFile` must be a
     // path outside the data dir (a full disk must not stop the restart).
