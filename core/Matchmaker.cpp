@@ -309,6 +309,16 @@ struct Matchmaker::Impl {
     EnqueueResult checkRequest(const TicketRequest& request, int queue);
     std::uint32_t allocateSlot();
     void release(std::uint32_t slot, std::uint32_t where);
+    static constexpr std::size_t kPrefetchAhead = 8;
+    void prefetchAnchor(const QueueState& q, const FifoEntry& e, double now) const {
+        // Only for a ticket that will be an anchor (kNoIndex fails the size
+        // check).
+        if (e.where >= q.pool.size() || now < e.idleUntil || !live.test(e.id))
+            return;
+        __builtin_prefetch(&q.pool[e.where]);
+        __builtin_prefetch(q.poolPing.data() + std::size_t(e.where) * regionCount);
+        __builtin_prefetch(&links[e.where]);
+    }
     void mergePending(QueueState& queue);
     void expire(int queue, double now);
     void match(int queue, double now);
@@ -571,6 +581,10 @@ void Matchmaker::Impl::match(int queue, double now) {
         // but its FIFO entry.
         int linkedPlayers = q.players;
         for (std::size_t f = q.fifoHead; f < q.fifo.size() && linkedPlayers >= perMatch; ++f) {
+            // Anchors come in age order, scattered over the pool: ask for a
+            // later anchor's lines now, so they arrive while this one works.
+            if (f + kPrefetchAhead < q.fifo.size())
+                prefetchAnchor(q, q.fifo[f + kPrefetchAhead], now);
             FifoEntry& e = q.fifo[f];
             if (!live.test(e.id))
                 continue;

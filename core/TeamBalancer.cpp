@@ -108,31 +108,31 @@ bool TeamBalancer::balance(const std::vector<BalanceItem>& items, int teamCount,
             return a < b;
         });
     }
-    m_prefix.assign(n + 1, 0.0);
-    m_absSuffix.assign(n + 1, 0.0);
     m_strength.resize(n);
     m_size.resize(n);
+    double total = 0;
     for (std::size_t p = 0; p < n; ++p) {
         const BalanceItem& item = items[m_order[p]];
         m_strength[p] = item.strength;
         m_size[p] = item.size;
-        m_prefix[p + 1] = m_prefix[p] + item.strength;
+        total += item.strength;
     }
-    for (std::size_t p = n; p-- > 0;)
-        m_absSuffix[p] = m_absSuffix[p + 1] + std::abs(m_strength[p]);
-    m_remaining.assign(std::size_t(teamCount), teamSize);
-    m_sum.assign(std::size_t(teamCount), 0.0);
-    m_current.assign(n, 0);
-    teamOf.assign(n, 0);
-
-    if (n > std::size_t(kExactTickets))
-        return balanceGreedy(teamCount, teamSize, teamOf);
-
+    teamOf.resize(n);
     m_bestGap = kInf;
-    m_nodes = 0;
-    if (teamCount == 2) {
-        searchTwo(teamSize);
+    const bool twoExact = teamCount == 2 && n <= std::size_t(kExactTickets);
+    if (twoExact) {
+        // Every 5v5 takes this path: it needs none of the state below.
+        searchTwo(teamSize, total);
     } else {
+        m_absSuffix.assign(n + 1, 0.0);
+        for (std::size_t p = n; p-- > 0;)
+            m_absSuffix[p] = m_absSuffix[p + 1] + std::abs(m_strength[p]);
+        m_remaining.assign(std::size_t(teamCount), teamSize);
+        m_sum.assign(std::size_t(teamCount), 0.0);
+        m_current.assign(n, 0);
+        if (n > std::size_t(kExactTickets))
+            return balanceGreedy(teamCount, teamSize, teamOf);
+        m_nodes = 0;
         searchExact(0);
     }
     if (m_bestGap == kInf)
@@ -148,11 +148,10 @@ bool TeamBalancer::balance(const std::vector<BalanceItem>& items, int teamCount,
 // second-half subsets that complete team 0 exactly. Every valid split is
 // scored once, at the cost of one subtraction: at most C(11, 5) = 462 for 12
 // solos, with no recursion and no sorting.
-void TeamBalancer::searchTwo(int teamSize) {
+void TeamBalancer::searchTwo(int teamSize, double total) {
     const std::size_t n = m_size.size();
     const std::size_t half = (n + 1) / 2;
     const std::size_t rest = n - half;
-    const double total = m_prefix[n];
     const std::size_t subsets = std::size_t(1) << rest;
 
     std::array<double, 64> halfSum;

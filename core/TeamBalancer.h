@@ -36,7 +36,7 @@ public:
 private:
     bool packFrom(std::size_t i);
     void searchExact(std::size_t i);
-    void searchTwo(int teamSize);
+    void searchTwo(int teamSize, double total);
     double lowerBound(std::size_t i) const;
     bool balanceGreedy(int teamCount, int teamSize, std::vector<int>& teamOf);
     void improveBySwaps(int teamCount, std::vector<int>& teamOf);
@@ -45,7 +45,6 @@ private:
     const std::vector<BalanceItem>* m_items = nullptr;
     std::vector<int> m_sizes;            // for canPack, sorted descending
     std::vector<std::uint32_t> m_order;  // items in search order
-    std::vector<double> m_prefix;        // prefix sums of strength in m_order
     std::vector<double> m_absSuffix;     // suffix sums of |strength| in m_order
     std::vector<double> m_strength;      // strength per position of m_order
     std::vector<int> m_size;             // size per position of m_order
