@@ -186,8 +186,7 @@ void HttpServer::post(Incoming&& incoming) {
 }
 
 void HttpServer::postObservation(int status, double latencyMs) {
-    if (!m_observer)
-        return;
+    // m_observer is not read here: it may be set after the threads started.
     std::lock_guard lock(m_inboxMutex);
     m_observations.push_back({status, latencyMs});
     if (!m_drainPosted) {

@@ -59,7 +59,8 @@ public:
     explicit HttpServer(HttpServerLimits limits = {}, QObject* parent = nullptr);
     ~HttpServer() override;
 
-    // Set these before listen().
+    // The preparer, TLS and WebSocket settings are read by the I/O threads:
+    // set them before listen(). Handler and observer run on this thread.
     void setHandler(Handler handler) { m_handler = std::move(handler); }
     void setResponseObserver(ResponseObserver observer) { m_observer = std::move(observer); }
     void setPreparer(Preparer preparer) { m_preparer = std::move(preparer); }

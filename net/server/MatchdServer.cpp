@@ -94,6 +94,9 @@ bool MatchdServer::start(const MatchdOptions& options, QString* error) {
             r.prepared = std::move(prepared);
         }
     });
+    // Everything the I/O threads read is set before they start (in listen).
+    m_events = new EventStream;
+    m_http->setWebSocketServer("/v1/events", m_events->server());
     if (!m_http->listen(options.address, options.port)) {
         *error = u"--listen: cannot listen on "_s + options.address.toString() + u":"_s +
                  QString::number(options.port) + u": "_s + m_http->errorString();
@@ -103,8 +106,6 @@ bool MatchdServer::start(const MatchdOptions& options, QString* error) {
     m_faults = std::make_unique<FaultState>(options.color);
     m_service = new MatchService(*config, m_store, m_metrics.get());
     m_service->recover(recovery);
-    m_events = new EventStream;
-    m_http->setWebSocketServer("/v1/events", m_events->server());
     m_http->setHandler(
         [this](HttpRequest& r, HttpResponder responder) { route(r, std::move(responder)); });
     m_http->setResponseObserver([this](int status, double latencyMs) {
