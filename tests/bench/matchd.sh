@@ -3,10 +3,13 @@
 # loop, DURATION seconds per run (30 by default). Prints:
 #   BENCH matchd.create_ticket_rps      POST /v1/tickets, unique players, really queued/matched/stored
 #   BENCH matchd.create_ticket_p95_ms   p95 latency of those requests as wrk saw it
+#   BENCH matchd.create_ticket_cpu_us   server CPU (all threads) per created ticket
+#   BENCH matchd.create_ticket_main_thread_cpu_us   of it, the matchmaking thread
 #   BENCH matchd.stats_rps              GET /v1/stats
 #   BENCH matchd.vs_nginx_ratio         stats_rps / nginx serving a static file of the same size, same run
 # Never fails the build: when something is missing it says why and exits 0.
-# By hand: tests/bench/matchd.sh [BUILD_DIR]   (env: DURATION, CONNECTIONS, THREADS)
+# By hand: tests/bench/matchd.sh [BUILD_DIR]   (env: DURATION, CONNECTIONS, THREADS,
+#          MATCHD_FLAGS, e.g. "--io-threads 1")
 set -uo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 build=${PULSCO_BUILD_DIR:-${1:-$root/build-release}}
@@ -33,7 +36,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-"$bin" --listen 127.0.0.1:0 --data-dir "$tmp/data" >"$tmp/matchd.out" 2>"$tmp/matchd.err" &
+# shellcheck disable=SC2086  # MATCHD_FLAGS is a list of flags
+"$bin" --listen 127.0.0.1:0 --data-dir "$tmp/data" ${MATCHD_FLAGS:-} >"$tmp/matchd.out" 2>"$tmp/matchd.err" &
 matchd_pid=$!
 port=""
 for _ in $(seq 100); do
@@ -47,12 +51,38 @@ url=http://127.0.0.1:$port
 # wrk's Requests/sec line, as a plain number.
 rps_of() { sed -n 's/^Requests\/sec: *\([0-9.]*\).*/\1/p' "$1"; }
 
+# CPU time (user+sys, clock ticks) of one thread of the server, or of all.
+cpu_ticks() {
+  if [[ "$1" == all ]]; then
+    cat /proc/"$matchd_pid"/task/*/stat 2>/dev/null | awk '{s += $14 + $15} END {print s + 0}'
+  else
+    awk '{print $14 + $15}' /proc/"$matchd_pid"/task/"$matchd_pid"/stat 2>/dev/null || echo 0
+  fi
+}
+created_so_far() {
+  curl -s "$url/metrics" | sed -n 's/^pulsco_tickets_total{state="created"} \([0-9.e+]*\)$/\1/p'
+}
+
 echo "matchd.sh: $threads threads, $connections connections, ${duration}s per run against $url"
+cpu_all_before=$(cpu_ticks all)
+cpu_main_before=$(cpu_ticks main)
+created_before=$(created_so_far)
 wrk -t"$threads" -c"$connections" -d"${duration}s" --latency -s "$root/tests/bench/net/create_ticket.lua" \
   "$url" >"$tmp/create.txt" 2>&1
 cat "$tmp/create.txt"
 create_rps=$(rps_of "$tmp/create.txt")
 create_p95=$(sed -n 's/^P95_MS \([0-9.]*\)/\1/p' "$tmp/create.txt")
+# CPU per created ticket, whole server and its main (matchmaking) thread: a
+# figure that stays comparable when other work shares the machine.
+cpu_all=$(( $(cpu_ticks all) - cpu_all_before ))
+cpu_main=$(( $(cpu_ticks main) - cpu_main_before ))
+created_now=$(created_so_far)
+hz=$(getconf CLK_TCK)
+cpu_per_ticket() {
+  python3 -c "c = float('$created_now' or 0) - float('$created_before' or 0); print(f'{$1 * 1e6 / $hz / c:.1f}' if c > 0 else '')"
+}
+cpu_all_us=$(cpu_per_ticket "$cpu_all")
+cpu_main_us=$(cpu_per_ticket "$cpu_main")
 # The tickets are real: the server counted them, matched them and stored them.
 sleep 1
 curl -s "$url/metrics" | grep -E '^pulsco_(tickets_total|matches_total|store_writes_total|store_batches_total)' |
@@ -114,6 +144,8 @@ fi
 
 [[ -n "$create_rps" ]] && echo "BENCH matchd.create_ticket_rps $create_rps req/s"
 [[ -n "$create_p95" ]] && echo "BENCH matchd.create_ticket_p95_ms $create_p95 ms"
+[[ -n "$cpu_all_us" ]] && echo "BENCH matchd.create_ticket_cpu_us $cpu_all_us us"
+[[ -n "$cpu_main_us" ]] && echo "BENCH matchd.create_ticket_main_thread_cpu_us $cpu_main_us us"
 [[ -n "$stats_rps" ]] && echo "BENCH matchd.stats_rps $stats_rps req/s"
 if [[ -n "$nginx_rps" && -n "$stats_rps" ]]; then
   echo "BENCH matchd.nginx_static_rps $nginx_rps req/s"
