@@ -60,7 +60,7 @@ public:
     }
 
     // Waits until every connection is up (not counted as latency).
-    bool connectAll(int timeoutMs = 30000) {
+    bool connectAll(int timeoutMs = 120000) {
         return QTest::qWaitFor(
             [this] {
                 return std::all_of(m_connections.begin(), m_connections.end(),

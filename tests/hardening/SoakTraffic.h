@@ -18,16 +18,19 @@
 
 class SoakTraffic {
 public:
-    explicit SoakTraffic(int connections)
-        : m_state(std::make_shared<std::vector<PerConnection>>(std::size_t(connections))) {}
+    // `prefix` keeps the players of two runs on one server apart.
+    explicit SoakTraffic(int connections, QByteArray prefix = "s")
+        : m_state(std::make_shared<std::vector<PerConnection>>(std::size_t(connections)))
+        , m_prefix(std::move(prefix)) {}
 
     OpenModelLoad::Planner planner() {
-        return [state = m_state, players = m_players](int c, std::mt19937& random) mutable {
+        return [state = m_state, players = m_players,
+                prefix = m_prefix](int c, std::mt19937& random) mutable {
             PerConnection& me = (*state)[std::size_t(c)];
             const int roll = int(random() % 100);
             const auto create = [&](bool hold) {
                 const qulonglong n = ++*players;
-                const QByteArray player = "s" + QByteArray::number(n);
+                const QByteArray player = prefix + QByteArray::number(n);
                 // hold-1v1 players get ratings 0.002 apart: no two ever match.
                 const QByteArray body =
                     hold ? soloTicketBody("hold-1v1", player, 1 + double(n % 499000) * 0.002)
@@ -94,5 +97,6 @@ private:
         std::deque<QByteArray> held;   // hold-1v1 tickets not yet cancelled
     };
     std::shared_ptr<std::vector<PerConnection>> m_state;
+    QByteArray m_prefix;
     std::shared_ptr<qulonglong> m_players = std::make_shared<qulonglong>(0);
 };
