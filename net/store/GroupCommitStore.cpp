@@ -136,7 +136,7 @@ void GroupCommitStore::waitForIdle() {
     m_idle.wait(lock, [&] { return m_committedToken.load() >= target || !m_thread.joinable(); });
 }
 
-bool GroupCommitStore::connect(const QString& path, QSqlError* sqlError, QString* error) {
+bool GroupCommitStore::openConnection(const QString& path, QSqlError* sqlError, QString* error) {
     QSqlDatabase db = QSqlDatabase::contains(m_connectionName)
                           ? QSqlDatabase::database(m_connectionName, false)
                           : QSqlDatabase::addDatabase(u"QSQLITE"_s, m_connectionName);
@@ -163,7 +163,7 @@ bool GroupCommitStore::connect(const QString& path, QSqlError* sqlError, QString
 bool GroupCommitStore::openOnThread(const Options& options, StoreRecovery* recovery,
                                     QString* error) {
     QSqlError sqlError;
-    if (!connect(options.path, &sqlError, error))
+    if (!openConnection(options.path, &sqlError, error))
         return false;
     QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
     QSqlQuery q(db);
@@ -381,7 +381,7 @@ GroupCommitStore::commitBatch(QSqlDatabase& db, std::unique_ptr<Statements>& st,
         st.reset();
         db.close();
         m_reconnect = false;
-        if (connect(options.path, &sqlError, &openError)) {
+        if (openConnection(options.path, &sqlError, &openError)) {
             db = QSqlDatabase::database(m_connectionName, false);
             st = std::make_unique<Statements>(db);
             QString prepareError;
@@ -499,7 +499,7 @@ void GroupCommitStore::run(Options options, StoreRecovery* recovery, QString* er
             if (hasReads && !db.isOpen()) {
                 QSqlError ignored;
                 QString ignoredText;
-                connect(options.path, &ignored, &ignoredText);  // reads need a connection
+                openConnection(options.path, &ignored, &ignoredText);  // reads need a connection
             }
             for (Item& item : batch)
                 if (auto* read = std::get_if<std::function<void(QSqlDatabase&)>>(&item.work))

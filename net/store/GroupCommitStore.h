@@ -106,7 +106,7 @@ private:
 
     bool openOnThread(const Options& options, StoreRecovery* recovery, QString* error);
     // Opens the connection with the store's pragmas and the latest schema.
-    bool connect(const QString& path, QSqlError* sqlError, QString* error);
+    bool openConnection(const QString& path, QSqlError* sqlError, QString* error);
     bool apply(Statements& st, const StoreWrite& write, QSqlError* error);
     // Applies the batch in one transaction; the outcome of every group.
     std::vector<Outcome> commitBatch(QSqlDatabase& db, std::unique_ptr<Statements>& st,
