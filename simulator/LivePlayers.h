@@ -88,7 +88,6 @@ private:
     std::array<std::vector<std::string>, 2> m_acked;
     std::set<std::string> m_reportedMatches;
     std::uint64_t m_onlinePlayers = 0, m_peakOnline = 0, m_inFlight = 0;
-    double m_nextLoginMs = 0;
     bool m_stopped = false;
 };
 
