@@ -20,8 +20,7 @@ void HttpResponder::respond(HttpResponse response) const {
     m_channel->answers.push_back({m_connection, m_slot, std::move(response)});
     // One queued call drains every answer that arrives before it runs.
     if (first)
-        QMetaObject::invokeMethod(
-            worker, [worker] { worker->drainAnswers(); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(worker, "drainAnswers", Qt::QueuedConnection);
 }
 
 HttpConnection::HttpConnection(QTcpSocket* socket, quint64 id, HttpIoWorker* worker)

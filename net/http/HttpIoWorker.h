@@ -4,6 +4,11 @@
 // come back through this worker's AnswerChannel, each with one queued
 // invocation per batch rather than per request. Defined in HttpServer.cpp
 // (the server and its threads are one job).
+//
+// Data crosses threads only through mutex-protected queues, and the queued
+// calls are made by method name (no functor allocated on one thread and run
+// on another): the hand-offs stay visible to ThreadSanitizer, for which Qt's
+// own event queue is uninstrumented.
 #pragma once
 
 #include "net/http/HttpRequest.h"
@@ -42,14 +47,20 @@ struct HttpAnswerChannel {
 };
 
 class HttpIoWorker : public QObject {
+    Q_OBJECT
 public:
     explicit HttpIoWorker(HttpServer* server);  // then moved to its thread
-    ~HttpIoWorker() override;                   // runs on its own thread
+    ~HttpIoWorker() override;  // after shutdown() ran on its thread and the thread ended
 
-    // On the worker's thread:
-    void adopt(qintptr descriptor);
-    void start();     // sweep timer
-    void closeAll();  // graceful: answers written, then disconnected
+    // From the server thread: a descriptor to adopt (queued, batched).
+    void queueDescriptor(qintptr descriptor);
+
+    // Queued calls, run on the worker's thread:
+    Q_INVOKABLE void adoptQueued();
+    Q_INVOKABLE void start();     // sweep timer
+    Q_INVOKABLE void closeAll();  // graceful: answers written, then disconnected
+    // Last call on its thread: closes and deletes every connection there.
+    Q_INVOKABLE void shutdown();
 
     // For its connections (worker thread):
     const HttpServerLimits& limits() const;
@@ -64,14 +75,18 @@ public:
 
     const std::shared_ptr<HttpAnswerChannel>& channel() const { return m_channel; }
     // Posted (once per batch) when answers arrive in the channel.
-    void drainAnswers();
+    Q_INVOKABLE void drainAnswers();
 
 private:
+    void adopt(qintptr descriptor);
+
     HttpServer* m_server;
     std::shared_ptr<HttpAnswerChannel> m_channel;
     std::unordered_map<quint64, HttpConnection*> m_connections;
     quint64 m_nextConnectionId = 1;
     QTimer m_sweep;
+    std::mutex m_descriptorMutex;
+    std::vector<qintptr> m_descriptors;
 };
 
 }  // namespace pulsco

@@ -92,13 +92,12 @@ void HttpServer::stopWorkers() {
         if (thread->isRunning()) {
             // Queued behind any answers still to write; the worker never
             // blocks on this thread, so this cannot deadlock.
-            QMetaObject::invokeMethod(
-                worker, [worker] { delete worker; }, Qt::BlockingQueuedConnection);
+            QMetaObject::invokeMethod(worker, "shutdown", Qt::BlockingQueuedConnection);
             thread->quit();
             thread->wait();
-        } else {
-            delete worker;
+            std::lock_guard join(m_joinMutex);  // see HttpIoWorker::shutdown
         }
+        delete worker;
     }
     m_workers.clear();
     m_threads.clear();
@@ -120,9 +119,7 @@ bool HttpServer::listen(const QHostAddress& address, quint16 port) {
         if (m_threads[i]->isRunning())
             continue;
         m_threads[i]->start();
-        HttpIoWorker* worker = m_workers[i];
-        QMetaObject::invokeMethod(
-            worker, [worker] { worker->start(); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(m_workers[i], "start", Qt::QueuedConnection);
     }
     return true;
 }
@@ -137,8 +134,7 @@ QString HttpServer::errorString() const {
 void HttpServer::close() {
     m_tcp->close();
     for (HttpIoWorker* worker : m_workers)
-        QMetaObject::invokeMethod(
-            worker, [worker] { worker->closeAll(); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(worker, "closeAll", Qt::QueuedConnection);
 }
 
 void HttpServer::onIncomingConnection(qintptr descriptor) {
@@ -147,9 +143,7 @@ void HttpServer::onIncomingConnection(qintptr descriptor) {
         return;
     }
     m_connectionCount.fetch_add(1);  // given back by the worker's forget()
-    HttpIoWorker* worker = m_workers[m_nextWorker++ % m_workers.size()];
-    QMetaObject::invokeMethod(
-        worker, [worker, descriptor] { worker->adopt(descriptor); }, Qt::QueuedConnection);
+    m_workers[m_nextWorker++ % m_workers.size()]->queueDescriptor(descriptor);
 }
 
 void HttpServer::refuseOverLimit(qintptr descriptor) {
@@ -176,32 +170,43 @@ void HttpServer::refuseOverLimit(qintptr descriptor) {
     });
 }
 
+void HttpServer::postDrainLocked() {
+    if (!m_drainPosted) {
+        m_drainPosted = true;
+        QMetaObject::invokeMethod(this, "drainInbox", Qt::QueuedConnection);
+    }
+}
+
 void HttpServer::post(Incoming&& incoming) {
     std::lock_guard lock(m_inboxMutex);
     m_inbox.push_back(std::move(incoming));
-    if (!m_drainPosted) {
-        m_drainPosted = true;
-        QMetaObject::invokeMethod(this, &HttpServer::drainInbox, Qt::QueuedConnection);
-    }
+    postDrainLocked();
 }
 
 void HttpServer::postObservation(int status, double latencyMs) {
     // m_observer is not read here: it may be set after the threads started.
     std::lock_guard lock(m_inboxMutex);
     m_observations.push_back({status, latencyMs});
-    if (!m_drainPosted) {
-        m_drainPosted = true;
-        QMetaObject::invokeMethod(this, &HttpServer::drainInbox, Qt::QueuedConnection);
-    }
+    postDrainLocked();
+}
+
+void HttpServer::postWebSocket(QTcpSocket* socket) {
+    std::lock_guard lock(m_inboxMutex);
+    m_webSocketHandOffs.push_back(socket);
+    postDrainLocked();
 }
 
 void HttpServer::drainInbox() {
+    std::vector<QTcpSocket*> webSockets;
     {
         std::lock_guard lock(m_inboxMutex);
         m_draining.swap(m_inbox);
         m_observing.swap(m_observations);
+        webSockets.swap(m_webSocketHandOffs);
         m_drainPosted = false;
     }
+    for (QTcpSocket* socket : webSockets)
+        handOffWebSocket(socket);
     // Observations first: each was queued before its answer was written, so
     // before any request that could have followed that answer.
     if (m_observer)
@@ -247,17 +252,46 @@ HttpIoWorker::HttpIoWorker(HttpServer* server)
 }
 
 HttpIoWorker::~HttpIoWorker() {
+    shutdown();  // a no-op when it already ran on the worker's thread
+}
+
+void HttpIoWorker::shutdown() {
+    m_sweep.stop();
     {
         std::lock_guard lock(m_channel->mutex);
         m_channel->worker = nullptr;
         m_channel->answers.clear();
     }
     m_server->m_connectionCount.fetch_sub(int(m_connections.size()));
-    m_connections.clear();  // the connections are our children
+    std::vector<HttpConnection*> connections;
+    for (const auto& [id, c] : m_connections)
+        connections.push_back(c);
+    m_connections.clear();
+    qDeleteAll(connections);  // here, so their sockets close on their own thread
+    // Qt's thread join is invisible to ThreadSanitizer; this lock, taken
+    // again by stopWorkers() after the join, makes the writes above visible.
+    std::lock_guard join(m_server->m_joinMutex);
 }
 
 void HttpIoWorker::start() {
     m_sweep.start();
+}
+
+void HttpIoWorker::queueDescriptor(qintptr descriptor) {
+    std::lock_guard lock(m_descriptorMutex);
+    m_descriptors.push_back(descriptor);
+    if (m_descriptors.size() == 1)
+        QMetaObject::invokeMethod(this, "adoptQueued", Qt::QueuedConnection);
+}
+
+void HttpIoWorker::adoptQueued() {
+    std::vector<qintptr> descriptors;
+    {
+        std::lock_guard lock(m_descriptorMutex);
+        descriptors.swap(m_descriptors);
+    }
+    for (qintptr descriptor : descriptors)
+        adopt(descriptor);
 }
 
 void HttpIoWorker::adopt(qintptr descriptor) {
@@ -346,9 +380,7 @@ void HttpIoWorker::handOffWebSocket(QTcpSocket* socket) {
         this,
         [server, socket] {
             socket->moveToThread(server->thread());
-            QMetaObject::invokeMethod(
-                server, [server, socket] { server->handOffWebSocket(socket); },
-                Qt::QueuedConnection);
+            server->postWebSocket(socket);
         },
         Qt::QueuedConnection);
 }
@@ -367,3 +399,5 @@ void HttpIoWorker::drainAnswers() {
 }
 
 }  // namespace pulsco
+
+#include "moc_HttpIoWorker.cpp"

@@ -104,7 +104,9 @@ private:
     // From I/O threads: queue, and post one drain per batch.
     void post(Incoming&& incoming);
     void postObservation(int status, double latencyMs);
-    void drainInbox();  // server thread
+    void postWebSocket(QTcpSocket* socket);  // already moved to this thread
+    void postDrainLocked();                  // m_inboxMutex held
+    Q_INVOKABLE void drainInbox();           // server thread
     void handOffWebSocket(QTcpSocket* socket);
     void stopWorkers();
 
@@ -126,7 +128,9 @@ private:
     std::mutex m_inboxMutex;
     std::vector<Incoming> m_inbox;
     std::vector<Observation> m_observations;
+    std::vector<QTcpSocket*> m_webSocketHandOffs;
     bool m_drainPosted = false;
+    std::mutex m_joinMutex;            // makes a finished worker's last writes visible to TSan
     std::vector<Incoming> m_draining;  // kept to reuse capacity
     std::vector<Observation> m_observing;
 };
