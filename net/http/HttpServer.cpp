@@ -69,6 +69,9 @@ HttpServer::HttpServer(HttpServerLimits limits, QObject* parent)
     , m_tcp(new Listener(this)) {
     m_clock.start();
     m_tcp->setMaxPendingConnections(1024);
+    // Qt's default listen backlog (50) made a crowd of clients connect at
+    // ~60/s (SYN retries): let the kernel queue as many as it allows.
+    m_tcp->setListenBacklogSize(4096);
     const int threads = std::max(1, limits.ioThreads);
     for (int i = 0; i < threads; ++i) {
         auto* thread = new QThread(this);
