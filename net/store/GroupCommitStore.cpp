@@ -112,6 +112,23 @@ quint64 GroupCommitStore::submit(std::vector<StoreWrite> writes) {
     return token;
 }
 
+std::vector<quint64> GroupCommitStore::submitGroups(std::vector<std::vector<StoreWrite>> groups) {
+    std::vector<quint64> ends;
+    ends.reserve(groups.size());
+    {
+        std::lock_guard lock(m_mutex);
+        for (auto& writes : groups) {
+            const quint64 groupEnd = m_lastToken + writes.size();
+            for (auto& w : writes)
+                m_queue.push_back({++m_lastToken, groupEnd, std::move(w)});
+            ends.push_back(m_lastToken);
+        }
+        m_lastTokenSeen.store(m_lastToken);
+    }
+    m_wake.notify_one();
+    return ends;
+}
+
 quint64 GroupCommitStore::submit(StoreWrite write) {
     std::vector<StoreWrite> one;
     one.push_back(std::move(write));

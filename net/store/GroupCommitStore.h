@@ -67,6 +67,11 @@ public:
     // Queues writes; returns the token that batchCommitted will cover.
     quint64 submit(std::vector<StoreWrite> writes);
     quint64 submit(StoreWrite write);
+    // Several requests' writes in one call (one lock, one wake-up), each
+    // request its own group, so one refused request fails alone. Returns
+    // the last token of every group, in order (for an empty group, the
+    // token before it).
+    std::vector<quint64> submitGroups(std::vector<std::vector<StoreWrite>> groups);
     // Runs `read` on the store thread after every write queued before it
     // (so it sees them). The function gets the store's connection and must
     // post its result back itself (QMetaObject::invokeMethod).

@@ -40,6 +40,7 @@ private Q_SLOTS:
     void refusedRequestFailsAlone_data();
     void refusedRequestFailsAlone();
     void groupsAreNeverSplitAcrossBatches();
+    void groupsOfOneCallFailAlone();
     void readSeesEarlierWrites();
     void badPathIsRefused();
 
@@ -315,6 +316,32 @@ void TestGroupCommitStore::badPathIsRefused() {
     QVERIFY(!store.open({m_dir.filePath(u"no/such/dir/x.sqlite"_s)}, nullptr, &error));
     QVERIFY2(error.contains(u"no/such/dir/x.sqlite: cannot open"_s), qPrintable(error));
     QVERIFY(!store.isOpen());
+}
+
+void TestGroupCommitStore::groupsOfOneCallFailAlone() {
+    // What the server does: a whole event-loop turn of requests in one call,
+    // each request its own group.
+    GroupCommitStore store;
+    QString error;
+    QVERIFY2(store.open({freshPath()}, nullptr, &error), qPrintable(error));
+    QSignalSpy spy(&store, &GroupCommitStore::batchCommitted);
+    const quint64 first = store.submit(InsertTicket{ticket(1)});
+    QTRY_COMPARE(store.lastCommittedToken(), first);
+    std::vector<std::vector<StoreWrite>> groups(4);
+    groups[0].push_back(InsertTicket{ticket(2)});
+    groups[1].push_back(InsertTicket{ticket(3)});
+    groups[1].push_back(InsertTicket{ticket(1)});  // refused: request 1 fails whole
+    groups[3].push_back(InsertTicket{ticket(4)});  // groups[2] is empty
+    QTest::ignoreMessage(QtCriticalMsg, QRegularExpression(u"store: .*refused the writes of"_s));
+    const std::vector<quint64> ends = store.submitGroups(std::move(groups));
+    QCOMPARE(ends, (std::vector<quint64>{first + 1, first + 3, first + 3, first + 4}));
+    QTRY_COMPARE(store.lastCommittedToken(), ends.back());
+    QTRY_VERIFY(!spy.isEmpty() && spy.last().at(0).toULongLong() == ends.back());
+    const auto outcomes = outcomesByToken(spy);
+    QCOMPARE(outcomes.at(ends[0]), true);
+    QCOMPARE(outcomes.at(ends[1]), false);
+    QCOMPARE(outcomes.at(ends[3]), true);
+    QCOMPARE(storedSeqs(store), (QList<qint64>{1, 2, 4}));
 }
 
 QTEST_GUILESS_MAIN(TestGroupCommitStore)
