@@ -11,6 +11,9 @@
 //   posting thread:   handoff::post(channel, [&] { emit/invokeMethod ...; });
 //   receiving object: bool event(QEvent* e) override {
 //                         handoff::receiveIfQueuedCall(channel, e); ... }
+//   or, for a queued lambda: handoff::acquire(channel) as its first statement
+//   (enough for the data it carries; post() already hides the lambda's own
+//   construction).
 //
 // post() releases `channel` (everything written before it happens-before the
 // receiver's acquire) and keeps TSan from recording the posting thread's
