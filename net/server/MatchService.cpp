@@ -169,9 +169,10 @@ void MatchService::start(int tickMs) {
 void MatchService::submitThen(std::vector<StoreWrite> writes,
                               std::function<void(bool, const QString&)> onDone) {
     // Requests arrive in batches from the I/O threads: their writes go to the
-    // store as one submit (one lock, one wake-up) when this batch is done.
-    for (StoreWrite& w : writes)
-        m_unsubmitted.push_back(std::move(w));
+    // store in one call (one lock, one wake-up) when this batch is done, each
+    // request its own group, so a refused write fails its request alone.
+    m_unsubmittedWrites += writes.size();
+    m_unsubmitted.push_back(std::move(writes));
     m_unsubmittedDone.push_back(std::move(onDone));
     if (!m_flushPosted) {
         m_flushPosted = true;
@@ -183,10 +184,11 @@ void MatchService::flushWrites() {
     m_flushPosted = false;
     if (m_unsubmittedDone.empty() && m_unsubmitted.empty())
         return;
-    const quint64 token = m_store->submit(std::move(m_unsubmitted));
+    const std::vector<quint64> tokens = m_store->submitGroups(std::move(m_unsubmitted));
     m_unsubmitted.clear();
-    for (auto& onDone : m_unsubmittedDone)
-        m_pending.push_back({token, std::move(onDone)});
+    m_unsubmittedWrites = 0;
+    for (std::size_t i = 0; i < m_unsubmittedDone.size() && i < tokens.size(); ++i)
+        m_pending.push_back({tokens[i], std::move(m_unsubmittedDone[i])});
     m_unsubmittedDone.clear();
 }
 
@@ -237,7 +239,7 @@ void MatchService::createTicket(TicketBody body, Reply reply) {
             503, u"tickets: this server is draining and accepts no new tickets"_s));
         return;
     }
-    if (const quint64 backlog = m_store->backlog() + m_unsubmitted.size();
+    if (const quint64 backlog = m_store->backlog() + m_unsubmittedWrites;
         backlog > m_maxStoreBacklog) {
         reply(HttpServer::errorResponse(
             503, u"store: %1 writes are waiting for the disk; retry later"_s.arg(backlog),

@@ -124,7 +124,8 @@ private:
         std::function<void(bool, const QString&)> onDone;
     };
     std::deque<Pending> m_pending;
-    std::vector<StoreWrite> m_unsubmitted;
+    std::vector<std::vector<StoreWrite>> m_unsubmitted;  // one group per request
+    std::size_t m_unsubmittedWrites = 0;
     std::vector<std::function<void(bool, const QString&)>> m_unsubmittedDone;
     bool m_flushPosted = false;
     MatchmakerOutput m_output;
