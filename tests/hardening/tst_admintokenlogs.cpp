@@ -53,6 +53,8 @@ void TestAdminTokenLogs::tokenIsNeverLoggedOrEchoed() {
     QVERIFY(tokenFile.open(QIODevice::WriteOnly));
     tokenFile.write(kToken + '\n');
     tokenFile.close();
+    // pulsco-matchd refuses a token file that group or others can read.
+    QVERIFY(tokenFile.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner));
 
     QProcess server;
     server.start(QStringLiteral(PULSCO_BINARY_DIR "/bin/pulsco-matchd"),
