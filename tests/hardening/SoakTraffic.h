@@ -98,5 +98,13 @@ private:
     };
     std::shared_ptr<std::vector<PerConnection>> m_state;
     QByteArray m_prefix;
-    std::shared_ptr<qulonglong> m_players = std::make_shared<qulonglong>(0);
+    // One counter for every run in the process: the prefix keeps player ids
+    // apart, but hold-1v1 ratings come from the counter, and two runs on one
+    // server (tst_idleconnections: alone, then crowded) starting both at 1
+    // gave held tickets of equal rating that matched each other.
+    static std::shared_ptr<qulonglong> processWidePlayerCounter() {
+        static const auto counter = std::make_shared<qulonglong>(0);
+        return counter;
+    }
+    std::shared_ptr<qulonglong> m_players = processWidePlayerCounter();
 };
