@@ -49,7 +49,9 @@ struct GateTransition {
 
 class GateTracker {
 public:
+    // Keeps pointers into `plan`, which must outlive the tracker.
     explicit GateTracker(const RolloutPlan& plan);
+    GateTracker(RolloutPlan&&) = delete;
 
     // Evaluates every gate on `snapshot` (at its timeSeconds) and returns
     // the passes and regressions it caused.

@@ -86,6 +86,13 @@ HttpServer::HttpServer(HttpServerLimits limits, QObject* parent)
 HttpServer::~HttpServer() {
     m_tcp->close();
     stopWorkers();
+    // Upgrades moved here but never drained have no owner but us.
+    std::vector<QTcpSocket*> unhandled;
+    {
+        std::lock_guard lock(m_inboxMutex);
+        unhandled.swap(m_webSocketHandOffs);
+    }
+    qDeleteAll(unhandled);
 }
 
 void HttpServer::stopWorkers() {
@@ -230,6 +237,10 @@ void HttpServer::handOffWebSocket(QTcpSocket* socket) {
         socket->deleteLater();
         return;
     }
+    // Owned by the WebSocket server from here: QWebSocketServer does not
+    // take ownership of a handed-in socket (LeakSanitizer found those of
+    // streams still open at shutdown).
+    socket->setParent(m_webSockets);
     m_webSockets->handleConnection(socket);
     // The upgrade request is unread again; let QWebSocketServer see it.
     Q_EMIT socket->readyRead();
@@ -377,11 +388,14 @@ void HttpIoWorker::handOffWebSocket(QTcpSocket* socket) {
     // loop turn later, not from inside its own readyRead: the socket's code
     // still on the stack (QSslSocket's in particular) touches its notifiers
     // after the signal returns, and must do so on the thread they belong to.
-    socket->setParent(nullptr);
+    // Owned by the worker until the move: a worker that stops before the
+    // queued move runs still deletes it.
+    socket->setParent(this);
     HttpServer* server = m_server;
     QMetaObject::invokeMethod(
         this,
         [server, socket] {
+            socket->setParent(nullptr);
             socket->moveToThread(server->thread());
             server->postWebSocket(socket);
         },

@@ -98,7 +98,8 @@ private slots:
     }
 
     void regressionIsReportedOnceUntilItHoldsAgain() {
-        GateTracker tracker(planWithGate(u"p(95)(api_latency_ms) < 150"_s, 0));
+        const RolloutPlan plan = planWithGate(u"p(95)(api_latency_ms) < 150"_s, 0);
+        GateTracker tracker(plan);
         int failed = 0, passed = 0;
         const QList<double> values{100, 200, 250, 100, 300};
         for (qsizetype i = 0; i < values.size(); ++i)
@@ -110,7 +111,8 @@ private slots:
     }
 
     void restoredPassStaysPassed() {
-        GateTracker tracker(planWithGate(u"conservation == ok"_s, 3600));
+        const RolloutPlan plan = planWithGate(u"conservation == ok"_s, 3600);
+        GateTracker tracker(plan);
         tracker.markPassed(u"p1.s.gate"_s);
         MetricsSnapshot s;
         s.conservationOk = true;
