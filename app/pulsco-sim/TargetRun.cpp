@@ -148,7 +148,12 @@ int runAgainstTargets(const Scenario& given, const TargetRunOptions& options) {
         // abandoned (and said).
         if (now >= durationMs - drainMs)
             players.stop();
-        if (now >= durationMs || (now >= durationMs - drainMs && players.inFlight() == 0)) {
+        // With a ledger, answers still out at the end are awaited (up to the
+        // request timeout): a ticket the server acknowledges after the end
+        // must be in the ledger too, or the two disagree.
+        const double endMs =
+            options.ledgerPath.isEmpty() ? durationMs : durationMs + scenario.service.timeoutMs;
+        if (now >= endMs || (now >= durationMs - drainMs && players.inFlight() == 0)) {
             abandoned = players.inFlight();
             pacer.stop();
             client.abortAll();

@@ -225,7 +225,11 @@ void LiveSource::sendAdmin(const Server& server, const QByteArray& method, const
             });
     connect(reply, &QNetworkReply::finished, this, [this, reply, where, command, tooLarge] {
         reply->deleteLater();
-        if (*tooLarge) {
+        // Checked again here: a fast answer can finish before any progress
+        // signal was delivered.
+        const qint64 declared = reply->header(QNetworkRequest::ContentLengthHeader).toLongLong();
+        if (*tooLarge || declared > LiveServerLink::kMaxMessageBytes ||
+            reply->bytesAvailable() > LiveServerLink::kMaxMessageBytes) {
             Q_EMIT commandFailed(command, where + u": answer larger than the %1 MiB cap"_s.arg(
                                                       LiveServerLink::kMaxMessageBytes >> 20));
             return;

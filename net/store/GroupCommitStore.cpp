@@ -1,5 +1,6 @@
 #include "net/store/GroupCommitStore.h"
 
+#include "bridge/ThreadHandoff.h"
 #include "net/store/Migrations.h"
 #include "net/store/StoreFailure.h"
 
@@ -536,13 +537,18 @@ void GroupCommitStore::run(Options options, StoreRecovery* recovery, QString* er
                     merged.push_back(o);
             }
             merged.back().lastToken = last;
-            QMetaObject::invokeMethod(
-                this,
-                [this, merged = std::move(merged)] {
-                    for (const Outcome& o : merged)
-                        Q_EMIT batchCommitted(o.lastToken, o.ok, o.error);
-                },
-                Qt::QueuedConnection);
+            // Through Qt's event queue, whose lock TSan cannot see: see
+            // bridge/ThreadHandoff.h.
+            handoff::post(this, [&] {
+                QMetaObject::invokeMethod(
+                    this,
+                    [this, merged = std::move(merged)] {
+                        handoff::acquire(this);
+                        for (const Outcome& o : merged)
+                            Q_EMIT batchCommitted(o.lastToken, o.ok, o.error);
+                    },
+                    Qt::QueuedConnection);
+            });
             {
                 std::lock_guard lock(m_mutex);
                 m_committedToken.store(last);
