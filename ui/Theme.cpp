@@ -42,6 +42,12 @@ QPalette makePalette(Theme theme) {
         p.setColor(QPalette::Dark, QColor(0x8c, 0x95, 0x9f));
         p.setColor(QPalette::Light, Qt::white);
         p.setColor(QPalette::Link, QColor(0x09, 0x69, 0xda));
+        // setColor(role, colour) sets every group, the disabled one too: without
+        // these a disabled toolbar button looked exactly like an enabled one.
+        p.setColor(QPalette::Disabled, QPalette::Text, QColor(0x9a, 0xa1, 0xa9));
+        p.setColor(QPalette::Disabled, QPalette::ButtonText, QColor(0x9a, 0xa1, 0xa9));
+        p.setColor(QPalette::Disabled, QPalette::WindowText, QColor(0x9a, 0xa1, 0xa9));
+        p.setColor(QPalette::Disabled, QPalette::Button, QColor(0xee, 0xf0, 0xf2));
     } else {
         p.setColor(QPalette::Window, QColor(0x1c, 0x21, 0x28));
         p.setColor(QPalette::WindowText, QColor(0xe6, 0xed, 0xf3));
@@ -63,6 +69,7 @@ QPalette makePalette(Theme theme) {
         p.setColor(QPalette::Disabled, QPalette::Text, QColor(0x6e, 0x76, 0x81));
         p.setColor(QPalette::Disabled, QPalette::ButtonText, QColor(0x6e, 0x76, 0x81));
         p.setColor(QPalette::Disabled, QPalette::WindowText, QColor(0x6e, 0x76, 0x81));
+        p.setColor(QPalette::Disabled, QPalette::Button, QColor(0x1f, 0x24, 0x2c));
     }
     return p;
 }

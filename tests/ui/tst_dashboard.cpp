@@ -316,6 +316,27 @@ private slots:
                      makePalette(Theme::Light).color(QPalette::Base));
     }
 
+    void disabledControlsLookDisabledInBothThemes_data() {
+        QTest::addColumn<Theme>("theme");
+        QTest::addRow("light") << Theme::Light;
+        QTest::addRow("dark") << Theme::Dark;
+    }
+
+    // A live source disables the simulator controls; they must not look
+    // enabled (a palette set role by role once gave disabled buttons the
+    // enabled colours).
+    void disabledControlsLookDisabledInBothThemes() {
+        QFETCH(Theme, theme);
+        const QPalette p = makePalette(theme);
+        for (const auto role : {QPalette::ButtonText, QPalette::WindowText, QPalette::Text}) {
+            const QColor enabled = p.color(QPalette::Active, role);
+            const QColor disabled = p.color(QPalette::Disabled, role);
+            QVERIFY2(std::abs(enabled.lightness() - disabled.lightness()) >= 40,
+                     qPrintable(u"role %1: enabled %2, disabled %3"_s.arg(int(role)).arg(
+                         enabled.name(), disabled.name())));
+        }
+    }
+
     void settingsAreRemembered() {
         {
             test::ConsoleHarness h;
