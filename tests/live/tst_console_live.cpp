@@ -2,6 +2,7 @@
 // --connect renders the Dashboard from live data (blue and green), keeps
 // running while a server is killed and restarted mid-run, and refuses a bad
 // URL with exit 2 naming --connect.
+#include "ConsoleProcess.h"
 #include "MatchdProcess.h"
 
 #include <QImage>
@@ -11,17 +12,8 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-QString consoleBinary() {
-    return QStringLiteral(PULSCO_BINARY_DIR "/bin/pulsco-console");
-}
-
-QProcessEnvironment isolatedEnvironment(const QTemporaryDir& home) {
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.insert(u"QT_QPA_PLATFORM"_s, u"offscreen"_s);
-    env.insert(u"XDG_CONFIG_HOME"_s, home.filePath(u"config"_s));
-    env.insert(u"XDG_DATA_HOME"_s, home.filePath(u"data"_s));
-    return env;
-}
+using pulsco::test::consoleBinary;
+using pulsco::test::isolatedEnvironment;
 
 }  // namespace
 

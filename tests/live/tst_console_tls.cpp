@@ -6,6 +6,7 @@
 // file. And, when pulsco-matchd serves TLS (--tls-cert/--tls-key), a
 // LiveSource trusts it through the same CA and receives its snapshots.
 // Set PULSCO_SCREENSHOT_DIR to keep the console's pictures.
+#include "ConsoleProcess.h"
 #include "MatchdProcess.h"
 #include "MisbehavingServer.h"
 #include "SelfSignedCertificate.h"
@@ -22,17 +23,8 @@ using pulsco::Source;
 
 namespace {
 
-QString consoleBinary() {
-    return QStringLiteral(PULSCO_BINARY_DIR "/bin/pulsco-console");
-}
-
-QProcessEnvironment isolatedEnvironment(const QTemporaryDir& home) {
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.insert(u"QT_QPA_PLATFORM"_s, u"offscreen"_s);
-    env.insert(u"XDG_CONFIG_HOME"_s, home.filePath(u"config"_s));
-    env.insert(u"XDG_DATA_HOME"_s, home.filePath(u"data"_s));
-    return env;
-}
+using pulsco::test::consoleBinary;
+using pulsco::test::isolatedEnvironment;
 
 QString screenshotPath(const QTemporaryDir& home, const QString& name) {
     const QByteArray dir = qgetenv("PULSCO_SCREENSHOT_DIR");
