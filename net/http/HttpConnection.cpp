@@ -3,6 +3,7 @@
 #include "net/http/HttpIoWorker.h"
 #include "net/http/HttpServer.h"
 
+#include <QSslSocket>
 #include <QTcpSocket>
 
 using namespace Qt::StringLiterals;
@@ -31,6 +32,16 @@ HttpConnection::HttpConnection(QTcpSocket* socket, quint64 id, HttpIoWorker* wor
     socket->setParent(this);
     socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
     m_lastActivityMs = worker->nowMs();
+    if (auto* tls = qobject_cast<QSslSocket*>(socket); tls && !tls->isEncrypted()) {
+        m_handshaking = true;
+        m_partialSinceMs = m_lastActivityMs;
+        connect(tls, &QSslSocket::encrypted, this, [this] {
+            m_handshaking = false;
+            m_lastActivityMs = m_worker->nowMs();
+            if (m_buffer.isEmpty())
+                m_partialSinceMs = -1;
+        });
+    }
     connect(socket, &QTcpSocket::readyRead, this, &HttpConnection::onReadyRead);
     connect(socket, &QTcpSocket::disconnected, this, [this] {
         m_worker->forget(this);
@@ -49,6 +60,10 @@ void HttpConnection::checkTimeouts(qint64 nowMs) {
     if (m_closing)
         return;
     if (m_partialSinceMs >= 0 && nowMs - m_partialSinceMs > m_worker->limits().requestTimeoutMs) {
+        if (m_handshaking) {
+            dropUnfinishedHandshake();
+            return;
+        }
         failAndClose(
             408, u"request: not complete within %1 ms"_s.arg(m_worker->limits().requestTimeoutMs));
         return;
@@ -206,6 +221,15 @@ void HttpConnection::flush() {
                 onReadyRead();
         }
     }
+}
+
+void HttpConnection::dropUnfinishedHandshake() {
+    // No 408 can be written without encryption (QSslSocket would hold it, and
+    // the close with it, until a handshake that never comes): counted as a
+    // 408 like any other request cut off for being slow, then cut off.
+    m_closing = true;
+    m_worker->observe(408, 0.0);
+    m_socket->abort();  // emits disconnected(): forgotten and deleted
 }
 
 void HttpConnection::failAndClose(int status, const QString& message) {

@@ -65,6 +65,7 @@ private:
     void processBuffer();
     void flush();
     void failAndClose(int status, const QString& message);
+    void dropUnfinishedHandshake();
     bool handOffWebSocket(const HttpRequest& request);
 
     QTcpSocket* m_socket;
@@ -74,7 +75,11 @@ private:
     std::deque<Slot> m_slots;
     quint64 m_nextSlot = 1;
     qint64 m_lastActivityMs = 0;
-    qint64 m_partialSinceMs = -1;  // when the current unfinished request began
+    // When the current unfinished request began; on a TLS connection the
+    // handshake is the start of its first request, so a client that never
+    // finishes it meets the same deadline as a slow request.
+    qint64 m_partialSinceMs = -1;
+    bool m_handshaking = false;  // TLS: not encrypted yet, nothing can be answered
     bool m_inTransaction = false;
     bool m_processing = false;
     bool m_readPaused = false;  // stopped reading: too many unanswered requests

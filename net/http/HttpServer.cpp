@@ -2,6 +2,7 @@
 
 #include "net/http/HttpIoWorker.h"
 
+#include <QDateTime>
 #include <QDebug>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -118,6 +119,24 @@ void HttpServer::setWebSocketServer(const QByteArray& path, QWebSocketServer* se
     m_webSockets = server;
 }
 
+QString HttpServer::certificateValidityWarning(const QSslCertificate& certificate,
+                                               const QDateTime& now) {
+    const QDateTime from = certificate.effectiveDate();
+    const QDateTime until = certificate.expiryDate();
+    QString problem;
+    if (until.isValid() && now > until)
+        problem = u"expired on "_s + until.toUTC().toString(Qt::ISODate);
+    else if (from.isValid() && now < from)
+        problem = u"is not valid before "_s + from.toUTC().toString(Qt::ISODate);
+    if (problem.isEmpty())
+        return {};
+    const QStringList names = certificate.subjectInfo(QSslCertificate::CommonName);
+    const QString subject =
+        names.isEmpty() ? QString::fromLatin1(certificate.serialNumber()) : names.join(u", "_s);
+    return u"warning: TLS certificate '%1' %2 (now %3): clients that check it will refuse the "
+           "handshake"_s.arg(subject, problem, now.toUTC().toString(Qt::ISODate));
+}
+
 bool HttpServer::listen(const QHostAddress& address, quint16 port) {
     if (m_tls && !QSslSocket::supportsSsl()) {
         qWarning().noquote() << "TLS: this Qt build has no usable TLS backend";
@@ -125,6 +144,12 @@ bool HttpServer::listen(const QHostAddress& address, quint16 port) {
     }
     if (!m_tcp->listen(address, port))
         return false;
+    if (m_tls) {
+        const QString warning =
+            certificateValidityWarning(m_tls->localCertificate(), QDateTime::currentDateTimeUtc());
+        if (!warning.isEmpty())
+            qWarning().noquote() << warning;
+    }
     for (std::size_t i = 0; i < m_workers.size(); ++i) {
         if (m_threads[i]->isRunning())
             continue;

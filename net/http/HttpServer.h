@@ -17,6 +17,7 @@
 #include <QElapsedTimer>
 #include <QHostAddress>
 #include <QObject>
+#include <QSslCertificate>
 #include <QSslConfiguration>
 
 #include <atomic>
@@ -25,6 +26,7 @@
 #include <optional>
 #include <vector>
 
+class QDateTime;
 class QTcpServer;
 class QTcpSocket;
 class QThread;
@@ -37,10 +39,13 @@ class HttpIoWorker;
 struct HttpServerLimits {
     HttpLimits request;
     int maxConnections = 16000;
-    int maxPipelinedRequests = 64;     // unanswered requests per connection
-    qint64 requestTimeoutMs = 10'000;  // a started request must be complete by then
-    qint64 idleTimeoutMs = 120'000;    // keep-alive connections with nothing to do
-    int ioThreads = 1;                 // threads owning the connections, at least 1
+    int maxPipelinedRequests = 64;  // unanswered requests per connection
+    // A started request must be complete by then; on a TLS port the
+    // handshake starts the first request (a client that never finishes it
+    // is cut off and counted as a 408, like a slow request).
+    qint64 requestTimeoutMs = 10'000;
+    qint64 idleTimeoutMs = 120'000;  // keep-alive connections with nothing to do
+    int ioThreads = 1;               // threads owning the connections, at least 1
 };
 
 class HttpServer : public QObject {
@@ -81,6 +86,11 @@ public:
     // status's code (errorCodeForStatus).
     static HttpResponse errorResponse(int status, const QString& message,
                                       const char* code = nullptr);
+    // Empty when `certificate` is valid at `now`; else the warning listen()
+    // prints: clients will refuse it, but serving it is the operator's call
+    // (a clock that is wrong, a renewal on its way).
+    static QString certificateValidityWarning(const QSslCertificate& certificate,
+                                              const QDateTime& now);
 
     const HttpServerLimits& limits() const { return m_limits; }
     const HttpRequestParser& parser() const { return m_parser; }
