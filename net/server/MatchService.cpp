@@ -31,6 +31,9 @@ struct MatchService::TicketRecord {
     double enqueuedAt = 0;             // server clock
     double waitSeconds = 0;            // once final
     std::vector<PartyMember> players;  // until matched (then the match holds them)
+    // Finished by the matchmaker (matched, expired) and not yet on disk: kept
+    // in memory, where the retry rebuilds its write from, until it is.
+    bool unwritten = false;
 };
 
 struct MatchService::MatchRecord {
@@ -50,6 +53,7 @@ struct MatchService::MatchRecord {
     double skillSpread = 0;
     std::vector<TeamOf> teams;
     int winnerTeam = -1;
+    bool unwritten = false;  // formed by a tick, not yet on disk
 };
 
 namespace {
@@ -97,6 +101,14 @@ MatchService::MatchService(QueueConfig config, GroupCommitStore* store, ServerMe
 }
 
 MatchService::~MatchService() = default;
+
+void MatchService::setMemoryLimits(std::size_t finishedTickets, std::size_t matches) {
+    m_finishedLimit = finishedTickets;
+    m_matchLimit = matches;
+    m_tickets.reserve(m_finishedLimit + 65536);
+    m_matches.reserve(m_matchLimit + 1024);
+    trimMemory();
+}
 
 double MatchService::now() const {
     return double(m_clock.nsecsElapsed()) / 1e9 + m_clockOffset;
@@ -220,17 +232,88 @@ void MatchService::finishTicket(TicketRecord& t, TicketState state, double waitS
 }
 
 void MatchService::trimMemory() {
+    // Oldest first; a record whose write is not on disk yet stops the trim
+    // (the disk fails for a while, so memory grows for a while).
     while (m_finishedOrder.size() > m_finishedLimit) {
-        const qint64 seq = m_finishedOrder.front();
+        auto it = m_tickets.find(m_finishedOrder.front());
+        if (it != m_tickets.end() && it->second->unwritten)
+            break;
         m_finishedOrder.pop_front();
-        auto it = m_tickets.find(seq);
         if (it != m_tickets.end() && it->second->state != TicketState::Searching)
             m_tickets.erase(it);
     }
     while (m_matchOrder.size() > m_matchLimit) {
-        m_matches.erase(m_matchOrder.front());
+        auto it = m_matches.find(m_matchOrder.front());
+        if (it != m_matches.end() && it->second->unwritten)
+            break;
         m_matchOrder.pop_front();
+        if (it != m_matches.end())
+            m_matches.erase(it);
     }
+}
+
+std::vector<StoreWrite> MatchService::rebuildUnwritten(const std::vector<qint64>& matchSeqs,
+                                                       const std::vector<qint64>& ticketSeqs) {
+    std::vector<StoreWrite> writes;
+    writes.reserve(matchSeqs.size() + ticketSeqs.size());
+    for (qint64 seq : matchSeqs) {
+        auto it = m_matches.find(seq);
+        if (it == m_matches.end())
+            continue;
+        writes.push_back(InsertMatch{matchRow(*it->second)});
+        // A result reported meanwhile updated no row on disk: the match was not there.
+        if (it->second->winnerTeam >= 0)
+            writes.push_back(SetMatchResult{seq, it->second->winnerTeam, wallMs()});
+    }
+    for (qint64 seq : ticketSeqs)
+        if (auto it = m_tickets.find(seq); it != m_tickets.end())
+            writes.push_back(
+                UpdateTicketState{seq, stateName(it->second->state), it->second->matchSeq,
+                                  qint64(std::llround(it->second->waitSeconds * 1000)), wallMs()});
+    return writes;
+}
+
+void MatchService::submitTickWrites(std::vector<StoreWrite> writes, std::vector<qint64> matchSeqs,
+                                    std::vector<qint64> ticketSeqs) {
+    // What an earlier tick could not write goes first, in its order.
+    if (!m_unwrittenMatches.empty() || !m_unwrittenTickets.empty()) {
+        std::vector<StoreWrite> retry = rebuildUnwritten(m_unwrittenMatches, m_unwrittenTickets);
+        retry.insert(retry.end(), std::make_move_iterator(writes.begin()),
+                     std::make_move_iterator(writes.end()));
+        writes = std::move(retry);
+        matchSeqs.insert(matchSeqs.begin(), m_unwrittenMatches.begin(), m_unwrittenMatches.end());
+        ticketSeqs.insert(ticketSeqs.begin(), m_unwrittenTickets.begin(), m_unwrittenTickets.end());
+        m_unwrittenMatches.clear();
+        m_unwrittenTickets.clear();
+    }
+    if (writes.empty())
+        return;
+    for (qint64 seq : matchSeqs)
+        if (auto it = m_matches.find(seq); it != m_matches.end())
+            it->second->unwritten = true;
+    for (qint64 seq : ticketSeqs)
+        if (auto it = m_tickets.find(seq); it != m_tickets.end())
+            it->second->unwritten = true;
+    // Behind every request write queued so far: a ticket's insert must reach
+    // the store before its matched/expired update.
+    submitThen(std::move(writes), [this, matchSeqs = std::move(matchSeqs),
+                                   ticketSeqs = std::move(ticketSeqs)](bool ok, const QString&) {
+        if (!ok) {
+            // Nothing the matchmaker decided is dropped: the next tick writes
+            // it again (the store logs why it failed).
+            m_unwrittenMatches.insert(m_unwrittenMatches.end(), matchSeqs.begin(), matchSeqs.end());
+            m_unwrittenTickets.insert(m_unwrittenTickets.end(), ticketSeqs.begin(),
+                                      ticketSeqs.end());
+            return;
+        }
+        for (qint64 seq : matchSeqs)
+            if (auto it = m_matches.find(seq); it != m_matches.end())
+                it->second->unwritten = false;
+        for (qint64 seq : ticketSeqs)
+            if (auto it = m_tickets.find(seq); it != m_tickets.end())
+                it->second->unwritten = false;
+    });
+    flushWrites();
 }
 
 void MatchService::createTicket(TicketBody body, Reply reply) {
@@ -420,6 +503,16 @@ void MatchService::cancelTicket(qint64 seq, Reply reply) {
                 reply(HttpResponse::json(200, ticketJson(*it->second)));
         });
     });
+}
+
+MatchRow MatchService::matchRow(const MatchRecord& m) const {
+    MatchRow row;
+    row.seq = m.seq;
+    row.queue = m.queue;
+    row.region = m.region;
+    row.detail = matchJson(m);
+    row.createdMs = m.createdUnixMs;
+    return row;
 }
 
 QByteArray MatchService::matchJson(const MatchRecord& m) const {
@@ -671,6 +764,8 @@ void MatchService::tick() {
     m_metrics->tickDuration(double(timer.nsecsElapsed()) / 1e6);
     m_matchmaker.takeOutput(m_output);
     std::vector<StoreWrite> writes;
+    std::vector<qint64> finishedSeqs;
+    std::vector<qint64> formedSeqs;
     for (const TicketEvent& ev : m_output.ticketEvents) {
         if (ev.kind != TicketEvent::Kind::Expired)
             continue;  // Queued and Cancelled were handled when they were asked for
@@ -679,6 +774,7 @@ void MatchService::tick() {
             continue;
         const qint64 seq = id->second;
         finishTicket(*m_tickets.at(seq), TicketState::Expired, ev.waitSeconds, 0, writes);
+        finishedSeqs.push_back(seq);
         Q_EMIT ticketEvent(ticketIdString(seq), u"expired"_s, {});
     }
     const QueueConfig& config = m_matchmaker.config();
@@ -711,28 +807,22 @@ void MatchService::tick() {
             }
             team.tickets.push_back(t.seq);
             ticketSeqs.push_back(t.seq);
+            finishedSeqs.push_back(t.seq);
             m_metrics->ticketMatched(formed.region, slot.waitSeconds, n);
             finishTicket(t, TicketState::Matched, slot.waitSeconds, m->seq, writes);
         }
         m_metrics->matchFormed(formed.queue, formed.region, formed.quality, players, n);
-        MatchRow row;
-        row.seq = m->seq;
-        row.queue = m->queue;
-        row.region = m->region;
-        row.detail = matchJson(*m);
-        row.createdMs = m->createdUnixMs;
+        MatchRow row = matchRow(*m);
         const QString matchId = matchIdString(m->seq);
         for (qint64 seq : ticketSeqs)
             Q_EMIT ticketEvent(ticketIdString(seq), u"matched"_s, matchId);
         Q_EMIT matchEvent(row.detail);
         writes.push_back(InsertMatch{std::move(row)});
+        formedSeqs.push_back(m->seq);
         m_matchOrder.push_back(m->seq);
         m_matches[m->seq] = std::move(m);
     }
-    // A ticket's insert must reach the store before its matched/expired update.
-    flushWrites();
-    if (!writes.empty())
-        m_store->submit(std::move(writes));
+    submitTickWrites(std::move(writes), std::move(formedSeqs), std::move(finishedSeqs));
     trimMemory();
     Q_EMIT ticked();
 }

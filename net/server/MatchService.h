@@ -56,13 +56,18 @@ public:
     // New tickets are refused (503 overloaded) while more writes than this
     // wait for the store, so a slow disk cannot grow memory without bound.
     void setMaxStoreBacklog(quint64 writes) { m_maxStoreBacklog = writes; }
-    // How many finished tickets and formed matches stay in memory.
-    void setMemoryLimits(std::size_t finishedTickets, std::size_t matches) {
-        m_finishedLimit = finishedTickets;
-        m_matchLimit = matches;
-    }
+    // How many finished tickets and formed matches stay in memory (older ones
+    // are read back from the store); beyond them memory stays flat.
+    void setMemoryLimits(std::size_t finishedTickets, std::size_t matches);
     std::size_t ticketsInMemory() const { return m_tickets.size(); }
     std::size_t matchesInMemory() const { return m_matches.size(); }
+    // The matchmaker's own writes (matches formed, tickets matched or
+    // expired) that the store refused, waiting for the next tick's retry.
+    std::size_t unwrittenTickUpdates() const {
+        return m_unwrittenMatches.size() + m_unwrittenTickets.size();
+    }
+    // Tries them now rather than on the next tick (shutdown).
+    void writeUnwrittenNow() { submitTickWrites({}, {}, {}); }
 
     const QueueConfig& config() const { return m_matchmaker.config(); }
     std::vector<QueueStatus> queueStatus() const { return m_matchmaker.queueStatus(now()); }
@@ -90,6 +95,15 @@ private:
     void withMatch(qint64 seq, std::function<void(MatchRecord*)> then);
     QByteArray ticketJson(const TicketRecord& t) const;
     QByteArray matchJson(const MatchRecord& m) const;
+    MatchRow matchRow(const MatchRecord& m) const;
+    // The tick's writes (and any an earlier tick could not write, first),
+    // behind the request writes queued so far. Until they are on disk their
+    // records stay in memory; if the store fails they are written again on
+    // the next tick, rebuilt from those records.
+    void submitTickWrites(std::vector<StoreWrite> writes, std::vector<qint64> matchSeqs,
+                          std::vector<qint64> ticketSeqs);
+    std::vector<StoreWrite> rebuildUnwritten(const std::vector<qint64>& matchSeqs,
+                                             const std::vector<qint64>& ticketSeqs);
     void finishTicket(TicketRecord& t, TicketState state, double waitSeconds, qint64 matchSeq,
                       std::vector<StoreWrite>& writes);
     // Forgets the oldest finished tickets and matches beyond the limits; they
@@ -113,11 +127,13 @@ private:
     std::unordered_map<TicketId, qint64> m_byCoreId;
     std::unordered_map<qint64, std::unique_ptr<MatchRecord>> m_matches;
     std::unordered_map<std::string, Rating> m_ratings;
-    std::deque<qint64> m_finishedOrder;  // ticket seqs in the order they finished
-    std::deque<qint64> m_matchOrder;     // match seqs in the order they formed
-    std::size_t m_finishedLimit = 200000;
-    std::size_t m_matchLimit = 100000;
+    std::deque<qint64> m_finishedOrder;   // ticket seqs in the order they finished
+    std::deque<qint64> m_matchOrder;      // match seqs in the order they formed
+    std::size_t m_finishedLimit = 30000;  // MatchdOptions::memoryTickets
+    std::size_t m_matchLimit = 15000;     // MatchdOptions::memoryMatches
     quint64 m_maxStoreBacklog = 200000;
+    std::vector<qint64> m_unwrittenMatches;  // formed, their insert failed
+    std::vector<qint64> m_unwrittenTickets;  // matched or expired, their update failed
 
     struct Pending {
         quint64 token;

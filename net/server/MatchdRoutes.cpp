@@ -79,7 +79,9 @@ void MatchdServer::route(HttpRequest& request, HttpResponder responder) {
         r.contentType = PrometheusTextWriter::kContentType;
         r.body = m_metrics->prometheusText(
             m_service->queueStatus(), ready(),
-            {m_store->batches(), m_store->writesCommitted(), m_store->commitSecondsTotal()});
+            {m_store->batches(), m_store->writesCommitted(), m_store->commitSecondsTotal(),
+             m_service->ticketsInMemory(), m_service->matchesInMemory(),
+             m_service->unwrittenTickUpdates()});
         return responder.respond(std::move(r));
     }
     if (path.startsWith("/v1/admin/"))

@@ -105,6 +105,7 @@ bool MatchdServer::start(const MatchdOptions& options, QString* error) {
     m_metrics = std::make_unique<ServerMetrics>(*config, options.color, url().toStdString());
     m_faults = std::make_unique<FaultState>(options.color);
     m_service = new MatchService(*config, m_store, m_metrics.get());
+    m_service->setMemoryLimits(options.memoryTickets, options.memoryMatches);
     m_service->recover(recovery);
     m_http->setHandler(
         [this](HttpRequest& r, HttpResponder responder) { route(r, std::move(responder)); });
@@ -160,11 +161,25 @@ bool MatchdServer::draining() const {
     return m_service && m_service->draining();
 }
 
+namespace {
+
+void warnIfUnwritten(std::size_t updates) {
+    if (updates > 0)
+        qWarning().noquote() << "stopped with" << updates
+                             << "matchmaker updates (matches formed, tickets matched or expired) "
+                                "not on disk: the store still refuses writes; those tickets search "
+                                "again after a restart";
+}
+
+}  // namespace
+
 void MatchdServer::shutdown() {
     if (m_shuttingDown)
         return;
     m_shuttingDown = true;
     drain();
+    // Matchmaker updates an outage kept from the disk get one more try.
+    m_service->writeUnwrittenNow();
     // Durable answers still waiting for their commit are sent before we stop.
     m_shutdownPoll.setInterval(10);
     connect(&m_shutdownPoll, &QTimer::timeout, this, [this] {
@@ -175,6 +190,7 @@ void MatchdServer::shutdown() {
         m_events->closeAll();
         m_http->close();
         m_store->waitForIdle();
+        warnIfUnwritten(m_service->unwrittenTickUpdates());
         qInfo().noquote() << "stopped: every acknowledged write is committed";
         Q_EMIT finished(0);
     });

@@ -240,6 +240,17 @@ QByteArray ServerMetrics::prometheusText(const std::vector<QueueStatus>& queues,
     w.family("pulsco_store_commit_seconds_total", "counter",
              "Time spent applying and committing batches.");
     w.sample("pulsco_store_commit_seconds_total", {}, store.commitSeconds);
+    w.family("pulsco_store_unwritten_updates", "gauge",
+             "Matches formed and tickets matched or expired that the store refused; "
+             "written again every tick until it takes them.");
+    w.sample("pulsco_store_unwritten_updates", {}, double(store.unwrittenUpdates));
+    w.family("pulsco_tickets_in_memory", "gauge",
+             "Tickets held in memory: searching ones and the newest finished ones "
+             "(--memory-tickets).");
+    w.sample("pulsco_tickets_in_memory", {}, double(store.ticketsInMemory));
+    w.family("pulsco_matches_in_memory", "gauge",
+             "Matches held in memory, the newest ones (--memory-matches).");
+    w.sample("pulsco_matches_in_memory", {}, double(store.matchesInMemory));
     w.family("pulsco_tick_duration_seconds", "histogram", "Time one matchmaker tick took.");
     w.histogram("pulsco_tick_duration_seconds", {}, m_tickMs,
                 {0.0001, 0.001, 0.005, 0.01, 0.05, 0.1, 0.25}, 0.001);

@@ -48,6 +48,10 @@ public:
         quint64 batches = 0;
         quint64 writes = 0;
         double commitSeconds = 0;
+        // The server's own bookkeeping, for memory and disk-outage watch.
+        quint64 ticketsInMemory = 0;
+        quint64 matchesInMemory = 0;
+        quint64 unwrittenUpdates = 0;  // matchmaker writes waiting for the disk
     };
     QByteArray prometheusText(const std::vector<QueueStatus>& queues, bool ready,
                               const StoreFigures& store) const;

@@ -25,6 +25,7 @@ struct StoreInspection {
     QString error;                               // empty when the file could be read
     QString integrity;                           // "ok" when PRAGMA integrity_check found nothing
     std::map<QByteArray, StoredTicket> tickets;  // by API id, "t<seq>"
+    int matches = 0;                             // rows in the matches table
     int searching() const {
         int n = 0;
         for (const auto& [id, t] : tickets)
@@ -66,6 +67,9 @@ inline StoreInspection inspectStore(const QString& dbPath) {
                 t.state = q.value(2).toString();
                 out.tickets["t" + QByteArray::number(q.value(0).toLongLong())] = t;
             }
+            if (out.error.isEmpty() && q.exec(QStringLiteral("SELECT COUNT(*) FROM matches")) &&
+                q.next())
+                out.matches = q.value(0).toInt();
             db.close();
         }
     }

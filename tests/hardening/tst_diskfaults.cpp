@@ -21,6 +21,7 @@
 #include <QTest>
 
 #include <map>
+#include <tuple>
 
 using namespace Qt::StringLiterals;
 
@@ -58,6 +59,7 @@ private Q_SLOTS:
     void cleanup();
     void diskFullThenSpaceReturns();
     void readOnlyThenWritable();
+    void matchmakerUpdatesWaitForTheDisk();
 
 private:
     // Creates a held ticket for a new player; its id goes in the ledger on 201.
@@ -185,6 +187,63 @@ void TestDiskFaults::diskFullThenSpaceReturns() {
         QCOMPARE(createHeld().status, 201);
     verifyLedgerReadable();
     verifyOnDiskAfterStop();
+}
+
+// Tickets acknowledged before the disk fills are matched and expired by the
+// matchmaker while it is full: the API shows it at once, and the disk has it
+// once space returns (before, the disk kept them "searching" for good).
+void TestDiskFaults::matchmakerUpdatesWaitForTheDisk() {
+    std::map<QByteArray, QString> outcome;  // ticket -> the state it must reach
+    for (const auto& [player, mu, state] :
+         {std::tuple{"pairA", 30.0, "matched"}, std::tuple{"pairB", 32.0, "matched"},
+          std::tuple{"loner", 100.0, "expired"}}) {
+        const Answer a = post(m_server.port(), soloTicketBody("outage-1v1", player, mu));
+        QCOMPARE(a.status, 201);
+        m_ledger[a.ticketId] = player;
+        outcome[a.ticketId] = QString::fromLatin1(state);
+    }
+    QElapsedTimer sinceCreated;
+    sinceCreated.start();
+    QVERIFY(m_mount->fill() > 0);
+    QCOMPARE(writeUntilRefused(5000).status, 503);
+    if (sinceCreated.elapsed() > 2500)
+        QSKIP("filling the disk took longer than outage-1v1's 3 s: the tickets finished first");
+
+    const auto stateOf = [this](const QByteArray& id) {
+        const LoadAnswer a =
+            exchangeOnce(m_server.port(), PipelinedConnection::request("GET", "/v1/tickets/" + id));
+        return QJsonDocument::fromJson(a.body).object().value(u"state").toString();
+    };
+    for (const auto& [id, state] : outcome)
+        QTRY_COMPARE_WITH_TIMEOUT(stateOf(id), state, 10000);
+    QTest::qWait(300);  // a few more ticks (50 ms) that try to write them, and fail
+    QCOMPARE(writeUntilRefused(1).status, 503);  // still full all along
+    const auto unwritten = [this] {
+        const LoadAnswer a =
+            exchangeOnce(m_server.port(), PipelinedConnection::request("GET", "/metrics"));
+        for (const QByteArray& line : a.body.split('\n'))
+            if (line.startsWith("pulsco_store_unwritten_updates "))
+                return line.mid(line.indexOf(' ') + 1).toInt();
+        return -1;
+    };
+    QCOMPARE(unwritten(), 4);  // one match insert, three ticket updates
+
+    QVERIFY(m_mount->freeSpace());
+    QTRY_VERIFY(m_server.stderrText().contains("accepts writes again"));
+    QTRY_COMPARE(unwritten(), 0);
+    for (const auto& [id, state] : outcome)
+        QCOMPARE(stateOf(id), state);
+    QCOMPARE(m_server.terminate(), 0);
+    QVERIFY2(!m_server.stderrText().contains("not on disk"), m_server.stderrText().constData());
+    const StoreInspection disk = inspectStore(dataDir() + u"/matchd.sqlite"_s);
+    QVERIFY2(disk.error.isEmpty(), qPrintable(disk.error));
+    QCOMPARE(disk.integrity, u"ok"_s);
+    for (const auto& [id, state] : outcome) {
+        const auto it = disk.tickets.find(id);
+        QVERIFY2(it != disk.tickets.end(), id.constData());
+        QCOMPARE(it->second.state, state);
+    }
+    QCOMPARE(disk.matches, 1);  // a fresh server per test (init)
 }
 
 void TestDiskFaults::readOnlyThenWritable() {
