@@ -1,13 +1,35 @@
 #include "net/server/MatchdOptions.h"
 
+#include <functional>
+
 using namespace Qt::StringLiterals;
 
 namespace pulsco {
+
+namespace {
+
+// An integer flag within [lo, hi]; the error names the flag, the range and
+// what was given.
+bool parseIntFlag(const QString& flag, const QString& value, qint64 lo, qint64 hi, qint64* out,
+                  QString* error) {
+    bool ok = false;
+    const qint64 n = value.toLongLong(&ok);
+    if (!ok || n < lo || n > hi) {
+        *error =
+            flag + u": must be an integer from %1 to %2 (got '"_s.arg(lo).arg(hi) + value + u"')"_s;
+        return false;
+    }
+    *out = n;
+    return true;
+}
+
+}  // namespace
 
 QString MatchdOptions::usage() {
     return u"usage: pulsco-matchd --data-dir DIR [--listen HOST:PORT] [--color blue|green]\n"
            "                     [--admin-token-file FILE] [--queues FILE] [--tick-ms N]\n"
            "                     [--max-connections N] [--io-threads N]\n"
+           "                     [--memory-tickets N] [--memory-matches N]\n"
            "                     [--tls-cert FILE --tls-key FILE]\n"
            "  --listen HOST:PORT      address to serve on (default 127.0.0.1:8080; port 0 = any "
            "free)\n"
@@ -20,6 +42,9 @@ QString MatchdOptions::usage() {
            "  --max-connections N     open connections at most, 1..1000000 (default 16000)\n"
            "  --io-threads N          threads reading, parsing and writing connections, 1..16\n"
            "                          (default 2; matchmaking stays on the main thread)\n"
+           "  --memory-tickets N      finished tickets kept in memory, 0..10000000 (default\n"
+           "                          30000); older ones are read back from the data dir\n"
+           "  --memory-matches N      matches kept in memory, 0..10000000 (default 15000)\n"
            "  --tls-cert FILE         PEM certificate (chain): serve HTTPS and WSS only;\n"
            "  --tls-key FILE          PEM private key of that certificate (both or neither)\n"
            "Binding beyond loopback without --admin-token-file prints a warning.\n"_s;
@@ -46,7 +71,7 @@ std::optional<MatchdOptions> MatchdOptions::parse(const QStringList& args, QStri
         static const QStringList known = {
             u"--listen"_s,   u"--data-dir"_s, u"--color"_s,           u"--admin-token-file"_s,
             u"--queues"_s,   u"--tick-ms"_s,  u"--max-connections"_s, u"--io-threads"_s,
-            u"--tls-cert"_s, u"--tls-key"_s};
+            u"--tls-cert"_s, u"--tls-key"_s,  u"--memory-tickets"_s,  u"--memory-matches"_s};
         if (!known.contains(flag)) {
             *error = flag + u": unknown flag (see --help)"_s;
             return std::nullopt;
@@ -94,33 +119,31 @@ std::optional<MatchdOptions> MatchdOptions::parse(const QStringList& args, QStri
             o.adminTokenFile = value;
         } else if (flag == u"--queues"_s) {
             o.queuesPath = value;
-        } else if (flag == u"--tick-ms"_s) {
-            bool ok = false;
-            const int ms = value.toInt(&ok);
-            if (!ok || ms < 10 || ms > 60000) {
-                *error =
-                    u"--tick-ms: must be an integer from 10 to 60000 (got '"_s + value + u"')"_s;
-                return std::nullopt;
+        } else if (flag == u"--tick-ms"_s || flag == u"--max-connections"_s ||
+                   flag == u"--io-threads"_s || flag == u"--memory-tickets"_s ||
+                   flag == u"--memory-matches"_s) {
+            struct IntFlag {
+                QString name;
+                qint64 lo, hi;
+                std::function<void(qint64)> set;
+            };
+            const IntFlag flags[] = {
+                {u"--tick-ms"_s, 10, 60000, [&](qint64 n) { o.tickMs = int(n); }},
+                {u"--max-connections"_s, 1, 1000000, [&](qint64 n) { o.maxConnections = int(n); }},
+                {u"--io-threads"_s, 1, 16, [&](qint64 n) { o.ioThreads = int(n); }},
+                {u"--memory-tickets"_s, 0, 10000000,
+                 [&](qint64 n) { o.memoryTickets = std::size_t(n); }},
+                {u"--memory-matches"_s, 0, 10000000,
+                 [&](qint64 n) { o.memoryMatches = std::size_t(n); }},
+            };
+            for (const IntFlag& f : flags) {
+                if (f.name != flag)
+                    continue;
+                qint64 n = 0;
+                if (!parseIntFlag(flag, value, f.lo, f.hi, &n, error))
+                    return std::nullopt;
+                f.set(n);
             }
-            o.tickMs = ms;
-        } else if (flag == u"--max-connections"_s) {
-            bool ok = false;
-            const int n = value.toInt(&ok);
-            if (!ok || n < 1 || n > 1000000) {
-                *error = u"--max-connections: must be an integer from 1 to 1000000 (got '"_s +
-                         value + u"')"_s;
-                return std::nullopt;
-            }
-            o.maxConnections = n;
-        } else if (flag == u"--io-threads"_s) {
-            bool ok = false;
-            const int n = value.toInt(&ok);
-            if (!ok || n < 1 || n > 16) {
-                *error =
-                    u"--io-threads: must be an integer from 1 to 16 (got '"_s + value + u"')"_s;
-                return std::nullopt;
-            }
-            o.ioThreads = n;
         } else if (flag == u"--tls-cert"_s || flag == u"--tls-key"_s) {
             if (value.isEmpty()) {
                 *error = flag + u": must name a PEM file"_s;

@@ -7,6 +7,7 @@
 #include <QString>
 #include <QStringList>
 
+#include <cstddef>
 #include <optional>
 
 namespace pulsco {
@@ -23,6 +24,10 @@ struct MatchdOptions {
     int ioThreads = 2;           // threads doing connection I/O besides the main one
     QString tlsCertFile;         // PEM; with tlsKeyFile: HTTPS and WSS only
     QString tlsKeyFile;
+    // Finished tickets and formed matches kept in memory for fast reads; older
+    // ones are read back from the data dir. Bounds the server's memory.
+    std::size_t memoryTickets = 30000;
+    std::size_t memoryMatches = 15000;
 
     // `args` without the program name. nullopt and *error ("--tick-ms: must
     // be an integer from 10 to 60000") on bad input; *helpRequested for --help.

@@ -1,7 +1,8 @@
 // The mixed traffic of the soak and idle-connection suites, one planner per
 // run: create tickets (duel-1v1, which match, and hold-1v1, which wait and
-// are cancelled later, so the number of searching tickets stays level), get
-// tickets, cancel, stats and metrics, plus a few requests that must fail
+// are cancelled later, a few per connection at most, so the number of
+// searching tickets stays level), get tickets, cancel, stats and metrics,
+// plus a few requests that must fail
 // (an unknown ticket: 404; a malformed body: 400). Every request carries the
 // status it must get: any other answer is an error of the server.
 #pragma once
@@ -57,10 +58,12 @@ public:
             };
             if (roll < 20)
                 return create(false);
-            if (roll < 30)
-                return create(true);
             if (roll < 40) {
-                if (me.held.empty())
+                // Hold up to kHeldPerConnection tickets, then cancel the
+                // oldest: the searching population stays level. (Picking
+                // create or cancel at random made it a random walk that grew
+                // with the square root of time, and the server's memory with it.)
+                if (me.held.size() < kHeldPerConnection)
                     return create(true);
                 const QByteArray id = me.held.front();
                 me.held.pop_front();
@@ -92,6 +95,9 @@ public:
     }
 
 private:
+    // Answers arrive after later requests were planned, so a connection may
+    // briefly have a few more tickets searching than this.
+    static constexpr std::size_t kHeldPerConnection = 4;
     struct PerConnection {
         std::deque<QByteArray> known;  // recent tickets of this connection
         std::deque<QByteArray> held;   // hold-1v1 tickets not yet cancelled

@@ -115,6 +115,7 @@ private Q_SLOTS:
     void killNineLosesNoAcknowledgedTicket();
     void sigtermDrainsAndExitsZero();
     void olderSchemaIsMigratedOnStart();
+    void memoryFlagsBoundWhatIsKept();
 };
 
 void TestMatchdProcess::badFlagsExitTwo_data() {
@@ -140,6 +141,18 @@ void TestMatchdProcess::badFlagsExitTwo_data() {
     QTest::addRow("no io threads")
         << QStringList{u"--data-dir"_s, u"x"_s, u"--io-threads"_s, u"0"_s}
         << u"--io-threads: must be an integer from 1 to 16"_s;
+    QTest::addRow("io threads not a number")
+        << QStringList{u"--data-dir"_s, u"x"_s, u"--io-threads=two"_s}
+        << u"--io-threads: must be an integer from 1 to 16 (got 'two')"_s;
+    QTest::addRow("negative memory tickets")
+        << QStringList{u"--data-dir"_s, u"x"_s, u"--memory-tickets"_s, u"-1"_s}
+        << u"--memory-tickets: must be an integer from 0 to 10000000"_s;
+    QTest::addRow("memory matches too many")
+        << QStringList{u"--data-dir"_s, u"x"_s, u"--memory-matches"_s, u"20000000"_s}
+        << u"--memory-matches: must be an integer from 0 to 10000000"_s;
+    QTest::addRow("too many connections")
+        << QStringList{u"--data-dir"_s, u"x"_s, u"--max-connections"_s, u"1e9"_s}
+        << u"--max-connections: must be an integer from 1 to 1000000"_s;
 }
 
 // Files named by flags are checked before anything starts; each refusal
@@ -380,4 +393,44 @@ void TestMatchdProcess::olderSchemaIsMigratedOnStart() {
 }
 
 QTEST_GUILESS_MAIN(TestMatchdProcess)
+// --memory-tickets / --memory-matches reach the server: beyond them the
+// oldest finished tickets and matches leave memory (the /metrics gauges say
+// so) and are still served, read back from the data dir.
+void TestMatchdProcess::memoryFlagsBoundWhatIsKept() {
+    QTemporaryDir dir;
+    RunningServer s;
+    QVERIFY(startServer(s, dir.filePath(u"data"_s),
+                        {u"--memory-tickets"_s, u"2"_s, u"--memory-matches=1"_s}));
+    QStringList tickets;
+    for (int i = 0; i < 6; ++i) {
+        const HttpResult r = http(s.port, "POST", "/v1/tickets",
+                                  soloTicket("duel-1v1", "mem" + QByteArray::number(i)));
+        QCOMPARE(r.status, 201);
+        tickets << r.json().value(u"ticket_id").toString();
+        if (i % 2 == 1)  // each pair matches on the next tick (50 ms)
+            QTRY_COMPARE(http(s.port, "GET", "/v1/tickets/" + tickets.last().toLatin1())
+                             .json()
+                             .value(u"state")
+                             .toString(),
+                         u"matched"_s);
+    }
+    const auto gauge = [&](const QByteArray& name) {
+        for (const QByteArray& line : http(s.port, "GET", "/metrics").body.split('\n'))
+            if (line.startsWith(QByteArray(name + ' ')))
+                return line.mid(name.size() + 1).toDouble();
+        return -1.0;
+    };
+    QTRY_COMPARE(gauge("pulsco_matches_in_memory"), 1.0);
+    QCOMPARE(gauge("pulsco_tickets_in_memory"), 2.0);
+    QCOMPARE(gauge("pulsco_store_unwritten_updates"), 0.0);
+    // The first ticket and its match left memory long ago: read back.
+    const QJsonObject first = http(s.port, "GET", "/v1/tickets/" + tickets[0].toLatin1()).json();
+    QCOMPARE(first.value(u"state").toString(), u"matched"_s);
+    const QByteArray matchId = first.value(u"match_id").toString().toLatin1();
+    QCOMPARE(http(s.port, "GET", "/v1/matches/" + matchId).status, 200);
+    s.process->terminate();
+    QVERIFY(s.process->waitForFinished(10000));
+    QCOMPARE(s.process->exitCode(), 0);
+}
+
 #include "tst_matchd_process.moc"
