@@ -252,11 +252,10 @@ void MatchService::trimMemory() {
     }
 }
 
-std::vector<StoreWrite> MatchService::rebuildUnwritten(const std::vector<qint64>& matchSeqs,
-                                                       const std::vector<qint64>& ticketSeqs) {
+std::vector<StoreWrite> MatchService::rebuildUnwritten() {
     std::vector<StoreWrite> writes;
-    writes.reserve(matchSeqs.size() + ticketSeqs.size());
-    for (qint64 seq : matchSeqs) {
+    writes.reserve(m_unwrittenMatches.size() + m_unwrittenTickets.size());
+    for (qint64 seq : m_unwrittenMatches) {
         auto it = m_matches.find(seq);
         if (it == m_matches.end())
             continue;
@@ -265,55 +264,114 @@ std::vector<StoreWrite> MatchService::rebuildUnwritten(const std::vector<qint64>
         if (it->second->winnerTeam >= 0)
             writes.push_back(SetMatchResult{seq, it->second->winnerTeam, wallMs()});
     }
-    for (qint64 seq : ticketSeqs)
+    for (qint64 seq : m_unwrittenTickets)
         if (auto it = m_tickets.find(seq); it != m_tickets.end())
             writes.push_back(
                 UpdateTicketState{seq, stateName(it->second->state), it->second->matchSeq,
                                   qint64(std::llround(it->second->waitSeconds * 1000)), wallMs()});
+    m_unwrittenMatches.clear();
+    m_unwrittenTickets.clear();
     return writes;
 }
 
-void MatchService::submitTickWrites(std::vector<StoreWrite> writes, std::vector<qint64> matchSeqs,
-                                    std::vector<qint64> ticketSeqs) {
-    // What an earlier tick could not write goes first, in its order.
-    if (!m_unwrittenMatches.empty() || !m_unwrittenTickets.empty()) {
-        std::vector<StoreWrite> retry = rebuildUnwritten(m_unwrittenMatches, m_unwrittenTickets);
+void MatchService::setUnwritten(const std::vector<RecordRef>& refs, bool unwritten) {
+    for (const RecordRef& r : refs) {
+        if (r.isMatch) {
+            if (auto it = m_matches.find(r.seq); it != m_matches.end())
+                it->second->unwritten = unwritten;
+        } else if (auto it = m_tickets.find(r.seq); it != m_tickets.end()) {
+            it->second->unwritten = unwritten;
+        }
+    }
+}
+
+std::vector<MatchService::RecordRef>
+MatchService::recordsOf(const std::vector<StoreWrite>& writes) {
+    std::vector<RecordRef> refs;
+    refs.reserve(writes.size());
+    for (const StoreWrite& w : writes) {
+        if (const auto* m = std::get_if<InsertMatch>(&w))
+            refs.push_back({true, m->row.seq});
+        else if (const auto* t = std::get_if<UpdateTicketState>(&w))
+            refs.push_back({false, t->seq});
+    }
+    return refs;
+}
+
+void MatchService::queueMatchmakerWrites(std::vector<StoreWrite> writes) {
+    // What an earlier tick could not write goes again (rebuilt from memory).
+    if (!m_finalAttemptMade && (!m_unwrittenMatches.empty() || !m_unwrittenTickets.empty())) {
+        std::vector<StoreWrite> retry = rebuildUnwritten();
         retry.insert(retry.end(), std::make_move_iterator(writes.begin()),
                      std::make_move_iterator(writes.end()));
         writes = std::move(retry);
-        matchSeqs.insert(matchSeqs.begin(), m_unwrittenMatches.begin(), m_unwrittenMatches.end());
-        ticketSeqs.insert(ticketSeqs.begin(), m_unwrittenTickets.begin(), m_unwrittenTickets.end());
-        m_unwrittenMatches.clear();
-        m_unwrittenTickets.clear();
     }
     if (writes.empty())
         return;
-    for (qint64 seq : matchSeqs)
-        if (auto it = m_matches.find(seq); it != m_matches.end())
-            it->second->unwritten = true;
-    for (qint64 seq : ticketSeqs)
-        if (auto it = m_tickets.find(seq); it != m_tickets.end())
-            it->second->unwritten = true;
-    // Behind every request write queued so far: a ticket's insert must reach
-    // the store before its matched/expired update.
-    submitThen(std::move(writes), [this, matchSeqs = std::move(matchSeqs),
-                                   ticketSeqs = std::move(ticketSeqs)](bool ok, const QString&) {
-        if (!ok) {
-            // Nothing the matchmaker decided is dropped: the next tick writes
-            // it again (the store logs why it failed).
-            m_unwrittenMatches.insert(m_unwrittenMatches.end(), matchSeqs.begin(), matchSeqs.end());
-            m_unwrittenTickets.insert(m_unwrittenTickets.end(), ticketSeqs.begin(),
-                                      ticketSeqs.end());
-            return;
-        }
-        for (qint64 seq : matchSeqs)
-            if (auto it = m_matches.find(seq); it != m_matches.end())
-                it->second->unwritten = false;
-        for (qint64 seq : ticketSeqs)
-            if (auto it = m_tickets.find(seq); it != m_tickets.end())
-                it->second->unwritten = false;
-    });
+    setUnwritten(recordsOf(writes), true);
+    // In groups of at most one chunk: matches and ticket updates are rows of
+    // their own, so no group needs them together.
+    for (std::size_t from = 0; from < writes.size(); from += kMatchmakerChunk) {
+        const auto first = writes.begin() + std::ptrdiff_t(from);
+        const auto last =
+            writes.begin() + std::ptrdiff_t(std::min(writes.size(), from + kMatchmakerChunk));
+        queueAfterMatchmakerWrites(
+            std::vector<StoreWrite>(std::make_move_iterator(first), std::make_move_iterator(last)),
+            nullptr);
+    }
+}
+
+void MatchService::queueAfterMatchmakerWrites(std::vector<StoreWrite> writes,
+                                              std::function<void(bool, const QString&)> onDone) {
+    m_matchmakerWriteCount += writes.size();
+    m_matchmakerWrites.push_back({std::move(writes), std::move(onDone)});
+    pumpMatchmakerWrites();
+}
+
+void MatchService::pumpMatchmakerWrites() {
+    // One chunk in flight at a time, so the requests' small batches commit in
+    // between: a tick matches thousands of tickets at once, and committing
+    // all their rows in one go held every ticket acknowledgement behind it
+    // (tens of milliseconds every tick, the tail of the create latency).
+    if (m_matchmakerChunkInFlight || m_matchmakerWrites.empty())
+        return;
+    m_matchmakerChunkInFlight = true;
+    std::size_t taken = 0;
+    while (!m_matchmakerWrites.empty() &&
+           (taken == 0 || taken + m_matchmakerWrites.front().writes.size() <= kMatchmakerChunk)) {
+        DeferredWrites group = std::move(m_matchmakerWrites.front());
+        m_matchmakerWrites.pop_front();
+        taken += group.writes.size();
+        m_matchmakerWriteCount -= group.writes.size();
+        const bool lastOfChunk =
+            m_matchmakerWrites.empty() ||
+            taken + m_matchmakerWrites.front().writes.size() > kMatchmakerChunk;
+        std::vector<RecordRef> refs = recordsOf(group.writes);
+        submitThen(std::move(group.writes), [this, refs = std::move(refs),
+                                             onDone = std::move(group.onDone),
+                                             lastOfChunk](bool ok, const QString& error) {
+            if (ok) {
+                setUnwritten(refs, false);
+            } else {
+                // Nothing the matchmaker decided is dropped: the next
+                // tick writes it again (the store logs why it failed).
+                for (const RecordRef& r : refs)
+                    (r.isMatch ? m_unwrittenMatches : m_unwrittenTickets).push_back(r.seq);
+            }
+            if (onDone)
+                onDone(ok, error);
+            if (lastOfChunk) {
+                m_matchmakerChunkInFlight = false;
+                pumpMatchmakerWrites();
+            }
+        });
+    }
     flushWrites();
+}
+
+void MatchService::writeUnwrittenNow() {
+    m_finalAttemptMade = true;
+    queueMatchmakerWrites(rebuildUnwritten());
 }
 
 void MatchService::createTicket(TicketBody body, Reply reply) {
@@ -322,7 +380,7 @@ void MatchService::createTicket(TicketBody body, Reply reply) {
             503, u"tickets: this server is draining and accepts no new tickets"_s));
         return;
     }
-    if (const quint64 backlog = m_store->backlog() + m_unsubmittedWrites;
+    if (const quint64 backlog = m_store->backlog() + m_unsubmittedWrites + m_matchmakerWriteCount;
         backlog > m_maxStoreBacklog) {
         reply(HttpServer::errorResponse(
             503, u"store: %1 writes are waiting for the disk; retry later"_s.arg(backlog),
@@ -703,22 +761,26 @@ void MatchService::reportResult(qint64 seq, const QByteArray& body, Reply reply)
         const auto region = std::find(regions.begin(), regions.end(), m->region.toStdString());
         m_metrics->matchResulted(region == regions.end() ? -1 : int(region - regions.begin()),
                                  players);
-        submitThen(std::move(writes),
-                   [this, seq, before, reply, out](bool ok, const QString& error) {
-                       if (ok) {
-                           reply(HttpResponse::json(200, out));
-                           return;
-                       }
-                       // Not durable: undo, so the result can be reported again.
-                       if (auto it = m_matches.find(seq); it != m_matches.end()) {
-                           MatchRecord& m = *it->second;
-                           m.winnerTeam = -1;
-                           for (std::size_t i = 0; i < m.teams.size(); ++i)
-                               for (std::size_t p = 0; p < m.teams[i].players.size(); ++p)
-                                   m_ratings[m.teams[i].players[p]] = before[i][p];
-                       }
-                       reply(storeFailed(error));
-                   });
+        auto done = [this, seq, before, reply, out](bool ok, const QString& error) {
+            if (ok) {
+                reply(HttpResponse::json(200, out));
+                return;
+            }
+            // Not durable: undo, so the result can be reported again.
+            if (auto it = m_matches.find(seq); it != m_matches.end()) {
+                MatchRecord& m = *it->second;
+                m.winnerTeam = -1;
+                for (std::size_t i = 0; i < m.teams.size(); ++i)
+                    for (std::size_t p = 0; p < m.teams[i].players.size(); ++p)
+                        m_ratings[m.teams[i].players[p]] = before[i][p];
+            }
+            reply(storeFailed(error));
+        };
+        // Behind the match's own row when that is not on disk yet.
+        if (m->unwritten)
+            queueAfterMatchmakerWrites(std::move(writes), std::move(done));
+        else
+            submitThen(std::move(writes), std::move(done));
     });
 }
 
@@ -764,8 +826,6 @@ void MatchService::tick() {
     m_metrics->tickDuration(double(timer.nsecsElapsed()) / 1e6);
     m_matchmaker.takeOutput(m_output);
     std::vector<StoreWrite> writes;
-    std::vector<qint64> finishedSeqs;
-    std::vector<qint64> formedSeqs;
     for (const TicketEvent& ev : m_output.ticketEvents) {
         if (ev.kind != TicketEvent::Kind::Expired)
             continue;  // Queued and Cancelled were handled when they were asked for
@@ -774,7 +834,6 @@ void MatchService::tick() {
             continue;
         const qint64 seq = id->second;
         finishTicket(*m_tickets.at(seq), TicketState::Expired, ev.waitSeconds, 0, writes);
-        finishedSeqs.push_back(seq);
         Q_EMIT ticketEvent(ticketIdString(seq), u"expired"_s, {});
     }
     const QueueConfig& config = m_matchmaker.config();
@@ -807,7 +866,6 @@ void MatchService::tick() {
             }
             team.tickets.push_back(t.seq);
             ticketSeqs.push_back(t.seq);
-            finishedSeqs.push_back(t.seq);
             m_metrics->ticketMatched(formed.region, slot.waitSeconds, n);
             finishTicket(t, TicketState::Matched, slot.waitSeconds, m->seq, writes);
         }
@@ -818,11 +876,13 @@ void MatchService::tick() {
             Q_EMIT ticketEvent(ticketIdString(seq), u"matched"_s, matchId);
         Q_EMIT matchEvent(row.detail);
         writes.push_back(InsertMatch{std::move(row)});
-        formedSeqs.push_back(m->seq);
         m_matchOrder.push_back(m->seq);
         m_matches[m->seq] = std::move(m);
     }
-    submitTickWrites(std::move(writes), std::move(formedSeqs), std::move(finishedSeqs));
+    // Behind every request write queued so far: a ticket's insert reaches the
+    // store before its matched/expired update.
+    flushWrites();
+    queueMatchmakerWrites(std::move(writes));
     trimMemory();
     Q_EMIT ticked();
 }

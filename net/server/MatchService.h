@@ -52,7 +52,10 @@ public:
     void setStalled(bool stalled) { m_stalled = stalled; }
     bool storeHealthy() const { return m_storeHealthy; }
     // No durable answer is waiting for the store.
-    bool idle() const { return m_pending.empty() && m_unsubmittedDone.empty(); }
+    bool idle() const {
+        return m_pending.empty() && m_unsubmittedDone.empty() && m_matchmakerWrites.empty() &&
+               !m_matchmakerChunkInFlight;
+    }
     // New tickets are refused (503 overloaded) while more writes than this
     // wait for the store, so a slow disk cannot grow memory without bound.
     void setMaxStoreBacklog(quint64 writes) { m_maxStoreBacklog = writes; }
@@ -66,8 +69,8 @@ public:
     std::size_t unwrittenTickUpdates() const {
         return m_unwrittenMatches.size() + m_unwrittenTickets.size();
     }
-    // Tries them now rather than on the next tick (shutdown).
-    void writeUnwrittenNow() { submitTickWrites({}, {}, {}); }
+    // Tries them once more now, and no more on later ticks (shutdown).
+    void writeUnwrittenNow();
 
     const QueueConfig& config() const { return m_matchmaker.config(); }
     std::vector<QueueStatus> queueStatus() const { return m_matchmaker.queueStatus(now()); }
@@ -96,14 +99,24 @@ private:
     QByteArray ticketJson(const TicketRecord& t) const;
     QByteArray matchJson(const MatchRecord& m) const;
     MatchRow matchRow(const MatchRecord& m) const;
-    // The tick's writes (and any an earlier tick could not write, first),
-    // behind the request writes queued so far. Until they are on disk their
-    // records stay in memory; if the store fails they are written again on
-    // the next tick, rebuilt from those records.
-    void submitTickWrites(std::vector<StoreWrite> writes, std::vector<qint64> matchSeqs,
-                          std::vector<qint64> ticketSeqs);
-    std::vector<StoreWrite> rebuildUnwritten(const std::vector<qint64>& matchSeqs,
-                                             const std::vector<qint64>& ticketSeqs);
+    // The matchmaker's writes (matches formed, tickets matched or expired)
+    // go to the store a chunk at a time, between the requests' batches, and
+    // their records stay in memory until they are on disk. If the store
+    // refuses them they are rebuilt from those records and queued again on
+    // the next tick.
+    struct RecordRef {
+        bool isMatch;
+        qint64 seq;
+    };
+    void queueMatchmakerWrites(std::vector<StoreWrite> writes);
+    // Writes that must reach the disk after the matchmaker's queued ones (a
+    // result for a match not on disk yet).
+    void queueAfterMatchmakerWrites(std::vector<StoreWrite> writes,
+                                    std::function<void(bool, const QString&)> onDone);
+    void pumpMatchmakerWrites();
+    std::vector<StoreWrite> rebuildUnwritten();
+    static std::vector<RecordRef> recordsOf(const std::vector<StoreWrite>& writes);
+    void setUnwritten(const std::vector<RecordRef>& refs, bool unwritten);
     void finishTicket(TicketRecord& t, TicketState state, double waitSeconds, qint64 matchSeq,
                       std::vector<StoreWrite>& writes);
     // Forgets the oldest finished tickets and matches beyond the limits; they
@@ -132,6 +145,15 @@ private:
     std::size_t m_finishedLimit = 30000;  // MatchdOptions::memoryTickets
     std::size_t m_matchLimit = 15000;     // MatchdOptions::memoryMatches
     quint64 m_maxStoreBacklog = 200000;
+    struct DeferredWrites {
+        std::vector<StoreWrite> writes;
+        std::function<void(bool, const QString&)> onDone;
+    };
+    static constexpr std::size_t kMatchmakerChunk = 256;  // writes per store batch, about
+    std::deque<DeferredWrites> m_matchmakerWrites;        // not handed to the store yet
+    std::size_t m_matchmakerWriteCount = 0;
+    bool m_matchmakerChunkInFlight = false;
+    bool m_finalAttemptMade = false;
     std::vector<qint64> m_unwrittenMatches;  // formed, their insert failed
     std::vector<qint64> m_unwrittenTickets;  // matched or expired, their update failed
 

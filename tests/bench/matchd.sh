@@ -5,6 +5,9 @@
 #   BENCH matchd.create_ticket_p95_ms   p95 latency of those requests as wrk saw it
 #   BENCH matchd.create_ticket_cpu_us   server CPU (all threads) per created ticket
 #   BENCH matchd.create_ticket_main_thread_cpu_us   of it, the matchmaking thread
+#   BENCH matchd.create_ticket_server_p95_ms   p95 inside the server (request read to answer
+#                                       written; a histogram bucket bound), from /metrics
+#   BENCH matchd.create_ticket_commit_ms       mean store commit (one fsync) per batch
 #   BENCH matchd.stats_rps              GET /v1/stats
 #   BENCH matchd.vs_nginx_ratio         stats_rps / nginx serving a static file of the same size, same run
 # Never fails the build: when something is missing it says why and exits 0.
@@ -63,7 +66,43 @@ created_so_far() {
   curl -s "$url/metrics" | sed -n 's/^pulsco_tickets_total{state="created"} \([0-9.e+]*\)$/\1/p'
 }
 
+# Where a request's time goes, from the server's own /metrics before and after
+# a run: its p95 from reading the request to writing the answer (the rest of
+# what wrk sees is waiting in socket buffers and for CPU), the mean commit
+# and batch size of the store, and the p95 of the matchmaker's tick.
+server_side() {
+  python3 - "$1" "$2" <<'PY'
+import re, sys
+def read(path):
+    h, c = {}, {}
+    for line in open(path):
+        m = re.match(r'^(pulsco_\w+)_bucket\{le="([^"]+)"\} (\S+)$', line)
+        if m:
+            h.setdefault(m.group(1), {})[m.group(2)] = float(m.group(3))
+            continue
+        m = re.match(r'^(pulsco_store_\w+_total) (\S+)$', line)
+        if m:
+            c[m.group(1)] = float(m.group(2))
+    return h, c
+(h0, c0), (h1, c1) = read(sys.argv[1]), read(sys.argv[2])
+def p95_ms(name):
+    b1, b0 = h1.get(name, {}), h0.get(name, {})
+    les = sorted(b1, key=lambda le: float('inf') if le == '+Inf' else float(le))
+    total = b1.get('+Inf', 0) - b0.get('+Inf', 0)
+    for le in les:
+        if total > 0 and b1[le] - b0.get(le, 0) >= 0.95 * total:
+            return 'inf' if le == '+Inf' else f'{float(le) * 1000:g}'
+    return ''
+d = {k: c1.get(k, 0) - c0.get(k, 0) for k in c1}
+batches = d.get('pulsco_store_batches_total', 0)
+print(p95_ms('pulsco_http_request_duration_seconds'), p95_ms('pulsco_tick_duration_seconds'),
+      f"{d.get('pulsco_store_commit_seconds_total', 0) * 1000 / batches:.2f}" if batches else '',
+      f"{d.get('pulsco_store_writes_total', 0) / batches:.0f}" if batches else '')
+PY
+}
+
 echo "matchd.sh: $threads threads, $connections connections, ${duration}s per run against $url"
+curl -s "$url/metrics" >"$tmp/metrics-before.txt"
 cpu_all_before=$(cpu_ticks all)
 cpu_main_before=$(cpu_ticks main)
 created_before=$(created_so_far)
@@ -83,6 +122,11 @@ cpu_per_ticket() {
 }
 cpu_all_us=$(cpu_per_ticket "$cpu_all")
 cpu_main_us=$(cpu_per_ticket "$cpu_main")
+curl -s "$url/metrics" >"$tmp/metrics-after.txt"
+read -r server_p95 tick_p95 commit_ms batch_writes < <(server_side "$tmp/metrics-before.txt" "$tmp/metrics-after.txt")
+echo "matchd.sh: server side of the create run: p95 ${server_p95:-?} ms from request read to" \
+  "answer written (bucket bound), tick p95 ${tick_p95:-?} ms, commit ${commit_ms:-?} ms per batch" \
+  "of ${batch_writes:-?} writes"
 # The tickets are real: the server counted them, matched them and stored them.
 sleep 1
 curl -s "$url/metrics" | grep -E '^pulsco_(tickets_total|matches_total|store_writes_total|store_batches_total)' |
@@ -146,6 +190,8 @@ fi
 [[ -n "$create_p95" ]] && echo "BENCH matchd.create_ticket_p95_ms $create_p95 ms"
 [[ -n "$cpu_all_us" ]] && echo "BENCH matchd.create_ticket_cpu_us $cpu_all_us us"
 [[ -n "$cpu_main_us" ]] && echo "BENCH matchd.create_ticket_main_thread_cpu_us $cpu_main_us us"
+[[ -n "$server_p95" ]] && echo "BENCH matchd.create_ticket_server_p95_ms $server_p95 ms"
+[[ -n "$commit_ms" ]] && echo "BENCH matchd.create_ticket_commit_ms $commit_ms ms"
 [[ -n "$stats_rps" ]] && echo "BENCH matchd.stats_rps $stats_rps req/s"
 if [[ -n "$nginx_rps" && -n "$stats_rps" ]]; then
   echo "BENCH matchd.nginx_static_rps $nginx_rps req/s"

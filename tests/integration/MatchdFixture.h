@@ -22,6 +22,9 @@ inline const QByteArray kTestQueues = R"({"format": 1,
    "ping_limit_ms": [{"after_s": 0, "value": 1}], "max_wait_s": 0.5},
   {"name": "squad-2v2", "team_count": 2, "team_size": 2, "party_sizes": [1, 2],
    "skill_window": [{"after_s": 0, "value": 100}],
+   "ping_limit_ms": [{"after_s": 0, "value": 500}], "max_wait_s": 60},
+  {"name": "late-1v1", "team_count": 2, "team_size": 1, "party_sizes": [1],
+   "skill_window": [{"after_s": 0, "value": 0.001}, {"after_s": 3, "value": 100}],
    "ping_limit_ms": [{"after_s": 0, "value": 500}], "max_wait_s": 60}
  ]})";
 
