@@ -13,6 +13,10 @@
 #include <QDir>
 #include <QWebSocketServer>
 
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
 using namespace Qt::StringLiterals;
 
 namespace pulsco {
@@ -136,6 +140,15 @@ bool MatchdServer::start(const MatchdOptions& options, QString* error) {
     connect(&m_snapshotTimer, &QTimer::timeout, this,
             [this] { m_events->broadcast("\"type\":\"snapshot\",\"snapshot\":" + m_statsJson); });
     m_snapshotTimer.start();
+#if defined(__GLIBC__)
+    // glibc keeps freed heap pages (tickets and matches leave memory all the
+    // time) and the free gaps grow slowly with fragmentation: RSS crept up
+    // while the memory in use stayed level. Returning them every 10 s keeps
+    // RSS at what is in use. A trim takes 1-4 ms here (soak, 100 MiB heap).
+    m_heapTrimTimer.setInterval(10000);
+    connect(&m_heapTrimTimer, &QTimer::timeout, this, [] { malloc_trim(0); });
+    m_heapTrimTimer.start();
+#endif
     // Beyond loopback anyone on the network can reach the API; say so loudly
     // when nothing guards the admin side either.
     if (!m_options.address.isLoopback() && !m_admin.enabled())

@@ -70,6 +70,7 @@ private:
     AdminGuard m_admin;
     QByteArray m_statsJson;
     QTimer m_snapshotTimer;
+    QTimer m_heapTrimTimer;
     QTimer m_shutdownPoll;
     QDateTime m_startedAt;
     int m_schemaVersionFound = 0;
