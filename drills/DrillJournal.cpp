@@ -87,6 +87,10 @@ bool DrillJournal::append(const DrillEvent& event, QString* error) {
 }
 
 std::optional<int> DrillJournal::recoverInterrupted(ConsoleStore& store, QString* error) {
+    // Another console runs on this store: its open journals are drills in
+    // progress. The next console to start alone recovers what is left.
+    if (store.sharedWithAnotherConsole())
+        return 0;
     AuditTrail trail(store);
     // Every row of the given kinds after `afterId`, page by page (a query
     // returns at most `limit` rows).

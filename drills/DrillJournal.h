@@ -38,6 +38,8 @@ public:
     // At start: every journal with no saved session (same drill and start
     // time) is saved as an interrupted, failed session; every journal is then
     // closed. Returns how many sessions were recovered, or nullopt and *error.
+    // Nothing is recovered while another console has the store open
+    // (ConsoleStore::sharedWithAnotherConsole): its drills are still running.
     static std::optional<int> recoverInterrupted(ConsoleStore& store, QString* error);
 
     // A process-wide store for drill sessions to journal into, set by the

@@ -39,9 +39,19 @@ const SchemaMigrator& ConsoleStore::migrator() {
 
 ConsoleStore::ConsoleStore(QString path, QString connection)
     : m_path(std::move(path))
-    , m_connection(std::move(connection)) {
+    , m_connection(std::move(connection))
+    , m_lock(m_path + u".lock"_s) {
     m_db = QSqlDatabase::addDatabase(u"QSQLITE"_s, m_connection);
     m_db.setDatabaseName(m_path);
+    // Never stale by age (a console runs for days); a lock whose process is
+    // gone is taken over.
+    m_lock.setStaleLockTime(0);
+}
+
+qint64 ConsoleStore::otherConsolePid() const {
+    qint64 pid = 0;
+    QString host, app;
+    return m_lock.getLockInfo(&pid, &host, &app) ? pid : 0;
 }
 
 ConsoleStore::~ConsoleStore() {
@@ -57,6 +67,7 @@ std::unique_ptr<ConsoleStore> ConsoleStore::openUnmigrated(const QString& path, 
         return nullptr;
     }
     std::unique_ptr<ConsoleStore> store(new ConsoleStore(path, nextConnectionName()));
+    store->m_lock.tryLock(0);  // held until the store closes; see sharedWithAnotherConsole()
     store->m_db.setConnectOptions(u"QSQLITE_BUSY_TIMEOUT=5000"_s);
     if (!store->m_db.open()) {
         *error = path + u": "_s + store->m_db.lastError().text();

@@ -8,6 +8,7 @@
 
 #include "store/SchemaMigrator.h"
 
+#include <QLockFile>
 #include <QSqlDatabase>
 #include <QString>
 
@@ -38,6 +39,12 @@ public:
     int schemaVersion();
     // "ok" when PRAGMA integrity_check finds nothing, else what it found.
     QString integrityCheck();
+    // Another running console (or another store object in this process) has
+    // this file open: its drill journals are alive, not interrupted. Told by
+    // a lock file beside the database (`<file>.lock`), held while the store
+    // is open and taken over when its holder died.
+    bool sharedWithAnotherConsole() const { return !m_lock.isLocked(); }
+    qint64 otherConsolePid() const;
 
 private:
     ConsoleStore(QString path, QString connection);
@@ -45,6 +52,7 @@ private:
     QString m_path;
     QString m_connection;
     QSqlDatabase m_db;
+    QLockFile m_lock;
 };
 
 }  // namespace pulsco

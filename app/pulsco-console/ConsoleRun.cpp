@@ -103,6 +103,14 @@ int runConsole(const ConsoleOptions& options) {
     } forgetStore;
     ConsoleSourceFactory factory;
     MainWindow window(factory);
+    if (store->sharedWithAnotherConsole())
+        window.dashboard()->addConsoleEvent(
+            LogEventKind::Info,
+            MainWindow::tr("Another console (pid %1) has %2 open: its running drills are left "
+                           "alone; drills cut short earlier are recovered by the next console "
+                           "that starts alone")
+                .arg(store->otherConsolePid())
+                .arg(store->path()));
     if (recoveredDrills && *recoveredDrills > 0)
         window.dashboard()->addConsoleEvent(
             LogEventKind::Info,

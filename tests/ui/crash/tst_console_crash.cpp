@@ -56,6 +56,7 @@ class TestConsoleCrash : public QObject {
 private Q_SLOTS:
     void killedConsoleLosesNothingAcknowledged();
     void recoverySavesOnlyUnsavedJournalsOnce();
+    void runningConsoleKeepsItsDrill();
 };
 
 void TestConsoleCrash::killedConsoleLosesNothingAcknowledged() {
@@ -174,6 +175,40 @@ void TestConsoleCrash::recoverySavesOnlyUnsavedJournalsOnce() {
     QCOMPARE(recovered->durationSeconds, 20.0);
     QVERIFY(!recovered->score.passed);
     QCOMPARE(recovered->score.reasons, QStringList{DrillJournal::kInterruptedReason});
+}
+
+// A second console on the same store must not save the first one's running
+// drill as interrupted; once the first is killed, the next console recovers it.
+void TestConsoleCrash::runningConsoleKeepsItsDrill() {
+    QTemporaryDir dir;
+    const QString path = dir.filePath(u"pulsco-console.sqlite"_s);
+    QProcess child;
+    child.start(QStringLiteral(PULSCO_BINARY_DIR "/tests/console_crash_driver"), {path, u"0"_s});
+    QVERIFY2(child.waitForStarted(10000), qPrintable(child.errorString()));
+    QByteArray out;
+    while (!out.contains("ACK drill ")) {
+        QVERIFY2(child.waitForReadyRead(30000), child.readAllStandardError().constData());
+        out += child.readAllStandardOutput();
+    }
+    QString error;
+    {
+        auto second = ConsoleStore::open(path, &error);
+        QVERIFY2(second, qPrintable(error));
+        QVERIFY(second->sharedWithAnotherConsole());
+        QCOMPARE(second->otherConsolePid(), child.processId());
+        QCOMPARE(DrillJournal::recoverInterrupted(*second, &error), std::optional<int>(0));
+        for (const DrillRecord& r : DrillSessionStore(*second).history({}, 1000))
+            QVERIFY2(!r.score.reasons.contains(DrillJournal::kInterruptedReason),
+                     "the running console's drill was saved as interrupted");
+    }
+    child.kill();
+    QVERIFY(child.waitForFinished(10000));
+    auto next = ConsoleStore::open(path, &error);
+    QVERIFY2(next, qPrintable(error));
+    QVERIFY(!next->sharedWithAnotherConsole());  // the dead holder's lock is taken over
+    const auto recovered = DrillJournal::recoverInterrupted(*next, &error);
+    QVERIFY2(recovered, qPrintable(error));
+    QVERIFY(*recovered >= 1);
 }
 
 QTEST_GUILESS_MAIN(TestConsoleCrash)
