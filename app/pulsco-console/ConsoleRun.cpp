@@ -103,14 +103,17 @@ int runConsole(const ConsoleOptions& options) {
     } forgetStore;
     ConsoleSourceFactory factory;
     MainWindow window(factory);
-    if (store->sharedWithAnotherConsole())
-        window.dashboard()->addConsoleEvent(
-            LogEventKind::Info,
+    if (store->sharedWithAnotherConsole()) {
+        const QString notice =
             MainWindow::tr("Another console (pid %1) has %2 open: its running drills are left "
                            "alone; drills cut short earlier are recovered by the next console "
                            "that starts alone")
                 .arg(store->otherConsolePid())
-                .arg(store->path()));
+                .arg(store->path());
+        // The event log fills fast on a running source; say it where it stays.
+        printError(notice);
+        window.dashboard()->addConsoleEvent(LogEventKind::Info, notice);
+    }
     if (recoveredDrills && *recoveredDrills > 0)
         window.dashboard()->addConsoleEvent(
             LogEventKind::Info,
