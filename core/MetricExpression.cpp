@@ -48,6 +48,12 @@ bool isIdentChar(char c) {
     return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.';
 }
 
+// Both limits keep recursion bounded: the parser recurses once per '(' or
+// prefix operator, and evaluation and destruction recurse once per tree level,
+// which is at most one per token. Real gates use a few dozen tokens.
+constexpr int kMaxNesting = 64;
+constexpr int kMaxTokens = 1000;
+
 class Parser {
 public:
     explicit Parser(const std::string& text)
@@ -74,13 +80,44 @@ private:
         return nullptr;
     }
 
+    // One level of '(' or prefix operator; false (with the error recorded)
+    // once the expression nests deeper than kMaxNesting.
+    class Nesting {
+    public:
+        Nesting(Parser& parser, std::size_t pos)
+            : m_parser(parser) {
+            if (++m_parser.m_nesting > kMaxNesting)
+                m_parser.fail(pos,
+                              "nested more than " + std::to_string(kMaxNesting) + " levels deep");
+        }
+        ~Nesting() { --m_parser.m_nesting; }
+        Nesting(const Nesting&) = delete;
+        Nesting& operator=(const Nesting&) = delete;
+        bool ok() const { return m_parser.m_nesting <= kMaxNesting; }
+
+    private:
+        Parser& m_parser;
+    };
+
     void advance() {
+        if (!m_error.message.empty()) {
+            // Stop reading once refused: the callers unwind on the error alone.
+            m_tok = Token{};
+            m_tok.pos = m_error.position;
+            return;
+        }
         while (m_pos < m_text.size() && std::isspace(static_cast<unsigned char>(m_text[m_pos])))
             ++m_pos;
         m_tok = Token{};
         m_tok.pos = m_pos;
         if (m_pos >= m_text.size())
             return;
+        if (++m_tokens > kMaxTokens) {
+            fail(m_pos, "longer than " + std::to_string(kMaxTokens) +
+                            " tokens; split it into several gates or rules");
+            m_tok.pos = m_pos;
+            return;
+        }
         const char c = m_text[m_pos];
         if (std::isdigit(static_cast<unsigned char>(c)) || c == '.') {
             lexNumber();
@@ -184,6 +221,9 @@ private:
 
     NodePtr parseNot() {
         if (isWord("not") || isOp("!")) {
+            const Nesting level(*this, m_tok.pos);
+            if (!level.ok())
+                return nullptr;
             advance();
             NodePtr operand = parseNot();
             if (!operand)
@@ -255,6 +295,9 @@ private:
 
     NodePtr parseUnary() {
         if (isOp("-")) {
+            const Nesting level(*this, m_tok.pos);
+            if (!level.ok())
+                return nullptr;
             advance();
             NodePtr operand = parseUnary();
             if (!operand)
@@ -289,6 +332,9 @@ private:
             return n;
         }
         if (m_tok.kind == Token::Kind::LParen) {
+            const Nesting level(*this, m_tok.pos);
+            if (!level.ok())
+                return nullptr;
             advance();
             NodePtr inner = parseOr();
             if (!inner || !expect(Token::Kind::RParen, "')'"))
@@ -413,6 +459,8 @@ private:
 
     const std::string& m_text;
     std::size_t m_pos = 0;
+    int m_nesting = 0;
+    int m_tokens = 0;
     Token m_tok;
     ExpressionError m_error;
 };

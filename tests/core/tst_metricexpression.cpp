@@ -5,6 +5,7 @@
 #include <QTest>
 
 using namespace pulsco;
+using namespace Qt::StringLiterals;
 
 namespace {
 
@@ -79,6 +80,11 @@ void TestMetricExpression::evaluates_data() {
     QTest::addRow("true and true") << "1 < 2 and 2 < 3" << 1.0;
     QTest::addRow("false and false") << "1 > 2 and 3 < 2" << 0.0;
     QTest::addRow("exponent") << "1.5e3 == 1500" << 1.0;
+    // The limits (64 levels, 1000 tokens) are reached, not passed.
+    QTest::addRow("64 parentheses") << QString(64, u'(') + u'7' + QString(64, u')') << 7.0;
+    QTest::addRow("64 minus signs") << QString(64, u'-') + u'3' << 3.0;
+    QTest::addRow("64 nots") << u"not "_s.repeated(64) + u"ok"_s << 1.0;
+    QTest::addRow("1000 tokens") << u"-1"_s + u" + 1"_s.repeated(499) << 498.0;
 }
 
 void TestMetricExpression::evaluates() {
@@ -115,6 +121,17 @@ void TestMetricExpression::refuses_data() {
     QTest::addRow("unscoped metric with scope")
         << "green.players_online > 1" << 0 << "'players_online' has no blue/green scope";
     QTest::addRow("p of counter") << "p(95)(errors) > 1" << 6 << "'errors' is not a histogram";
+    // Deep nesting used to recurse until the stack ran out (found by
+    // fuzz_metric_expression); the inputs here are far past the limits so
+    // that they would crash any build without them.
+    QTest::addRow("parentheses too deep")
+        << QString(1'000'000, u'(') + u'1' << 64 << "nested more than 64 levels deep";
+    QTest::addRow("not too deep") << u"not "_s.repeated(100'000) + u"ok"_s << 256
+                                  << "nested more than 64 levels deep";
+    QTest::addRow("minus too deep")
+        << QString(1'000'000, u'-') + u'1' << 64 << "nested more than 64 levels deep";
+    QTest::addRow("too many tokens")
+        << u"1"_s + u"+1"_s.repeated(1'000'000) << 1000 << "longer than 1000 tokens";
 }
 
 void TestMetricExpression::refuses() {
