@@ -120,7 +120,7 @@ void HttpServer::setWebSocketServer(const QByteArray& path, QWebSocketServer* se
 }
 
 QString HttpServer::certificateValidityWarning(const QSslCertificate& certificate,
-                                               const QDateTime& now) {
+                                               const QDateTime& now, const QString& source) {
     const QDateTime from = certificate.effectiveDate();
     const QDateTime until = certificate.expiryDate();
     QString problem;
@@ -133,8 +133,9 @@ QString HttpServer::certificateValidityWarning(const QSslCertificate& certificat
     const QStringList names = certificate.subjectInfo(QSslCertificate::CommonName);
     const QString subject =
         names.isEmpty() ? QString::fromLatin1(certificate.serialNumber()) : names.join(u", "_s);
-    return u"warning: TLS certificate '%1' %2 (now %3): clients that check it will refuse the "
-           "handshake"_s.arg(subject, problem, now.toUTC().toString(Qt::ISODate));
+    return u"warning: %1TLS certificate '%2' %3 (now %4): clients that check it will refuse the "
+           "handshake"_s.arg(source.isEmpty() ? QString() : source + u": "_s, subject, problem,
+                             now.toUTC().toString(Qt::ISODate));
 }
 
 bool HttpServer::listen(const QHostAddress& address, quint16 port) {
@@ -145,8 +146,8 @@ bool HttpServer::listen(const QHostAddress& address, quint16 port) {
     if (!m_tcp->listen(address, port))
         return false;
     if (m_tls) {
-        const QString warning =
-            certificateValidityWarning(m_tls->localCertificate(), QDateTime::currentDateTimeUtc());
+        const QString warning = certificateValidityWarning(
+            m_tls->localCertificate(), QDateTime::currentDateTimeUtc(), m_tlsCertificateSource);
         if (!warning.isEmpty())
             qWarning().noquote() << warning;
     }

@@ -71,7 +71,11 @@ public:
     void setPreparer(Preparer preparer) { m_preparer = std::move(preparer); }
     // Serve HTTPS (and WSS) only: every accepted connection starts with a
     // TLS handshake under this configuration (certificate and key set).
-    void setTlsConfiguration(const QSslConfiguration& tls) { m_tls = tls; }
+    // `certificateSource` (its file) names the certificate in warnings.
+    void setTlsConfiguration(const QSslConfiguration& tls, const QString& certificateSource = {}) {
+        m_tls = tls;
+        m_tlsCertificateSource = certificateSource;
+    }
     bool tlsEnabled() const { return m_tls.has_value(); }
     // Upgrade requests for `path` go to `server` (which must outlive this).
     void setWebSocketServer(const QByteArray& path, QWebSocketServer* server);
@@ -90,7 +94,7 @@ public:
     // prints: clients will refuse it, but serving it is the operator's call
     // (a clock that is wrong, a renewal on its way).
     static QString certificateValidityWarning(const QSslCertificate& certificate,
-                                              const QDateTime& now);
+                                              const QDateTime& now, const QString& source = {});
 
     const HttpServerLimits& limits() const { return m_limits; }
     const HttpRequestParser& parser() const { return m_parser; }
@@ -132,6 +136,7 @@ private:
     ResponseObserver m_observer;
     Preparer m_preparer;
     std::optional<QSslConfiguration> m_tls;
+    QString m_tlsCertificateSource;
     QByteArray m_webSocketPath;
     QWebSocketServer* m_webSockets = nullptr;
 

@@ -69,6 +69,8 @@ public:
     std::size_t unwrittenTickUpdates() const {
         return m_unwrittenMatches.size() + m_unwrittenTickets.size();
     }
+    // The matchmaker's rows queued behind request writes, not yet submitted.
+    std::size_t queuedMatchmakerWrites() const { return m_matchmakerWriteCount; }
     // Tries them once more now, and no more on later ticks (shutdown).
     void writeUnwrittenNow();
 

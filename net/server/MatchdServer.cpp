@@ -87,7 +87,7 @@ bool MatchdServer::start(const MatchdOptions& options, QString* error) {
         const auto tls = loadTlsFiles(options.tlsCertFile, options.tlsKeyFile, error);
         if (!tls)
             return false;
-        m_http->setTlsConfiguration(*tls);
+        m_http->setTlsConfiguration(*tls, options.tlsCertFile + u": --tls-cert"_s);
     }
     // Ticket bodies are parsed on the I/O threads against the rules, which
     // never change after start: one less job for the matchmaking thread.

@@ -244,6 +244,10 @@ QByteArray ServerMetrics::prometheusText(const std::vector<QueueStatus>& queues,
              "Matches formed and tickets matched or expired that the store refused; "
              "written again every tick until it takes them.");
     w.sample("pulsco_store_unwritten_updates", {}, double(store.unwrittenUpdates));
+    w.family("pulsco_store_queued_matchmaker_writes", "gauge",
+             "Rows of matches formed and tickets matched or expired still queued behind the "
+             "requests' writes (handed to the store a chunk at a time).");
+    w.sample("pulsco_store_queued_matchmaker_writes", {}, double(store.queuedMatchmakerWrites));
     w.family("pulsco_tickets_in_memory", "gauge",
              "Tickets held in memory: searching ones and the newest finished ones "
              "(--memory-tickets).");

@@ -423,6 +423,7 @@ void TestMatchdProcess::memoryFlagsBoundWhatIsKept() {
     QTRY_COMPARE(gauge("pulsco_matches_in_memory"), 1.0);
     QCOMPARE(gauge("pulsco_tickets_in_memory"), 2.0);
     QCOMPARE(gauge("pulsco_store_unwritten_updates"), 0.0);
+    QCOMPARE(gauge("pulsco_store_queued_matchmaker_writes"), 0.0);
     // The first ticket and its match left memory long ago: read back.
     const QJsonObject first = http(s.port, "GET", "/v1/tickets/" + tickets[0].toLatin1()).json();
     QCOMPARE(first.value(u"state").toString(), u"matched"_s);

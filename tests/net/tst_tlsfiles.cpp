@@ -259,11 +259,12 @@ void TestTlsFiles::certificateValidityWarning() {
     QFETCH(QString, warning);
     const QSslCertificate certificate = QSslCertificate::fromPath(cert).value(0);
     QVERIFY(!certificate.isNull());
-    const QString got = HttpServer::certificateValidityWarning(certificate, now);
+    const QString got = HttpServer::certificateValidityWarning(certificate, now, cert);
     if (warning.isEmpty())
         QVERIFY2(got.isEmpty(), qPrintable(got));
     else
-        QVERIFY2(got.startsWith(u"warning: TLS certificate "_s) && got.contains(warning),
+        QVERIFY2(got.startsWith(u"warning: "_s + cert + u": TLS certificate "_s) &&
+                     got.contains(warning),
                  qPrintable(got));
 }
 
@@ -286,10 +287,12 @@ void TestTlsFiles::matchdChecksTheFilesAtStart_data() {
         << m_kit.encryptedKey + u": --tls-key: the key is encrypted"_s;
     QTest::addRow("expired certificate serves with a warning")
         << m_kit.expiredCert << m_rsa.keyPath << true
-        << u"warning: TLS certificate 'pulsco-dated' expired on 2020-01-02T00:00:00Z"_s;
+        << u"warning: "_s + m_kit.expiredCert +
+               u": --tls-cert: TLS certificate 'pulsco-dated' expired on 2020-01-02T00:00:00Z"_s;
     QTest::addRow("future certificate serves with a warning")
         << m_kit.notYetValidCert << m_rsa.keyPath << true
-        << u"warning: TLS certificate 'pulsco-dated' is not valid before 2099-01-01"_s;
+        << u"warning: "_s + m_kit.notYetValidCert +
+               u": --tls-cert: TLS certificate 'pulsco-dated' is not valid before 2099-01-01"_s;
 }
 
 void TestTlsFiles::matchdChecksTheFilesAtStart() {
@@ -305,7 +308,7 @@ void TestTlsFiles::matchdChecksTheFilesAtStart() {
     else
         QVERIFY2(run.stdErr.contains(stderrHas), qPrintable(run.stdErr));
     // The warning is one line, printed once (the files are read twice at start).
-    QVERIFY(run.stdErr.count(u"warning: TLS certificate"_s) <= 1);
+    QVERIFY(run.stdErr.count(u"TLS certificate '"_s) <= 1);
 }
 
 QTEST_GUILESS_MAIN(TestTlsFiles)
