@@ -64,6 +64,7 @@ public:
     void setMemoryLimits(std::size_t finishedTickets, std::size_t matches);
     std::size_t ticketsInMemory() const { return m_tickets.size(); }
     std::size_t matchesInMemory() const { return m_matches.size(); }
+    std::size_t ratingsInMemory() const { return m_ratings.size(); }
     // The matchmaker's own writes (matches formed, tickets matched or
     // expired) that the store refused, waiting for the next tick's retry.
     std::size_t unwrittenTickUpdates() const {

@@ -81,7 +81,8 @@ void MatchdServer::route(HttpRequest& request, HttpResponder responder) {
             m_service->queueStatus(), ready(),
             {m_store->batches(), m_store->writesCommitted(), m_store->commitSecondsTotal(),
              m_service->ticketsInMemory(), m_service->matchesInMemory(),
-             m_service->unwrittenTickUpdates(), m_service->queuedMatchmakerWrites()});
+             m_service->ratingsInMemory(), m_service->unwrittenTickUpdates(),
+             m_service->queuedMatchmakerWrites()});
         return responder.respond(std::move(r));
     }
     if (path.startsWith("/v1/admin/"))

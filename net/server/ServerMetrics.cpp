@@ -240,6 +240,9 @@ QByteArray ServerMetrics::prometheusText(const std::vector<QueueStatus>& queues,
     w.family("pulsco_store_commit_seconds_total", "counter",
              "Time spent applying and committing batches.");
     w.sample("pulsco_store_commit_seconds_total", {}, store.commitSeconds);
+    w.family("pulsco_ratings_in_memory", "gauge",
+             "Ratings held in memory: one per player who has had a match result.");
+    w.sample("pulsco_ratings_in_memory", {}, double(store.ratingsInMemory));
     w.family("pulsco_store_unwritten_updates", "gauge",
              "Matches formed and tickets matched or expired that the store refused; "
              "written again every tick until it takes them.");

@@ -51,6 +51,7 @@ public:
         // The server's own bookkeeping, for memory and disk-outage watch.
         quint64 ticketsInMemory = 0;
         quint64 matchesInMemory = 0;
+        quint64 ratingsInMemory = 0;
         quint64 unwrittenUpdates = 0;        // matchmaker writes waiting for the disk
         quint64 queuedMatchmakerWrites = 0;  // matchmaker writes not yet handed to the store
     };

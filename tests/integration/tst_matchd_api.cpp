@@ -104,9 +104,17 @@ void TestMatchdApi::fullTicketLife() {
     const QString team0Player =
         teams[0].toObject().value(u"players").toArray()[0].toObject().value(u"id").toString();
 
+    const auto ratingsInMemory = [this] {
+        QString error;
+        const auto m = pulsco::PrometheusTextParser::parse(http(port(), "GET", "/metrics").body,
+                                                           u"GET /metrics"_s, &error);
+        return m ? m->value("pulsco_ratings_in_memory").value_or(-1) : -2.0;
+    };
+    QCOMPARE(ratingsInMemory(), 0.0);
     const HttpResult result = http(port(), "POST", "/v1/matches/" + matchId.toLatin1() + "/result",
                                    R"({"winner_team": 0})");
     QCOMPARE(result.status, 200);
+    QCOMPARE(ratingsInMemory(), 2.0);  // both players are rated now
     for (const QJsonValue& v : result.json().value(u"ratings").toArray()) {
         const QJsonObject r = v.toObject();
         const double before = r.value(u"before").toObject().value(u"mu").toDouble();
