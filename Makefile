@@ -73,7 +73,7 @@ clean:
 
 FUZZ_SECONDS ?= 30
 FUZZ_TARGETS = http_request queue_config scenario drill alert_rules rollout_plan \
-               metric_expression prometheus_text metrics_snapshot
+               metric_expression prometheus_text metrics_snapshot event_message
 
 # libFuzzer + ASan + UBSan on every parser, FUZZ_SECONDS each, from the seeds
 # in tests/fuzz/corpus/<target>/; the grown corpus stays in build-fuzz/corpus/.

@@ -2,6 +2,7 @@
 
 #include "bridge/JsonReader.h"
 #include "bridge/MetricsSnapshotJson.h"
+#include "net/live/EventMessage.h"
 
 #include <QDateTime>
 #include <QNetworkAccessManager>
@@ -39,40 +40,6 @@ QString sslErrorsText(const QList<QSslError>& errors) {
     return u"TLS certificate not accepted: "_s + texts.join(u"; "_s) +
            u" (to trust a self-signed server, give its CA certificate: --ca-cert FILE or the "
            "Connect dialog's CA certificate field)"_s;
-}
-
-// "ticket" and "match" messages of the stream as event-log lines; ticket
-// state changes other than expiry and cancellation are too many to log.
-std::optional<LogEvent> logEventOf(JsonObjectReader& message, const QString& type,
-                                   const QString& color, double timeSeconds) {
-    LogEvent event;
-    event.color = color.toStdString();
-    event.timeSeconds = timeSeconds;
-    event.wallTimeUnixMs = static_cast<double>(QDateTime::currentMSecsSinceEpoch());
-    const QJsonObject raw = message.raw();
-    if (type == u"match") {
-        const QJsonObject match = raw.value(u"match").toObject();
-        event.kind = LogEventKind::Match;
-        event.text = QString(match.value(u"queue").toString() + u" match "_s +
-                             match.value(u"match_id").toString() + u" in "_s +
-                             match.value(u"region").toString() + u", quality "_s +
-                             QString::number(match.value(u"quality").toDouble(), 'f', 2))
-                         .toStdString();
-        return event;
-    }
-    if (type == u"ticket") {
-        const QString state = raw.value(u"state").toString();
-        if (state == u"expired")
-            event.kind = LogEventKind::Expiry;
-        else if (state == u"cancelled")
-            event.kind = LogEventKind::Cancel;
-        else
-            return std::nullopt;
-        event.text =
-            QString(u"ticket "_s + raw.value(u"ticket_id").toString() + u' ' + state).toStdString();
-        return event;
-    }
-    return std::nullopt;
 }
 
 }  // namespace
@@ -288,33 +255,26 @@ void LiveServerLink::openPush() {
 }
 
 void LiveServerLink::onPushMessage(const QString& text) {
-    JsonReader reader(m_baseUrl + u"/v1/events"_s);
-    auto message = reader.parseObject(text.toUtf8());
+    QString error;
+    auto message = parseEventMessage(text.toUtf8(),
+                                     {m_baseUrl + u"/v1/events"_s, m_color,
+                                      m_latest ? m_latest->timeSeconds : 0,
+                                      double(QDateTime::currentMSecsSinceEpoch())},
+                                     &error);
     if (!message) {
-        setProblem(reader.error());
+        setProblem(error);
         return;
     }
-    const auto seq = static_cast<quint64>(message->integer(u"seq", 0, qint64(1) << 53));
-    const QString type = message->optionalString(u"type", QString(), 32);
-    if (!reader.ok()) {
-        setProblem(reader.error());
+    m_lastSeq = message->seq;
+    if (message->snapshot) {
+        acceptSnapshot(std::make_shared<const MetricsSnapshot>(std::move(*message->snapshot)));
         return;
     }
-    m_lastSeq = seq;
-    if (type == u"snapshot") {
-        MetricsSnapshot snapshot = readMetricsSnapshot(message->object(u"snapshot"));
-        if (!reader.ok()) {
-            setProblem(reader.error());
-            return;
-        }
-        acceptSnapshot(std::make_shared<const MetricsSnapshot>(std::move(snapshot)));
-        return;
-    }
-    const double time = m_latest ? m_latest->timeSeconds : 0;
-    if (auto event = logEventOf(*message, type, m_color, time)) {
+    if (message->event) {
         // Any message proves the server alive.
         m_lastData.restart();
-        Q_EMIT eventsReceived(std::make_shared<const std::vector<LogEvent>>(1, *event));
+        Q_EMIT eventsReceived(
+            std::make_shared<const std::vector<LogEvent>>(1, std::move(*message->event)));
     }
 }
 

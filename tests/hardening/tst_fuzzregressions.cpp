@@ -9,6 +9,7 @@
 #include "drills/AlertRuleJson.h"
 #include "drills/DrillJson.h"
 #include "net/http/HttpRequestParser.h"
+#include "net/live/EventMessage.h"
 #include "net/prometheus/PrometheusTextParser.h"
 #include "rollout/RolloutPlanJson.h"
 #include "simulator/ScenarioJson.h"
@@ -63,6 +64,8 @@ Outcome parseAs(const QString& target, const QByteArray& input) {
         out.accepted = PrometheusTextParser::parse(input, source, &out.error).has_value();
     } else if (target == u"metrics_snapshot") {
         out.accepted = metricsSnapshotFromJson(input, source, &out.error).has_value();
+    } else if (target == u"event_message") {
+        out.accepted = parseEventMessage(input, {source, u"blue"_s, 0, 0}, &out.error).has_value();
     } else {
         qFatal("no parser for fuzz target %s", qPrintable(target));
     }
@@ -70,9 +73,9 @@ Outcome parseAs(const QString& target, const QByteArray& input) {
 }
 
 const QStringList kTargets = {
-    u"http_request"_s,    u"queue_config"_s, u"scenario"_s,          u"drill"_s,
-    u"alert_rules"_s,     u"rollout_plan"_s, u"metric_expression"_s, u"prometheus_text"_s,
-    u"metrics_snapshot"_s};
+    u"http_request"_s,     u"queue_config"_s, u"scenario"_s,          u"drill"_s,
+    u"alert_rules"_s,      u"rollout_plan"_s, u"metric_expression"_s, u"prometheus_text"_s,
+    u"metrics_snapshot"_s, u"event_message"_s};
 
 void addRows(const QString& kind) {
     QTest::addColumn<QString>("target");
