@@ -10,6 +10,7 @@
 
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTcpServer>
 #include <QTcpSocket>
@@ -79,6 +80,7 @@ private Q_SLOTS:
     void checkBaseUrl_data();
     void checkBaseUrl();
     void receivesSnapshotsByPush();
+    void matchesReachTheEventLog();
     void pollsWhenWebSocketIsRefused();
     void blueAndGreenToldApartAndMerged();
     void killedServerIsStaleAndPickedUpAfterRestart();
@@ -133,6 +135,34 @@ void TestLiveSource::receivesSnapshotsByPush() {
     QVERIFY(source.latestSnapshot());
     QCOMPARE(source.latestSnapshot()->source, std::string("live"));
     QVERIFY(source.displayName().contains(u"blue "_s + server.url()));
+}
+
+void TestLiveSource::matchesReachTheEventLog() {
+    MatchdProcess server(u"blue"_s);
+    QVERIFY(server.start());
+    LiveSource source({{server.url(), {}, {}}});
+    QSignalSpy batches(&source, &Source::eventsReady);
+    source.start();
+    QTRY_VERIFY_WITH_TIMEOUT(!source.servers().isEmpty() &&
+                                 source.servers()[0].mode == pulsco::LiveServerLink::Mode::Push,
+                             5000);
+    QVERIFY(createTicket(server.url(), u"ev-a"_s));
+    QVERIFY(createTicket(server.url(), u"ev-b"_s));
+    // The match the server pushes on /v1/events becomes one log line.
+    const auto matchLine = [&]() -> std::optional<pulsco::LogEvent> {
+        for (const QList<QVariant>& args : batches)
+            for (const pulsco::LogEvent& e : *args[0].value<pulsco::LogEventBatch>())
+                if (e.kind == pulsco::LogEventKind::Match)
+                    return e;
+        return std::nullopt;
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(matchLine(), 5000);
+    const pulsco::LogEvent line = *matchLine();
+    QCOMPARE(line.color, std::string("blue"));
+    QVERIFY2(QString::fromStdString(line.text).contains(
+                 QRegularExpression(u"^duel-1v1 match m\\d+ in eu-west, quality [01]\\.\\d\\d$"_s)),
+             line.text.c_str());
+    QVERIFY(source.servers()[0].problem.isEmpty());
 }
 
 void TestLiveSource::pollsWhenWebSocketIsRefused() {
