@@ -279,14 +279,19 @@ void DashboardPage::renderTiles(const MetricsSnapshot& s) {
     set(Kpi::PlayersOnline, formatCount(s.playersOnline), KpiLevel::Neutral,
         tr("peak %1").arg(formatCount(s.concurrentPlayersPeak)));
     set(Kpi::InQueue, formatCount(s.playersInQueue), KpiLevel::Neutral,
-        tr("%1 tickets searching").arg(formatCount(s.total.tickets.searching)));
+        s.total.tickets.searching == 1
+            ? tr("1 ticket searching")
+            : tr("%1 tickets searching").arg(formatCount(s.total.tickets.searching)));
     const double inMatchShare = s.playersOnline ? static_cast<double>(s.playersInMatch) /
                                                       static_cast<double>(s.playersOnline)
                                                 : 0.0;
     set(Kpi::InMatch, formatCount(s.playersInMatch), KpiLevel::Neutral,
         tr("%1 of online").arg(formatPercent(inMatchShare)));
     set(Kpi::MatchesPerMinute, QLocale().toString(s.total.matchesPerMinute, 'f', 1),
-        KpiLevel::Neutral, tr("%1 matches in total").arg(formatCount(s.total.matchesTotal)));
+        KpiLevel::Neutral,
+        s.total.matchesTotal == 1
+            ? tr("1 match in total")
+            : tr("%1 matches in total").arg(formatCount(s.total.matchesTotal)));
 
     const Histogram& latency = s.total.recentApiLatencyMs;
     if (latency.count() > 0) {
