@@ -18,8 +18,6 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-ConsoleStore* g_defaultStore = nullptr;
-
 QByteArray compact(const QJsonObject& o) {
     return QJsonDocument(o).toJson(QJsonDocument::Compact);
 }
@@ -36,14 +34,6 @@ bool sessionSaved(ConsoleStore& store, const QString& drill, qint64 startedAtMs)
 
 DrillJournal::DrillJournal(ConsoleStore& store)
     : m_store(store) {}
-
-void DrillJournal::setDefaultStore(ConsoleStore* store) {
-    g_defaultStore = store;
-}
-
-ConsoleStore* DrillJournal::defaultStore() {
-    return g_defaultStore;
-}
 
 bool DrillJournal::begin(const DrillRecord& header, QString* error) {
     AuditEntry e;

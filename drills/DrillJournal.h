@@ -42,11 +42,6 @@ public:
     // (ConsoleStore::sharedWithAnotherConsole): its drills are still running.
     static std::optional<int> recoverInterrupted(ConsoleStore& store, QString* error);
 
-    // A process-wide store for drill sessions to journal into, set by the
-    // console's composition root (null: drill sessions are not journaled).
-    static void setDefaultStore(ConsoleStore* store);
-    static ConsoleStore* defaultStore();
-
     static inline const QString kInterruptedReason =
         QStringLiteral("interrupted: the console stopped before the drill ended");
 

@@ -51,8 +51,6 @@ DrillSession::DrillSession(DrillScript drill, Source* source, AlertEngine* alert
         m_faults.push_back(FaultRun{f, false, false, 0});
     m_record.drillName = m_drill.name;
     m_record.drillTitle = m_drill.title;
-    if (ConsoleStore* store = DrillJournal::defaultStore())
-        m_journal = std::make_unique<DrillJournal>(*store);
     // Health is judged on the expected alerts' own conditions, without their
     // `for`, and independently of what the trainee acknowledges or resolves.
     std::vector<AlertRule> healthRules;
@@ -76,6 +74,12 @@ DrillSession::~DrillSession() = default;
 
 double DrillSession::drillTime() const {
     return m_phase == Phase::Ready ? 0 : m_now;
+}
+
+void DrillSession::setJournalStore(ConsoleStore* store) {
+    if (m_phase != Phase::Ready)
+        return;  // a running drill keeps the journal it began with
+    m_journal = store ? std::make_unique<DrillJournal>(*store) : nullptr;
 }
 
 void DrillSession::start() {

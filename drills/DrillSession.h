@@ -25,6 +25,8 @@
 
 namespace pulsco {
 
+class ConsoleStore;
+
 class DrillSession : public QObject {
     Q_OBJECT
 public:
@@ -41,6 +43,10 @@ public:
     Phase phase() const { return m_phase; }
     Source* source() const { return m_source; }
     void setTrainee(const QString& name) { m_record.trainee = name; }
+    // Journals every event into `store` (drills/DrillJournal.h) so a crash
+    // loses nothing the trainee saw; call before start(). Without it the
+    // session is not journaled.
+    void setJournalStore(ConsoleStore* store);
     void setTrainer(const QString& name) { m_record.trainer = name; }
 
     // Begins at the next snapshot: drill time 0 = that snapshot's time.

@@ -27,6 +27,7 @@ public:
     // Sessions of `trainee` ("" = everyone), newest first, with their events.
     std::vector<DrillRecord> history(const QString& trainee, int limit = 1000) const;
     QStringList trainees() const;
+    ConsoleStore& consoleStore() const { return m_store; }
 
 private:
     ConsoleStore& m_store;

@@ -97,10 +97,6 @@ int runConsole(const ConsoleOptions& options) {
     const auto recoveredDrills = DrillJournal::recoverInterrupted(*store, &recoverError);
     if (!recoveredDrills)
         printError(recoverError);
-    DrillJournal::setDefaultStore(store.get());
-    struct ForgetStore {
-        ~ForgetStore() { DrillJournal::setDefaultStore(nullptr); }
-    } forgetStore;
     ConsoleSourceFactory factory;
     MainWindow window(factory);
     if (store->sharedWithAnotherConsole()) {
@@ -146,7 +142,7 @@ int runConsole(const ConsoleOptions& options) {
     auto* rollout = new RolloutPage(*store, window.source(), &window);
     window.addPage(u"rollout"_s, rollout, QObject::tr("Rollout"));
     QObject::connect(&window, &MainWindow::sourceChanged, rollout, &RolloutPage::setSource);
-    DrillsConsole drills(window);
+    DrillsConsole drills(window, store.get());
     new AlertChartAnnotator(drills.alerts(), window.dashboard()->queueChart(), 60, &window);
 
     installConnectAction(window, factory);

@@ -3,8 +3,11 @@
 // a drill switches the window to the drill's scenario, faults arrive on the
 // timeline, and the emergency stop leaves no fault active in the snapshots.
 #include "app/pulsco-console/ConsoleSourceFactory.h"
+#include "drills/DrillJournal.h"
 #include "drills/DrillSession.h"
 #include "drills/DrillSessionStore.h"
+#include "store/AuditTrail.h"
+#include "store/ConsoleStore.h"
 #include "ui/MainWindow.h"
 #include "ui/drills/AlertsPanel.h"
 #include "ui/drills/DrillsConsole.h"
@@ -24,8 +27,11 @@ private slots:
         QTemporaryDir dir;
         ConsoleSourceFactory factory;
         MainWindow window(factory);
-        DrillsConsole drills(window, dir.filePath(u"c.sqlite"_s), dir.filePath(u"drills"_s));
-        QVERIFY2(drills.sessions(), qPrintable(drills.storeError()));
+        QString storeError;
+        const auto store = ConsoleStore::open(dir.filePath(u"c.sqlite"_s), &storeError);
+        QVERIFY2(store, qPrintable(storeError));
+        DrillsConsole drills(window, store.get(), dir.filePath(u"drills"_s));
+        QVERIFY(drills.sessions());
         QVERIFY(window.pageKeys().contains(u"drills"_s));
         QVERIFY(window.showPage(u"drills"_s));
         window.resize(1280, 800);
@@ -39,6 +45,15 @@ private slots:
         QVERIFY(window.source());
         QVERIFY(window.source()->displayName().contains(u"baseline-1000"_s));
         DrillSession* session = page->session();
+        // Journaled in the console's store from its first event on (the
+        // crash-safety of drills/DrillJournal.h).
+        const auto journal = [&] {
+            int started = 0;
+            for (const AuditEntry& e : AuditTrail(*store).all())
+                started += e.kind == audit::kDrillStarted;
+            return started;
+        };
+        QCOMPARE(journal(), 1);
         QTRY_VERIFY_WITH_TIMEOUT(session->faultsInjected() == 1, 20000);
         QTRY_VERIFY_WITH_TIMEOUT(window.source()->latestSnapshot() &&
                                      !window.source()->latestSnapshot()->activeFaults.empty(),

@@ -35,17 +35,14 @@ DrillContext DrillsConsole::consoleContext(const std::vector<AlertRule>& rules) 
     return c;
 }
 
-DrillsConsole::DrillsConsole(MainWindow& window, const QString& storePath,
-                             const QString& userDrills)
+DrillsConsole::DrillsConsole(MainWindow& window, ConsoleStore* store, const QString& userDrills)
     : QObject(&window)
     , m_window(window) {
     AlertRulesLoad rules = loadDefaultAlertRules();
     m_alerts = new AlertEngine(rules.rules.value_or(std::vector<AlertRule>{}), this);
 
-    m_store = ConsoleStore::open(storePath.isEmpty() ? ConsoleStore::defaultPath() : storePath,
-                                 &m_storeError);
-    if (m_store)
-        m_sessions = std::make_unique<DrillSessionStore>(*m_store);
+    if (store)
+        m_sessions = std::make_unique<DrillSessionStore>(*store);
 
     m_dock = new AlertsDock(m_alerts, &window);
     window.addPanel(m_dock, Qt::RightDockWidgetArea);

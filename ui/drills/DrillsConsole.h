@@ -27,18 +27,17 @@ class Source;
 class DrillsConsole : public QObject {
     Q_OBJECT
 public:
-    // `storePath` empty = ConsoleStore::defaultPath(); `userDrills` empty =
-    // <AppDataLocation>/drills. Without a usable store, drills still run
-    // (sessions are not saved and the page says so).
-    explicit DrillsConsole(MainWindow& window, const QString& storePath = {},
-                           const QString& userDrills = {});
+    // Drill sessions are saved to, and journaled in, `store` (the console's
+    // one store, which must outlive this); null: drills still run, sessions
+    // are not saved and the page says so. `userDrills` empty =
+    // <AppDataLocation>/drills.
+    explicit DrillsConsole(MainWindow& window, ConsoleStore* store, const QString& userDrills = {});
     ~DrillsConsole() override;
 
     AlertEngine* alerts() const { return m_alerts; }
     AlertsDock* dock() const { return m_dock; }
     DrillsPage* page() const { return m_page; }
     DrillSessionStore* sessions() const { return m_sessions.get(); }
-    const QString& storeError() const { return m_storeError; }
 
     // What drill files may refer to: shipped scenarios, the rules, regions.
     static DrillContext consoleContext(const std::vector<AlertRule>& rules);
@@ -51,9 +50,7 @@ private:
     AlertEngine* m_alerts = nullptr;
     AlertsDock* m_dock = nullptr;
     DrillsPage* m_page = nullptr;
-    std::unique_ptr<ConsoleStore> m_store;
     std::unique_ptr<DrillSessionStore> m_sessions;
-    QString m_storeError;
     QPointer<Source> m_bound;
     QMetaObject::Connection m_snapshots;
     QTemporaryDir m_inlineScenarios;  // inline drill scenarios, as files for the factory

@@ -451,6 +451,8 @@ bool DrillsPage::startDrill(QString* error) {
     delete m_session;
     m_session = new DrillSession(*d, source, m_alerts, this);
     m_session->setTrainee(m_trainee->text().trimmed());
+    if (m_store)
+        m_session->setJournalStore(&m_store->consoleStore());
     connect(m_session, &DrillSession::eventRecorded, this, &DrillsPage::onEvent);
     connect(m_session, &DrillSession::finished, this, &DrillsPage::onFinished);
     connect(m_session, &DrillSession::phaseChanged, this, &DrillsPage::updateControls);

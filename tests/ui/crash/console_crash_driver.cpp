@@ -56,7 +56,6 @@ int main(int argc, char** argv) {
         return fail(error);
     std::printf("RECOVERED %d\n", *recovered);
     std::fflush(stdout);
-    DrillJournal::setDefaultStore(store.get());
 
     auto source = EngineSource::shipped(u"baseline-1000"_s);
     RolloutSession rollout(*store);
@@ -82,6 +81,7 @@ int main(int argc, char** argv) {
     const auto startDrill = [&] {
         session = std::make_unique<DrillSession>(*drill.drill, source.get(), &alerts);
         session->setTrainee(u"trainee-"_s + round);
+        session->setJournalStore(store.get());
         QObject::connect(session.get(), &DrillSession::finished, [&](const DrillRecord& r) {
             QString why;
             if (const auto id = sessions.save(r, &why))
