@@ -11,6 +11,7 @@
 #include <QString>
 
 #include <memory>
+#include <optional>
 #include <vector>
 
 namespace pulsco {
@@ -43,6 +44,12 @@ public:
     virtual State state() const = 0;
     virtual Capabilities capabilities() const = 0;
     virtual SnapshotPtr latestSnapshot() const = 0;  // may be null before the first
+    // The bound the source's own run keeps `metric` below, such as a
+    // simulator scenario's "ticket_wait_p95_s": "<90"; nullopt when it sets
+    // none (live servers), and pages show their default bar.
+    virtual std::optional<double> upperThreshold(const QString& /*metric*/) const {
+        return std::nullopt;
+    }
 
     // Commands. Asynchronous: effects show in later snapshots; a refused
     // command emits commandFailed with a reason a person can act on.

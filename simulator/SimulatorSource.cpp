@@ -53,6 +53,14 @@ SnapshotPtr SimulatorSource::latestSnapshot() const {
     return m_latest;
 }
 
+std::optional<double> SimulatorSource::upperThreshold(const QString& metric) const {
+    const std::string name = metric.toStdString();
+    for (const Threshold& t : m_scenario.thresholds)
+        if (t.metric == name && (t.op == Comparison::Less || t.op == Comparison::LessEqual))
+            return t.bound;
+    return std::nullopt;
+}
+
 void SimulatorSource::setState(State state) {
     {
         QMutexLocker lock(&m_mutex);

@@ -32,6 +32,7 @@ public:
     State state() const override;
     Capabilities capabilities() const override;
     SnapshotPtr latestSnapshot() const override;
+    std::optional<double> upperThreshold(const QString& metric) const override;
 
     void start() override;
     void stop() override;

@@ -35,6 +35,10 @@ constexpr int kFrameIntervalMs = 16;
 // the same at 4 redraws a second, and the UI thread stays free for input.
 constexpr int kChartIntervalMs = 250;
 
+QString waitBarName(double seconds) {
+    return DashboardPage::tr("bar %1 s").arg(QLocale().toString(seconds, 'g', 4));
+}
+
 QTableView* makeCompactTable(QAbstractItemModel* model, const QString& name, QWidget* parent) {
     auto* table = new QTableView(parent);
     table->setModel(model);
@@ -86,7 +90,7 @@ DashboardPage::DashboardPage(QWidget* parent)
     wait.valueTitle = tr("% of tickets");
     wait.unit = u"s"_s;
     wait.bar = kTicketWaitP95BarSeconds;
-    wait.barName = tr("bar 60 s");
+    wait.barName = waitBarName(kTicketWaitP95BarSeconds);
     wait.decimals = 1;
     m_waitChart = new HistogramChart(wait, content);
     m_waitChart->setAccessibleName(tr("Ticket wait histogram"));
@@ -187,6 +191,11 @@ void DashboardPage::setSource(Source* source) {
     m_chartTimer->stop();
     m_pendingEvents.clear();
     m_firstPaintReported = false;
+    // A scenario's own threshold wins over the default, so the chart and
+    // the scenario's Breach rows in the event log judge by the same bar.
+    const double waitBar = (source ? source->upperThreshold(u"ticket_wait_p95_s"_s) : std::nullopt)
+                               .value_or(kTicketWaitP95BarSeconds);
+    m_waitChart->setBar(waitBar, waitBarName(waitBar));
     resetViews();
     if (!source)
         return;

@@ -144,6 +144,14 @@ void HistogramChart::setHistogram(const Histogram& histogram) {
     }
 }
 
+void HistogramChart::setBar(double bar, const QString& name) {
+    if (!m_barLine)
+        return;
+    m_spec.bar = bar;
+    m_spec.barName = name;
+    m_barLine->setName(name);
+}
+
 void HistogramChart::restyle() {
     if (!m_area)
         return;

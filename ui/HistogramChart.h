@@ -37,6 +37,10 @@ public:
 
     // Once per frame: one replace() per series, axes only when they change.
     void setHistogram(const Histogram& histogram);
+    // Moves the bar (a chart made without one gets none); the next
+    // setHistogram() draws it.
+    void setBar(double bar, const QString& name);
+    std::optional<double> bar() const { return m_spec.bar; }
 
     const HistogramBins& bins() const { return m_bins; }
     // x of the p50/p95/p99 markers on the axis scale (nullopt when empty).

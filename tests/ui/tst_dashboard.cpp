@@ -112,6 +112,27 @@ private slots:
         QCOMPARE(h.window->sourceBar()->stateText(), u"RUNNING"_s);
     }
 
+    // The wait chart's bar is the running scenario's own ticket_wait_p95_s
+    // threshold (the bound of its Breach rows), else the default.
+    void waitBarFollowsTheScenario() {
+        test::ConsoleHarness h;
+        QCOMPARE(h.open(100), QString());
+        const auto barOf = [&h] {
+            const HistogramChart* wait = h.dashboard()->waitChart();
+            return std::pair(wait->barSeries()->at(0).x(), wait->barSeries()->name());
+        };
+        QCOMPARE(barOf(), std::pair(90.0, u"bar 90 s"_s));  // baseline-1000: "<90"
+        QComboBox* scenarios = h.window->controls()->scenarioCombo();
+        const int surge = scenarios->findData(u"surge-5x"_s);
+        QVERIFY(surge >= 0);
+        scenarios->setCurrentIndex(surge);
+        emit scenarios->activated(surge);
+        QTRY_VERIFY(h.window->source()->displayName().contains(u"surge-5x"_s));
+        QCOMPARE(barOf(), std::pair(120.0, u"bar 120 s"_s));  // surge-5x: "<120"
+        h.window->setSource(std::make_unique<BareSource>(), SourceRequest{});
+        QCOMPARE(barOf(), std::pair(kTicketWaitP95BarSeconds, u"bar 60 s"_s));
+    }
+
     void pauseStopsTheClockAndResumeRestartsIt() {
         test::ConsoleHarness h;
         QCOMPARE(h.open(10), QString());
