@@ -74,6 +74,14 @@ std::string number(double v, int decimals) {
     return buf;
 }
 
+// Four significant digits ("113.3" s of wait, a 0.001234 error rate), and
+// whole numbers from 1000 on rather than an exponent.
+std::string significant(double v) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, std::abs(v) >= 1000 ? "%.0f" : "%.4g", v);
+    return buf;
+}
+
 }  // namespace
 
 SimulationEngine::SimulationEngine(Scenario scenario)
@@ -936,7 +944,7 @@ void SimulationEngine::checkBreaches() {
                           : bars[i].metric.starts_with("blue.") ? 0
                                                                 : -1;
         const std::string figure =
-            bars[i].metric + " " + number(*value, 4) + " over the last minute";
+            bars[i].metric + " " + significant(*value) + " over the last minute";
         if (broken)
             log(LogEventKind::Breach, color,
                 "threshold broken: " + figure + " (bar " + bars[i].text + ")");
