@@ -35,6 +35,10 @@ constexpr int kFrameIntervalMs = 16;
 // the same at 4 redraws a second, and the UI thread stays free for input.
 constexpr int kChartIntervalMs = 250;
 
+// Below this a chart's axis labels and legend no longer fit.
+constexpr int kCellMinWidth = 360;
+constexpr int kGridSpacing = 8;
+
 QString waitBarName(double seconds) {
     return DashboardPage::tr("bar %1 s").arg(QLocale().toString(seconds, 'g', 4));
 }
@@ -141,41 +145,31 @@ DashboardPage::DashboardPage(QWidget* parent)
     logLayout->addWidget(logTitle);
     logLayout->addWidget(m_eventLog, 1);
 
-    auto* grid = new QGridLayout;
-    grid->setSpacing(8);
-    grid->addWidget(m_queueChart, 0, 0);
-    grid->addWidget(m_waitChart, 0, 1);
-    grid->addWidget(m_latencyChart, 0, 2);
-    grid->addWidget(m_qualityChart, 1, 0);
-    grid->addWidget(m_breakdown, 1, 1);
-    grid->addWidget(logPanel, 1, 2);
-    // The event log column gets a little more room for its text.
-    grid->setColumnStretch(0, 4);
-    grid->setColumnStretch(1, 4);
-    grid->setColumnStretch(2, 5);
-    grid->setRowStretch(0, 1);
-    grid->setRowStretch(1, 1);
-    for (QWidget* cell : std::initializer_list<QWidget*>{m_queueChart, m_waitChart, m_latencyChart,
-                                                         m_qualityChart, m_breakdown, logPanel})
-        cell->setMinimumSize(360, 230);
+    m_grid = new QGridLayout;
+    m_grid->setSpacing(kGridSpacing);
+    m_cells = {m_queueChart, m_waitChart, m_latencyChart, m_qualityChart, m_breakdown, logPanel};
+    for (QWidget* cell : m_cells)
+        cell->setMinimumSize(kCellMinWidth, 230);
+    arrangeCells(3);
 
     auto* contentLayout = new QVBoxLayout(content);
-    contentLayout->setContentsMargins(8, 8, 8, 8);
-    contentLayout->setSpacing(8);
+    contentLayout->setContentsMargins(kGridSpacing, kGridSpacing, kGridSpacing, kGridSpacing);
+    contentLayout->setSpacing(kGridSpacing);
     contentLayout->addLayout(tiles);
-    contentLayout->addLayout(grid, 1);
+    contentLayout->addLayout(m_grid, 1);
 
-    auto* scroll = new QScrollArea(this);
-    scroll->setWidget(content);
-    scroll->setWidgetResizable(true);
-    scroll->setFrameShape(QFrame::NoFrame);
-    scroll->setAccessibleName(tr("Dashboard"));
-    scroll->setFocusPolicy(Qt::NoFocus);
+    m_scroll = new QScrollArea(this);
+    m_scroll->setWidget(content);
+    m_scroll->setWidgetResizable(true);
+    m_scroll->setFrameShape(QFrame::NoFrame);
+    m_scroll->setAccessibleName(tr("Dashboard"));
+    m_scroll->setFocusPolicy(Qt::NoFocus);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
-    layout->addWidget(scroll);
+    layout->addWidget(m_scroll);
 
     m_queueChart->viewport()->installEventFilter(this);
+    m_scroll->viewport()->installEventFilter(this);
     resetViews();
 }
 
@@ -337,7 +331,31 @@ void DashboardPage::resetViews() {
     m_eventLog->clear();
 }
 
+void DashboardPage::arrangeCells(int columns) {
+    if (columns == m_columns)
+        return;
+    m_columns = columns;
+    for (QWidget* cell : m_cells)
+        m_grid->removeWidget(cell);
+    for (int i = 0; i < m_grid->columnCount(); ++i)
+        m_grid->setColumnStretch(i, 0);
+    for (int i = 0; i < m_grid->rowCount(); ++i)
+        m_grid->setRowStretch(i, 0);
+    for (std::size_t i = 0; i < m_cells.size(); ++i)
+        m_grid->addWidget(m_cells[i], int(i) / columns, int(i) % columns);
+    for (int row = 0; row < int(m_cells.size()) / columns; ++row)
+        m_grid->setRowStretch(row, 1);
+    for (int column = 0; column < columns; ++column)
+        m_grid->setColumnStretch(column, 4);
+    // The event log's column gets a little more room for its text.
+    m_grid->setColumnStretch(columns - 1, 5);
+}
+
 bool DashboardPage::eventFilter(QObject* watched, QEvent* event) {
+    if (event->type() == QEvent::Resize && watched == m_scroll->viewport()) {
+        const int threeColumns = 3 * kCellMinWidth + 4 * kGridSpacing;
+        arrangeCells(m_scroll->viewport()->width() >= threeColumns ? 3 : 2);
+    }
     if (event->type() == QEvent::Paint && !m_firstPaintReported && m_frames > 0) {
         m_firstPaintReported = true;
         // Emit after the paint completes, not from inside it.

@@ -16,6 +16,9 @@ class QTabWidget;
 class QTableView;
 class QTimer;
 
+class QGridLayout;
+class QScrollArea;
+
 namespace pulsco {
 
 class EnvironmentComparisonModel;
@@ -47,6 +50,10 @@ public:
     QTabWidget* breakdownTabs() const { return m_breakdown; }
     SnapshotPtr lastRendered() const { return m_rendered; }
     int framesRendered() const { return m_frames; }
+    // Charts and panels in 3 columns (2 rows), or in 2 columns (3 rows) when
+    // the page is too narrow for three, e.g. beside the Alerts dock at
+    // 1280 px: the page then scrolls down instead of clipping a column.
+    int gridColumns() const { return m_columns; }
 
 signals:
     // Once per source: the first frame with data has been painted.
@@ -64,6 +71,7 @@ private:
     void renderCharts();
     void renderTiles(const MetricsSnapshot& snapshot);
     void resetViews();
+    void arrangeCells(int columns);
 
     QPointer<Source> m_source;
     quint64 m_generation = 0;
@@ -88,6 +96,10 @@ private:
     RegionTableModel* m_regionModel = nullptr;
     EnvironmentComparisonModel* m_comparisonModel = nullptr;
     EventLogView* m_eventLog = nullptr;
+    QScrollArea* m_scroll = nullptr;
+    QGridLayout* m_grid = nullptr;
+    std::array<QWidget*, 6> m_cells{};  // in reading order
+    int m_columns = 0;
 };
 
 }  // namespace pulsco

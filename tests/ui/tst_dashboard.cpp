@@ -22,6 +22,8 @@
 #include <QJsonObject>
 #include <QLineSeries>
 #include <QMenu>
+#include <QScrollArea>
+#include <QScrollBar>
 #include <QSignalSpy>
 #include <QSlider>
 #include <QStandardPaths>
@@ -131,6 +133,27 @@ private slots:
         QCOMPARE(barOf(), std::pair(120.0, u"bar 120 s"_s));  // surge-5x: "<120"
         h.window->setSource(std::make_unique<BareSource>(), SourceRequest{});
         QCOMPARE(barOf(), std::pair(kTicketWaitP95BarSeconds, u"bar 60 s"_s));
+    }
+
+    // Too narrow for three columns (the Alerts dock beside it at 1280 px):
+    // two columns and a vertical scroll, never a clipped column.
+    void narrowPageReflowsInsteadOfClipping() {
+        test::ConsoleHarness h;
+        QCOMPARE(h.open(100), QString());
+        DashboardPage* d = h.dashboard();
+        auto* scroll = d->findChild<QScrollArea*>();
+        QVERIFY(scroll);
+        QTRY_COMPARE(d->gridColumns(), 3);
+        QCOMPARE(scroll->horizontalScrollBar()->maximum(), 0);
+        h.window->resize(1000, 800);
+        QTRY_COMPARE(d->gridColumns(), 2);
+        QTRY_COMPARE(scroll->horizontalScrollBar()->maximum(), 0);
+        QVERIFY(scroll->verticalScrollBar()->maximum() > 0);
+        // Every chart keeps its readable minimum.
+        QVERIFY(d->waitChart()->width() >= 360 && d->eventLog()->width() >= 300);
+        h.window->resize(1280, 800);
+        QTRY_COMPARE(d->gridColumns(), 3);
+        QTRY_COMPARE(scroll->horizontalScrollBar()->maximum(), 0);
     }
 
     void pauseStopsTheClockAndResumeRestartsIt() {
