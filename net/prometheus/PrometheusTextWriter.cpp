@@ -76,6 +76,12 @@ void PrometheusTextWriter::sample(const QByteArray& name, const Labels& labels, 
     writeSeries(name, labels, nullptr, nullptr, value);
 }
 
+void PrometheusTextWriter::single(const QByteArray& name, const QByteArray& type,
+                                  const QByteArray& help, double value) {
+    family(name, type, help);
+    sample(name, {}, value);
+}
+
 void PrometheusTextWriter::histogram(const QByteArray& name, const Labels& labels,
                                      const Histogram& histogram,
                                      const std::vector<double>& upperBounds, double scale) {

@@ -22,6 +22,9 @@ public:
     // Starts a family: type is "counter", "gauge" or "histogram".
     void family(const QByteArray& name, const QByteArray& type, const QByteArray& help);
     void sample(const QByteArray& name, const Labels& labels, double value);
+    // A family of one unlabelled series: family() then sample().
+    void single(const QByteArray& name, const QByteArray& type, const QByteArray& help,
+                double value);
     // A histogram family's series from a core Histogram. `scale` converts the
     // histogram's unit to the metric's (e.g. 0.001 for ms -> seconds);
     // `upperBounds` are in the metric's unit, ascending, without +Inf.

@@ -196,9 +196,8 @@ QByteArray ServerMetrics::prometheusText(const std::vector<QueueStatus>& queues,
     PrometheusTextWriter w;
     w.family("pulsco_info", "gauge", "Constant 1, labelled with the server's color.");
     w.sample("pulsco_info", {{"color", toString(m_color)}}, 1);
-    w.family("pulsco_ready", "gauge",
-             "1 when the server accepts tickets (store open, not draining).");
-    w.sample("pulsco_ready", {}, ready ? 1 : 0);
+    w.single("pulsco_ready", "gauge",
+             "1 when the server accepts tickets (store open, not draining).", ready ? 1 : 0);
 
     w.family("pulsco_ticket_wait_seconds", "histogram",
              "Time from ticket accepted to match formed, matched tickets only.");
@@ -218,46 +217,44 @@ QByteArray ServerMetrics::prometheusText(const std::vector<QueueStatus>& queues,
     for (const QueueStatus& q : queues)
         w.sample("pulsco_queue_oldest_wait_seconds", {{"queue", QByteArray::fromStdString(q.name)}},
                  q.oldestWaitSeconds);
-    w.family("pulsco_matches_total", "counter", "Matches formed since the server started.");
-    w.sample("pulsco_matches_total", {}, double(m_matches));
+    w.single("pulsco_matches_total", "counter", "Matches formed since the server started.",
+             double(m_matches));
     w.family("pulsco_tickets_total", "counter", "Tickets by outcome since the server started.");
     w.sample("pulsco_tickets_total", {{"state", "created"}}, double(m_tickets.created));
     w.sample("pulsco_tickets_total", {{"state", "matched"}}, double(m_tickets.matched));
     w.sample("pulsco_tickets_total", {{"state", "expired"}}, double(m_tickets.expired));
     w.sample("pulsco_tickets_total", {{"state", "cancelled"}}, double(m_tickets.cancelled));
-    w.family("pulsco_tickets_searching", "gauge", "Tickets searching now.");
-    w.sample("pulsco_tickets_searching", {}, double(m_tickets.searching));
+    w.single("pulsco_tickets_searching", "gauge", "Tickets searching now.",
+             double(m_tickets.searching));
     w.family("pulsco_http_requests_total", "counter", "HTTP answers by status code.");
     for (std::size_t code = 0; code < m_byStatus.size(); ++code)
         if (m_byStatus[code] > 0)
             w.sample("pulsco_http_requests_total", {{"code", QByteArray::number(qulonglong(code))}},
                      double(m_byStatus[code]));
-    w.family("pulsco_store_batches_total", "counter",
-             "Store transactions committed (one fsync each).");
-    w.sample("pulsco_store_batches_total", {}, double(store.batches));
-    w.family("pulsco_store_writes_total", "counter", "Rows written through group commit.");
-    w.sample("pulsco_store_writes_total", {}, double(store.writes));
-    w.family("pulsco_store_commit_seconds_total", "counter",
-             "Time spent applying and committing batches.");
-    w.sample("pulsco_store_commit_seconds_total", {}, store.commitSeconds);
-    w.family("pulsco_ratings_in_memory", "gauge",
-             "Ratings held in memory: one per player who has had a match result.");
-    w.sample("pulsco_ratings_in_memory", {}, double(store.ratingsInMemory));
-    w.family("pulsco_store_unwritten_updates", "gauge",
+    w.single("pulsco_store_batches_total", "counter",
+             "Store transactions committed (one fsync each).", double(store.batches));
+    w.single("pulsco_store_writes_total", "counter", "Rows written through group commit.",
+             double(store.writes));
+    w.single("pulsco_store_commit_seconds_total", "counter",
+             "Time spent applying and committing batches.", store.commitSeconds);
+    w.single("pulsco_ratings_in_memory", "gauge",
+             "Ratings held in memory: one per player who has had a match result.",
+             double(store.ratingsInMemory));
+    w.single("pulsco_store_unwritten_updates", "gauge",
              "Matches formed and tickets matched or expired that the store refused; "
-             "written again every tick until it takes them.");
-    w.sample("pulsco_store_unwritten_updates", {}, double(store.unwrittenUpdates));
-    w.family("pulsco_store_queued_matchmaker_writes", "gauge",
+             "written again every tick until it takes them.",
+             double(store.unwrittenUpdates));
+    w.single("pulsco_store_queued_matchmaker_writes", "gauge",
              "Rows of matches formed and tickets matched or expired still queued behind the "
-             "requests' writes (handed to the store a chunk at a time).");
-    w.sample("pulsco_store_queued_matchmaker_writes", {}, double(store.queuedMatchmakerWrites));
-    w.family("pulsco_tickets_in_memory", "gauge",
+             "requests' writes (handed to the store a chunk at a time).",
+             double(store.queuedMatchmakerWrites));
+    w.single("pulsco_tickets_in_memory", "gauge",
              "Tickets held in memory: searching ones and the newest finished ones "
-             "(--memory-tickets).");
-    w.sample("pulsco_tickets_in_memory", {}, double(store.ticketsInMemory));
-    w.family("pulsco_matches_in_memory", "gauge",
-             "Matches held in memory, the newest ones (--memory-matches).");
-    w.sample("pulsco_matches_in_memory", {}, double(store.matchesInMemory));
+             "(--memory-tickets).",
+             double(store.ticketsInMemory));
+    w.single("pulsco_matches_in_memory", "gauge",
+             "Matches held in memory, the newest ones (--memory-matches).",
+             double(store.matchesInMemory));
     w.family("pulsco_tick_duration_seconds", "histogram", "Time one matchmaker tick took.");
     w.histogram("pulsco_tick_duration_seconds", {}, m_tickMs,
                 {0.0001, 0.001, 0.005, 0.01, 0.05, 0.1, 0.25}, 0.001);
