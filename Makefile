@@ -2,14 +2,23 @@
 # Each installs missing Debian packages, configures (CMake presets, Ninja,
 # ccache) and builds incrementally before doing its job.
 
-.PHONY: all deps build run test bench coverage test-asan asan test-tsan fuzz ci format clean help
+.PHONY: all deps build run test bench coverage test-asan asan test-tsan fuzz ci fresh-root-test format clean help
 
 CMAKE ?= cmake
 CTEST ?= ctest
 
-# Let ccache share objects between clones (CI builds a fresh clone each run).
+# Let ccache share objects between clones (CI builds a fresh clone each run)
+# and with the fresh Debian root of CI's first stage: its compiler comes from
+# the same Debian package, so it has the same size and mtime, which is what
+# ccache's default compiler_check compares (tools/fresh-root-test.sh).
+# Five builds (dev, asan, tsan, fuzz, release) need more than the 5 GB default.
 export CCACHE_BASEDIR := $(CURDIR)
 export CCACHE_NOHASHDIR := 1
+export CCACHE_MAXSIZE ?= 20G
+
+# Extra flags for the console started by `make run`, e.g.
+# make run CONSOLE_ARGS="--simulate surge-5000 --speed 10".
+CONSOLE_ARGS ?=
 
 all: build
 
@@ -21,7 +30,8 @@ help:
 	@echo "make test-asan AddressSanitizer+UBSan build of the whole test suite (alias: make asan)"
 	@echo "make test-tsan ThreadSanitizer build of the threaded suites"
 	@echo "make fuzz      libFuzzer+ASan+UBSan on every parser, FUZZ_SECONDS (30) each"
-	@echo "make ci        what CI runs (.ci/run): test, test-asan, test-tsan, fuzz"
+	@echo "make fresh-root-test  the README's two commands on a minimal Debian 12 root (root only)"
+	@echo "make ci        what CI runs (.ci/run): fresh root (make test there), test-asan, test-tsan, fuzz"
 	@echo "make format    clang-format every C++ file"
 
 deps:
@@ -32,7 +42,7 @@ build: deps
 	$(CMAKE) --build --preset dev
 
 run: build
-	build/bin/pulsco-console
+	build/bin/pulsco-console $(CONSOLE_ARGS)
 
 test: build
 	$(CTEST) --preset dev
@@ -54,6 +64,7 @@ coverage:
 # AddressSanitizer + UBSan (-O1) build of the whole suite; leaks are
 # reported too (LSan). Options and suppressions: CMakePresets.json, docs/testing.md.
 test-asan: deps
+	@tools/install-deps.sh --asan
 	@test -f build-asan/build.ninja || $(CMAKE) --preset asan
 	$(CMAKE) --build --preset asan
 	$(CTEST) --preset asan
@@ -62,6 +73,12 @@ asan: test-asan
 
 ci:
 	.ci/run
+
+# The README's two commands as a newcomer runs them: a minimal Debian 12
+# root with only git and make, a clean clone of HEAD, `make test`, then the
+# console as `make run` starts it, offscreen, to a screenshot. Needs root.
+fresh-root-test:
+	tools/fresh-root-test.sh
 
 format:
 	git ls-files '*.cpp' '*.h' | xargs clang-format -i
@@ -72,35 +89,21 @@ clean:
 # --- Hardening (tests/fuzz, docs/security.md): never part of `make test` ---
 
 FUZZ_SECONDS ?= 30
-FUZZ_TARGETS = http_request queue_config scenario drill alert_rules rollout_plan \
-               metric_expression prometheus_text metrics_snapshot event_message
 
-# libFuzzer + ASan + UBSan on every parser, FUZZ_SECONDS each, from the seeds
-# in tests/fuzz/corpus/<target>/; the grown corpus stays in build-fuzz/corpus/.
-# A crash stops the run; its input is in build-fuzz/crashes/<target>/ and goes
-# to tests/fuzz/regressions/<target>/ once understood (replayed by make test).
+# libFuzzer + ASan + UBSan on every parser (the `fuzz` preset), FUZZ_SECONDS
+# each; the targets are the ones tests/fuzz/CMakeLists.txt lists.
 .PHONY: fuzz
 fuzz:
 	@tools/install-deps.sh --fuzz
-	@test -f build-fuzz/build.ninja || CC=clang-14 CXX=clang++-14 $(CMAKE) -S . -B build-fuzz -G Ninja \
-	  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER_LAUNCHER=ccache \
-	  -DPULSCO_BUILD_TESTS=OFF -DPULSCO_BUILD_FUZZ=ON \
-	  "-DCMAKE_CXX_FLAGS=-fsanitize=address,undefined,fuzzer-no-link -fno-omit-frame-pointer -fno-sanitize-recover=undefined"
-	$(CMAKE) --build build-fuzz -j2 --target pulsco_fuzz_targets
-	@set -e; for t in $(FUZZ_TARGETS); do \
-	  mkdir -p build-fuzz/corpus/$$t build-fuzz/crashes/$$t; \
-	  echo "fuzz_$$t: $(FUZZ_SECONDS) s"; \
-	  build-fuzz/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=8192 -timeout=10 \
-	    -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix=build-fuzz/crashes/$$t/ \
-	    build-fuzz/corpus/$$t tests/fuzz/corpus/$$t > build-fuzz/fuzz_$$t.log 2>&1 \
-	    || { tail -n 40 build-fuzz/fuzz_$$t.log; echo "fuzz_$$t FAILED: see build-fuzz/crashes/$$t/"; exit 1; }; \
-	  grep -h "stat::number_of_executed_units" build-fuzz/fuzz_$$t.log; \
-	done
+	@test -f build-fuzz/build.ninja || $(CMAKE) --preset fuzz
+	$(CMAKE) --build --preset fuzz
+	tools/run-fuzzers.sh build-fuzz $(FUZZ_SECONDS)
 
-# ThreadSanitizer build of the threaded parts: the simulator worker, the live
-# client, the HTTP server, group-commit store and pulsco-matchd.
+# ThreadSanitizer build of the suites labelled `threaded` (the simulator
+# worker, the live client, the HTTP server, group-commit store, matchd).
 .PHONY: test-tsan
 test-tsan: deps
+	@tools/install-deps.sh --tsan
 	@test -f build-tsan/build.ninja || $(CMAKE) --preset tsan
 	$(CMAKE) --build --preset tsan
 	$(CTEST) --preset tsan

@@ -1,4 +1,3 @@
 pulsco_add_qtest(tst_matchd_process SOURCES tst_matchd_process.cpp HttpTestClient.h
-  LIBS pulsco_server LABELS integration TIMEOUT 120)
+  LIBS pulsco_server LABELS integration e2e TIMEOUT 120)
 add_dependencies(tst_matchd_process pulsco-matchd)
-target_compile_definitions(tst_matchd_process PRIVATE QT_NO_KEYWORDS)

@@ -1,2 +1,0 @@
-pulsco_add_qtest(tst_metricexpression SOURCES tst_metricexpression.cpp LIBS pulsco_core LABELS core)
-pulsco_add_qtest(tst_metricssnapshot SOURCES tst_metricssnapshot.cpp LIBS pulsco_core LABELS core)

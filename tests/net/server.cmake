@@ -1,4 +1,0 @@
-pulsco_add_qtest(tst_migrations SOURCES tst_migrations.cpp LIBS pulsco_server LABELS net)
-pulsco_add_qtest(tst_groupcommitstore SOURCES tst_groupcommitstore.cpp LIBS pulsco_server LABELS net)
-target_compile_definitions(tst_migrations PRIVATE QT_NO_KEYWORDS)
-target_compile_definitions(tst_groupcommitstore PRIVATE QT_NO_KEYWORDS)

@@ -1,0 +1,2 @@
+#include "core/Clock.h"
+#include <QWidget>

@@ -1,0 +1,3 @@
+// Planted violation: core may not include Qt.
+#include "Clock.h"
+  #  include <QString>

@@ -1,0 +1,3 @@
+// Planted: a header the ui may not reach.
+#pragma once
+#include "core/Clock.h"
