@@ -64,7 +64,7 @@ public:
     virtual void setTrafficWeight(int greenPercent) = 0;
     virtual void rollback() { setTrafficWeight(0); }
 
-Q_SIGNALS:
+signals:
     void snapshotReady(pulsco::SnapshotPtr snapshot);
     void eventsReady(pulsco::LogEventBatch events);
     void stateChanged(pulsco::Source::State state);

@@ -1,8 +1,5 @@
-// Core headers first: core/Matchmaker.h has a member named `slots`, which
-// Qt's keyword macro would rewrite if a Qt header came before it.
-#include "simulator/SimulationEngine.h"
-
 #include "simulator/SimulationWorker.h"
+#include "simulator/SimulationEngine.h"
 #include "simulator/SimulatorSource.h"
 
 #include "bridge/ThreadHandoff.h"

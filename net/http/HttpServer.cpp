@@ -269,7 +269,7 @@ void HttpServer::handOffWebSocket(QTcpSocket* socket) {
     socket->setParent(m_webSockets);
     m_webSockets->handleConnection(socket);
     // The upgrade request is unread again; let QWebSocketServer see it.
-    Q_EMIT socket->readyRead();
+    emit socket->readyRead();
 }
 
 // ---- HttpIoWorker ---------------------------------------------------------

@@ -128,7 +128,7 @@ void LiveServerLink::setProblem(const QString& problem) {
     if (m_problem == problem)
         return;
     m_problem = problem;
-    Q_EMIT statusChanged();
+    emit statusChanged();
 }
 
 void LiveServerLink::start() {
@@ -190,7 +190,7 @@ void LiveServerLink::onInfo(QNetworkReply* reply) {
         openPush();
     else
         poll();
-    Q_EMIT statusChanged();
+    emit statusChanged();
 }
 
 void LiveServerLink::openPush() {
@@ -216,7 +216,7 @@ void LiveServerLink::openPush() {
     connect(socket, &QWebSocket::connected, this, [this] {
         m_mode = Mode::Push;
         m_backoffMs = 0;
-        Q_EMIT statusChanged();
+        emit statusChanged();
     });
     connect(socket, &QWebSocket::textMessageReceived, this, &LiveServerLink::onPushMessage);
     // A failed handshake may report an error, a disconnect or both: the
@@ -246,7 +246,7 @@ void LiveServerLink::openPush() {
             // poll fails and the link reconnects.
             m_mode = Mode::Polling;
             poll();
-            Q_EMIT statusChanged();
+            emit statusChanged();
         }
     };
     connect(socket, &QWebSocket::disconnected, this, ended);
@@ -273,7 +273,7 @@ void LiveServerLink::onPushMessage(const QString& text) {
     if (message->event) {
         // Any message proves the server alive.
         m_lastData.restart();
-        Q_EMIT eventsReceived(
+        emit eventsReceived(
             std::make_shared<const std::vector<LogEvent>>(1, std::move(*message->event)));
     }
 }
@@ -318,7 +318,7 @@ void LiveServerLink::lost(const QString& why) {
     if (m_everData)
         setStale(true);
     scheduleReconnect();
-    Q_EMIT statusChanged();
+    emit statusChanged();
 }
 
 void LiveServerLink::scheduleReconnect() {
@@ -332,7 +332,7 @@ void LiveServerLink::acceptSnapshot(SnapshotPtr snapshot) {
     m_latest = std::move(snapshot);
     setProblem({});
     setStale(false);
-    Q_EMIT snapshotReceived(m_latest);
+    emit snapshotReceived(m_latest);
 }
 
 void LiveServerLink::checkStaleness() {
@@ -350,7 +350,7 @@ void LiveServerLink::checkStaleness() {
                 m_closeReason += u" (last problem: "_s + m_problem + u')';
             m_socket->abort();
         }
-        Q_EMIT statusChanged();
+        emit statusChanged();
     }
 }
 
@@ -358,7 +358,7 @@ void LiveServerLink::setStale(bool stale) {
     if (m_stale == stale)
         return;
     m_stale = stale;
-    Q_EMIT statusChanged();
+    emit statusChanged();
 }
 
 }  // namespace pulsco

@@ -57,7 +57,7 @@ public:
     // staging server's self-signed certificate); the system's stay trusted.
     void setCaCertificates(const QList<QSslCertificate>& certificates);
 
-Q_SIGNALS:
+signals:
     void snapshotReceived(pulsco::SnapshotPtr snapshot);
     void eventsReceived(pulsco::LogEventBatch events);
     void statusChanged();

@@ -137,13 +137,13 @@ void LiveSource::onLinkSnapshot() {
     merged.sequence = ++m_sequence;
     m_merged = std::make_shared<const MetricsSnapshot>(std::move(merged));
     updateState();
-    Q_EMIT snapshotReady(m_merged);
+    emit snapshotReady(m_merged);
 }
 
 void LiveSource::onLinkStatus() {
     updateState();
     reportProblems();
-    Q_EMIT serversChanged();
+    emit serversChanged();
 }
 
 void LiveSource::reportProblems() {
@@ -170,7 +170,7 @@ void LiveSource::reportProblems() {
         }
     }
     if (!batch->empty())
-        Q_EMIT eventsReady(std::move(batch));
+        emit eventsReady(std::move(batch));
 }
 
 void LiveSource::updateState() {
@@ -192,14 +192,14 @@ void LiveSource::setState(State state) {
     if (m_state == state)
         return;
     m_state = state;
-    Q_EMIT stateChanged(state);
+    emit stateChanged(state);
 }
 
 void LiveSource::sendAdmin(const Server& server, const QByteArray& method, const QString& path,
                            const QByteArray& body, const QString& command) {
     const QString where = server.config.url + path;
     if (server.config.adminToken.isEmpty()) {
-        Q_EMIT commandFailed(command, server.config.url + u": no admin token configured"_s);
+        emit commandFailed(command, server.config.url + u": no admin token configured"_s);
         return;
     }
     QNetworkRequest request{QUrl(where)};
@@ -230,7 +230,7 @@ void LiveSource::sendAdmin(const Server& server, const QByteArray& method, const
         const qint64 declared = reply->header(QNetworkRequest::ContentLengthHeader).toLongLong();
         if (*tooLarge || declared > LiveServerLink::kMaxMessageBytes ||
             reply->bytesAvailable() > LiveServerLink::kMaxMessageBytes) {
-            Q_EMIT commandFailed(command, where + u": answer larger than the %1 MiB cap"_s.arg(
+            emit commandFailed(command, where + u": answer larger than the %1 MiB cap"_s.arg(
                                                       LiveServerLink::kMaxMessageBytes >> 20));
             return;
         }
@@ -240,7 +240,7 @@ void LiveSource::sendAdmin(const Server& server, const QByteArray& method, const
         const QJsonObject error =
             QJsonDocument::fromJson(reply->readAll()).object().value(u"error").toObject();
         const QString message = error.value(u"message").toString();
-        Q_EMIT commandFailed(command, where + u": "_s +
+        emit commandFailed(command, where + u": "_s +
                                           (message.isEmpty() ? reply->errorString() : message));
     });
 }
@@ -263,7 +263,7 @@ void LiveSource::injectFault(const FaultSpec& fault) {
         sent = true;
     }
     if (!sent)
-        Q_EMIT commandFailed(u"inject fault"_s, u"no connected server of the color "_s +
+        emit commandFailed(u"inject fault"_s, u"no connected server of the color "_s +
                                                     QString::fromLatin1(toString(fault.target)));
 }
 
@@ -278,11 +278,11 @@ void LiveSource::drain(const QString& url) {
             sendAdmin(s, "POST", u"/v1/admin/drain"_s, {}, u"drain"_s);
             return;
         }
-    Q_EMIT commandFailed(u"drain"_s, url + u": not a watched server"_s);
+    emit commandFailed(u"drain"_s, url + u": not a watched server"_s);
 }
 
 void LiveSource::setTrafficWeight(int /*greenPercent*/) {
-    Q_EMIT commandFailed(u"traffic weight"_s, trafficWeightDisabledReason());
+    emit commandFailed(u"traffic weight"_s, trafficWeightDisabledReason());
 }
 
 }  // namespace pulsco

@@ -68,7 +68,7 @@ public:
     // Test knob: every link polls /v1/stats instead of using the WebSocket.
     void setPushAllowed(bool allowed);
 
-Q_SIGNALS:
+signals:
     void serversChanged();  // a link's color, mode, staleness or problem changed
 
 private:

@@ -431,7 +431,7 @@ void MatchService::createTicket(TicketBody body, Reply reply) {
     m_metrics->ticketCreated(int(rec->players.size()), rec->region);
     m_tickets[seq] = std::move(rec);
     const QString id = ticketIdString(seq);
-    Q_EMIT ticketEvent(id, u"searching"_s, {});
+    emit ticketEvent(id, u"searching"_s, {});
     submitThen(
         std::move(writes), [this, seq, reply = std::move(reply)](bool ok, const QString& error) {
             auto it = m_tickets.find(seq);
@@ -552,7 +552,7 @@ void MatchService::cancelTicket(qint64 seq, Reply reply) {
         m_matchmaker.cancel(t->coreId, n);
         std::vector<StoreWrite> writes;
         finishTicket(*t, TicketState::Cancelled, n - t->enqueuedAt, 0, writes);
-        Q_EMIT ticketEvent(ticketIdString(seq), u"cancelled"_s, {});
+        emit ticketEvent(ticketIdString(seq), u"cancelled"_s, {});
         submitThen(std::move(writes), [this, seq, reply](bool ok, const QString& error) {
             auto it = m_tickets.find(seq);
             if (!ok || it == m_tickets.end())
@@ -816,7 +816,7 @@ QByteArray MatchService::queuesJson() const {
 
 void MatchService::tick() {
     if (m_stalled) {
-        Q_EMIT ticked();
+        emit ticked();
         return;
     }
     QElapsedTimer timer;
@@ -834,7 +834,7 @@ void MatchService::tick() {
             continue;
         const qint64 seq = id->second;
         finishTicket(*m_tickets.at(seq), TicketState::Expired, ev.waitSeconds, 0, writes);
-        Q_EMIT ticketEvent(ticketIdString(seq), u"expired"_s, {});
+        emit ticketEvent(ticketIdString(seq), u"expired"_s, {});
     }
     const QueueConfig& config = m_matchmaker.config();
     for (const MatchFormed& formed : m_output.matches) {
@@ -873,8 +873,8 @@ void MatchService::tick() {
         MatchRow row = matchRow(*m);
         const QString matchId = matchIdString(m->seq);
         for (qint64 seq : ticketSeqs)
-            Q_EMIT ticketEvent(ticketIdString(seq), u"matched"_s, matchId);
-        Q_EMIT matchEvent(row.detail);
+            emit ticketEvent(ticketIdString(seq), u"matched"_s, matchId);
+        emit matchEvent(row.detail);
         writes.push_back(InsertMatch{std::move(row)});
         m_matchOrder.push_back(m->seq);
         m_matches[m->seq] = std::move(m);
@@ -884,7 +884,7 @@ void MatchService::tick() {
     flushWrites();
     queueMatchmakerWrites(std::move(writes));
     trimMemory();
-    Q_EMIT ticked();
+    emit ticked();
 }
 
 }  // namespace pulsco

@@ -80,7 +80,7 @@ public:
     double now() const;  // server clock, seconds
     std::optional<Rating> storedRating(const std::string& playerId) const;
 
-Q_SIGNALS:
+signals:
     void ticked();
     // For the event stream: a ticket changed state ("searching" on create).
     void ticketEvent(const QString& ticketId, const QString& state, const QString& matchId);

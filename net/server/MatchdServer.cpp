@@ -205,7 +205,7 @@ void MatchdServer::shutdown() {
         m_store->waitForIdle();
         warnIfUnwritten(m_service->unwrittenTickUpdates());
         qInfo().noquote() << "stopped: every acknowledged write is committed";
-        Q_EMIT finished(0);
+        emit finished(0);
     });
     m_shutdownPoll.start();
 }

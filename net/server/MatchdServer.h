@@ -49,7 +49,7 @@ public:
     MatchService* service() const { return m_service; }
     EventStream* events() const { return m_events; }
 
-Q_SIGNALS:
+signals:
     void finished(int exitCode);
 
 private:

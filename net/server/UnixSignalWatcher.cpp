@@ -45,7 +45,7 @@ UnixSignalWatcher::~UnixSignalWatcher() {
 void UnixSignalWatcher::onReadable() {
     unsigned char byte = 0;
     if (::read(g_pipe[0], &byte, 1) == 1)
-        Q_EMIT received(int(byte));
+        emit received(int(byte));
 }
 
 }  // namespace pulsco

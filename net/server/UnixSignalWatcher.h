@@ -16,7 +16,7 @@ public:
     explicit UnixSignalWatcher(std::initializer_list<int> signalNumbers, QObject* parent = nullptr);
     ~UnixSignalWatcher() override;
 
-Q_SIGNALS:
+signals:
     void received(int signalNumber);
 
 private:

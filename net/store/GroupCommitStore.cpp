@@ -545,7 +545,7 @@ void GroupCommitStore::run(Options options, StoreRecovery* recovery, QString* er
                     [this, merged = std::move(merged)] {
                         handoff::acquire(this);
                         for (const Outcome& o : merged)
-                            Q_EMIT batchCommitted(o.lastToken, o.ok, o.error);
+                            emit batchCommitted(o.lastToken, o.ok, o.error);
                     },
                     Qt::QueuedConnection);
             });

@@ -89,7 +89,7 @@ public:
     // Waits until everything queued so far is committed (tests, shutdown).
     void waitForIdle();
 
-Q_SIGNALS:
+signals:
     // Every token in (previousLast, lastToken] is done; ok false means those
     // writes were rolled back (error says why, already logged).
     void batchCommitted(quint64 lastToken, bool ok, const QString& error);

@@ -1,8 +1,6 @@
 // Simulator throughput: baseline-1000 for one simulated hour at max speed,
 // then the same shape at 100 000 players (service scaled with them), its
 // peak memory (VmHWM) and simulated events per wall second.
-// The engine first: core/Matchmaker.h has a member named `slots`, which Qt's
-// keyword macro would rewrite if a Qt header came before it.
 #include "simulator/SimulationEngine.h"
 
 #include "BenchReport.h"
