@@ -25,6 +25,7 @@
 #include <QScrollArea>
 #include <QScrollBar>
 #include <QStandardPaths>
+#include <QStatusBar>
 #include <QTest>
 #include <QTextBrowser>
 #include <QToolButton>
@@ -115,6 +116,8 @@ private slots:
                  c.window->sourceBar()->speedText());
         const QStringList barClipped = clippedLabels(c.window->sourceBar());
         QVERIFY2(barClipped.isEmpty(), qPrintable(barClipped.join(u", "_s)));
+        const QStringList statusClipped = clippedLabels(c.window->statusBar());
+        QVERIFY2(statusClipped.isEmpty(), qPrintable(statusClipped.join(u", "_s)));
 
         if (page == u"dashboard"_s) {
             auto* scroll = d->findChild<QScrollArea*>();
