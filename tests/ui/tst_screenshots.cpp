@@ -7,9 +7,12 @@
 #include "FullConsoleHarness.h"
 
 #include "ui/DashboardPage.h"
+#include "ui/ElidingLabel.h"
 #include "ui/KpiTile.h"
 #include "ui/SourceBar.h"
 #include "ui/SourceControls.h"
+#include "ui/drills/AlertListModel.h"
+#include "ui/drills/AlertsPanel.h"
 #include "ui/drills/DrillsConsole.h"
 #include "ui/drills/DrillsPage.h"
 #include "ui/rollout/ChecklistModel.h"
@@ -18,6 +21,7 @@
 
 #include <QComboBox>
 #include <QDir>
+#include <QHeaderView>
 #include <QImage>
 #include <QLabel>
 #include <QLineEdit>
@@ -26,6 +30,7 @@
 #include <QScrollBar>
 #include <QStandardPaths>
 #include <QStatusBar>
+#include <QTableView>
 #include <QTest>
 #include <QTextBrowser>
 #include <QToolButton>
@@ -40,14 +45,25 @@ constexpr int kTimeoutMs = 60000;
 constexpr double kRunSeconds = 300;  // simulated, before the picture
 
 // Labels that show less than their text: a one-line label narrower than
-// its text, anywhere under `root`.
+// its text, anywhere under `root`. A label that elides ("…") must have the
+// whole text in its tooltip.
 QStringList clippedLabels(const QWidget* root) {
     QStringList out;
     for (const QLabel* label : root->findChildren<QLabel*>()) {
+        if (const auto* eliding = qobject_cast<const ElidingLabel*>(label)) {
+            if (eliding->isVisibleTo(root) && eliding->isElided() &&
+                eliding->toolTip() != eliding->text())
+                out << u"\"%1\" elided without the whole text in its tooltip"_s.arg(
+                    eliding->text());
+            continue;
+        }
         if (!label->isVisibleTo(root) || label->wordWrap() || label->text().isEmpty() ||
             label->textFormat() == Qt::RichText)
             continue;
-        const int need = label->fontMetrics().horizontalAdvance(label->text()) +
+        QString shown = label->text();
+        if (label->buddy())  // "Sho&w" shows as "Show"
+            shown.replace(u"&&"_s, u"\x01"_s).remove(u'&').replace(u'\x01', u'&');
+        const int need = label->fontMetrics().horizontalAdvance(shown) +
                          label->contentsMargins().left() + label->contentsMargins().right();
         if (label->width() + 1 < need)
             out << u"\"%1\" (%2 of %3 px)"_s.arg(label->text()).arg(label->width()).arg(need);
@@ -148,6 +164,47 @@ private slots:
             QCOMPARE(list->horizontalScrollBar()->maximum(), 0);
             QVERIFY(drills->liveBox()->height() <= 3 * drills->scriptView()->height() / 10);
         }
+    }
+
+    // The docs' bad-release picture: a fault on green fires alerts, the
+    // Alerts dock opens beside the Dashboard at 1280 px and the page
+    // reflows. Nothing is cut without a sign: the dock's columns are whole
+    // and a tile detail too long for its tile ends in "…" with a tooltip.
+    void badReleaseWithTheAlertsDock() {
+        test::FullConsole c;
+        QCOMPARE(
+            c.open(QSize(1280, 800), Theme::Light, 100.0, u"dashboard"_s, u"bad-release-green"_s),
+            QString());
+        AlertsDock* dock = c.pages.drills->dock();
+        QTRY_VERIFY_WITH_TIMEOUT(dock->isVisible(), kTimeoutMs);
+        QTest::qWait(1500);  // the page reflows, a few more snapshots arrive
+        const QImage image = c.window->grab().toImage();
+        const QString path = QStringLiteral(
+            PULSCO_BINARY_DIR "/screenshots/bad-release-green-alerts-1280x800-light.png");
+        QVERIFY2(image.save(path, "PNG"), qPrintable(path));
+        qInfo("screenshot: %s", qPrintable(path));
+
+        DashboardPage* d = c.window->dashboard();
+        auto* scroll = d->findChild<QScrollArea*>();
+        QCOMPARE(scroll->horizontalScrollBar()->maximum(), 0);
+        QStringList clipped = clippedLabels(c.window->sourceBar()) + clippedLabels(d);
+        QVERIFY2(clipped.isEmpty(), qPrintable(clipped.join(u", "_s)));
+
+        QTableView* table = dock->panel()->table();
+        QHeaderView* header = table->horizontalHeader();
+        QVERIFY(table->model()->rowCount() > 0);
+        QVERIFY(!header->isSectionHidden(AlertListModel::State));
+        int used = 0;
+        for (int col = 0; col < header->count(); ++col) {
+            if (header->isSectionHidden(col))
+                continue;
+            used += header->sectionSize(col);
+            if (col != AlertListModel::Alert)
+                QVERIFY2(header->sectionSize(col) >=
+                             static_cast<QAbstractItemView*>(table)->sizeHintForColumn(col),
+                         qPrintable(QString::number(col)));
+        }
+        QVERIFY(used <= table->viewport()->width());
     }
 };
 
