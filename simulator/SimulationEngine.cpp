@@ -140,8 +140,13 @@ void SimulationEngine::warmUp() {
     if (m_warmedUp)
         return;
     m_warmedUp = true;
+    // The warm-up is not part of the run: its metrics are reset below, so
+    // nothing of it is logged (its matches would be numbered past the
+    // run's match count) nor judged against the thresholds.
+    m_warmingUp = true;
     while (!m_calendar.empty() && m_calendar.nextTime() <= m_warmup)
         process(m_calendar.pop());
+    m_warmingUp = false;
     m_now = m_warmup;
     resetMetrics();
 }
@@ -226,7 +231,8 @@ void SimulationEngine::process(const sim::Event& e) {
         m_calendar.push(m_now + m_scenario.tickSeconds, EventType::Tick, e.subject);
         break;
     case EventType::Second:
-        if (m_logOn && m_warmedUp && static_cast<std::uint64_t>(m_now) % kBreachCheckSeconds == 0)
+        if (m_logOn && m_warmedUp && !m_warmingUp &&
+            static_cast<std::uint64_t>(m_now) % kBreachCheckSeconds == 0)
             checkBreaches();
         m_env[0]->advanceSecond();
         m_env[1]->advanceSecond();
@@ -612,17 +618,22 @@ void SimulationEngine::onMatch(int color, std::size_t releaseIndex, const MatchF
         std::max(60.0, m_rngOutcomes.normal(m_population.matchMeanSeconds(formed.queue),
                                             m_population.matchStdDevSeconds(formed.queue)));
     m_calendar.push(m_now + duration, EventType::MatchEnd, slot);
-    if (m_logOn) {
+    if (m_logOn && !m_warmingUp) {
         const std::string region =
             formed.region >= 0 &&
                     static_cast<std::size_t>(formed.region) < m_scenario.queues.regions.size()
                 ? m_scenario.queues.regions[static_cast<std::size_t>(formed.region)]
                 : std::string("?");
+        // Numbered in the run's own count (blue and green together, as the
+        // snapshot's total.matches_total), not by the matcher's id: each
+        // matcher (blue, green, a bad release) counts from 1 and the
+        // warm-up's matches are not in the run's total.
+        const std::uint64_t ordinal =
+            m_env[0]->metrics().matchesTotal + m_env[1]->metrics().matchesTotal;
         log(LogEventKind::Match, color,
-            "match " + std::to_string(formed.id) + " " + rules.name + " in " + region +
-                ", quality " + number(formed.quality, 2) + ", p(win) " +
-                number(formed.team0WinProbability, 2) + ", worst ping " +
-                std::to_string(formed.worstPingMs) + " ms");
+            "match " + std::to_string(ordinal) + " " + rules.name + " in " + region + ", quality " +
+                number(formed.quality, 2) + ", p(win) " + number(formed.team0WinProbability, 2) +
+                ", worst ping " + std::to_string(formed.worstPingMs) + " ms");
     }
 }
 
@@ -848,6 +859,7 @@ void SimulationEngine::resetMetrics() {
         r.ticketWaitSeconds.clear();
     }
     m_tickMs.clear();
+    m_breached.clear();  // judged afresh on the run's own figures
     m_peak = m_online;
     m_queueDepthMax =
         static_cast<std::uint64_t>(m_env[0]->searchingTickets() + m_env[1]->searchingTickets());
@@ -962,7 +974,7 @@ void SimulationEngine::enableLog(std::size_t cap) {
 }
 
 void SimulationEngine::log(LogEventKind kind, int color, std::string text) {
-    if (!m_logOn)
+    if (!m_logOn || m_warmingUp)
         return;
     if (m_log.size() >= m_logCap) {
         ++m_logDropped;

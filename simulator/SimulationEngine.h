@@ -119,6 +119,7 @@ private:
     Scenario m_scenario;
     double m_warmup = 0;
     bool m_warmedUp = false;
+    bool m_warmingUp = false;  // inside warmUp(): nothing is logged or judged
     double m_now = 0;
     sim::PlayerPopulation m_population;
     std::array<std::unique_ptr<sim::Environment>, 2> m_env;

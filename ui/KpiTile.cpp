@@ -1,5 +1,6 @@
 #include "ui/KpiTile.h"
 
+#include "ui/ElidingLabel.h"
 #include "ui/StatusChip.h"
 #include "ui/Theme.h"
 
@@ -34,7 +35,7 @@ KpiTile::KpiTile(const QString& title, QWidget* parent)
     chipFont.setPointSizeF(chipFont.pointSizeF() * 0.8);
     m_chip->setFont(chipFont);
 
-    m_detail = new QLabel(this);
+    m_detail = new ElidingLabel(this);  // cut with "…"; the tooltip has it all
     m_detail->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     QFont detailFont = font();
     detailFont.setPointSizeF(detailFont.pointSizeF() * 0.85);

@@ -66,6 +66,10 @@ MainWindow::MainWindow(SourceFactory& factory, QWidget* parent)
 
     m_ageLabel = new QLabel(this);
     m_rateLabel = new QLabel(this);
+    // Room for the widest figure, so "events/s" is never cut as the rate changes.
+    m_rateLabel->setMinimumWidth(
+        m_rateLabel->fontMetrics().horizontalAdvance(tr("%1 events/s").arg(u"99,999"_s)) + 4);
+    m_rateLabel->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
     statusBar()->addPermanentWidget(m_rateLabel);
     statusBar()->addPermanentWidget(m_ageLabel);
     statusBar()->setAccessibleName(tr("Status bar"));

@@ -1,5 +1,6 @@
 #include "ui/SourceBar.h"
 
+#include "ui/ElidingLabel.h"
 #include "ui/Format.h"
 #include "ui/StatusChip.h"
 
@@ -30,7 +31,7 @@ SourceBar::SourceBar(QWidget* parent)
     mono.setBold(true);
     m_clock->setFont(mono);
     m_speed = new QLabel(this);
-    m_faults = new QLabel(this);
+    m_faults = new ElidingLabel(this);
     // Many faults at once must not widen the window past the screen: the
     // label shrinks and its tooltip keeps the whole list.
     m_faults->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);

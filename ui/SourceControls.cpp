@@ -59,6 +59,7 @@ SourceControls::SourceControls(QWidget* parent)
     connect(m_playPause, &QAction::triggered, this, &SourceControls::togglePlay);
     updatePlayAction(false);
     addAction(m_playPause);
+    m_simulatorOnly.push_back(m_playPause);
     m_playButton = qobject_cast<QToolButton*>(widgetForAction(m_playPause));
     if (m_playButton)
         m_playButton->setAccessibleName(tr("Play or pause"));
@@ -71,6 +72,7 @@ SourceControls::SourceControls(QWidget* parent)
             m_source->step();
     });
     addAction(m_step);
+    m_simulatorOnly.push_back(m_step);
     if (auto* button = widgetForAction(m_step))
         button->setAccessibleName(tr("Step"));
 
@@ -80,8 +82,8 @@ SourceControls::SourceControls(QWidget* parent)
     m_speed->setAccessibleName(tr("Simulation speed"));
     m_speed->setCurrentIndex(0);
     auto* speedLabel = buddyLabel(tr("S&peed"), m_speed, this);
-    addWidget(speedLabel);
-    addWidget(m_speed);
+    m_simulatorOnly.push_back(addWidget(speedLabel));
+    m_simulatorOnly.push_back(addWidget(m_speed));
     connect(m_speed, &QComboBox::activated, this, [this] {
         const double speed = selectedSpeed();
         if (m_source)
@@ -95,15 +97,15 @@ SourceControls::SourceControls(QWidget* parent)
     m_slower->setShortcut(QKeySequence(Qt::Key_BracketLeft));
     connect(m_slower, &QAction::triggered, this, [this] { stepSpeed(-1); });
     m_speedWidgets = {m_speed, speedLabel};
-    addSeparator();
+    m_simulatorOnly.push_back(addSeparator());
 
     m_scenario = new QComboBox(this);
     m_scenario->setAccessibleName(tr("Scenario"));
     m_scenario->setSizeAdjustPolicy(QComboBox::AdjustToContents);
     m_scenario->setMinimumContentsLength(14);
     auto* scenarioLabel = buddyLabel(tr("Sce&nario"), m_scenario, this);
-    addWidget(scenarioLabel);
-    addWidget(m_scenario);
+    m_simulatorOnly.push_back(addWidget(scenarioLabel));
+    m_simulatorOnly.push_back(addWidget(m_scenario));
     connect(m_scenario, &QComboBox::activated, this, [this] {
         SourceRequest request = m_request;
         request.kind = SourceRequest::Kind::Simulator;
@@ -120,8 +122,8 @@ SourceControls::SourceControls(QWidget* parent)
     m_players->setAccessibleName(tr("Population size"));
     m_players->setKeyboardTracking(false);
     auto* playersLabel = buddyLabel(tr("Pla&yers"), m_players, this);
-    addWidget(playersLabel);
-    addWidget(m_players);
+    m_simulatorOnly.push_back(addWidget(playersLabel));
+    m_simulatorOnly.push_back(addWidget(m_players));
 
     m_restart = new QAction(style()->standardIcon(QStyle::SP_BrowserReload), tr("&Restart"), this);
     m_restart->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
@@ -138,10 +140,11 @@ SourceControls::SourceControls(QWidget* parent)
             m_restart->trigger();
     });
     addAction(m_restart);
+    m_simulatorOnly.push_back(m_restart);
     if (auto* button = widgetForAction(m_restart))
         button->setAccessibleName(tr("Restart with this scenario and population"));
     m_scenarioWidgets = {m_scenario, scenarioLabel, m_players, playersLabel};
-    addSeparator();
+    m_simulatorOnly.push_back(addSeparator());
 
     m_faultMenu = new QMenu(tr("Inject fa&ult"), this);
     for (const FaultKind kind : kAllFaultKinds) {
@@ -170,7 +173,7 @@ SourceControls::SourceControls(QWidget* parent)
     addAction(m_clearFaults);
     if (auto* button = widgetForAction(m_clearFaults))
         button->setAccessibleName(tr("Clear faults"));
-    addSeparator();
+    m_simulatorOnly.push_back(addSeparator());
 
     m_traffic = new QSlider(Qt::Horizontal, this);
     m_traffic->setRange(0, 100);
@@ -183,9 +186,21 @@ SourceControls::SourceControls(QWidget* parent)
     auto* trafficLabel = buddyLabel(tr("&Green traffic"), m_traffic, this);
     m_trafficValue = new QLabel(u"0 %"_s, this);
     m_trafficValue->setMinimumWidth(m_trafficValue->fontMetrics().horizontalAdvance(u"100 %0"_s));
-    addWidget(trafficLabel);
-    addWidget(m_traffic);
-    addWidget(m_trafficValue);
+    m_simulatorOnly.push_back(addWidget(trafficLabel));
+    m_simulatorOnly.push_back(addWidget(m_traffic));
+    m_simulatorOnly.push_back(addWidget(m_trafficValue));
+
+    // On live servers, instead of the simulator's controls: why they are gone.
+    auto* liveNote =
+        new QLabel(tr("Live servers: real time; traffic shifts from the Rollout page"), this);
+    liveNote->setObjectName(u"liveControlsNote"_s);
+    liveNote->setContentsMargins(8, 0, 8, 0);
+    liveNote->setToolTip(
+        tr("Speed, pause, scenarios, population and the green traffic slider are simulator "
+           "controls. On live servers traffic between blue and green is shifted by the rollout "
+           "webhook (Rollout page)."));
+    m_liveNote = addWidget(liveNote);
+    m_liveNote->setVisible(false);
     m_trafficDebounce = new QTimer(this);
     m_trafficDebounce->setSingleShot(true);
     m_trafficDebounce->setInterval(250);
@@ -204,10 +219,34 @@ double SourceControls::selectedSpeed() const {
     return m_speed->currentData().toDouble();
 }
 
+int SourceControls::speedIndex(double speed) {
+    const double key = speed > 0 ? speed : 0.0;
+    const int found = m_speed->findData(key);
+    if (found >= 0)
+        return found;
+    // Ascending, with max (0) last.
+    int at = 0;
+    while (at < m_speed->count()) {
+        const double d = m_speed->itemData(at).toDouble();
+        if (!(d > 0) || d > key)
+            break;
+        ++at;
+    }
+    const QSignalBlocker blocker(m_speed);
+    m_speed->insertItem(at, formatSpeed(key), key);
+    return at;
+}
+
+bool SourceControls::simulatorControlsShown() const {
+    return m_speed && m_simulatorOnly.front()->isVisible();
+}
+
 void SourceControls::selectSpeed(double speed) {
-    const int index = m_speed->findData(speed);
-    if (index >= 0)
+    const int index = speedIndex(speed);
+    if (index != m_speed->currentIndex()) {
+        const QSignalBlocker blocker(m_speed);
         m_speed->setCurrentIndex(index);
+    }
     if (m_source)
         m_source->setSpeed(speed);
     emit speedChosen(speed);
@@ -259,8 +298,8 @@ void SourceControls::showSnapshot(const MetricsSnapshot& snapshot) {
     if (snapshot.paused != m_paused)
         updatePlayAction(snapshot.paused);
     if (!m_speed->view()->isVisible()) {
-        const int index = m_speed->findData(snapshot.speed > 0 ? snapshot.speed : 0.0);
-        if (index >= 0 && index != m_speed->currentIndex()) {
+        const int index = speedIndex(snapshot.speed);
+        if (index != m_speed->currentIndex()) {
             const QSignalBlocker blocker(m_speed);
             m_speed->setCurrentIndex(index);
         }
@@ -343,6 +382,14 @@ void SourceControls::applyCapabilities() {
         m_source ? tr("This source cannot shift traffic between blue and green") : noSource;
     setEnabledWithReason(m_traffic, caps.trafficWeight, trafficReason,
                          tr("Share of new traffic sent to green"));
+
+    // Live servers run in real time on their own traffic split: the
+    // simulator's controls would only show the last scenario and a weight
+    // that means nothing there.
+    const bool live = m_source && m_source->kind() == Source::Kind::Live;
+    for (QAction* action : m_simulatorOnly)
+        action->setVisible(!live);
+    m_liveNote->setVisible(live);
 }
 
 }  // namespace pulsco

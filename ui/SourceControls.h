@@ -46,6 +46,8 @@ public:
     QComboBox* scenarioCombo() const { return m_scenario; }
     QSpinBox* playersBox() const { return m_players; }
     QSlider* trafficSlider() const { return m_traffic; }
+    // True when the toolbar shows the simulator's controls (false on live servers).
+    bool simulatorControlsShown() const;
     double selectedSpeed() const;
 
 signals:
@@ -61,6 +63,9 @@ private:
     void sendTrafficWeight();
     void updatePlayAction(bool paused);
     void stepSpeed(int direction);
+    // The combo index of `speed` (0 = max), adding an entry in order for a
+    // speed that is not a preset (e.g. --speed 60).
+    int speedIndex(double speed);
 
     Source* m_source = nullptr;
     SourceRequest m_request;
@@ -82,6 +87,10 @@ private:
     QTimer* m_trafficDebounce = nullptr;
     std::vector<QWidget*> m_speedWidgets;
     std::vector<QWidget*> m_scenarioWidgets;
+    // Toolbar entries that only a simulator can honour: hidden on live
+    // servers rather than showing the last scenario or a stale weight.
+    std::vector<QAction*> m_simulatorOnly;
+    QAction* m_liveNote = nullptr;
 };
 
 }  // namespace pulsco

@@ -8,6 +8,41 @@ namespace pulsco {
 
 using namespace Qt::StringLiterals;
 
+QStringList withoutQtGuiArguments(const QStringList& arguments) {
+    // QGuiApplication's and QApplication's own options (Qt 6.4).
+    static const QStringList withValue{
+        u"platform"_s,        u"platformpluginpath"_s, u"platformtheme"_s, u"plugin"_s,
+        u"qwindowgeometry"_s, u"qwindowicon"_s,        u"qwindowtitle"_s,  u"session"_s,
+        u"display"_s,         u"geometry"_s,           u"style"_s,         u"stylesheet"_s};
+    static const QStringList flags{u"reverse"_s, u"widgetcount"_s, u"nograb"_s, u"dograb"_s};
+    QStringList out;
+    for (qsizetype i = 0; i < arguments.size(); ++i) {
+        const QString& arg = arguments[i];
+        if (arg == u"--"_s) {  // the rest are positional arguments
+            out << arguments.mid(i);
+            break;
+        }
+        if (i == 0 || !arg.startsWith(u'-')) {
+            out << arg;
+            continue;
+        }
+        QString name = arg.mid(arg.startsWith(u"--"_s) ? 2 : 1);
+        const qsizetype eq = name.indexOf(u'=');
+        const bool inlineValue = eq >= 0;
+        if (inlineValue)
+            name.truncate(eq);
+        if (flags.contains(name) && !inlineValue)
+            continue;
+        if (withValue.contains(name)) {
+            if (!inlineValue)
+                ++i;  // skip the value too
+            continue;
+        }
+        out << arg;
+    }
+    return out;
+}
+
 ConsoleOptionsParse parseConsoleOptions(const QStringList& arguments) {
     QCommandLineParser parser;
     parser.setApplicationDescription(
@@ -45,7 +80,8 @@ ConsoleOptionsParse parseConsoleOptions(const QStringList& arguments) {
 
     ConsoleOptionsParse result;
     if (!parser.parse(arguments)) {
-        result.error = parser.errorText();
+        // "Unknown option 'frobnicate'." / "Missing value after 'speed'."
+        result.error = parser.errorText() + u" See --help."_s;
         return result;
     }
     if (parser.isSet(help)) {

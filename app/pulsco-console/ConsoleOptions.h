@@ -36,4 +36,9 @@ struct ConsoleOptionsParse {
 
 ConsoleOptionsParse parseConsoleOptions(const QStringList& arguments);
 
+// `arguments` without the options QApplication itself takes (-platform
+// offscreen, -style fusion, -reverse, ...): main() parses the command line
+// before QApplication exists, so these must not read as unknown options.
+QStringList withoutQtGuiArguments(const QStringList& arguments);
+
 }  // namespace pulsco

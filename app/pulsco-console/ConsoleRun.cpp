@@ -82,6 +82,22 @@ void installConnectAction(MainWindow& window, ConsoleSourceFactory& factory) {
 
 }  // namespace
 
+ConsolePages installConsolePages(MainWindow& window, ConsoleStore& store,
+                                 ConsoleSourceFactory& factory) {
+    // Drills bring the Alerts dock (on every page), the Drills page and
+    // fire/clear markers on the queue-depth chart.
+    ConsolePages pages;
+    pages.rollout = new RolloutPage(store, window.source(), &window);
+    window.addPage(u"rollout"_s, pages.rollout, QObject::tr("Rollout"));
+    QObject::connect(&window, &MainWindow::sourceChanged, pages.rollout, &RolloutPage::setSource);
+    pages.drills = new DrillsConsole(window, &store);  // a child of the window
+    new AlertChartAnnotator(pages.drills->alerts(), window.dashboard()->queueChart(), 60, &window);
+
+    installConnectAction(window, factory);
+    new LiveServersStatus(window);
+    return pages;
+}
+
 int runConsole(const ConsoleOptions& options) {
     // The console store (rollout audit trail, drill sessions) outlives the
     // window and its pages.
@@ -137,16 +153,8 @@ int runConsole(const ConsoleOptions& options) {
         window.setTheme(Theme::Light);
 
     // Pages and panels beyond the Dashboard are installed before --page is
-    // resolved. Drills bring the Alerts dock (on every page), the Drills
-    // page and fire/clear markers on the queue-depth chart.
-    auto* rollout = new RolloutPage(*store, window.source(), &window);
-    window.addPage(u"rollout"_s, rollout, QObject::tr("Rollout"));
-    QObject::connect(&window, &MainWindow::sourceChanged, rollout, &RolloutPage::setSource);
-    DrillsConsole drills(window, store.get());
-    new AlertChartAnnotator(drills.alerts(), window.dashboard()->queueChart(), 60, &window);
-
-    installConnectAction(window, factory);
-    new LiveServersStatus(window);
+    // resolved.
+    installConsolePages(window, *store, factory);
 
     if (!window.showPage(options.page)) {
         printError(u"--page: the %1 page is not available in this build yet (available: %2)"_s.arg(

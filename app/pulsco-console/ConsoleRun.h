@@ -6,6 +6,22 @@
 
 namespace pulsco {
 
+class ConsoleSourceFactory;
+class ConsoleStore;
+class DrillsConsole;
+class MainWindow;
+class RolloutPage;
+
+// The pages and panels beyond the Dashboard, as the console installs them
+// (owned by the window): the Rollout page, the Drills page with the Alerts
+// dock and chart markers, File > Connect and the live-servers status line.
+struct ConsolePages {
+    RolloutPage* rollout = nullptr;
+    DrillsConsole* drills = nullptr;
+};
+ConsolePages installConsolePages(MainWindow& window, ConsoleStore& store,
+                                 ConsoleSourceFactory& factory);
+
 // Exit codes: 0 fine, 1 screenshot or report could not be written,
 // 2 bad input (message on stderr).
 int runConsole(const ConsoleOptions& options);

@@ -28,12 +28,20 @@ QByteArray baselineWith(const QString& section, const QString& field, const QJso
 struct Run {
     int exitCode = -1;
     QString stdErr;
+    QString stdOut;
 };
 
-Run runConsole(const QStringList& args, const QString& configHome) {
+// `headless`: as on a server or in CI, with no display at all and no
+// platform chosen (no DISPLAY, WAYLAND_DISPLAY or QT_QPA_PLATFORM).
+Run runConsole(const QStringList& args, const QString& configHome, bool headless = false) {
     QProcess process;
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.insert(u"QT_QPA_PLATFORM"_s, u"offscreen"_s);
+    if (headless) {
+        for (const QString& name : {u"DISPLAY"_s, u"WAYLAND_DISPLAY"_s, u"QT_QPA_PLATFORM"_s})
+            env.remove(name);
+    } else {
+        env.insert(u"QT_QPA_PLATFORM"_s, u"offscreen"_s);
+    }
     env.insert(u"XDG_CONFIG_HOME"_s, configHome);  // never the user's settings
     env.insert(u"XDG_DATA_HOME"_s, configHome);    // nor the user's console store
     process.setProcessEnvironment(env);
@@ -47,6 +55,7 @@ Run runConsole(const QStringList& args, const QString& configHome) {
     }
     run.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -2;
     run.stdErr = QString::fromLocal8Bit(process.readAllStandardError());
+    run.stdOut = QString::fromLocal8Bit(process.readAllStandardOutput());
     return run;
 }
 
@@ -110,6 +119,46 @@ private slots:
         const Run run = runConsole(args, dir.filePath(u"config"_s));
         QCOMPARE(run.exitCode, exitCode);
         QVERIFY2(run.stdErr.contains(mentions), qPrintable(run.stdErr));
+    }
+
+    // Issue #14 item 5: the command line answers without a display; only
+    // the window needs a platform plugin.
+    void withoutADisplay_data() {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<int>("exitCode");
+        QTest::addColumn<QString>("stdoutHas");
+        QTest::addColumn<QString>("stderrHas");
+        QTest::addRow("--help") << QStringList{u"--help"_s} << 0 << u"--simulate"_s << QString();
+        QTest::addRow("-h") << QStringList{u"-h"_s} << 0 << u"--screenshot"_s << QString();
+        QTest::addRow("--version")
+            << QStringList{u"--version"_s} << 0 << u"pulsco-console "_s << QString();
+        QTest::addRow("unknown flag")
+            << QStringList{u"--frobnicate"_s} << 2 << QString() << u"frobnicate"_s;
+        QTest::addRow("bad value")
+            << QStringList{u"--speed"_s, u"fast"_s} << 2 << QString() << u"--speed: must be"_s;
+        QTest::addRow("missing value") << QStringList{u"--page"_s} << 2 << QString() << u"page"_s;
+        QTest::addRow("Qt's own -platform is not a console flag")
+            << QStringList{u"-platform"_s, u"offscreen"_s, u"--help"_s} << 0 << u"--simulate"_s
+            << QString();
+    }
+    void withoutADisplay() {
+        QFETCH(QStringList, args);
+        QFETCH(int, exitCode);
+        QFETCH(QString, stdoutHas);
+        QFETCH(QString, stderrHas);
+        QTemporaryDir dir;
+        const Run run = runConsole(args, dir.filePath(u"config"_s), true);
+        QVERIFY2(run.exitCode == exitCode,
+                 qPrintable(u"exit %1, stderr: %2"_s.arg(run.exitCode).arg(run.stdErr)));
+        if (!stdoutHas.isEmpty())
+            QVERIFY2(run.stdOut.contains(stdoutHas), qPrintable(run.stdOut));
+        if (!stderrHas.isEmpty()) {
+            QVERIFY2(run.stdErr.contains(stderrHas), qPrintable(run.stdErr));
+            QVERIFY2(run.stdErr.startsWith(u"pulsco-console: "_s), qPrintable(run.stdErr));
+            QVERIFY(run.stdOut.isEmpty());
+        }
+        QVERIFY2(!run.stdErr.contains(u"display"_s, Qt::CaseInsensitive), qPrintable(run.stdErr));
+        QVERIFY2(!run.stdErr.contains(u"platform plugin"_s), qPrintable(run.stdErr));
     }
 
     void badScenarioNamesFileAndField() {

@@ -88,6 +88,31 @@ private slots:
         QVERIFY(parsed.helpText.contains(u"--screenshot"_s));
         QVERIFY(!parsed.helpText.contains(u"--bench-report"_s));  // hidden
     }
+
+    // main() parses before QApplication exists: Qt's own GUI options are
+    // left to QApplication, everything else is the console's.
+    void qtGuiArgumentsAreLeftToQApplication_data() {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<QStringList>("kept");
+        const QString exe = u"pulsco-console"_s;
+        QTest::addRow("none") << QStringList{exe} << QStringList{exe};
+        QTest::addRow("-platform offscreen")
+            << QStringList{exe, u"-platform"_s, u"offscreen"_s, u"--page"_s, u"drills"_s}
+            << QStringList{exe, u"--page"_s, u"drills"_s};
+        QTest::addRow("-style=fusion -reverse")
+            << QStringList{exe, u"-style=fusion"_s, u"-reverse"_s, u"--speed"_s, u"10"_s}
+            << QStringList{exe, u"--speed"_s, u"10"_s};
+        QTest::addRow("console flags and values untouched")
+            << QStringList{exe, u"--simulate"_s, u"style"_s, u"--frobnicate"_s}
+            << QStringList{exe, u"--simulate"_s, u"style"_s, u"--frobnicate"_s};
+        QTest::addRow("after --") << QStringList{exe, u"--"_s, u"-platform"_s}
+                                  << QStringList{exe, u"--"_s, u"-platform"_s};
+    }
+    void qtGuiArgumentsAreLeftToQApplication() {
+        QFETCH(QStringList, args);
+        QFETCH(QStringList, kept);
+        QCOMPARE(withoutQtGuiArguments(args), kept);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestConsoleOptions)

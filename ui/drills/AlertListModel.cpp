@@ -85,8 +85,16 @@ QVariant AlertListModel::data(const QModelIndex& index, int role) const {
             return {};
         }
     }
-    if (role == Qt::ToolTipRole)
-        return QString(rule->summary + u"\n"_s + rule->conditionText());
+    if (role == Qt::ToolTipRole) {
+        // Everything in the row, for a narrow panel that hides some columns.
+        QString tip = rule->summary + u"\n"_s + rule->conditionText();
+        for (const int column : {State, Since, Value, Acknowledged}) {
+            const QString text = data(index.siblingAtColumn(column), Qt::DisplayRole).toString();
+            if (!text.isEmpty())
+                tip += u"\n"_s + headerData(column, Qt::Horizontal).toString() + u": "_s + text;
+        }
+        return tip;
+    }
     if (role != Qt::DisplayRole)
         return {};
     switch (index.column()) {

@@ -3,6 +3,7 @@
 #include "drills/Runbooks.h"
 #include "ui/drills/AlertListModel.h"
 
+#include <QEvent>
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -13,7 +14,10 @@
 #include <QSplitter>
 #include <QTableView>
 #include <QTextBrowser>
+#include <QTimer>
 #include <QVBoxLayout>
+
+#include <algorithm>
 
 using namespace Qt::StringLiterals;
 
@@ -36,9 +40,13 @@ AlertsPanel::AlertsPanel(AlertEngine* engine, QWidget* parent)
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setSelectionMode(QAbstractItemView::SingleSelection);
     m_table->verticalHeader()->hide();
-    m_table->horizontalHeader()->setStretchLastSection(true);
+    m_table->horizontalHeader()->setStretchLastSection(false);
+    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::Fixed);
     m_table->horizontalHeader()->setSectionResizeMode(AlertListModel::Alert, QHeaderView::Stretch);
+    m_table->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     m_table->setWordWrap(false);
+    m_table->installEventFilter(this);
+    m_table->viewport()->installEventFilter(this);
 
     m_operator = new QLineEdit(this);
     m_operator->setObjectName(u"alertsOperator"_s);
@@ -99,13 +107,60 @@ AlertsPanel::AlertsPanel(AlertEngine* engine, QWidget* parent)
             select(m_keep);
         updateSelection();
         updateSummary();
+        scheduleFit();
     });
     connect(m_model, &QAbstractItemModel::dataChanged, this, [this] {
         updateSelection();
         updateSummary();
+        scheduleFit();
     });
     updateSelection();
     updateSummary();
+    fitColumns();
+}
+
+bool AlertsPanel::eventFilter(QObject* watched, QEvent* event) {
+    // After the dock and the header have settled on the new width.
+    if ((watched == m_table || watched == m_table->viewport()) &&
+        (event->type() == QEvent::Resize || event->type() == QEvent::Show))
+        scheduleFit();
+    return QWidget::eventFilter(watched, event);
+}
+
+void AlertsPanel::scheduleFit() {
+    // Once the header has handled the reset or resize itself (it lays its
+    // sections out again after a model reset).
+    if (m_fitPending)
+        return;
+    m_fitPending = true;
+    QTimer::singleShot(0, this, [this] {
+        m_fitPending = false;
+        fitColumns();
+    });
+}
+
+void AlertsPanel::fitColumns() {
+    QHeaderView* header = m_table->horizontalHeader();
+    const auto need = [&](int column) {
+        return std::max(header->sectionSizeHint(column),
+                        static_cast<QAbstractItemView*>(m_table)->sizeHintForColumn(column)) +
+               6;
+    };
+    const int alertMinimum = header->fontMetrics().horizontalAdvance(u"Matchmaking error"_s);
+    const int available = m_table->viewport()->width();
+    int used = alertMinimum;
+    for (const int column : {AlertListModel::Severity, AlertListModel::State, AlertListModel::Since,
+                             AlertListModel::Value, AlertListModel::Acknowledged}) {
+        const bool always = column == AlertListModel::Severity || column == AlertListModel::State;
+        header->setSectionHidden(column, false);  // a hidden section's size hint is 0
+        const int width = need(column);
+        const bool show = always || used + width <= available;
+        header->setSectionHidden(column, !show);
+        if (show) {
+            header->resizeSection(column, width);
+            used += width;
+        }
+    }
 }
 
 void AlertsPanel::setOperatorName(const QString& name) {

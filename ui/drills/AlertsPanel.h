@@ -39,9 +39,18 @@ public:
     QTextBrowser* runbookView() const { return m_runbook; }
     QLabel* summaryLabel() const { return m_summary; }
 
+    // Columns that fit the panel's width: Severity, Alert and State always,
+    // then Since, Value and Acknowledged while there is room (each row's
+    // tooltip has them all). No column is cut and nothing scrolls sideways.
+    void fitColumns();
+
+protected:
+    bool eventFilter(QObject* watched, QEvent* event) override;
+
 private:
     void updateSelection();
     void updateSummary();
+    void scheduleFit();
 
     QPointer<AlertEngine> m_engine;
     AlertListModel* m_model = nullptr;
@@ -54,6 +63,7 @@ private:
     QTextBrowser* m_runbook = nullptr;
     QString m_keep;          // selection across model resets
     QString m_shownRunbook;  // avoid re-rendering the same Markdown
+    bool m_fitPending = false;
 };
 
 class AlertsDock : public QDockWidget {

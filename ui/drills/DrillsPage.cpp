@@ -20,12 +20,14 @@
 #include <QPushButton>
 #include <QSaveFile>
 #include <QSplitter>
+#include <QStyle>
 #include <QTabWidget>
 #include <QTableWidget>
 #include <QTextBrowser>
 #include <QTimer>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <cmath>
 
 using namespace Qt::StringLiterals;
@@ -138,8 +140,8 @@ DrillsPage::DrillsPage(AlertEngine* alerts, DrillSessionStore* store, QWidget* p
     });
     connect(m_duplicate, &QPushButton::clicked, this, &DrillsPage::duplicateSelected);
     connect(m_editor, &DrillEditor::saveRequested, this, [this] { saveEditedDrill(); });
-    updateControls();
     updateScore();
+    updateControls();
     refreshHistory();
 }
 
@@ -186,10 +188,16 @@ QWidget* DrillsPage::buildTrainerTab() {
     auto* split = new QSplitter(Qt::Vertical, tab);
     split->addWidget(m_script);
     auto* live = new QGroupBox(tr("Live"), tab);
+    live->setObjectName(u"drillLive"_s);
     auto* liveLayout = new QVBoxLayout(live);
+    m_score->setWordWrap(true);
     liveLayout->addWidget(m_score);
     liveLayout->addWidget(m_trainerTimeline, 1);
     split->addWidget(live);
+    split->setStretchFactor(0, 1);
+    split->setChildrenCollapsible(false);
+    m_live = live;
+    m_trainerSplit = split;
     auto* layout = new QVBoxLayout(tab);
     layout->addLayout(controls);
     layout->addWidget(split, 1);
@@ -358,7 +366,7 @@ void DrillsPage::reloadDrills() {
         auto* item = new QListWidgetItem(m_list);
         if (load.drill) {
             item->setText(load.drill->title + (user ? tr(" (yours)") : QString()));
-            item->setToolTip(load.drill->name);
+            item->setToolTip(item->text() + u"\n"_s + load.drill->name);
             m_drills.push_back(*load.drill);
         } else {
             // A broken file is listed with its error, never half-used.
@@ -382,6 +390,20 @@ void DrillsPage::reloadDrills() {
         selectDrill(current);
     if (m_list->currentRow() < 0 && m_list->count() > 0)
         m_list->setCurrentRow(0);
+    fitDrillList();
+}
+
+void DrillsPage::fitDrillList() {
+    // Wide enough for every title (up to a limit, beyond which the tooltip
+    // has it): the splitter never squeezes the list below this.
+    static constexpr int kMaxListWidth = 420;
+    int widest = 0;
+    for (int i = 0; i < m_list->count(); ++i)
+        widest = std::max(widest, m_list->fontMetrics().horizontalAdvance(m_list->item(i)->text()));
+    const int chrome = 2 * m_list->frameWidth() +
+                       m_list->style()->pixelMetric(QStyle::PM_ScrollBarExtent) +
+                       2 * m_list->style()->pixelMetric(QStyle::PM_FocusFrameHMargin) + 16;
+    m_list->setMinimumWidth(std::min(kMaxListWidth, std::max(160, widest + chrome)));
 }
 
 QStringList DrillsPage::drillNames() const {
@@ -530,11 +552,31 @@ void DrillsPage::updateControls() {
     for (QPushButton* b : m_actionButtons)
         b->setEnabled(running);
     m_duplicate->setEnabled(selectedDrill() != nullptr);
+    updateLiveBox();
+}
+
+void DrillsPage::updateLiveBox() {
+    // Before the first drill there is no timeline to show: the box keeps
+    // only its one line (what to do) and the script gets the room.
+    const bool collapse = !m_session;
+    if (collapse == m_liveCollapsed)
+        return;
+    m_liveCollapsed = collapse;
+    m_trainerTimeline->setVisible(!collapse);
+    if (collapse) {
+        m_live->layout()->activate();
+        m_live->setMaximumHeight(m_live->sizeHint().height());
+    } else {
+        m_live->setMaximumHeight(QWIDGETSIZE_MAX);
+        const int total = m_trainerSplit->height();
+        m_trainerSplit->setSizes({total * 11 / 20, total - total * 11 / 20});
+    }
 }
 
 void DrillsPage::updateScore() {
     if (!m_session) {
-        m_score->setText(tr("Not started. Brief the trainee, then press Start."));
+        m_score->setText(tr("Not started. Brief the trainee, then press Start: the live score "
+                            "and the drill's timeline appear here."));
         return;
     }
     const DrillScript& d = m_session->drill();

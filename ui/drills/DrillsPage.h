@@ -22,6 +22,7 @@ class QLabel;
 class QLineEdit;
 class QListWidget;
 class QPushButton;
+class QSplitter;
 class QTabWidget;
 class QTableWidget;
 class QTextBrowser;
@@ -71,6 +72,9 @@ public:
     QListWidget* trainerTimeline() const { return m_trainerTimeline; }
     QListWidget* traineeTimeline() const { return m_traineeTimeline; }
     QLineEdit* traineeName() const { return m_trainee; }
+    QListWidget* drillList() const { return m_list; }
+    // The trainer tab's "Live" box: only the score line until a drill starts.
+    QWidget* liveBox() const { return m_live; }
 
 signals:
     void sessionFinished(const pulsco::DrillRecord& record);
@@ -85,6 +89,8 @@ private:
     void onFinished(const DrillRecord& record);
     void updateControls();
     void updateScore();
+    void updateLiveBox();
+    void fitDrillList();
     void refreshHistory();
     void act(const DrillAction& action);
 
@@ -113,6 +119,9 @@ private:
     QPushButton* m_finish = nullptr;
     QLabel* m_score = nullptr;
     QListWidget* m_trainerTimeline = nullptr;
+    QWidget* m_live = nullptr;
+    QSplitter* m_trainerSplit = nullptr;
+    bool m_liveCollapsed = false;
     QLabel* m_briefing = nullptr;
     QComboBox* m_region = nullptr;
     QLineEdit* m_note = nullptr;

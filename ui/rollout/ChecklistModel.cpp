@@ -1,5 +1,6 @@
 #include "ui/rollout/ChecklistModel.h"
 
+#include "rollout/GateTracker.h"
 #include "ui/Format.h"
 
 #include <QBrush>
@@ -8,6 +9,7 @@
 #include <QFont>
 #include <QGuiApplication>
 #include <QPalette>
+#include <QRegularExpression>
 
 #include <cmath>
 
@@ -42,7 +44,56 @@ void ChecklistModel::reload() {
     m_sections.clear();
     for (const PlanPhase& phase : m_session.plan().phases)
         m_sections.push_back(phase.allSections());
+    parseGateParts();
     endResetModel();
+}
+
+void ChecklistModel::parseGateParts() {
+    m_gateParts.clear();
+    static const QRegularExpression andWord(u"\\s+and\\s+"_s,
+                                            QRegularExpression::CaseInsensitiveOption);
+    for (const PlanItem* item : m_session.plan().items()) {
+        if (!item->gated() || splitComparison(item->gate->text))
+            continue;  // a single comparison: GateTracker keeps its figure
+        std::vector<GatePart> parts;
+        for (const QString& text : item->gate->text.split(andWord)) {
+            const auto split = splitComparison(text.trimmed());
+            if (!split) {
+                parts.clear();  // "or", "not", parentheses: no figures to show
+                break;
+            }
+            ExpressionError error;
+            parts.push_back(
+                {MetricExpression::parse(split->valueText.toStdString(), &error), split->barText});
+        }
+        if (!parts.empty())
+            m_gateParts.insert(item->id, std::move(parts));
+    }
+}
+
+QString ChecklistModel::gateValueText(const PlanItem& item) const {
+    const GateStatus* gate = item.gated() ? m_session.gateStatus(item.id) : nullptr;
+    if (!gate)
+        return {};
+    const auto figure = [](double v, const QString& bar) {
+        // A bar in percent reads best against a figure in percent.
+        return bar.endsWith(u'%') ? formatValue(v * 100) + u" %"_s : formatValue(v);
+    };
+    const auto parts = m_gateParts.constFind(item.id);
+    if (parts != m_gateParts.cend()) {
+        const SnapshotPtr snapshot = m_session.latestSnapshot();
+        QStringList shown;
+        for (const GatePart& part : *parts) {
+            const ExpressionValue v =
+                snapshot && part.value ? part.value->evaluate(*snapshot) : ExpressionValue{};
+            shown << (v.hasValue ? figure(v.value, part.bar) : u"no data"_s) + u"  "_s + part.bar;
+        }
+        return shown.join(u" · "_s);
+    }
+    if (gate->barText == u"holds"_s)  // a condition with no single figure
+        return !gate->value ? u"no data"_s : gate->holdsNow ? u"met"_s : u"not met"_s;
+    return (gate->value ? figure(*gate->value, gate->barText) : u"no data"_s) + u"  "_s +
+           gate->barText;
 }
 
 void ChecklistModel::refresh() {
@@ -187,8 +238,7 @@ QVariant ChecklistModel::itemData(const PlanItem& item, int column, int role) co
         return state.done ? u"done"_s : u"open"_s;
     case Value:
         if (gate)
-            return QString((gate->value ? formatValue(*gate->value) : u"no data"_s) + u"  "_s +
-                           gate->barText);
+            return gateValueText(item);
         return {};
     case By:
         if (state.kind.isEmpty())

@@ -3,9 +3,14 @@
 // live value against its bar) and roles the filter reads.
 #pragma once
 
+#include "core/MetricExpression.h"
 #include "rollout/RolloutSession.h"
 
 #include <QAbstractItemModel>
+#include <QHash>
+
+#include <optional>
+#include <vector>
 
 namespace pulsco {
 
@@ -28,6 +33,10 @@ public:
     // Values and states changed; the tree did not.
     void refresh();
     QModelIndex indexOfItem(const QString& itemId) const;
+    // A gate's live value as the Value column and the detail pane show it:
+    // the measured figure against the bar ("82.4  < 150", "0.02 %  < 0.1%"),
+    // for a gate of several conditions each part's figure, or "no data".
+    QString gateValueText(const PlanItem& item) const;
 
     QModelIndex index(int row, int column, const QModelIndex& parent = {}) const override;
     QModelIndex parent(const QModelIndex& child) const override;
@@ -46,8 +55,17 @@ private:
     const PlanSection* section(int phase, int section) const;
     QVariant itemData(const PlanItem& item, int column, int role) const;
 
+    void parseGateParts();
+
     RolloutSession& m_session;
     std::vector<std::vector<const PlanSection*>> m_sections;  // per phase
+    // Gates of several conditions ("a < 1 and b < 2"): each part's left side
+    // and bar, so the page shows figures rather than the 0/1 of the whole.
+    struct GatePart {
+        std::optional<MetricExpression> value;
+        QString bar;
+    };
+    QHash<QString, std::vector<GatePart>> m_gateParts;
 };
 
 }  // namespace pulsco

@@ -20,6 +20,8 @@
 #include <QTreeView>
 #include <QVBoxLayout>
 
+#include <vector>
+
 using namespace Qt::StringLiterals;
 
 namespace pulsco {
@@ -71,6 +73,10 @@ ChecklistView::ChecklistView(RolloutSession& session, QWidget* parent)
     m_evidence->setReadOnly(true);
     m_evidence->setAccessibleName(tr("Item evidence"));
     m_evidence->setMaximumBlockCount(200);
+    m_evidence->setPlaceholderText(
+        tr("Evidence appears here: a gate's figures when it passed, or the note and who "
+           "checked a manual item. Check the item with the button below (your name from "
+           "Operator is recorded)."));
     m_note = new QLineEdit(detail);
     m_note->setPlaceholderText(tr("Optional note"));
     m_note->setAccessibleName(tr("Note for the check"));
@@ -118,9 +124,35 @@ ChecklistView::ChecklistView(RolloutSession& session, QWidget* parent)
     connect(&session, &RolloutSession::planChanged, this, [this] {
         m_model->reload();
         m_tree->expandAll();
+        selectCurrentItem();
         showDetail();
     });
+    selectCurrentItem();
     showDetail();
+}
+
+void ChecklistView::selectCurrentItem() {
+    // The item to work on next: the first one not done (else the first),
+    // so the detail pane never opens empty.
+    QModelIndex first, open;
+    std::vector<QModelIndex> stack{QModelIndex()};
+    while (!stack.empty() && !open.isValid()) {
+        const QModelIndex parent = stack.back();
+        stack.pop_back();
+        const int rows = m_filter->rowCount(parent);
+        for (int r = rows - 1; r >= 0; --r)
+            stack.push_back(m_filter->index(r, 0, parent));
+        if (!parent.isValid() || parent.data(ChecklistModel::KindRole).toString() != u"item"_s)
+            continue;
+        if (!first.isValid())
+            first = parent;
+        if (!parent.data(ChecklistModel::DoneRole).toBool())
+            open = parent;
+    }
+    const QModelIndex pick = open.isValid() ? open : first;
+    if (!pick.isValid())
+        return;
+    m_tree->setCurrentIndex(pick);
 }
 
 QString ChecklistView::selectedItemId() const {
@@ -164,9 +196,9 @@ void ChecklistView::showDetail() {
             tr("Gate <code>%1</code> · hold %2")
                 .arg(item->gate->text.toHtmlEscaped(), formatSeconds(item->gate->holdSeconds));
         if (g) {
-            text += tr("<br>Now: %1 against %2 — %3")
-                        .arg(g->value ? QString::number(*g->value, 'g', 4) : tr("no data"),
-                             g->barText.toHtmlEscaped(), gateStateName(g->state));
+            text +=
+                tr("<br>Now: %1 — %2")
+                    .arg(m_model->gateValueText(*item).toHtmlEscaped(), gateStateName(g->state));
             if (g->state == GateStatus::State::Holding)
                 text += tr(" (%1 of %2)")
                             .arg(formatSeconds(g->heldSeconds), formatSeconds(g->holdSeconds));

@@ -31,8 +31,11 @@ public:
     QLineEdit* noteField() const { return m_note; }
     QPushButton* checkButton() const { return m_check; }
     QPushButton* uncheckButton() const { return m_uncheck; }
+    QLabel* titleLabel() const { return m_title; }  // the selected item's text
     QString selectedItemId() const;
     bool selectItem(const QString& itemId);
+    // Selects the first item not done yet (else the first item).
+    void selectCurrentItem();
     void refresh();  // live values changed
 
 signals:

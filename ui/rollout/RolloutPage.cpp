@@ -39,6 +39,9 @@ RolloutPage::RolloutPage(ConsoleStore& store, Source* source, QWidget* parent)
 
     m_operator = new QLineEdit(this);
     m_operator->setPlaceholderText(tr("Your name (recorded with every action)"));
+    // The whole hint is readable, not "Your name (recor…".
+    m_operator->setMinimumWidth(
+        m_operator->fontMetrics().horizontalAdvance(m_operator->placeholderText()) + 24);
     m_operator->setAccessibleName(tr("Operator name"));
     m_operator->setText(QSettings().value(u"rollout/operator"_s).toString());
     m_session->setOperatorName(m_operator->text());
