@@ -5,6 +5,8 @@
 
 #include <QStatusBar>
 
+#include <cstdio>
+
 namespace pulsco {
 
 using namespace Qt::StringLiterals;
@@ -55,18 +57,44 @@ void LiveServersStatus::follow(Source* source) {
     if (m_source)
         m_source->disconnect(this);
     m_source = qobject_cast<LiveSource*>(source);
+    m_logged.clear();
     setVisible(m_source != nullptr);
     if (!m_source) {
         clear();
         return;
     }
     connect(m_source.data(), &LiveSource::serversChanged, this, &LiveServersStatus::refresh);
+    // The first snapshot of a server changes no status: it is logged here.
+    connect(m_source.data(), &Source::snapshotReady, this, &LiveServersStatus::logChanges);
     refresh();
+}
+
+void LiveServersStatus::logChanges() {
+    if (!m_source)
+        return;
+    const auto print = [](const QString& line) {
+        std::fprintf(stderr, "pulsco-console: live: %s\n", line.toUtf8().constData());
+    };
+    for (const LiveSource::ServerStatus& s : m_source->servers()) {
+        Logged& logged = m_logged[s.url];
+        const QString who = s.color.isEmpty() ? s.url : s.color + u' ' + s.url;
+        if (!s.problem.isEmpty() && s.problem != logged.problem)
+            print(s.problem);  // names the URL and why
+        logged.problem = s.problem;
+        const SnapshotPtr latest = m_source->latestOf(s.url);
+        const bool receiving = !s.stale && latest;
+        if (receiving && !logged.receiving)
+            print(who + u": receiving data (t=%1 s)"_s.arg(latest->timeSeconds, 0, 'f', 1));
+        else if (!receiving && logged.receiving)
+            print(who + u": no current data"_s);
+        logged.receiving = receiving;
+    }
 }
 
 void LiveServersStatus::refresh() {
     if (!m_source)
         return;
+    logChanges();
     const QString text = describe(*m_source);
     if (text == this->text())
         return;

@@ -3,8 +3,17 @@
 // problem naming the server and why (a reply too large, garbage, a dropped
 // or too-slow connection, an untrusted certificate). Hidden for the
 // simulator. Lives in app/ because ui/ never sees the live client.
+//
+// It also writes one stderr line per change in a server's link, so a console
+// run without anyone watching the window (--quit-after, scripts, the live
+// tests) says what happened (docs/console.md):
+//   pulsco-console: live: green http://127.0.0.1:8081: receiving data (t=12.0 s)
+//   pulsco-console: live: http://127.0.0.1:8081/v1/events: connection closed (…)
+//   pulsco-console: live: https://…/v1/info: TLS certificate not accepted: …
+//   pulsco-console: live: green http://127.0.0.1:8081: no current data
 #pragma once
 
+#include <QHash>
 #include <QLabel>
 #include <QPointer>
 
@@ -26,8 +35,14 @@ public:
 private:
     void follow(Source* source);
     void refresh();
+    void logChanges();
 
+    struct Logged {
+        bool receiving = false;
+        QString problem;
+    };
     QPointer<LiveSource> m_source;
+    QHash<QString, Logged> m_logged;  // by server URL
 };
 
 }  // namespace pulsco
