@@ -3,13 +3,13 @@
 // drill's scenario through the real loader, and a scripted trainee.
 #pragma once
 
-#include "EngineSource.h"
 #include "bridge/QueueConfigJson.h"
 #include "drills/AlertEngine.h"
 #include "drills/AlertRuleJson.h"
 #include "drills/DrillJson.h"
 #include "drills/DrillSession.h"
 #include "simulator/ScenarioJson.h"
+#include "support/EngineSource.h"
 
 #include <QJsonDocument>
 
@@ -136,8 +136,8 @@ inline DrillRun runDrill(const DrillScript& drill, const ScriptedTrainee::Plan& 
     ScriptedTrainee trainee(session, alerts, source, plan);
     session.start();
     source.start();
-    source.advance(drill.timeLimitSeconds + 10, step,
-                   [&] { return session.phase() == DrillSession::Phase::Finished; });
+    source.advanceBy(drill.timeLimitSeconds + 10, step,
+                     [&] { return session.phase() == DrillSession::Phase::Finished; });
     session.finish();
     run.record = session.record();
     run.faultsInjected = session.faultsInjected();

@@ -137,17 +137,17 @@ private slots:
         DrillSession session(script, &source, &alerts);
         session.start();
         source.start();
-        source.advance(script.firstFaultAt() + 30, 1.0);
+        source.advanceBy(script.firstFaultAt() + 30, 1.0);
         QVERIFY(!source.latestSnapshot()->activeFaults.empty());
         session.emergencyStop();
-        source.advance(5, 1.0);
+        source.advanceBy(5, 1.0);
         QVERIFY(source.latestSnapshot()->activeFaults.empty());
         QVERIFY(session.phase() == DrillSession::Phase::Finished);
         QVERIFY(session.record().score.emergencyStopped);
         QVERIFY(!session.record().score.passed);
         // The timeline is stopped: nothing is injected later.
         const int injected = session.faultsInjected();
-        source.advance(300, 5.0);
+        source.advanceBy(300, 5.0);
         QCOMPARE(session.faultsInjected(), injected);
         QVERIFY(source.latestSnapshot()->activeFaults.empty());
     }
@@ -167,7 +167,7 @@ private slots:
         DrillSession session(script, &source, &alerts);
         session.start();
         source.start();
-        source.advance(150, 1.0);
+        source.advanceBy(150, 1.0);
         QCOMPARE(source.latestSnapshot()->activeFaults.size(), std::size_t(2));
         QVERIFY(session.act({DrillActionKind::RestartMatcher, {}, {}}));
         // Read the engine at once: the next snapshot may already end the drill

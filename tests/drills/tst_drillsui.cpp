@@ -138,7 +138,7 @@ private slots:
         source.start();
         QVERIFY2(page.startDrill(&error), qPrintable(error));
         QVERIFY(!page.startDrill());  // one drill at a time
-        source.advance(script.firstFaultAt() + 100, 2.0);
+        source.advanceBy(script.firstFaultAt() + 100, 2.0);
         QVERIFY(alerts.state(u"matcher-stalled"_s) == AlertState::Firing);
         panel.setOperatorName(u"ann"_s);
         QVERIFY(panel.select(u"matcher-stalled"_s));
@@ -156,8 +156,8 @@ private slots:
         QPushButton* restart = button(page, u"Restart the matcher"_s);
         QVERIFY(restart && restart->isEnabled());
         restart->click();
-        source.advance(300, 2.0,
-                       [&] { return page.session()->phase() == DrillSession::Phase::Finished; });
+        source.advanceBy(300, 2.0,
+                         [&] { return page.session()->phase() == DrillSession::Phase::Finished; });
         QVERIFY(page.session()->phase() == DrillSession::Phase::Finished);
         QVERIFY2(page.session()->record().score.passed,
                  qPrintable(page.session()->record().score.reasons.join(u"; "_s)));
@@ -186,12 +186,12 @@ private slots:
         page.setSource(&source);
         source.start();
         QVERIFY(page.startDrill());
-        source.advance(120, 2.0);
+        source.advanceBy(120, 2.0);
         QVERIFY(!source.latestSnapshot()->activeFaults.empty());
         QPushButton* stop = button(page, u"Emergency stop"_s);
         QVERIFY(stop && stop->isEnabled());
         stop->click();
-        source.advance(4, 2.0);
+        source.advanceBy(4, 2.0);
         QVERIFY(source.latestSnapshot()->activeFaults.empty());
         QVERIFY(!stop->isEnabled());
         QVERIFY(page.scoreLabel()->text().contains(u"emergency stop"_s));

@@ -7,7 +7,7 @@
 // status it must get: any other answer is an error of the server.
 #pragma once
 
-#include "MatchdUnderTest.h"
+#include "HardeningQueues.h"
 #include "OpenModelLoad.h"
 
 #include <QJsonDocument>

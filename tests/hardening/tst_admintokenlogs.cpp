@@ -3,12 +3,10 @@
 // token) and right tokens, then stopped; neither its stdout, its stderr nor
 // any answer body contains the token. (Status codes of missing/wrong/right
 // tokens are covered by tests/integration/tst_matchd_api.)
+#include "support/MatchdProcess.h"
+
 #include <QElapsedTimer>
-#include <QFile>
-#include <QProcess>
-#include <QRegularExpression>
 #include <QTcpSocket>
-#include <QTemporaryDir>
 #include <QTest>
 
 using namespace Qt::StringLiterals;
@@ -47,33 +45,11 @@ private Q_SLOTS:
 };
 
 void TestAdminTokenLogs::tokenIsNeverLoggedOrEchoed() {
-    QTemporaryDir dir;
-    QVERIFY(dir.isValid());
-    QFile tokenFile(dir.filePath(u"token"_s));
-    QVERIFY(tokenFile.open(QIODevice::WriteOnly));
-    tokenFile.write(kToken + '\n');
-    tokenFile.close();
-    // pulsco-matchd refuses a token file that group or others can read.
-    QVERIFY(tokenFile.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner));
-
-    QProcess server;
-    server.start(QStringLiteral(PULSCO_BINARY_DIR "/bin/pulsco-matchd"),
-                 {u"--data-dir"_s, dir.filePath(u"data"_s), u"--listen"_s, u"127.0.0.1:0"_s,
-                  u"--admin-token-file"_s, tokenFile.fileName()});
-    QVERIFY(server.waitForStarted(5000));
-    QByteArray out, err;
-    quint16 port = 0;
-    static const QRegularExpression listening(u"listening on http://127\\.0\\.0\\.1:(\\d+)"_s);
-    QElapsedTimer t;
-    t.start();
-    while (port == 0 && t.elapsed() < 15000 && server.state() == QProcess::Running) {
-        server.waitForReadyRead(100);
-        out += server.readAllStandardOutput();
-        err += server.readAllStandardError();
-        if (const auto m = listening.match(QString::fromUtf8(out)); m.hasMatch())
-            port = quint16(m.captured(1).toUInt());
-    }
-    QVERIFY2(port != 0, err.constData());
+    // Its stderr is kept (not forwarded) so the test can search it.
+    pulsco::test::MatchdProcess server(
+        pulsco::test::MatchdProcess::Options{{}, kToken, {}, {}, {}, false});
+    QVERIFY2(server.start(), server.stderrText().constData());
+    const quint16 port = server.port();
 
     QByteArray answers;
     answers += exchange(port, adminRequest({}));
@@ -86,10 +62,9 @@ void TestAdminTokenLogs::tokenIsNeverLoggedOrEchoed() {
     answers += right;
     QCOMPARE(answers.count("HTTP/1.1 401"), 3);
 
-    server.terminate();  // SIGTERM: drains and stops, logging as it goes
-    QVERIFY(server.waitForFinished(15000));
-    out += server.readAllStandardOutput();
-    err += server.readAllStandardError();
+    QCOMPARE(server.terminate(), 0);  // SIGTERM: drains and stops, logging as it goes
+    const QByteArray out = server.stdoutText();
+    const QByteArray err = server.stderrText();
 
     // Any 12-byte window of the token would be a leak, not only the whole.
     for (qsizetype i = 0; i + 12 <= kToken.size(); ++i) {

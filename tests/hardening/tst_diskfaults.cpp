@@ -11,7 +11,7 @@
 // the read-only case starts from a full disk: after a disk failure the store
 // closes its database until the next write, and the remount then goes
 // through, as it would after the kernel remounted a failing disk read-only.
-#include "MatchdUnderTest.h"
+#include "HardeningQueues.h"
 #include "PipelinedConnection.h"
 #include "StoreInspection.h"
 #include "TmpfsMount.h"
@@ -71,7 +71,7 @@ private:
 
     std::unique_ptr<TmpfsMount> m_mount;
     std::unique_ptr<QTemporaryDir> m_dir;
-    MatchdUnderTest m_server;
+    std::unique_ptr<pulsco::test::MatchdProcess> m_server;
     std::map<QByteArray, QByteArray> m_ledger;  // acknowledged ticket -> player
     int m_players = 0;
     QString dataDir() const { return m_mount->path() + u"/data"_s; }
@@ -85,16 +85,18 @@ void TestDiskFaults::init() {
                          "cannot be made: "_s +
                          why));
     m_dir = std::make_unique<QTemporaryDir>();
-    QVERIFY(MatchdUnderTest::writeQueues(m_dir->filePath(u"queues.json"_s)));
-    QVERIFY2(m_server.start(dataDir(), m_dir->filePath(u"queues.json"_s)),
-             m_server.stderrText().constData());
+    QVERIFY(writeHardeningQueues(m_dir->filePath(u"queues.json"_s)));
+    m_server = std::make_unique<pulsco::test::MatchdProcess>(
+        hardeningMatchd(dataDir(), m_dir->filePath(u"queues.json"_s)));
+    QVERIFY2(m_server->start(), m_server->stderrText().constData());
     m_ledger.clear();
     for (int i = 0; i < 40; ++i)
         QCOMPARE(createHeld().status, 201);
 }
 
 void TestDiskFaults::cleanup() {
-    m_server.kill9();
+    if (m_server)
+        m_server->kill();
     if (m_mount) {
         m_mount->remount(false);
         m_mount.reset();
@@ -104,7 +106,7 @@ void TestDiskFaults::cleanup() {
 Answer TestDiskFaults::createHeld() {
     const QByteArray player = "d" + QByteArray::number(++m_players);
     const Answer a =
-        post(m_server.port(), soloTicketBody("hold-1v1", player, 10 + m_players / 100.0));
+        post(m_server->port(), soloTicketBody("hold-1v1", player, 10 + m_players / 100.0));
     if (a.status == 201)
         m_ledger[a.ticketId] = player;
     return a;
@@ -121,21 +123,21 @@ Answer TestDiskFaults::writeUntilRefused(int attempts) {
 
 void TestDiskFaults::verifyLedgerReadable() {
     for (const auto& [id, player] : m_ledger) {
-        const LoadAnswer a =
-            exchangeOnce(m_server.port(), PipelinedConnection::request("GET", "/v1/tickets/" + id));
+        const LoadAnswer a = exchangeOnce(m_server->port(),
+                                          PipelinedConnection::request("GET", "/v1/tickets/" + id));
         QCOMPARE(a.status, 200);
         QCOMPARE(QJsonDocument::fromJson(a.body).object().value(u"state").toString(),
                  u"searching"_s);
     }
     for (const QByteArray path : {"/v1/stats", "/healthz", "/v1/queues", "/metrics"})
-        QCOMPARE(exchangeOnce(m_server.port(), PipelinedConnection::request("GET", path)).status,
+        QCOMPARE(exchangeOnce(m_server->port(), PipelinedConnection::request("GET", path)).status,
                  200);
 }
 
 void TestDiskFaults::verifyOnDiskAfterStop() {
-    QCOMPARE(m_server.terminate(), 0);
+    QCOMPARE(m_server->terminate(), 0);
     qInfo("%zu acknowledged tickets; the server's log:\n%s", m_ledger.size(),
-          m_server.stderrText().constData());
+          m_server->stderrText().constData());
     const StoreInspection disk = inspectStore(dataDir() + u"/matchd.sqlite"_s);
     QVERIFY2(disk.error.isEmpty(), qPrintable(disk.error));
     QCOMPARE(disk.integrity, u"ok"_s);
@@ -155,7 +157,7 @@ void TestDiskFaults::diskFullThenSpaceReturns() {
     // of pipelined requests meets the same answer.
     QElapsedTimer clock;
     clock.start();
-    PipelinedConnection burst(m_server.port(), &clock);
+    PipelinedConnection burst(m_server->port(), &clock);
     std::map<int, int> statuses;
     for (int i = 0; i < 50; ++i)
         burst.send(0,
@@ -167,11 +169,11 @@ void TestDiskFaults::diskFullThenSpaceReturns() {
     QCOMPARE(statuses[503], 50);
     verifyLedgerReadable();
     // Load balancers see it: not ready while writes fail, still alive.
-    QCOMPARE(exchangeOnce(m_server.port(), PipelinedConnection::request("GET", "/readyz")).status,
+    QCOMPARE(exchangeOnce(m_server->port(), PipelinedConnection::request("GET", "/readyz")).status,
              503);
 
-    QTRY_VERIFY(m_server.stderrText().contains("refuses writes"));
-    const QByteArray log = m_server.stderrText();
+    QTRY_VERIFY(m_server->stderrText().contains("refuses writes"));
+    const QByteArray log = m_server->stderrText();
     QCOMPARE(countLines(log, "store: data dir"), 1);  // not one line per refused request
     QVERIFY2(countLines(log, "store: data dir " + dataDir().toUtf8() + " refuses writes") == 1 &&
                  log.contains("No space left on device"),
@@ -180,8 +182,8 @@ void TestDiskFaults::diskFullThenSpaceReturns() {
     QVERIFY(m_mount->freeSpace());
     const Answer resumed = createHeld();
     QCOMPARE(resumed.status, 201);  // the very next write, no restart
-    QTRY_VERIFY(m_server.stderrText().contains("accepts writes again"));
-    QCOMPARE(exchangeOnce(m_server.port(), PipelinedConnection::request("GET", "/readyz")).status,
+    QTRY_VERIFY(m_server->stderrText().contains("accepts writes again"));
+    QCOMPARE(exchangeOnce(m_server->port(), PipelinedConnection::request("GET", "/readyz")).status,
              200);
     for (int i = 0; i < 20; ++i)
         QCOMPARE(createHeld().status, 201);
@@ -197,7 +199,7 @@ void TestDiskFaults::matchmakerUpdatesWaitForTheDisk() {
     for (const auto& [player, mu, state] :
          {std::tuple{"pairA", 30.0, "matched"}, std::tuple{"pairB", 32.0, "matched"},
           std::tuple{"loner", 100.0, "expired"}}) {
-        const Answer a = post(m_server.port(), soloTicketBody("outage-1v1", player, mu));
+        const Answer a = post(m_server->port(), soloTicketBody("outage-1v1", player, mu));
         QCOMPARE(a.status, 201);
         m_ledger[a.ticketId] = player;
         outcome[a.ticketId] = QString::fromLatin1(state);
@@ -210,8 +212,8 @@ void TestDiskFaults::matchmakerUpdatesWaitForTheDisk() {
         QSKIP("filling the disk took longer than outage-1v1's 3 s: the tickets finished first");
 
     const auto stateOf = [this](const QByteArray& id) {
-        const LoadAnswer a =
-            exchangeOnce(m_server.port(), PipelinedConnection::request("GET", "/v1/tickets/" + id));
+        const LoadAnswer a = exchangeOnce(m_server->port(),
+                                          PipelinedConnection::request("GET", "/v1/tickets/" + id));
         return QJsonDocument::fromJson(a.body).object().value(u"state").toString();
     };
     for (const auto& [id, state] : outcome)
@@ -220,7 +222,7 @@ void TestDiskFaults::matchmakerUpdatesWaitForTheDisk() {
     QCOMPARE(writeUntilRefused(1).status, 503);  // still full all along
     const auto unwritten = [this] {
         const LoadAnswer a =
-            exchangeOnce(m_server.port(), PipelinedConnection::request("GET", "/metrics"));
+            exchangeOnce(m_server->port(), PipelinedConnection::request("GET", "/metrics"));
         for (const QByteArray& line : a.body.split('\n'))
             if (line.startsWith("pulsco_store_unwritten_updates "))
                 return line.mid(line.indexOf(' ') + 1).toInt();
@@ -229,12 +231,12 @@ void TestDiskFaults::matchmakerUpdatesWaitForTheDisk() {
     QCOMPARE(unwritten(), 4);  // one match insert, three ticket updates
 
     QVERIFY(m_mount->freeSpace());
-    QTRY_VERIFY(m_server.stderrText().contains("accepts writes again"));
+    QTRY_VERIFY(m_server->stderrText().contains("accepts writes again"));
     QTRY_COMPARE(unwritten(), 0);
     for (const auto& [id, state] : outcome)
         QCOMPARE(stateOf(id), state);
-    QCOMPARE(m_server.terminate(), 0);
-    QVERIFY2(!m_server.stderrText().contains("not on disk"), m_server.stderrText().constData());
+    QCOMPARE(m_server->terminate(), 0);
+    QVERIFY2(!m_server->stderrText().contains("not on disk"), m_server->stderrText().constData());
     const StoreInspection disk = inspectStore(dataDir() + u"/matchd.sqlite"_s);
     QVERIFY2(disk.error.isEmpty(), qPrintable(disk.error));
     QCOMPARE(disk.integrity, u"ok"_s);
@@ -267,9 +269,9 @@ void TestDiskFaults::readOnlyThenWritable() {
     QCOMPARE(m_mount->remount(false), QString());
     QVERIFY(m_mount->freeSpace());
     QCOMPARE(createHeld().status, 201);
-    QTRY_VERIFY(m_server.stderrText().contains("accepts writes again"));
+    QTRY_VERIFY(m_server->stderrText().contains("accepts writes again"));
     // One line when the disk filled, one when the reason became read-only.
-    const QByteArray log = m_server.stderrText();
+    const QByteArray log = m_server->stderrText();
     QVERIFY2(countLines(log, "refuses writes") == 2 && log.contains("Read-only file system"),
              log.constData());
     verifyLedgerReadable();

@@ -6,7 +6,7 @@
 // the plain 408, idle timeout and 503 connection limit; not repeated here.)
 #include "net/http/HttpServer.h"
 #include "net/server/EventStream.h"
-#include "tests/net/HttpTestClient.h"
+#include "support/HttpTestClient.h"
 
 #include <QElapsedTimer>
 #include <QTcpSocket>
@@ -21,7 +21,7 @@ using namespace pulsco;
 
 namespace {
 
-using testing::readAnswers;
+using test::readAnswers;
 
 void answerOk(HttpServer& server) {
     server.setHandler(

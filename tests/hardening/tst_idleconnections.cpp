@@ -12,7 +12,7 @@
 //
 // PULSCO_BENCH=1 (tests/bench/faults.sh) prints the p95 of both runs:
 // BENCH idle.p95_ms_without_crowd and idle.p95_ms_with_10k_idle.
-#include "MatchdUnderTest.h"
+#include "HardeningQueues.h"
 #include "OpenModelLoad.h"
 #include "SoakTraffic.h"
 
@@ -160,10 +160,10 @@ LoadReport TestIdleConnections::traffic(quint16 port, const QByteArray& players)
 
 void TestIdleConnections::othersAreAnsweredBesideTenThousandIdle() {
     QTemporaryDir dir;
-    QVERIFY(MatchdUnderTest::writeQueues(dir.filePath(u"queues.json"_s)));
-    MatchdUnderTest server;
-    QVERIFY2(server.start(dir.filePath(u"data"_s), dir.filePath(u"queues.json"_s)),
-             server.stderrText().constData());
+    QVERIFY(writeHardeningQueues(dir.filePath(u"queues.json"_s)));
+    pulsco::test::MatchdProcess server(
+        hardeningMatchd(dir.filePath(u"data"_s), dir.filePath(u"queues.json"_s)));
+    QVERIFY2(server.start(), server.stderrText().constData());
 
     const int before = openDescriptors(server.pid());  // listening socket, database, ...
     const LoadReport alone = traffic(server.port(), "alone");

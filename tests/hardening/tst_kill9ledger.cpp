@@ -13,7 +13,7 @@
 // The long run for `make bench` (tests/bench/faults.sh) sets
 // PULSCO_KILL9_RATE / PULSCO_KILL9_MAX_LOAD_MS higher and PULSCO_BENCH=1,
 // which prints `BENCH faults.kill9_lost_tickets`.
-#include "MatchdUnderTest.h"
+#include "HardeningQueues.h"
 #include "PipelinedConnection.h"
 #include "StoreInspection.h"
 
@@ -62,14 +62,14 @@ private Q_SLOTS:
 private:
     // Sends `bodies` at `rate` per second over `connections` until
     // `killAtMs`, then kills the server; fills the ledger.
-    void loadThenKill(MatchdUnderTest& server, int rate, double killAtMs, int round,
+    void loadThenKill(pulsco::test::MatchdProcess& server, int rate, double killAtMs, int round,
                       Ledger& ledger);
     // GET every acknowledged ticket; the ids whose answer is not a live state.
     QList<QByteArray> unaccounted(quint16 port, const Ledger& ledger);
 };
 
-void TestKill9Ledger::loadThenKill(MatchdUnderTest& server, int rate, double killAtMs, int round,
-                                   Ledger& ledger) {
+void TestKill9Ledger::loadThenKill(pulsco::test::MatchdProcess& server, int rate, double killAtMs,
+                                   int round, Ledger& ledger) {
     QElapsedTimer clock;
     clock.start();
     QObject owner;
@@ -111,7 +111,7 @@ void TestKill9Ledger::loadThenKill(MatchdUnderTest& server, int rate, double kil
         }
         QTest::qWait(2);
     }
-    server.kill9();
+    server.kill();
     // Answers already in the socket buffers are read first, then the drop
     // fails the rest: those are the tickets in flight.
     QTRY_VERIFY_WITH_TIMEOUT(std::all_of(connections.begin(), connections.end(),
@@ -157,9 +157,9 @@ void TestKill9Ledger::acknowledgedTicketsSurviveKill9() {
     QVERIFY(dir.isValid());
     const QString dataDir = dir.filePath(u"data"_s);
     const QString queues = dir.filePath(u"queues.json"_s);
-    QVERIFY(MatchdUnderTest::writeQueues(queues));
-    MatchdUnderTest server;
-    QVERIFY2(server.start(dataDir, queues), server.stderrText().constData());
+    QVERIFY(writeHardeningQueues(queues));
+    pulsco::test::MatchdProcess server(hardeningMatchd(dataDir, queues));
+    QVERIFY2(server.start(), server.stderrText().constData());
 
     Ledger ledger;
     qulonglong lost = 0, phantom = 0, badIntegrity = 0, restoreMismatch = 0, apiUnaccounted = 0;
@@ -192,7 +192,7 @@ void TestKill9Ledger::acknowledgedTicketsSurviveKill9() {
             }
         }
 
-        QVERIFY2(server.start(dataDir, queues), server.stderrText().constData());
+        QVERIFY2(server.start(), server.stderrText().constData());
         const LoadAnswer metrics =
             exchangeOnce(server.port(), PipelinedConnection::request("GET", "/metrics"));
         const double restored =

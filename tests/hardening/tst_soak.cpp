@@ -10,7 +10,7 @@
 //   PULSCO_SOAK_CONNECTIONS, PULSCO_SOAK_SECONDS, PULSCO_SOAK_WARMUP_S,
 //   PULSCO_SOAK_RATE (per connection), PULSCO_BENCH=1 (print BENCH lines)
 // and prints BENCH soak.rss_growth_pct and soak.p95_ms.
-#include "MatchdUnderTest.h"
+#include "HardeningQueues.h"
 #include "OpenModelLoad.h"
 #include "SoakTraffic.h"
 
@@ -54,10 +54,10 @@ void TestSoak::mixedTrafficStaysCorrectAndFlat() {
                              .arg(connections + 200)));
 
     QTemporaryDir dir;
-    QVERIFY(MatchdUnderTest::writeQueues(dir.filePath(u"queues.json"_s)));
-    MatchdUnderTest server;
-    QVERIFY2(server.start(dir.filePath(u"data"_s), dir.filePath(u"queues.json"_s)),
-             server.stderrText().constData());
+    QVERIFY(writeHardeningQueues(dir.filePath(u"queues.json"_s)));
+    pulsco::test::MatchdProcess server(
+        hardeningMatchd(dir.filePath(u"data"_s), dir.filePath(u"queues.json"_s)));
+    QVERIFY2(server.start(), server.stderrText().constData());
 
     SoakTraffic traffic(connections);
     OpenModelLoad load(server.port(), connections, rate, traffic.planner());

@@ -1,3 +1,3 @@
-pulsco_add_qtest(tst_matchd_process SOURCES tst_matchd_process.cpp HttpTestClient.h
-  LIBS pulsco_server LABELS integration e2e TIMEOUT 120)
+pulsco_add_qtest(tst_matchd_process SOURCES tst_matchd_process.cpp
+  LIBS pulsco_server pulsco_test_support LABELS integration e2e TIMEOUT 120)
 add_dependencies(tst_matchd_process pulsco-matchd)

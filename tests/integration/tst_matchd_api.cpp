@@ -2,8 +2,8 @@
 // ticket, cancel, expiry, every error code from a real request (the server
 // keeps serving after each), /metrics read back by our own parser, /v1/stats
 // in the snapshot schema, the WebSocket stream, admin auth and faults.
-#include "HttpTestClient.h"
 #include "MatchdFixture.h"
+#include "support/HttpTestClient.h"
 
 #include "bridge/MetricsSnapshotJson.h"
 #include "net/prometheus/PrometheusTextParser.h"
@@ -16,6 +16,7 @@
 #include <QWebSocket>
 
 using namespace Qt::StringLiterals;
+using namespace pulsco::test;
 
 namespace {
 const QByteArray kBearer = "Authorization: Bearer " + kTestAdminToken + "\r\n";

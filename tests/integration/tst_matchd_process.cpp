@@ -2,7 +2,8 @@
 // 2, a warning beyond loopback without an admin token, kill -9 loses no
 // acknowledged ticket, SIGTERM drains and exits 0, an older schema is
 // migrated up on start with its data.
-#include "HttpTestClient.h"
+#include "support/HttpTestClient.h"
+#include "support/MatchdProcess.h"
 
 #include "net/store/Migrations.h"
 
@@ -15,45 +16,20 @@
 #include <csignal>
 
 using namespace Qt::StringLiterals;
+using namespace pulsco::test;
 
 namespace {
 
 QString binary() {
-    return QStringLiteral(PULSCO_BINARY_DIR "/bin/pulsco-matchd");
+    return pulsco::test::MatchdProcess::binary();
 }
 
-struct RunningServer {
-    std::unique_ptr<QProcess> process = std::make_unique<QProcess>();
-    quint16 port = 0;
-    QByteArray stdoutSoFar;
-};
-
-// Starts the binary and learns its port from "listening on http://...:PORT".
-bool startServer(RunningServer& s, const QString& dataDir, QStringList extra = {}) {
-    QStringList args{u"--listen"_s, u"127.0.0.1:0"_s, u"--data-dir"_s,
-                     dataDir,       u"--tick-ms"_s,   u"50"_s};
-    args += extra;
-    s.process->setProgram(binary());
-    s.process->setArguments(args);
-    s.process->setProcessChannelMode(QProcess::SeparateChannels);
-    s.process->start();
-    if (!s.process->waitForStarted(5000))
-        return false;
-    static const QRegularExpression listening(u"listening on https?://[^ ]+:(\\d+)"_s);
-    QElapsedTimer t;
-    t.start();
-    while (t.elapsed() < 15000) {
-        s.process->waitForReadyRead(100);
-        s.stdoutSoFar += s.process->readAllStandardOutput();
-        const auto m = listening.match(QString::fromUtf8(s.stdoutSoFar));
-        if (m.hasMatch()) {
-            s.port = quint16(m.captured(1).toUInt());
-            return true;
-        }
-        if (s.process->state() == QProcess::NotRunning)
-            return false;
-    }
-    return false;
+// The binary on `dataDir` with the built-in queues, stderr kept for the test.
+pulsco::test::MatchdProcess::Options onDataDir(const QString& dataDir, QStringList extra = {}) {
+    pulsco::test::MatchdProcess::Options o;
+    o.dataDir = dataDir;
+    o.extraArguments = std::move(extra);
+    return o;
 }
 
 // Sends many POST /v1/tickets at once on separate connections, so the store
@@ -242,12 +218,11 @@ void TestMatchdProcess::warnsBeyondLoopbackWithoutAdminToken() {
         QVERIFY(token.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner));
         extra << u"--admin-token-file"_s << token.fileName();
     }
-    RunningServer s;
-    QVERIFY(startServer(s, dir.filePath(u"data"_s), extra));  // the later --listen wins
-    QCOMPARE(http(s.port, "GET", "/healthz").status, 200);
-    s.process->terminate();
-    QVERIFY(s.process->waitForFinished(10000));
-    const QString err = QString::fromUtf8(s.process->readAllStandardError());
+    pulsco::test::MatchdProcess s(onDataDir(dir.filePath(u"data"_s), extra));
+    QVERIFY(s.start());  // the later --listen wins
+    QCOMPARE(http(s.port(), "GET", "/healthz").status, 200);
+    QCOMPARE(s.terminate(), 0);
+    const QString err = QString::fromUtf8(s.stderrText());
     QCOMPARE(err.contains(u"beyond loopback without --admin-token-file"_s), warns);
 }
 
@@ -284,55 +259,47 @@ void TestMatchdProcess::killNineLosesNoAcknowledgedTicket() {
     const QString data = dir.filePath(u"data"_s);
     QStringList acknowledged;
     for (int round = 0; round < 3; ++round) {
-        RunningServer s;
-        QVERIFY2(startServer(s, data), s.process->readAllStandardError().constData());
+        pulsco::test::MatchdProcess s(onDataDir(data));
+        QVERIFY2(s.start(), s.stderrText().constData());
         // Everything acknowledged before, by any earlier process, is there.
         for (const QString& id : std::as_const(acknowledged)) {
-            const HttpResult r = http(s.port, "GET", "/v1/tickets/" + id.toLatin1());
+            const HttpResult r = http(s.port(), "GET", "/v1/tickets/" + id.toLatin1());
             QVERIFY2(r.status == 200, qPrintable(id + u" lost after kill -9"_s));
             const QString state = r.json().value(u"state").toString();
             QVERIFY2(state == u"searching"_s || state == u"matched"_s || state == u"expired"_s,
                      qPrintable(id + u" is "_s + state));
         }
-        const QStringList batch = createConcurrently(s.port, 150, round * 1000);
+        const QStringList batch = createConcurrently(s.port(), 150, round * 1000);
         QVERIFY(batch.size() >= 100);  // loopback, no faults: practically all
         acknowledged += batch;
         // kill -9 right after the last 201: no graceful anything.
-        s.process->kill();
-        QVERIFY(s.process->waitForFinished(5000));
-        QCOMPARE(s.process->exitStatus(), QProcess::CrashExit);
+        s.kill();
+        QVERIFY(!s.running());
     }
-    RunningServer s;
-    QVERIFY(startServer(s, data));
-    const QJsonObject stats = http(s.port, "GET", "/v1/stats").json();
+    pulsco::test::MatchdProcess s(onDataDir(data));
+    QVERIFY2(s.start(), s.stderrText().constData());
+    const QJsonObject stats = http(s.port(), "GET", "/v1/stats").json();
     QVERIFY(stats.value(u"conservation_ok").toBool());
     for (const QString& id : std::as_const(acknowledged))
-        QCOMPARE(http(s.port, "GET", "/v1/tickets/" + id.toLatin1()).status, 200);
-    s.process->kill();
-    s.process->waitForFinished(5000);
+        QCOMPARE(http(s.port(), "GET", "/v1/tickets/" + id.toLatin1()).status, 200);
+    s.kill();
 }
 
 void TestMatchdProcess::sigtermDrainsAndExitsZero() {
     QTemporaryDir dir;
     const QString data = dir.filePath(u"data"_s);
-    RunningServer s;
-    QVERIFY(startServer(s, data));
-    const QStringList ids = createConcurrently(s.port, 40, 0);
+    pulsco::test::MatchdProcess s(onDataDir(data));
+    QVERIFY2(s.start(), s.stderrText().constData());
+    const QStringList ids = createConcurrently(s.port(), 40, 0);
     QCOMPARE(ids.size(), 40);
-    ::kill(pid_t(s.process->processId()), SIGTERM);
-    QVERIFY(s.process->waitForFinished(10000));
-    QCOMPARE(s.process->exitStatus(), QProcess::NormalExit);
-    QCOMPARE(s.process->exitCode(), 0);
-    const QString err = QString::fromUtf8(s.process->readAllStandardError());
+    QCOMPARE(s.terminate(), 0);  // SIGTERM, a normal exit with code 0
+    const QString err = QString::fromUtf8(s.stderrText());
     QVERIFY2(err.contains(u"draining"_s), qPrintable(err));
 
-    RunningServer again;
-    QVERIFY(startServer(again, data));
+    QVERIFY2(s.start(), s.stderrText().constData());
     for (const QString& id : ids)
-        QCOMPARE(http(again.port, "GET", "/v1/tickets/" + id.toLatin1()).status, 200);
-    ::kill(pid_t(again.process->processId()), SIGTERM);
-    QVERIFY(again.process->waitForFinished(10000));
-    QCOMPARE(again.process->exitCode(), 0);
+        QCOMPARE(http(s.port(), "GET", "/v1/tickets/" + id.toLatin1()).status, 200);
+    QCOMPARE(s.terminate(), 0);
 }
 
 void TestMatchdProcess::olderSchemaIsMigratedOnStart() {
@@ -359,19 +326,17 @@ void TestMatchdProcess::olderSchemaIsMigratedOnStart() {
     }
     QSqlDatabase::removeDatabase(u"old"_s);
 
-    RunningServer s;
-    QVERIFY(startServer(s, data));
-    const HttpResult t = http(s.port, "GET", "/v1/tickets/t7");
+    pulsco::test::MatchdProcess s(onDataDir(data));
+    QVERIFY2(s.start(), s.stderrText().constData());
+    const HttpResult t = http(s.port(), "GET", "/v1/tickets/t7");
     QCOMPARE(t.status, 200);
     QCOMPARE(t.json().value(u"state").toString(), u"searching"_s);
     QVERIFY(t.json().value(u"wait_ms").toDouble() >= 0);
     // New ids continue after the old ones.
     const HttpResult created =
-        http(s.port, "POST", "/v1/tickets", soloTicket("ranked-5v5", "new1"));
+        http(s.port(), "POST", "/v1/tickets", soloTicket("ranked-5v5", "new1"));
     QCOMPARE(created.json().value(u"ticket_id").toString(), u"t8"_s);
-    ::kill(pid_t(s.process->processId()), SIGTERM);
-    QVERIFY(s.process->waitForFinished(10000));
-    QCOMPARE(s.process->exitCode(), 0);
+    QCOMPARE(s.terminate(), 0);
 
     {
         QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"check"_s);
@@ -398,24 +363,24 @@ QTEST_GUILESS_MAIN(TestMatchdProcess)
 // so) and are still served, read back from the data dir.
 void TestMatchdProcess::memoryFlagsBoundWhatIsKept() {
     QTemporaryDir dir;
-    RunningServer s;
-    QVERIFY(startServer(s, dir.filePath(u"data"_s),
-                        {u"--memory-tickets"_s, u"2"_s, u"--memory-matches=1"_s}));
+    pulsco::test::MatchdProcess s(onDataDir(
+        dir.filePath(u"data"_s), {u"--memory-tickets"_s, u"2"_s, u"--memory-matches=1"_s}));
+    QVERIFY2(s.start(), s.stderrText().constData());
     QStringList tickets;
     for (int i = 0; i < 6; ++i) {
-        const HttpResult r = http(s.port, "POST", "/v1/tickets",
+        const HttpResult r = http(s.port(), "POST", "/v1/tickets",
                                   soloTicket("duel-1v1", "mem" + QByteArray::number(i)));
         QCOMPARE(r.status, 201);
         tickets << r.json().value(u"ticket_id").toString();
         if (i % 2 == 1)  // each pair matches on the next tick (50 ms)
-            QTRY_COMPARE(http(s.port, "GET", "/v1/tickets/" + tickets.last().toLatin1())
+            QTRY_COMPARE(http(s.port(), "GET", "/v1/tickets/" + tickets.last().toLatin1())
                              .json()
                              .value(u"state")
                              .toString(),
                          u"matched"_s);
     }
     const auto gauge = [&](const QByteArray& name) {
-        for (const QByteArray& line : http(s.port, "GET", "/metrics").body.split('\n'))
+        for (const QByteArray& line : http(s.port(), "GET", "/metrics").body.split('\n'))
             if (line.startsWith(QByteArray(name + ' ')))
                 return line.mid(name.size() + 1).toDouble();
         return -1.0;
@@ -425,13 +390,11 @@ void TestMatchdProcess::memoryFlagsBoundWhatIsKept() {
     QCOMPARE(gauge("pulsco_store_unwritten_updates"), 0.0);
     QCOMPARE(gauge("pulsco_store_queued_matchmaker_writes"), 0.0);
     // The first ticket and its match left memory long ago: read back.
-    const QJsonObject first = http(s.port, "GET", "/v1/tickets/" + tickets[0].toLatin1()).json();
+    const QJsonObject first = http(s.port(), "GET", "/v1/tickets/" + tickets[0].toLatin1()).json();
     QCOMPARE(first.value(u"state").toString(), u"matched"_s);
     const QByteArray matchId = first.value(u"match_id").toString().toLatin1();
-    QCOMPARE(http(s.port, "GET", "/v1/matches/" + matchId).status, 200);
-    s.process->terminate();
-    QVERIFY(s.process->waitForFinished(10000));
-    QCOMPARE(s.process->exitCode(), 0);
+    QCOMPARE(http(s.port(), "GET", "/v1/matches/" + matchId).status, 200);
+    QCOMPARE(s.terminate(), 0);
 }
 
 #include "tst_matchd_process.moc"

@@ -3,8 +3,8 @@
 // HTTPS and events over WSS on the same port; a plain-HTTP client on that port
 // gets no answer and is cut off, and the server keeps serving; bad key files
 // are refused naming the file; the process says https:// when it listens.
-#include "HttpTestClient.h"
 #include "MatchdFixture.h"
+#include "support/HttpTestClient.h"
 
 #include <QProcess>
 #include <QRegularExpression>
@@ -14,6 +14,7 @@
 #include <QWebSocket>
 
 using namespace Qt::StringLiterals;
+using namespace pulsco::test;
 
 namespace {
 

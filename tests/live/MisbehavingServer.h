@@ -64,6 +64,10 @@ public:
                QString::number(serverPort());
     }
     int tlsHandshakesDone() const { return m_tlsDone; }
+    // TLS connections accepted, and those that ended before their handshake
+    // completed (e.g. the client refused our certificate).
+    int tlsConnections() const { return m_tlsConnections; }
+    int tlsHandshakesFailed() const { return m_tlsFailed; }
 
 protected:
     void incomingConnection(qintptr descriptor) override {
@@ -78,7 +82,16 @@ protected:
         }
         socket->setLocalCertificate(m_certificate);
         socket->setPrivateKey(m_key);
+        ++m_tlsConnections;
         connect(socket, &QSslSocket::encrypted, this, [this] { ++m_tlsDone; });
+        const auto ended = [this, socket] {
+            if (!socket->isEncrypted() && !socket->property("tlsFailed").toBool()) {
+                socket->setProperty("tlsFailed", true);
+                ++m_tlsFailed;
+            }
+        };
+        connect(socket, &QSslSocket::errorOccurred, this, ended);
+        connect(socket, &QSslSocket::disconnected, this, ended);
         // The client refusing our certificate shows here; nothing to do.
         connect(socket, &QSslSocket::sslErrors, socket, [] {});
         socket->startServerEncryption();
@@ -285,6 +298,8 @@ private:
     double m_clock = 0;
     qint64 m_seq = 0;
     int m_tlsDone = 0;
+    int m_tlsConnections = 0;
+    int m_tlsFailed = 0;
     QSslCertificate m_certificate;
     QSslKey m_key;
 };

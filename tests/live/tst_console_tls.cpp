@@ -1,20 +1,24 @@
 // The real pulsco-console against https:// servers: --ca-cert with a
 // self-signed certificate made in the test lets the data flow (the TLS
-// server sees completed handshakes); without it the server is refused (no
-// handshake completes) and the console still runs and exits cleanly; a CA
-// file that cannot be used is refused with exit 2 naming --ca-cert and the
-// file. And, when pulsco-matchd serves TLS (--tls-cert/--tls-key), a
-// LiveSource trusts it through the same CA and receives its snapshots.
-// Set PULSCO_SCREENSHOT_DIR to keep the console's pictures.
-#include "ConsoleProcess.h"
-#include "MatchdProcess.h"
+// server sees completed handshakes, the console says it receives data);
+// without it the server is refused: the server sees handshakes attempted and
+// none completed, the console names the server and the refused certificate
+// on stderr, takes no data, still runs and exits cleanly; a CA file that
+// cannot be used is refused with exit 2 naming --ca-cert and the file. And
+// pulsco-matchd serving TLS (--tls-cert/--tls-key) is trusted by a
+// LiveSource through the same CA, which receives its snapshots. A console or
+// pulsco-matchd that is not built (or lacks --tls-cert) is a broken build:
+// the suite fails. Set PULSCO_SCREENSHOT_DIR to keep the console's pictures.
 #include "MisbehavingServer.h"
-#include "SelfSignedCertificate.h"
+#include "support/BuiltBinaries.h"
+#include "support/ConsoleProcess.h"
+#include "support/MatchdProcess.h"
+#include "support/SelfSignedCertificate.h"
 
 #include "net/live/LiveSource.h"
 
-#include <QDeadlineTimer>
 #include <QImage>
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -23,12 +27,14 @@ using pulsco::Source;
 
 namespace {
 
-using pulsco::test::consoleBinary;
-using pulsco::test::isolatedEnvironment;
+using pulsco::test::ConsoleProcess;
+using pulsco::test::MatchdProcess;
+using pulsco::test::notBuilt;
+using pulsco::test::SelfSignedCertificate;
 
-QString screenshotPath(const QTemporaryDir& home, const QString& name) {
+QString screenshotPath(const ConsoleProcess& console, const QString& name) {
     const QByteArray dir = qgetenv("PULSCO_SCREENSHOT_DIR");
-    return dir.isEmpty() ? home.filePath(name) : QString::fromLocal8Bit(dir) + u'/' + name;
+    return dir.isEmpty() ? console.homePath(name) : QString::fromLocal8Bit(dir) + u'/' + name;
 }
 
 }  // namespace
@@ -43,52 +49,34 @@ private Q_SLOTS:
     void matchdOverTls();
 
 private:
-    // Runs the console on `url` for 4 s with `extra` arguments; exit code.
-    int runConsole(const QString& url, const QStringList& extra, const QString& png);
+    // Runs `console` on `url` for 4 s with `extra` arguments; its exit code.
+    int runConsole(ConsoleProcess& console, const QString& url, const QStringList& extra,
+                   const QString& png);
     SelfSignedCertificate m_tls;
 };
 
 void TestConsoleTls::initTestCase() {
-    if (!QFile::exists(consoleBinary()))
-        QSKIP("pulsco-console is not built in this tree");
-    if (!QSslSocket::supportsSsl())
-        QSKIP("Qt has no TLS backend here");
-    const QString why = m_tls.make();
-    if (why.contains(u"not installed"_s))
-        QSKIP(qPrintable(why));
-    QVERIFY2(why.isEmpty(), qPrintable(why));
+    const QString missing = notBuilt({ConsoleProcess::binary(), MatchdProcess::binary()});
+    QVERIFY2(missing.isEmpty(), qPrintable(missing));
+    PULSCO_MAKE_CERTIFICATE_OR_SKIP(m_tls);
 }
 
-int TestConsoleTls::runConsole(const QString& url, const QStringList& extra, const QString& png) {
-    QTemporaryDir home;
-    QProcess console;
-    console.setProcessEnvironment(isolatedEnvironment(home));
-    console.setProcessChannelMode(QProcess::ForwardedChannels);
-    console.start(consoleBinary(),
-                  QStringList{u"--connect"_s, url, u"--screenshot"_s, png, u"--quit-after"_s,
-                              u"4"_s, u"--size"_s, u"1280x800"_s} +
-                      extra);
-    if (!console.waitForStarted(10000))
+int TestConsoleTls::runConsole(ConsoleProcess& console, const QString& url,
+                               const QStringList& extra, const QString& png) {
+    if (!console.start(QStringList{u"--connect"_s, url, u"--screenshot"_s, png, u"--quit-after"_s,
+                                   u"4"_s, u"--size"_s, u"1280x800"_s} +
+                       extra))
         return -1;
-    // The TLS server lives in this process: keep its event loop turning.
-    QDeadlineTimer deadline(40000);
-    while (console.state() != QProcess::NotRunning && !deadline.hasExpired())
-        QTest::qWait(50);
-    if (console.state() != QProcess::NotRunning)
-        return -3;
-    return console.exitStatus() == QProcess::NormalExit ? console.exitCode() : -2;
+    // The TLS server lives in this process: the wait keeps its event loop turning.
+    return console.waitForExit(40000);
 }
 
 void TestConsoleTls::badCaFileIsRefused() {
-    QTemporaryDir home;
-    const QString missing = home.filePath(u"no-such-ca.pem"_s);
-    QProcess console;
-    console.setProcessEnvironment(isolatedEnvironment(home));
-    console.start(consoleBinary(),
-                  {u"--connect"_s, u"https://127.0.0.1:9"_s, u"--ca-cert"_s, missing});
-    QVERIFY(console.waitForFinished(20000));
-    QCOMPARE(console.exitCode(), 2);
-    const QString err = QString::fromUtf8(console.readAllStandardError());
+    ConsoleProcess console;
+    const QString missing = console.homePath(u"no-such-ca.pem"_s);
+    QVERIFY(console.start({u"--connect"_s, u"https://127.0.0.1:9"_s, u"--ca-cert"_s, missing}));
+    QCOMPARE(console.waitForExit(20000), 2);
+    const QString err = console.stderrText();
     QVERIFY2(err.contains(u"--ca-cert: "_s + missing + u": cannot read the CA certificate file"_s),
              qPrintable(err));
 }
@@ -97,10 +85,17 @@ void TestConsoleTls::consoleTrustsServerThroughCaCert() {
     MisbehavingServer server;
     server.useTls(m_tls.certificate, m_tls.key);
     QVERIFY(server.listenOnLoopback());
-    QTemporaryDir home;
-    const QString png = screenshotPath(home, u"console-tls-trusted.png"_s);
-    QCOMPARE(runConsole(server.url(), {u"--ca-cert"_s, m_tls.certPath}, png), 0);
+    ConsoleProcess console;
+    const QString png = screenshotPath(console, u"console-tls-trusted.png"_s);
+    QCOMPARE(runConsole(console, server.url(), {u"--ca-cert"_s, m_tls.certPath}, png), 0);
     QVERIFY2(server.tlsHandshakesDone() >= 2, "the console never completed a TLS handshake");
+    const QRegularExpression receiving(u"^pulsco-console: live: blue "_s +
+                                       QRegularExpression::escape(server.url()) +
+                                       u": receiving data "_s);
+    QVERIFY2(!console.stderrLines().filter(receiving).isEmpty(),
+             "no data reached the console over TLS");
+    QVERIFY2(console.stderrLines().filter(u"TLS certificate not accepted"_s).isEmpty(),
+             qPrintable(console.stderrText()));
     QVERIFY(!QImage(png).isNull());
 }
 
@@ -108,20 +103,30 @@ void TestConsoleTls::consoleRefusesUntrustedServer() {
     MisbehavingServer server;
     server.useTls(m_tls.certificate, m_tls.key);
     QVERIFY(server.listenOnLoopback());
-    QTemporaryDir home;
-    const QString png = screenshotPath(home, u"console-tls-untrusted.png"_s);
-    QCOMPARE(runConsole(server.url(), {}, png), 0);
+    ConsoleProcess console;
+    const QString png = screenshotPath(console, u"console-tls-untrusted.png"_s);
+    QCOMPARE(runConsole(console, server.url(), {}, png), 0);
+    // The console tried: the server saw TLS handshakes begin, and fail.
+    QVERIFY2(server.tlsHandshakesFailed() >= 1,
+             qPrintable(u"TLS connections: %1, failed handshakes: %2"_s.arg(server.tlsConnections())
+                            .arg(server.tlsHandshakesFailed())));
     QCOMPARE(server.tlsHandshakesDone(), 0);  // refused, never silently accepted
+    // And it said why, naming the server.
+    const QRegularExpression refused(u"^pulsco-console: live: "_s +
+                                     QRegularExpression::escape(server.url()) +
+                                     u"/v1/info: TLS certificate not accepted: "_s);
+    QVERIFY2(!console.stderrLines().filter(refused).isEmpty(), qPrintable(console.stderrText()));
+    QVERIFY2(console.stderrLines().filter(u"receiving data"_s).isEmpty(),
+             qPrintable(console.stderrText()));
     QVERIFY(!QImage(png).isNull());
 }
 
 void TestConsoleTls::matchdOverTls() {
-    if (!QFile::exists(MatchdProcess::binary()))
-        QSKIP("pulsco-matchd is not built in this tree");
     QProcess help;
     help.start(MatchdProcess::binary(), {u"--help"_s});
-    if (!help.waitForFinished(10000) || !help.readAll().contains("--tls-cert"))
-        QSKIP("this pulsco-matchd has no --tls-cert yet");
+    QVERIFY2(help.waitForFinished(10000), "pulsco-matchd --help did not finish");
+    QVERIFY2(help.readAll().contains("--tls-cert"),
+             "this pulsco-matchd has no --tls-cert: the build is older than the TLS server");
     MatchdProcess matchd(u"green"_s);
     matchd.setExtraArguments({u"--tls-cert"_s, m_tls.certPath, u"--tls-key"_s, m_tls.keyPath});
     QVERIFY(matchd.start());

@@ -2,7 +2,7 @@
 // fallback, blue and green told apart and merged, a killed server marked
 // stale and picked up again after restart, admin faults with and without a
 // token, base URL validation.
-#include "MatchdProcess.h"
+#include "support/MatchdProcess.h"
 
 #include "bridge/MetricsSnapshotJson.h"
 #include "net/live/LiveSource.h"
@@ -16,9 +16,12 @@
 #include <QTcpSocket>
 #include <QTest>
 
+#include <memory>
+
 using namespace Qt::StringLiterals;
 using pulsco::LiveSource;
 using pulsco::Source;
+using pulsco::test::MatchdProcess;
 
 namespace {
 
@@ -71,6 +74,31 @@ public:
     }
 };
 
+// A pulsco-matchd on loopback and a started LiveSource watching it (with
+// `token` as its admin token), with spies on what the source emits.
+struct Watched {
+    explicit Watched(const QString& color, const QByteArray& token = {})
+        : server(color, token)
+        , m_token(token) {}
+    bool start() {
+        if (!server.start())
+            return false;
+        source = std::make_unique<LiveSource>(
+            QList<pulsco::LiveServerConfig>{{server.url(), QString::fromLatin1(m_token), {}}});
+        snapshots = std::make_unique<QSignalSpy>(source.get(), &Source::snapshotReady);
+        events = std::make_unique<QSignalSpy>(source.get(), &Source::eventsReady);
+        failures = std::make_unique<QSignalSpy>(source.get(), &Source::commandFailed);
+        source->start();
+        return true;
+    }
+    MatchdProcess server;
+    std::unique_ptr<LiveSource> source;
+    std::unique_ptr<QSignalSpy> snapshots, events, failures;
+
+private:
+    QByteArray m_token;
+};
+
 }  // namespace
 
 class TestLiveSource : public QObject {
@@ -119,13 +147,10 @@ void TestLiveSource::checkBaseUrl() {
 }
 
 void TestLiveSource::receivesSnapshotsByPush() {
-    MatchdProcess server(u"blue"_s);
-    QVERIFY(server.start());
-    LiveSource source({{server.url(), {}, {}}});
-    QSignalSpy snapshots(&source, &Source::snapshotReady);
-    source.start();
-    QVERIFY(snapshots.wait(5000));
-    QVERIFY(snapshots.size() >= 1 || snapshots.wait(3000));
+    Watched blue(u"blue"_s);
+    QVERIFY(blue.start());
+    const LiveSource& source = *blue.source;
+    QVERIFY(blue.snapshots->wait(5000));
     const auto servers = source.servers();
     QCOMPARE(servers.size(), 1);
     QCOMPARE(servers[0].color, u"blue"_s);
@@ -134,20 +159,19 @@ void TestLiveSource::receivesSnapshotsByPush() {
     QCOMPARE(source.state(), Source::State::Running);
     QVERIFY(source.latestSnapshot());
     QCOMPARE(source.latestSnapshot()->source, std::string("live"));
-    QVERIFY(source.displayName().contains(u"blue "_s + server.url()));
+    QVERIFY(source.displayName().contains(u"blue "_s + blue.server.url()));
 }
 
 void TestLiveSource::matchesReachTheEventLog() {
-    MatchdProcess server(u"blue"_s);
-    QVERIFY(server.start());
-    LiveSource source({{server.url(), {}, {}}});
-    QSignalSpy batches(&source, &Source::eventsReady);
-    source.start();
+    Watched blue(u"blue"_s);
+    QVERIFY(blue.start());
+    const LiveSource& source = *blue.source;
+    const QSignalSpy& batches = *blue.events;
     QTRY_VERIFY_WITH_TIMEOUT(!source.servers().isEmpty() &&
                                  source.servers()[0].mode == pulsco::LiveServerLink::Mode::Push,
                              5000);
-    QVERIFY(createTicket(server.url(), u"ev-a"_s));
-    QVERIFY(createTicket(server.url(), u"ev-b"_s));
+    QVERIFY(createTicket(blue.server.url(), u"ev-a"_s));
+    QVERIFY(createTicket(blue.server.url(), u"ev-b"_s));
     // The match the server pushes on /v1/events becomes one log line.
     const auto matchLine = [&]() -> std::optional<pulsco::LogEvent> {
         for (const QList<QVariant>& args : batches)
@@ -219,10 +243,10 @@ void TestLiveSource::blueAndGreenToldApartAndMerged() {
 }
 
 void TestLiveSource::killedServerIsStaleAndPickedUpAfterRestart() {
-    MatchdProcess server(u"green"_s);
-    QVERIFY(server.start());
-    LiveSource source({{server.url(), {}, {}}});
-    source.start();
+    Watched green(u"green"_s);
+    QVERIFY(green.start());
+    const LiveSource& source = *green.source;
+    MatchdProcess& server = green.server;
     QTRY_COMPARE_WITH_TIMEOUT(source.state(), Source::State::Running, 5000);
     server.kill();
     // The bar: marked stale within 3 s of going away.
@@ -237,11 +261,10 @@ void TestLiveSource::killedServerIsStaleAndPickedUpAfterRestart() {
 }
 
 void TestLiveSource::adminFaultWithTokenShowsInSnapshot() {
-    MatchdProcess server(u"blue"_s, kToken);
-    QVERIFY(server.start());
-    LiveSource source({{server.url(), QString::fromLatin1(kToken), {}}});
-    QSignalSpy failures(&source, &Source::commandFailed);
-    source.start();
+    Watched blue(u"blue"_s, kToken);
+    QVERIFY(blue.start());
+    LiveSource& source = *blue.source;
+    const QSignalSpy& failures = *blue.failures;
     QTRY_COMPARE_WITH_TIMEOUT(source.state(), Source::State::Running, 5000);
     QVERIFY(source.capabilities().faults);
     pulsco::FaultSpec fault;

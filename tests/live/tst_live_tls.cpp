@@ -4,15 +4,13 @@
 // https:// and wss://; untrusted, the problem names the server and Qt's SSL
 // error, and no data is taken. CA files are validated (file named, why).
 #include "MisbehavingServer.h"
+#include "support/SelfSignedCertificate.h"
 
 #include "net/live/CaCertificates.h"
 #include "net/live/LiveSource.h"
 
 #include <QFile>
-#include <QProcess>
 #include <QSignalSpy>
-#include <QStandardPaths>
-#include <QTemporaryDir>
 #include <QTest>
 
 using pulsco::LiveServerLink;
@@ -30,37 +28,22 @@ private Q_SLOTS:
     void caFileErrorsNameTheFile();
 
 private:
-    QTemporaryDir m_dir;
+    pulsco::test::SelfSignedCertificate m_tls;
     QList<QSslCertificate> m_ca;
     QSslCertificate m_cert;
     QSslKey m_key;
 };
 
 void TestLiveTls::initTestCase() {
-    if (!QSslSocket::supportsSsl())
-        QSKIP("Qt has no TLS backend here");
-    const QString openssl = QStandardPaths::findExecutable(u"openssl"_s);
-    if (openssl.isEmpty())
-        QSKIP("openssl is not installed (tools/install-deps.sh installs it)");
-    QVERIFY(m_dir.isValid());
-    QProcess req;
-    req.setProcessChannelMode(QProcess::MergedChannels);
-    req.start(openssl,
-              {u"req"_s, u"-x509"_s, u"-newkey"_s, u"rsa:2048"_s, u"-nodes"_s, u"-keyout"_s,
-               m_dir.filePath(u"key.pem"_s), u"-out"_s, m_dir.filePath(u"cert.pem"_s), u"-days"_s,
-               u"2"_s, u"-subj"_s, u"/CN=pulsco-test"_s, u"-addext"_s,
-               u"subjectAltName=IP:127.0.0.1,DNS:localhost"_s});
-    QVERIFY(req.waitForFinished(60000));
-    QVERIFY2(req.exitCode() == 0, req.readAll().constData());
+    PULSCO_MAKE_CERTIFICATE_OR_SKIP(m_tls);
+    // The CA list the console would load from the certificate file.
     QString error;
-    const auto ca = pulsco::loadCaCertificates(m_dir.filePath(u"cert.pem"_s), &error);
+    const auto ca = pulsco::loadCaCertificates(m_tls.certPath, &error);
     QVERIFY2(ca, qPrintable(error));
     m_ca = *ca;
-    m_cert = m_ca.constFirst();
-    QFile keyFile(m_dir.filePath(u"key.pem"_s));
-    QVERIFY(keyFile.open(QIODevice::ReadOnly));
-    m_key = QSslKey(keyFile.readAll(), QSsl::Rsa, QSsl::Pem);
-    QVERIFY(!m_key.isNull());
+    QCOMPARE(m_ca, QList<QSslCertificate>{m_tls.certificate});
+    m_cert = m_tls.certificate;
+    m_key = m_tls.key;
 }
 
 void TestLiveTls::trustedServerGivesDataByPush() {
@@ -123,10 +106,10 @@ void TestLiveTls::caFileErrorsNameTheFile_data() {
 void TestLiveTls::caFileErrorsNameTheFile() {
     QFETCH(QByteArray, content);
     QFETCH(QString, why);
-    QString path = m_dir.filePath(u"bad-ca.pem"_s);
+    QString path = m_tls.dir.filePath(u"bad-ca.pem"_s);
     QFile::remove(path);
     if (content == "key") {
-        path = m_dir.filePath(u"key.pem"_s);
+        path = m_tls.keyPath;
     } else if (!content.isEmpty()) {
         QFile file(path);
         QVERIFY(file.open(QIODevice::WriteOnly));

@@ -1,7 +1,7 @@
 // The console's load-run dialog, offscreen, running the real pulsco-sim
 // --target against a real pulsco-matchd: a short run ends with its verdict
 // and summary; Stop ends a long run early.
-#include "MatchdProcess.h"
+#include "support/MatchdProcess.h"
 
 #include "ui/LoadRunDialog.h"
 
@@ -11,6 +11,7 @@
 
 using namespace Qt::StringLiterals;
 using pulsco::LoadRunDialog;
+using pulsco::test::MatchdProcess;
 
 namespace {
 QString simBinary() {

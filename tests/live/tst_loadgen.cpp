@@ -1,7 +1,7 @@
 // pulsco-sim --target against real pulsco-matchd processes: a short run
 // exits with the threshold code, splits blue/green by the scenario's
 // weight, and its ledger of acknowledged tickets matches the servers'.
-#include "MatchdProcess.h"
+#include "support/MatchdProcess.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -11,6 +11,7 @@
 #include <QTest>
 
 using namespace Qt::StringLiterals;
+using pulsco::test::MatchdProcess;
 
 namespace {
 

@@ -2,7 +2,7 @@
 // answers kept in request order, and the limits that protect other clients
 // (slow requests get 408, idle connections are closed, too many get 503).
 #include "net/http/HttpServer.h"
-#include "tests/net/HttpTestClient.h"
+#include "support/HttpTestClient.h"
 
 #include <QElapsedTimer>
 #include <QRandomGenerator>
@@ -15,7 +15,7 @@ using namespace Qt::StringLiterals;
 using namespace pulsco;
 
 namespace {
-using testing::readAnswers;
+using test::readAnswers;
 }  // namespace
 
 class TestHttpServer : public QObject {

@@ -2,12 +2,12 @@
 // certificate, a certificate given as the key and an encrypted key are
 // refused (pulsco-matchd exits 2 naming both files and flags); a certificate
 // outside its validity period is served with a warning line. Certificates
-// and keys are made by openssl in the test (tests/live/SelfSignedCertificate.h
+// and keys are made by openssl in the test (tests/support/SelfSignedCertificate.h
 // for the RSA pairs; the EC pair, the dated certificates and the encrypted
 // key here, from the same tool).
 #include "net/http/HttpServer.h"
 #include "net/server/TlsFiles.h"
-#include "tests/live/SelfSignedCertificate.h"
+#include "support/SelfSignedCertificate.h"
 
 #include <QDateTime>
 #include <QDir>
@@ -17,6 +17,7 @@
 
 using namespace Qt::StringLiterals;
 using namespace pulsco;
+using pulsco::test::SelfSignedCertificate;
 
 namespace {
 
@@ -144,14 +145,8 @@ private:
 };
 
 void TestTlsFiles::initTestCase() {
-    if (!QSslSocket::supportsSsl())
-        QSKIP("Qt has no TLS backend here");
-    for (SelfSignedCertificate* c : {&m_rsa, &m_otherRsa}) {
-        const QString why = c->make();
-        if (why.startsWith(u"openssl is not installed"_s))
-            QSKIP(qPrintable(why));
-        QVERIFY2(why.isEmpty(), qPrintable(why));
-    }
+    PULSCO_MAKE_CERTIFICATE_OR_SKIP(m_rsa);
+    PULSCO_MAKE_CERTIFICATE_OR_SKIP(m_otherRsa);
     const QString why = m_kit.make(m_rsa);
     QVERIFY2(why.isEmpty(), qPrintable(why));
 }

@@ -4,8 +4,8 @@
 // after the idle timeout, and counted as a 408 like a slow request; a normal
 // TLS client is served meanwhile and keeps its idle keep-alive connection.
 #include "net/http/HttpServer.h"
-#include "tests/live/SelfSignedCertificate.h"
-#include "tests/net/HttpTestClient.h"
+#include "support/HttpTestClient.h"
+#include "support/SelfSignedCertificate.h"
 
 #include <QSslSocket>
 #include <QTcpSocket>
@@ -13,9 +13,10 @@
 
 using namespace Qt::StringLiterals;
 using namespace pulsco;
+using pulsco::test::SelfSignedCertificate;
 
 namespace {
-using testing::readAnswers;
+using test::readAnswers;
 
 // Long enough that a cut by the idle timeout cannot pass for the deadline.
 constexpr qint64 kDeadlineMs = 1000;
@@ -33,12 +34,7 @@ private:
 };
 
 void TestTlsHandshakeDeadline::initTestCase() {
-    if (!QSslSocket::supportsSsl())
-        QSKIP("Qt has no TLS backend here");
-    const QString why = m_cert.make();
-    if (why.startsWith(u"openssl is not installed"_s))
-        QSKIP(qPrintable(why));
-    QVERIFY2(why.isEmpty(), qPrintable(why));
+    PULSCO_MAKE_CERTIFICATE_OR_SKIP(m_cert);
 }
 
 // Both kinds of stalled client on one server (one wait for the deadline).

@@ -22,7 +22,7 @@ double alertEvalMicros() {
     EngineSource source(scenarioOf(shippedDrill(QStringLiteral("latency-spike-green-50"))));
     source.start();
     source.setTrafficWeight(50);
-    source.advance(300, 5.0);
+    source.advanceBy(300, 5.0);
     const MetricsSnapshot snapshot = *source.latestSnapshot();
     AlertEngine engine(defaultRules());
     MetricsSnapshot s = snapshot;
@@ -63,7 +63,7 @@ double detectLatencySeconds() {
         });
         session.start();
         source.start();
-        source.advance(drill.timeLimitSeconds, 1.0, [&] { return firedAt.has_value(); });
+        source.advanceBy(drill.timeLimitSeconds, 1.0, [&] { return firedAt.has_value(); });
         if (!firedAt) {
             std::fprintf(stderr, "bench_drills: %s: expected alert never fired\n",
                          qPrintable(drill.name));

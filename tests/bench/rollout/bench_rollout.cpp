@@ -4,7 +4,7 @@
 //     to traffic fully back on blue, with nobody touching anything. Target <= 30.
 //   rollout.gate_eval_us     evaluating every gate of the shipped plan (and
 //     its rollback triggers) against one snapshot. Target <= 200.
-#include "tests/rollout/EngineSource.h"  // first: see there
+#include "support/EngineSource.h"  // first: see there
 
 #include "BenchReport.h"
 #include "rollout/GateTracker.h"

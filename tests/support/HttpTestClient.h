@@ -1,14 +1,18 @@
-// A tiny HTTP/1.1 client for integration tests: raw bytes over a real
-// loopback socket, spinning the event loop while it waits (so an in-process
-// server on the same thread keeps serving). Raw on purpose: tests need to
-// send malformed and oversized requests that a real client refuses to send.
+// A tiny HTTP/1.1 client for the server, integration and hardening suites:
+// raw bytes over a real loopback socket, spinning the event loop while it
+// waits (so an in-process server on the same thread keeps serving). Raw on
+// purpose: tests need to send malformed and oversized requests that a real
+// client refuses to send, and pipelined ones whose answers they count.
 #pragma once
 
+#include <QByteArray>
 #include <QElapsedTimer>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTcpSocket>
 #include <QTest>
+
+namespace pulsco::test {
 
 struct HttpResult {
     int status = 0;  // 0: no answer
@@ -86,3 +90,21 @@ inline QByteArray soloTicket(const QByteArray& queue, const QByteArray& player,
         p += R"(,"rating":)" + rating;
     return R"({"queue":")" + queue + R"(","players":[)" + p + "}]}";
 }
+
+// Reads what `s` receives until `count` answers ("HTTP/1.1 " lines) arrived
+// or the peer closed, then 20 ms more for anything trailing.
+inline QByteArray readAnswers(QTcpSocket& s, int count, int timeoutMs = 5000) {
+    QByteArray in;
+    QElapsedTimer t;
+    t.start();
+    while (t.elapsed() < timeoutMs && in.count("HTTP/1.1 ") < count &&
+           s.state() != QAbstractSocket::UnconnectedState) {
+        QTest::qWait(2);
+        in += s.readAll();
+    }
+    QTest::qWait(20);
+    in += s.readAll();
+    return in;
+}
+
+}  // namespace pulsco::test

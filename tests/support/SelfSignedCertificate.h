@@ -6,14 +6,28 @@
 #include <QProcess>
 #include <QSslCertificate>
 #include <QSslKey>
+#include <QSslSocket>
 #include <QStandardPaths>
 #include <QTemporaryDir>
+
+namespace pulsco::test {
 
 struct SelfSignedCertificate {
     QTemporaryDir dir;
     QString certPath, keyPath;
     QSslCertificate certificate;
     QSslKey key;
+
+    // Why a TLS test cannot run on this machine at all ("" when it can): Qt
+    // has no TLS backend, or openssl is not installed. A genuine
+    // environment skip; anything else going wrong in make() is a failure.
+    static QString unavailable() {
+        if (!QSslSocket::supportsSsl())
+            return QStringLiteral("Qt has no TLS backend here");
+        if (QStandardPaths::findExecutable(QStringLiteral("openssl")).isEmpty())
+            return QStringLiteral("openssl is not installed (tools/install-deps.sh installs it)");
+        return {};
+    }
 
     // "" when made, else why not (openssl missing, failed...).
     QString make() {
@@ -42,3 +56,17 @@ struct SelfSignedCertificate {
         return key.isNull() ? QStringLiteral("cannot read the private key") : QString();
     }
 };
+
+}  // namespace pulsco::test
+
+// In a test function (initTestCase): skips when TLS cannot run here at all
+// (SelfSignedCertificate::unavailable()), else makes `cert` and fails when
+// that goes wrong.
+#define PULSCO_MAKE_CERTIFICATE_OR_SKIP(cert)                                                      \
+    do {                                                                                           \
+        if (const QString pulscoTlsWhy = pulsco::test::SelfSignedCertificate::unavailable();       \
+            !pulscoTlsWhy.isEmpty())                                                               \
+            QSKIP(qPrintable(pulscoTlsWhy));                                                       \
+        const QString pulscoMakeWhy = (cert).make();                                               \
+        QVERIFY2(pulscoMakeWhy.isEmpty(), qPrintable(pulscoMakeWhy));                              \
+    } while (false)
