@@ -82,6 +82,7 @@ public:
         mm.tick(now);
         check();
         QCOMPARE(mm.searchingTickets(), 0);
+        QVERIFY(!tickets.empty());
         for (const auto& [id, t] : tickets)
             QVERIFY(t.fate != Fate::Searching);
     }
@@ -213,6 +214,7 @@ private:
         }
         QCOMPARE(mm.searchingTickets(), searching);
         const auto status = mm.queueStatus(now);
+        QCOMPARE(status.size(), depth.size());
         for (std::size_t q = 0; q < status.size(); ++q)
             QCOMPARE(status[q].depth, depth[q]);
     }

@@ -13,6 +13,7 @@ class TestAlertRuleJson : public QObject {
     Q_OBJECT private slots : void defaultRulesLoadAndLinkRunbooks() {
         const AlertRulesLoad load = loadDefaultAlertRules();
         QVERIFY2(load.rules, qPrintable(load.error));
+        QVERIFY(!load.rules->empty());
         QStringList names;
         for (const AlertRule& r : *load.rules) {
             names.append(r.name);
@@ -37,6 +38,7 @@ class TestAlertRuleJson : public QObject {
         QVERIFY(load.rules);
         const AlertRulesLoad again = parseAlertRules(alertRulesToJson(*load.rules), u"x"_s);
         QVERIFY2(again.rules, qPrintable(again.error));
+        QVERIFY(!load.rules->empty());
         QCOMPARE(again.rules->size(), load.rules->size());
         for (std::size_t i = 0; i < load.rules->size(); ++i) {
             QCOMPARE((*again.rules)[i].name, (*load.rules)[i].name);

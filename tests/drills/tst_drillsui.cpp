@@ -87,12 +87,16 @@ private slots:
         QCOMPARE(engine.status(u"region-unreachable"_s)->resolveNote, u"shed asia-east"_s);
         QVERIFY(panel.summaryLabel()->text().contains(u"firing"_s));
         saveShot(panel, u"drills-alerts-panel"_s);
-        // Every interactive widget has an accessible name.
+        // Every interactive widget has an accessible name (and there are some).
+        int interactive = 0;
         for (QWidget* w : panel.findChildren<QWidget*>())
             if (w->focusPolicy() != Qt::NoFocus && w->isVisible() &&
                 (qobject_cast<QPushButton*>(w) || qobject_cast<QLineEdit*>(w) ||
-                 qobject_cast<QTableView*>(w) || qobject_cast<QTextBrowser*>(w)))
+                 qobject_cast<QTableView*>(w) || qobject_cast<QTextBrowser*>(w))) {
+                ++interactive;
                 QVERIFY2(!w->accessibleName().isEmpty(), w->metaObject()->className());
+            }
+        QVERIFY2(interactive >= 4, qPrintable(QString::number(interactive)));
     }
 
     void alertsAnnotateACharts() {
@@ -144,7 +148,9 @@ private slots:
         QVERIFY(panel.select(u"matcher-stalled"_s));
         QVERIFY(panel.acknowledgeSelected());
         page.showTraineeView(true);
-        // The trainee's timeline never shows the script (fault lines).
+        // The trainee's timeline never shows the script (fault lines), and
+        // is not empty (the drill started, an alert fired).
+        QVERIFY(page.traineeTimeline()->count() > 0);
         for (int i = 0; i < page.traineeTimeline()->count(); ++i)
             QVERIFY(!page.traineeTimeline()->item(i)->text().contains(u"fault injected"_s));
         bool trainerSees = false;

@@ -116,7 +116,9 @@ void TestMatchdApi::fullTicketLife() {
                                    R"({"winner_team": 0})");
     QCOMPARE(result.status, 200);
     QCOMPARE(ratingsInMemory(), 2.0);  // both players are rated now
-    for (const QJsonValue& v : result.json().value(u"ratings").toArray()) {
+    const QJsonArray ratings = result.json().value(u"ratings").toArray();
+    QCOMPARE(ratings.size(), 2);  // both players of the 1v1
+    for (const QJsonValue& v : ratings) {
         const QJsonObject r = v.toObject();
         const double before = r.value(u"before").toObject().value(u"mu").toDouble();
         const double after = r.value(u"after").toObject().value(u"mu").toDouble();
@@ -147,8 +149,10 @@ void TestMatchdApi::storedRatingWinsOverBody() {
     const QString m1 =
         http(port(), "GET", "/v1/tickets/" + t.toLatin1()).json().value(u"match_id").toString();
     // The body seeded both new players.
-    for (const QJsonValue& team :
-         http(port(), "GET", "/v1/matches/" + m1.toLatin1()).json().value(u"teams").toArray())
+    const QJsonArray teams1 =
+        http(port(), "GET", "/v1/matches/" + m1.toLatin1()).json().value(u"teams").toArray();
+    QCOMPARE(teams1.size(), 2);
+    for (const QJsonValue& team : teams1)
         QCOMPARE(team.toObject().value(u"players").toArray()[0].toObject().value(u"mu").toDouble(),
                  30.0);
     const HttpResult result =
@@ -166,8 +170,10 @@ void TestMatchdApi::storedRatingWinsOverBody() {
     QTRY_COMPARE_WITH_TIMEOUT(ticketState(port(), t2), u"matched"_s, 5000);
     const QString m2 =
         http(port(), "GET", "/v1/tickets/" + t2.toLatin1()).json().value(u"match_id").toString();
-    for (const QJsonValue& team :
-         http(port(), "GET", "/v1/matches/" + m2.toLatin1()).json().value(u"teams").toArray()) {
+    const QJsonArray teams2 =
+        http(port(), "GET", "/v1/matches/" + m2.toLatin1()).json().value(u"teams").toArray();
+    QCOMPARE(teams2.size(), 2);
+    for (const QJsonValue& team : teams2) {
         const QJsonObject p = team.toObject().value(u"players").toArray()[0].toObject();
         QCOMPARE(p.value(u"mu").toDouble(), after.value(p.value(u"id").toString()));
     }

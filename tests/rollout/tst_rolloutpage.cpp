@@ -3,7 +3,7 @@
 // gated items pass by their metric with evidence, filters and search, the
 // step panel's commands, plan loading, report export, accessible names, and
 // screenshots (written to <build>/screenshots/ for a person to look at).
-#include "tests/rollout/EngineSource.h"  // first: see there
+#include "support/EngineSource.h"  // first: see there
 
 #include "rollout/RolloutSession.h"
 #include "store/ConsoleStore.h"
@@ -23,6 +23,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
+#include <QMap>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QStandardPaths>
@@ -273,24 +274,29 @@ private slots:
 
     void everyControlHasAnAccessibleName() {
         QStringList missing;
-        const auto check = [&](QWidget* w) {
+        QMap<QString, int> checked;  // by kind: each kind is on the page, so each is checked
+        const auto check = [&](const QString& kind, QWidget* w) {
+            ++checked[kind];
             if (w->accessibleName().isEmpty())
                 missing << QString::fromLatin1(w->metaObject()->className()) + u' ' +
                                w->objectName();
         };
         for (auto* w : m_page->findChildren<QPushButton*>())
-            check(w);
+            check(u"button"_s, w);
         for (auto* w : m_page->findChildren<QComboBox*>())
-            check(w);
+            check(u"combo box"_s, w);
         for (auto* w : m_page->findChildren<QLineEdit*>())
             if (!qobject_cast<QComboBox*>(w->parentWidget()))
-                check(w);
+                check(u"line edit"_s, w);
         for (auto* w : m_page->findChildren<QAbstractItemView*>())
             if (!qobject_cast<QHeaderView*>(w) && !qobject_cast<QComboBox*>(w->parentWidget()) &&
                 w->parentWidget() && !w->parentWidget()->inherits("QComboBoxPrivateContainer"))
-                check(w);
+                check(u"item view"_s, w);
         for (auto* w : m_page->findChildren<QPlainTextEdit*>())
-            check(w);
+            check(u"text edit"_s, w);
+        for (const QString& kind :
+             {u"button"_s, u"combo box"_s, u"line edit"_s, u"item view"_s, u"text edit"_s})
+            QVERIFY2(checked.value(kind) > 0, qPrintable(kind + u": none found to check"_s));
         QVERIFY2(missing.isEmpty(), qPrintable(missing.join(u", "_s)));
     }
 

@@ -188,13 +188,18 @@ private slots:
         }
         QCOMPARE(n, 48);
         // Timeline rows and the overview.
+        int rows = 0;
         for (const QString& line : seedLines()) {
             if (!line.startsWith(u"| "_s) || line.startsWith(u"| Phase"_s) ||
                 line.startsWith(u"| -"_s))
                 continue;
-            for (QString cell : line.split(u'|', Qt::SkipEmptyParts))
+            ++rows;
+            const QStringList cells = line.split(u'|', Qt::SkipEmptyParts);
+            QCOMPARE(cells.size(), 4);  // phase, duration, activities, criteria
+            for (const QString& cell : cells)
                 QVERIFY2(strings.contains(cell.trimmed()), qPrintable(cell));
         }
+        QCOMPARE(rows, 4);  // the seed's timeline: four phases
         const RolloutPlanLoad load = parseRolloutPlan(shippedBytes(), u"plan"_s);
         QCOMPARE(load.plan->timeline.size(), std::size_t(4));
         QVERIFY(load.plan->overview.startsWith(u"This document outlines"_s));
