@@ -1,11 +1,12 @@
-// SimulatorSource on its worker thread: snapshots arrive (at most 10 per wall
-// second), pause stops simulated time, speed changes its pace, step moves one
-// tick, a fault shows in the snapshot and in a LogEvent, bad commands fail.
+// SimulatorSource on its worker thread: snapshots arrive in order (at most 10
+// per wall second, by their own time stamps), pause stops simulated time, the
+// speed reaches the snapshots, step moves one tick, a fault shows in the
+// snapshot and in a LogEvent, bad commands fail. No assertion on how fast
+// anything runs: that is tests/bench/simulator.
 #include "simulator/SimulatorSource.h"
 
 #include "ScenarioFixture.h"
 
-#include <QElapsedTimer>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -36,40 +37,47 @@ private slots:
         QVERIFY(!source.latestSnapshot());
     }
 
-    void snapshotsArriveAtMostTenPerSecond() {
+    // No wall-clock rate is measured here (this suite also runs under TSan):
+    // the cap of 10 snapshots a second is checked on the publication times
+    // the worker stamps on each snapshot, which a slow machine can only
+    // spread further apart.
+    void snapshotsArriveInOrderAtMostTenPerSecond() {
         SimulatorSource source(test::smallScenario());
         QSignalSpy snapshots(&source, &Source::snapshotReady);
         QSignalSpy states(&source, &Source::stateChanged);
         source.setSpeed(0);
         source.start();
         QTRY_COMPARE_WITH_TIMEOUT(source.state(), Source::State::Running, 10000);
-        QVERIFY(snapshots.wait(5000));
-        const qsizetype first = snapshots.count();
-        QElapsedTimer wall;
-        wall.start();
-        QTest::qWait(1000);
-        const double seconds = static_cast<double>(wall.elapsed()) / 1000.0;
-        const qsizetype got = snapshots.count() - first;
-        QVERIFY2(got >= 3, qPrintable(QString::number(got)));
-        QVERIFY2(static_cast<double>(got) <= 10.0 * seconds + 2.0,
-                 qPrintable(QString::number(got)));
-        // Sequence numbers rise by one; simulated time never goes back.
+        QTRY_VERIFY_WITH_TIMEOUT(snapshots.count() >= 5, 30000);
+        // Sequence numbers rise by one; simulated time never goes back;
+        // after the first (published at start) they are at least
+        // kMinPublishIntervalMs apart (stamped in whole milliseconds).
         std::uint64_t sequence = 0;
         double time = -1;
+        double wallMs = 0;
         for (const auto& args : snapshots) {
             const SnapshotPtr s = args.at(0).value<SnapshotPtr>();
             QVERIFY(s);
-            if (sequence > 0)
+            if (sequence > 0) {
                 QCOMPARE(s->sequence, sequence + 1);
+                QVERIFY2(
+                    s->wallTimeUnixMs - wallMs >= SimulatorSource::kMinPublishIntervalMs - 1,
+                    qPrintable(u"snapshot %1 came %2 ms after the one before"_s.arg(s->sequence)
+                                   .arg(s->wallTimeUnixMs - wallMs)));
+            }
             sequence = s->sequence;
+            wallMs = s->wallTimeUnixMs;
             QVERIFY(s->timeSeconds >= time);
             time = s->timeSeconds;
             QCOMPARE(s->source, std::string("simulator"));
+            QCOMPARE(s->speed, 0.0);
             QVERIFY(s->conservationOk);
         }
         QCOMPARE(source.latestSnapshot(), lastOf(snapshots));
-        QVERIFY(time > 60);            // max speed: well past real time
-        QVERIFY(states.count() >= 2);  // Starting, Running
+        QVERIFY(time > 0);  // simulated time moved
+        QCOMPARE(states.count(), 2);
+        QCOMPARE(states.at(0).at(0).value<Source::State>(), Source::State::Starting);
+        QCOMPARE(states.at(1).at(0).value<Source::State>(), Source::State::Running);
         source.stop();
         QCOMPARE(source.state(), Source::State::Stopped);
     }
@@ -100,24 +108,25 @@ private slots:
                                  5000);
     }
 
-    void speedSetsThePace() {
+    // The speed reaches the worker and its snapshots, and time moves at
+    // either speed. How closely the pace follows the speed is a matter of
+    // wall time, not asserted here.
+    void speedReachesTheSnapshots() {
         SimulatorSource source(test::smallScenario());
         QSignalSpy snapshots(&source, &Source::snapshotReady);
         source.setSpeed(1);
         source.start();
-        QVERIFY(snapshots.wait(5000));
+        QVERIFY(snapshots.wait(10000));
+        QCOMPARE(source.speed(), 1.0);
+        QCOMPARE(source.latestSnapshot()->speed, 1.0);
         const double t0 = source.latestSnapshot()->timeSeconds;
-        QTest::qWait(600);
-        const SnapshotPtr slow = nextSnapshot(snapshots);
-        QVERIFY(slow);
-        QCOMPARE(slow->speed, 1.0);
-        // At 1x, half a second or so of wall time is about as much simulated time.
-        QVERIFY2(slow->timeSeconds - t0 < 5.0, qPrintable(QString::number(slow->timeSeconds - t0)));
+        QTRY_VERIFY_WITH_TIMEOUT(source.latestSnapshot()->timeSeconds > t0, 10000);
 
         source.setSpeed(200);
-        QTRY_VERIFY_WITH_TIMEOUT(source.latestSnapshot()->speed == 200.0, 5000);
+        QCOMPARE(source.speed(), 200.0);
+        QTRY_VERIFY_WITH_TIMEOUT(source.latestSnapshot()->speed == 200.0, 10000);
         const double t1 = source.latestSnapshot()->timeSeconds;
-        QTRY_VERIFY_WITH_TIMEOUT(source.latestSnapshot()->timeSeconds > t1 + 40, 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(source.latestSnapshot()->timeSeconds > t1, 10000);
     }
 
     void faultShowsInSnapshotAndLog() {
