@@ -49,8 +49,10 @@ private Q_SLOTS:
     void matchdOverTls();
 
 private:
-    // Runs `console` on `url` for 4 s with `extra` arguments; its exit code.
-    int runConsole(ConsoleProcess& console, const QString& url, const QStringList& extra,
+    // Serves TLS with the test certificate on `server` and runs `console`
+    // on it for 4 s with `extra` arguments, saving `png`; the console's exit
+    // code (-1: not started, -4: the server could not listen).
+    int runConsole(MisbehavingServer& server, ConsoleProcess& console, const QStringList& extra,
                    const QString& png);
     SelfSignedCertificate m_tls;
 };
@@ -61,10 +63,13 @@ void TestConsoleTls::initTestCase() {
     PULSCO_MAKE_CERTIFICATE_OR_SKIP(m_tls);
 }
 
-int TestConsoleTls::runConsole(ConsoleProcess& console, const QString& url,
+int TestConsoleTls::runConsole(MisbehavingServer& server, ConsoleProcess& console,
                                const QStringList& extra, const QString& png) {
-    if (!console.start(QStringList{u"--connect"_s, url, u"--screenshot"_s, png, u"--quit-after"_s,
-                                   u"4"_s, u"--size"_s, u"1280x800"_s} +
+    server.useTls(m_tls.certificate, m_tls.key);
+    if (!server.listenOnLoopback())
+        return -4;
+    if (!console.start(QStringList{u"--connect"_s, server.url(), u"--screenshot"_s, png,
+                                   u"--quit-after"_s, u"4"_s, u"--size"_s, u"1280x800"_s} +
                        extra))
         return -1;
     // The TLS server lives in this process: the wait keeps its event loop turning.
@@ -83,11 +88,9 @@ void TestConsoleTls::badCaFileIsRefused() {
 
 void TestConsoleTls::consoleTrustsServerThroughCaCert() {
     MisbehavingServer server;
-    server.useTls(m_tls.certificate, m_tls.key);
-    QVERIFY(server.listenOnLoopback());
     ConsoleProcess console;
     const QString png = screenshotPath(console, u"console-tls-trusted.png"_s);
-    QCOMPARE(runConsole(console, server.url(), {u"--ca-cert"_s, m_tls.certPath}, png), 0);
+    QCOMPARE(runConsole(server, console, {u"--ca-cert"_s, m_tls.certPath}, png), 0);
     QVERIFY2(server.tlsHandshakesDone() >= 2, "the console never completed a TLS handshake");
     const QRegularExpression receiving(u"^pulsco-console: live: blue "_s +
                                        QRegularExpression::escape(server.url()) +
@@ -101,11 +104,9 @@ void TestConsoleTls::consoleTrustsServerThroughCaCert() {
 
 void TestConsoleTls::consoleRefusesUntrustedServer() {
     MisbehavingServer server;
-    server.useTls(m_tls.certificate, m_tls.key);
-    QVERIFY(server.listenOnLoopback());
     ConsoleProcess console;
     const QString png = screenshotPath(console, u"console-tls-untrusted.png"_s);
-    QCOMPARE(runConsole(console, server.url(), {}, png), 0);
+    QCOMPARE(runConsole(server, console, {}, png), 0);
     // The console tried: the server saw TLS handshakes begin, and fail.
     QVERIFY2(server.tlsHandshakesFailed() >= 1,
              qPrintable(u"TLS connections: %1, failed handshakes: %2"_s.arg(server.tlsConnections())
