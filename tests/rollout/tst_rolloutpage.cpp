@@ -3,7 +3,7 @@
 // gated items pass by their metric with evidence, filters and search, the
 // step panel's commands, plan loading, report export, accessible names, and
 // screenshots (written to <build>/screenshots/ for a person to look at).
-#include "support/EngineSource.h"  // first: see there
+#include "support/EngineSource.h"
 
 #include "rollout/RolloutSession.h"
 #include "store/ConsoleStore.h"

@@ -3,7 +3,7 @@
 // bad-release-green (green at 10 % goes bad at 300 s: 6 % errors) the
 // rollout rolls back by itself; the audit trail tells the whole story and a
 // restarted session resumes where the rollout stood.
-#include "support/EngineSource.h"  // first: see there
+#include "support/EngineSource.h"
 
 #include "rollout/OperationalMetrics.h"
 #include "rollout/RolloutSession.h"

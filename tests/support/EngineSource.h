@@ -8,12 +8,9 @@
 // console_crash_driver (through tests/rollout/EngineSource.h).
 #pragma once
 
-// First, before any Qt header: core/Matchmaker.h has a member named
-// `slots`, which Qt's `slots` keyword macro would erase.
-#include "simulator/SimulationEngine.h"
-// (keep the order)
 #include "bridge/Source.h"
 #include "simulator/ScenarioJson.h"
+#include "simulator/SimulationEngine.h"
 
 #include <algorithm>
 #include <memory>

@@ -4,7 +4,7 @@
 //     to traffic fully back on blue, with nobody touching anything. Target <= 30.
 //   rollout.gate_eval_us     evaluating every gate of the shipped plan (and
 //     its rollback triggers) against one snapshot. Target <= 200.
-#include "support/EngineSource.h"  // first: see there
+#include "support/EngineSource.h"
 
 #include "BenchReport.h"
 #include "rollout/GateTracker.h"
