@@ -128,7 +128,7 @@ void LoadRunDialog::onFinished(int exitCode, QProcess::ExitStatus status) {
                            : exitCode == 1 ? tr("FAIL: a threshold is broken")
                                            : tr("refused: bad input (see below)"));
     }
-    Q_EMIT finished(m_stopped ? -1 : exitCode);
+    emit finished(m_stopped ? -1 : exitCode);
 }
 
 QString LoadRunDialog::verdict() const {

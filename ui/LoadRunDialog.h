@@ -35,7 +35,7 @@ public:
     QString verdict() const;  // "" until finished
     QString output() const;
 
-Q_SIGNALS:
+signals:
     void finished(int exitCode);
 
 private:

@@ -15,7 +15,7 @@ Q_DECLARE_METATYPE(pulsco::FaultSpec)
 
 class TestFaultSpec : public QObject {
     Q_OBJECT
-private Q_SLOTS:
+private slots:
     void faultKindNames_data();
     void faultKindNames();
     void colorAndTargetNames();

@@ -306,7 +306,7 @@ private:
 
 class TestMatcherProperties : public QObject {
     Q_OBJECT
-private Q_SLOTS:
+private slots:
     void invariantsHoldOverManySeeds();
 };
 

@@ -41,7 +41,7 @@ std::vector<std::set<std::string>> teamsOf(const Matchmaker& mm, const MatchForm
 
 class TestMatchmaker : public QObject {
     Q_OBJECT
-private Q_SLOTS:
+private slots:
     void refusals_data();
     void refusals();
     void duplicatePlayerAcrossQueues();

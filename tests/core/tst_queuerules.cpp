@@ -15,7 +15,7 @@ Q_DECLARE_METATYPE(pulsco::QueueConfig)
 
 class TestQueueRules : public QObject {
     Q_OBJECT
-private Q_SLOTS:
+private slots:
     void valueAt_data();
     void valueAt();
     void emptyScheduleIsZero();

@@ -67,7 +67,7 @@ Items randomParties(std::mt19937_64& rng, int teamCount, int teamSize, int maxPa
 
 class TestTeamBalancer : public QObject {
     Q_OBJECT
-private Q_SLOTS:
+private slots:
     void canPack_data();
     void canPack();
     void handChecked_data();

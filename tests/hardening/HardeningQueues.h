@@ -15,8 +15,8 @@
 // fast; hold-1v1 never matches two players whose ratings differ (a 0.001
 // skill window) and waits an hour, so its tickets outlive restarts;
 // short-1v1 is the same with a 2 s max wait, so its tickets expire;
-// outage-1v1 matches players up to 5 apart after 3 s and expires the rest
-// at 4 s (time enough to fill a disk in between).
+// outage-1v1 matches players up to 5 apart after 8 s and expires the rest
+// at 9 s (time enough to fill a disk in between, even on a loaded machine).
 inline const QByteArray kHardeningQueues = R"({"format": 1,
  "regions": ["eu-west", "us-east"],
  "queues": [
@@ -30,8 +30,8 @@ inline const QByteArray kHardeningQueues = R"({"format": 1,
    "skill_window": [{"after_s": 0, "value": 0.001}],
    "ping_limit_ms": [{"after_s": 0, "value": 500}], "max_wait_s": 2},
   {"name": "outage-1v1", "team_count": 2, "team_size": 1, "party_sizes": [1],
-   "skill_window": [{"after_s": 0, "value": 0.001}, {"after_s": 3, "value": 5}],
-   "ping_limit_ms": [{"after_s": 0, "value": 500}], "max_wait_s": 4}
+   "skill_window": [{"after_s": 0, "value": 0.001}, {"after_s": 8, "value": 5}],
+   "ping_limit_ms": [{"after_s": 0, "value": 500}], "max_wait_s": 9}
  ]})";
 
 // A party of one. In hold-1v1 and short-1v1 give every player its own `mu`

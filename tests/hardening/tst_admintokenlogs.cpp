@@ -40,7 +40,7 @@ QByteArray adminRequest(const QByteArray& authorization) {
 
 class TestAdminTokenLogs : public QObject {
     Q_OBJECT
-private Q_SLOTS:
+private slots:
     void tokenIsNeverLoggedOrEchoed();
 };
 

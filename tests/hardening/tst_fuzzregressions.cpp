@@ -16,6 +16,7 @@
 
 #include <QDir>
 #include <QFile>
+#include <QRegularExpression>
 #include <QTest>
 
 using namespace Qt::StringLiterals;
@@ -72,10 +73,21 @@ Outcome parseAs(const QString& target, const QByteArray& input) {
     return out;
 }
 
-const QStringList kTargets = {
-    u"http_request"_s,     u"queue_config"_s, u"scenario"_s,          u"drill"_s,
-    u"alert_rules"_s,      u"rollout_plan"_s, u"metric_expression"_s, u"prometheus_text"_s,
-    u"metrics_snapshot"_s, u"event_message"_s};
+// The fuzz targets, read from the one list there is: the pulsco_add_fuzzer()
+// calls of tests/fuzz/CMakeLists.txt (which `make fuzz` runs too).
+QStringList fuzzTargets() {
+    QFile file(QStringLiteral(PULSCO_SOURCE_DIR "/tests/fuzz/CMakeLists.txt"));
+    if (!file.open(QIODevice::ReadOnly))
+        qFatal("cannot read %s", qPrintable(file.fileName()));
+    QStringList targets;
+    static const QRegularExpression call(u"^pulsco_add_fuzzer\\((\\w+)"_s,
+                                         QRegularExpression::MultilineOption);
+    for (auto it = call.globalMatch(QString::fromUtf8(file.readAll())); it.hasNext();)
+        targets << it.next().captured(1);
+    return targets;
+}
+
+const QStringList kTargets = fuzzTargets();
 
 void addRows(const QString& kind) {
     QTest::addColumn<QString>("target");
@@ -100,7 +112,7 @@ QByteArray readAll(const QString& path) {
 
 class TestFuzzRegressions : public QObject {
     Q_OBJECT
-private Q_SLOTS:
+private slots:
     void everyTargetHasSeeds();
     void seedsAreAccepted_data() { addRows(u"corpus"_s); }
     void seedsAreAccepted();
@@ -109,6 +121,12 @@ private Q_SLOTS:
 };
 
 void TestFuzzRegressions::everyTargetHasSeeds() {
+    QVERIFY2(kTargets.size() >= 10, qPrintable(kTargets.join(u' ')));
+    // Every parser fuzzed has a seed folder, and every seed folder a fuzzer.
+    const QDir corpus(QStringLiteral(PULSCO_SOURCE_DIR "/tests/fuzz/corpus"));
+    QStringList sortedTargets = kTargets;
+    sortedTargets.sort();
+    QCOMPARE(corpus.entryList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name), sortedTargets);
     for (const QString& target : kTargets) {
         const QDir dir(QStringLiteral(PULSCO_SOURCE_DIR "/tests/fuzz/corpus/") + target);
         QVERIFY2(!dir.entryList(QDir::Files).isEmpty(), qPrintable(target));
@@ -124,8 +142,9 @@ void TestFuzzRegressions::seedsAreAccepted() {
 }
 
 void TestFuzzRegressions::regressionsAreRefusedCleanly() {
-    if (!QTest::currentDataTag())
-        QSKIP("no fuzz regressions recorded");
+    // tests/fuzz/regressions/ holds inputs that once crashed a parser; an
+    // empty folder means they were lost, not that all is well.
+    QVERIFY2(QTest::currentDataTag(), "no inputs under tests/fuzz/regressions/");
     QFETCH(QString, target);
     QFETCH(QString, path);
     const Outcome out = parseAs(target, readAll(path));

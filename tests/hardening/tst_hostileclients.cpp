@@ -32,7 +32,7 @@ void answerOk(HttpServer& server) {
 
 class TestHostileClients : public QObject {
     Q_OBJECT
-private Q_SLOTS:
+private slots:
     void slowlorisTrickleIsCutOff();
     void oversizedHeadersGet431();
     void manyIdleConnectionsDoNotBlockOthers();

@@ -129,7 +129,7 @@ int openDescriptors(qint64 pid) {
 
 class TestIdleConnections : public QObject {
     Q_OBJECT
-private Q_SLOTS:
+private slots:
     void initTestCase();
     void othersAreAnsweredBesideTenThousandIdle();
 

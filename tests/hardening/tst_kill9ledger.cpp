@@ -56,7 +56,7 @@ struct Ledger {
 
 class TestKill9Ledger : public QObject {
     Q_OBJECT
-private Q_SLOTS:
+private slots:
     void acknowledgedTicketsSurviveKill9();
 
 private:

@@ -31,7 +31,7 @@ double envNumber(const char* name, double fallback) {
 
 class TestSoak : public QObject {
     Q_OBJECT
-private Q_SLOTS:
+private slots:
     void mixedTrafficStaysCorrectAndFlat();
 };
 

@@ -28,7 +28,7 @@ QString ticketState(quint16 port, const QString& id) {
 
 class TestMatchdApi : public QObject {
     Q_OBJECT
-private Q_SLOTS:
+private slots:
     void init();
     void cleanup();
     void fullTicketLife();

@@ -80,7 +80,7 @@ QStringList createConcurrently(quint16 port, int count, int offset) {
 
 class TestMatchdProcess : public QObject {
     Q_OBJECT
-private Q_SLOTS:
+private slots:
     void badFlagsExitTwo_data();
     void badFlagsExitTwo();
     void badFlagFilesExitTwo_data();

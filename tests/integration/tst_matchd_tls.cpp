@@ -63,7 +63,7 @@ HttpResult httpsRequest(quint16 port, const QList<QSslCertificate>& trusted,
 
 class TestMatchdTls : public QObject {
     Q_OBJECT
-private Q_SLOTS:
+private slots:
     void initTestCase();
     void init();
     void cleanup();

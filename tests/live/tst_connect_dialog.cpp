@@ -15,7 +15,7 @@ using pulsco::ConnectDialog;
 
 class TestConnectDialog : public QObject {
     Q_OBJECT
-private Q_SLOTS:
+private slots:
     void initTestCase() {
         QVERIFY(m_dir.isValid());
         QCoreApplication::setOrganizationName(u"pulsco-test"_s);

@@ -23,7 +23,7 @@ Q_DECLARE_METATYPE(MisbehavingServer::Mode)
 
 class TestConsoleFaults : public QObject {
     Q_OBJECT
-private Q_SLOTS:
+private slots:
     void initTestCase();
     void statusNamesTheFaultAndRecovers_data();
     void statusNamesTheFaultAndRecovers();

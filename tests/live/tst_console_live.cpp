@@ -32,7 +32,7 @@ QRegularExpression receiving(const QString& color, const MatchdProcess& server) 
 
 class TestConsoleLive : public QObject {
     Q_OBJECT
-private Q_SLOTS:
+private slots:
     void initTestCase();
     void dashboardRendersLiveServersThroughKillAndRestart();
     void badUrlIsRefused();

@@ -41,7 +41,7 @@ QString screenshotPath(const ConsoleProcess& console, const QString& name) {
 
 class TestConsoleTls : public QObject {
     Q_OBJECT
-private Q_SLOTS:
+private slots:
     void initTestCase();
     void badCaFileIsRefused();
     void consoleTrustsServerThroughCaCert();

@@ -38,7 +38,7 @@ QStringList eventTexts(const QSignalSpy& spy, pulsco::LogEventKind kind) {
 
 class TestLiveFaults : public QObject {
     Q_OBJECT
-private Q_SLOTS:
+private slots:
     void initTestCase();
     void faultIsNamedAndRecovered_data();
     void faultIsNamedAndRecovered();

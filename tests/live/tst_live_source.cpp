@@ -126,7 +126,7 @@ private:
 
 class TestLiveSource : public QObject {
     Q_OBJECT
-private Q_SLOTS:
+private slots:
     void initTestCase();
     void checkBaseUrl_data();
     void checkBaseUrl();

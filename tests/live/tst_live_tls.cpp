@@ -19,7 +19,7 @@ using pulsco::Source;
 
 class TestLiveTls : public QObject {
     Q_OBJECT
-private Q_SLOTS:
+private slots:
     void initTestCase();
     void trustedServerGivesDataByPush();
     void trustedServerGivesDataByPolling();

@@ -21,7 +21,7 @@ QString simBinary() {
 
 class TestLoadRunDialog : public QObject {
     Q_OBJECT
-private Q_SLOTS:
+private slots:
     void initTestCase() { QVERIFY(QFile::exists(simBinary())); }
 
     void shortRunShowsVerdictAndSummary() {

@@ -74,7 +74,7 @@ quint64 createdOn(const QString& url) {
 
 class TestLoadgen : public QObject {
     Q_OBJECT
-private Q_SLOTS:
+private slots:
     void initTestCase();
     void badTargetsExitTwo_data();
     void badTargetsExitTwo();

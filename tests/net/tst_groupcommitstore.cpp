@@ -32,7 +32,7 @@ TicketRow ticket(qint64 seq, const QString& state = u"searching"_s, qint64 creat
 
 class TestGroupCommitStore : public QObject {
     Q_OBJECT
-private Q_SLOTS:
+private slots:
     void oneSubmitIsOneTransaction_data();
     void oneSubmitIsOneTransaction();
     void acknowledgesEveryTokenInOrder();

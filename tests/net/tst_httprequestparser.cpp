@@ -11,7 +11,7 @@ using pulsco::HttpRequestParser;
 
 class TestHttpRequestParser : public QObject {
     Q_OBJECT
-private Q_SLOTS:
+private slots:
     void good_data();
     void good();
     void bad_data();

@@ -20,7 +20,7 @@ using test::readAnswers;
 
 class TestHttpServer : public QObject {
     Q_OBJECT
-private Q_SLOTS:
+private slots:
     void keepAliveServesManyOnOneConnection();
     void deferredAnswersStayInOrder();
     void slowRequestGets408();

@@ -12,7 +12,7 @@ using namespace pulsco;
 
 class TestMigrations : public QObject {
     Q_OBJECT
-private Q_SLOTS:
+private slots:
     void init();
     void cleanup();
     void upFromEmpty();

@@ -14,7 +14,7 @@ using namespace pulsco;
 
 class TestPrometheusText : public QObject {
     Q_OBJECT
-private Q_SLOTS:
+private slots:
     void roundTripCountersAndGauges();
     void roundTripHistograms_data();
     void roundTripHistograms();

@@ -129,7 +129,7 @@ MatchdRun runMatchd(const QString& cert, const QString& key) {
 
 class TestTlsFiles : public QObject {
     Q_OBJECT
-private Q_SLOTS:
+private slots:
     void initTestCase();
     void loadTlsFiles_data();
     void loadTlsFiles();

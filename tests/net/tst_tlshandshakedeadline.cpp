@@ -25,7 +25,7 @@ constexpr qint64 kIdleMs = 60'000;
 
 class TestTlsHandshakeDeadline : public QObject {
     Q_OBJECT
-private Q_SLOTS:
+private slots:
     void initTestCase();
     void unfinishedHandshakesAreCutOff();
 

@@ -79,8 +79,11 @@ private slots:
             FaultDialog dialog(kind, {u"eu-west"_s, u"us-east"_s});
             dialog.show();
             QVERIFY2(dialog.validationError().isEmpty(), qPrintable(dialog.validationError()));
+            const QList<QWidget*> widgets = interactiveWidgets(&dialog);
+            // Every fault dialog has at least a target and an OK/Cancel pair.
+            QVERIFY2(widgets.size() >= 3, toString(kind));
             QStringList missing;
-            for (QWidget* w : interactiveWidgets(&dialog)) {
+            for (QWidget* w : widgets) {
                 if (w->accessibleName().trimmed().isEmpty())
                     missing << describe(w);
             }
@@ -105,7 +108,9 @@ private slots:
         }
         // Mnemonics of labels do not collide with each other or with menus.
         QSet<QChar> used;
-        for (QAction* menu : h.window->menuBar()->actions()) {
+        const QList<QAction*> menus = h.window->menuBar()->actions();
+        QVERIFY(menus.size() >= 4);  // File, Simulation, View, Help
+        for (QAction* menu : menus) {
             const qsizetype amp = menu->text().indexOf(u'&');
             QVERIFY(amp >= 0);
             used.insert(menu->text().at(amp + 1).toLower());

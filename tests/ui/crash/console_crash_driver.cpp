@@ -7,7 +7,7 @@
 //   ACK audit <id>          a rollout audit row committed (tick, step, gate...)
 //   ACK drill <text>        a drill event the trainee saw in the timeline
 // It runs until it is killed.
-#include "tests/rollout/EngineSource.h"  // first: see there
+#include "support/EngineSource.h"
 
 #include "drills/AlertEngine.h"
 #include "drills/AlertRuleJson.h"

@@ -53,7 +53,7 @@ bool containsPart(const QStringList& texts, const QString& part) {
 
 class TestConsoleCrash : public QObject {
     Q_OBJECT
-private Q_SLOTS:
+private slots:
     void killedConsoleLosesNothingAcknowledged();
     void recoverySavesOnlyUnsavedJournalsOnce();
     void runningConsoleKeepsItsDrill();
