@@ -1,6 +1,8 @@
 // The built pulsco-console binary, driven as users and scripts drive it:
 // --screenshot writes a PNG of the asked size, bad input exits 2 with the
 // file/flag named, an unwritable screenshot exits 1.
+#include "support/ShippedFiles.h"
+
 #include <QImage>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -11,19 +13,6 @@
 using namespace Qt::StringLiterals;
 
 namespace {
-
-// The shipped baseline scenario with one field replaced: a file that is
-// wrong in exactly one place.
-QByteArray baselineWith(const QString& section, const QString& field, const QJsonValue& value) {
-    QFile shipped(QStringLiteral(PULSCO_SOURCE_DIR "/resources/scenarios/baseline-1000.json"));
-    if (!shipped.open(QIODevice::ReadOnly))
-        return {};
-    QJsonObject root = QJsonDocument::fromJson(shipped.readAll()).object();
-    QJsonObject inner = root.value(section).toObject();
-    inner.insert(field, value);
-    root.insert(section, inner);
-    return QJsonDocument(root).toJson();
-}
 
 struct Run {
     int exitCode = -1;
@@ -166,7 +155,7 @@ private slots:
         const QString path = dir.filePath(u"bad.json"_s);
         QFile file(path);
         QVERIFY(file.open(QIODevice::WriteOnly));
-        file.write(baselineWith(u"population"_s, u"players"_s, 0));
+        file.write(pulsco::test::baselineWith(u"population"_s, u"players"_s, 0));
         file.close();
         const Run run = runConsole({u"--simulate"_s, path}, dir.filePath(u"config"_s));
         QCOMPARE(run.exitCode, 2);

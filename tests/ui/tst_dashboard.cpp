@@ -1,6 +1,8 @@
 // The Dashboard on the real simulator: charts receive data, controls change
 // the simulation, faults show up in tiles, source bar and log.
 #include "ConsoleHarness.h"
+#include "support/IdleLiveSource.h"
+#include "support/ShippedFiles.h"
 
 #include "ui/EnvironmentComparisonModel.h"
 #include "ui/EventLogModel.h"
@@ -39,19 +41,6 @@ namespace {
 
 constexpr int kTimeoutMs = 20000;
 
-// The shipped baseline scenario with one field replaced: a file that is
-// wrong in exactly one place.
-QByteArray baselineWith(const QString& section, const QString& field, const QJsonValue& value) {
-    QFile shipped(QStringLiteral(PULSCO_SOURCE_DIR "/resources/scenarios/baseline-1000.json"));
-    if (!shipped.open(QIODevice::ReadOnly))
-        return {};
-    QJsonObject root = QJsonDocument::fromJson(shipped.readAll()).object();
-    QJsonObject inner = root.value(section).toObject();
-    inner.insert(field, value);
-    root.insert(section, inner);
-    return QJsonDocument(root).toJson();
-}
-
 bool logHas(EventLogModel* model, LogEventKind kind, const QString& text = {}) {
     for (int row = 0; row < model->rowCount(); ++row) {
         const LogEvent& e = model->eventAt(row);
@@ -61,24 +50,12 @@ bool logHas(EventLogModel* model, LogEventKind kind, const QString& text = {}) {
     return false;
 }
 
-// A source that offers nothing: only to check how the controls explain it.
-class BareSource final : public Source {
-public:
-    Kind kind() const override { return Kind::Live; }
-    QString displayName() const override { return u"bare"_s; }
-    State state() const override { return State::Running; }
-    Capabilities capabilities() const override {
-        Capabilities c;
-        c.faultsDisabledReason = u"no admin token configured for this server"_s;
-        return c;
-    }
-    SnapshotPtr latestSnapshot() const override { return nullptr; }
-    void start() override {}
-    void stop() override {}
-    void injectFault(const FaultSpec&) override {}
-    void clearFaults() override {}
-    void setTrafficWeight(int) override {}
-};
+// A live source that offers nothing: how the controls explain it.
+std::unique_ptr<Source> bareSource() {
+    Source::Capabilities c;
+    c.faultsDisabledReason = u"no admin token configured for this server"_s;
+    return std::make_unique<test::IdleLiveSource>(u"bare"_s, c);
+}
 
 }  // namespace
 
@@ -131,7 +108,7 @@ private slots:
         emit scenarios->activated(surge);
         QTRY_VERIFY(h.window->source()->displayName().contains(u"surge-5x"_s));
         QCOMPARE(barOf(), std::pair(120.0, u"bar 120 s"_s));  // surge-5x: "<120"
-        h.window->setSource(std::make_unique<BareSource>(), SourceRequest{});
+        h.window->setSource(bareSource(), SourceRequest{});
         QCOMPARE(barOf(), std::pair(kTicketWaitP95BarSeconds, u"bar 60 s"_s));
     }
 
@@ -300,7 +277,7 @@ private slots:
         const QString path = dir.filePath(u"broken.json"_s);
         QFile file(path);
         QVERIFY(file.open(QIODevice::WriteOnly));
-        file.write(baselineWith(u"population"_s, u"players"_s, u"many"_s));
+        file.write(test::baselineWith(u"population"_s, u"players"_s, u"many"_s));
         file.close();
         SourceRequest request;
         request.scenario = path;
@@ -319,7 +296,7 @@ private slots:
     void controlsExplainWhatTheSourceCannotDo() {
         test::ConsoleHarness h;
         h.window = std::make_unique<MainWindow>(h.factory);
-        h.window->setSource(std::make_unique<BareSource>(), SourceRequest{});
+        h.window->setSource(bareSource(), SourceRequest{});
         SourceControls* c = h.window->controls();
         QVERIFY(!c->playPauseAction()->isEnabled());
         QVERIFY(!c->speedCombo()->isEnabled());
@@ -335,7 +312,7 @@ private slots:
     void silentSourceTurnsStale() {
         test::ConsoleHarness h;
         h.window = std::make_unique<MainWindow>(h.factory);
-        h.window->setSource(std::make_unique<BareSource>(), SourceRequest{});
+        h.window->setSource(bareSource(), SourceRequest{});
         auto snapshot = std::make_shared<MetricsSnapshot>();
         snapshot->timeSeconds = 42;
         emit h.window->source()->snapshotReady(snapshot);

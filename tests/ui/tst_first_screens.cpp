@@ -1,6 +1,7 @@
 // The first screens as a newcomer sees them (issue #14, item 9): the whole
 // console on the shipped scenarios, each screen saying one consistent thing.
 #include "FullConsoleHarness.h"
+#include "support/IdleLiveSource.h"
 
 #include "ui/DashboardPage.h"
 #include "ui/EventLogModel.h"
@@ -38,24 +39,12 @@ namespace {
 
 constexpr int kTimeoutMs = 30000;
 
-// A live source that reports nothing: how the toolbar looks on live servers.
-class FakeLiveSource final : public Source {
-public:
-    Kind kind() const override { return Kind::Live; }
-    QString displayName() const override { return u"Live · http://127.0.0.1:9"_s; }
-    State state() const override { return State::Running; }
-    Capabilities capabilities() const override {
-        Capabilities c;
-        c.faults = true;
-        return c;
-    }
-    SnapshotPtr latestSnapshot() const override { return nullptr; }
-    void start() override {}
-    void stop() override {}
-    void injectFault(const FaultSpec&) override {}
-    void clearFaults() override {}
-    void setTrafficWeight(int) override {}
-};
+// What a live server with an admin token offers: faults, nothing else.
+Source::Capabilities liveCapabilities() {
+    Source::Capabilities c;
+    c.faults = true;
+    return c;
+}
 
 // The highest "match N" in the event log, and how many match rows it has.
 std::pair<std::uint64_t, int> newestMatch(const EventLogModel* model) {
@@ -165,7 +154,9 @@ private slots:
         SourceRequest live;
         live.kind = SourceRequest::Kind::Live;
         live.urls = {u"http://127.0.0.1:9"_s};
-        c.window->setSource(std::make_unique<FakeLiveSource>(), live);
+        c.window->setSource(std::make_unique<test::IdleLiveSource>(u"Live · http://127.0.0.1:9"_s,
+                                                                   liveCapabilities()),
+                            live);
         QVERIFY(!controls->simulatorControlsShown());
         // The toolbar shows and hides its widgets on its next layout pass.
         for (QWidget* w :
