@@ -231,7 +231,7 @@ void LiveSource::sendAdmin(const Server& server, const QByteArray& method, const
         if (*tooLarge || declared > LiveServerLink::kMaxMessageBytes ||
             reply->bytesAvailable() > LiveServerLink::kMaxMessageBytes) {
             emit commandFailed(command, where + u": answer larger than the %1 MiB cap"_s.arg(
-                                                      LiveServerLink::kMaxMessageBytes >> 20));
+                                                    LiveServerLink::kMaxMessageBytes >> 20));
             return;
         }
         if (reply->error() == QNetworkReply::NoError)
@@ -240,8 +240,8 @@ void LiveSource::sendAdmin(const Server& server, const QByteArray& method, const
         const QJsonObject error =
             QJsonDocument::fromJson(reply->readAll()).object().value(u"error").toObject();
         const QString message = error.value(u"message").toString();
-        emit commandFailed(command, where + u": "_s +
-                                          (message.isEmpty() ? reply->errorString() : message));
+        emit commandFailed(command,
+                           where + u": "_s + (message.isEmpty() ? reply->errorString() : message));
     });
 }
 
@@ -264,7 +264,7 @@ void LiveSource::injectFault(const FaultSpec& fault) {
     }
     if (!sent)
         emit commandFailed(u"inject fault"_s, u"no connected server of the color "_s +
-                                                    QString::fromLatin1(toString(fault.target)));
+                                                  QString::fromLatin1(toString(fault.target)));
 }
 
 void LiveSource::clearFaults() {
