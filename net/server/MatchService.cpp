@@ -34,6 +34,7 @@ struct MatchService::TicketRecord {
     // Finished by the matchmaker (matched, expired) and not yet on disk: kept
     // in memory, where the retry rebuilds its write from, until it is.
     bool unwritten = false;
+    bool refused = false;  // the store refused its last write; a retry is due or under way
 };
 
 struct MatchService::MatchRecord {
@@ -54,6 +55,7 @@ struct MatchService::MatchRecord {
     std::vector<TeamOf> teams;
     int winnerTeam = -1;
     bool unwritten = false;  // formed by a tick, not yet on disk
+    bool refused = false;    // the store refused its last write; a retry is due or under way
 };
 
 namespace {
@@ -285,6 +287,26 @@ void MatchService::setUnwritten(const std::vector<RecordRef>& refs, bool unwritt
     }
 }
 
+// Counts the records whose last write the store refused. The lists of
+// refused rows empty while their retry is in flight; this count does not, so
+// pulsco_store_unwritten_updates stays up until the rows are on disk.
+void MatchService::setRefused(const std::vector<RecordRef>& refs, bool refused) {
+    const auto mark = [this, refused](bool& flag) {
+        if (flag == refused)
+            return;
+        flag = refused;
+        refused ? ++m_refusedRecords : --m_refusedRecords;
+    };
+    for (const RecordRef& r : refs) {
+        if (r.isMatch) {
+            if (auto it = m_matches.find(r.seq); it != m_matches.end())
+                mark(it->second->refused);
+        } else if (auto it = m_tickets.find(r.seq); it != m_tickets.end()) {
+            mark(it->second->refused);
+        }
+    }
+}
+
 std::vector<MatchService::RecordRef>
 MatchService::recordsOf(const std::vector<StoreWrite>& writes) {
     std::vector<RecordRef> refs;
@@ -352,11 +374,13 @@ void MatchService::pumpMatchmakerWrites() {
                                              lastOfChunk](bool ok, const QString& error) {
             if (ok) {
                 setUnwritten(refs, false);
+                setRefused(refs, false);
             } else {
                 // Nothing the matchmaker decided is dropped: the next
                 // tick writes it again (the store logs why it failed).
                 for (const RecordRef& r : refs)
                     (r.isMatch ? m_unwrittenMatches : m_unwrittenTickets).push_back(r.seq);
+                setRefused(refs, true);
             }
             if (onDone)
                 onDone(ok, error);

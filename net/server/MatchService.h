@@ -66,10 +66,9 @@ public:
     std::size_t matchesInMemory() const { return m_matches.size(); }
     std::size_t ratingsInMemory() const { return m_ratings.size(); }
     // The matchmaker's own writes (matches formed, tickets matched or
-    // expired) that the store refused, waiting for the next tick's retry.
-    std::size_t unwrittenTickUpdates() const {
-        return m_unwrittenMatches.size() + m_unwrittenTickets.size();
-    }
+    // expired) that the store refused and that are not on disk yet: waiting
+    // for the next tick's retry, or in it.
+    std::size_t unwrittenTickUpdates() const { return m_refusedRecords; }
     // The matchmaker's rows queued behind request writes, not yet submitted.
     std::size_t queuedMatchmakerWrites() const { return m_matchmakerWriteCount; }
     // Tries them once more now, and no more on later ticks (shutdown).
@@ -120,6 +119,7 @@ private:
     std::vector<StoreWrite> rebuildUnwritten();
     static std::vector<RecordRef> recordsOf(const std::vector<StoreWrite>& writes);
     void setUnwritten(const std::vector<RecordRef>& refs, bool unwritten);
+    void setRefused(const std::vector<RecordRef>& refs, bool refused);
     void finishTicket(TicketRecord& t, TicketState state, double waitSeconds, qint64 matchSeq,
                       std::vector<StoreWrite>& writes);
     // Forgets the oldest finished tickets and matches beyond the limits; they
@@ -159,6 +159,7 @@ private:
     bool m_finalAttemptMade = false;
     std::vector<qint64> m_unwrittenMatches;  // formed, their insert failed
     std::vector<qint64> m_unwrittenTickets;  // matched or expired, their update failed
+    std::size_t m_refusedRecords = 0;        // records whose last write was refused
 
     struct Pending {
         quint64 token;
