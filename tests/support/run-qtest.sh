@@ -26,6 +26,9 @@ while IFS= read -r line; do
     reason=$(awk -v n="$name" '$1 == n { $1 = ""; sub(/^ +/, ""); print; exit }' "$allowlist" 2>/dev/null)
     if [[ -n "$reason" ]]; then
         echo "run-qtest: allowed skip: $name: $reason ($allowlist)"
+    elif awk -v n="$name" '$1 == n { found = 1 } END { exit !found }' "$allowlist" 2>/dev/null; then
+        echo "run-qtest: FAIL: $name skipped under CI=true: its line in $allowlist gives no reason (write one after the name)"
+        refused=1
     else
         echo "run-qtest: FAIL: $name skipped under CI=true and is not on $allowlist: ${line#SKIP   : }"
         refused=1

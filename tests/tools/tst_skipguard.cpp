@@ -68,6 +68,23 @@ private slots:
             qPrintable(run.out));
     }
 
+    void allowListEntryWithoutReasonIsRefused() {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        QFile list(dir.filePath(u"allow.txt"_s));
+        QVERIFY(list.open(QIODevice::WriteOnly));
+        list.write("PlantedSkip::skips\n");
+        list.close();
+        QProcessEnvironment env = baseEnv();
+        env.insert(u"CI"_s, u"true"_s);
+        env.insert(u"PULSCO_SKIP_ALLOWLIST"_s, list.fileName());
+        const Run run = guarded(env);
+        QCOMPARE(run.exitCode, 1);
+        QVERIFY2(run.out.contains(u"PlantedSkip::skips skipped under CI=true: its line in "_s) &&
+                     run.out.contains(u"gives no reason"_s),
+                 qPrintable(run.out));
+    }
+
     void failureStaysAFailure() {
         QProcessEnvironment env = baseEnv();
         env.insert(u"CI"_s, u"true"_s);
