@@ -22,8 +22,6 @@ constexpr NameTable<FaultKind, 7> kFaultKinds{{
     {FaultKind::StoreLatency, "store_latency"},
 }};
 
-constexpr NameTable<Color, 2> kColors{{{Color::Blue, "blue"}, {Color::Green, "green"}}};
-
 constexpr NameTable<FaultTarget, 3> kTargets{{
     {FaultTarget::Blue, "blue"},
     {FaultTarget::Green, "green"},
@@ -60,14 +58,6 @@ const char* toString(FaultKind kind) {
 
 std::optional<FaultKind> faultKindFromString(const std::string& name) {
     return valueOf(kFaultKinds, name);
-}
-
-const char* toString(Color color) {
-    return nameOf(kColors, color);
-}
-
-std::optional<Color> colorFromString(const std::string& name) {
-    return valueOf(kColors, name);
 }
 
 const char* toString(FaultTarget target) {

@@ -1,6 +1,8 @@
 // Faults the simulator (and a staging pulsco-matchd) can inject for drills.
 #pragma once
 
+#include "core/Color.h"
+
 #include <optional>
 #include <string>
 
@@ -18,10 +20,6 @@ enum class FaultKind {
 
 const char* toString(FaultKind kind);  // "latency", "error_rate", ...
 std::optional<FaultKind> faultKindFromString(const std::string& name);
-
-enum class Color { Blue, Green };
-const char* toString(Color color);  // "blue" / "green"
-std::optional<Color> colorFromString(const std::string& name);
 
 enum class FaultTarget { Blue, Green, Both };
 const char* toString(FaultTarget target);  // "blue" / "green" / "both"

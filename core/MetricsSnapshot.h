@@ -89,7 +89,7 @@ struct MetricsSnapshot {
     // Conservation: every accepted ticket is searching or in exactly one final
     // state. False means data inconsistency (a rollback trigger).
     bool conservationOk = true;
-    std::vector<std::string> activeFaults;  // human-readable, e.g. "latency +300ms green"
+    std::vector<std::string> activeFaults;  // human-readable, e.g. "latency +300 ms on 100 % of requests, green"
 
     bool operator==(const MetricsSnapshot&) const = default;
 };

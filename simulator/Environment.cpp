@@ -25,27 +25,24 @@ std::size_t Environment::addRelease(QueueConfig config, bool defective) {
 }
 
 void Environment::recordRequest(const ServiceOutcome& outcome) {
-    Second& now = m_recent[m_current];
     ++m_metrics.requestsTotal;
-    ++now.requests;
     m_metrics.apiLatencyMs.record(outcome.latencyMs);
-    now.latencyMs.record(outcome.latencyMs);
+    m_recent.recordRequest(m_second, outcome.latencyMs, !outcome.ok());
     if (!outcome.ok()) {
         ++m_metrics.errorsTotal;
-        ++now.errors;
         ++m_metrics.errorsByCode[errorCodeName(outcome.code)];
     }
 }
 
 void Environment::recordWait(double seconds) {
     m_metrics.ticketWaitSeconds.record(seconds);
-    m_recent[m_current].waitSeconds.record(seconds);
+    m_recent.recordWait(m_second, seconds);
 }
 
 void Environment::recordMatch(int queue, double quality, bool twoTeams,
                               double team0WinProbability) {
     ++m_metrics.matchesTotal;
-    ++m_recent[m_current].matches;
+    m_recent.recordMatch(m_second);
     m_metrics.matchQuality.record(quality);
     if (queue >= 0 && static_cast<std::size_t>(queue) < m_queueMatches.size())
         ++m_queueMatches[static_cast<std::size_t>(queue)];
@@ -57,11 +54,7 @@ void Environment::recordMatch(int queue, double quality, bool twoTeams,
 }
 
 void Environment::advanceSecond() {
-    m_current = (m_current + 1) % m_recent.size();
-    Second& s = m_recent[m_current];
-    s.latencyMs.clear();
-    s.waitSeconds.clear();
-    s.requests = s.errors = s.matches = 0;
+    ++m_second;
 }
 
 void Environment::resetMetrics() {
@@ -69,11 +62,7 @@ void Environment::resetMetrics() {
     fresh.tickets.created = static_cast<std::uint64_t>(searchingTickets());
     m_metrics = std::move(fresh);
     std::fill(m_queueMatches.begin(), m_queueMatches.end(), 0);
-    for (auto& s : m_recent) {
-        s.latencyMs.clear();
-        s.waitSeconds.clear();
-        s.requests = s.errors = s.matches = 0;
-    }
+    m_recent.clear();
     m_balanced = m_twoTeam = 0;
 }
 
@@ -88,15 +77,7 @@ EnvironmentMetrics Environment::snapshot(double now, int weightPercent) const {
     EnvironmentMetrics m = m_metrics;
     m.trafficWeightPercent = weightPercent;
     m.tickets.searching = static_cast<std::uint64_t>(searchingTickets());
-    std::uint64_t recentMatches = 0;
-    for (const auto& s : m_recent) {
-        m.recentApiLatencyMs.merge(s.latencyMs);
-        m.recentTicketWaitSeconds.merge(s.waitSeconds);
-        m.recentRequests += s.requests;
-        m.recentErrors += s.errors;
-        recentMatches += s.matches;
-    }
-    m.matchesPerMinute = static_cast<double>(recentMatches);
+    m_recent.fill(m, m_second);
     m.queues.clear();
     for (std::size_t q = 0; q < m_queueNames.size(); ++q) {
         QueueSnapshot qs;

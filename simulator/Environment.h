@@ -6,9 +6,9 @@
 
 #include "core/Matchmaker.h"
 #include "core/MetricsSnapshot.h"
+#include "core/RecentWindow.h"
 #include "simulator/ServiceModel.h"
 
-#include <array>
 #include <cstdint>
 #include <memory>
 #include <unordered_map>
@@ -26,8 +26,6 @@ struct Release {
 
 class Environment {
 public:
-    static constexpr int kRecentSeconds = 60;
-
     Environment(Color color, const ServiceSpec& service, QueueConfig config, RatingModel model);
 
     Color color() const { return m_color; }
@@ -59,14 +57,6 @@ public:
     EnvironmentMetrics snapshot(double now, int weightPercent) const;
 
 private:
-    struct Second {
-        Histogram latencyMs;
-        Histogram waitSeconds;
-        std::uint64_t requests = 0;
-        std::uint64_t errors = 0;
-        std::uint64_t matches = 0;
-    };
-
     Color m_color;
     ServiceModel m_service;
     RatingModel m_model;
@@ -75,8 +65,8 @@ private:
     EnvironmentMetrics m_metrics;
     std::vector<std::uint64_t> m_queueMatches;
     std::vector<std::string> m_queueNames;
-    std::array<Second, kRecentSeconds> m_recent;
-    std::size_t m_current = 0;
+    RecentWindow m_recent;
+    std::int64_t m_second = 0;  // simulated seconds counted by advanceSecond()
     std::uint64_t m_balanced = 0, m_twoTeam = 0;
 };
 

@@ -1,5 +1,8 @@
 #include "simulator/SimulationEngine.h"
 
+#include "core/FaultEffects.h"
+#include "core/MetricCatalog.h"
+
 #include <algorithm>
 #include <bit>
 #include <chrono>
@@ -24,14 +27,9 @@ constexpr std::uint64_t kBreachCheckSeconds = 10;  // live threshold checks, whe
 
 // A threshold's metric over the recent (60 s) window, when it has one.
 std::optional<double> recentValue(const MetricsSnapshot& s, std::string_view name) {
-    const EnvironmentMetrics* env = &s.total;
-    if (name.starts_with("blue.")) {
-        env = &s.blue;
-        name.remove_prefix(5);
-    } else if (name.starts_with("green.")) {
-        env = &s.green;
-        name.remove_prefix(6);
-    }
+    const ScopedName scoped = splitScope(name);
+    const EnvironmentMetrics* env = MetricCatalog::environment(s, scopeName(scoped.color));
+    name = scoped.name;
     const Histogram* h = nullptr;
     double q = 0;
     if (name.starts_with("api_latency_p"))
@@ -53,20 +51,6 @@ std::optional<double> recentValue(const MetricsSnapshot& s, std::string_view nam
         return static_cast<double>(env->recentErrors) / static_cast<double>(env->recentRequests);
     return std::nullopt;
 }  // how fast logins close a gap to the online target
-
-bool hits(FaultTarget target, int color) {
-    return target == FaultTarget::Both || (target == FaultTarget::Blue && color == 0) ||
-           (target == FaultTarget::Green && color == 1);
-}
-
-std::string percent(double share) {
-    const double p = share * 100.0;
-    std::string s = std::to_string(p);
-    s.erase(s.find_last_not_of('0') + 1);
-    if (!s.empty() && s.back() == '.')
-        s.pop_back();
-    return s + " %";
-}
 
 std::string number(double v, int decimals) {
     char buf[64];
@@ -227,7 +211,7 @@ void SimulationEngine::process(const sim::Event& e) {
         matchEnd(e.subject);
         break;
     case EventType::Tick:
-        tick(static_cast<int>(e.subject));
+        tick(kColors[e.subject]);
         m_calendar.push(m_now + m_scenario.tickSeconds, EventType::Tick, e.subject);
         break;
     case EventType::Second:
@@ -276,7 +260,7 @@ double SimulationEngine::arrivalsPerSecond() const {
     const double shortfall = std::max(0.0, target - static_cast<double>(m_online));
     const double playersPerSecond =
         target / m_scenario.population.sessionMeanSeconds + shortfall / kCatchUpSeconds;
-    return playersPerSecond * surge() / m_population.meanPartySize;
+    return playersPerSecond * arrivalMultiplier(runningFaults()) / m_population.meanPartySize;
 }
 
 void SimulationEngine::scheduleArrival() {
@@ -361,7 +345,7 @@ void SimulationEngine::queueUp(std::uint32_t index) {
         failedAttempt();
         return;
     }
-    const int color = m_rngRouting.uniform() * 100.0 < m_weight ? 1 : 0;
+    const Color color = m_rngRouting.uniform() * 100.0 < m_weight ? Color::Green : Color::Blue;
     const int queue = m_population.pickQueue(p.size, m_rngSessions);
     if (queue < 0) {
         ++m_refused;
@@ -373,7 +357,7 @@ void SimulationEngine::queueUp(std::uint32_t index) {
         failedAttempt();
         return;
     }
-    p.color = static_cast<std::uint8_t>(color);
+    p.color = static_cast<std::uint8_t>(indexOf(color));
     p.queue = static_cast<std::uint8_t>(queue);
     setState(p, PartyState::EnqueuePending);
     m_calendar.push(m_now + outcome.latencyMs / 1000.0, EventType::EnqueueDone, index,
@@ -407,8 +391,8 @@ void SimulationEngine::enqueueDone(std::uint32_t index) {
     if (!result.ok()) {
         ++m_refused;
         if (m_logOn)
-            log(LogEventKind::Error, p.color, "enqueue refused: " + result.message);
-        drain(p.color, releaseIndex);
+            log(LogEventKind::Error, kColors[p.color], "enqueue refused: " + result.message);
+        drain(kColors[p.color], releaseIndex);
         afterSearch(index, true);
         return;
     }
@@ -423,26 +407,26 @@ void SimulationEngine::enqueueDone(std::uint32_t index) {
     // Patience varies between players around the scenario's median.
     m_calendar.push(m_now + m_rngSessions.lognormalMedianP95(pop.patienceMeanSeconds, 2.5),
                     EventType::Patience, index, p.generation);
-    drain(p.color, releaseIndex);
+    drain(kColors[p.color], releaseIndex);
 }
 
 void SimulationEngine::poll(std::uint32_t index) {
     const Party& p = m_population.parties[index];
-    request(p.color, false, m_rngService);
+    request(kColors[p.color], false, m_rngService);
     m_calendar.push(m_now + m_scenario.population.pollIntervalSeconds, EventType::Poll, index,
                     p.generation);
 }
 
 void SimulationEngine::patience(std::uint32_t index) {
     const Party& p = m_population.parties[index];
-    if (!request(p.color, true, m_rngService).ok()) {
+    if (!request(kColors[p.color], true, m_rngService).ok()) {
         m_calendar.push(m_now + m_scenario.population.retrySeconds, EventType::Patience, index,
                         p.generation);
         return;
     }
     sim::Release& release = *m_env[p.color]->releases()[p.release];
     if (release.matcher.cancel(p.ticket, m_now))
-        drain(p.color, p.release);  // the Cancelled event moves the party on
+        drain(kColors[p.color], p.release);  // the Cancelled event moves the party on
 }
 
 void SimulationEngine::afterSearch(std::uint32_t index, bool frustrated) {
@@ -510,12 +494,12 @@ void SimulationEngine::matchEnd(std::uint32_t slot) {
 
 // --- the matchmakers ---------------------------------------------------------
 
-void SimulationEngine::tick(int color) {
-    sim::Environment& env = *m_env[static_cast<std::size_t>(color)];
-    if (!stalled(color)) {
-        for (std::size_t r = 0; r < env.releases().size(); ++r) {
+void SimulationEngine::tick(Color color) {
+    sim::Environment& ticking = env(color);
+    if (!matcherStalled(runningFaults(), color)) {
+        for (std::size_t r = 0; r < ticking.releases().size(); ++r) {
             const auto start = std::chrono::steady_clock::now();
-            env.releases()[r]->matcher.tick(m_now);
+            ticking.releases()[r]->matcher.tick(m_now);
             const std::chrono::duration<double, std::milli> took =
                 std::chrono::steady_clock::now() - start;
             m_tickMs.record(took.count());
@@ -527,11 +511,10 @@ void SimulationEngine::tick(int color) {
     m_queueDepthMax = std::max(m_queueDepthMax, depth);
 }
 
-void SimulationEngine::drain(int color, std::size_t releaseIndex) {
-    sim::Environment& env = *m_env[static_cast<std::size_t>(color)];
-    sim::Release& release = *env.releases()[releaseIndex];
+void SimulationEngine::drain(Color color, std::size_t releaseIndex) {
+    sim::Release& release = *env(color).releases()[releaseIndex];
     release.matcher.takeOutput(m_output);
-    TicketCounts& tickets = env.metrics().tickets;
+    TicketCounts& tickets = env(color).metrics().tickets;
     for (const TicketEvent& te : m_output.ticketEvents) {
         hash((static_cast<std::uint64_t>(te.kind) << 56) ^ te.ticket);
         if (te.kind == TicketEvent::Kind::Queued) {
@@ -572,9 +555,9 @@ void SimulationEngine::drain(int color, std::size_t releaseIndex) {
         onMatch(color, releaseIndex, match);
 }
 
-void SimulationEngine::onMatch(int color, std::size_t releaseIndex, const MatchFormed& formed) {
-    sim::Environment& env = *m_env[static_cast<std::size_t>(color)];
-    sim::Release& release = *env.releases()[releaseIndex];
+void SimulationEngine::onMatch(Color color, std::size_t releaseIndex, const MatchFormed& formed) {
+    sim::Environment& matched = env(color);
+    sim::Release& release = *matched.releases()[releaseIndex];
     std::uint32_t slot;
     if (m_freeMatches.empty()) {
         slot = static_cast<std::uint32_t>(m_matches.size());
@@ -596,8 +579,8 @@ void SimulationEngine::onMatch(int color, std::size_t releaseIndex, const MatchF
     match.used = true;
     hash(formed.id);
     for (const MatchSlot& s : formed.tickets) {
-        ++env.metrics().tickets.matched;
-        env.recordWait(s.waitSeconds);
+        ++matched.metrics().tickets.matched;
+        matched.recordWait(s.waitSeconds);
         const auto it = release.partyOfTicket.find(s.ticket);
         if (it == release.partyOfTicket.end())
             continue;
@@ -611,7 +594,8 @@ void SimulationEngine::onMatch(int color, std::size_t releaseIndex, const MatchF
             static_cast<std::uint8_t>(std::clamp(s.team, 0, rules.teamCount - 1)));
         hash((static_cast<std::uint64_t>(s.team) << 32) | index);
     }
-    env.recordMatch(formed.queue, formed.quality, rules.teamCount == 2, formed.team0WinProbability);
+    matched.recordMatch(formed.queue, formed.quality, rules.teamCount == 2,
+                        formed.team0WinProbability);
     if (formed.region >= 0 && static_cast<std::size_t>(formed.region) < m_regions.size())
         ++m_regions[static_cast<std::size_t>(formed.region)].matchesTotal;
     const double duration =
@@ -639,82 +623,31 @@ void SimulationEngine::onMatch(int color, std::size_t releaseIndex, const MatchF
 
 // --- requests and faults -----------------------------------------------------
 
-sim::ServiceOutcome SimulationEngine::request(int color, bool write, sim::Random& rng) {
-    double extraMs = 0;
-    bool injectError = false;
-    for (std::uint32_t slot : m_activeFaults) {
-        const FaultSpec& f = m_faults[slot].spec;
-        if (!hits(f.target, color))
-            continue;
-        if (f.kind == FaultKind::Latency && rng.chance(f.share))
-            extraMs += f.latencyMs;
-        else if (f.kind == FaultKind::StoreLatency && write)
-            extraMs += f.latencyMs;
-        else if (f.kind == FaultKind::ErrorRate && rng.chance(f.share))
-            injectError = true;
-    }
-    sim::Environment& env = *m_env[static_cast<std::size_t>(color)];
-    const sim::ServiceOutcome outcome = env.service().serve(m_now, rng, extraMs, injectError);
-    env.recordRequest(outcome);
+sim::ServiceOutcome SimulationEngine::request(Color color, bool write, sim::Random& rng) {
+    const RequestImpact impact = requestImpact(runningFaults(), color, write,
+                                               [&rng](double share) { return rng.chance(share); });
+    sim::Environment& served = env(color);
+    const sim::ServiceOutcome outcome =
+        served.service().serve(m_now, rng, impact.addedLatencyMs, impact.fails);
+    served.recordRequest(outcome);
     return outcome;
-}
-
-bool SimulationEngine::stalled(int color) const {
-    for (std::uint32_t slot : m_activeFaults) {
-        const FaultSpec& f = m_faults[slot].spec;
-        if (f.kind == FaultKind::MatcherStall && hits(f.target, color))
-            return true;
-    }
-    return false;
-}
-
-double SimulationEngine::surge() const {
-    double m = 1.0;
-    for (std::uint32_t slot : m_activeFaults) {
-        const FaultSpec& f = m_faults[slot].spec;
-        if (f.kind == FaultKind::PlayerSurge)
-            m *= f.multiplier;
-    }
-    return m;
-}
-
-std::string SimulationEngine::describe(const FaultSpec& f) const {
-    const std::string target = toString(f.target);
-    switch (f.kind) {
-    case FaultKind::Latency:
-        return "latency +" + number(f.latencyMs, 0) + " ms on " + percent(f.share) +
-               " of requests, " + target;
-    case FaultKind::ErrorRate:
-        return "error rate " + percent(f.share) + " (503), " + target;
-    case FaultKind::MatcherStall:
-        return "matcher stall, " + target;
-    case FaultKind::RegionOutage:
-        return "region outage " + f.region;
-    case FaultKind::PlayerSurge:
-        return "player surge x" + number(f.multiplier, 1);
-    case FaultKind::BadRelease:
-        return "bad release (skill window x" + number(f.multiplier, 2) + "), " + target;
-    case FaultKind::StoreLatency:
-        return "store latency +" + number(f.latencyMs, 0) + " ms, " + target;
-    }
-    return "fault";
 }
 
 std::vector<std::string> SimulationEngine::activeFaults() const {
     std::vector<std::string> out;
     for (std::uint32_t slot : m_activeFaults)
-        out.push_back(describe(m_faults[slot].spec));
+        out.push_back(describeFault(m_faults[slot].spec));
     return out;
 }
 
 void SimulationEngine::injectFault(const FaultSpec& fault) {
     warmUp();
     if (const std::string problem = validate(fault); !problem.empty()) {
-        log(LogEventKind::Error, -1, "fault refused: " + problem);
+        log(LogEventKind::Error, std::nullopt, "fault refused: " + problem);
         return;
     }
     if (fault.kind == FaultKind::RegionOutage && m_scenario.queues.regionIndex(fault.region) < 0) {
-        log(LogEventKind::Error, -1,
+        log(LogEventKind::Error, std::nullopt,
             "fault refused: region: unknown region \"" + fault.region + "\"");
         return;
     }
@@ -767,7 +700,7 @@ void SimulationEngine::startFault(std::uint32_t index) {
                 continue;
             sim::Release& release = *m_env[p.color]->releases()[p.release];
             if (release.matcher.cancel(p.ticket, m_now))
-                drain(p.color, p.release);
+                drain(kColors[p.color], p.release);
         }
         break;
     }
@@ -775,28 +708,28 @@ void SimulationEngine::startFault(std::uint32_t index) {
         scheduleArrival();
         break;
     case FaultKind::BadRelease:
-        for (int color = 0; color < 2; ++color) {
+        for (Color color : kColors) {
             if (!hits(f.target, color))
                 continue;
-            sim::Environment& env = *m_env[static_cast<std::size_t>(color)];
-            QueueConfig config = env.releases().front()->matcher.config();
+            sim::Environment& bad = env(color);
+            QueueConfig config = bad.releases().front()->matcher.config();
             for (QueueRules& q : config.queues) {
                 std::vector<WaitStep> steps = q.skillWindow.steps();
                 for (WaitStep& s : steps)
                     s.value *= f.multiplier;
                 q.skillWindow = WaitWindowSchedule(std::move(steps));
             }
-            slot.releaseOf[color] = static_cast<int>(env.addRelease(std::move(config), true));
-            env.setActive(static_cast<std::size_t>(slot.releaseOf[color]));
+            int& release = slot.releaseOf[indexOf(color)];
+            release = static_cast<int>(bad.addRelease(std::move(config), true));
+            bad.setActive(static_cast<std::size_t>(release));
         }
         break;
     default:
         break;
     }
     if (m_logOn)
-        log(LogEventKind::FaultStart,
-            f.target == FaultTarget::Both ? -1 : (f.target == FaultTarget::Green ? 1 : 0),
-            "fault started: " + describe(f) +
+        log(LogEventKind::FaultStart, colorOf(f.target),
+            "fault started: " + describeFault(f) +
                 (f.durationSeconds > 0 ? " for " + number(f.durationSeconds, 0) + " s"
                                        : std::string()));
 }
@@ -821,20 +754,18 @@ void SimulationEngine::endFault(std::uint32_t index) {
         break;
     case FaultKind::BadRelease:
         // Back to the good release for new tickets; the bad one drains.
-        for (int color = 0; color < 2; ++color) {
-            sim::Environment& env = *m_env[static_cast<std::size_t>(color)];
-            if (slot.releaseOf[color] >= 0 &&
-                env.activeIndex() == static_cast<std::size_t>(slot.releaseOf[color]))
-                env.setActive(0);
+        for (Color color : kColors) {
+            sim::Environment& e = env(color);
+            const int release = slot.releaseOf[indexOf(color)];
+            if (release >= 0 && e.activeIndex() == static_cast<std::size_t>(release))
+                e.setActive(0);
         }
         break;
     default:
         break;
     }
     if (m_logOn)
-        log(LogEventKind::FaultEnd,
-            f.target == FaultTarget::Both ? -1 : (f.target == FaultTarget::Green ? 1 : 0),
-            "fault ended: " + describe(f));
+        log(LogEventKind::FaultEnd, colorOf(f.target), "fault ended: " + describeFault(f));
 }
 
 void SimulationEngine::setTrafficWeight(int greenPercent) {
@@ -844,7 +775,7 @@ void SimulationEngine::setTrafficWeight(int greenPercent) {
         return;
     m_weight = weight;
     hash(0x7EA1000000000000ull | static_cast<std::uint64_t>(weight));
-    log(LogEventKind::Traffic, -1,
+    log(LogEventKind::Traffic, std::nullopt,
         "traffic: blue " + std::to_string(100 - weight) + " %, green " + std::to_string(weight) +
             " %");
 }
@@ -952,9 +883,7 @@ void SimulationEngine::checkBreaches() {
         if (broken == m_breached[i])
             continue;
         m_breached[i] = broken;
-        const int color = bars[i].metric.starts_with("green.")  ? 1
-                          : bars[i].metric.starts_with("blue.") ? 0
-                                                                : -1;
+        const std::optional<Color> color = splitScope(bars[i].metric).color;
         const std::string figure =
             bars[i].metric + " " + significant(*value) + " over the last minute";
         if (broken)
@@ -973,7 +902,7 @@ void SimulationEngine::enableLog(std::size_t cap) {
     m_logCap = cap;
 }
 
-void SimulationEngine::log(LogEventKind kind, int color, std::string text) {
+void SimulationEngine::log(LogEventKind kind, std::optional<Color> color, std::string text) {
     if (!m_logOn || m_warmingUp)
         return;
     if (m_log.size() >= m_logCap) {
@@ -983,8 +912,7 @@ void SimulationEngine::log(LogEventKind kind, int color, std::string text) {
     LogEvent e;
     e.kind = kind;
     e.timeSeconds = runTime();
-    e.color =
-        color < 0 ? std::string() : std::string(toString(color == 0 ? Color::Blue : Color::Green));
+    e.color = std::string(scopeName(color));
     e.text = std::move(text);
     m_log.push_back(std::move(e));
 }

@@ -16,6 +16,8 @@
 #include <array>
 #include <cstdint>
 #include <memory>
+#include <optional>
+#include <ranges>
 #include <string>
 #include <vector>
 
@@ -67,7 +69,8 @@ private:
     struct ActiveMatch {
         std::vector<std::uint32_t> parties;
         std::vector<std::uint8_t> teams;
-        int color = 0, queue = 0, region = 0, teamCount = 2;
+        Color color = Color::Blue;
+        int queue = 0, region = 0, teamCount = 2;
         double start = 0;
         bool used = false;
     };
@@ -81,7 +84,7 @@ private:
 
     void process(const sim::Event& e);
     void hash(std::uint64_t value);
-    void log(LogEventKind kind, int color, std::string text);
+    void log(LogEventKind kind, std::optional<Color> color, std::string text);
 
     // Party life.
     void login(std::uint32_t party, double firstActionDelay);
@@ -99,18 +102,22 @@ private:
     double targetOnline(double runSeconds) const;
 
     // Matchmaker calls and what they produce.
-    void tick(int color);
-    void drain(int color, std::size_t release);
-    void onMatch(int color, std::size_t release, const MatchFormed& match);
+    void tick(Color color);
+    void drain(Color color, std::size_t release);
+    void onMatch(Color color, std::size_t release, const MatchFormed& match);
+    sim::Environment& env(Color color) { return *m_env[indexOf(color)]; }
 
     // Requests and faults.
-    sim::ServiceOutcome request(int color, bool write, sim::Random& rng);
+    sim::ServiceOutcome request(Color color, bool write, sim::Random& rng);
     void startFault(std::uint32_t slot);
     void endFault(std::uint32_t slot);
-    bool stalled(int color) const;
+    // The specs of the faults in force, for core/FaultEffects.h.
+    auto runningFaults() const {
+        return m_activeFaults |
+               std::views::transform(
+                   [this](std::uint32_t slot) -> const FaultSpec& { return m_faults[slot].spec; });
+    }
     bool regionOut(int region) const { return m_regionOut[static_cast<std::size_t>(region)] > 0; }
-    double surge() const;
-    std::string describe(const FaultSpec& f) const;
 
     void resetMetrics();
     // Live threshold checks on the recent window, logged as Breach events.

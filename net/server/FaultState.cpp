@@ -2,6 +2,7 @@
 
 #include "bridge/FaultSpecJson.h"
 #include "bridge/JsonWriter.h"
+#include "core/FaultEffects.h"
 
 #include <QJsonDocument>
 
@@ -50,62 +51,39 @@ bool FaultState::update(double now) {
     return changed;
 }
 
-double FaultState::latencyMs(double now, double random01) const {
-    double ms = 0;
+std::vector<FaultSpec> FaultState::runningSpecs(double now) const {
+    std::vector<FaultSpec> out;
     for (const auto& a : m_faults)
-        if (a.spec.kind == FaultKind::Latency && running(a, now) && random01 < a.spec.share)
-            ms += a.spec.latencyMs;
-    return ms;
+        if (running(a, now))
+            out.push_back(a.spec);
+    return out;
+}
+
+// The routes draw once per request for the latency faults (`random01`) and
+// once for the error_rate faults: a fault with share s hits s of requests.
+double FaultState::latencyMs(double now, double random01) const {
+    const auto draw = [random01](double share) { return random01 < share; };
+    return requestImpact(runningSpecs(now), m_color, false, draw).addedLatencyMs;
 }
 
 bool FaultState::injectError(double now, double random01) const {
-    for (const auto& a : m_faults)
-        if (a.spec.kind == FaultKind::ErrorRate && running(a, now) && random01 < a.spec.share)
-            return true;
-    return false;
+    const auto draw = [random01](double share) { return random01 < share; };
+    return requestImpact(runningSpecs(now), m_color, false, draw).fails;
 }
 
 bool FaultState::stalled(double now) const {
-    for (const auto& a : m_faults)
-        if (a.spec.kind == FaultKind::MatcherStall && running(a, now))
-            return true;
-    return false;
+    return matcherStalled(runningSpecs(now), m_color);
 }
 
 int FaultState::storeLatencyMs(double now) const {
-    double ms = 0;
-    for (const auto& a : m_faults)
-        if (a.spec.kind == FaultKind::StoreLatency && running(a, now))
-            ms += a.spec.latencyMs;
-    return int(std::lround(ms));
+    return int(std::lround(pulsco::storeLatencyMs(runningSpecs(now), m_color)));
 }
 
 std::vector<std::string> FaultState::describe(double now) const {
     std::vector<std::string> out;
-    const std::string color = toString(m_color);
-    for (const auto& a : m_faults) {
-        if (!running(a, now))
-            continue;
-        switch (a.spec.kind) {
-        case FaultKind::Latency:
-            out.push_back("latency +" + std::to_string(std::lround(a.spec.latencyMs)) + "ms " +
-                          color);
-            break;
-        case FaultKind::ErrorRate:
-            out.push_back("error_rate " + std::to_string(std::lround(a.spec.share * 100)) + "% " +
-                          color);
-            break;
-        case FaultKind::MatcherStall:
-            out.push_back("stall " + color);
-            break;
-        case FaultKind::StoreLatency:
-            out.push_back("store_latency +" + std::to_string(std::lround(a.spec.latencyMs)) +
-                          "ms " + color);
-            break;
-        default:
-            out.push_back(std::string(toString(a.spec.kind)) + " " + color);
-        }
-    }
+    for (const auto& a : m_faults)
+        if (running(a, now))
+            out.push_back(describeFault(a.spec, m_color));
     return out;
 }
 

@@ -40,7 +40,9 @@ public:
     QByteArray toJson(double now) const;                  // {"faults":[{id, running, fault...}]}
 
 private:
-    bool running(const Active& a, double now) const { return now >= a.startsAt && now < a.endsAt; }
+    static bool running(const Active& a, double now) { return now >= a.startsAt && now < a.endsAt; }
+    // The specs of the faults in force at `now`, for core/FaultEffects.h.
+    std::vector<FaultSpec> runningSpecs(double now) const;
     Color m_color;
     std::vector<Active> m_faults;
     qint64 m_nextId = 1;

@@ -47,12 +47,8 @@ void takeFrom(std::vector<std::uint64_t>& byRegion, int region, int players) {
 }
 }  // namespace
 
-ServerMetrics::Slot& ServerMetrics::slotAt(double now) {
-    const auto second = static_cast<std::int64_t>(std::floor(now));
-    Slot& slot = m_slots[std::size_t(second % std::int64_t(m_slots.size()))];
-    if (slot.second != second)
-        slot = Slot{second, {}, {}, 0, 0, 0};
-    return slot;
+std::int64_t ServerMetrics::secondOf(double now) {
+    return static_cast<std::int64_t>(std::floor(now));
 }
 
 void ServerMetrics::recordHttp(int status, double latencyMs, double now) {
@@ -60,12 +56,9 @@ void ServerMetrics::recordHttp(int status, double latencyMs, double now) {
     if (status >= 0 && status < int(m_byStatus.size()))
         ++m_byStatus[std::size_t(status)];
     m_latencyMs.record(latencyMs);
-    Slot& slot = slotAt(now);
-    ++slot.requests;
-    slot.latencyMs.record(latencyMs);
+    m_recent.recordRequest(secondOf(now), latencyMs, status >= 500);
     if (status >= 500) {
         ++m_errors;
-        ++slot.errors;
         ++m_errorsByStatus[std::to_string(status)];
     }
 }
@@ -104,7 +97,7 @@ void ServerMetrics::ticketFinished(TicketState state, double /*waitSeconds*/, in
 
 void ServerMetrics::ticketMatched(int region, double waitSeconds, double now) {
     m_waitSeconds.record(waitSeconds);
-    slotAt(now).waitSeconds.record(waitSeconds);
+    m_recent.recordWait(secondOf(now), waitSeconds);
     if (region >= 0 && std::size_t(region) < m_waitByRegion.size())
         m_waitByRegion[std::size_t(region)].record(waitSeconds);
 }
@@ -116,7 +109,7 @@ void ServerMetrics::matchFormed(int queue, int region, double quality, int playe
     if (region >= 0 && std::size_t(region) < m_matchesByRegion.size())
         ++m_matchesByRegion[std::size_t(region)];
     m_quality.record(quality);
-    ++slotAt(now).matches;
+    m_recent.recordMatch(secondOf(now));
     m_playersInMatch += std::uint64_t(players);
     addTo(m_inMatchByRegion, region, players);
 }
@@ -145,18 +138,7 @@ MetricsSnapshot ServerMetrics::snapshot(const std::vector<QueueStatus>& queues, 
     e.ticketWaitSeconds = m_waitSeconds;
     e.apiLatencyMs = m_latencyMs;
     e.matchQuality = m_quality;
-    const auto current = static_cast<std::int64_t>(std::floor(now));
-    std::uint64_t recentMatches = 0;
-    for (const Slot& slot : m_slots) {
-        if (slot.second < 0 || slot.second <= current - 60 || slot.second > current)
-            continue;
-        e.recentApiLatencyMs.merge(slot.latencyMs);
-        e.recentTicketWaitSeconds.merge(slot.waitSeconds);
-        e.recentRequests += slot.requests;
-        e.recentErrors += slot.errors;
-        recentMatches += slot.matches;
-    }
-    e.matchesPerMinute = double(recentMatches);  // the last 60 s, not extrapolated
+    m_recent.fill(e, secondOf(now));
     std::uint64_t playersInQueue = 0;
     for (std::size_t i = 0; i < queues.size(); ++i) {
         QueueSnapshot q;

@@ -8,6 +8,7 @@
 #include "core/Histogram.h"
 #include "core/Matchmaker.h"
 #include "core/MetricsSnapshot.h"
+#include "core/RecentWindow.h"
 
 #include <QByteArray>
 
@@ -61,15 +62,8 @@ public:
     std::uint64_t requestsTotal() const { return m_requests; }
 
 private:
-    struct Slot {
-        std::int64_t second = -1;
-        Histogram latencyMs;
-        Histogram waitSeconds;
-        std::uint64_t requests = 0;
-        std::uint64_t errors = 0;
-        std::uint64_t matches = 0;
-    };
-    Slot& slotAt(double now);
+    // The recent window counts whole seconds of the server's uptime.
+    static std::int64_t secondOf(double now);
 
     QueueConfig m_config;
     Color m_color;
@@ -94,7 +88,7 @@ private:
     std::uint64_t m_peakPlayers = 0;
     Histogram m_tickMs;
     std::vector<std::string> m_faults;
-    std::array<Slot, 60> m_slots;
+    RecentWindow m_recent;
 };
 
 }  // namespace pulsco
