@@ -3,7 +3,7 @@
 #pragma once
 
 #include "core/MetricsSnapshot.h"
-#include "simulator/RunSummary.h"
+#include "simulator/engine/RunSummary.h"
 
 #include <QByteArray>
 #include <QString>

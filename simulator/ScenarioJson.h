@@ -3,7 +3,7 @@
 // half-loaded is returned. Field reference: docs/scenario-format.md.
 #pragma once
 
-#include "simulator/Scenario.h"
+#include "simulator/engine/Scenario.h"
 
 #include <QByteArray>
 #include <QString>

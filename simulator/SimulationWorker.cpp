@@ -1,5 +1,5 @@
 #include "simulator/SimulationWorker.h"
-#include "simulator/SimulationEngine.h"
+#include "simulator/engine/SimulationEngine.h"
 #include "simulator/SimulatorSource.h"
 
 #include "bridge/ThreadHandoff.h"

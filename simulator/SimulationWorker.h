@@ -3,7 +3,7 @@
 #pragma once
 
 #include "bridge/Source.h"
-#include "simulator/Scenario.h"
+#include "simulator/engine/Scenario.h"
 
 #include <QElapsedTimer>
 #include <QObject>

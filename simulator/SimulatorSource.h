@@ -8,7 +8,7 @@
 #pragma once
 
 #include "bridge/Source.h"
-#include "simulator/Scenario.h"
+#include "simulator/engine/Scenario.h"
 
 #include <QMutex>
 #include <QPointer>

@@ -4,7 +4,7 @@
 #pragma once
 
 #include "net/load/HttpLoadClient.h"
-#include "simulator/LoadPort.h"
+#include "simulator/engine/LoadPort.h"
 
 #include <array>
 #include <vector>

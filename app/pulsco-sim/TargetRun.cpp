@@ -3,7 +3,7 @@
 #include "HttpLoadPort.h"
 #include "bridge/JsonReader.h"
 #include "net/load/HttpLoadClient.h"
-#include "simulator/LivePlayers.h"
+#include "simulator/engine/LivePlayers.h"
 #include "simulator/RunReport.h"
 
 #include <QCoreApplication>

@@ -3,7 +3,7 @@
 // the same summary, report and exit codes as an in-process run.
 #pragma once
 
-#include "simulator/Scenario.h"
+#include "simulator/engine/Scenario.h"
 
 #include <QString>
 #include <QStringList>

@@ -2,7 +2,7 @@
 //            [--players N] [--report FILE.json] [--target URL[,URL...]]
 //            [--connections N] [--ledger FILE]
 // Composition root of a headless run: load, override, run, report, judge.
-#include "simulator/SimulationEngine.h"
+#include "simulator/engine/SimulationEngine.h"
 
 #include "TargetRun.h"
 

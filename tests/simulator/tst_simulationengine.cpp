@@ -1,10 +1,10 @@
 // The engine: deterministic traces, conservation of tickets under faults and
 // blue/green, each fault kind's effect in the metrics, thresholds judged
 // both ways, traffic weight routing, warmup, the service model under load.
-#include "simulator/SimulationEngine.h"
+#include "simulator/engine/SimulationEngine.h"
 
 #include "ScenarioFixture.h"
-#include "simulator/ServiceModel.h"
+#include "simulator/engine/ServiceModel.h"
 
 #include <QJsonArray>
 #include <QTest>

@@ -10,7 +10,7 @@
 
 #include "bridge/Source.h"
 #include "simulator/ScenarioJson.h"
-#include "simulator/SimulationEngine.h"
+#include "simulator/engine/SimulationEngine.h"
 
 #include <algorithm>
 #include <memory>

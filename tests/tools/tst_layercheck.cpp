@@ -37,9 +37,11 @@ private slots:
         const QStringList expected = {
             u"core/Clock.h:4: core/ may not include <thread>: core knows nothing of Qt, threads or wall clocks"_s,
             u"core/Name.cpp:3: core/ may not include <QString> (Qt): core knows nothing of Qt, threads or wall clocks"_s,
+            u"simulator/engine/Step.h:3: simulator/engine/ may not include <QObject> (Qt): the engine is plain C++ over core"_s,
+            u"simulator/engine/Step.h:4: simulator/engine/ may not include \"simulator/Engine.h\" (simulator/): the engine is plain C++ over core"_s,
             u"ui/Page.cpp:3: ui/ may not include \"simulator/Engine.h\" (simulator/): ui binds only to Source"_s,
             u"ui/Page.cpp:4: ui/ may not include \"../simulator/Engine.h\" (simulator/): ui binds only to Source"_s,
-            u"4 include(s) break the layer rules of "_s + planted(u"planted/rules.md"_s),
+            u"6 include(s) break the layer rules of "_s + planted(u"planted/rules.md"_s),
         };
         QCOMPARE(run.out.trimmed().split(u'\n'), expected);
     }

@@ -44,8 +44,16 @@ std::string trim(std::string s) {
     return s;
 }
 
+// "core", "simulator/engine": lower-case words joined by single slashes.
+bool isFolderName(const std::string& t) {
+    return !t.empty() && t.front() != '/' && t.back() != '/' && t.find("//") == std::string::npos &&
+           std::all_of(t.begin(), t.end(), [](unsigned char c) {
+               return std::islower(c) || c == '_' || c == '-' || c == '/';
+           });
+}
+
 // Reads the ```layers fenced block. Each line: FOLDER TOKEN... [-- why];
-// a token is a folder name, `*`, `Qt`, or `!<header>`.
+// a token is a folder name (nested ones as "simulator/engine"), `*`, `Qt`, or `!<header>`.
 std::optional<Rules> readRules(const fs::path& doc, std::string& error) {
     std::ifstream in(doc);
     if (!in) {
@@ -83,9 +91,7 @@ std::optional<Rules> readRules(const fs::path& doc, std::string& error) {
                 rule.qtAllowed = true;
             else if (t.size() > 3 && t[0] == '!' && t[1] == '<' && t.back() == '>')
                 rule.forbidden.push_back(t.substr(2, t.size() - 3));
-            else if (t == "*" || std::all_of(t.begin(), t.end(), [](unsigned char c) {
-                         return std::islower(c) || c == '_' || c == '-';
-                     }))
+            else if (t == "*" || isFolderName(t))
                 rule.folders.push_back(t);
             else {
                 error = doc.string() + ":" + std::to_string(lineNo) + ": layers: unknown token '" +
@@ -116,9 +122,17 @@ bool isQtHeader(const std::string& header) {
            std::isalpha(static_cast<unsigned char>(header[1]));
 }
 
-std::string firstComponent(const std::string& path) {
-    const auto slash = path.find('/');
-    return slash == std::string::npos ? std::string() : path.substr(0, slash);
+// The layer a project path belongs to: the longest rule folder it lies in,
+// so a nested folder with its own line ("simulator/engine") is its own layer
+// inside its parent's. "" when no rule names it.
+std::string layerOf(const std::string& path, const Rules& rules) {
+    std::string best;
+    for (const auto& [folder, rule] : rules.byFolder) {
+        if (path.size() > folder.size() && path.compare(0, folder.size(), folder) == 0 &&
+            path[folder.size()] == '/' && folder.size() > best.size())
+            best = folder;
+    }
+    return best;
 }
 
 // The layer a quoted include lands in: resolved beside the including file
@@ -128,9 +142,8 @@ std::string includedFolder(const fs::path& root, const fs::path& file, const std
                            const Rules& rules) {
     const fs::path beside = file.parent_path() / header;
     if (fs::exists(beside))
-        return firstComponent(fs::relative(beside, root).lexically_normal().generic_string());
-    const std::string first = firstComponent(header);
-    return rules.byFolder.count(first) ? first : std::string();
+        return layerOf(fs::relative(beside, root).lexically_normal().generic_string(), rules);
+    return layerOf(header, rules);
 }
 
 bool allows(const Rule& rule, const std::string& folder) {
@@ -155,10 +168,12 @@ int check(const Rules& rules, const fs::path& root) {
                 files.push_back(entry.path());
         }
     }
+    // A nested layer's files are found from its parent's folder too.
     std::sort(files.begin(), files.end());
+    files.erase(std::unique(files.begin(), files.end()), files.end());
     for (const auto& file : files) {
         const std::string rel = fs::relative(file, root).generic_string();
-        const Rule& rule = rules.byFolder.at(firstComponent(rel));
+        const Rule& rule = rules.byFolder.at(layerOf(rel, rules));
         std::ifstream in(file);
         std::string text;
         for (int lineNo = 1; std::getline(in, text); ++lineNo) {

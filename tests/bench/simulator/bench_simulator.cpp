@@ -1,7 +1,7 @@
 // Simulator throughput: baseline-1000 for one simulated hour at max speed,
 // then the same shape at 100 000 players (service scaled with them), its
 // peak memory (VmHWM) and simulated events per wall second.
-#include "simulator/SimulationEngine.h"
+#include "simulator/engine/SimulationEngine.h"
 
 #include "BenchReport.h"
 #include "simulator/ScenarioJson.h"

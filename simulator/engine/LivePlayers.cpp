@@ -1,4 +1,4 @@
-#include "simulator/LivePlayers.h"
+#include "simulator/engine/LivePlayers.h"
 
 #include <algorithm>
 #include <cmath>

@@ -1,4 +1,4 @@
-#include "simulator/RunSummary.h"
+#include "simulator/engine/RunSummary.h"
 
 #include <algorithm>
 #include <cmath>

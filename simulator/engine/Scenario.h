@@ -6,7 +6,7 @@
 
 #include "core/Fault.h"
 #include "core/QueueRules.h"
-#include "simulator/Threshold.h"
+#include "simulator/engine/Threshold.h"
 
 #include <cmath>
 #include <cstdint>

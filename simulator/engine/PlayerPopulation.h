@@ -5,8 +5,8 @@
 
 #include "core/QueueRules.h"
 #include "core/Rating.h"
-#include "simulator/Random.h"
-#include "simulator/Scenario.h"
+#include "simulator/engine/Random.h"
+#include "simulator/engine/Scenario.h"
 
 #include <cstdint>
 #include <vector>

@@ -1,4 +1,4 @@
-#include "simulator/ServiceModel.h"
+#include "simulator/engine/ServiceModel.h"
 
 #include <algorithm>
 #include <functional>

@@ -6,8 +6,8 @@
 // server. Requests must arrive in non-decreasing time (the event order).
 #pragma once
 
-#include "simulator/Random.h"
-#include "simulator/Scenario.h"
+#include "simulator/engine/Random.h"
+#include "simulator/engine/Scenario.h"
 
 #include <cstdint>
 #include <vector>

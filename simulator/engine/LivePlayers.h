@@ -9,10 +9,10 @@
 
 #include "core/Histogram.h"
 #include "core/MetricsSnapshot.h"
-#include "simulator/LoadPort.h"
-#include "simulator/PlayerPopulation.h"
-#include "simulator/RunSummary.h"
-#include "simulator/Scenario.h"
+#include "simulator/engine/LoadPort.h"
+#include "simulator/engine/PlayerPopulation.h"
+#include "simulator/engine/RunSummary.h"
+#include "simulator/engine/Scenario.h"
 
 #include <array>
 #include <queue>

@@ -7,7 +7,7 @@
 #include "core/Matchmaker.h"
 #include "core/MetricsSnapshot.h"
 #include "core/RecentWindow.h"
-#include "simulator/ServiceModel.h"
+#include "simulator/engine/ServiceModel.h"
 
 #include <cstdint>
 #include <memory>

@@ -6,12 +6,12 @@
 
 #include "core/LogEvent.h"
 #include "core/MetricsSnapshot.h"
-#include "simulator/Environment.h"
-#include "simulator/EventQueue.h"
-#include "simulator/PlayerPopulation.h"
-#include "simulator/Random.h"
-#include "simulator/RunSummary.h"
-#include "simulator/Scenario.h"
+#include "simulator/engine/Environment.h"
+#include "simulator/engine/EventQueue.h"
+#include "simulator/engine/PlayerPopulation.h"
+#include "simulator/engine/Random.h"
+#include "simulator/engine/RunSummary.h"
+#include "simulator/engine/Scenario.h"
 
 #include <array>
 #include <cstdint>

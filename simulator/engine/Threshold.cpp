@@ -1,4 +1,4 @@
-#include "simulator/Threshold.h"
+#include "simulator/engine/Threshold.h"
 
 #include <algorithm>
 #include <charconv>

@@ -3,7 +3,7 @@
 #pragma once
 
 #include "core/MetricsSnapshot.h"
-#include "simulator/Threshold.h"
+#include "simulator/engine/Threshold.h"
 
 #include <cstdint>
 #include <optional>

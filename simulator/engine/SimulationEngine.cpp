@@ -1,4 +1,4 @@
-#include "simulator/SimulationEngine.h"
+#include "simulator/engine/SimulationEngine.h"
 
 #include "core/FaultEffects.h"
 #include "core/MetricCatalog.h"

@@ -1,4 +1,4 @@
-#include "simulator/PlayerPopulation.h"
+#include "simulator/engine/PlayerPopulation.h"
 
 #include <algorithm>
 

@@ -1,4 +1,4 @@
-#include "simulator/Environment.h"
+#include "simulator/engine/Environment.h"
 
 #include <algorithm>
 
