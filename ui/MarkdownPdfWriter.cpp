@@ -8,8 +8,6 @@
 #include <QTextDocument>
 #include <QUrl>
 
-#include <algorithm>
-
 using namespace Qt::StringLiterals;
 
 namespace pulsco {
@@ -18,12 +16,8 @@ namespace {
 
 constexpr int kDpi = 300;
 constexpr double kMarginMm = 15;
-// QTextDocument::print() adds its own 2 cm frame margins inside the page
-// margins (and numbers the pages); images wider than what is left would be
-// cut at the right edge. Layout units are 96 dpi pixels.
-constexpr double kPrintFrameMarginMm = 20;
-constexpr double kTextWidthMm = 210 - 2 * kMarginMm - 2 * kPrintFrameMarginMm;
-constexpr int kMaxImageWidth = static_cast<int>(kTextWidthMm / 25.4 * 96);
+// QTextDocument's units: fonts and images keep their on-screen size.
+constexpr double kLayoutDpi = 96;
 
 bool fail(QString* error, const QString& path, const QString& why) {
     if (error)
@@ -48,15 +42,21 @@ bool writeMarkdownPdf(const MarkdownPdf& pdf, const QString& path, QString* erro
         QTextDocument document;
         document.setDefaultStyleSheet(
             u"table { border-collapse: collapse; } td, th { padding: 3px; }"_s);
-        for (const MarkdownImage& i : pdf.images)
-            document.addResource(
-                QTextDocument::ImageResource, QUrl(i.name),
-                i.image.width() > kMaxImageWidth
-                    ? i.image.scaledToWidth(kMaxImageWidth, Qt::SmoothTransformation)
-                    : i.image);
+        // Paginated here, over the page's printable area: left to itself,
+        // print() lays out a copy of the document with 2 cm margins of its
+        // own inside the page's.
+        document.setPageSize(writer.pageLayout().paintRect(QPageLayout::Inch).size() * kLayoutDpi);
+        const int textWidth =
+            static_cast<int>(document.pageSize().width() - 2 * document.documentMargin());
         document.setMarkdown(pdf.markdown);
+        // After setMarkdown(): it clears the document, resources included.
+        for (const MarkdownImage& i : pdf.images)
+            document.addResource(QTextDocument::ImageResource, QUrl(i.name),
+                                 i.image.width() > textWidth
+                                     ? i.image.scaledToWidth(textWidth, Qt::SmoothTransformation)
+                                     : i.image);
         document.print(&writer);
-    }  // the writer finishes the PDF here
+    }  // the writer has finished the PDF here
     if (!file.commit())
         return fail(error, path, file.errorString());
     QFile written(path);
