@@ -7,7 +7,6 @@
 #include <QHash>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QSqlQuery>
 
 #include <algorithm>
 #include <iterator>
@@ -20,14 +19,6 @@ namespace {
 
 QByteArray compact(const QJsonObject& o) {
     return QJsonDocument(o).toJson(QJsonDocument::Compact);
-}
-
-bool sessionSaved(ConsoleStore& store, const QString& drill, qint64 startedAtMs) {
-    QSqlQuery q(store.database());
-    q.prepare(u"SELECT 1 FROM drill_sessions WHERE drill = ? AND started_at_ms = ?"_s);
-    q.addBindValue(drill);
-    q.addBindValue(startedAtMs);
-    return q.exec() && q.next();
 }
 
 }  // namespace
@@ -148,7 +139,7 @@ std::optional<int> DrillJournal::recoverInterrupted(ConsoleStore& store, QString
     DrillSessionStore sessions(store);
     for (const QString& key : std::as_const(order)) {
         DrillRecord r = open.value(key);
-        if (!sessionSaved(store, r.drillName, r.startedAt.toMSecsSinceEpoch())) {
+        if (!sessions.contains(r.drillName, r.startedAt)) {
             if (!r.events.empty())
                 r.durationSeconds = r.events.back().atSeconds;
             r.score.passed = false;

@@ -1,7 +1,5 @@
 #include "drills/DrillSession.h"
 
-#include "store/ConsoleStore.h"
-
 #include <algorithm>
 #include <cmath>
 
@@ -76,10 +74,10 @@ double DrillSession::drillTime() const {
     return m_phase == Phase::Ready ? 0 : m_now;
 }
 
-void DrillSession::setJournalStore(ConsoleStore* store) {
+void DrillSession::setJournal(std::unique_ptr<DrillJournal> journal) {
     if (m_phase != Phase::Ready)
         return;  // a running drill keeps the journal it began with
-    m_journal = store ? std::make_unique<DrillJournal>(*store) : nullptr;
+    m_journal = std::move(journal);
 }
 
 void DrillSession::start() {

@@ -25,8 +25,6 @@
 
 namespace pulsco {
 
-class ConsoleStore;
-
 class DrillSession : public QObject {
     Q_OBJECT
 public:
@@ -43,10 +41,10 @@ public:
     Phase phase() const { return m_phase; }
     Source* source() const { return m_source; }
     void setTrainee(const QString& name) { m_record.trainee = name; }
-    // Journals every event into `store` (drills/DrillJournal.h) so a crash
-    // loses nothing the trainee saw; call before start(). Without it the
-    // session is not journaled.
-    void setJournalStore(ConsoleStore* store);
+    // Journals every event (drills/DrillJournal.h, from
+    // DrillSessionStore::openJournal) so a crash loses nothing the trainee
+    // saw; call before start(). Without it the session is not journaled.
+    void setJournal(std::unique_ptr<DrillJournal> journal);
     void setTrainer(const QString& name) { m_record.trainer = name; }
 
     // Begins at the next snapshot: drill time 0 = that snapshot's time.

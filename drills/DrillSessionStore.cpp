@@ -1,13 +1,11 @@
 #include "drills/DrillSessionStore.h"
 
-#include "store/ConsoleStore.h"
+#include "drills/DrillJournal.h"
+#include "store/DrillSessionTable.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QSqlError>
-#include <QSqlQuery>
-#include <QVariant>
 
 #include <cmath>
 
@@ -17,17 +15,9 @@ namespace pulsco {
 
 namespace {
 
-// A null QString binds as SQL NULL; the columns want '' instead.
-QVariant text(const QString& s) {
-    return s.isNull() ? QVariant(u""_s) : QVariant(s);
-}
-
-QVariant nullable(double v) {
-    return std::isnan(v) ? QVariant() : QVariant(v);
-}
-
-double fromNullable(const QVariant& v) {
-    return v.isNull() ? DrillScore::kNone : v.toDouble();
+// NaN is "not reached": a NULL column.
+std::optional<double> toOptional(double v) {
+    return std::isnan(v) ? std::nullopt : std::optional<double>(v);
 }
 
 QByteArray scoreJson(const DrillScore& s) {
@@ -64,29 +54,58 @@ void readScoreJson(const QByteArray& json, DrillScore& s) {
     }
 }
 
-const char* kSelect =
-    "SELECT id, drill, title, trainee, trainer, source, started_at_ms, start_source_s, "
-    "duration_s, passed, mttd_s, mttr_s, mttd_target_s, mttr_target_s, emergency_stopped, score "
-    "FROM drill_sessions ";
+DrillSessionRow toRow(const DrillRecord& r) {
+    DrillSessionRow row;
+    row.drill = r.drillName;
+    row.title = r.drillTitle;
+    row.trainee = r.trainee;
+    row.trainer = r.trainer;
+    row.source = r.sourceName;
+    row.startedAtMs = r.startedAt.isValid() ? r.startedAt.toMSecsSinceEpoch()
+                                            : QDateTime::currentMSecsSinceEpoch();
+    row.startSourceSeconds = r.startSourceSeconds;
+    row.durationSeconds = r.durationSeconds;
+    const DrillScore& s = r.score;
+    row.passed = s.passed;
+    row.mttdSeconds = toOptional(s.mttdSeconds);
+    row.mttrSeconds = toOptional(s.mttrSeconds);
+    row.mttdTargetSeconds = s.mttdTargetSeconds;
+    row.mttrTargetSeconds = s.mttrTargetSeconds;
+    row.emergencyStopped = s.emergencyStopped;
+    row.scoreJson = QString::fromUtf8(scoreJson(s));
+    return row;
+}
 
-DrillRecord rowToRecord(const QSqlQuery& q) {
+std::vector<DrillEventRow> toRows(const std::vector<DrillEvent>& events) {
+    std::vector<DrillEventRow> rows;
+    rows.reserve(events.size());
+    for (const DrillEvent& e : events)
+        rows.push_back({e.atSeconds, toString(e.kind), e.text, e.who, e.hidden});
+    return rows;
+}
+
+DrillRecord fromRow(const DrillSessionRow& row, const std::vector<DrillEventRow>& events) {
     DrillRecord r;
-    r.id = q.value(0).toLongLong();
-    r.drillName = q.value(1).toString();
-    r.drillTitle = q.value(2).toString();
-    r.trainee = q.value(3).toString();
-    r.trainer = q.value(4).toString();
-    r.sourceName = q.value(5).toString();
-    r.startedAt = QDateTime::fromMSecsSinceEpoch(q.value(6).toLongLong(), Qt::UTC);
-    r.startSourceSeconds = q.value(7).toDouble();
-    r.durationSeconds = q.value(8).toDouble();
-    r.score.passed = q.value(9).toBool();
-    r.score.mttdSeconds = fromNullable(q.value(10));
-    r.score.mttrSeconds = fromNullable(q.value(11));
-    r.score.mttdTargetSeconds = q.value(12).toDouble();
-    r.score.mttrTargetSeconds = q.value(13).toDouble();
-    r.score.emergencyStopped = q.value(14).toBool();
-    readScoreJson(q.value(15).toByteArray(), r.score);
+    r.id = row.id;
+    r.drillName = row.drill;
+    r.drillTitle = row.title;
+    r.trainee = row.trainee;
+    r.trainer = row.trainer;
+    r.sourceName = row.source;
+    r.startedAt = QDateTime::fromMSecsSinceEpoch(row.startedAtMs, Qt::UTC);
+    r.startSourceSeconds = row.startSourceSeconds;
+    r.durationSeconds = row.durationSeconds;
+    r.score.passed = row.passed;
+    r.score.mttdSeconds = row.mttdSeconds.value_or(DrillScore::kNone);
+    r.score.mttrSeconds = row.mttrSeconds.value_or(DrillScore::kNone);
+    r.score.mttdTargetSeconds = row.mttdTargetSeconds;
+    r.score.mttrTargetSeconds = row.mttrTargetSeconds;
+    r.score.emergencyStopped = row.emergencyStopped;
+    readScoreJson(row.scoreJson.toUtf8(), r.score);
+    for (const DrillEventRow& e : events)
+        r.events.push_back({e.atSeconds,
+                            drillEventKindFromString(e.kind).value_or(DrillEventKind::Note), e.text,
+                            e.who, e.hidden});
     return r;
 }
 
@@ -96,127 +115,38 @@ DrillSessionStore::DrillSessionStore(ConsoleStore& store)
     : m_store(store) {}
 
 std::optional<qint64> DrillSessionStore::save(const DrillRecord& r, QString* error) {
-    QSqlDatabase& db = m_store.database();
-    auto fail = [&](const QSqlQuery& q) -> std::optional<qint64> {
-        if (error)
-            *error = u"%1: cannot save the drill session: %2"_s.arg(m_store.path(),
-                                                                    q.lastError().text());
-        db.rollback();
-        return std::nullopt;
-    };
-    if (!db.transaction()) {
-        if (error)
-            *error =
-                u"%1: cannot start a transaction: %2"_s.arg(m_store.path(), db.lastError().text());
-        return std::nullopt;
-    }
-    QSqlQuery q(db);
-    q.prepare(u"INSERT INTO drill_sessions (drill, title, trainee, trainer, source, "
-              "started_at_ms, start_source_s, duration_s, passed, mttd_s, mttr_s, mttd_target_s, "
-              "mttr_target_s, emergency_stopped, score) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-              "?, ?, ?, ?)"_s);
-    const DrillScore& s = r.score;
-    for (const QVariant& v :
-         {text(r.drillName), text(r.drillTitle), text(r.trainee), text(r.trainer),
-          text(r.sourceName),
-          QVariant(r.startedAt.isValid() ? r.startedAt.toMSecsSinceEpoch()
-                                         : QDateTime::currentMSecsSinceEpoch()),
-          QVariant(r.startSourceSeconds), QVariant(r.durationSeconds), QVariant(s.passed ? 1 : 0),
-          nullable(s.mttdSeconds), nullable(s.mttrSeconds), QVariant(s.mttdTargetSeconds),
-          QVariant(s.mttrTargetSeconds), QVariant(s.emergencyStopped ? 1 : 0),
-          QVariant(QString::fromUtf8(scoreJson(s)))})
-        q.addBindValue(v);
-    if (!q.exec())
-        return fail(q);
-    const qint64 id = q.lastInsertId().toLongLong();
-    QSqlQuery e(db);
-    e.prepare(u"INSERT INTO drill_events (session, seq, at_s, kind, text, who, hidden) "
-              "VALUES (?, ?, ?, ?, ?, ?, ?)"_s);
-    for (std::size_t i = 0; i < r.events.size(); ++i) {
-        const DrillEvent& ev = r.events[i];
-        e.addBindValue(id);
-        e.addBindValue(static_cast<qint64>(i));
-        e.addBindValue(ev.atSeconds);
-        e.addBindValue(toString(ev.kind));
-        e.addBindValue(text(ev.text));
-        e.addBindValue(text(ev.who));
-        e.addBindValue(ev.hidden ? 1 : 0);
-        if (!e.exec())
-            return fail(e);
-    }
-    if (!db.commit()) {
-        if (error)
-            *error = u"%1: cannot commit the drill session: %2"_s.arg(m_store.path(),
-                                                                      db.lastError().text());
-        db.rollback();
-        return std::nullopt;
-    }
-    return id;
+    return DrillSessionTable(m_store).insert(toRow(r), toRows(r.events), error);
 }
-
-namespace {
-
-void loadEvents(QSqlDatabase& db, DrillRecord& r) {
-    QSqlQuery e(db);
-    e.prepare(u"SELECT at_s, kind, text, who, hidden FROM drill_events WHERE session = ? "
-              "ORDER BY seq"_s);
-    e.addBindValue(r.id);
-    if (!e.exec())
-        return;
-    while (e.next()) {
-        DrillEvent ev;
-        ev.atSeconds = e.value(0).toDouble();
-        ev.kind = drillEventKindFromString(e.value(1).toString()).value_or(DrillEventKind::Note);
-        ev.text = e.value(2).toString();
-        ev.who = e.value(3).toString();
-        ev.hidden = e.value(4).toBool();
-        r.events.push_back(ev);
-    }
-}
-
-}  // namespace
 
 std::optional<DrillRecord> DrillSessionStore::load(qint64 id, QString* error) const {
-    QSqlQuery q(m_store.database());
-    q.prepare(QLatin1StringView(kSelect) + u"WHERE id = ?"_s);
-    q.addBindValue(id);
-    if (!q.exec() || !q.next()) {
+    const DrillSessionTable table(m_store);
+    const auto row = table.session(id);
+    if (!row) {
         if (error)
-            *error = u"%1: no drill session %2"_s.arg(m_store.path()).arg(id);
+            *error = u"%1: no drill session %2"_s.arg(table.path()).arg(id);
         return std::nullopt;
     }
-    DrillRecord r = rowToRecord(q);
-    loadEvents(m_store.database(), r);
-    return r;
+    return fromRow(*row, table.events(id));
 }
 
 std::vector<DrillRecord> DrillSessionStore::history(const QString& trainee, int limit) const {
-    QSqlQuery q(m_store.database());
-    q.prepare(QLatin1StringView(kSelect) +
-              (trainee.isEmpty() ? u"ORDER BY started_at_ms DESC, id DESC LIMIT ?"_s
-                                 : u"WHERE trainee = ? ORDER BY started_at_ms DESC, id DESC "
-                                   "LIMIT ?"_s));
-    if (!trainee.isEmpty())
-        q.addBindValue(trainee);
-    q.addBindValue(limit);
+    const DrillSessionTable table(m_store);
     std::vector<DrillRecord> out;
-    if (!q.exec())
-        return out;
-    while (q.next())
-        out.push_back(rowToRecord(q));
-    for (DrillRecord& r : out)
-        loadEvents(m_store.database(), r);
+    for (const DrillSessionRow& row : table.sessions(trainee, limit))
+        out.push_back(fromRow(row, table.events(row.id)));
     return out;
 }
 
 QStringList DrillSessionStore::trainees() const {
-    QSqlQuery q(m_store.database());
-    QStringList names;
-    if (q.exec(u"SELECT DISTINCT trainee FROM drill_sessions WHERE trainee <> '' ORDER BY "
-               "trainee"_s))
-        while (q.next())
-            names.append(q.value(0).toString());
-    return names;
+    return DrillSessionTable(m_store).trainees();
+}
+
+bool DrillSessionStore::contains(const QString& drillName, const QDateTime& startedAt) const {
+    return DrillSessionTable(m_store).contains(drillName, startedAt.toMSecsSinceEpoch());
+}
+
+std::unique_ptr<DrillJournal> DrillSessionStore::openJournal() const {
+    return std::make_unique<DrillJournal>(m_store);
 }
 
 }  // namespace pulsco

@@ -85,4 +85,8 @@ OperationalMetrics computeOperationalMetrics(const std::vector<AuditEntry>& trai
     return m;
 }
 
+QString formatMetricSeconds(std::optional<double> seconds) {
+    return seconds ? QString::number(*seconds, 'f', 0) + u" s"_s : u"—"_s;
+}
+
 }  // namespace pulsco

@@ -33,4 +33,8 @@ struct OperationalMetrics {
 
 OperationalMetrics computeOperationalMetrics(const std::vector<AuditEntry>& trail);
 
+// A time-to-detect or time-to-roll-back as the page and the report show it:
+// "42 s", or "—" when there is none.
+QString formatMetricSeconds(std::optional<double> seconds);
+
 }  // namespace pulsco

@@ -20,10 +20,6 @@ QString cell(QString text) {
     return text.replace(u'|', u"\\|"_s).replace(u'\n', u' ');
 }
 
-QString seconds(std::optional<double> s) {
-    return s ? QString::number(*s, 'f', 0) + u" s"_s : u"—"_s;
-}
-
 }  // namespace
 
 QString rolloutReportMarkdown(RolloutSession& session) {
@@ -74,7 +70,7 @@ QString rolloutReportMarkdown(RolloutSession& session) {
             o.value(u"expression"_s).toString(),
             o.value(u"value"_s).isDouble() ? QString::number(o.value(u"value"_s).toDouble(), 'g', 4)
                                            : u"no data"_s,
-            o.value(u"bar"_s).toString(), seconds(o.value(u"held_s"_s).toDouble()),
+            o.value(u"bar"_s).toString(), formatMetricSeconds(o.value(u"held_s"_s).toDouble()),
             QString::number(e.sourceTimeSeconds, 'f', 0) + u" s"_s, when(e.atMs));
     }
 
@@ -85,7 +81,8 @@ QString rolloutReportMarkdown(RolloutSession& session) {
                                                                          when(r.startedMs));
         if (!r.cause.isEmpty())
             md += u" Cause: %1. Time to detect %2, time to roll back %3."_s.arg(
-                r.cause, seconds(r.detectSeconds), seconds(r.rollbackSeconds));
+                r.cause, formatMetricSeconds(r.detectSeconds),
+                formatMetricSeconds(r.rollbackSeconds));
         md += u"\n\n| source time | who | what | detail |\n|---|---|---|---|\n"_s;
         for (const AuditEntry& e : session.audit().entries({{}, r.rollout, {}, 0, 100000})) {
             if (e.kind == audit::kAnalysis && e.note == u"passed")
@@ -109,9 +106,9 @@ QString rolloutReportMarkdown(RolloutSession& session) {
             ? QString::number(*metrics.changeFailureRate * 100, 'f', 1) + u" %"_s
             : u"—"_s);
     md += u"| Time to detect a failed step | %1 | < 5 min (MTTD) |\n"_s.arg(
-        seconds(metrics.meanTimeToDetectSeconds));
+        formatMetricSeconds(metrics.meanTimeToDetectSeconds));
     md += u"| Time to roll back | %1 | < 15 min (MTTR) |\n"_s.arg(
-        seconds(metrics.meanTimeToRollBackSeconds));
+        formatMetricSeconds(metrics.meanTimeToRollBackSeconds));
     md +=
         u"\nRollouts: %1 started, %2 promoted, %3 rolled back or aborted.\n"_s.arg(metrics.started)
             .arg(metrics.promoted)

@@ -9,6 +9,8 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
+#include <algorithm>
+
 using namespace Qt::StringLiterals;
 
 namespace pulsco {
@@ -169,6 +171,23 @@ QUrl RolloutSession::webhookUrl() const {
 double RolloutSession::sourceTime() const {
     const SnapshotPtr s = m_window.latest();
     return s ? s->timeSeconds : 0;
+}
+
+std::vector<AuditEntry> RolloutSession::recentAudit(int count) const {
+    AuditTrail::Query newest;
+    newest.afterId = std::max<qint64>(0, m_audit.lastId() - count);
+    return m_audit.entries(newest);
+}
+
+OperationalMetrics RolloutSession::operationalMetrics() const {
+    AuditTrail::Query outcomes;  // only the rows the metrics read
+    outcomes.kinds = {audit::kRolloutStarted, audit::kWeightConfirmed, audit::kRollback,
+                      audit::kAborted, audit::kPromoted};
+    return computeOperationalMetrics(m_audit.entries(outcomes));
+}
+
+std::vector<AuditEntry> RolloutSession::rollbackRows(int limit) const {
+    return m_audit.entries({m_plan.name, -1, {audit::kRollback}, 0, limit});
 }
 
 AuditEntry RolloutSession::entry(const QString& kind, const QString& actor,

@@ -12,6 +12,7 @@
 
 #include "bridge/Source.h"
 #include "rollout/GateTracker.h"
+#include "rollout/OperationalMetrics.h"
 #include "rollout/RolloutPlan.h"
 #include "rollout/SnapshotWindow.h"
 #include "rollout/TrafficStepper.h"
@@ -88,6 +89,13 @@ public:
     bool confirmWeight(QString* error);
 
     AuditTrail& audit() { return m_audit; }
+    // What the page and the report read of the trail, so they never query
+    // the store themselves. The newest `count` rows, oldest first:
+    std::vector<AuditEntry> recentAudit(int count) const;
+    // Across every rollout, from the rows the metrics need only.
+    OperationalMetrics operationalMetrics() const;
+    // The current plan's rollback rows (their evidence keeps the snapshot).
+    std::vector<AuditEntry> rollbackRows(int limit) const;
     ConsoleStore& store() { return m_store; }
     double sourceTime() const;
 

@@ -3,8 +3,12 @@
 #include "app/pulsco-console/ConsoleSourceFactory.h"
 #include "app/pulsco-console/LiveServersStatus.h"
 #include "app/pulsco-console/UiProbe.h"
+#include "drills/AlertRuleJson.h"
 #include "drills/DrillJournal.h"
+#include "drills/DrillLibrary.h"
+#include "drills/DrillSessionStore.h"
 #include "net/live/CaCertificates.h"
+#include "rollout/RolloutSession.h"
 #include "store/ConsoleStore.h"
 #include "ui/ConnectDialog.h"
 #include "ui/DashboardPage.h"
@@ -82,15 +86,25 @@ void installConnectAction(MainWindow& window, ConsoleSourceFactory& factory) {
 
 }  // namespace
 
+DrillsConsole* installDrills(MainWindow& window, ConsoleStore* store, const QString& userDrills) {
+    AlertRulesLoad rules = loadDefaultAlertRules();
+    auto* alerts = new AlertEngine(rules.rules.value_or(std::vector<AlertRule>{}));
+    auto library = std::make_unique<DrillLibrary>(userDrills);
+    auto sessions = store ? std::make_unique<DrillSessionStore>(*store) : nullptr;
+    // A child of the window; it keeps the engine, library and session store.
+    return new DrillsConsole(window, alerts, std::move(library), std::move(sessions));
+}
+
 ConsolePages installConsolePages(MainWindow& window, ConsoleStore& store,
                                  ConsoleSourceFactory& factory) {
-    // Drills bring the Alerts dock (on every page), the Drills page and
-    // fire/clear markers on the queue-depth chart.
     ConsolePages pages;
-    pages.rollout = new RolloutPage(store, window.source(), &window);
+    // The page keeps the session; the session writes the store's audit trail.
+    pages.rollout = new RolloutPage(new RolloutSession(store), window.source(), &window);
     window.addPage(u"rollout"_s, pages.rollout, QObject::tr("Rollout"));
     QObject::connect(&window, &MainWindow::sourceChanged, pages.rollout, &RolloutPage::setSource);
-    pages.drills = new DrillsConsole(window, &store);  // a child of the window
+    // Drills bring the Alerts dock (on every page), the Drills page and
+    // fire/clear markers on the queue-depth chart.
+    pages.drills = installDrills(window, &store, DrillLibrary::defaultUserDirectory());
     new AlertChartAnnotator(pages.drills->alerts(), window.dashboard()->queueChart(), 60, &window);
 
     installConnectAction(window, factory);

@@ -2,6 +2,7 @@
 // its worker thread: the drills page and alerts dock are installed, starting
 // a drill switches the window to the drill's scenario, faults arrive on the
 // timeline, and the emergency stop leaves no fault active in the snapshots.
+#include "app/pulsco-console/ConsoleRun.h"
 #include "app/pulsco-console/ConsoleSourceFactory.h"
 #include "drills/DrillJournal.h"
 #include "drills/DrillSession.h"
@@ -25,12 +26,13 @@ class TestDrillsConsole : public QObject {
 private slots:
     void installsAndRunsADrillOnTheSimulator() {
         QTemporaryDir dir;
-        ConsoleSourceFactory factory;
-        MainWindow window(factory);
         QString storeError;
+        // Outlives the window, as in the console: the window's drill parts use it.
         const auto store = ConsoleStore::open(dir.filePath(u"c.sqlite"_s), &storeError);
         QVERIFY2(store, qPrintable(storeError));
-        DrillsConsole drills(window, store.get(), dir.filePath(u"drills"_s));
+        ConsoleSourceFactory factory;
+        MainWindow window(factory);
+        DrillsConsole& drills = *installDrills(window, store.get(), dir.filePath(u"drills"_s));
         QVERIFY(drills.sessions());
         QVERIFY(window.pageKeys().contains(u"drills"_s));
         QVERIFY(window.showPage(u"drills"_s));

@@ -4,6 +4,7 @@
 // script, the editor saving the same file format, history and export.
 // Screenshots go to <build>/tests/drills-*.png for a person to look at.
 #include "DrillFixture.h"
+#include "drills/DrillLibrary.h"
 #include "drills/DrillSessionStore.h"
 #include "store/ConsoleStore.h"
 #include "ui/QueueDepthChart.h"
@@ -125,9 +126,9 @@ private slots:
         DrillSessionStore sessions(*store);
         AlertEngine alerts(defaultRules());
         AlertsPanel panel(&alerts);
-        DrillsPage page(&alerts, &sessions);
+        DrillLibrary library(dir.filePath(u"drills"_s));
+        DrillsPage page(library, &alerts, &sessions);
         page.setContext(realDrillContext());
-        page.setUserDrillDirectory(dir.filePath(u"drills"_s));
         QVERIFY(page.drillNames().size() >= 6);
         QVERIFY(page.selectDrill(u"matcher-stall"_s));
         QVERIFY(page.scriptView()->toPlainText().contains(u"Hidden cause"_s));
@@ -185,7 +186,8 @@ private slots:
 
     void emergencyStopFromThePage() {
         AlertEngine alerts(defaultRules());
-        DrillsPage page(&alerts, nullptr);
+        DrillLibrary library;
+        DrillsPage page(library, &alerts, nullptr);
         page.setContext(realDrillContext());
         QVERIFY(page.selectDrill(u"error-surge-rollback"_s));
         EngineSource source(scenarioOf(*page.selectedDrill()));
@@ -206,9 +208,9 @@ private slots:
     void editorSavesTheSameFormatAndDuplicates() {
         QTemporaryDir dir;
         AlertEngine alerts(defaultRules());
-        DrillsPage page(&alerts, nullptr);
+        DrillLibrary library(dir.filePath(u"mine"_s));
+        DrillsPage page(library, &alerts, nullptr);
         page.setContext(realDrillContext());
-        page.setUserDrillDirectory(dir.filePath(u"mine"_s));
         QVERIFY(page.selectDrill(u"region-outage"_s));
         page.duplicateSelected();
         QCOMPARE(page.editor()->nameEdit()->text(), u"region-outage-copy"_s);

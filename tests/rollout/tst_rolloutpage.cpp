@@ -84,7 +84,8 @@ private slots:
         m_store = ConsoleStore::open(m_dir.filePath(u"console.sqlite"_s), &error);
         QVERIFY2(m_store, qPrintable(error));
         m_source = EngineSource::shipped(u"baseline-1000"_s);
-        m_page = std::make_unique<RolloutPage>(*m_store, m_source.get());
+        // As app/pulsco-console composes it: the page keeps the session.
+        m_page = std::make_unique<RolloutPage>(new RolloutSession(*m_store), m_source.get());
         m_page->steps()->setConfirm([](const QString&, const QString&) { return true; });
         m_page->operatorField()->clear();
         m_page->resize(1280, 800);

@@ -1,5 +1,5 @@
-// Drill reports as PDF: the Markdown debrief (drills/DrillReport.h) laid
-// out by QTextDocument and printed with QPdfWriter (A4, 300 dpi).
+// Drill reports as Markdown or PDF: the Markdown debrief
+// (drills/DrillReport.h), printed by ui/MarkdownPdfWriter.
 #pragma once
 
 #include "drills/DrillRecord.h"
@@ -8,8 +8,6 @@
 
 namespace pulsco {
 
-bool exportMarkdownAsPdf(const QString& markdown, const QString& title, const QString& path,
-                         QString* error);
 bool exportDrillPdf(const DrillRecord& record, const QString& path, QString* error);
 bool exportDrillMarkdown(const DrillRecord& record, const QString& path, QString* error);
 

@@ -1,9 +1,6 @@
 #include "ui/drills/DrillsConsole.h"
 
 #include "bridge/QueueConfigJson.h"
-#include "drills/AlertRuleJson.h"
-#include "drills/DrillSessionStore.h"
-#include "store/ConsoleStore.h"
 #include "ui/DashboardPage.h"
 #include "ui/MainWindow.h"
 #include "ui/drills/AlertsPanel.h"
@@ -12,7 +9,6 @@
 #include <QDir>
 #include <QJsonDocument>
 #include <QSaveFile>
-#include <QStandardPaths>
 #include <QStatusBar>
 #include <QToolButton>
 
@@ -35,14 +31,15 @@ DrillContext DrillsConsole::consoleContext(const std::vector<AlertRule>& rules) 
     return c;
 }
 
-DrillsConsole::DrillsConsole(MainWindow& window, ConsoleStore* store, const QString& userDrills)
+DrillsConsole::DrillsConsole(MainWindow& window, AlertEngine* alerts,
+                             std::unique_ptr<DrillLibrary> library,
+                             std::unique_ptr<DrillSessionStore> sessions)
     : QObject(&window)
-    , m_window(window) {
-    AlertRulesLoad rules = loadDefaultAlertRules();
-    m_alerts = new AlertEngine(rules.rules.value_or(std::vector<AlertRule>{}), this);
-
-    if (store)
-        m_sessions = std::make_unique<DrillSessionStore>(*store);
+    , m_window(window)
+    , m_alerts(alerts)
+    , m_library(std::move(library))
+    , m_sessions(std::move(sessions)) {
+    m_alerts->setParent(this);
 
     m_dock = new AlertsDock(m_alerts, &window);
     window.addPanel(m_dock, Qt::RightDockWidgetArea);
@@ -76,11 +73,7 @@ DrillsConsole::DrillsConsole(MainWindow& window, ConsoleStore* store, const QStr
                     m_dock->show();
             });
 
-    m_page = new DrillsPage(m_alerts, m_sessions.get(), &window);
-    m_page->setUserDrillDirectory(
-        userDrills.isEmpty()
-            ? QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + u"/drills"_s
-            : userDrills);
+    m_page = new DrillsPage(*m_library, m_alerts, m_sessions.get(), &window);
     m_page->setContext(consoleContext(m_alerts->rules()));
     m_page->setSourceOpener(
         [this](const DrillScript& drill, QString* error) { return openDrillSource(drill, error); });

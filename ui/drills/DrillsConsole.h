@@ -1,13 +1,16 @@
-// Plugs alerts and drills into the console window in one call:
-//   pulsco::DrillsConsole drills(window);   // after MainWindow, before showPage()
-// It adds the Alerts dock (View > Panels), the "drills" page (--page drills),
-// keeps the alert engine bound to whatever source the window shows, opens a
-// drill's scenario as the window's source when a drill starts, and stores
-// sessions in the console store (its own connection to the same file).
+// Plugs alerts and drills into the console window in one call, with the
+// parts the composition root (app/pulsco-console) made:
+//   new pulsco::DrillsConsole(window, alerts, std::move(library), std::move(sessions));
+// after MainWindow, before showPage(). It adds the Alerts dock (View >
+// Panels), the "drills" page (--page drills), keeps the alert engine bound to
+// whatever source the window shows, and opens a drill's scenario as the
+// window's source when a drill starts.
 #pragma once
 
 #include "drills/AlertEngine.h"
 #include "drills/DrillJson.h"
+#include "drills/DrillLibrary.h"
+#include "drills/DrillSessionStore.h"
 
 #include <QObject>
 #include <QPointer>
@@ -18,8 +21,6 @@
 namespace pulsco {
 
 class AlertsDock;
-class ConsoleStore;
-class DrillSessionStore;
 class DrillsPage;
 class MainWindow;
 class Source;
@@ -27,17 +28,19 @@ class Source;
 class DrillsConsole : public QObject {
     Q_OBJECT
 public:
-    // Drill sessions are saved to, and journaled in, `store` (the console's
-    // one store, which must outlive this); null: drills still run, sessions
-    // are not saved and the page says so. `userDrills` empty =
-    // <AppDataLocation>/drills.
-    explicit DrillsConsole(MainWindow& window, ConsoleStore* store, const QString& userDrills = {});
+    // Takes ownership of all three. `alerts` becomes a child of this;
+    // drill sessions are saved to, and journaled in, `sessions` (null:
+    // drills still run, sessions are not saved and the page says so). The
+    // library gets the console's context (consoleContext) here.
+    DrillsConsole(MainWindow& window, AlertEngine* alerts, std::unique_ptr<DrillLibrary> library,
+                  std::unique_ptr<DrillSessionStore> sessions);
     ~DrillsConsole() override;
 
     AlertEngine* alerts() const { return m_alerts; }
     AlertsDock* dock() const { return m_dock; }
     DrillsPage* page() const { return m_page; }
     DrillSessionStore* sessions() const { return m_sessions.get(); }
+    DrillLibrary& library() const { return *m_library; }
 
     // What drill files may refer to: shipped scenarios, the rules, regions.
     static DrillContext consoleContext(const std::vector<AlertRule>& rules);
@@ -50,6 +53,7 @@ private:
     AlertEngine* m_alerts = nullptr;
     AlertsDock* m_dock = nullptr;
     DrillsPage* m_page = nullptr;
+    std::unique_ptr<DrillLibrary> m_library;
     std::unique_ptr<DrillSessionStore> m_sessions;
     QPointer<Source> m_bound;
     QMetaObject::Connection m_snapshots;

@@ -1,5 +1,7 @@
 #include "ui/drills/DrillsPage.h"
 
+#include "drills/DrillJournal.h"
+#include "drills/DrillLibrary.h"
 #include "drills/DrillReport.h"
 #include "drills/DrillSessionStore.h"
 #include "ui/Format.h"
@@ -7,7 +9,6 @@
 #include "ui/drills/DrillPdfExport.h"
 
 #include <QComboBox>
-#include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QGridLayout>
@@ -18,7 +19,6 @@
 #include <QLineEdit>
 #include <QListWidget>
 #include <QPushButton>
-#include <QSaveFile>
 #include <QSplitter>
 #include <QStyle>
 #include <QTabWidget>
@@ -90,8 +90,10 @@ QString eventLine(const DrillEvent& e) {
 
 }  // namespace
 
-DrillsPage::DrillsPage(AlertEngine* alerts, DrillSessionStore* store, QWidget* parent)
+DrillsPage::DrillsPage(DrillLibrary& library, AlertEngine* alerts, DrillSessionStore* store,
+                       QWidget* parent)
     : QWidget(parent)
+    , m_library(library)
     , m_alerts(alerts)
     , m_store(store) {
     setObjectName(u"drillsPage"_s);
@@ -340,7 +342,7 @@ QWidget* DrillsPage::buildHistoryTab() {
 }
 
 void DrillsPage::setContext(const DrillContext& context) {
-    m_context = context;
+    m_library.setContext(context);
     m_editor->setContext(context);
     m_region->clear();
     m_region->addItems(context.regions);
@@ -351,40 +353,21 @@ void DrillsPage::setSource(Source* source) {
     m_source = source;
 }
 
-void DrillsPage::setUserDrillDirectory(const QString& path) {
-    m_userDir = path;
-    reloadDrills();
-}
-
 void DrillsPage::reloadDrills() {
     const QString current = selectedDrill() ? selectedDrill()->name : QString();
-    m_drills.clear();
-    m_userDrill.clear();
     m_list->clear();
-    auto add = [this](const QString& path, bool user) {
-        const DrillLoad load = loadDrillFile(path, m_context);
+    m_entries = m_library.list();
+    for (const DrillEntry& entry : m_entries) {
         auto* item = new QListWidgetItem(m_list);
-        if (load.drill) {
-            item->setText(load.drill->title + (user ? tr(" (yours)") : QString()));
-            item->setToolTip(item->text() + u"\n"_s + load.drill->name);
-            m_drills.push_back(*load.drill);
+        if (entry.drill) {
+            item->setText(entry.drill->title + (entry.user ? tr(" (yours)") : QString()));
+            item->setToolTip(item->text() + u"\n"_s + entry.drill->name);
         } else {
             // A broken file is listed with its error, never half-used.
-            item->setText(QFileInfo(path).fileName() + tr(" — refused"));
-            item->setToolTip(load.error);
+            item->setText(QFileInfo(entry.path).fileName() + tr(" — refused"));
+            item->setToolTip(entry.error);
             item->setFlags(item->flags() & ~Qt::ItemIsEnabled);
-            DrillScript placeholder;
-            placeholder.name = QFileInfo(path).completeBaseName();
-            m_drills.push_back(placeholder);
         }
-        m_userDrill.push_back(user);
-    };
-    for (const QString& path : shippedDrillPaths())
-        add(path, false);
-    if (!m_userDir.isEmpty()) {
-        const QDir dir(m_userDir);
-        for (const QString& f : dir.entryList({u"*.json"_s}, QDir::Files, QDir::Name))
-            add(dir.filePath(f), true);
     }
     if (!current.isEmpty())
         selectDrill(current);
@@ -408,15 +391,15 @@ void DrillsPage::fitDrillList() {
 
 QStringList DrillsPage::drillNames() const {
     QStringList names;
-    for (const DrillScript& d : m_drills)
-        names.append(d.name);
+    for (const DrillEntry& entry : m_entries)
+        names.append(entry.name);
     return names;
 }
 
 bool DrillsPage::selectDrill(const QString& name) {
     // The trainer's own copy wins over a shipped drill of the same name.
-    for (int i = static_cast<int>(m_drills.size()) - 1; i >= 0; --i)
-        if (m_drills[static_cast<std::size_t>(i)].name == name) {
+    for (int i = static_cast<int>(m_entries.size()) - 1; i >= 0; --i)
+        if (m_entries[static_cast<std::size_t>(i)].name == name) {
             m_list->setCurrentRow(i);
             return true;
         }
@@ -425,10 +408,10 @@ bool DrillsPage::selectDrill(const QString& name) {
 
 const DrillScript* DrillsPage::selectedDrill() const {
     const int row = m_list->currentRow();
-    if (row < 0 || row >= static_cast<int>(m_drills.size()) ||
-        m_drills[static_cast<std::size_t>(row)].faults.empty())
+    if (row < 0 || row >= static_cast<int>(m_entries.size()))
         return nullptr;
-    return &m_drills[static_cast<std::size_t>(row)];
+    const std::optional<DrillScript>& drill = m_entries[static_cast<std::size_t>(row)].drill;
+    return drill && !drill->faults.empty() ? &*drill : nullptr;
 }
 
 void DrillsPage::showScript() {
@@ -474,7 +457,7 @@ bool DrillsPage::startDrill(QString* error) {
     m_session = new DrillSession(*d, source, m_alerts, this);
     m_session->setTrainee(m_trainee->text().trimmed());
     if (m_store)
-        m_session->setJournalStore(&m_store->consoleStore());
+        m_session->setJournal(m_store->openJournal());
     connect(m_session, &DrillSession::eventRecorded, this, &DrillsPage::onEvent);
     connect(m_session, &DrillSession::finished, this, &DrillsPage::onFinished);
     connect(m_session, &DrillSession::phaseChanged, this, &DrillsPage::updateControls);
@@ -655,22 +638,15 @@ bool DrillsPage::saveEditedDrill(QString* error) {
     const std::optional<DrillScript> d = m_editor->drill(error);
     if (!d)
         return false;
-    if (m_userDir.isEmpty() || !QDir().mkpath(m_userDir)) {
-        const QString why = tr("No folder to save your drills in (%1).").arg(m_userDir);
+    QString why;
+    const std::optional<QString> saved = m_library.save(*d, &why);
+    if (!saved) {
         m_editor->errorLabel()->setText(why);
         if (error)
             *error = why;
         return false;
     }
-    QSaveFile file(QDir(m_userDir).filePath(d->name + u".json"_s));
-    if (!file.open(QIODevice::WriteOnly) || file.write(drillToJson(*d)) < 0 || !file.commit()) {
-        const QString why = tr("%1: cannot save: %2").arg(file.fileName(), file.errorString());
-        m_editor->errorLabel()->setText(why);
-        if (error)
-            *error = why;
-        return false;
-    }
-    m_editor->errorLabel()->setText(tr("Saved as %1").arg(file.fileName()));
+    m_editor->errorLabel()->setText(tr("Saved as %1").arg(*saved));
     reloadDrills();
     selectDrill(d->name);
     return true;
@@ -681,10 +657,7 @@ void DrillsPage::duplicateSelected() {
     if (!d)
         return;
     DrillScript copy = *d;
-    QString name = d->name + u"-copy"_s;
-    for (int n = 2; drillNames().contains(name); ++n)
-        name = d->name + u"-copy-"_s + QString::number(n);
-    copy.name = name.left(64);
+    copy.name = DrillLibrary::copyName(d->name, drillNames());
     copy.title = d->title + tr(" (copy)");
     m_editor->load(copy);
     m_tabs->setCurrentWidget(m_editor);

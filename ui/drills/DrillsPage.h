@@ -9,6 +9,7 @@
 #include "bridge/Source.h"
 #include "drills/AlertEngine.h"
 #include "drills/DrillJson.h"
+#include "drills/DrillLibrary.h"
 #include "drills/DrillSession.h"
 
 #include <QPointer>
@@ -40,15 +41,19 @@ public:
     // source to the drill's scenario); null and *error when it cannot.
     using SourceOpener = std::function<Source*(const DrillScript& drill, QString* error)>;
 
-    DrillsPage(AlertEngine* alerts, DrillSessionStore* store, QWidget* parent = nullptr);
+    // The drills come from `library`; `alerts` is the console's engine the
+    // sessions run on; finished sessions are journaled in, saved to and
+    // listed from `store` (null: drills run, nothing is saved). Both must
+    // outlive the page.
+    DrillsPage(DrillLibrary& library, AlertEngine* alerts, DrillSessionStore* store,
+               QWidget* parent = nullptr);
     ~DrillsPage() override;
 
+    // What drills may refer to (the library checks files against it).
     void setContext(const DrillContext& context);
     void setSourceOpener(SourceOpener opener) { m_opener = std::move(opener); }
     // Without an opener, drills run on the source the page was given here.
     void setSource(Source* source);
-    // Where the trainer's own drills are saved (created when saving).
-    void setUserDrillDirectory(const QString& path);
 
     void reloadDrills();
     QStringList drillNames() const;
@@ -94,14 +99,12 @@ private:
     void refreshHistory();
     void act(const DrillAction& action);
 
+    DrillLibrary& m_library;
     QPointer<AlertEngine> m_alerts;
     DrillSessionStore* m_store = nullptr;
-    DrillContext m_context;
     SourceOpener m_opener;
     QPointer<Source> m_source;
-    QString m_userDir;
-    std::vector<DrillScript> m_drills;
-    std::vector<bool> m_userDrill;
+    std::vector<DrillEntry> m_entries;  // the list's rows, in order
     QPointer<DrillSession> m_session;
     std::vector<DrillRecord> m_historyRecords;
     double m_speed = 1;

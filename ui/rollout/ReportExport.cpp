@@ -4,19 +4,15 @@
 #include "rollout/RolloutReport.h"
 #include "rollout/RolloutSession.h"
 #include "ui/HistogramChart.h"
+#include "ui/MarkdownPdfWriter.h"
 
 #include <QDir>
-#include <QFile>
 #include <QFileInfo>
 #include <QHBoxLayout>
 #include <QImage>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QPageSize>
-#include <QPdfWriter>
 #include <QSaveFile>
-#include <QTextDocument>
-#include <QUrl>
 #include <QWidget>
 
 using namespace Qt::StringLiterals;
@@ -35,8 +31,7 @@ struct ReportChart {
 // kept: the charts of the moments that mattered.
 std::vector<ReportChart> rollbackCharts(RolloutSession& session) {
     std::vector<ReportChart> charts;
-    for (const AuditEntry& e :
-         session.audit().entries({session.plan().name, -1, {audit::kRollback}, 0, 1000})) {
+    for (const AuditEntry& e : session.rollbackRows(1000)) {
         const QJsonObject evidence = QJsonDocument::fromJson(e.evidence).object();
         if (!evidence.contains(u"snapshot"_s))
             continue;
@@ -113,24 +108,12 @@ bool exportRolloutMarkdown(RolloutSession& session, const QString& path, QString
 }
 
 bool exportRolloutPdf(RolloutSession& session, const QString& path, QString* error) {
-    QTextDocument document;
     const auto charts = rollbackCharts(session);
+    MarkdownPdf pdf{
+        rolloutReportMarkdown(session) + chartSection(charts, {}), u"Pulsco rollout report"_s, {}};
     for (const ReportChart& c : charts)
-        document.addResource(QTextDocument::ImageResource, QUrl(c.name),
-                             c.image.scaledToWidth(900, Qt::SmoothTransformation));
-    document.setMarkdown(rolloutReportMarkdown(session) + chartSection(charts, {}));
-    QPdfWriter writer(path);
-    writer.setPageSize(QPageSize(QPageSize::A4));
-    writer.setResolution(120);
-    writer.setTitle(u"Pulsco rollout report"_s);
-    writer.setCreator(u"Pulsco Ops Console"_s);
-    document.setPageSize(QSizeF(writer.width(), writer.height()));
-    document.print(&writer);
-    if (QFile(path).size() == 0) {
-        *error = path + u": the PDF could not be written"_s;
-        return false;
-    }
-    return true;
+        pdf.images.push_back({c.name, c.image});
+    return writeMarkdownPdf(pdf, path, error);
 }
 
 }  // namespace pulsco

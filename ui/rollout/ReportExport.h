@@ -1,5 +1,5 @@
-// Writes the rollout report (rollout/RolloutReport) as a Markdown file or a
-// PDF laid out by QTextDocument and QPdfWriter.
+// Writes the rollout report (rollout/RolloutReport) with its rollback charts
+// as a Markdown file (charts beside it) or a PDF (ui/MarkdownPdfWriter).
 #pragma once
 
 #include <QString>

@@ -25,17 +25,12 @@ using namespace Qt::StringLiterals;
 
 namespace pulsco {
 
-namespace {
-
-QString seconds(std::optional<double> s) {
-    return s ? QString::number(*s, 'f', 0) + u" s"_s : u"—"_s;
-}
-
-}  // namespace
-
-RolloutPage::RolloutPage(ConsoleStore& store, Source* source, QWidget* parent)
-    : QWidget(parent) {
-    m_session = new RolloutSession(store, this);
+RolloutPage::RolloutPage(RolloutSession* session, Source* source, QWidget* parent)
+    : QWidget(parent)
+    , m_session(session) {
+    // The composition root makes the session; the page keeps it for as long
+    // as the page lives.
+    m_session->setParent(this);
 
     m_operator = new QLineEdit(this);
     m_operator->setPlaceholderText(tr("Your name (recorded with every action)"));
@@ -196,9 +191,7 @@ void RolloutPage::refreshProgress() {
 }
 
 void RolloutPage::refreshAudit() {
-    AuditTrail::Query newest;
-    newest.afterId = std::max<qint64>(0, m_session->audit().lastId() - kAuditRowsShown);
-    const auto rows = m_session->audit().entries(newest);
+    const auto rows = m_session->recentAudit(kAuditRowsShown);
     const int count = int(rows.size());
     m_audit->setRowCount(count);
     for (int i = 0; i < count; ++i) {
@@ -220,10 +213,7 @@ void RolloutPage::refreshAudit() {
 }
 
 void RolloutPage::refreshMetrics() {
-    AuditTrail::Query outcomes;  // only the rows the metrics read
-    outcomes.kinds = {audit::kRolloutStarted, audit::kWeightConfirmed, audit::kRollback,
-                      audit::kAborted, audit::kPromoted};
-    const OperationalMetrics m = computeOperationalMetrics(m_session->audit().entries(outcomes));
+    const OperationalMetrics m = m_session->operationalMetrics();
     m_metricsSummary->setText(
         tr("<b>Deployment frequency</b> %1 per week (target: weekly) · <b>Change failure rate</b> "
            "%2 "
@@ -233,7 +223,8 @@ void RolloutPage::refreshMetrics() {
             .arg(m.deploymentsPerWeek ? QString::number(*m.deploymentsPerWeek, 'f', 1) : u"—"_s,
                  m.changeFailureRate ? QString::number(*m.changeFailureRate * 100, 'f', 1) + u" %"_s
                                      : u"—"_s,
-                 seconds(m.meanTimeToDetectSeconds), seconds(m.meanTimeToRollBackSeconds))
+                 formatMetricSeconds(m.meanTimeToDetectSeconds),
+                 formatMetricSeconds(m.meanTimeToRollBackSeconds))
             .arg(m.started)
             .arg(m.promoted)
             .arg(m.failed));
@@ -241,7 +232,8 @@ void RolloutPage::refreshMetrics() {
     for (int i = 0; i < int(m.rollouts.size()); ++i) {
         const RolloutOutcome& r = m.rollouts[std::size_t(i)];
         const QStringList cells{QString::number(r.rollout), r.outcome, r.cause,
-                                seconds(r.detectSeconds), seconds(r.rollbackSeconds)};
+                                formatMetricSeconds(r.detectSeconds),
+                                formatMetricSeconds(r.rollbackSeconds)};
         for (int c = 0; c < cells.size(); ++c)
             m_metrics->setItem(i, c, new QTableWidgetItem(cells[c]));
     }

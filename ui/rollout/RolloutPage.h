@@ -2,8 +2,8 @@
 // operational metrics and the audit trail, with report export. It binds to
 // whatever Source the window hands it (setSource), like the Dashboard.
 //
-// Wiring in the console:
-//   auto* page = new RolloutPage(*store, window->source(), window);
+// Wiring in the console (app/pulsco-console composes the session):
+//   auto* page = new RolloutPage(new RolloutSession(*store), window->source(), window);
 //   window->addPage(u"rollout"_s, page, tr("Rollout"));
 //   connect(window, &MainWindow::sourceChanged, page, &RolloutPage::setSource);
 #pragma once
@@ -23,7 +23,6 @@ class QTimer;
 namespace pulsco {
 
 class ChecklistView;
-class ConsoleStore;
 class RolloutSession;
 class TrafficStepPanel;
 
@@ -33,7 +32,9 @@ public:
     static constexpr int kFrameMs = 200;  // live values redraw at most 5 times a second
     static constexpr int kAuditRowsShown = 500;
 
-    RolloutPage(ConsoleStore& store, Source* source, QWidget* parent = nullptr);
+    // Takes ownership of `session` (it becomes the page's child) and binds
+    // it to `source`.
+    RolloutPage(RolloutSession* session, Source* source, QWidget* parent = nullptr);
 
     void setSource(pulsco::Source* source);
     RolloutSession& session() const { return *m_session; }

@@ -81,7 +81,7 @@ int main(int argc, char** argv) {
     const auto startDrill = [&] {
         session = std::make_unique<DrillSession>(*drill.drill, source.get(), &alerts);
         session->setTrainee(u"trainee-"_s + round);
-        session->setJournalStore(store.get());
+        session->setJournal(sessions.openJournal());
         QObject::connect(session.get(), &DrillSession::finished, [&](const DrillRecord& r) {
             QString why;
             if (const auto id = sessions.save(r, &why))
