@@ -1,0 +1,222 @@
+#include "net/server/ServiceAnswers.h"
+
+#include "bridge/JsonWriter.h"
+#include "bridge/QueueConfigJson.h"
+#include "net/http/HttpServer.h"
+#include "net/server/ApiJson.h"
+#include "net/server/RecordRows.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+#include <cmath>
+
+using namespace Qt::StringLiterals;
+
+namespace pulsco {
+
+QByteArray ticketJson(const TicketRecord& t, std::string_view queueName, double now) {
+    QByteArray out;
+    JsonWriter w(&out);
+    w.beginObject();
+    w.field("ticket_id", std::string_view(QByteArray("t" + QByteArray::number(t.seq))));
+    w.field("state", toString(t.state));
+    w.field("queue", queueName);
+    w.key("match_id");
+    if (t.matchSeq > 0)
+        w.value(std::string_view(QByteArray("m" + QByteArray::number(t.matchSeq))));
+    else
+        w.rawValue("null");
+    const double wait = t.state == TicketState::Searching ? now - t.enqueuedAt : t.waitSeconds;
+    w.field("wait_ms", std::int64_t(std::llround(std::max(0.0, wait) * 1000)));
+    w.field("created_unix_ms", std::int64_t(t.createdUnixMs));
+    w.endObject();
+    return out;
+}
+
+QByteArray createdTicketJson(qint64 seq, TicketState state) {
+    QByteArray out;
+    JsonWriter w(&out);
+    w.beginObject();
+    w.field("ticket_id", std::string_view(QByteArray("t" + QByteArray::number(seq))));
+    w.field("state", toString(state));
+    w.endObject();
+    return out;
+}
+
+QByteArray matchJson(const MatchRecord& m) {
+    QByteArray out;
+    JsonWriter w(&out);
+    w.beginObject();
+    w.field("match_id", std::string_view(QByteArray("m" + QByteArray::number(m.seq))));
+    w.field("queue", std::string_view(m.queue.toUtf8()));
+    w.field("region", std::string_view(m.region.toUtf8()));
+    w.field("created_unix_ms", std::int64_t(m.createdUnixMs));
+    w.field("quality", m.quality);
+    w.field("team0_win_probability", m.team0WinProbability);
+    w.field("worst_ping_ms", m.worstPingMs);
+    w.field("skill_spread", m.skillSpread);
+    w.key("teams");
+    w.beginArray();
+    for (std::size_t i = 0; i < m.teams.size(); ++i) {
+        const auto& team = m.teams[i];
+        w.beginObject();
+        w.field("team", int(i));
+        w.field("strength", team.strength);
+        w.key("tickets");
+        w.beginArray();
+        for (qint64 t : team.tickets)
+            w.value(std::string_view(QByteArray("t" + QByteArray::number(t))));
+        w.endArray();
+        w.key("players");
+        w.beginArray();
+        for (std::size_t p = 0; p < team.players.size(); ++p) {
+            w.beginObject();
+            w.field("id", std::string_view(team.players[p]));
+            w.field("mu", team.ratingsAtMatch[p].mu);
+            w.field("sigma", team.ratingsAtMatch[p].sigma);
+            w.endObject();
+        }
+        w.endArray();
+        w.endObject();
+    }
+    w.endArray();
+    w.key("winner_team");
+    if (m.winnerTeam >= 0)
+        w.value(m.winnerTeam);
+    else
+        w.rawValue("null");
+    w.endObject();
+    return out;
+}
+
+MatchRecord matchFromJson(qint64 seq, const QByteArray& detail) {
+    const QJsonObject o = QJsonDocument::fromJson(detail).object();
+    MatchRecord m;
+    m.seq = seq;
+    m.queue = o.value(u"queue").toString();
+    m.region = o.value(u"region").toString();
+    m.createdUnixMs = qint64(o.value(u"created_unix_ms").toDouble());
+    m.quality = o.value(u"quality").toDouble();
+    m.team0WinProbability = o.value(u"team0_win_probability").toDouble();
+    m.worstPingMs = o.value(u"worst_ping_ms").toInt();
+    m.skillSpread = o.value(u"skill_spread").toDouble();
+    for (const QJsonValue& tv : o.value(u"teams").toArray()) {
+        MatchRecord::TeamOf team;
+        const QJsonObject to = tv.toObject();
+        team.strength = to.value(u"strength").toDouble();
+        for (const QJsonValue& t : to.value(u"tickets").toArray())
+            team.tickets.push_back(t.toString().mid(1).toLongLong());
+        for (const QJsonValue& pv : to.value(u"players").toArray()) {
+            const QJsonObject po = pv.toObject();
+            team.players.push_back(po.value(u"id").toString().toStdString());
+            team.ratingsAtMatch.push_back(
+                Rating{po.value(u"mu").toDouble(), po.value(u"sigma").toDouble()});
+        }
+        m.teams.push_back(std::move(team));
+    }
+    return m;
+}
+
+QByteArray resultJson(qint64 seq, int winnerTeam, const MatchRecord& m,
+                      const std::vector<Team>& before, const std::vector<Team>& after) {
+    QByteArray out;
+    JsonWriter w(&out);
+    w.beginObject();
+    w.field("match_id", std::string_view(QByteArray("m" + QByteArray::number(seq))));
+    w.field("winner_team", winnerTeam);
+    w.key("ratings");
+    w.beginArray();
+    for (std::size_t i = 0; i < m.teams.size(); ++i) {
+        for (std::size_t p = 0; p < m.teams[i].players.size(); ++p) {
+            w.beginObject();
+            w.field("id", std::string_view(m.teams[i].players[p]));
+            w.field("team", int(i));
+            w.key("before");
+            w.beginObject();
+            w.field("mu", before[i][p].mu);
+            w.field("sigma", before[i][p].sigma);
+            w.endObject();
+            w.key("after");
+            w.beginObject();
+            w.field("mu", after[i][p].mu);
+            w.field("sigma", after[i][p].sigma);
+            w.endObject();
+            w.endObject();
+        }
+    }
+    w.endArray();
+    w.endObject();
+    return out;
+}
+
+QByteArray queuesJson(const QueueConfig& config, const std::vector<QueueStatus>& statuses) {
+    QByteArray out;
+    JsonWriter w(&out);
+    w.beginObject();
+    w.key("regions");
+    w.beginArray();
+    for (const auto& r : config.regions)
+        w.value(std::string_view(r));
+    w.endArray();
+    w.key("queues");
+    w.beginArray();
+    for (std::size_t i = 0; i < config.queues.size(); ++i) {
+        w.beginObject();
+        w.field("name", std::string_view(config.queues[i].name));
+        const QueueStatus* s = i < statuses.size() ? &statuses[i] : nullptr;
+        w.field("depth", s ? s->depth : 0);
+        w.field("players_searching", s ? s->playersSearching : 0);
+        w.field("oldest_wait_s", s ? s->oldestWaitSeconds : 0.0);
+        w.key("rules");
+        w.rawValue(
+            QJsonDocument(queueRulesToJsonObject(config.queues[i])).toJson(QJsonDocument::Compact));
+        w.endObject();
+    }
+    w.endArray();
+    w.endObject();
+    return out;
+}
+
+namespace answer {
+
+HttpResponse notFound(const QString& what, const QString& id) {
+    return HttpServer::errorResponse(404, what + u": no such id '"_s + id + u"'"_s);
+}
+
+HttpResponse storeFailed(const QString& error) {
+    return HttpServer::errorResponse(503, u"store: write not durable, try again: "_s + error);
+}
+
+HttpResponse draining() {
+    return HttpServer::errorResponse(
+        503, u"tickets: this server is draining and accepts no new tickets"_s);
+}
+
+HttpResponse overloaded(quint64 backlog) {
+    return HttpServer::errorResponse(
+        503, u"store: %1 writes are waiting for the disk; retry later"_s.arg(backlog),
+        "overloaded");
+}
+
+HttpResponse enqueueRefused(const EnqueueResult& result) {
+    const QString message = u"POST /v1/tickets: "_s + QString::fromStdString(result.message);
+    return HttpServer::errorResponse(result.error == EnqueueError::DuplicatePlayer ? 409 : 400,
+                                     message);
+}
+
+HttpResponse ticketAlreadyFinished(qint64 seq, TicketState state) {
+    return HttpServer::errorResponse(409, u"ticket_id: ticket "_s + ticketIdString(seq) +
+                                              u" is already "_s + stateName(state));
+}
+
+HttpResponse resultAlreadyReported(qint64 seq, int winnerTeam) {
+    return HttpServer::errorResponse(409,
+                                     u"winner_team: match "_s + matchIdString(seq) +
+                                         u" already has a result (team %1 won)"_s.arg(winnerTeam));
+}
+
+}  // namespace answer
+
+}  // namespace pulsco

@@ -1,0 +1,70 @@
+#include "net/store/RowReads.h"
+
+#include "net/store/GroupCommitStore.h"
+
+#include <QPointer>
+#include <QSqlQuery>
+
+using namespace Qt::StringLiterals;
+
+namespace pulsco {
+
+std::optional<TicketRow> selectTicketRow(QSqlDatabase& db, qint64 seq) {
+    QSqlQuery q(db);
+    q.prepare(u"SELECT queue, state, match_seq, created_ms, wait_ms FROM tickets WHERE seq = ?"_s);
+    q.addBindValue(seq);
+    if (!q.exec() || !q.next())
+        return std::nullopt;
+    TicketRow row;
+    row.seq = seq;
+    row.queue = q.value(0).toString();
+    row.state = q.value(1).toString();
+    row.matchSeq = q.value(2).toLongLong();
+    row.createdMs = q.value(3).toLongLong();
+    row.waitMs = q.value(4).toLongLong();
+    return row;
+}
+
+std::optional<MatchRow> selectMatchRow(QSqlDatabase& db, qint64 seq) {
+    QSqlQuery q(db);
+    q.prepare(u"SELECT detail, winner_team FROM matches WHERE seq = ?"_s);
+    q.addBindValue(seq);
+    if (!q.exec() || !q.next())
+        return std::nullopt;
+    MatchRow row;
+    row.seq = seq;
+    row.detail = q.value(0).toByteArray();
+    row.winnerTeam = q.value(1).toInt();
+    return row;
+}
+
+namespace {
+
+// Runs `select` on the store thread and posts its row back to the receiver.
+template <class Row, class Select>
+void readRow(GroupCommitStore& store, qint64 seq, QObject* receiver,
+             std::function<void(std::optional<Row>)> done, Select select) {
+    QPointer<QObject> guard(receiver);
+    store.read([guard, seq, select, done = std::move(done)](QSqlDatabase& db) mutable {
+        std::optional<Row> row = select(db, seq);
+        QMetaObject::invokeMethod(
+            guard.data(),
+            [guard, row = std::move(row), done = std::move(done)]() mutable {
+                if (guard)
+                    done(std::move(row));
+            },
+            Qt::QueuedConnection);
+    });
+}
+
+}  // namespace
+
+void readTicketRow(GroupCommitStore& store, qint64 seq, QObject* receiver, TicketRowDone done) {
+    readRow<TicketRow>(store, seq, receiver, std::move(done), &selectTicketRow);
+}
+
+void readMatchRow(GroupCommitStore& store, qint64 seq, QObject* receiver, MatchRowDone done) {
+    readRow<MatchRow>(store, seq, receiver, std::move(done), &selectMatchRow);
+}
+
+}  // namespace pulsco

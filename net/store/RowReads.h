@@ -1,0 +1,33 @@
+// Single rows read back from the pulsco-matchd database, for the records the
+// server no longer keeps in memory. The SQL of these reads lives here, beside
+// the store's writes, so the server asks for rows and never sees a query.
+#pragma once
+
+#include "net/store/StoreRows.h"
+
+#include <QObject>
+#include <QSqlDatabase>
+
+#include <functional>
+#include <optional>
+
+namespace pulsco {
+
+class GroupCommitStore;
+
+// On the store's connection. Fill only what the server reads back:
+// a ticket's seq, queue, state, matchSeq, createdMs and waitMs; a match's
+// seq, detail and winnerTeam. nullopt when there is no such row (or the
+// read fails: to the caller the row is not there either way).
+std::optional<TicketRow> selectTicketRow(QSqlDatabase& db, qint64 seq);
+std::optional<MatchRow> selectMatchRow(QSqlDatabase& db, qint64 seq);
+
+// The same reads on the store thread, behind every write queued before the
+// call (so they see them). `done` runs on `receiver`'s thread, and not at all
+// when the receiver is gone by then.
+using TicketRowDone = std::function<void(std::optional<TicketRow>)>;
+using MatchRowDone = std::function<void(std::optional<MatchRow>)>;
+void readTicketRow(GroupCommitStore& store, qint64 seq, QObject* receiver, TicketRowDone done);
+void readMatchRow(GroupCommitStore& store, qint64 seq, QObject* receiver, MatchRowDone done);
+
+}  // namespace pulsco
