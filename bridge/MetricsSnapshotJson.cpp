@@ -15,6 +15,8 @@ constexpr qint64 kMaxCount = 999999999999;
 constexpr qsizetype kMaxNameLength = 256;
 constexpr qsizetype kMaxQueues = 1000;
 constexpr qsizetype kMaxFaultTexts = 1000;
+// The fallback of an optional number that cannot be in range: "absent".
+constexpr double kNoValue = -2;
 
 // --- writing -----------------------------------------------------------------
 
@@ -45,6 +47,8 @@ void writeEnvironment(JsonWriter& out, const EnvironmentMetrics& e) {
     writeTickets(out, e.tickets);
     out.field("matches_total", e.matchesTotal);
     out.field("matches_per_minute", e.matchesPerMinute);
+    out.field("matches_two_team", e.twoTeamMatches);
+    out.field("matches_balanced", e.balancedMatches);
     out.field("requests_total", e.requestsTotal);
     out.field("errors_total", e.errorsTotal);
     out.key("errors_by_code");
@@ -128,6 +132,9 @@ EnvironmentMetrics readEnvironment(JsonObjectReader o) {
     e.tickets = readTickets(o.object(u"tickets"));
     e.matchesTotal = readCount(o, u"matches_total");
     e.matchesPerMinute = o.number(u"matches_per_minute", 0);
+    // Added after format 1 shipped: optional, so older servers still read.
+    e.twoTeamMatches = std::uint64_t(o.optionalInteger(u"matches_two_team", 0, 0, kMaxCount));
+    e.balancedMatches = std::uint64_t(o.optionalInteger(u"matches_balanced", 0, 0, kMaxCount));
     e.requestsTotal = readCount(o, u"requests_total");
     e.errorsTotal = readCount(o, u"errors_total");
     JsonObjectReader codes = o.object(u"errors_by_code");
@@ -177,6 +184,9 @@ void writeMetricsSnapshot(JsonWriter& out, const MetricsSnapshot& s) {
     out.field("players_in_queue", s.playersInQueue);
     out.field("players_in_match", s.playersInMatch);
     out.field("concurrent_players_peak", s.concurrentPlayersPeak);
+    out.field("queue_depth_peak", s.queueDepthPeak);
+    if (s.ratingCorrelation)
+        out.field("rating_correlation", *s.ratingCorrelation);
     out.key("total");
     writeEnvironment(out, s.total);
     out.key("blue");
@@ -228,6 +238,10 @@ MetricsSnapshot readMetricsSnapshot(JsonObjectReader o) {
     s.playersInQueue = readCount(o, u"players_in_queue");
     s.playersInMatch = readCount(o, u"players_in_match");
     s.concurrentPlayersPeak = readCount(o, u"concurrent_players_peak");
+    // Added after format 1 shipped: optional, so older servers still read.
+    s.queueDepthPeak = std::uint64_t(o.optionalInteger(u"queue_depth_peak", 0, 0, kMaxCount));
+    if (const double r = o.optionalNumber(u"rating_correlation", kNoValue, -1, 1); r != kNoValue)
+        s.ratingCorrelation = r;
     s.total = readEnvironment(o.object(u"total"));
     s.blue = readEnvironment(o.object(u"blue"));
     s.green = readEnvironment(o.object(u"green"));

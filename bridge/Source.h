@@ -44,10 +44,12 @@ public:
     virtual State state() const = 0;
     virtual Capabilities capabilities() const = 0;
     virtual SnapshotPtr latestSnapshot() const = 0;  // may be null before the first
-    // The bound the source's own run keeps `metric` below, such as a
-    // simulator scenario's "ticket_wait_p95_s": "<90"; nullopt when it sets
-    // none (live servers), and pages show their default bar.
-    virtual std::optional<double> upperThreshold(const QString& /*metric*/) const {
+    // The bound the source's own run keeps `figure` below. The figure is a
+    // MetricExpression over the last 60 s, such as "p(95)(ticket_wait_s)",
+    // which a simulator scenario's "ticket_wait_p95_s": "<90" bounds at 90
+    // (core/ThresholdMetrics.h). Nullopt when the source sets none (live
+    // servers), and pages show their default bar.
+    virtual std::optional<double> upperBound(const QString& /*figure*/) const {
         return std::nullopt;
     }
 

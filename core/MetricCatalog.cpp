@@ -12,7 +12,8 @@ const std::vector<MetricInfo> kMetrics = {
     {"ticket_wait_s", MetricShape::Histogram, "s", "wait of tickets that ended, last 60 s"},
     {"ticket_wait_s_all", MetricShape::Histogram, "s", "wait of tickets that ended since start"},
     {"match_quality", MetricShape::Histogram, "", "quality of matches formed, 0..1"},
-    {"tick_ms", MetricShape::Histogram, "ms", "the matchmaker's own tick time (total scope only)"},
+    {"tick_ms", MetricShape::Histogram, "ms", "the matchmaker's own tick time (total scope only)",
+     false},
     {"requests", MetricShape::Counter, "", "API requests in the last 60 s"},
     {"errors", MetricShape::Counter, "", "failed API requests in the last 60 s"},
     {"requests_total", MetricShape::Counter, "", "API requests since start"},
@@ -20,21 +21,28 @@ const std::vector<MetricInfo> kMetrics = {
     {"error_rate", MetricShape::Gauge, "", "errors / requests, last 60 s (same as rate(errors))"},
     {"matches", MetricShape::Counter, "", "matches formed since start"},
     {"matches_per_min", MetricShape::Gauge, "1/min", "matches formed in the last minute"},
+    {"matches_two_team", MetricShape::Counter, "", "two-team matches formed since start"},
+    {"matches_balanced", MetricShape::Counter, "",
+     "two-team matches since start whose predicted win chance was 40-60 %"},
     {"tickets_created", MetricShape::Counter, "", "tickets accepted since start"},
     {"tickets_matched", MetricShape::Counter, "", "tickets matched since start"},
     {"tickets_expired", MetricShape::Counter, "", "tickets expired since start"},
     {"tickets_cancelled", MetricShape::Counter, "", "tickets cancelled since start"},
     {"tickets_searching", MetricShape::Gauge, "", "tickets searching now"},
     {"queue_depth", MetricShape::Gauge, "", "tickets searching over all queues"},
+    {"queue_depth_peak", MetricShape::Gauge, "", "most tickets searching at once since start",
+     false},
     {"oldest_wait_s", MetricShape::Gauge, "s", "oldest searching ticket's wait, any queue"},
     {"traffic_weight", MetricShape::Gauge, "%", "share of new traffic routed to the scope"},
-    {"players_online", MetricShape::Gauge, "", "players logged in (total scope only)"},
-    {"players_in_queue", MetricShape::Gauge, "", "players searching (total scope only)"},
-    {"players_in_match", MetricShape::Gauge, "", "players playing (total scope only)"},
-    {"concurrent_players", MetricShape::Gauge, "", "players online; max() reads the peak"},
+    {"players_online", MetricShape::Gauge, "", "players logged in (total scope only)", false},
+    {"players_in_queue", MetricShape::Gauge, "", "players searching (total scope only)", false},
+    {"players_in_match", MetricShape::Gauge, "", "players playing (total scope only)", false},
+    {"concurrent_players", MetricShape::Gauge, "", "players online; max() reads the peak", false},
     {"uptime", MetricShape::Gauge, "", "share of requests served without error since start"},
-    {"conservation", MetricShape::Gauge, "", "1 (ok) when every ticket is accounted for"},
-    {"time_s", MetricShape::Gauge, "s", "source time: simulated seconds or server uptime"},
+    {"conservation", MetricShape::Gauge, "", "1 (ok) when every ticket is accounted for", false},
+    {"time_s", MetricShape::Gauge, "s", "source time: simulated seconds or server uptime", false},
+    {"rating_correlation", MetricShape::Gauge, "",
+     "Spearman correlation of true skill and rating (simulator, end of run)", false},
 };
 
 std::optional<double> ratio(double numerator, double denominator) {
@@ -106,6 +114,10 @@ std::optional<double> MetricCatalog::value(const MetricsSnapshot& s, std::string
         return d(env->matchesTotal);
     if (name == "matches_per_min")
         return env->matchesPerMinute;
+    if (name == "matches_two_team")
+        return d(env->twoTeamMatches);
+    if (name == "matches_balanced")
+        return d(env->balancedMatches);
     if (name == "tickets_created")
         return d(env->tickets.created);
     if (name == "tickets_matched")
@@ -122,6 +134,8 @@ std::optional<double> MetricCatalog::value(const MetricsSnapshot& s, std::string
             depth += d(q.depth);
         return depth;
     }
+    if (name == "queue_depth_peak")
+        return d(s.queueDepthPeak);
     if (name == "oldest_wait_s") {
         double oldest = 0;
         for (const QueueSnapshot& q : env->queues)
@@ -144,6 +158,8 @@ std::optional<double> MetricCatalog::value(const MetricsSnapshot& s, std::string
         return s.conservationOk ? 1.0 : 0.0;
     if (name == "time_s")
         return s.timeSeconds;
+    if (name == "rating_correlation")
+        return s.ratingCorrelation;
     return std::nullopt;
 }
 
@@ -163,7 +179,29 @@ std::optional<double> MetricCatalog::rate(const MetricsSnapshot& s, std::string_
         return ratio(d(env->tickets.cancelled), d(env->tickets.created));
     if (name == "tickets_matched")
         return ratio(d(env->tickets.matched), d(env->tickets.created));
+    if (name == "matches_balanced")
+        return ratio(d(env->balancedMatches), d(env->twoTeamMatches));
     return std::nullopt;
+}
+
+namespace {
+constexpr std::string_view kRates[] = {"errors",          "errors_total",
+                                       "tickets_expired", "tickets_cancelled",
+                                       "tickets_matched", "matches_balanced"};
+}
+
+bool MetricCatalog::hasRate(std::string_view name) {
+    return std::find(std::begin(kRates), std::end(kRates), name) != std::end(kRates);
+}
+
+std::string MetricCatalog::rateNames() {
+    std::string out;
+    for (std::size_t i = 0; i < std::size(kRates); ++i)
+        out += std::string(i == 0                       ? ""
+                           : i + 1 == std::size(kRates) ? " or "
+                                                        : ", ") +
+               std::string(kRates[i]);
+    return out;
 }
 
 }  // namespace pulsco

@@ -19,6 +19,7 @@ struct MetricInfo {
     MetricShape shape;
     std::string_view unit;
     std::string_view description;
+    bool perColor = true;  // false: one figure for the whole source, no blue./green. scope
 };
 
 class MetricCatalog {
@@ -39,6 +40,9 @@ public:
     // recent window (errors/requests, expired/created, ...).
     static std::optional<double> rate(const MetricsSnapshot& s, std::string_view scope,
                                       std::string_view name);
+    // The counters rate() takes, and the list as a sentence for messages.
+    static bool hasRate(std::string_view name);
+    static std::string rateNames();
 };
 
 }  // namespace pulsco

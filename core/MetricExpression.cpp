@@ -437,18 +437,14 @@ private:
                 return fail(tok.pos, "'" + name + "' is not a histogram");
             break;
         case Func::Rate:
-            if (name != "errors" && name != "errors_total" && name != "tickets_expired" &&
-                name != "tickets_cancelled" && name != "tickets_matched")
-                return fail(tok.pos, "rate() takes errors, errors_total, tickets_expired, "
-                                     "tickets_cancelled or tickets_matched");
+            if (!MetricCatalog::hasRate(name))
+                return fail(tok.pos, "rate() takes " + MetricCatalog::rateNames());
             break;
         case Func::Min:
         case Func::Max:
             break;
         }
-        if (!scope.empty() &&
-            (name == "tick_ms" || name.rfind("players_", 0) == 0 || name == "concurrent_players" ||
-             name == "conservation" || name == "time_s"))
+        if (!scope.empty() && !info->perColor)
             return fail(tok.pos, "'" + name + "' has no blue/green scope");
         auto n = std::make_shared<Node>();
         n->kind = Node::Kind::Metric;

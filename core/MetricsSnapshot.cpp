@@ -12,6 +12,8 @@ void mergeInto(EnvironmentMetrics& total, const EnvironmentMetrics& m) {
     total.tickets.searching += m.tickets.searching;
     total.matchesTotal += m.matchesTotal;
     total.matchesPerMinute += m.matchesPerMinute;
+    total.twoTeamMatches += m.twoTeamMatches;
+    total.balancedMatches += m.balancedMatches;
     total.requestsTotal += m.requestsTotal;
     total.errorsTotal += m.errorsTotal;
     for (const auto& [code, n] : m.errorsByCode)

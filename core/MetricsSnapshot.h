@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -34,9 +35,11 @@ struct EnvironmentMetrics {
     int trafficWeightPercent = 0;  // share of new traffic routed here
     TicketCounts tickets;
     std::uint64_t matchesTotal = 0;
-    double matchesPerMinute = 0;                        // over the last minute
-    std::uint64_t requestsTotal = 0;                    // API requests served
-    std::uint64_t errorsTotal = 0;                      // API requests that failed (5xx, timeouts)
+    double matchesPerMinute = 0;        // over the last minute
+    std::uint64_t twoTeamMatches = 0;   // matches between two teams
+    std::uint64_t balancedMatches = 0;  // two-team matches predicted 40-60 % either way
+    std::uint64_t requestsTotal = 0;    // API requests served
+    std::uint64_t errorsTotal = 0;      // API requests that failed (5xx, timeouts)
     std::map<std::string, std::uint64_t> errorsByCode;  // "503", "timeout", ...
     Histogram ticketWaitSeconds;                        // cumulative since start
     Histogram apiLatencyMs;                             // cumulative since start
@@ -78,6 +81,10 @@ struct MetricsSnapshot {
     std::uint64_t playersInQueue = 0;
     std::uint64_t playersInMatch = 0;
     std::uint64_t concurrentPlayersPeak = 0;
+    std::uint64_t queueDepthPeak = 0;  // most tickets searching at once (both colours)
+    // Spearman correlation of the players' true skill and their rating: only
+    // a simulator knows true skill, and it computes this at the end of a run.
+    std::optional<double> ratingCorrelation;
 
     EnvironmentMetrics total;  // blue + green
     EnvironmentMetrics blue;
@@ -89,7 +96,8 @@ struct MetricsSnapshot {
     // Conservation: every accepted ticket is searching or in exactly one final
     // state. False means data inconsistency (a rollback trigger).
     bool conservationOk = true;
-    std::vector<std::string> activeFaults;  // human-readable, e.g. "latency +300 ms on 100 % of requests, green"
+    std::vector<std::string>
+        activeFaults;  // human-readable, e.g. "latency +300 ms on 100 % of requests, green"
 
     bool operator==(const MetricsSnapshot&) const = default;
 };

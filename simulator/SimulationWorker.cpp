@@ -1,6 +1,6 @@
 #include "simulator/SimulationWorker.h"
-#include "simulator/engine/SimulationEngine.h"
 #include "simulator/SimulatorSource.h"
+#include "simulator/engine/SimulationEngine.h"
 
 #include "bridge/ThreadHandoff.h"
 

@@ -53,10 +53,13 @@ SnapshotPtr SimulatorSource::latestSnapshot() const {
     return m_latest;
 }
 
-std::optional<double> SimulatorSource::upperThreshold(const QString& metric) const {
-    const std::string name = metric.toStdString();
+std::optional<double> SimulatorSource::upperBound(const QString& figure) const {
+    // A bar bounds the figure when its last-60-s expression is that figure:
+    // "ticket_wait_p95_s" reads p(95)(ticket_wait_s) while the run goes.
+    const std::string text = figure.toStdString();
     for (const Threshold& t : m_scenario.thresholds)
-        if (t.metric == name && (t.op == Comparison::Less || t.op == Comparison::LessEqual))
+        if (t.recent && t.recent->text() == text &&
+            (t.op == Comparison::Less || t.op == Comparison::LessEqual))
             return t.bound;
     return std::nullopt;
 }

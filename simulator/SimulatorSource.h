@@ -32,7 +32,7 @@ public:
     State state() const override;
     Capabilities capabilities() const override;
     SnapshotPtr latestSnapshot() const override;
-    std::optional<double> upperThreshold(const QString& metric) const override;
+    std::optional<double> upperBound(const QString& figure) const override;
 
     void start() override;
     void stop() override;

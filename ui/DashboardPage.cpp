@@ -93,8 +93,8 @@ DashboardPage::DashboardPage(QWidget* parent)
     wait.axisTitle = tr("wait (s)");
     wait.valueTitle = tr("% of tickets");
     wait.unit = u"s"_s;
-    wait.bar = kTicketWaitP95BarSeconds;
-    wait.barName = waitBarName(kTicketWaitP95BarSeconds);
+    wait.bar = kTicketWaitP95Bar.bound;
+    wait.barName = waitBarName(kTicketWaitP95Bar.bound);
     wait.decimals = 1;
     m_waitChart = new HistogramChart(wait, content);
     m_waitChart->setAccessibleName(tr("Ticket wait histogram"));
@@ -104,8 +104,8 @@ DashboardPage::DashboardPage(QWidget* parent)
     latency.axisTitle = tr("latency (ms)");
     latency.valueTitle = tr("% of requests");
     latency.unit = u"ms"_s;
-    latency.bar = kApiP95BarMs;
-    latency.barName = tr("bar 150 ms");
+    latency.bar = kApiP95Bar.bound;
+    latency.barName = tr("bar %1").arg(formatMs(kApiP95Bar.bound));
     latency.decimals = 0;
     m_latencyChart = new HistogramChart(latency, content);
     m_latencyChart->setAccessibleName(tr("API latency histogram"));
@@ -187,8 +187,9 @@ void DashboardPage::setSource(Source* source) {
     m_firstPaintReported = false;
     // A scenario's own threshold wins over the default, so the chart and
     // the scenario's Breach rows in the event log judge by the same bar.
-    const double waitBar = (source ? source->upperThreshold(u"ticket_wait_p95_s"_s) : std::nullopt)
-                               .value_or(kTicketWaitP95BarSeconds);
+    const double waitBar =
+        (source ? source->upperBound(QString::fromLatin1(kTicketWaitP95Bar.figure)) : std::nullopt)
+            .value_or(kTicketWaitP95Bar.bound);
     m_waitChart->setBar(waitBar, waitBarName(waitBar));
     resetViews();
     if (!source)
@@ -296,22 +297,24 @@ void DashboardPage::renderTiles(const MetricsSnapshot& s) {
             ? tr("1 match in total")
             : tr("%1 matches in total").arg(formatCount(s.total.matchesTotal)));
 
-    const Histogram& latency = s.total.recentApiLatencyMs;
-    if (latency.count() > 0) {
-        const double p95 = latency.quantile(0.95);
-        set(Kpi::ApiP95, formatMs(p95), classifyAgainstUpperBar(p95, kApiP95BarMs),
-            tr("bar < 150 ms · p99 %1").arg(formatMs(latency.quantile(0.99))));
+    const QString latencyBar = tr("bar < %1").arg(formatMs(kApiP95Bar.bound));
+    if (const auto p95 = kpiValue(kApiP95Bar, s)) {
+        set(Kpi::ApiP95, formatMs(*p95), classifyAgainstUpperBar(*p95, kApiP95Bar.bound),
+            tr("%1 · p99 %2").arg(latencyBar, formatMs(s.total.recentApiLatencyMs.quantile(0.99))));
     } else {
-        set(Kpi::ApiP95, u"–"_s, KpiLevel::Unknown, tr("bar < 150 ms · no requests in 60 s"));
+        set(Kpi::ApiP95, u"–"_s, KpiLevel::Unknown, tr("%1 · no requests in 60 s").arg(latencyBar));
     }
-    if (s.total.recentRequests > 0) {
-        const double rate =
-            static_cast<double>(s.total.recentErrors) / static_cast<double>(s.total.recentRequests);
-        set(Kpi::ErrorRate, formatPercent(rate), classifyAgainstUpperBar(rate, kErrorRateBar),
-            tr("bar < 0.1 % · %1 of %2 in 60 s")
-                .arg(formatCount(s.total.recentErrors), formatCount(s.total.recentRequests)));
+    const QString errorBar =
+        tr("bar < %1 %").arg(QLocale().toString(kErrorRateBar.bound * 100, 'g', 3));
+    if (const auto rate = kpiValue(kErrorRateBar, s)) {
+        set(Kpi::ErrorRate, formatPercent(*rate),
+            classifyAgainstUpperBar(*rate, kErrorRateBar.bound),
+            tr("%1 · %2 of %3 in 60 s")
+                .arg(errorBar, formatCount(s.total.recentErrors),
+                     formatCount(s.total.recentRequests)));
     } else {
-        set(Kpi::ErrorRate, u"–"_s, KpiLevel::Unknown, tr("bar < 0.1 % · no requests in 60 s"));
+        set(Kpi::ErrorRate, u"–"_s, KpiLevel::Unknown,
+            tr("%1 · no requests in 60 s").arg(errorBar));
     }
 }
 

@@ -1,5 +1,7 @@
 #include "ui/KpiStatus.h"
 
+#include "core/MetricExpression.h"
+
 #include <cmath>
 
 namespace pulsco {
@@ -30,6 +32,16 @@ QString levelText(KpiLevel level) {
         return u"✖ BREACH"_s;
     }
     return {};
+}
+
+std::optional<double> kpiValue(const KpiBar& bar, const MetricsSnapshot& snapshot) {
+    // Parsed once per call: a handful of tiles at most 4 times a second.
+    ExpressionError error;
+    const auto expression = MetricExpression::parse(bar.figure, &error);
+    if (!expression)
+        return std::nullopt;  // tst_ui_rules parses every bar, so this is a build-time bug
+    const ExpressionValue v = expression->evaluate(snapshot);
+    return v.hasValue ? std::optional<double>(v.value) : std::nullopt;
 }
 
 }  // namespace pulsco

@@ -2,7 +2,11 @@
 // of widgets so the rules are tested on their own.
 #pragma once
 
+#include "core/MetricsSnapshot.h"
+
 #include <QString>
+
+#include <optional>
 
 namespace pulsco {
 
@@ -20,9 +24,20 @@ KpiLevel classifyAgainstUpperBar(double value, double bar, double warnRatio = 0.
 // The word shown next to the colour, so the state never rests on colour alone.
 QString levelText(KpiLevel level);
 
-// The rollout plan's bars (docs/console.md explains where each comes from).
-inline constexpr double kApiP95BarMs = 150.0;
-inline constexpr double kErrorRateBar = 0.001;  // 0.1 %
-inline constexpr double kTicketWaitP95BarSeconds = 60.0;
+// A bar the rollout plan sets on a dashboard figure: the figure is a
+// MetricExpression over MetricCatalog (docs/expressions.md), so a tile reads
+// it exactly as a gate or an alert rule would, and must stay below `bound`.
+// docs/console.md explains where each bar comes from.
+struct KpiBar {
+    const char* figure;
+    double bound;
+};
+inline constexpr KpiBar kApiP95Bar{"p(95)(api_latency_ms)", 150.0};
+inline constexpr KpiBar kErrorRateBar{"rate(errors)", 0.001};  // 0.1 %
+inline constexpr KpiBar kTicketWaitP95Bar{"p(95)(ticket_wait_s)", 60.0};
+
+// The bar's figure in `snapshot`; nullopt when it has no data (no requests
+// in the window, ...).
+std::optional<double> kpiValue(const KpiBar& bar, const MetricsSnapshot& snapshot);
 
 }  // namespace pulsco

@@ -3,8 +3,8 @@
 #include "HttpLoadPort.h"
 #include "bridge/JsonReader.h"
 #include "net/load/HttpLoadClient.h"
-#include "simulator/engine/LivePlayers.h"
 #include "simulator/RunReport.h"
+#include "simulator/engine/LivePlayers.h"
 
 #include <QCoreApplication>
 #include <QDateTime>
@@ -75,14 +75,9 @@ int runAgainstTargets(const Scenario& given, const TargetRunOptions& options) {
     // Figures only the in-process engine has (true skill, its queue, its
     // tick) cannot be judged from outside: said, not silently failed.
     Scenario scenario = given;
-    static const std::set<std::string> engineOnly{"rating_correlation", "balanced_match_share",
-                                                  "queue_depth_max", "tick_p99_ms",
-                                                  "conservation_ok"};
     std::string skipped;
     std::erase_if(scenario.thresholds, [&](const Threshold& t) {
-        const std::string base =
-            t.metric.substr(t.metric.find('.') == std::string::npos ? 0 : t.metric.find('.') + 1);
-        if (!engineOnly.count(base))
+        if (!t.inProcessOnly)
             return false;
         if (!skipped.empty())
             skipped.append(", ");

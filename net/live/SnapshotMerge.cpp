@@ -24,6 +24,9 @@ MetricsSnapshot mergeServerSnapshots(const std::vector<ColoredSnapshot>& parts) 
         merged.playersInQueue += s.playersInQueue;
         merged.playersInMatch += s.playersInMatch;
         merged.concurrentPlayersPeak += s.concurrentPlayersPeak;
+        // Peaks of several servers add up to a bound on the fleet's peak (they
+        // need not have peaked together), as concurrent players do above.
+        merged.queueDepthPeak += s.queueDepthPeak;
         for (const auto& [name, region] : s.regions) {
             RegionMetrics& r = merged.regions[name];
             r.playersOnline += region.playersOnline;

@@ -158,6 +158,8 @@ MetricsSnapshot ServerMetrics::snapshot(const std::vector<QueueStatus>& queues, 
     s.playersInMatch = m_playersInMatch;
     s.playersOnline = playersInQueue + m_playersInMatch;
     m_peakPlayers = std::max(m_peakPlayers, s.playersOnline);
+    m_peakQueueDepth = std::max(m_peakQueueDepth, e.tickets.searching);
+    s.queueDepthPeak = m_peakQueueDepth;
     s.concurrentPlayersPeak = m_peakPlayers;
     for (std::size_t r = 0; r < m_config.regions.size(); ++r) {
         RegionMetrics& region = s.regions[m_config.regions[r]];

@@ -86,6 +86,7 @@ private:
     std::vector<std::uint64_t> m_inMatchByRegion;
     std::uint64_t m_playersInMatch = 0;
     std::uint64_t m_peakPlayers = 0;
+    std::uint64_t m_peakQueueDepth = 0;  // tickets searching, highest at a snapshot
     Histogram m_tickMs;
     std::vector<std::string> m_faults;
     RecentWindow m_recent;

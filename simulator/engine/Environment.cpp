@@ -47,9 +47,9 @@ void Environment::recordMatch(int queue, double quality, bool twoTeams,
     if (queue >= 0 && static_cast<std::size_t>(queue) < m_queueMatches.size())
         ++m_queueMatches[static_cast<std::size_t>(queue)];
     if (twoTeams) {
-        ++m_twoTeam;
+        ++m_metrics.twoTeamMatches;
         if (team0WinProbability >= 0.4 && team0WinProbability <= 0.6)
-            ++m_balanced;
+            ++m_metrics.balancedMatches;
     }
 }
 
@@ -63,7 +63,6 @@ void Environment::resetMetrics() {
     m_metrics = std::move(fresh);
     std::fill(m_queueMatches.begin(), m_queueMatches.end(), 0);
     m_recent.clear();
-    m_balanced = m_twoTeam = 0;
 }
 
 int Environment::searchingTickets() const {

@@ -43,8 +43,6 @@ public:
     void recordWait(double seconds);
     void recordMatch(int queue, double quality, bool twoTeams, double team0WinProbability);
     EnvironmentMetrics& metrics() { return m_metrics; }
-    std::uint64_t balancedMatches() const { return m_balanced; }
-    std::uint64_t twoTeamMatches() const { return m_twoTeam; }
 
     // Moves the recent window on by one simulated second.
     void advanceSecond();
@@ -67,7 +65,6 @@ private:
     std::vector<std::string> m_queueNames;
     RecentWindow m_recent;
     std::int64_t m_second = 0;  // simulated seconds counted by advanceSecond()
-    std::uint64_t m_balanced = 0, m_twoTeam = 0;
 };
 
 }  // namespace pulsco::sim

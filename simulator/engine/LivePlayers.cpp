@@ -273,7 +273,12 @@ RunSummary LivePlayers::summary(double wallSeconds) const {
             f->tickets.created -
             std::min(f->tickets.created,
                      f->tickets.matched + f->tickets.expired + f->tickets.cancelled);
-    s.judge(m_scenario.thresholds);
+    MetricsSnapshot figures;
+    figures.concurrentPlayersPeak = m_peakOnline;
+    figures.total = total();
+    figures.blue = m_env[0];
+    figures.green = m_env[1];
+    s.judge(m_scenario.thresholds, figures);
     return s;
 }
 

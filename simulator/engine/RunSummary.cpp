@@ -67,6 +67,8 @@ ScopeFigures figuresOf(const EnvironmentMetrics& m) {
     f.waitP99S = m.ticketWaitSeconds.quantile(0.99);
     f.expiredRate = safeRatio(m.tickets.expired, m.tickets.created);
     f.cancelledRate = safeRatio(m.tickets.cancelled, m.tickets.created);
+    f.hasBalance = m.twoTeamMatches > 0;
+    f.balancedMatchShare = safeRatio(m.balancedMatches, m.twoTeamMatches);
     return f;
 }
 
@@ -75,61 +77,12 @@ bool RunSummary::passed() const {
                        [](const ThresholdResult& r) { return r.passed; });
 }
 
-std::optional<double> RunSummary::metric(const std::string& fullName) const {
-    std::string_view name = fullName;
-    const ScopeFigures* scope = &total;
-    if (name.starts_with("blue.")) {
-        scope = &blue;
-        name.remove_prefix(5);
-    } else if (name.starts_with("green.")) {
-        scope = &green;
-        name.remove_prefix(6);
-    }
-    const ScopeFigures& s = *scope;
-    auto when = [](bool has, double v) -> std::optional<double> {
-        return has ? std::optional<double>(v) : std::nullopt;
-    };
-    if (name == "api_latency_p50_ms")
-        return when(s.hasLatency, s.latencyP50Ms);
-    if (name == "api_latency_p95_ms")
-        return when(s.hasLatency, s.latencyP95Ms);
-    if (name == "api_latency_p99_ms")
-        return when(s.hasLatency, s.latencyP99Ms);
-    if (name == "error_rate")
-        return when(s.requests > 0, s.errorRate);
-    if (name == "ticket_wait_p50_s")
-        return when(s.hasWait, s.waitP50S);
-    if (name == "ticket_wait_p95_s")
-        return when(s.hasWait, s.waitP95S);
-    if (name == "ticket_wait_p99_s")
-        return when(s.hasWait, s.waitP99S);
-    if (name == "expired_rate")
-        return when(s.tickets.created > 0, s.expiredRate);
-    if (name == "cancelled_rate")
-        return when(s.tickets.created > 0, s.cancelledRate);
-    if (name == "balanced_match_share")
-        return when(s.hasBalance, s.balancedMatchShare);
-    if (name == "matches_total")
-        return static_cast<double>(s.matches);
-    if (name == "rating_correlation")
-        return when(ratedPlayers >= 2, ratingCorrelation);
-    if (name == "concurrent_players_peak")
-        return static_cast<double>(concurrentPlayersPeak);
-    if (name == "queue_depth_max")
-        return static_cast<double>(queueDepthMax);
-    if (name == "conservation_ok")
-        return conservationOk ? 1.0 : 0.0;
-    if (name == "tick_p99_ms")
-        return when(ticks > 0, tickP99Ms);
-    return std::nullopt;
-}
-
-void RunSummary::judge(const std::vector<Threshold>& bars) {
+void RunSummary::judge(const std::vector<Threshold>& bars, const MetricsSnapshot& finalSnapshot) {
     thresholds.clear();
     for (const Threshold& bar : bars) {
         ThresholdResult r;
         r.threshold = bar;
-        if (const auto v = metric(bar.metric)) {
+        if (const auto v = bar.runValue(finalSnapshot)) {
             r.hasValue = true;
             r.value = *v;
             r.passed = bar.holds(*v);

@@ -46,9 +46,9 @@ struct RunSummary {
     std::vector<ThresholdResult> thresholds;
     bool passed() const;
 
-    // A threshold metric by name ("error_rate", "green.api_latency_p95_ms").
-    std::optional<double> metric(const std::string& name) const;
-    void judge(const std::vector<Threshold>& bars);
+    // Judges each bar on the run's figures as `finalSnapshot` holds them
+    // (MetricCatalog reads them; see Threshold::runValue).
+    void judge(const std::vector<Threshold>& bars, const MetricsSnapshot& finalSnapshot);
 };
 
 // Spearman rank correlation; 0 with fewer than two pairs or no variance.

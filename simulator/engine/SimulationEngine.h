@@ -6,7 +6,9 @@
 
 #include "core/LogEvent.h"
 #include "core/MetricsSnapshot.h"
+#include "simulator/engine/BreachWatch.h"
 #include "simulator/engine/Environment.h"
+#include "simulator/engine/EventLogBuffer.h"
 #include "simulator/engine/EventQueue.h"
 #include "simulator/engine/PlayerPopulation.h"
 #include "simulator/engine/Random.h"
@@ -63,7 +65,7 @@ public:
     // at most `cap` events wait to be taken, the rest are only counted.
     void enableLog(std::size_t cap);
     std::vector<LogEvent> takeLog();
-    std::uint64_t logDropped() const { return m_logDropped; }
+    std::uint64_t logDropped() const { return m_log.dropped(); }
 
 private:
     struct ActiveMatch {
@@ -152,11 +154,8 @@ private:
     std::uint64_t m_hash = 14695981039346656037ull;
     std::uint64_t m_refused = 0;
 
-    bool m_logOn = false;
-    std::size_t m_logCap = 0;
-    std::vector<LogEvent> m_log;
-    std::uint64_t m_logDropped = 0;
-    std::vector<bool> m_breached;  // per threshold, at the last live check
+    sim::EventLogBuffer m_log;
+    sim::BreachWatch m_breaches{&m_scenario.thresholds};
 
     // Reused buffers (no allocation per event).
     std::vector<Team> m_teams;

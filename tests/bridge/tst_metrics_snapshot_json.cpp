@@ -33,6 +33,8 @@ EnvironmentMetrics randomEnvironment(std::mt19937_64& rng) {
     e.tickets = {count(rng), count(rng), count(rng), count(rng), count(rng)};
     e.matchesTotal = count(rng);
     e.matchesPerMinute = std::uniform_real_distribution<double>(0, 500)(rng);
+    e.twoTeamMatches = count(rng);
+    e.balancedMatches = count(rng);
     e.requestsTotal = count(rng);
     e.errorsTotal = count(rng);
     if (std::bernoulli_distribution(0.7)(rng)) {
@@ -71,6 +73,9 @@ MetricsSnapshot randomSnapshot(std::uint64_t seed) {
     s.playersInQueue = count(rng);
     s.playersInMatch = count(rng);
     s.concurrentPlayersPeak = count(rng);
+    s.queueDepthPeak = count(rng);
+    if (seed % 3 == 1)  // only a simulator's end-of-run figures carry it
+        s.ratingCorrelation = std::uniform_real_distribution<double>(-1, 1)(rng);
     s.total = randomEnvironment(rng);
     s.blue = randomEnvironment(rng);
     s.green = randomEnvironment(rng);
@@ -192,6 +197,7 @@ void TestMetricsSnapshotJson::documentedKeyNames() {
                           u"players_in_queue"_s,
                           u"players_in_match"_s,
                           u"concurrent_players_peak"_s,
+                          u"queue_depth_peak"_s,
                           u"total"_s,
                           u"blue"_s,
                           u"green"_s,
@@ -207,7 +213,8 @@ void TestMetricsSnapshotJson::documentedKeyNames() {
          {u"traffic_weight_percent"_s, u"tickets"_s, u"matches_total"_s, u"matches_per_minute"_s,
           u"requests_total"_s, u"errors_total"_s, u"errors_by_code"_s, u"ticket_wait_s"_s,
           u"api_latency_ms"_s, u"match_quality"_s, u"recent_api_latency_ms"_s,
-          u"recent_ticket_wait_s"_s, u"recent_requests"_s, u"recent_errors"_s, u"queues"_s})
+          u"recent_ticket_wait_s"_s, u"recent_requests"_s, u"recent_errors"_s, u"queues"_s,
+          u"matches_two_team"_s, u"matches_balanced"_s})
         QVERIFY2(env.contains(key), qPrintable(key));
     const QJsonObject histogram = env[u"api_latency_ms"_s].toObject();
     for (const QString& key : {u"count"_s, u"sum"_s, u"min"_s, u"max"_s, u"p50"_s, u"p95"_s,
@@ -259,7 +266,8 @@ void TestMetricsSnapshotJson::badInput_data() {
     row("unknown top-level field", set(u"uptime"_s, 3),
         u"uptime: unknown field (known fields: active_faults, blue, concurrent_players_peak, "
         u"conservation_ok, format, green, paused, players_in_match, players_in_queue, "
-        u"players_online, regions, sequence, source, speed, tick_duration_ms, time_s, total, "
+        u"players_online, queue_depth_peak, rating_correlation, regions, sequence, source, "
+        u"speed, tick_duration_ms, time_s, total, "
         u"wall_ms)"_s);
     row("sequence as string", set(u"sequence"_s, u"7"_s),
         u"sequence: must be an integer from 0 to "_s + maxCount + u" (got a string)"_s);

@@ -35,6 +35,7 @@ MetricsSnapshot sampleSnapshot() {
     s.total.tickets.expired = 4;
     s.total.queues = {{"ranked-5v5", 120, 120, 12.5, 30}, {"duel-1v1", 30, 30, 40.0, 80}};
     s.green.trafficWeightPercent = 10;
+    s.ratingCorrelation = 0.8;  // a simulator's end-of-run figure
     return s;
 }
 

@@ -78,7 +78,7 @@ private slots:
         QVERIFY(d->latencyChart()->barsOutline()->count() > 0);
         QVERIFY(d->latencyChart()->markerPosition(1).has_value());
         QVERIFY(*d->latencyChart()->markerPosition(0) <= *d->latencyChart()->markerPosition(2));
-        QCOMPARE(d->latencyChart()->barSeries()->at(0).x(), kApiP95BarMs);
+        QCOMPARE(d->latencyChart()->barSeries()->at(0).x(), kApiP95Bar.bound);
         // Bounded points per series.
         for (int i = 0; i < d->queueChart()->seriesCount(); ++i)
             QVERIFY(d->queueChart()->pointCount(i) <= QueueDepthChart::kMaxPointsPerSeries);
@@ -109,7 +109,7 @@ private slots:
         QTRY_VERIFY(h.window->source()->displayName().contains(u"surge-5x"_s));
         QCOMPARE(barOf(), std::pair(120.0, u"bar 120 s"_s));  // surge-5x: "<120"
         h.window->setSource(bareSource(), SourceRequest{});
-        QCOMPARE(barOf(), std::pair(kTicketWaitP95BarSeconds, u"bar 60 s"_s));
+        QCOMPARE(barOf(), std::pair(kTicketWaitP95Bar.bound, u"bar 60 s"_s));
     }
 
     // Too narrow for three columns (the Alerts dock beside it at 1280 px):

@@ -30,21 +30,21 @@ private slots:
         const auto warn = static_cast<int>(KpiLevel::Warning);
         const auto breach = static_cast<int>(KpiLevel::Breach);
         const auto unknown = static_cast<int>(KpiLevel::Unknown);
-        QTest::addRow("p95 well under 150 ms") << 30.0 << kApiP95BarMs << ok;
-        QTest::addRow("p95 just under warning (119.9)") << 119.9 << kApiP95BarMs << ok;
-        QTest::addRow("p95 at warning (120)") << 120.0 << kApiP95BarMs << warn;
-        QTest::addRow("p95 149.9 still under the bar") << 149.9 << kApiP95BarMs << warn;
+        QTest::addRow("p95 well under 150 ms") << 30.0 << kApiP95Bar.bound << ok;
+        QTest::addRow("p95 just under warning (119.9)") << 119.9 << kApiP95Bar.bound << ok;
+        QTest::addRow("p95 at warning (120)") << 120.0 << kApiP95Bar.bound << warn;
+        QTest::addRow("p95 149.9 still under the bar") << 149.9 << kApiP95Bar.bound << warn;
         QTest::addRow("p95 exactly 150 breaches (< 150 is the rule)")
-            << 150.0 << kApiP95BarMs << breach;
-        QTest::addRow("p95 5 s") << 5000.0 << kApiP95BarMs << breach;
-        QTest::addRow("error rate 0") << 0.0 << kErrorRateBar << ok;
-        QTest::addRow("error rate 0.05 pct") << 0.0005 << kErrorRateBar << ok;
-        QTest::addRow("error rate 0.09 pct") << 0.0009 << kErrorRateBar << warn;
-        QTest::addRow("error rate 0.1 pct") << 0.001 << kErrorRateBar << breach;
-        QTest::addRow("error rate 6 pct") << 0.06 << kErrorRateBar << breach;
-        QTest::addRow("NaN value") << std::nan("") << kErrorRateBar << unknown;
+            << 150.0 << kApiP95Bar.bound << breach;
+        QTest::addRow("p95 5 s") << 5000.0 << kApiP95Bar.bound << breach;
+        QTest::addRow("error rate 0") << 0.0 << kErrorRateBar.bound << ok;
+        QTest::addRow("error rate 0.05 pct") << 0.0005 << kErrorRateBar.bound << ok;
+        QTest::addRow("error rate 0.09 pct") << 0.0009 << kErrorRateBar.bound << warn;
+        QTest::addRow("error rate 0.1 pct") << 0.001 << kErrorRateBar.bound << breach;
+        QTest::addRow("error rate 6 pct") << 0.06 << kErrorRateBar.bound << breach;
+        QTest::addRow("NaN value") << std::nan("") << kErrorRateBar.bound << unknown;
         QTest::addRow("infinite value")
-            << std::numeric_limits<double>::infinity() << kApiP95BarMs << unknown;
+            << std::numeric_limits<double>::infinity() << kApiP95Bar.bound << unknown;
         QTest::addRow("zero bar") << 1.0 << 0.0 << unknown;
     }
     void classify() {
@@ -52,6 +52,27 @@ private slots:
         QFETCH(double, bar);
         QFETCH(int, level);
         QCOMPARE(static_cast<int>(classifyAgainstUpperBar(value, bar)), level);
+    }
+
+    // Each bar's figure is read through the metric catalog, as gates are:
+    // the latency tile's p95 is the last 60 s of both colours, the error
+    // tile's rate is errors over requests of the window, and no traffic is
+    // "no data", not a 0 that would read as healthy.
+    void barsReadTheirFigure() {
+        MetricsSnapshot s;
+        QVERIFY(!kpiValue(kApiP95Bar, s).has_value());
+        QVERIFY(!kpiValue(kErrorRateBar, s).has_value());
+        QVERIFY(!kpiValue(kTicketWaitP95Bar, s).has_value());
+        for (int i = 1; i <= 100; ++i) {
+            s.total.recentApiLatencyMs.record(i * 2);
+            s.total.apiLatencyMs.record(5000);  // since start: not the tile's figure
+            s.total.recentTicketWaitSeconds.record(i);
+        }
+        s.total.recentRequests = 4000;
+        s.total.recentErrors = 6;
+        QVERIFY(qAbs(*kpiValue(kApiP95Bar, s) - 190) < 2);
+        QCOMPARE(*kpiValue(kErrorRateBar, s), 0.0015);
+        QVERIFY(qAbs(*kpiValue(kTicketWaitP95Bar, s) - 95) < 1);
     }
 
     void levelTextNeverEmptyForStates() {

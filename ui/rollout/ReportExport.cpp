@@ -3,7 +3,9 @@
 #include "bridge/MetricsSnapshotJson.h"
 #include "rollout/RolloutReport.h"
 #include "rollout/RolloutSession.h"
+#include "ui/Format.h"
 #include "ui/HistogramChart.h"
+#include "ui/KpiStatus.h"
 #include "ui/MarkdownPdfWriter.h"
 
 #include <QDir>
@@ -51,8 +53,8 @@ std::vector<ReportChart> rollbackCharts(RolloutSession& session) {
             spec.axisTitle = u"latency (ms)"_s;
             spec.valueTitle = u"% of requests"_s;
             spec.unit = u"ms"_s;
-            spec.bar = 150;
-            spec.barName = u"bar < 150 ms"_s;
+            spec.bar = kApiP95Bar.bound;
+            spec.barName = u"bar < "_s + formatMs(kApiP95Bar.bound);
             auto* chart = new HistogramChart(spec, &canvas);
             chart->setHistogram(*histogram);
             layout->addWidget(chart);

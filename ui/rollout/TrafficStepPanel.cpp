@@ -3,7 +3,9 @@
 #include "rollout/RolloutPlanJson.h"
 #include "rollout/RolloutSession.h"
 #include "ui/EnvironmentComparisonModel.h"
+#include "ui/Format.h"
 #include "ui/HistogramChart.h"
+#include "ui/KpiStatus.h"
 
 #include <QGridLayout>
 #include <QGroupBox>
@@ -32,8 +34,8 @@ HistogramChartSpec latencySpec(const QString& colour) {
     spec.axisTitle = u"latency (ms)"_s;
     spec.valueTitle = u"% of requests"_s;
     spec.unit = u"ms"_s;
-    spec.bar = 150;
-    spec.barName = u"bar < 150 ms"_s;
+    spec.bar = kApiP95Bar.bound;
+    spec.barName = u"bar < "_s + formatMs(kApiP95Bar.bound);
     spec.binCount = 24;
     return spec;
 }

@@ -1,0 +1,170 @@
+// Requests and faults: what a request to a colour suffers (core/FaultEffects.h),
+// and starting and ending faults with their side effects (region outages drop
+// tickets, a bad release swaps the matcher, a surge reschedules arrivals).
+// One part of SimulationEngine, split by job; the class and its state are in
+// SimulationEngine.h.
+#include "simulator/engine/SimulationEngine.h"
+
+#include "core/FaultEffects.h"
+#include "simulator/engine/Wording.h"
+
+#include <algorithm>
+#include <limits>
+
+namespace pulsco {
+
+using sim::EventType;
+using sim::number;
+using sim::Party;
+using sim::PartyState;
+
+namespace {
+constexpr double kInf = std::numeric_limits<double>::infinity();
+}  // namespace
+
+sim::ServiceOutcome SimulationEngine::request(Color color, bool write, sim::Random& rng) {
+    const RequestImpact impact = requestImpact(runningFaults(), color, write,
+                                               [&rng](double share) { return rng.chance(share); });
+    sim::Environment& served = env(color);
+    const sim::ServiceOutcome outcome =
+        served.service().serve(m_now, rng, impact.addedLatencyMs, impact.fails);
+    served.recordRequest(outcome);
+    return outcome;
+}
+
+std::vector<std::string> SimulationEngine::activeFaults() const {
+    std::vector<std::string> out;
+    for (std::uint32_t slot : m_activeFaults)
+        out.push_back(describeFault(m_faults[slot].spec));
+    return out;
+}
+
+void SimulationEngine::injectFault(const FaultSpec& fault) {
+    warmUp();
+    if (const std::string problem = validate(fault); !problem.empty()) {
+        log(LogEventKind::Error, std::nullopt, "fault refused: " + problem);
+        return;
+    }
+    if (fault.kind == FaultKind::RegionOutage && m_scenario.queues.regionIndex(fault.region) < 0) {
+        log(LogEventKind::Error, std::nullopt,
+            "fault refused: region: unknown region \"" + fault.region + "\"");
+        return;
+    }
+    FaultSlot slot;
+    slot.spec = fault;
+    m_faults.push_back(slot);
+    const auto index = static_cast<std::uint32_t>(m_faults.size() - 1);
+    if (fault.atSeconds <= 0)
+        startFault(index);
+    else
+        m_calendar.push(m_now + fault.atSeconds, EventType::FaultStart, index, 0);
+}
+
+void SimulationEngine::clearFaults() {
+    for (std::uint32_t i = 0; i < m_faults.size(); ++i) {
+        FaultSlot& slot = m_faults[i];
+        if (slot.active) {
+            endFault(i);
+        } else if (!slot.done) {
+            slot.done = true;
+            ++slot.generation;
+        }
+    }
+}
+
+void SimulationEngine::startFault(std::uint32_t index) {
+    FaultSlot& slot = m_faults[index];
+    const FaultSpec f = slot.spec;
+    slot.active = true;
+    slot.start = m_now;
+    slot.end = f.durationSeconds > 0 ? m_now + f.durationSeconds : kInf;
+    m_activeFaults.push_back(index);
+    if (slot.end < kInf)
+        m_calendar.push(slot.end, EventType::FaultEnd, index, slot.generation);
+    hash(0xFA17000000000000ull | index);
+
+    switch (f.kind) {
+    case FaultKind::RegionOutage: {
+        const int region = m_scenario.queues.regionIndex(f.region);
+        if (region < 0)
+            break;
+        const bool wasUp = m_regionOut[static_cast<std::size_t>(region)]++ == 0;
+        m_regions[static_cast<std::size_t>(region)].reachable = false;
+        if (!wasUp)
+            break;
+        // The server drops the tickets of players it can no longer reach.
+        for (std::uint32_t i = 0; i < m_population.parties.size(); ++i) {
+            const Party& p = m_population.parties[i];
+            if (p.state != PartyState::Searching || p.region != region)
+                continue;
+            sim::Release& release = *m_env[p.color]->releases()[p.release];
+            if (release.matcher.cancel(p.ticket, m_now))
+                drain(kColors[p.color], p.release);
+        }
+        break;
+    }
+    case FaultKind::PlayerSurge:
+        scheduleArrival();
+        break;
+    case FaultKind::BadRelease:
+        for (Color color : kColors) {
+            if (!hits(f.target, color))
+                continue;
+            sim::Environment& bad = env(color);
+            QueueConfig config = bad.releases().front()->matcher.config();
+            for (QueueRules& q : config.queues) {
+                std::vector<WaitStep> steps = q.skillWindow.steps();
+                for (WaitStep& s : steps)
+                    s.value *= f.multiplier;
+                q.skillWindow = WaitWindowSchedule(std::move(steps));
+            }
+            int& release = slot.releaseOf[indexOf(color)];
+            release = static_cast<int>(bad.addRelease(std::move(config), true));
+            bad.setActive(static_cast<std::size_t>(release));
+        }
+        break;
+    default:
+        break;
+    }
+    if (m_log.on())
+        log(LogEventKind::FaultStart, colorOf(f.target),
+            "fault started: " + describeFault(f) +
+                (f.durationSeconds > 0 ? " for " + number(f.durationSeconds, 0) + " s"
+                                       : std::string()));
+}
+
+void SimulationEngine::endFault(std::uint32_t index) {
+    FaultSlot& slot = m_faults[index];
+    const FaultSpec f = slot.spec;
+    slot.active = false;
+    slot.done = true;
+    ++slot.generation;
+    m_activeFaults.erase(std::find(m_activeFaults.begin(), m_activeFaults.end(), index));
+    hash(0xFA1E000000000000ull | index);
+    switch (f.kind) {
+    case FaultKind::RegionOutage: {
+        const int region = m_scenario.queues.regionIndex(f.region);
+        if (region >= 0 && --m_regionOut[static_cast<std::size_t>(region)] == 0)
+            m_regions[static_cast<std::size_t>(region)].reachable = true;
+        break;
+    }
+    case FaultKind::PlayerSurge:
+        scheduleArrival();
+        break;
+    case FaultKind::BadRelease:
+        // Back to the good release for new tickets; the bad one drains.
+        for (Color color : kColors) {
+            sim::Environment& e = env(color);
+            const int release = slot.releaseOf[indexOf(color)];
+            if (release >= 0 && e.activeIndex() == static_cast<std::size_t>(release))
+                e.setActive(0);
+        }
+        break;
+    default:
+        break;
+    }
+    if (m_log.on())
+        log(LogEventKind::FaultEnd, colorOf(f.target), "fault ended: " + describeFault(f));
+}
+
+}  // namespace pulsco
