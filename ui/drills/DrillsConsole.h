@@ -31,7 +31,7 @@ public:
     // Takes ownership of all three. `alerts` becomes a child of this;
     // drill sessions are saved to, and journaled in, `sessions` (null:
     // drills still run, sessions are not saved and the page says so). The
-    // library gets the console's context (consoleContext) here.
+    // library gets the shipped context (drills/ShippedDrillContext) here.
     DrillsConsole(MainWindow& window, AlertEngine* alerts, std::unique_ptr<DrillLibrary> library,
                   std::unique_ptr<DrillSessionStore> sessions);
     ~DrillsConsole() override;
@@ -41,9 +41,6 @@ public:
     DrillsPage* page() const { return m_page; }
     DrillSessionStore* sessions() const { return m_sessions.get(); }
     DrillLibrary& library() const { return *m_library; }
-
-    // What drill files may refer to: shipped scenarios, the rules, regions.
-    static DrillContext consoleContext(const std::vector<AlertRule>& rules);
 
 private:
     void bind(Source* source);
