@@ -17,12 +17,14 @@ namespace pulsco {
 
 DrillsConsole::DrillsConsole(MainWindow& window, AlertEngine* alerts,
                              std::unique_ptr<DrillLibrary> library,
-                             std::unique_ptr<DrillSessionStore> sessions)
+                             std::unique_ptr<DrillSessionStore> sessions,
+                             std::unique_ptr<DrillRunner> runner)
     : QObject(&window)
     , m_window(window)
     , m_alerts(alerts)
     , m_library(std::move(library))
-    , m_sessions(std::move(sessions)) {
+    , m_sessions(std::move(sessions))
+    , m_runner(std::move(runner)) {
     m_alerts->setParent(this);
 
     m_dock = new AlertsDock(m_alerts, &window);
@@ -57,10 +59,10 @@ DrillsConsole::DrillsConsole(MainWindow& window, AlertEngine* alerts,
                     m_dock->show();
             });
 
-    m_page = new DrillsPage(*m_library, m_alerts, m_sessions.get(), &window);
-    m_page->setContext(shippedDrillContext(m_alerts->rules()));
-    m_page->setSourceOpener(
+    m_runner->setSourceOpener(
         [this](const DrillScript& drill, QString* error) { return openDrillSource(drill, error); });
+    m_page = new DrillsPage(*m_library, *m_runner, &window);
+    m_page->setContext(shippedDrillContext(m_alerts->rules()));
     window.addPage(u"drills"_s, m_page, tr("Drills"), QIcon(u":/pulsco/icons/drills.svg"_s));
 
     connect(&window, &MainWindow::sourceChanged, this, &DrillsConsole::bind);
@@ -97,7 +99,7 @@ void DrillsConsole::bind(Source* source) {
             if (snapshot)
                 m_alerts->evaluate(*snapshot);
         });
-    m_page->setSource(source);
+    m_runner->setSource(source);
 }
 
 Source* DrillsConsole::openDrillSource(const DrillScript& drill, QString* error) {
