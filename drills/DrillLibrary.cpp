@@ -50,10 +50,16 @@ std::vector<DrillEntry> DrillLibrary::list() const {
 }
 
 QString DrillLibrary::copyName(const QString& name, const QStringList& taken) {
-    QString copy = name + u"-copy"_s;
-    for (int n = 2; taken.contains(copy); ++n)
-        copy = name + u"-copy-"_s + QString::number(n);
-    return copy.left(kMaxNameLength);
+    // Clashes are checked on the name as it will be saved (cut), or a cut
+    // copy could take the name of, and overwrite, a file that already exists.
+    QString copy = QString(name + u"-copy"_s).left(kMaxNameLength);
+    for (int n = 2; taken.contains(copy); ++n) {
+        // Past the first try the numbered suffix is kept whole and the name
+        // cut before it: every n gives another name, so the loop ends.
+        const QString suffix = u"-copy-"_s + QString::number(n);
+        copy = name.left(kMaxNameLength - suffix.size()) + suffix;
+    }
+    return copy;
 }
 
 QString DrillLibrary::userFilePath(const QString& name) const {

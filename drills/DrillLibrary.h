@@ -44,7 +44,8 @@ public:
     std::vector<DrillEntry> list() const;
 
     // "<name>-copy", else "<name>-copy-2", "-copy-3"... the first not in
-    // `taken`, cut to kMaxNameLength.
+    // `taken` once cut to kMaxNameLength ("<name>-copy" is cut at the end;
+    // a numbered copy keeps its suffix and <name> is cut before it).
     static QString copyName(const QString& name, const QStringList& taken);
 
     // Where save() puts `name`: <userDirectory>/<name>.json.

@@ -1,5 +1,7 @@
 #include "drills/DrillReport.h"
 
+#include "bridge/MarkdownText.h"
+
 #include <cmath>
 
 using namespace Qt::StringLiterals;
@@ -7,10 +9,6 @@ using namespace Qt::StringLiterals;
 namespace pulsco {
 
 namespace {
-
-QString cell(QString text) {
-    return text.replace(u'|', u"\\|"_s).replace(u'\n', u' ');
-}
 
 QString verdict(bool ok) {
     return ok ? u"within target"_s : u"**OVER TARGET**"_s;
@@ -30,9 +28,9 @@ QString drillReportMarkdown(const DrillRecord& r) {
     md += u"# Drill report: %1\n\n"_s.arg(r.drillTitle);
     md += u"| | |\n|---|---|\n"_s;
     md += u"| Drill | `%1` |\n"_s.arg(r.drillName);
-    md += u"| Trainee | %1 |\n"_s.arg(cell(r.trainee.isEmpty() ? u"—"_s : r.trainee));
-    md += u"| Trainer | %1 |\n"_s.arg(cell(r.trainer.isEmpty() ? u"—"_s : r.trainer));
-    md += u"| Source | %1 |\n"_s.arg(cell(r.sourceName));
+    md += u"| Trainee | %1 |\n"_s.arg(markdownTableCell(r.trainee.isEmpty() ? u"—"_s : r.trainee));
+    md += u"| Trainer | %1 |\n"_s.arg(markdownTableCell(r.trainer.isEmpty() ? u"—"_s : r.trainer));
+    md += u"| Source | %1 |\n"_s.arg(markdownTableCell(r.sourceName));
     md += u"| Started | %1 |\n"_s.arg(r.startedAt.toUTC().toString(Qt::ISODate));
     md += u"| Drill time | %1 |\n"_s.arg(formatDrillTime(r.durationSeconds));
     md += u"| Result | **%1** |\n\n"_s.arg(s.passed ? u"PASSED"_s : u"FAILED"_s);
@@ -59,14 +57,15 @@ QString drillReportMarkdown(const DrillRecord& r) {
     } else {
         md += u"| at | action | cost |\n|---|---|---|\n"_s;
         for (const DrillWrongActionCost& w : s.wrongActions)
-            md += u"| %1 | %2 | %3 |\n"_s.arg(formatDrillTime(w.atSeconds), cell(w.action),
-                                              cell(w.cost));
+            md +=
+                u"| %1 | %2 | %3 |\n"_s.arg(formatDrillTime(w.atSeconds),
+                                            markdownTableCell(w.action), markdownTableCell(w.cost));
         md += u'\n';
     }
     md += u"## Timeline\n\n| drill time | event | what | who |\n|---|---|---|---|\n"_s;
     for (const DrillEvent& e : r.events)
         md += u"| %1 | %2 | %3 | %4 |\n"_s.arg(formatDrillTime(e.atSeconds), toString(e.kind),
-                                               cell(e.text), cell(e.who));
+                                               markdownTableCell(e.text), markdownTableCell(e.who));
     return md;
 }
 
@@ -76,7 +75,7 @@ QString drillHistoryMarkdown(const QString& trainee, const std::vector<DrillReco
           "|---|---|---|---|---|---|\n"_s;
     for (const DrillRecord& r : records)
         md += u"| %1 | %2 | %3 | %4 | %5 | %6 |\n"_s.arg(
-            r.startedAt.toUTC().toString(Qt::ISODate), cell(r.drillTitle),
+            r.startedAt.toUTC().toString(Qt::ISODate), markdownTableCell(r.drillTitle),
             formatDrillTime(r.score.mttdSeconds), formatDrillTime(r.score.mttrSeconds),
             QString::number(r.score.wrongActions.size()),
             r.score.passed ? u"passed"_s : u"failed"_s);

@@ -1,5 +1,6 @@
 #include "rollout/RolloutReport.h"
 
+#include "bridge/MarkdownText.h"
 #include "rollout/OperationalMetrics.h"
 
 #include <QDateTime>
@@ -14,10 +15,6 @@ namespace {
 
 QString when(qint64 ms) {
     return QDateTime::fromMSecsSinceEpoch(ms).toString(u"yyyy-MM-dd HH:mm:ss"_s);
-}
-
-QString cell(QString text) {
-    return text.replace(u'|', u"\\|"_s).replace(u'\n', u' ');
 }
 
 }  // namespace
@@ -51,8 +48,9 @@ QString rolloutReportMarkdown(RolloutSession& session) {
                     detail =
                         u"`%1`"_s.arg(item.gate->text) + (s.done ? u" passed"_s : u" not passed"_s);
                 md += u"| %1 | %2 | %3 | %4 | %5 |\n"_s.arg(
-                    s.done ? u"☑"_s : u"☐"_s, cell(item.text), cell(s.actor),
-                    s.atMs ? when(s.atMs) : QString(), cell(detail));
+                    s.done ? u"☑"_s : u"☐"_s, markdownTableCell(item.text),
+                    markdownTableCell(s.actor), s.atMs ? when(s.atMs) : QString(),
+                    markdownTableCell(detail));
             }
             md += u"\n"_s;
         }
@@ -65,7 +63,7 @@ QString rolloutReportMarkdown(RolloutSession& session) {
         const QJsonObject o = QJsonDocument::fromJson(e.evidence).object();
         const PlanItem* item = plan.findItem(e.subject);
         md += u"| %1%2 | `%3` | %4 | %5 | %6 | %7 | %8 |\n"_s.arg(
-            cell(item ? item->text : e.subject),
+            markdownTableCell(item ? item->text : e.subject),
             e.kind == audit::kGateFailed ? u" (regressed)"_s : QString(),
             o.value(u"expression"_s).toString(),
             o.value(u"value"_s).isDouble() ? QString::number(o.value(u"value"_s).toDouble(), 'g', 4)
@@ -89,9 +87,9 @@ QString rolloutReportMarkdown(RolloutSession& session) {
                 continue;  // keep the timeline to what mattered
             if (e.kind == audit::kRolloutState)
                 continue;
-            md += u"| %1 s | %2 | %3 | %4 |\n"_s.arg(QString::number(e.sourceTimeSeconds, 'f', 0),
-                                                     cell(e.actor), e.kind,
-                                                     cell(e.note.isEmpty() ? e.subject : e.note));
+            md += u"| %1 s | %2 | %3 | %4 |\n"_s.arg(
+                QString::number(e.sourceTimeSeconds, 'f', 0), markdownTableCell(e.actor), e.kind,
+                markdownTableCell(e.note.isEmpty() ? e.subject : e.note));
         }
         md += u"\n"_s;
     }

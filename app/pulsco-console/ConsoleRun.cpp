@@ -6,6 +6,7 @@
 #include "drills/AlertRuleJson.h"
 #include "drills/DrillJournal.h"
 #include "drills/DrillLibrary.h"
+#include "drills/DrillRunner.h"
 #include "drills/DrillSessionStore.h"
 #include "net/live/CaCertificates.h"
 #include "rollout/RolloutSession.h"
@@ -91,8 +92,11 @@ DrillsConsole* installDrills(MainWindow& window, ConsoleStore* store, const QStr
     auto* alerts = new AlertEngine(rules.rules.value_or(std::vector<AlertRule>{}));
     auto library = std::make_unique<DrillLibrary>(userDrills);
     auto sessions = store ? std::make_unique<DrillSessionStore>(*store) : nullptr;
-    // A child of the window; it keeps the engine, library and session store.
-    return new DrillsConsole(window, alerts, std::move(library), std::move(sessions));
+    // Starts the drills on the engine and saves them in the session store.
+    auto runner = std::make_unique<DrillRunner>(alerts, sessions.get());
+    // A child of the window; it keeps the engine, library, session store and runner.
+    return new DrillsConsole(window, alerts, std::move(library), std::move(sessions),
+                             std::move(runner));
 }
 
 ConsolePages installConsolePages(MainWindow& window, ConsoleStore& store,

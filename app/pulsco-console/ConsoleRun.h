@@ -24,8 +24,9 @@ ConsolePages installConsolePages(MainWindow& window, ConsoleStore& store,
 
 // The drills part of the console: the alert engine on the shipped rules, the
 // drill library over `userDrills` (the trainer's folder), the drill session
-// store over `store` (null: sessions are not saved), all handed to a
-// DrillsConsole that installs the Alerts dock and the Drills page.
+// store over `store` (null: sessions are not saved) and the drill runner that
+// starts, journals and saves the drills, all handed to a DrillsConsole that
+// installs the Alerts dock and the Drills page.
 DrillsConsole* installDrills(MainWindow& window, ConsoleStore* store, const QString& userDrills);
 
 // Exit codes: 0 fine, 1 screenshot or report could not be written,

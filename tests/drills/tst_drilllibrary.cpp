@@ -88,12 +88,35 @@ private slots:
             << u"outage-copy-3"_s;
         QTest::addRow("cut to 64")
             << QString(62, u'a') << QStringList{} << QString(62, u'a') + u"-c"_s;
+        // The cut name is what is saved: it must not be a name already taken
+        // (before the fix, these returned the taken name and the save
+        // overwrote that drill's file).
+        QTest::addRow("cut copy taken")
+            << QString(62, u'a') << QStringList{QString(62, u'a'), QString(62, u'a') + u"-c"_s}
+            << QString(57, u'a') + u"-copy-2"_s;
+        QTest::addRow("64 long, cut copy is the name")
+            << QString(64, u'b') << QStringList{QString(64, u'b')}
+            << QString(57, u'b') + u"-copy-2"_s;
+        QTest::addRow("cut numbered copies taken")
+            << QString(64, u'b')
+            << QStringList{QString(64, u'b'), QString(57, u'b') + u"-copy-2"_s,
+                           QString(57, u'b') + u"-copy-3"_s}
+            << QString(57, u'b') + u"-copy-4"_s;
+        QTest::addRow("suffix grows to two digits") << QString(64, u'b') << [] {
+            QStringList taken{QString(64, u'b')};
+            for (int n = 2; n <= 9; ++n)
+                taken.append(QString(57, u'b') + u"-copy-"_s + QString::number(n));
+            return taken;
+        }() << QString(56, u'b') + u"-copy-10"_s;
     }
     void namesCopiesThatNeverClash() {
         QFETCH(QString, name);
         QFETCH(QStringList, taken);
         QFETCH(QString, expected);
-        QCOMPARE(DrillLibrary::copyName(name, taken), expected);
+        const QString copy = DrillLibrary::copyName(name, taken);
+        QCOMPARE(copy, expected);
+        QVERIFY(copy.size() <= DrillLibrary::kMaxNameLength);
+        QVERIFY(!taken.contains(copy));
     }
 
     void savesCheckedDrills_data() {

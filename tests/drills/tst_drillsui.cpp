@@ -5,6 +5,7 @@
 // Screenshots go to <build>/tests/drills-*.png for a person to look at.
 #include "DrillFixture.h"
 #include "drills/DrillLibrary.h"
+#include "drills/DrillRunner.h"
 #include "drills/DrillSessionStore.h"
 #include "store/ConsoleStore.h"
 #include "ui/QueueDepthChart.h"
@@ -127,7 +128,8 @@ private slots:
         AlertEngine alerts(defaultRules());
         AlertsPanel panel(&alerts);
         DrillLibrary library(dir.filePath(u"drills"_s));
-        DrillsPage page(library, &alerts, &sessions);
+        DrillRunner runner(&alerts, &sessions);
+        DrillsPage page(library, runner);
         page.setContext(realDrillContext());
         QVERIFY(page.drillNames().size() >= 6);
         QVERIFY(page.selectDrill(u"matcher-stall"_s));
@@ -136,7 +138,7 @@ private slots:
         EngineSource source(scenarioOf(script));
         connect(&source, &Source::snapshotReady, &alerts,
                 [&](const SnapshotPtr& s) { alerts.evaluate(*s); });
-        page.setSource(&source);
+        runner.setSource(&source);
         page.resize(1200, 800);
         page.show();
         page.traineeName()->setText(u"ann"_s);
@@ -187,11 +189,12 @@ private slots:
     void emergencyStopFromThePage() {
         AlertEngine alerts(defaultRules());
         DrillLibrary library;
-        DrillsPage page(library, &alerts, nullptr);
+        DrillRunner runner(&alerts, nullptr);
+        DrillsPage page(library, runner);
         page.setContext(realDrillContext());
         QVERIFY(page.selectDrill(u"error-surge-rollback"_s));
         EngineSource source(scenarioOf(*page.selectedDrill()));
-        page.setSource(&source);
+        runner.setSource(&source);
         source.start();
         QVERIFY(page.startDrill());
         source.advanceBy(120, 2.0);
@@ -209,7 +212,8 @@ private slots:
         QTemporaryDir dir;
         AlertEngine alerts(defaultRules());
         DrillLibrary library(dir.filePath(u"mine"_s));
-        DrillsPage page(library, &alerts, nullptr);
+        DrillRunner runner(&alerts, nullptr);
+        DrillsPage page(library, runner);
         page.setContext(realDrillContext());
         QVERIFY(page.selectDrill(u"region-outage"_s));
         page.duplicateSelected();

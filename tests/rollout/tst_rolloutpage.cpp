@@ -256,6 +256,13 @@ private slots:
         QVERIFY(QImage(charts.filePath(pngs.first())).width() >= 900);
         QFile::copy(charts.filePath(pngs.first()),
                     QStringLiteral(PULSCO_BINARY_DIR "/screenshots/rollout-report-chart.png"));
+        // A report that cannot be written is refused, also for a caller that
+        // does not ask why (a null error; the chart is written first and fails
+        // first here: its folder would be under a file).
+        const QString blocked = m_dir.filePath(u"report.md/nested.md"_s);
+        QVERIFY(!m_page->exportMarkdown(blocked, nullptr));
+        QVERIFY(!m_page->exportMarkdown(blocked, &error));
+        QVERIFY2(error.contains(u"nested-charts"_s), qPrintable(error));
         const QString pdf = m_dir.filePath(u"report.pdf"_s);
         QVERIFY2(m_page->exportPdf(pdf, &error), qPrintable(error));
         QFile pdfFile(pdf);

@@ -1,12 +1,11 @@
 #include "ui/drills/DrillsConsole.h"
 
-#include "bridge/QueueConfigJson.h"
+#include "drills/ShippedDrillContext.h"
 #include "ui/DashboardPage.h"
 #include "ui/MainWindow.h"
 #include "ui/drills/AlertsPanel.h"
 #include "ui/drills/DrillsPage.h"
 
-#include <QDir>
 #include <QJsonDocument>
 #include <QSaveFile>
 #include <QStatusBar>
@@ -16,29 +15,16 @@ using namespace Qt::StringLiterals;
 
 namespace pulsco {
 
-DrillContext DrillsConsole::consoleContext(const std::vector<AlertRule>& rules) {
-    DrillContext c;
-    for (const AlertRule& r : rules)
-        c.alerts.append(r.name);
-    // Shipped scenario names, from the embedded files (ui/ never sees simulator/).
-    for (const QString& f :
-         QDir(u":/pulsco/scenarios"_s).entryList({u"*.json"_s}, QDir::Files, QDir::Name))
-        c.scenarios.append(f.chopped(5));
-    QString error;
-    if (const auto queues = loadQueueConfig(u":/pulsco/queues.json"_s, &error))
-        for (const std::string& region : queues->regions)
-            c.regions.append(QString::fromStdString(region));
-    return c;
-}
-
 DrillsConsole::DrillsConsole(MainWindow& window, AlertEngine* alerts,
                              std::unique_ptr<DrillLibrary> library,
-                             std::unique_ptr<DrillSessionStore> sessions)
+                             std::unique_ptr<DrillSessionStore> sessions,
+                             std::unique_ptr<DrillRunner> runner)
     : QObject(&window)
     , m_window(window)
     , m_alerts(alerts)
     , m_library(std::move(library))
-    , m_sessions(std::move(sessions)) {
+    , m_sessions(std::move(sessions))
+    , m_runner(std::move(runner)) {
     m_alerts->setParent(this);
 
     m_dock = new AlertsDock(m_alerts, &window);
@@ -73,10 +59,10 @@ DrillsConsole::DrillsConsole(MainWindow& window, AlertEngine* alerts,
                     m_dock->show();
             });
 
-    m_page = new DrillsPage(*m_library, m_alerts, m_sessions.get(), &window);
-    m_page->setContext(consoleContext(m_alerts->rules()));
-    m_page->setSourceOpener(
+    m_runner->setSourceOpener(
         [this](const DrillScript& drill, QString* error) { return openDrillSource(drill, error); });
+    m_page = new DrillsPage(*m_library, *m_runner, &window);
+    m_page->setContext(shippedDrillContext(m_alerts->rules()));
     window.addPage(u"drills"_s, m_page, tr("Drills"), QIcon(u":/pulsco/icons/drills.svg"_s));
 
     connect(&window, &MainWindow::sourceChanged, this, &DrillsConsole::bind);
@@ -113,7 +99,7 @@ void DrillsConsole::bind(Source* source) {
             if (snapshot)
                 m_alerts->evaluate(*snapshot);
         });
-    m_page->setSource(source);
+    m_runner->setSource(source);
 }
 
 Source* DrillsConsole::openDrillSource(const DrillScript& drill, QString* error) {

@@ -1,6 +1,7 @@
 // Plugs alerts and drills into the console window in one call, with the
 // parts the composition root (app/pulsco-console) made:
-//   new pulsco::DrillsConsole(window, alerts, std::move(library), std::move(sessions));
+//   new pulsco::DrillsConsole(window, alerts, std::move(library), std::move(sessions),
+//                             std::move(runner));
 // after MainWindow, before showPage(). It adds the Alerts dock (View >
 // Panels), the "drills" page (--page drills), keeps the alert engine bound to
 // whatever source the window shows, and opens a drill's scenario as the
@@ -10,6 +11,7 @@
 #include "drills/AlertEngine.h"
 #include "drills/DrillJson.h"
 #include "drills/DrillLibrary.h"
+#include "drills/DrillRunner.h"
 #include "drills/DrillSessionStore.h"
 
 #include <QObject>
@@ -28,12 +30,13 @@ class Source;
 class DrillsConsole : public QObject {
     Q_OBJECT
 public:
-    // Takes ownership of all three. `alerts` becomes a child of this;
-    // drill sessions are saved to, and journaled in, `sessions` (null:
-    // drills still run, sessions are not saved and the page says so). The
-    // library gets the console's context (consoleContext) here.
+    // Takes ownership of all four. `alerts` becomes a child of this;
+    // `runner` starts the drills on `alerts` and saves them to, and journals
+    // them in, `sessions` (null: drills still run, sessions are not saved).
+    // The library gets the shipped context (drills/ShippedDrillContext) here;
+    // the runner gets the window's source and opens each drill's scenario.
     DrillsConsole(MainWindow& window, AlertEngine* alerts, std::unique_ptr<DrillLibrary> library,
-                  std::unique_ptr<DrillSessionStore> sessions);
+                  std::unique_ptr<DrillSessionStore> sessions, std::unique_ptr<DrillRunner> runner);
     ~DrillsConsole() override;
 
     AlertEngine* alerts() const { return m_alerts; }
@@ -41,9 +44,7 @@ public:
     DrillsPage* page() const { return m_page; }
     DrillSessionStore* sessions() const { return m_sessions.get(); }
     DrillLibrary& library() const { return *m_library; }
-
-    // What drill files may refer to: shipped scenarios, the rules, regions.
-    static DrillContext consoleContext(const std::vector<AlertRule>& rules);
+    DrillRunner* runner() const { return m_runner.get(); }
 
 private:
     void bind(Source* source);
@@ -55,6 +56,8 @@ private:
     DrillsPage* m_page = nullptr;
     std::unique_ptr<DrillLibrary> m_library;
     std::unique_ptr<DrillSessionStore> m_sessions;
+    // After m_sessions: destroyed first, it saves into them.
+    std::unique_ptr<DrillRunner> m_runner;
     QPointer<Source> m_bound;
     QMetaObject::Connection m_snapshots;
     QTemporaryDir m_inlineScenarios;  // inline drill scenarios, as files for the factory

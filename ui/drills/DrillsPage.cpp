@@ -1,6 +1,5 @@
 #include "ui/drills/DrillsPage.h"
 
-#include "drills/DrillJournal.h"
 #include "drills/DrillLibrary.h"
 #include "drills/DrillReport.h"
 #include "drills/DrillSessionStore.h"
@@ -90,12 +89,10 @@ QString eventLine(const DrillEvent& e) {
 
 }  // namespace
 
-DrillsPage::DrillsPage(DrillLibrary& library, AlertEngine* alerts, DrillSessionStore* store,
-                       QWidget* parent)
+DrillsPage::DrillsPage(DrillLibrary& library, DrillRunner& runner, QWidget* parent)
     : QWidget(parent)
     , m_library(library)
-    , m_alerts(alerts)
-    , m_store(store) {
+    , m_runner(runner) {
     setObjectName(u"drillsPage"_s);
     m_list = new QListWidget(this);
     m_list->setObjectName(u"drillList"_s);
@@ -142,6 +139,13 @@ DrillsPage::DrillsPage(DrillLibrary& library, AlertEngine* alerts, DrillSessionS
     });
     connect(m_duplicate, &QPushButton::clicked, this, &DrillsPage::duplicateSelected);
     connect(m_editor, &DrillEditor::saveRequested, this, [this] { saveEditedDrill(); });
+    connect(&m_runner, &DrillRunner::started, this, &DrillsPage::onStarted);
+    connect(&m_runner, &DrillRunner::eventRecorded, this, &DrillsPage::onEvent);
+    connect(&m_runner, &DrillRunner::phaseChanged, this, &DrillsPage::updateControls);
+    connect(&m_runner, &DrillRunner::saveFailed, this, [this](const QString& error) {
+        m_trainerTimeline->addItem(tr("Not saved: %1").arg(error));
+    });
+    connect(&m_runner, &DrillRunner::finished, this, &DrillsPage::onFinished);
     updateScore();
     updateControls();
     refreshHistory();
@@ -162,6 +166,7 @@ QWidget* DrillsPage::buildTrainerTab() {
     m_speedBox->setAccessibleName(tr("Drill speed"));
     for (double s : {1.0, 10.0, 100.0, 0.0})
         m_speedBox->addItem(formatSpeed(s), s);
+    m_speedBox->setCurrentIndex(std::max(0, m_speedBox->findData(m_runner.speed())));
     m_start = new QPushButton(tr("&Start"), tab);
     m_start->setAccessibleName(tr("Start the drill"));
     m_pause = new QPushButton(tr("&Pause"), tab);
@@ -206,20 +211,21 @@ QWidget* DrillsPage::buildTrainerTab() {
 
     connect(m_start, &QPushButton::clicked, this, [this] { startDrill(); });
     connect(m_pause, &QPushButton::clicked, this, [this] {
-        if (!m_session)
+        DrillSession* session = m_runner.session();
+        if (!session)
             return;
-        if (m_session->phase() == DrillSession::Phase::Paused)
-            m_session->resume();
+        if (session->phase() == DrillSession::Phase::Paused)
+            session->resume();
         else
-            m_session->pause();
+            session->pause();
     });
     connect(m_stop, &QPushButton::clicked, this, [this] {
-        if (m_session)
-            m_session->emergencyStop();
+        if (DrillSession* session = m_runner.session())
+            session->emergencyStop();
     });
     connect(m_finish, &QPushButton::clicked, this, [this] {
-        if (m_session)
-            m_session->finish();
+        if (DrillSession* session = m_runner.session())
+            session->finish();
     });
     connect(m_speedBox, &QComboBox::activated, this,
             [this](int index) { setSpeed(m_speedBox->itemData(index).toDouble()); });
@@ -266,7 +272,8 @@ QWidget* DrillsPage::buildTraineeTab() {
     noteButton->setAccessibleName(tr("Add the diagnosis note"));
     m_actionButtons.push_back(noteButton);
     connect(noteButton, &QPushButton::clicked, this, [this] {
-        if (m_session && !m_note->text().trimmed().isEmpty() && m_session->addNote(m_note->text()))
+        DrillSession* session = m_runner.session();
+        if (session && !m_note->text().trimmed().isEmpty() && session->addNote(m_note->text()))
             m_note->clear();
     });
     auto* noteRow = new QHBoxLayout;
@@ -349,10 +356,6 @@ void DrillsPage::setContext(const DrillContext& context) {
     reloadDrills();
 }
 
-void DrillsPage::setSource(Source* source) {
-    m_source = source;
-}
-
 void DrillsPage::reloadDrills() {
     const QString current = selectedDrill() ? selectedDrill()->name : QString();
     m_list->clear();
@@ -423,7 +426,7 @@ void DrillsPage::showScript() {
         return;
     }
     m_script->setMarkdown(scriptMarkdown(*d));
-    if (!m_session || m_session->phase() == DrillSession::Phase::Finished)
+    if (!m_runner.isRunning())
         m_briefing->setText(d->briefing);
     updateControls();
 }
@@ -438,49 +441,27 @@ bool DrillsPage::startDrill(QString* error) {
     };
     if (!d)
         return fail(tr("Pick a drill first."));
-    if (m_session && m_session->phase() != DrillSession::Phase::Finished)
-        return fail(tr("A drill is running: finish it or use the emergency stop first."));
-    Source* source = m_source;
-    if (m_opener) {
-        QString why;
-        source = m_opener(*d, &why);
-        if (!source)
-            return fail(why);
-        m_source = source;
-    }
-    if (!source)
-        return fail(tr("No source to run the drill on."));
-    if (!source->capabilities().faults)
-        return fail(tr("This source cannot inject faults: %1")
-                        .arg(source->capabilities().faultsDisabledReason));
-    delete m_session;
-    m_session = new DrillSession(*d, source, m_alerts, this);
-    m_session->setTrainee(m_trainee->text().trimmed());
-    if (m_store)
-        m_session->setJournal(m_store->openJournal());
-    connect(m_session, &DrillSession::eventRecorded, this, &DrillsPage::onEvent);
-    connect(m_session, &DrillSession::finished, this, &DrillsPage::onFinished);
-    connect(m_session, &DrillSession::phaseChanged, this, &DrillsPage::updateControls);
+    QString why;
+    if (!m_runner.start(*d, m_trainee->text().trimmed(), &why))
+        return fail(why);
+    return true;  // onStarted has shown it
+}
+
+void DrillsPage::onStarted(DrillSession* session) {
     m_trainerTimeline->clear();
     m_traineeTimeline->clear();
-    m_briefing->setText(d->briefing);
-    m_session->start();
-    if (source->capabilities().speedControl)
-        m_session->setSpeed(m_speed);
+    m_briefing->setText(session->drill().briefing);
     m_scoreTimer->start();
     updateControls();
     updateScore();
-    emit drillStarted(m_session);
-    return true;
+    emit drillStarted(session);
 }
 
 void DrillsPage::setSpeed(double speed) {
-    m_speed = speed;
     const int index = m_speedBox->findData(speed);
     if (index >= 0)
         m_speedBox->setCurrentIndex(index);
-    if (m_session && m_session->phase() != DrillSession::Phase::Finished)
-        m_session->setSpeed(speed);
+    m_runner.setSpeed(speed);
 }
 
 void DrillsPage::showTraineeView(bool trainee) {
@@ -488,9 +469,10 @@ void DrillsPage::showTraineeView(bool trainee) {
 }
 
 void DrillsPage::act(const DrillAction& action) {
-    if (!m_session)
+    DrillSession* session = m_runner.session();
+    if (!session)
         return;
-    m_session->act(action, m_note->text());
+    session->act(action, m_note->text());
     m_note->clear();
 }
 
@@ -509,26 +491,19 @@ void DrillsPage::onEvent(const DrillEvent& e) {
 
 void DrillsPage::onFinished(const DrillRecord& record) {
     m_scoreTimer->stop();
-    DrillRecord saved = record;
-    if (m_store) {
-        QString error;
-        if (const auto id = m_store->save(record, &error))
-            saved.id = *id;
-        else
-            m_trainerTimeline->addItem(tr("Not saved: %1").arg(error));
-    }
     updateScore();
     refreshHistory();
     updateControls();
-    emit sessionFinished(saved);
+    emit sessionFinished(record);
 }
 
 void DrillsPage::updateControls() {
-    const bool running = m_session && m_session->phase() != DrillSession::Phase::Finished;
+    const bool running = m_runner.isRunning();
+    const DrillSession* session = m_runner.session();
     m_start->setEnabled(!running && selectedDrill());
     m_pause->setEnabled(running);
-    m_pause->setText(m_session && m_session->phase() == DrillSession::Phase::Paused ? tr("&Resume")
-                                                                                    : tr("&Pause"));
+    m_pause->setText(session && session->phase() == DrillSession::Phase::Paused ? tr("&Resume")
+                                                                                : tr("&Pause"));
     m_stop->setEnabled(running);
     m_finish->setEnabled(running);
     m_list->setEnabled(!running);
@@ -541,7 +516,7 @@ void DrillsPage::updateControls() {
 void DrillsPage::updateLiveBox() {
     // Before the first drill there is no timeline to show: the box keeps
     // only its one line (what to do) and the script gets the room.
-    const bool collapse = !m_session;
+    const bool collapse = !m_runner.session();
     if (collapse == m_liveCollapsed)
         return;
     m_liveCollapsed = collapse;
@@ -557,15 +532,15 @@ void DrillsPage::updateLiveBox() {
 }
 
 void DrillsPage::updateScore() {
-    if (!m_session) {
+    const DrillSession* session = m_runner.session();
+    if (!session) {
         m_score->setText(tr("Not started. Brief the trainee, then press Start: the live score "
                             "and the drill's timeline appear here."));
         return;
     }
-    const DrillScript& d = m_session->drill();
-    const DrillScore s = m_session->phase() == DrillSession::Phase::Finished
-                             ? m_session->record().score
-                             : m_session->score();
+    const DrillScript& d = session->drill();
+    const DrillScore s = session->phase() == DrillSession::Phase::Finished ? session->record().score
+                                                                           : session->score();
     auto judged = [](double value, double target) {
         if (std::isnan(value))
             return u"—"_s;
@@ -573,38 +548,39 @@ void DrillsPage::updateScore() {
         return u"<b style='color:%1'>%2</b>"_s.arg(ok ? u"#2e7d32"_s : u"#c62828"_s,
                                                    formatDrillTime(value));
     };
-    const double now = m_session->drillTime();
-    const DrillFacts& f = m_session->facts();
+    const double now = session->drillTime();
+    const DrillFacts& f = session->facts();
     // While running, show the clock against the target for what is still open.
     const double mttd = !std::isnan(s.mttdSeconds) || !f.faultStart ? s.mttdSeconds : std::nan("");
     QString text =
         tr("Drill time <b>%1</b> · faults injected %2/%3 · MTTD %4 (target %5) · "
            "MTTR %6 (target %7) · wrong actions %8")
             .arg(formatDrillTime(now))
-            .arg(m_session->faultsInjected())
+            .arg(session->faultsInjected())
             .arg(d.faults.size())
             .arg(judged(mttd, d.mttdTargetSeconds), formatDrillTime(d.mttdTargetSeconds),
                  judged(s.mttrSeconds, d.mttrTargetSeconds), formatDrillTime(d.mttrTargetSeconds))
             .arg(s.wrongActions.size());
-    if (m_session->phase() == DrillSession::Phase::Finished)
+    if (session->phase() == DrillSession::Phase::Finished)
         text += s.passed ? tr("<br><b style='color:#2e7d32'>PASSED</b>")
                          : tr("<br><b style='color:#c62828'>FAILED</b>: %1")
                                .arg(s.reasons.join(u"; "_s).toHtmlEscaped());
-    else if (m_session->phase() == DrillSession::Phase::Paused)
+    else if (session->phase() == DrillSession::Phase::Paused)
         text += tr(" · <b>paused</b>");
     m_score->setText(text);
 }
 
 void DrillsPage::refreshHistory() {
-    if (!m_store)
+    const DrillSessionStore* store = m_runner.store();
+    if (!store)
         return;
     const QString who = m_historyTrainee->currentData().toString();
     m_historyTrainee->clear();
     m_historyTrainee->addItem(tr("everyone"), QString());
-    for (const QString& t : m_store->trainees())
+    for (const QString& t : store->trainees())
         m_historyTrainee->addItem(t, t);
     m_historyTrainee->setCurrentIndex(std::max(0, m_historyTrainee->findData(who)));
-    m_historyRecords = m_store->history(who);
+    m_historyRecords = store->history(who);
     m_history->setRowCount(static_cast<int>(m_historyRecords.size()));
     for (int row = 0; row < static_cast<int>(m_historyRecords.size()); ++row) {
         const DrillRecord& r = m_historyRecords[static_cast<std::size_t>(row)];

@@ -4,18 +4,17 @@
 // Trainee view: the briefing, the action buttons and notes, and the timeline
 // without the script; the symptoms are the normal console and alerts panel.
 // Editor and history (per trainee, export as Markdown or PDF) on their tabs.
+// Drills are started, journaled and saved by a DrillRunner (drills/): the
+// page shows what it reports and never makes a session itself.
 #pragma once
 
-#include "bridge/Source.h"
-#include "drills/AlertEngine.h"
 #include "drills/DrillJson.h"
 #include "drills/DrillLibrary.h"
+#include "drills/DrillRunner.h"
 #include "drills/DrillSession.h"
 
-#include <QPointer>
 #include <QWidget>
 
-#include <functional>
 #include <vector>
 
 class QComboBox;
@@ -32,28 +31,18 @@ class QTimer;
 namespace pulsco {
 
 class DrillEditor;
-class DrillSessionStore;
 
 class DrillsPage : public QWidget {
     Q_OBJECT
 public:
-    // Opens the Source a drill runs on (the console switches its current
-    // source to the drill's scenario); null and *error when it cannot.
-    using SourceOpener = std::function<Source*(const DrillScript& drill, QString* error)>;
-
-    // The drills come from `library`; `alerts` is the console's engine the
-    // sessions run on; finished sessions are journaled in, saved to and
-    // listed from `store` (null: drills run, nothing is saved). Both must
-    // outlive the page.
-    DrillsPage(DrillLibrary& library, AlertEngine* alerts, DrillSessionStore* store,
-               QWidget* parent = nullptr);
+    // The drills come from `library`; `runner` starts them (on its source)
+    // and saves them; the history lists the runner's store (none: drills
+    // run, nothing is saved or listed). Both must outlive the page.
+    DrillsPage(DrillLibrary& library, DrillRunner& runner, QWidget* parent = nullptr);
     ~DrillsPage() override;
 
     // What drills may refer to (the library checks files against it).
     void setContext(const DrillContext& context);
-    void setSourceOpener(SourceOpener opener) { m_opener = std::move(opener); }
-    // Without an opener, drills run on the source the page was given here.
-    void setSource(Source* source);
 
     void reloadDrills();
     QStringList drillNames() const;
@@ -68,7 +57,7 @@ public:
     void duplicateSelected();
     bool exportSelectedSession(const QString& path, QString* error = nullptr);  // .md or .pdf
 
-    DrillSession* session() const { return m_session; }
+    DrillSession* session() const { return m_runner.session(); }
     QTabWidget* tabs() const { return m_tabs; }
     DrillEditor* editor() const { return m_editor; }
     QTableWidget* historyTable() const { return m_history; }
@@ -90,6 +79,7 @@ private:
     QWidget* buildTraineeTab();
     QWidget* buildHistoryTab();
     void showScript();
+    void onStarted(DrillSession* session);
     void onEvent(const DrillEvent& event);
     void onFinished(const DrillRecord& record);
     void updateControls();
@@ -100,14 +90,9 @@ private:
     void act(const DrillAction& action);
 
     DrillLibrary& m_library;
-    QPointer<AlertEngine> m_alerts;
-    DrillSessionStore* m_store = nullptr;
-    SourceOpener m_opener;
-    QPointer<Source> m_source;
+    DrillRunner& m_runner;
     std::vector<DrillEntry> m_entries;  // the list's rows, in order
-    QPointer<DrillSession> m_session;
     std::vector<DrillRecord> m_historyRecords;
-    double m_speed = 1;
 
     QListWidget* m_list = nullptr;
     QPushButton* m_new = nullptr;

@@ -83,6 +83,11 @@ QString chartSection(const std::vector<ReportChart>& charts, const QString& pref
 }  // namespace
 
 bool exportRolloutMarkdown(RolloutSession& session, const QString& path, QString* error) {
+    const auto fail = [error](const QString& why) {
+        if (error)  // callers may not want the reason
+            *error = why;
+        return false;
+    };
     // Charts go next to the report: <report>-charts/*.png.
     const QFileInfo info(path);
     const QString chartDir = info.completeBaseName() + u"-charts"_s;
@@ -90,22 +95,16 @@ bool exportRolloutMarkdown(RolloutSession& session, const QString& path, QString
     if (!charts.empty()) {
         QDir(info.absolutePath()).mkpath(chartDir);
         for (const ReportChart& c : charts)
-            if (!c.image.save(info.absolutePath() + u'/' + chartDir + u'/' + c.name)) {
-                *error = info.absolutePath() + u'/' + chartDir + u'/' + c.name +
-                         u": cannot be written"_s;
-                return false;
-            }
+            if (!c.image.save(info.absolutePath() + u'/' + chartDir + u'/' + c.name))
+                return fail(info.absolutePath() + u'/' + chartDir + u'/' + c.name +
+                            u": cannot be written"_s);
     }
     QSaveFile file(path);  // all or nothing
-    if (!file.open(QIODevice::WriteOnly)) {
-        *error = path + u": "_s + file.errorString();
-        return false;
-    }
+    if (!file.open(QIODevice::WriteOnly))
+        return fail(path + u": "_s + file.errorString());
     file.write((rolloutReportMarkdown(session) + chartSection(charts, chartDir + u'/')).toUtf8());
-    if (!file.commit()) {
-        *error = path + u": "_s + file.errorString();
-        return false;
-    }
+    if (!file.commit())
+        return fail(path + u": "_s + file.errorString());
     return true;
 }
 
