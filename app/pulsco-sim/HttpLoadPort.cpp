@@ -9,14 +9,14 @@ HttpLoadPort::HttpLoadPort(HttpLoadClient& client, std::array<std::vector<int>, 
     : m_client(client)
     , m_colorTargets(std::move(colorTargets)) {}
 
-int HttpLoadPort::target(int color) {
-    const auto c = static_cast<std::size_t>(color);
+int HttpLoadPort::target(Color color) {
+    const auto c = indexOf(color);
     const std::vector<int>& list =
         m_colorTargets[c].empty() ? m_colorTargets[1 - c] : m_colorTargets[c];
     return list[m_next[c]++ % list.size()];
 }
 
-void HttpLoadPort::send(int color, double intendedMs, const QByteArray& method,
+void HttpLoadPort::send(Color color, double intendedMs, const QByteArray& method,
                         const QByteArray& path, const QByteArray& body, Callback done) {
     m_client.send(
         target(color), intendedMs, method, path, body,
@@ -36,7 +36,7 @@ void HttpLoadPort::send(int color, double intendedMs, const QByteArray& method,
         });
 }
 
-void HttpLoadPort::createTicket(int color, double intendedMs, const std::string& queue,
+void HttpLoadPort::createTicket(Color color, double intendedMs, const std::string& queue,
                                 const std::vector<LoadMember>& party, Callback done) {
     QByteArray body = "{\"queue\":\"" + QByteArray::fromStdString(queue) + "\",\"players\":[";
     for (std::size_t i = 0; i < party.size(); ++i) {
@@ -59,19 +59,19 @@ void HttpLoadPort::createTicket(int color, double intendedMs, const std::string&
     send(color, intendedMs, "POST", "/v1/tickets", body, std::move(done));
 }
 
-void HttpLoadPort::getTicket(int color, double intendedMs, const std::string& ticketId,
+void HttpLoadPort::getTicket(Color color, double intendedMs, const std::string& ticketId,
                              Callback done) {
     send(color, intendedMs, "GET", "/v1/tickets/" + QByteArray::fromStdString(ticketId), {},
          std::move(done));
 }
 
-void HttpLoadPort::cancelTicket(int color, double intendedMs, const std::string& ticketId,
+void HttpLoadPort::cancelTicket(Color color, double intendedMs, const std::string& ticketId,
                                 Callback done) {
     send(color, intendedMs, "DELETE", "/v1/tickets/" + QByteArray::fromStdString(ticketId), {},
          std::move(done));
 }
 
-void HttpLoadPort::reportResult(int color, double intendedMs, const std::string& matchId,
+void HttpLoadPort::reportResult(Color color, double intendedMs, const std::string& matchId,
                                 int winnerTeam, Callback done) {
     send(color, intendedMs, "POST", "/v1/matches/" + QByteArray::fromStdString(matchId) + "/result",
          "{\"winner_team\":" + QByteArray::number(winnerTeam) + '}', std::move(done));

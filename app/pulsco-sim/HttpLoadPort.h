@@ -17,19 +17,19 @@ public:
     // (0 blue, 1 green); requests of a color rotate over them.
     HttpLoadPort(HttpLoadClient& client, std::array<std::vector<int>, 2> colorTargets);
 
-    void createTicket(int color, double intendedMs, const std::string& queue,
+    void createTicket(Color color, double intendedMs, const std::string& queue,
                       const std::vector<LoadMember>& party, Callback done) override;
-    void getTicket(int color, double intendedMs, const std::string& ticketId,
+    void getTicket(Color color, double intendedMs, const std::string& ticketId,
                    Callback done) override;
-    void cancelTicket(int color, double intendedMs, const std::string& ticketId,
+    void cancelTicket(Color color, double intendedMs, const std::string& ticketId,
                       Callback done) override;
-    void reportResult(int color, double intendedMs, const std::string& matchId, int winnerTeam,
+    void reportResult(Color color, double intendedMs, const std::string& matchId, int winnerTeam,
                       Callback done) override;
     double nowMs() const override { return m_client.nowMs(); }
 
 private:
-    int target(int color);
-    void send(int color, double intendedMs, const QByteArray& method, const QByteArray& path,
+    int target(Color color);
+    void send(Color color, double intendedMs, const QByteArray& method, const QByteArray& path,
               const QByteArray& body, Callback done);
     HttpLoadClient& m_client;
     std::array<std::vector<int>, 2> m_colorTargets;

@@ -188,9 +188,9 @@ int runAgainstTargets(const Scenario& given, const TargetRunOptions& options) {
     if (!options.ledgerPath.isEmpty()) {
         QSaveFile out(options.ledgerPath);
         bool ok = out.open(QIODevice::WriteOnly);
-        for (int c = 0; c < 2 && ok; ++c)
-            for (const std::string& id : players.acknowledged(c))
-                ok = out.write(QByteArray(c ? "green " : "blue ") + id.c_str() + '\n') > 0;
+        for (Color color : kColors)
+            for (const std::string& id : players.acknowledged(color))
+                ok = ok && out.write(QByteArray(toString(color)) + ' ' + id.c_str() + '\n') > 0;
         if (!ok || !out.commit()) {
             std::fprintf(stderr, "pulsco-sim: --ledger: cannot write %s: %s\n",
                          qPrintable(options.ledgerPath), qPrintable(out.errorString()));
@@ -204,8 +204,8 @@ int runAgainstTargets(const Scenario& given, const TargetRunOptions& options) {
         last.timeSeconds = wallSeconds;
         last.wallTimeUnixMs = static_cast<double>(QDateTime::currentMSecsSinceEpoch());
         last.total = total;
-        last.blue = players.metrics(0);
-        last.green = players.metrics(1);
+        last.blue = players.metrics(Color::Blue);
+        last.green = players.metrics(Color::Green);
         last.concurrentPlayersPeak = players.peakOnline();
         QSaveFile out(options.reportPath);
         if (!out.open(QIODevice::WriteOnly) ||

@@ -102,7 +102,8 @@ void LivePlayers::enqueue(std::uint32_t party, double intendedMs) {
         p.online = false;  // no queue takes a party of this size
         return;
     }
-    p.color = m_rng.chance(m_scenario.traffic.greenWeightPercent / 100.0) ? 1 : 0;
+    p.color =
+        m_rng.chance(m_scenario.traffic.greenWeightPercent / 100.0) ? Color::Green : Color::Blue;
     std::vector<LoadMember> members(shape.size);
     for (std::uint32_t i = 0; i < shape.size; ++i) {
         const std::uint32_t player = shape.firstPlayer + i;
@@ -136,8 +137,8 @@ void LivePlayers::onEnqueued(std::uint32_t party, const LoadReply& reply) {
     if (reply.ok()) {
         // Counted even after stop(): the ledger must hold every ticket the
         // server acknowledged to us.
-        ++m_env[static_cast<std::size_t>(p.color)].tickets.created;
-        m_acked[static_cast<std::size_t>(p.color)].push_back(reply.ticketId);
+        ++m_env[indexOf(p.color)].tickets.created;
+        m_acked[indexOf(p.color)].push_back(reply.ticketId);
     }
     if (m_stopped)
         return;
@@ -170,7 +171,7 @@ void LivePlayers::poll(std::uint32_t party, double intendedMs) {
                                     return;
                                 q.busy = false;
                                 if (reply.ok())
-                                    ++m_env[static_cast<std::size_t>(q.color)].tickets.cancelled;
+                                    ++m_env[indexOf(q.color)].tickets.cancelled;
                                 q.searching = false;
                                 rest(party, m_port.nowMs(), m_scenario.population.breakMeanSeconds);
                             });
@@ -191,7 +192,7 @@ void LivePlayers::onPolled(std::uint32_t party, const LoadReply& reply) {
     ++p.generation;
     if (m_stopped)
         return;
-    EnvironmentMetrics& env = m_env[static_cast<std::size_t>(p.color)];
+    EnvironmentMetrics& env = m_env[indexOf(p.color)];
     const double now = m_port.nowMs();
     if (reply.ok() && reply.state == "matched") {
         ++env.tickets.matched;
@@ -202,7 +203,7 @@ void LivePlayers::onPolled(std::uint32_t party, const LoadReply& reply) {
         if (!reply.matchId.empty() && m_reportedMatches.insert(reply.matchId).second) {
             ++env.matchesTotal;
             ++m_inFlight;
-            const int color = p.color;
+            const Color color = p.color;
             m_port.reportResult(color, now, reply.matchId, m_rng.chance(0.5) ? 1 : 0,
                                 [this, color](const LoadReply& r) {
                                     --m_inFlight;
@@ -232,9 +233,9 @@ void LivePlayers::rest(std::uint32_t party, double fromMs, double meanSeconds) {
     schedule(party, fromMs + m_rng.exponential(meanSeconds) * 1000.0);
 }
 
-void LivePlayers::record(LoadEndpoint endpoint, int color, const LoadReply& reply) {
+void LivePlayers::record(LoadEndpoint endpoint, Color color, const LoadReply& reply) {
     EndpointFigures& e = m_endpoints[static_cast<std::size_t>(endpoint)];
-    EnvironmentMetrics& env = m_env[static_cast<std::size_t>(color)];
+    EnvironmentMetrics& env = m_env[indexOf(color)];
     ++e.requests;
     ++env.requestsTotal;
     e.latencyMs.record(reply.latencyMs);

@@ -40,11 +40,13 @@ public:
     void stop() { m_stopped = true; }
     std::uint64_t inFlight() const { return m_inFlight; }
 
-    const EnvironmentMetrics& metrics(int color) const { return m_env[color]; }
+    const EnvironmentMetrics& metrics(Color color) const { return m_env[indexOf(color)]; }
     EnvironmentMetrics total() const;
     const std::array<EndpointFigures, kLoadEndpointCount>& endpoints() const { return m_endpoints; }
     // Ticket ids the server acknowledged with 201, per color.
-    const std::vector<std::string>& acknowledged(int color) const { return m_acked[color]; }
+    const std::vector<std::string>& acknowledged(Color color) const {
+        return m_acked[indexOf(color)];
+    }
     std::uint64_t peakOnline() const { return m_peakOnline; }
 
     // The same figures an in-process run reports, judged by the scenario.
@@ -60,7 +62,7 @@ private:
     struct LiveParty {
         std::uint32_t generation = 0;
         bool online = false, busy = false, searching = false;
-        int color = 0;
+        Color color = Color::Blue;
         int queue = -1;
         std::string ticket;
         double searchStartMs = 0, patienceMs = 0, nextPollMs = 0;
@@ -71,7 +73,7 @@ private:
     void poll(std::uint32_t party, double intendedMs);
     void onEnqueued(std::uint32_t party, const LoadReply& reply);
     void onPolled(std::uint32_t party, const LoadReply& reply);
-    void record(LoadEndpoint endpoint, int color, const LoadReply& reply);
+    void record(LoadEndpoint endpoint, Color color, const LoadReply& reply);
     void rest(std::uint32_t party, double fromMs, double meanSeconds);
     double targetOnline(double nowMs) const;
 

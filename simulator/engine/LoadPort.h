@@ -3,6 +3,8 @@
 // and app/pulsco-sim wires the two together (simulator/ never includes net/).
 #pragma once
 
+#include "core/Color.h"
+
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -38,14 +40,15 @@ class LoadPort {
 public:
     using Callback = std::function<void(const LoadReply&)>;
     virtual ~LoadPort() = default;
-    // `color` 0 blue, 1 green; `intendedMs` on the port's clock (nowMs()).
-    virtual void createTicket(int color, double intendedMs, const std::string& queue,
+    // `color`: which deployment the request goes to; `intendedMs` on the
+    // port's clock (nowMs()).
+    virtual void createTicket(Color color, double intendedMs, const std::string& queue,
                               const std::vector<LoadMember>& party, Callback done) = 0;
-    virtual void getTicket(int color, double intendedMs, const std::string& ticketId,
+    virtual void getTicket(Color color, double intendedMs, const std::string& ticketId,
                            Callback done) = 0;
-    virtual void cancelTicket(int color, double intendedMs, const std::string& ticketId,
+    virtual void cancelTicket(Color color, double intendedMs, const std::string& ticketId,
                               Callback done) = 0;
-    virtual void reportResult(int color, double intendedMs, const std::string& matchId,
+    virtual void reportResult(Color color, double intendedMs, const std::string& matchId,
                               int winnerTeam, Callback done) = 0;
     virtual double nowMs() const = 0;  // monotonic, since the port started
 };
