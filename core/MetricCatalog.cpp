@@ -1,5 +1,7 @@
 #include "core/MetricCatalog.h"
 
+#include "core/Color.h"
+
 #include <algorithm>
 
 namespace pulsco {
@@ -67,11 +69,10 @@ const EnvironmentMetrics* MetricCatalog::environment(const MetricsSnapshot& s,
                                                      std::string_view scope) {
     if (scope.empty())
         return &s.total;
-    if (scope == "blue")
-        return &s.blue;
-    if (scope == "green")
-        return &s.green;
-    return nullptr;
+    const std::optional<Color> color = colorFromString(scope);
+    if (!color)
+        return nullptr;
+    return *color == Color::Green ? &s.green : &s.blue;
 }
 
 const Histogram* MetricCatalog::histogram(const MetricsSnapshot& s, std::string_view scope,

@@ -1,5 +1,6 @@
 #include "core/MetricExpression.h"
 
+#include "core/Color.h"
 #include "core/MetricCatalog.h"
 
 #include <algorithm>
@@ -411,14 +412,12 @@ private:
     }
 
     NodePtr metricRef(const Token& tok, Func func) {
-        std::string scope;
-        std::string name = tok.text;
-        if (const auto dot = name.find('.'); dot != std::string::npos) {
-            scope = name.substr(0, dot);
-            name = name.substr(dot + 1);
-            if (scope != "blue" && scope != "green")
-                return fail(tok.pos, "unknown scope '" + scope + "' (use blue. or green.)");
-        }
+        const ScopedName scoped = splitScope(tok.text);
+        const std::string scope(scopeName(scoped.color));
+        const std::string name(scoped.name);
+        if (const auto dot = name.find('.'); dot != std::string::npos)
+            return fail(tok.pos,
+                        "unknown scope '" + name.substr(0, dot) + "' (use blue. or green.)");
         const MetricInfo* info = MetricCatalog::find(name);
         if (!info)
             return fail(tok.pos, "unknown metric '" + name + "' (see docs/expressions.md)");

@@ -46,7 +46,11 @@ bool DrillRunner::start(const DrillScript& drill, const QString& trainee, QStrin
     connect(m_session, &DrillSession::eventRecorded, this, &DrillRunner::eventRecorded);
     connect(m_session, &DrillSession::finished, this, &DrillRunner::onFinished);
     connect(m_session, &DrillSession::phaseChanged, this, &DrillRunner::phaseChanged);
-    m_session->start();
+    if (QString why; !m_session->start(&why)) {
+        delete m_session;  // nothing ran: no session is left to look running
+        m_session = nullptr;
+        return fail(tr("The drill was not started: %1").arg(why));
+    }
     if (source->capabilities().speedControl)
         m_session->setSpeed(m_speed);
     emit started(m_session);

@@ -1,5 +1,7 @@
 #include "drills/DrillSession.h"
 
+#include "core/FaultEffects.h"
+
 #include <algorithm>
 #include <cmath>
 
@@ -9,30 +11,9 @@ namespace pulsco {
 
 namespace {
 
-QString describeFault(const FaultSpec& f) {
-    QString text = QString::fromLatin1(toString(f.kind));
-    switch (f.kind) {
-    case FaultKind::Latency:
-        text += u" +%1 ms on %2 %"_s.arg(f.latencyMs).arg(f.share * 100.0);
-        break;
-    case FaultKind::StoreLatency:
-        text += u" +%1 ms"_s.arg(f.latencyMs);
-        break;
-    case FaultKind::ErrorRate:
-        text += u" %1 %"_s.arg(f.share * 100.0);
-        break;
-    case FaultKind::PlayerSurge:
-    case FaultKind::BadRelease:
-        text += u" x%1"_s.arg(f.multiplier);
-        break;
-    case FaultKind::RegionOutage:
-        text += u' ' + QString::fromStdString(f.region);
-        break;
-    case FaultKind::MatcherStall:
-        break;
-    }
-    if (f.kind != FaultKind::RegionOutage && f.kind != FaultKind::PlayerSurge)
-        text += u" on "_s + QString::fromLatin1(toString(f.target));
+// The one wording (core/FaultEffects.h), and how long the drill runs it.
+QString faultText(const FaultSpec& f) {
+    QString text = QString::fromStdString(pulsco::describeFault(f));
     if (f.durationSeconds > 0)
         text += u" for %1 s"_s.arg(f.durationSeconds);
     return text;
@@ -80,24 +61,29 @@ void DrillSession::setJournal(std::unique_ptr<DrillJournal> journal) {
     m_journal = std::move(journal);
 }
 
-void DrillSession::start() {
-    if (m_phase != Phase::Ready || !m_source)
-        return;
+bool DrillSession::start(QString* error) {
+    const auto fail = [error](const QString& why) {
+        if (error)
+            *error = why;
+        return false;
+    };
+    if (m_phase != Phase::Ready)
+        return fail(u"the session has already run"_s);
+    if (!m_source)
+        return fail(u"no source to run it on"_s);
     m_record.sourceName = m_source->displayName();
     m_record.startedAt = QDateTime::currentDateTimeUtc();
     if (m_journal) {
-        QString error;
-        if (!m_journal->begin(m_record, &error)) {
-            // The drill cannot be made crash-safe: refuse to run it.
-            qWarning("drill %s not started: %s", qPrintable(m_drill.name), qPrintable(error));
-            return;
-        }
+        QString why;
+        if (!m_journal->begin(m_record, &why))  // cannot be made crash-safe: refused
+            return fail(u"its journal cannot be written: "_s + why);
     }
     if (m_drill.greenWeight)
         m_source->setTrafficWeight(*m_drill.greenWeight);
     m_waitingForFirstSnapshot = true;
     m_phase = Phase::Running;
     emit phaseChanged(m_phase);
+    return true;
 }
 
 void DrillSession::pause() {
@@ -140,7 +126,7 @@ void DrillSession::onSnapshot(const SnapshotPtr& snapshot) {
         if (f.injected && !f.ended && f.spec.durationSeconds > 0 &&
             m_now >= f.startedAt + f.spec.durationSeconds) {
             f.ended = true;
-            record(DrillEventKind::FaultEnded, u"fault over: "_s + describeFault(f.spec), {}, true);
+            record(DrillEventKind::FaultEnded, u"fault over: "_s + faultText(f.spec), {}, true);
         }
     // Faults that are due, injected at source time.
     if (m_phase == Phase::Running && m_source) {
@@ -155,7 +141,7 @@ void DrillSession::onSnapshot(const SnapshotPtr& snapshot) {
             ++m_injected;
             if (!m_facts.faultStart)
                 m_facts.faultStart = m_now;
-            record(DrillEventKind::FaultInjected, u"fault injected: "_s + describeFault(f.spec), {},
+            record(DrillEventKind::FaultInjected, u"fault injected: "_s + faultText(f.spec), {},
                    true);
         }
     }
@@ -282,8 +268,7 @@ void DrillSession::endFaults(const DrillAction& action) {
         if (remediationEnds(action, f.spec)) {
             f.ended = true;
             record(DrillEventKind::FaultEnded,
-                   u"fault ended by %1: %2"_s.arg(action.describe(), describeFault(f.spec)), {},
-                   true);
+                   u"fault ended by %1: %2"_s.arg(action.describe(), faultText(f.spec)), {}, true);
         } else {
             FaultSpec rest = f.spec;
             rest.atSeconds = 0;

@@ -48,7 +48,9 @@ public:
     void setTrainer(const QString& name) { m_record.trainer = name; }
 
     // Begins at the next snapshot: drill time 0 = that snapshot's time.
-    void start();
+    // False, with why, when the session cannot run: not ready, no source, or
+    // its journal cannot be written (a drill that is not crash-safe is refused).
+    bool start(QString* error = nullptr);
     void pause();
     void resume();
     void setSpeed(double simSecondsPerWallSecond);

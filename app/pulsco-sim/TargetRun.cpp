@@ -105,7 +105,8 @@ int runAgainstTargets(const Scenario& given, const TargetRunOptions& options) {
             std::fprintf(stderr, "pulsco-sim: %s\n", qPrintable(error));
             return 2;
         }
-        colorTargets[color == u"green" ? 1 : 0].push_back(int(urls.size()));
+        colorTargets[indexOf(colorFromString(color.toStdString()).value_or(Color::Blue))].push_back(
+            int(urls.size()));
         urls << QUrl(url);
     }
     const int green = scenario.traffic.greenWeightPercent;

@@ -131,8 +131,8 @@ void LiveSource::onLinkSnapshot() {
     std::vector<ColoredSnapshot> parts;
     for (const Server& s : m_servers)
         if (s.link->latest())
-            parts.push_back(
-                {s.link->color() == u"green" ? Color::Green : Color::Blue, s.link->latest()});
+            parts.push_back({colorFromString(s.link->color().toStdString()).value_or(Color::Blue),
+                             s.link->latest()});
     MetricsSnapshot merged = mergeServerSnapshots(parts);
     merged.sequence = ++m_sequence;
     m_merged = std::make_shared<const MetricsSnapshot>(std::move(merged));
@@ -251,7 +251,7 @@ void LiveSource::injectFault(const FaultSpec& fault) {
         const QString color = s.link->color();
         if (color.isEmpty())
             continue;
-        const Color c = color == u"green" ? Color::Green : Color::Blue;
+        const Color c = colorFromString(color.toStdString()).value_or(Color::Blue);
         if (fault.target != FaultTarget::Both &&
             (fault.target == FaultTarget::Green) != (c == Color::Green))
             continue;

@@ -37,8 +37,9 @@ MetricsSnapshot mergeServerSnapshots(const std::vector<ColoredSnapshot>& parts) 
         }
         merged.tickDurationMs.merge(s.tickDurationMs);
         merged.conservationOk = merged.conservationOk && s.conservationOk;
-        for (const std::string& fault : s.activeFaults)
-            merged.activeFaults.push_back(fault + " (" + toString(part.color) + ")");
+        // Each server words its faults with its own colour (describeFault).
+        merged.activeFaults.insert(merged.activeFaults.end(), s.activeFaults.begin(),
+                                   s.activeFaults.end());
         merged.timeSeconds = std::max(merged.timeSeconds, s.timeSeconds);
         merged.wallTimeUnixMs =
             first ? s.wallTimeUnixMs : std::min(merged.wallTimeUnixMs, s.wallTimeUnixMs);

@@ -51,11 +51,11 @@ bool FaultState::update(double now) {
     return changed;
 }
 
-std::vector<FaultSpec> FaultState::runningSpecs(double now) const {
-    std::vector<FaultSpec> out;
+std::vector<std::reference_wrapper<const FaultSpec>> FaultState::runningSpecs(double now) const {
+    std::vector<std::reference_wrapper<const FaultSpec>> out;
     for (const auto& a : m_faults)
         if (running(a, now))
-            out.push_back(a.spec);
+            out.emplace_back(a.spec);
     return out;
 }
 

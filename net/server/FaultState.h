@@ -8,6 +8,7 @@
 
 #include <QByteArray>
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -42,7 +43,8 @@ public:
 private:
     static bool running(const Active& a, double now) { return now >= a.startsAt && now < a.endsAt; }
     // The specs of the faults in force at `now`, for core/FaultEffects.h.
-    std::vector<FaultSpec> runningSpecs(double now) const;
+    // References, not copies: the routes ask twice per request.
+    std::vector<std::reference_wrapper<const FaultSpec>> runningSpecs(double now) const;
     Color m_color;
     std::vector<Active> m_faults;
     qint64 m_nextId = 1;

@@ -69,7 +69,8 @@ std::string checkThresholdMetric(const std::string& metric) {
         std::string list;
         for (const ThresholdMetric& m : thresholdMetrics())
             list += (list.empty() ? "" : ", ") + std::string(m.name);
-        return "unknown metric (known: " + list + "; each may be prefixed by blue. or green.)";
+        return "unknown metric (known: " + list +
+               "; a per-colour figure may be prefixed by blue. or green.)";
     }
     if (scoped.color && known->run.find('$') == std::string_view::npos)
         return "'" + std::string(known->name) +

@@ -11,6 +11,8 @@
 #include "support/IdleLiveSource.h"
 
 #include <QSignalSpy>
+#include <QSqlDatabase>
+#include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -154,6 +156,37 @@ private slots:
         QCOMPARE(started.count(), 0);
         QCOMPARE(journaledStarts(*store), 0);
         QVERIFY(!runner.start(shippedDrill(u"matcher-stall"_s), u"ann"_s));  // null error
+    }
+
+    void refusesWhenTheJournalCannotBeWritten() {
+        // A drill that cannot be journaled is not crash-safe: refused, said
+        // why, and nothing is left that looks running (which would block the
+        // next drill).
+        QTemporaryDir dir;
+        const QString path = dir.filePath(u"c.sqlite"_s);
+        QString why;
+        auto store = ConsoleStore::open(path, &why);
+        QVERIFY2(store, qPrintable(why));
+        {
+            QSqlDatabase saboteur = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"saboteur"_s);
+            saboteur.setDatabaseName(path);
+            QVERIFY(saboteur.open());
+            QVERIFY(QSqlQuery(saboteur).exec(u"DROP TABLE audit_trail"_s));
+            saboteur.close();
+        }
+        QSqlDatabase::removeDatabase(u"saboteur"_s);
+        DrillSessionStore sessions(*store);
+        AlertEngine alerts(defaultRules());
+        EngineSource source(scenarioOf(shippedDrill(u"matcher-stall"_s)));
+        DrillRunner runner(&alerts, &sessions);
+        runner.setSource(&source);
+        QSignalSpy started(&runner, &DrillRunner::started);
+        QVERIFY(!runner.start(shippedDrill(u"matcher-stall"_s), u"ann"_s, &why));
+        QVERIFY2(why.startsWith(u"The drill was not started: its journal cannot be written: "_s),
+                 qPrintable(why));
+        QVERIFY(!runner.session());
+        QVERIFY(!runner.isRunning());
+        QCOMPARE(started.count(), 0);
     }
 
     void runsOnTheOpenersSourceAndSavesNothingWithoutAStore() {

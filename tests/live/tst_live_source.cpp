@@ -308,6 +308,9 @@ void TestLiveSource::adminFaultWithTokenShowsInSnapshot() {
     fault.share = 0.5;
     source.injectFault(fault);
     QTRY_VERIFY_WITH_TIMEOUT(!source.latestSnapshot()->activeFaults.empty(), 5000);
+    // The server words it as the simulator would, naming its own colour once.
+    QCOMPARE(source.latestSnapshot()->activeFaults,
+             std::vector<std::string>{"error rate 50 % (503), blue"});
     QVERIFY(failures.isEmpty());
     source.clearFaults();
     QTRY_VERIFY_WITH_TIMEOUT(source.latestSnapshot()->activeFaults.empty(), 5000);

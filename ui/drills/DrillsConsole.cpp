@@ -25,6 +25,8 @@ DrillsConsole::DrillsConsole(MainWindow& window, AlertEngine* alerts,
     , m_library(std::move(library))
     , m_sessions(std::move(sessions))
     , m_runner(std::move(runner)) {
+    // The composition root makes all four; a missing one is a wiring bug.
+    Q_ASSERT(m_alerts && m_library && m_sessions && m_runner);
     m_alerts->setParent(this);
 
     m_dock = new AlertsDock(m_alerts, &window);

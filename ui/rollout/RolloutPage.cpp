@@ -29,7 +29,8 @@ RolloutPage::RolloutPage(RolloutSession* session, Source* source, QWidget* paren
     : QWidget(parent)
     , m_session(session) {
     // The composition root makes the session; the page keeps it for as long
-    // as the page lives.
+    // as the page lives. A page without a session is a wiring bug.
+    Q_ASSERT(m_session);
     m_session->setParent(this);
 
     m_operator = new QLineEdit(this);
