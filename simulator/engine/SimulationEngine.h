@@ -19,7 +19,6 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
-#include <ranges>
 #include <string>
 #include <vector>
 
@@ -113,12 +112,32 @@ private:
     sim::ServiceOutcome request(Color color, bool write, sim::Random& rng);
     void startFault(std::uint32_t slot);
     void endFault(std::uint32_t slot);
-    // The specs of the faults in force, for core/FaultEffects.h.
-    auto runningFaults() const {
-        return m_activeFaults |
-               std::views::transform(
-                   [this](std::uint32_t slot) -> const FaultSpec& { return m_faults[slot].spec; });
-    }
+    // The specs of the faults in force, as a range for core/FaultEffects.h.
+    // A plain iterator, not std::views::transform: clang 14 (the fuzz
+    // build's compiler) cannot compile libstdc++ 12's <ranges>.
+    class RunningFaults {
+    public:
+        struct Iterator {
+            const std::vector<FaultSlot>* table;  // not "slots": Qt defines it
+            const std::uint32_t* at;
+            const FaultSpec& operator*() const { return (*table)[*at].spec; }
+            Iterator& operator++() {
+                ++at;
+                return *this;
+            }
+            bool operator!=(const Iterator& other) const { return at != other.at; }
+        };
+        RunningFaults(const std::vector<FaultSlot>& table, const std::vector<std::uint32_t>& active)
+            : m_slots(table)
+            , m_active(active) {}
+        Iterator begin() const { return {&m_slots, m_active.data()}; }
+        Iterator end() const { return {&m_slots, m_active.data() + m_active.size()}; }
+
+    private:
+        const std::vector<FaultSlot>& m_slots;
+        const std::vector<std::uint32_t>& m_active;
+    };
+    RunningFaults runningFaults() const { return {m_faults, m_activeFaults}; }
     bool regionOut(int region) const { return m_regionOut[static_cast<std::size_t>(region)] > 0; }
 
     void resetMetrics();
