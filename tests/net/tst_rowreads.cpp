@@ -10,6 +10,26 @@
 using namespace Qt::StringLiterals;
 using namespace pulsco;
 
+namespace {
+
+// Runs one asynchronous read (readTicketRow or readMatchRow) and waits for
+// its answer; nullopt in the outer optional means it never answered.
+template <typename Row, typename Read>
+std::optional<std::optional<Row>> awaitRead(Read read, GroupCommitStore& store, qint64 seq,
+                                            QObject* receiver) {
+    bool answered = false;
+    std::optional<Row> row;
+    read(store, seq, receiver, [&](std::optional<Row> r) {
+        answered = true;
+        row = std::move(r);
+    });
+    if (!QTest::qWaitFor([&] { return answered; }, 5000))
+        return std::nullopt;
+    return row;
+}
+
+}  // namespace
+
 class TestRowReads : public QObject {
     Q_OBJECT
 private slots:
@@ -60,13 +80,9 @@ void TestRowReads::ticket_data() {
 void TestRowReads::ticket() {
     QFETCH(qint64, seq);
     QFETCH(bool, found);
-    bool answered = false;
-    std::optional<TicketRow> row;
-    readTicketRow(m_store, seq, this, [&](std::optional<TicketRow> r) {
-        answered = true;
-        row = std::move(r);
-    });
-    QTRY_VERIFY(answered);
+    const auto answer = awaitRead<TicketRow>(readTicketRow, m_store, seq, this);
+    QVERIFY(answer.has_value());
+    const std::optional<TicketRow>& row = *answer;
     QCOMPARE(row.has_value(), found);
     if (!found)
         return;
@@ -90,13 +106,9 @@ void TestRowReads::match_data() {
 void TestRowReads::match() {
     QFETCH(qint64, seq);
     QFETCH(bool, found);
-    bool answered = false;
-    std::optional<MatchRow> row;
-    readMatchRow(m_store, seq, this, [&](std::optional<MatchRow> r) {
-        answered = true;
-        row = std::move(r);
-    });
-    QTRY_VERIFY(answered);
+    const auto answer = awaitRead<MatchRow>(readMatchRow, m_store, seq, this);
+    QVERIFY(answer.has_value());
+    const std::optional<MatchRow>& row = *answer;
     QCOMPARE(row.has_value(), found);
     if (!found)
         return;
