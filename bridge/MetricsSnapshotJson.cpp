@@ -177,6 +177,7 @@ void writeMetricsSnapshot(JsonWriter& out, const MetricsSnapshot& s) {
     out.field("source", std::string_view(s.source));
     out.field("sequence", s.sequence);
     out.field("time_s", s.timeSeconds);
+    out.field("environment", std::string_view(toString(s.environment)));
     out.field("wall_ms", s.wallTimeUnixMs);
     out.field("speed", s.speed);
     out.field("paused", s.paused);
@@ -208,6 +209,8 @@ void writeMetricsSnapshot(JsonWriter& out, const MetricsSnapshot& s) {
     for (const std::string& fault : s.activeFaults)
         out.value(std::string_view(fault));
     out.endArray();
+    if (s.faultOnsetSeconds)
+        out.field("fault_onset_s", *s.faultOnsetSeconds);
     out.endObject();
 }
 
@@ -229,6 +232,13 @@ MetricsSnapshot readMetricsSnapshot(JsonObjectReader o) {
         return {};
     }
     s.source = o.string(u"source", 2048).toStdString();
+    // Added after format 1 shipped, like the fields below: a server that
+    // predates it is staging, which is what a server without
+    // --environment is.
+    const QString environment = o.optionalOneOf(
+        u"environment", {u"rehearsal"_s, u"staging"_s, u"production"_s}, u"staging"_s);
+    if (const auto parsed = deploymentEnvironmentFromString(environment.toStdString()))
+        s.environment = *parsed;
     s.sequence = readCount(o, u"sequence");
     s.timeSeconds = o.number(u"time_s", 0);
     s.wallTimeUnixMs = o.number(u"wall_ms", 0);
@@ -257,6 +267,10 @@ MetricsSnapshot readMetricsSnapshot(JsonObjectReader o) {
     JsonArrayReader faults = o.array(u"active_faults", kMaxFaultTexts);
     for (qsizetype i = 0; i < faults.size() && o.ok(); ++i)
         s.activeFaults.push_back(faults.string(i, kMaxNameLength).toStdString());
+    constexpr double kNoOnset = -1e300;  // outside the accepted range, so never read
+    if (const double onset = o.optionalNumber(u"fault_onset_s", kNoOnset, -1e12, 1e12);
+        onset != kNoOnset)
+        s.faultOnsetSeconds = onset;
     o.finish();
     if (!o.ok())
         return {};

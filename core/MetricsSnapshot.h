@@ -2,6 +2,7 @@
 // pulsco-matchd serves it as GET /v1/stats (JSON codec in bridge/).
 #pragma once
 
+#include "core/DeploymentEnvironment.h"
 #include "core/Histogram.h"
 
 #include <cstdint>
@@ -71,6 +72,9 @@ struct MetricsSnapshot {
     static constexpr int kFormat = 1;
 
     std::string source;          // "simulator" or the server's base URL
+    // Where these figures come from (core/DeploymentEnvironment.h): a
+    // simulator says rehearsal, a server what it was started as.
+    DeploymentEnvironment environment = DeploymentEnvironment::Rehearsal;
     std::uint64_t sequence = 0;  // increases by one per snapshot of a source
     double timeSeconds = 0;      // simulated seconds since start, or server uptime
     double wallTimeUnixMs = 0;   // wall clock when taken (0 if unknown)
@@ -98,6 +102,10 @@ struct MetricsSnapshot {
     bool conservationOk = true;
     std::vector<std::string>
         activeFaults;  // human-readable, e.g. "latency +300 ms on 100 % of requests, green"
+    // When the earliest of the active faults began, on timeSeconds' clock.
+    // Time to detect counts from here where a source knows (the simulator,
+    // an injected fault on a server); none when no fault is active.
+    std::optional<double> faultOnsetSeconds;
 
     bool operator==(const MetricsSnapshot&) const = default;
 };

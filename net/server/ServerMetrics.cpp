@@ -171,6 +171,7 @@ MetricsSnapshot ServerMetrics::snapshot(const std::vector<QueueStatus>& queues, 
     s.tickDurationMs = m_tickMs;
     s.conservationOk = m_tickets.created == m_tickets.matched + m_tickets.expired +
                                                 m_tickets.cancelled + m_tickets.searching;
+    s.environment = DeploymentEnvironment::Staging;  // until --environment (evidence issue)
     s.activeFaults = m_faults;
     return s;
 }

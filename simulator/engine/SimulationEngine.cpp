@@ -244,6 +244,11 @@ MetricsSnapshot SimulationEngine::snapshot() const {
     s.tickDurationMs = m_tickMs;
     s.conservationOk = conservationOk();
     s.activeFaults = activeFaults();
+    for (std::uint32_t slot : m_activeFaults) {
+        const double onset = m_faults[slot].start - m_warmup;
+        if (!s.faultOnsetSeconds || onset < *s.faultOnsetSeconds)
+            s.faultOnsetSeconds = onset;
+    }
     return s;
 }
 

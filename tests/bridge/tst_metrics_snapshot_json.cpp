@@ -64,6 +64,7 @@ MetricsSnapshot randomSnapshot(std::uint64_t seed) {
     std::uniform_int_distribution<std::uint64_t> count(0, 100000);
     MetricsSnapshot s;
     s.source = seed % 2 ? "simulator" : "http://127.0.0.1:8080";
+    s.environment = kDeploymentEnvironments[seed % 3];
     s.sequence = seed * 1000 + 1;
     s.timeSeconds = std::uniform_real_distribution<double>(0, 86400)(rng);
     s.wallTimeUnixMs = 1764133200000.0 + static_cast<double>(seed);
@@ -90,8 +91,10 @@ MetricsSnapshot randomSnapshot(std::uint64_t seed) {
     }
     s.tickDurationMs = randomHistogram(rng, 0.3);
     s.conservationOk = seed % 7 != 0;
-    if (seed % 2)
+    if (seed % 2) {
         s.activeFaults = {"latency +300ms green", "région \"sa-east\" hors ligne"};
+        s.faultOnsetSeconds = std::uniform_real_distribution<double>(-60, 86400)(rng);
+    }
     return s;
 }
 
@@ -188,6 +191,7 @@ void TestMetricsSnapshotJson::documentedKeyNames() {
         QJsonDocument::fromJson(metricsSnapshotToJson(randomSnapshot(5))).object();
     const QStringList top{u"format"_s,
                           u"source"_s,
+                          u"environment"_s,
                           u"sequence"_s,
                           u"time_s"_s,
                           u"wall_ms"_s,
@@ -204,7 +208,8 @@ void TestMetricsSnapshotJson::documentedKeyNames() {
                           u"regions"_s,
                           u"tick_duration_ms"_s,
                           u"conservation_ok"_s,
-                          u"active_faults"_s};
+                          u"active_faults"_s,
+                          u"fault_onset_s"_s};
     QCOMPARE(root.keys().size(), top.size());
     for (const QString& key : top)
         QVERIFY2(root.contains(key), qPrintable(key));
@@ -265,10 +270,12 @@ void TestMetricsSnapshotJson::badInput_data() {
         u"format: unsupported format 2 (this build reads format 1)"_s);
     row("unknown top-level field", set(u"uptime"_s, 3),
         u"uptime: unknown field (known fields: active_faults, blue, concurrent_players_peak, "
-        u"conservation_ok, format, green, paused, players_in_match, players_in_queue, "
+        u"conservation_ok, environment, fault_onset_s, format, green, paused, players_in_match, players_in_queue, "
         u"players_online, queue_depth_peak, rating_correlation, regions, sequence, source, "
         u"speed, tick_duration_ms, time_s, total, "
         u"wall_ms)"_s);
+    row("unknown environment", set(u"environment"_s, u"prod"_s),
+        u"environment: must be one of rehearsal, staging, production (got \"prod\")"_s);
     row("sequence as string", set(u"sequence"_s, u"7"_s),
         u"sequence: must be an integer from 0 to "_s + maxCount + u" (got a string)"_s);
     row("negative players", set(u"players_online"_s, -1),
