@@ -41,6 +41,10 @@ public:
 
     virtual Kind kind() const = 0;
     virtual QString displayName() const = 0;  // "Simulator · baseline-1000"
+    // Who produced the evidence, for the audit trail: each live server's
+    // colour, URL and the identity it reports; "" for the simulator, whose
+    // displayName says it all.
+    virtual QString serverIdentities() const { return {}; }
     virtual State state() const = 0;
     virtual Capabilities capabilities() const = 0;
     virtual SnapshotPtr latestSnapshot() const = 0;  // may be null before the first

@@ -71,7 +71,7 @@ struct RegionMetrics {
 struct MetricsSnapshot {
     static constexpr int kFormat = 1;
 
-    std::string source;          // "simulator" or the server's base URL
+    std::string source;  // "simulator" or the server's base URL
     // Where these figures come from (core/DeploymentEnvironment.h): a
     // simulator says rehearsal, a server what it was started as.
     DeploymentEnvironment environment = DeploymentEnvironment::Rehearsal;

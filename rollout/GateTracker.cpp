@@ -40,10 +40,19 @@ QString gateStateName(GateStatus::State state) {
         return u"failing"_s;
     case GateStatus::State::Holding:
         return u"holding"_s;
+    case GateStatus::State::MetElsewhere:
+        return u"met elsewhere"_s;
     case GateStatus::State::Passed:
         return u"passed"_s;
     }
     return {};
+}
+
+QString gateElsewhereNote(const GateStatus& status, const PlanGate& gate) {
+    if (status.counts || !status.environment)
+        return {};
+    return u"%1 evidence: counts only in %2"_s.arg(
+        QString::fromLatin1(toString(*status.environment)), gate.environmentsText());
 }
 
 GateTracker::GateTracker(const RolloutPlan& plan) {
@@ -69,20 +78,34 @@ std::vector<GateTransition> GateTracker::evaluate(const MetricsSnapshot& snapsho
     const double now = snapshot.timeSeconds;
     for (Gate& g : m_gates) {
         GateStatus& s = g.status;
-        const ExpressionValue result = g.item->gate->expression.evaluate(snapshot);
+        const PlanGate& plan = *g.item->gate;
+        s.environment = snapshot.environment;
+        s.counts = plan.countsIn(snapshot.environment);
+        ExpressionValue result = plan.expression.evaluate(snapshot);
         if (g.valueExpression) {
             const ExpressionValue v = g.valueExpression->evaluate(snapshot);
             s.value = v.hasValue ? std::optional<double>(v.value) : std::nullopt;
         } else {
             s.value = result.hasValue ? std::optional<double>(result.value) : std::nullopt;
         }
+        if (plan.minSample && result.hasValue) {
+            const ExpressionValue sample = plan.minSample->evaluate(snapshot);
+            if (!sample.truthy()) {
+                result.hasValue = false;
+                result.noDataReason = "sample too small: needs " + plan.minSample->text();
+                if (!sample.noDataReason.empty())
+                    result.noDataReason += " (" + sample.noDataReason + ")";
+            }
+        }
         s.noDataReason = QString::fromStdString(result.noDataReason);
         s.holdsNow = result.truthy();
         if (!result.hasValue || !s.holdsNow) {
             s.holdingSince = -1;
             s.heldSeconds = 0;
+            g.metElsewhereReported = false;
             if (s.latched) {
-                if (!g.regressionReported) {
+                // Only evidence that could tick the item can take it back.
+                if (s.counts && !g.regressionReported) {
                     g.regressionReported = true;
                     out.push_back({GateTransition::Kind::Failed, g.item, s});
                 }
@@ -92,18 +115,25 @@ std::vector<GateTransition> GateTracker::evaluate(const MetricsSnapshot& snapsho
             }
             continue;
         }
-        g.regressionReported = false;
+        if (s.counts)
+            g.regressionReported = false;
         if (s.holdingSince < 0)
             s.holdingSince = now;
         s.heldSeconds = now - s.holdingSince;
         if (s.latched) {
             s.state = GateStatus::State::Passed;
-        } else if (s.heldSeconds >= s.holdSeconds) {
+        } else if (s.heldSeconds < s.holdSeconds) {
+            s.state = GateStatus::State::Holding;
+        } else if (s.counts) {
             s.latched = true;
             s.state = GateStatus::State::Passed;
             out.push_back({GateTransition::Kind::Passed, g.item, s});
         } else {
-            s.state = GateStatus::State::Holding;
+            s.state = GateStatus::State::MetElsewhere;
+            if (!g.metElsewhereReported) {
+                g.metElsewhereReported = true;
+                out.push_back({GateTransition::Kind::MetElsewhere, g.item, s});
+            }
         }
     }
     return out;
@@ -119,8 +149,17 @@ void GateTracker::markPassed(const QString& itemId) {
 
 void GateTracker::resetHolds() {
     for (Gate& g : m_gates) {
-        g.status.holdingSince = -1;
-        g.status.heldSeconds = 0;
+        GateStatus& s = g.status;
+        s.holdingSince = -1;
+        s.heldSeconds = 0;
+        s.holdsNow = false;
+        s.value.reset();
+        s.noDataReason.clear();
+        s.environment.reset();
+        s.counts = false;
+        s.state = s.latched ? GateStatus::State::Passed : GateStatus::State::NoData;
+        g.regressionReported = false;
+        g.metElsewhereReported = false;
     }
 }
 

@@ -1,8 +1,12 @@
 // Live evaluation of the plan's gated items. A gate passes when its
 // expression has held, snapshot after snapshot, for its hold time (source
-// time); no data never passes and breaks a hold. A pass is latched: the
-// evidence (value, bar, time, source, snapshot) is what the audit trail
-// keeps. If a passed gate's condition later fails, that is reported once
+// time), on evidence from an environment the item names; no data never
+// passes and breaks a hold, and a sample below the gate's minimum is no
+// data. A pass is latched: the evidence (value, bar, time, source,
+// snapshot) is what the audit trail keeps. Evidence from elsewhere (a
+// rehearsal, staging for a production item) that holds for the hold time is
+// "met elsewhere": reported once, shown, never latched. If a passed gate's
+// condition later fails on evidence that counts, that is reported once
 // (until it holds again) so the trail shows the regression.
 #pragma once
 
@@ -26,7 +30,7 @@ struct GateSplit {
 std::optional<GateSplit> splitComparison(const QString& expression);
 
 struct GateStatus {
-    enum class State { NoData, Failing, Holding, Passed };
+    enum class State { NoData, Failing, Holding, MetElsewhere, Passed };
     State state = State::NoData;
     bool latched = false;         // passed at some point (this run or restored)
     bool holdsNow = false;        // the condition is true on the latest snapshot
@@ -36,12 +40,19 @@ struct GateStatus {
     double heldSeconds = 0;
     double holdSeconds = 0;
     QString barText;  // "< 150"
+    // Where the latest evidence came from, and whether it can tick the item.
+    std::optional<DeploymentEnvironment> environment;
+    bool counts = false;
 };
 
-QString gateStateName(GateStatus::State state);  // "no data", "failing", "holding", "passed"
+// "no data", "failing", "holding", "met elsewhere", "passed"
+QString gateStateName(GateStatus::State state);
+// "" when the latest evidence can tick the item, else why not, for the page
+// to show beside the state: "rehearsal evidence: counts only in production".
+QString gateElsewhereNote(const GateStatus& status, const PlanGate& gate);
 
 struct GateTransition {
-    enum class Kind { Passed, Failed };
+    enum class Kind { Passed, Failed, MetElsewhere };
     Kind kind;
     const PlanItem* item = nullptr;
     GateStatus status;
@@ -58,7 +69,8 @@ public:
     std::vector<GateTransition> evaluate(const MetricsSnapshot& snapshot);
     // A pass restored from the audit trail (restart).
     void markPassed(const QString& itemId);
-    // Forget running holds (another source: its clock starts over).
+    // Forget everything measured on the old source (its clock and its
+    // environment are not the new one's); latched passes stay.
     void resetHolds();
 
     const GateStatus* status(const QString& itemId) const;
@@ -70,6 +82,7 @@ private:
         std::optional<MetricExpression> valueExpression;
         GateStatus status;
         bool regressionReported = false;
+        bool metElsewhereReported = false;
     };
     std::vector<Gate> m_gates;
     std::unordered_map<std::string, std::size_t> m_index;

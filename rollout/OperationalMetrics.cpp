@@ -10,9 +10,11 @@ using namespace Qt::StringLiterals;
 
 namespace pulsco {
 
-OperationalMetrics computeOperationalMetrics(const std::vector<AuditEntry>& trail) {
+OperationalMetrics computeOperationalMetrics(const std::vector<AuditEntry>& trail,
+                                             const QString& environment) {
     struct Work {
         RolloutOutcome o;
+        double startedAt = 0;    // source time of the start
         double weightSince = 0;  // source time the current weight was confirmed
         double rollbackAt = -1;
         bool done = false;
@@ -26,6 +28,8 @@ OperationalMetrics computeOperationalMetrics(const std::vector<AuditEntry>& trai
         if (e.kind == audit::kRolloutStarted) {
             w.o.startedMs = e.atMs;
             w.o.outcome = u"in progress"_s;
+            w.o.environment = e.environment;
+            w.startedAt = e.sourceTimeSeconds;
             w.weightSince = e.sourceTimeSeconds;
         } else if (e.kind == audit::kWeightConfirmed) {
             const int weight = e.subject.toInt();
@@ -36,7 +40,17 @@ OperationalMetrics computeOperationalMetrics(const std::vector<AuditEntry>& trai
             }
         } else if (e.kind == audit::kRollback && w.rollbackAt < 0) {
             w.rollbackAt = e.sourceTimeSeconds;
-            w.o.detectSeconds = std::max(0.0, e.sourceTimeSeconds - w.weightSince);
+            // From the fault's onset or the first window in which the
+            // trigger held (RolloutSession::addDetectionStart), never before
+            // the rollout began; rows without either (older trails, an
+            // operator's rollback with no known fault) from the weight change.
+            const QJsonObject evidence = QJsonDocument::fromJson(e.evidence).object();
+            const QJsonValue from = evidence.value(u"detect_from_s"_s);
+            const double since =
+                from.isDouble() ? std::max(from.toDouble(), w.startedAt) : w.weightSince;
+            w.o.detectFrom =
+                from.isDouble() ? evidence.value(u"detect_from"_s).toString() : u"weight change"_s;
+            w.o.detectSeconds = std::max(0.0, e.sourceTimeSeconds - since);
             w.o.cause = e.note;
             if (w.o.outcome != u"aborted")
                 w.o.outcome = u"rolled back"_s;
@@ -54,6 +68,8 @@ OperationalMetrics computeOperationalMetrics(const std::vector<AuditEntry>& trai
     for (auto& [id, w] : byRollout) {
         if (w.o.startedMs == 0)
             continue;  // rows without their start (should not happen)
+        if (!environment.isEmpty() && w.o.environment != environment)
+            continue;
         ++m.started;
         firstMs = firstMs ? std::min(firstMs, w.o.startedMs) : w.o.startedMs;
         lastMs = std::max(lastMs, w.o.startedMs);

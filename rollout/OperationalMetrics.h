@@ -1,8 +1,10 @@
 // The rollout plan's operational metrics, read from the audit trail across
-// rollouts: deployment frequency, change failure rate (target < 5 %), time
-// to detect a failed step (exposure at the failing weight until the
-// rollback decision) and time to roll back (decision until blue carries all
-// traffic again), in source time.
+// the rollouts of one environment (a rehearsal's rollbacks are not
+// production's change failures): deployment frequency, change failure rate
+// (target < 5 %), time to detect a failed step (from the fault's onset where
+// the source knows it, else from the start of the first trigger window in
+// which the condition held, until the rollback decision) and time to roll
+// back (decision until blue carries all traffic again), in source time.
 #pragma once
 
 #include "store/AuditTrail.h"
@@ -15,8 +17,10 @@ namespace pulsco {
 struct RolloutOutcome {
     qint64 rollout = 0;
     qint64 startedMs = 0;
-    QString outcome;  // "promoted", "rolled back", "aborted", "in progress"
-    QString cause;    // rollback reason
+    QString outcome;      // "promoted", "rolled back", "aborted", "in progress"
+    QString cause;        // rollback reason
+    QString environment;  // of the rollout's start row: "rehearsal", "staging", "production"
+    QString detectFrom;   // "fault onset", "trigger window" or "weight change"
     std::optional<double> detectSeconds;
     std::optional<double> rollbackSeconds;
 };
@@ -31,7 +35,9 @@ struct OperationalMetrics {
     static constexpr double kChangeFailureTarget = 0.05;
 };
 
-OperationalMetrics computeOperationalMetrics(const std::vector<AuditEntry>& trail);
+// `environment` "" takes every rollout.
+OperationalMetrics computeOperationalMetrics(const std::vector<AuditEntry>& trail,
+                                             const QString& environment = {});
 
 // A time-to-detect or time-to-roll-back as the page and the report show it:
 // "42 s", or "—" when there is none.

@@ -1,8 +1,23 @@
 #include "rollout/RolloutPlan.h"
 
+#include <QStringList>
+
+#include <algorithm>
+
 using namespace Qt::StringLiterals;
 
 namespace pulsco {
+
+bool PlanGate::countsIn(DeploymentEnvironment environment) const {
+    return std::find(environments.begin(), environments.end(), environment) != environments.end();
+}
+
+QString PlanGate::environmentsText() const {
+    QStringList names;
+    for (DeploymentEnvironment e : environments)
+        names << QString::fromLatin1(toString(e));
+    return names.join(u" or "_s);
+}
 
 std::vector<const PlanSection*> PlanPhase::allSections() const {
     std::vector<const PlanSection*> out;

@@ -1,4 +1,5 @@
-// The rollout plan as data (resources/rollout/pulsco-rollout.json, format 1):
+// The rollout plan as data (resources/rollout/pulsco-rollout.json, format 2;
+// format 1 files are migrated when read, see RolloutPlanJson.h):
 // the seed plan's phases, periods (weeks or days), sections and checklist
 // items, each manual or gated by a metric expression, plus everything else
 // the seed says (success metrics, rollback plan and triggers, risks,
@@ -6,6 +7,7 @@
 // File format: docs/rollout.md.
 #pragma once
 
+#include "core/DeploymentEnvironment.h"
 #include "core/MetricExpression.h"
 
 #include <QList>
@@ -17,11 +19,20 @@
 namespace pulsco {
 
 // A gate: the item passes when `expression` has held for `holdSeconds` of
-// source time without a break (no data breaks it too).
+// source time without a break (no data breaks it too), on evidence from one
+// of `environments`. Evidence from elsewhere (a rehearsal on the simulator,
+// staging for a production item) is shown with its figures but never ticks
+// the item. When `minSample` does not hold, the gate has no data: a
+// percentile or a rate of a handful of requests is not evidence.
 struct PlanGate {
     QString text;
     MetricExpression expression;
     double holdSeconds = 0;
+    std::vector<DeploymentEnvironment> environments;  // never empty, never rehearsal
+    std::optional<MetricExpression> minSample;        // e.g. "green.requests >= 1000"
+
+    bool countsIn(DeploymentEnvironment environment) const;
+    QString environmentsText() const;  // "staging", "staging or production"
 };
 
 struct PlanItem {
@@ -109,7 +120,11 @@ struct TrafficStep {
 };
 
 struct RolloutPlan {
-    static constexpr int kFormat = 1;
+    // Format 2 added per-gate environments and minimum samples (the
+    // evidence issue); blue-green and canary fields come as optional fields
+    // of the same format, so a plan is migrated once.
+    static constexpr int kFormat = 2;
+    int migratedFromFormat = 0;  // 1 when read from a format-1 file, else 0
 
     QString name;
     QString title;

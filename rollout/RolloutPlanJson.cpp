@@ -1,8 +1,12 @@
 #include "rollout/RolloutPlanJson.h"
 
+#include "rollout/GateSample.h"
+
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QSet>
+
+#include <algorithm>
 
 using namespace Qt::StringLiterals;
 
@@ -45,10 +49,44 @@ void checkId(JsonObjectReader& object, const QString& id, QSet<QString>& seen) {
     seen.insert(id);
 }
 
-PlanItem readItem(JsonObjectReader o, QSet<QString>& ids) {
+// What an item is read in: the file's format and the phase it belongs to
+// (a format-1 gate's environments come from its phase).
+struct ItemContext {
+    qint64 format = RolloutPlan::kFormat;
+    int phase = 0;
+    QSet<QString>* ids = nullptr;
+};
+
+// Format 1 had no environments: phases 1-2 (validation, readiness) are
+// staging work, later phases production. Written down in docs/rollout.md.
+std::vector<DeploymentEnvironment> migratedEnvironments(int phase) {
+    return {phase <= 2 ? DeploymentEnvironment::Staging : DeploymentEnvironment::Production};
+}
+
+std::vector<DeploymentEnvironment> readEnvironments(JsonObjectReader& gate) {
+    std::vector<DeploymentEnvironment> out;
+    JsonArrayReader list = gate.array(u"environments", 2);
+    for (qsizetype i = 0; i < list.size() && gate.ok(); ++i) {
+        const QString name = list.string(i, 32);
+        const auto e = deploymentEnvironmentFromString(name.toStdString());
+        if (gate.ok() && (!e || *e == DeploymentEnvironment::Rehearsal)) {
+            list.fail(i, u"must be \"staging\" or \"production\" (got \"%1\"); a rehearsal "
+                         u"never ticks an item"_s.arg(name));
+        } else if (gate.ok() && std::find(out.begin(), out.end(), *e) != out.end()) {
+            list.fail(i, u"\"%1\" is listed twice"_s.arg(name));
+        } else if (e) {
+            out.push_back(*e);
+        }
+    }
+    if (gate.ok() && out.empty())
+        gate.fail(u"environments", u"must name at least one of \"staging\", \"production\""_s);
+    return out;
+}
+
+PlanItem readItem(JsonObjectReader o, const ItemContext& context) {
     PlanItem item;
     item.id = o.string(u"id", 200);
-    checkId(o, item.id, ids);
+    checkId(o, item.id, *context.ids);
     item.text = o.string(u"text", kMaxText);
     if (o.ok() && item.text.trimmed().isEmpty())
         o.fail(u"text", u"must not be empty"_s);
@@ -61,15 +99,40 @@ PlanItem readItem(JsonObjectReader o, QSet<QString>& ids) {
         if (parsed && !parsed->isComparison())
             gate->fail(u"expression",
                        u"must be a comparison or a condition, e.g. p(95)(api_latency_ms) < 150"_s);
+        std::vector<DeploymentEnvironment> environments;
+        std::optional<MetricExpression> minSample;
+        if (context.format >= 2) {
+            environments = readEnvironments(*gate);
+            const QString sample = gate->optionalString(u"min_sample", {}, kMaxText);
+            if (gate->ok() && !sample.isEmpty()) {
+                minSample =
+                    parseExpressionAt(gate->reader(), gate->fieldPath(u"min_sample"), sample);
+                if (minSample && !minSample->isComparison())
+                    gate->fail(u"min_sample",
+                               u"must be a comparison, e.g. green.requests >= 1000"_s);
+            }
+            if (gate->ok() && parsed && !minSample && needsMinimumSample(*parsed))
+                gate->fail(u"min_sample",
+                           u"is required: the gate reads a percentile or a rate, which means "
+                           u"nothing on a handful of requests (e.g. \"%1\")"_s.arg(
+                               defaultMinimumSample(*parsed).value_or(u"requests >= 1000"_s)));
+        } else if (gate->ok() && parsed) {
+            environments = migratedEnvironments(context.phase);
+            if (const auto sample = defaultMinimumSample(*parsed)) {
+                ExpressionError error;
+                minSample = MetricExpression::parse(sample->toStdString(), &error);
+            }
+        }
         gate->finish();
         if (o.ok() && parsed)
-            item.gate = PlanGate{text, std::move(*parsed), hold};
+            item.gate = PlanGate{text, std::move(*parsed), hold, std::move(environments),
+                                 std::move(minSample)};
     }
     o.finish();
     return item;
 }
 
-PlanSection readSection(JsonObjectReader o, const QString& period, QSet<QString>& ids,
+PlanSection readSection(JsonObjectReader o, const QString& period, const ItemContext& context,
                         QSet<QString>& sectionIds) {
     PlanSection s;
     s.id = o.string(u"id", 200);
@@ -78,25 +141,27 @@ PlanSection readSection(JsonObjectReader o, const QString& period, QSet<QString>
     s.period = period;
     JsonArrayReader items = o.array(u"items", 1000);
     for (qsizetype i = 0; i < items.size() && o.ok(); ++i)
-        s.items.push_back(readItem(items.object(i), ids));
+        s.items.push_back(readItem(items.object(i), context));
     if (o.ok() && s.items.empty())
         o.fail(u"items", u"must list at least one item"_s);
     o.finish();
     return s;
 }
 
-PlanPhase readPhase(JsonObjectReader o, QSet<QString>& ids, QSet<QString>& sectionIds) {
+PlanPhase readPhase(JsonObjectReader o, qint64 format, QSet<QString>& ids,
+                    QSet<QString>& sectionIds) {
     PlanPhase p;
     p.id = o.string(u"id", 200);
     checkId(o, p.id, sectionIds);
     p.number = static_cast<int>(o.integer(u"number", 1, 100));
     p.title = o.string(u"title", kMaxText);
     p.span = o.optionalString(u"span", {}, 200);
+    const ItemContext context{format, p.number, &ids};
     p.successCriteria.id = p.id + u".criteria"_s;
     p.successCriteria.title = u"Phase %1 Success Criteria"_s.arg(p.number);
     if (auto criteria = o.optionalArray(u"success_criteria", 1000)) {
         for (qsizetype i = 0; i < criteria->size() && o.ok(); ++i)
-            p.successCriteria.items.push_back(readItem(criteria->object(i), ids));
+            p.successCriteria.items.push_back(readItem(criteria->object(i), context));
     }
     JsonArrayReader periods = o.array(u"periods", 100);
     for (qsizetype i = 0; i < periods.size() && o.ok(); ++i) {
@@ -104,7 +169,7 @@ PlanPhase readPhase(JsonObjectReader o, QSet<QString>& ids, QSet<QString>& secti
         const QString title = period.string(u"title", kMaxText);
         JsonArrayReader sections = period.array(u"sections", 100);
         for (qsizetype k = 0; k < sections.size() && o.ok(); ++k)
-            p.sections.push_back(readSection(sections.object(k), title, ids, sectionIds));
+            p.sections.push_back(readSection(sections.object(k), title, context, sectionIds));
         period.finish();
     }
     o.finish();
@@ -246,7 +311,11 @@ RolloutPlanLoad parseRolloutPlan(const QByteArray& json, const QString& sourceNa
     }
     JsonObjectReader& o = *root;
     RolloutPlan plan;
-    o.integer(u"format", RolloutPlan::kFormat, RolloutPlan::kFormat);
+    // Format 1 (before environments and minimum samples) is migrated as it
+    // is read: see migratedEnvironments() and defaultMinimumSample().
+    const qint64 format = o.integer(u"format", 1, RolloutPlan::kFormat);
+    if (format < RolloutPlan::kFormat)
+        plan.migratedFromFormat = int(format);
     plan.name = o.string(u"name", 200);
     plan.title = o.string(u"title", kMaxText);
     plan.overview = o.optionalString(u"overview", {}, 16384);
@@ -254,7 +323,7 @@ RolloutPlanLoad parseRolloutPlan(const QByteArray& json, const QString& sourceNa
     QSet<QString> itemIds, sectionIds;
     JsonArrayReader phases = o.array(u"phases", 100);
     for (qsizetype i = 0; i < phases.size() && o.ok(); ++i)
-        plan.phases.push_back(readPhase(phases.object(i), itemIds, sectionIds));
+        plan.phases.push_back(readPhase(phases.object(i), format, itemIds, sectionIds));
     if (o.ok() && plan.phases.empty())
         o.fail(u"phases", u"must list at least one phase"_s);
 

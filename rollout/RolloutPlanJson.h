@@ -1,4 +1,5 @@
-// Rollout plan files (format 1) -> RolloutPlan. Strict: unknown fields,
+// Rollout plan files (format 2; format 1 is migrated as it is read:
+// environments by phase, default minimum samples) -> RolloutPlan. Strict: unknown fields,
 // wrong types, duplicate ids and bad expressions are refused with
 // "<file>: <field path>: <why>" (an expression error also gives the
 // position inside it); nothing half-loaded is returned.

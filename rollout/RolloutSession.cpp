@@ -83,6 +83,10 @@ bool RolloutSession::loadPlanFile(const QString& path, QString* error) {
                          m_operator.isEmpty() ? QString::fromLatin1(kSystemActor) : m_operator);
     e.plan = load.plan->name;
     e.note = path;
+    if (load.plan->migratedFromFormat)
+        e.note += u" (format %1, migrated to format %2: environments by phase, default minimum "
+                  u"samples; docs/rollout.md)"_s.arg(load.plan->migratedFromFormat)
+                      .arg(RolloutPlan::kFormat);
     if (!record(e, error))
         return false;
     setPlan(std::move(*load.plan));
@@ -104,6 +108,10 @@ void RolloutSession::restoreFromAudit() {
     const auto latest = m_audit.latestItemRows(m_plan.name);
     for (auto it = latest.cbegin(); it != latest.cend(); ++it) {
         const AuditEntry& e = it.value();
+        const PlanItem* item = m_plan.findItem(it.key());
+        if ((e.kind == audit::kGatePassed || e.kind == audit::kGateFailed) &&
+            !(item && item->gated() && evidenceCounts(*item->gate, e.environment)))
+            continue;  // a rehearsal's pass (from before environments) ticks nothing
         ItemState s;
         s.kind = e.kind;
         s.actor = e.actor;
@@ -179,11 +187,38 @@ std::vector<AuditEntry> RolloutSession::recentAudit(int count) const {
     return m_audit.entries(newest);
 }
 
-OperationalMetrics RolloutSession::operationalMetrics() const {
+OperationalMetrics RolloutSession::operationalMetrics(const QString& environment) const {
     AuditTrail::Query outcomes;  // only the rows the metrics read
     outcomes.kinds = {audit::kRolloutStarted, audit::kWeightConfirmed, audit::kRollback,
                       audit::kAborted, audit::kPromoted};
-    return computeOperationalMetrics(m_audit.entries(outcomes));
+    return computeOperationalMetrics(m_audit.entries(outcomes), environment);
+}
+
+QString RolloutSession::environment() const {
+    if (const SnapshotPtr s = m_window.latest())
+        return QString::fromLatin1(toString(s->environment));
+    if (m_source && m_source->kind() == Source::Kind::Simulator)
+        return QString::fromLatin1(toString(DeploymentEnvironment::Rehearsal));
+    return {};
+}
+
+// Where time to detect counts from (rollout/OperationalMetrics.h): the
+// fault's onset where the source knows it; for an automatic decision,
+// otherwise, the start of the first trigger window in which the condition
+// held, which is the window that just ended (triggers are tested on every
+// snapshot).
+void RolloutSession::addDetectionStart(QJsonObject& evidence, bool automatic) const {
+    const SnapshotPtr s = m_window.latest();
+    if (!s)
+        return;
+    if (s->faultOnsetSeconds && *s->faultOnsetSeconds <= s->timeSeconds) {
+        evidence[u"fault_onset_s"_s] = *s->faultOnsetSeconds;
+        evidence[u"detect_from_s"_s] = *s->faultOnsetSeconds;
+        evidence[u"detect_from"_s] = u"fault onset"_s;
+    } else if (automatic) {
+        evidence[u"detect_from_s"_s] = s->timeSeconds - m_window.windowSeconds();
+        evidence[u"detect_from"_s] = u"trigger window"_s;
+    }
 }
 
 std::vector<AuditEntry> RolloutSession::rollbackRows(int limit) const {
@@ -199,6 +234,11 @@ AuditEntry RolloutSession::entry(const QString& kind, const QString& actor,
     e.rollout = m_rollout;
     e.subject = subject;
     e.source = m_source ? m_source->displayName() : QString();
+    e.servers = m_source ? m_source->serverIdentities() : QString();
+    if (const SnapshotPtr s = m_window.latest())
+        e.environment = QString::fromLatin1(toString(s->environment));
+    else if (m_source && m_source->kind() == Source::Kind::Simulator)
+        e.environment = QString::fromLatin1(toString(DeploymentEnvironment::Rehearsal));
     e.sourceTimeSeconds = sourceTime();
     return e;
 }
@@ -217,6 +257,11 @@ bool RolloutSession::record(AuditEntry e, QString* error) {
 }
 
 // --- checklist ---------------------------------------------------------------
+
+bool RolloutSession::evidenceCounts(const PlanGate& gate, const QString& environment) {
+    const auto e = deploymentEnvironmentFromString(environment.toStdString());
+    return e && gate.countsIn(*e);
+}
 
 ItemState RolloutSession::itemState(const QString& itemId) const {
     return m_items.value(itemId);
@@ -287,6 +332,9 @@ QByteArray RolloutSession::gateEvidence(const PlanItem& item, const GateStatus& 
     o[u"holds"_s] = status.holdsNow;
     o[u"hold_s"_s] = status.holdSeconds;
     o[u"held_s"_s] = status.heldSeconds;
+    o[u"environments"_s] = item.gate->environmentsText();
+    if (item.gate->minSample)
+        o[u"min_sample"_s] = QString::fromStdString(item.gate->minSample->text());
     if (!status.noDataReason.isEmpty())
         o[u"no_data"_s] = status.noDataReason;
     if (const SnapshotPtr s = m_window.latest()) {
@@ -309,6 +357,17 @@ void RolloutSession::onSnapshot(SnapshotPtr snapshot) {
         m_requestedWeight.reset();
     }
     for (const GateTransition& t : m_gates->evaluate(*snapshot)) {
+        if (t.kind == GateTransition::Kind::MetElsewhere) {
+            // Shown with its figures, labelled; the item stays as it was.
+            AuditEntry e =
+                entry(audit::kGateMetElsewhere, QString::fromLatin1(kSystemActor), t.item->id);
+            e.evidence = gateEvidence(*t.item, t.status);
+            e.note = u"met in %1, not counted (%2): %3"_s.arg(
+                e.environment, gateElsewhereNote(t.status, *t.item->gate), t.item->gate->text);
+            record(e);
+            emit itemChanged(t.item->id);
+            continue;
+        }
         const bool passed = t.kind == GateTransition::Kind::Passed;
         AuditEntry e = entry(passed ? audit::kGatePassed : audit::kGateFailed,
                              QString::fromLatin1(kSystemActor), t.item->id);
@@ -491,6 +550,7 @@ void RolloutSession::handle(const StepperEffects& effects, const QString& actor)
             QJsonObject evidence = decisionFigures(m_window.windowed());
             evidence[u"reason"_s] = fx.reason;
             evidence[u"window_s"_s] = m_window.windowSeconds();
+            addDetectionStart(evidence, actor == QLatin1String(kSystemActor));
             if (const SnapshotPtr s = m_window.latest())
                 evidence[u"snapshot"_s] =
                     QJsonDocument::fromJson(metricsSnapshotToJson(*s)).object();

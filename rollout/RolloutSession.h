@@ -18,6 +18,7 @@
 #include "rollout/TrafficStepper.h"
 #include "store/AuditTrail.h"
 
+#include <QJsonObject>
 #include <QObject>
 #include <QPointer>
 #include <QUrl>
@@ -92,8 +93,14 @@ public:
     // What the page and the report read of the trail, so they never query
     // the store themselves. The newest `count` rows, oldest first:
     std::vector<AuditEntry> recentAudit(int count) const;
-    // Across every rollout, from the rows the metrics need only.
-    OperationalMetrics operationalMetrics() const;
+    // Across the rollouts of one environment ("" = all), from the rows the
+    // metrics need only.
+    OperationalMetrics operationalMetrics(const QString& environment) const;
+    // The environment of the current evidence ("rehearsal", "staging",
+    // "production"), "" before a live source's first snapshot.
+    QString environment() const;
+    // Whether a gate row written in `environment` can tick the gate's item.
+    static bool evidenceCounts(const PlanGate& gate, const QString& environment);
     // The current plan's rollback rows (their evidence keeps the snapshot).
     std::vector<AuditEntry> rollbackRows(int limit) const;
     ConsoleStore& store() { return m_store; }
@@ -118,6 +125,7 @@ private:
     AuditEntry entry(const QString& kind, const QString& actor, const QString& subject = {}) const;
     QByteArray gateEvidence(const PlanItem& item, const GateStatus& status) const;
     QByteArray rolloutStateEvidence() const;
+    void addDetectionStart(QJsonObject& evidence, bool automatic) const;
     bool requireRollout(QString* error) const;
     bool requireOperator(QString* error) const;
 

@@ -24,6 +24,8 @@ AuditEntry rowToEntry(const QSqlQuery& q) {
     e.source = q.value(8).toString();
     e.sourceTimeSeconds = q.value(9).toDouble();
     e.evidence = q.value(10).toString().toUtf8();
+    e.environment = q.value(11).toString();
+    e.servers = q.value(12).toString();
     return e;
 }
 
@@ -33,7 +35,8 @@ QString text(const QString& s) {
 }
 
 const QString kColumns =
-    u"id, at_ms, actor, kind, plan, rollout, subject, note, source, source_time_s, evidence"_s;
+    u"id, at_ms, actor, kind, plan, rollout, subject, note, source, source_time_s, evidence,"
+    u" environment, servers"_s;
 
 }  // namespace
 
@@ -49,7 +52,8 @@ std::optional<qint64> AuditTrail::append(AuditEntry e, QString* error) {
     }
     QSqlQuery q(m_store.database());
     q.prepare(u"INSERT INTO audit_trail (at_ms, actor, kind, plan, rollout, subject, note, source,"
-              " source_time_s, evidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"_s);
+              " source_time_s, evidence, environment, servers)"
+              " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"_s);
     q.addBindValue(e.atMs);
     q.addBindValue(text(e.actor));
     q.addBindValue(text(e.kind));
@@ -60,6 +64,8 @@ std::optional<qint64> AuditTrail::append(AuditEntry e, QString* error) {
     q.addBindValue(text(e.source));
     q.addBindValue(e.sourceTimeSeconds);
     q.addBindValue(QString::fromUtf8(e.evidence.isEmpty() ? QByteArray("{}") : e.evidence));
+    q.addBindValue(text(e.environment));
+    q.addBindValue(text(e.servers));
     // Autocommit: when exec() returns true the row is committed and synced.
     if (!q.exec()) {
         *error = m_store.path() + u": audit_trail: "_s + q.lastError().text();

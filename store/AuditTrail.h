@@ -23,6 +23,9 @@ inline const QString kItemChecked = QStringLiteral("item_checked");
 inline const QString kItemUnchecked = QStringLiteral("item_unchecked");
 inline const QString kGatePassed = QStringLiteral("gate_passed");
 inline const QString kGateFailed = QStringLiteral("gate_failed");
+// A gate held on evidence from an environment its item does not count
+// (a rehearsal, staging for a production item): shown, never a tick.
+inline const QString kGateMetElsewhere = QStringLiteral("gate_met_elsewhere");
 inline const QString kPlanLoaded = QStringLiteral("plan_loaded");
 inline const QString kRolloutStarted = QStringLiteral("rollout_started");
 inline const QString kRolloutState = QStringLiteral("rollout_state");  // state/step/weight
@@ -47,6 +50,10 @@ struct AuditEntry {
     QString source;
     double sourceTimeSeconds = 0;
     QByteArray evidence = "{}";  // compact JSON object
+    // "rehearsal", "staging", "production", or "" when no source stood
+    // behind the row (core/DeploymentEnvironment.h).
+    QString environment{};
+    QString servers{};  // Source::serverIdentities() when the row was written
 };
 
 class AuditTrail {

@@ -1,9 +1,12 @@
 // Gates: hold times on source time, no data never passes (and breaks a
-// hold), passes latch, a regression is reported once; the value/bar split.
+// hold), passes latch, a regression is reported once; the value/bar split;
+// evidence from an environment the item does not name is shown and never
+// ticks; a sample below the minimum is no data.
 #include "rollout/GateTracker.h"
 
 #include <QTest>
 
+#include <algorithm>
 #include <cmath>
 
 using namespace Qt::StringLiterals;
@@ -11,30 +14,49 @@ using namespace pulsco;
 
 namespace {
 
-RolloutPlan planWithGate(const QString& expression, double hold) {
+MetricExpression parsed(const QString& text) {
+    ExpressionError error;
+    auto e = MetricExpression::parse(text.toStdString(), &error);
+    if (!e)
+        qFatal("%s", error.describe().c_str());
+    return *e;
+}
+
+RolloutPlan
+planWithGate(const QString& expression, double hold,
+             std::vector<DeploymentEnvironment> environments = {DeploymentEnvironment::Staging},
+             const QString& minSample = {}) {
     RolloutPlan plan;
     plan.name = u"t"_s;
     PlanPhase phase;
     phase.id = u"p1"_s;
     PlanSection section;
     section.id = u"p1.s"_s;
-    ExpressionError error;
-    auto parsed = MetricExpression::parse(expression.toStdString(), &error);
-    if (!parsed)
-        qFatal("%s", error.describe().c_str());
-    section.items.push_back({u"p1.s.gate"_s, u"gated"_s, PlanGate{expression, *parsed, hold}});
+    PlanGate gate{expression, parsed(expression), hold, std::move(environments), std::nullopt};
+    if (!minSample.isEmpty())
+        gate.minSample = parsed(minSample);
+    section.items.push_back({u"p1.s.gate"_s, u"gated"_s, gate});
     phase.sections.push_back(section);
     plan.phases.push_back(phase);
     return plan;
 }
 
 // NaN = no requests in the window (a percentile of nothing: no data).
-MetricsSnapshot snapshotAt(double t, double p95) {
+MetricsSnapshot snapshotAt(double t, double p95,
+                           DeploymentEnvironment environment = DeploymentEnvironment::Staging) {
     MetricsSnapshot s;
     s.timeSeconds = t;
-    if (!std::isnan(p95))
+    s.environment = environment;
+    if (!std::isnan(p95)) {
         s.total.recentApiLatencyMs.record(p95, 100);
+        s.total.recentRequests = 100;
+    }
     return s;
+}
+
+int countOf(const std::vector<GateTransition>& transitions, GateTransition::Kind kind) {
+    return int(std::count_if(transitions.begin(), transitions.end(),
+                             [kind](const GateTransition& t) { return t.kind == kind; }));
 }
 
 }  // namespace
@@ -118,6 +140,92 @@ private slots:
         s.conservationOk = true;
         QVERIFY(tracker.evaluate(s).empty());  // no second pass row
         QCOMPARE(tracker.status(u"p1.s.gate"_s)->state, GateStatus::State::Passed);
+    }
+
+    // The first complaint: a simulator run ticked production items.
+    void rehearsalEvidenceIsShownAndNeverTicks() {
+        const RolloutPlan plan =
+            planWithGate(u"p(95)(api_latency_ms) < 150"_s, 60, {DeploymentEnvironment::Production});
+        GateTracker tracker(plan);
+        int metElsewhere = 0;
+        for (double t = 0; t <= 300; t += 10) {
+            const auto out = tracker.evaluate(snapshotAt(t, 40, DeploymentEnvironment::Rehearsal));
+            QCOMPARE(countOf(out, GateTransition::Kind::Passed), 0);
+            metElsewhere += countOf(out, GateTransition::Kind::MetElsewhere);
+        }
+        QCOMPARE(metElsewhere, 1);  // once per hold, not per snapshot
+        const GateStatus* s = tracker.status(u"p1.s.gate"_s);
+        QCOMPARE(s->state, GateStatus::State::MetElsewhere);
+        QVERIFY(!s->latched);
+        QVERIFY(!s->counts);
+        QCOMPARE(s->value, std::optional<double>(40));  // the figures are shown
+        QCOMPARE(gateElsewhereNote(*s, *plan.phases[0].sections[0].items[0].gate),
+                 u"rehearsal evidence: counts only in production"_s);
+        // Staging is not production either.
+        tracker.resetHolds();
+        for (double t = 0; t <= 120; t += 10)
+            QCOMPARE(countOf(tracker.evaluate(snapshotAt(t, 40, DeploymentEnvironment::Staging)),
+                             GateTransition::Kind::Passed),
+                     0);
+        // Production evidence ticks it, after its own hold.
+        tracker.resetHolds();
+        int passed = 0;
+        for (double t = 0; t <= 60; t += 10)
+            passed +=
+                countOf(tracker.evaluate(snapshotAt(t, 40, DeploymentEnvironment::Production)),
+                        GateTransition::Kind::Passed);
+        QCOMPARE(passed, 1);
+        QVERIFY(tracker.status(u"p1.s.gate"_s)->latched);
+        // A rehearsal failing afterwards writes no regression on the production item.
+        QCOMPARE(countOf(tracker.evaluate(snapshotAt(70, 900, DeploymentEnvironment::Rehearsal)),
+                         GateTransition::Kind::Failed),
+                 0);
+        QCOMPARE(countOf(tracker.evaluate(snapshotAt(80, 900, DeploymentEnvironment::Production)),
+                         GateTransition::Kind::Failed),
+                 1);
+    }
+
+    void minimumSample_data() {
+        QTest::addColumn<int>("requests");
+        QTest::addColumn<QString>("state");
+        QTest::addRow("idle: the console's own polling") << 0 << u"no data"_s;
+        QTest::addRow("a handful") << 12 << u"no data"_s;
+        QTest::addRow("one short") << 999 << u"no data"_s;
+        QTest::addRow("enough") << 1000 << u"passed"_s;
+    }
+    void minimumSample() {
+        QFETCH(int, requests);
+        QFETCH(QString, state);
+        const RolloutPlan plan =
+            planWithGate(u"p(95)(api_latency_ms) < 150"_s, 30, {DeploymentEnvironment::Staging},
+                         u"requests >= 1000"_s);
+        GateTracker tracker(plan);
+        for (double t = 0; t <= 60; t += 5) {
+            MetricsSnapshot s = snapshotAt(t, 0.2);
+            s.total.recentRequests = std::uint64_t(requests);
+            tracker.evaluate(s);
+        }
+        const GateStatus* s = tracker.status(u"p1.s.gate"_s);
+        QCOMPARE(gateStateName(s->state), state);
+        if (state == u"no data"_s) {
+            QCOMPARE(s->noDataReason, u"sample too small: needs requests >= 1000"_s);
+            QCOMPARE(s->value, std::optional<double>(0.2));  // the figure is still shown
+        }
+    }
+
+    void sourceSwapForgetsTheOldSourcesFigures() {
+        const RolloutPlan plan =
+            planWithGate(u"p(95)(api_latency_ms) < 150"_s, 60, {DeploymentEnvironment::Production});
+        GateTracker tracker(plan);
+        for (double t = 0; t <= 90; t += 10)
+            tracker.evaluate(snapshotAt(t, 40, DeploymentEnvironment::Rehearsal));
+        QCOMPARE(tracker.status(u"p1.s.gate"_s)->state, GateStatus::State::MetElsewhere);
+        tracker.resetHolds();
+        const GateStatus* s = tracker.status(u"p1.s.gate"_s);
+        QCOMPARE(s->state, GateStatus::State::NoData);
+        QVERIFY(!s->value);
+        QVERIFY(!s->environment);
+        QCOMPARE(s->heldSeconds, 0.0);
     }
 
     void splitsComparisons_data() {

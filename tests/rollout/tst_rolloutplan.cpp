@@ -235,6 +235,97 @@ private slots:
             QCOMPARE(found->gate->holdSeconds, 7 * 86400.0);
     }
 
+    // A format-1 plan loads, migrated: the shipped plan written as format 1
+    // (no environments, no minimum samples) becomes the shipped format-2
+    // plan, because the shipped plan follows the migration's own rules.
+    void formatOnePlanIsMigrated() {
+        QJsonObject root = shippedObject();
+        root[u"format"_s] = 1;
+        std::function<QJsonValue(QJsonValue)> strip = [&](QJsonValue v) -> QJsonValue {
+            if (v.isArray()) {
+                QJsonArray a = v.toArray();
+                for (qsizetype i = 0; i < a.size(); ++i)
+                    a[i] = strip(a[i]);
+                return a;
+            }
+            if (!v.isObject())
+                return v;
+            QJsonObject o = v.toObject();
+            if (o.contains(u"gate"_s)) {
+                QJsonObject g = o[u"gate"_s].toObject();
+                g.remove(u"environments"_s);
+                g.remove(u"min_sample"_s);
+                o[u"gate"_s] = g;
+            }
+            for (auto it = o.begin(); it != o.end(); ++it)
+                it.value() = strip(it.value());
+            return o;
+        };
+        root[u"phases"_s] = strip(root[u"phases"_s]);
+        const RolloutPlanLoad old = parseRolloutPlan(QJsonDocument(root).toJson(), u"old.json"_s);
+        QVERIFY2(old.plan, qPrintable(old.error));
+        QCOMPARE(old.plan->migratedFromFormat, 1);
+        const RolloutPlanLoad shipped = parseRolloutPlan(shippedBytes(), u"plan"_s);
+        QVERIFY(shipped.plan);
+        QCOMPARE(shipped.plan->migratedFromFormat, 0);
+        int gated = 0;
+        for (const PlanItem* item : shipped.plan->items()) {
+            if (!item->gated())
+                continue;
+            ++gated;
+            const PlanItem* migrated = old.plan->findItem(item->id);
+            QVERIFY(migrated && migrated->gated());
+            QCOMPARE(migrated->gate->environmentsText(), item->gate->environmentsText());
+            QCOMPARE(migrated->gate->minSample.has_value(), item->gate->minSample.has_value());
+            if (item->gate->minSample)
+                QCOMPARE(migrated->gate->minSample->text(), item->gate->minSample->text());
+        }
+        QCOMPARE(gated, shipped.plan->gatedItemCount());
+        // A format-1 file may not carry format-2 fields.
+        QJsonObject mixed = root;
+        setAt(mixed, u"phases.0.success_criteria.3.gate.environments"_s.split(u'.'),
+              QJsonArray{u"staging"_s}, false);
+        const RolloutPlanLoad refused =
+            parseRolloutPlan(QJsonDocument(mixed).toJson(), u"old.json"_s);
+        QVERIFY(!refused.plan);
+        QVERIFY2(refused.error.contains(u"gate.environments: unknown field"_s),
+                 qPrintable(refused.error));
+    }
+
+    void shippedGatesCountWhereThePlanSays_data() {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<QString>("environments");
+        QTest::addColumn<QString>("minSample");
+        QTest::addRow("phase 1 p95") << u"Performance benchmarks met (P95 < 150ms)"_s
+                                     << u"staging"_s << u"requests >= 1000"_s;
+        QTest::addRow("phase 2 load")
+            << u"Load testing completed (1000 concurrent users)"_s << u"staging"_s << QString();
+        QTest::addRow("uptime") << u"99.9% uptime maintained for 7 days"_s << u"production"_s
+                                << u"requests_total >= 1000"_s;
+        QTest::addRow("green") << u"Monitoring and validation"_s << u"production"_s
+                               << u"green.requests >= 1000"_s;
+        QTest::addRow("tick") << u"Query performance tuning"_s << u"production"_s
+                              << u"tickets_created >= 100"_s;
+        QTest::addRow("integrity")
+            << u"Database integrity validation"_s << u"production"_s << u"tickets_created >= 100"_s;
+    }
+    void shippedGatesCountWhereThePlanSays() {
+        QFETCH(QString, text);
+        QFETCH(QString, environments);
+        QFETCH(QString, minSample);
+        const RolloutPlanLoad load = parseRolloutPlan(shippedBytes(), u"plan"_s);
+        QVERIFY(load.plan);
+        const PlanItem* found = nullptr;
+        for (const PlanItem* i : load.plan->items())
+            if (i->text == text && i->gated())
+                found = i;
+        QVERIFY2(found, qPrintable(text));
+        QCOMPARE(found->gate->environmentsText(), environments);
+        QCOMPARE(found->gate->minSample ? QString::fromStdString(found->gate->minSample->text())
+                                        : QString(),
+                 minSample);
+    }
+
     void blueGreenStepsAreTheDay2Steps() {
         const RolloutPlanLoad load = parseRolloutPlan(shippedBytes(), u"plan"_s);
         QVERIFY(load.plan);
@@ -263,8 +354,31 @@ private slots:
         QTest::addColumn<QString>("json");  // "" with remove = true removes the field
         QTest::addColumn<bool>("remove");
         QTest::addColumn<QString>("expected");
-        QTest::addRow("format") << u"format"_s << u"2"_s << false
-                                << u"plan.json: format: must be an integer from 1 to 1"_s;
+        QTest::addRow("format") << u"format"_s << u"3"_s << false
+                                << u"plan.json: format: must be an integer from 1 to 2"_s;
+        QTest::addRow("rehearsal environment")
+            << u"phases.0.success_criteria.3.gate.environments"_s << u"[\"rehearsal\"]"_s << false
+            << u"phases[0].success_criteria[3].gate.environments[0]: must be \"staging\" or "
+               u"\"production\" (got \"rehearsal\"); a rehearsal never ticks an item"_s;
+        QTest::addRow("no environment")
+            << u"phases.0.success_criteria.3.gate.environments"_s << u"[]"_s << false
+            << u"gate.environments: must name at least one of \"staging\", \"production\""_s;
+        QTest::addRow("environments missing")
+            << u"phases.0.success_criteria.3.gate.environments"_s << QString() << true
+            << u"phases[0].success_criteria[3].gate.environments: "_s;
+        QTest::addRow("environment twice")
+            << u"phases.0.success_criteria.3.gate.environments"_s << u"[\"staging\", \"staging\"]"_s
+            << false << u"gate.environments[1]: \"staging\" is listed twice"_s;
+        QTest::addRow("min_sample missing")
+            << u"phases.0.success_criteria.3.gate.min_sample"_s << QString() << true
+            << u"phases[0].success_criteria[3].gate.min_sample: is required: the gate reads a "
+               u"percentile or a rate"_s;
+        QTest::addRow("min_sample not a comparison")
+            << u"phases.0.success_criteria.3.gate.min_sample"_s << u"\"requests\""_s << false
+            << u"gate.min_sample: must be a comparison"_s;
+        QTest::addRow("min_sample bad metric")
+            << u"phases.0.success_criteria.3.gate.min_sample"_s << u"\"reqs >= 5\""_s << false
+            << u"gate.min_sample: at 0: unknown metric 'reqs'"_s;
         QTest::addRow("no phases") << u"phases"_s << QString() << true << u"plan.json: phases: "_s;
         QTest::addRow("bad gate")
             << u"phases.0.success_criteria.3.gate.expression"_s << u"\"p(95)(api_latency) < 150\""_s

@@ -16,6 +16,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <algorithm>
+
 using namespace Qt::StringLiterals;
 using namespace pulsco;
 using pulsco::test::EngineSource;
@@ -59,16 +61,64 @@ private slots:
         QCOMPARE(rowsOf(session.audit(), audit::kAnalysis).size(), std::size_t(40));
         QCOMPARE(rowsOf(session.audit(), audit::kPromoted).size(), std::size_t(1));
         QVERIFY(rowsOf(session.audit(), audit::kRollback).empty());
-        // Gates of Day 2 passed on the way, with evidence.
-        const ItemState tenPercent =
-            session.itemState(u"p3.blue-green-deployment.traffic-switching-0-10"_s);
-        QVERIFY(tenPercent.done);
-        const QJsonObject evidence = QJsonDocument::fromJson(tenPercent.evidence).object();
+        // Gates of Day 2 held on the way, but a rehearsal ticks no
+        // production item: shown, with its figures, as met in rehearsal.
+        const QString tenPercentId = u"p3.blue-green-deployment.traffic-switching-0-10"_s;
+        QVERIFY(!session.itemState(tenPercentId).done);
+        QCOMPARE(session.gateStatus(tenPercentId)->state, GateStatus::State::MetElsewhere);
+        QVERIFY(rowsOf(session.audit(), audit::kGatePassed).empty());
+        const auto elsewhere = rowsOf(session.audit(), audit::kGateMetElsewhere);
+        const auto it = std::find_if(elsewhere.begin(), elsewhere.end(), [&](const AuditEntry& e) {
+            return e.subject == tenPercentId;
+        });
+        QVERIFY(it != elsewhere.end());
+        QCOMPARE(it->environment, u"rehearsal"_s);
+        const QJsonObject evidence = QJsonDocument::fromJson(it->evidence).object();
         QVERIFY(evidence.contains(u"snapshot"_s));
         QCOMPARE(evidence.value(u"expression"_s).toString(), u"green.traffic_weight >= 10"_s);
+        QCOMPARE(evidence.value(u"environments"_s).toString(), u"production"_s);
+        // Every row says where it ran; the rehearsal's metrics are its own.
+        for (const AuditEntry& e : session.audit().all())
+            QCOMPARE(e.environment, u"rehearsal"_s);
         const OperationalMetrics m = computeOperationalMetrics(session.audit().all());
         QCOMPARE(m.promoted, 1);
         QCOMPARE(*m.changeFailureRate, 0.0);
+        QCOMPARE(session.operationalMetrics(u"rehearsal"_s).promoted, 1);
+        QCOMPARE(session.operationalMetrics(u"production"_s).started, 0);
+    }
+
+    // The same run as evidence that counts (snapshots labelled production,
+    // as a pulsco-matchd started with --environment production labels its
+    // own): the items tick, and the rows say production.
+    void countedEvidenceTicksTheItems() {
+        QTemporaryDir dir;
+        QString error;
+        auto store = ConsoleStore::open(dir.filePath(u"c.sqlite"_s), &error);
+        QVERIFY2(store, qPrintable(error));
+        auto source = EngineSource::shipped(u"baseline-1000"_s);
+        source->relabelEnvironment(DeploymentEnvironment::Production);
+        RolloutSession session(*store);
+        session.setOperatorName(u"ana"_s);
+        session.setSource(source.get());
+        source->advance(120);
+        QVERIFY2(session.startRollout(&error), qPrintable(error));
+        source->advance(3600, 1, [&] { return !session.rolloutActive(); });
+        QCOMPARE(session.stepper()->state(), RolloutState::Promoted);
+        const ItemState tenPercent =
+            session.itemState(u"p3.blue-green-deployment.traffic-switching-0-10"_s);
+        QVERIFY(tenPercent.done);
+        const auto passes = rowsOf(session.audit(), audit::kGatePassed);
+        QVERIFY(!passes.empty());
+        for (const AuditEntry& e : passes)
+            QCOMPARE(e.environment, u"production"_s);
+        // A staging item is not ticked by production evidence.
+        QVERIFY(!session.itemState(u"p1.criteria.performance-benchmarks-met-p95-150ms"_s).done);
+        QCOMPARE(session.operationalMetrics(u"production"_s).promoted, 1);
+        QCOMPARE(session.operationalMetrics(u"rehearsal"_s).started, 0);
+        // A restart keeps the production passes; a rehearsal source after it
+        // neither ticks more nor takes these back.
+        RolloutSession again(*store);
+        QVERIFY(again.itemState(u"p3.blue-green-deployment.traffic-switching-0-10"_s).done);
     }
 
     void rollsBackByItselfOnABadRelease() {
@@ -113,7 +163,53 @@ private slots:
         QCOMPARE(m.failed, 1);
         QCOMPARE(*m.changeFailureRate, 1.0);
         QVERIFY(m.meanTimeToRollBackSeconds && *m.meanTimeToRollBackSeconds <= 2);
+        // Time to detect counts from the fault's onset (the simulator knows
+        // it: 300 s), not from the weight change minutes earlier.
+        QCOMPARE(evidence.value(u"fault_onset_s"_s).toDouble(), kBadAt);
+        QCOMPARE(evidence.value(u"detect_from"_s).toString(), u"fault onset"_s);
         QVERIFY(m.meanTimeToDetectSeconds);
+        QCOMPARE(*m.meanTimeToDetectSeconds, rollbacks[0].sourceTimeSeconds - kBadAt);
+        qInfo("time to detect: %.1f s", *m.meanTimeToDetectSeconds);
+        QVERIFY2(*m.meanTimeToDetectSeconds > 0 && *m.meanTimeToDetectSeconds <= 30,
+                 qPrintable(QString::number(*m.meanTimeToDetectSeconds)));
+        QCOMPARE(m.rollouts[0].detectFrom, u"fault onset"_s);
+    }
+
+    // Without a known onset (a live server with no injected fault), an
+    // automatic rollback counts from the start of the first trigger window
+    // in which the condition held; a row from before this change counts
+    // from the weight change.
+    void detectionStartsAtTheTriggerWindowWithoutAKnownOnset() {
+        std::vector<AuditEntry> trail;
+        auto row = [&](const QString& kind, double t, const QString& subject = {},
+                       const QByteArray& evidence = "{}") {
+            AuditEntry e;
+            e.kind = kind;
+            e.rollout = 1;
+            e.atMs = 1000;
+            e.sourceTimeSeconds = t;
+            e.subject = subject;
+            e.evidence = evidence;
+            e.environment = u"staging"_s;
+            trail.push_back(e);
+        };
+        row(audit::kRolloutStarted, 100);
+        row(audit::kWeightConfirmed, 110, u"10"_s);
+        row(audit::kRollback, 400, u"1"_s,
+            R"({"detect_from_s":390,"detect_from":"trigger window","window_s":10})");
+        OperationalMetrics m = computeOperationalMetrics(trail);
+        QCOMPARE(*m.meanTimeToDetectSeconds, 10.0);
+        QCOMPARE(m.rollouts[0].detectFrom, u"trigger window"_s);
+        QCOMPARE(m.rollouts[0].environment, u"staging"_s);
+        // Never before the rollout began.
+        trail[2].evidence = R"({"detect_from_s":50,"detect_from":"fault onset"})";
+        QCOMPARE(*computeOperationalMetrics(trail).meanTimeToDetectSeconds, 300.0);
+        // An old row: from the weight change.
+        trail[2].evidence = "{}";
+        m = computeOperationalMetrics(trail);
+        QCOMPARE(*m.meanTimeToDetectSeconds, 290.0);
+        QCOMPARE(m.rollouts[0].detectFrom, u"weight change"_s);
+        QCOMPARE(computeOperationalMetrics(trail, u"production"_s).started, 0);
     }
 
     // The console's own source: the simulator on its worker thread at max

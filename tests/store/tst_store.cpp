@@ -159,6 +159,46 @@ private slots:
         QCOMPARE(store->schemaVersion(), 2);
     }
 
+    // Migration 3 (the evidence issue): rows written before environments
+    // existed get one, once; the trail stays append-only afterwards.
+    void auditRowsFromBeforeEnvironmentsAreMigrated() {
+        QTemporaryDir dir;
+        QString error;
+        auto store = ConsoleStore::openUnmigrated(dir.filePath(u"old.sqlite"_s), &error);
+        QVERIFY2(store, qPrintable(error));
+        QVERIFY2(ConsoleStore::migrator().migrate(store->database(), 2, &error), qPrintable(error));
+        QSqlQuery q(store->database());
+        for (const QString& source :
+             {u"Simulator · bad-release-green"_s, u"Live · 2 servers"_s, QString()}) {
+            q.prepare(u"INSERT INTO audit_trail (at_ms, actor, kind, plan, subject, source)"
+                      " VALUES (1, 'system', 'gate_passed', 'p', 'x', ?)"_s);
+            q.addBindValue(source.isNull() ? u""_s : source);
+            QVERIFY2(q.exec(), qPrintable(q.lastError().text()));
+        }
+        QVERIFY2(ConsoleStore::migrator().migrateToLatest(store->database(), &error),
+                 qPrintable(error));
+        AuditTrail trail(*store);
+        const auto rows = trail.all();
+        QCOMPARE(rows.size(), std::size_t(3));
+        QCOMPARE(rows[0].environment, u"rehearsal"_s);
+        QCOMPARE(rows[1].environment, u"staging"_s);
+        QCOMPARE(rows[2].environment, QString());
+        QVERIFY(!q.exec(u"UPDATE audit_trail SET environment = 'production'"_s));
+        QVERIFY2(q.lastError().text().contains(u"append-only"_s), qPrintable(q.lastError().text()));
+        // New rows keep what they are given.
+        AuditEntry e;
+        e.actor = u"ana"_s;
+        e.kind = audit::kGatePassed;
+        e.environment = u"production"_s;
+        e.servers = u"blue http://127.0.0.1:8081"_s;
+        QVERIFY2(trail.append(e, &error), qPrintable(error));
+        QCOMPARE(trail.all().back().environment, u"production"_s);
+        QCOMPARE(trail.all().back().servers, u"blue http://127.0.0.1:8081"_s);
+        // And back down: the columns go, the rows stay.
+        QVERIFY2(ConsoleStore::migrator().migrate(store->database(), 2, &error), qPrintable(error));
+        QCOMPARE(count(store->database(), u"SELECT COUNT(*) FROM audit_trail"_s), 4);
+    }
+
     void auditTrailIsAppendOnly() {
         QTemporaryDir dir;
         QString error;

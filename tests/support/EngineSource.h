@@ -89,6 +89,12 @@ public:
 
     SimulationEngine& engine() { return *m_engine; }
 
+    // Session-logic tests only: label the engine's snapshots as if a staging
+    // or production server had sent them, to test what counted evidence
+    // does. The real label comes from pulsco-matchd --environment (tested
+    // against real servers in tests/integration and tests/live).
+    void relabelEnvironment(DeploymentEnvironment environment) { m_environment = environment; }
+
 private:
     void publish() {
         auto s = std::make_shared<MetricsSnapshot>(m_engine->snapshot());
@@ -96,6 +102,7 @@ private:
         s->sequence = ++m_sequence;
         s->speed = 0;  // as fast as it goes
         s->paused = m_paused;
+        s->environment = m_environment;
         m_latest = s;
         emit snapshotReady(m_latest);
     }
@@ -107,6 +114,7 @@ private:
     std::uint64_t m_sequence = 0;
     bool m_paused = false;
     bool m_started = false;
+    DeploymentEnvironment m_environment = DeploymentEnvironment::Rehearsal;
 };
 
 }  // namespace pulsco::test

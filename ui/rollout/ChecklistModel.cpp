@@ -215,10 +215,13 @@ QVariant ChecklistModel::itemData(const PlanItem& item, int column, int role) co
             return QBrush(QColor(0x2e, 0x7d, 0x32));
         if (gate->state == GateStatus::State::Failing)
             return QBrush(QColor(0xc6, 0x28, 0x28));
+        if (!gate->counts && gate->environment)
+            return QBrush(QColor(0x6a, 0x1b, 0x9a));  // evidence that cannot tick the item
     }
     if (role == Qt::ToolTipRole)
-        return item.gated() ? u"Gate: %1 (hold %2)"_s.arg(item.gate->text,
-                                                          formatSeconds(item.gate->holdSeconds))
+        return item.gated() ? u"Gate: %1 (hold %2; counts in %3)"_s.arg(
+                                  item.gate->text, formatSeconds(item.gate->holdSeconds),
+                                  item.gate->environmentsText())
                             : u"Manual item: check it with your name and an optional note"_s;
     if (role != Qt::DisplayRole && role != Qt::AccessibleTextRole)
         return {};
@@ -228,11 +231,17 @@ QVariant ChecklistModel::itemData(const PlanItem& item, int column, int role) co
     case Status:
         if (gate) {
             QString text = gateStateName(gate->state);
+            if (gate->state == GateStatus::State::MetElsewhere && gate->environment)
+                text = u"met in "_s + QString::fromLatin1(toString(*gate->environment));
             if (gate->state == GateStatus::State::Holding)
                 text += u" %1 / %2"_s.arg(formatSeconds(gate->heldSeconds),
                                           formatSeconds(gate->holdSeconds));
             if (gate->state == GateStatus::State::Passed && !gate->holdsNow)
                 text += u" (failing now)"_s;
+            // Rehearsal figures are shown, labelled: they never tick the item.
+            if (gate->state != GateStatus::State::Passed && !gate->counts && gate->environment &&
+                gate->state != GateStatus::State::MetElsewhere)
+                text += u" · "_s + QString::fromLatin1(toString(*gate->environment));
             return text;
         }
         return state.done ? u"done"_s : u"open"_s;

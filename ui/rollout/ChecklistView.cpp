@@ -193,8 +193,12 @@ void ChecklistView::showDetail() {
     if (item->gated()) {
         const GateStatus* g = m_session.gateStatus(id);
         QString text =
-            tr("Gate <code>%1</code> · hold %2")
-                .arg(item->gate->text.toHtmlEscaped(), formatSeconds(item->gate->holdSeconds));
+            tr("Gate <code>%1</code> · hold %2 · counts in %3")
+                .arg(item->gate->text.toHtmlEscaped(), formatSeconds(item->gate->holdSeconds),
+                     item->gate->environmentsText());
+        if (item->gate->minSample)
+            text += tr(" · needs <code>%1</code>")
+                        .arg(QString::fromStdString(item->gate->minSample->text()).toHtmlEscaped());
         if (g) {
             text +=
                 tr("<br>Now: %1 — %2")
@@ -204,6 +208,8 @@ void ChecklistView::showDetail() {
                             .arg(formatSeconds(g->heldSeconds), formatSeconds(g->holdSeconds));
             if (!g->noDataReason.isEmpty())
                 text += u" · "_s + g->noDataReason.toHtmlEscaped();
+            if (const QString note = gateElsewhereNote(*g, *item->gate); !note.isEmpty())
+                text += u"<br><b>"_s + note.toHtmlEscaped() + u"</b>"_s;
         }
         m_gate->setText(text);
     } else {

@@ -214,8 +214,13 @@ void RolloutPage::refreshAudit() {
 }
 
 void RolloutPage::refreshMetrics() {
-    const OperationalMetrics m = m_session->operationalMetrics();
+    // A rehearsal's rollbacks are not production's change failures: the
+    // figures are those of the environment the evidence comes from now.
+    const QString environment = m_session->environment();
+    const OperationalMetrics m = m_session->operationalMetrics(environment);
     m_metricsSummary->setText(
+        (environment.isEmpty() ? tr("<b>All environments</b> · ")
+                               : tr("<b>%1 rollouts</b> · ").arg(environment.toHtmlEscaped())) +
         tr("<b>Deployment frequency</b> %1 per week (target: weekly) · <b>Change failure rate</b> "
            "%2 "
            "(target &lt; 5 %) · <b>Time to detect</b> %3 (MTTD target 5 min) · <b>Time to roll "
@@ -232,8 +237,11 @@ void RolloutPage::refreshMetrics() {
     m_metrics->setRowCount(int(m.rollouts.size()));
     for (int i = 0; i < int(m.rollouts.size()); ++i) {
         const RolloutOutcome& r = m.rollouts[std::size_t(i)];
-        const QStringList cells{QString::number(r.rollout), r.outcome, r.cause,
-                                formatMetricSeconds(r.detectSeconds),
+        const QString detect =
+            r.detectSeconds && !r.detectFrom.isEmpty()
+                ? u"%1 (from %2)"_s.arg(formatMetricSeconds(r.detectSeconds), r.detectFrom)
+                : formatMetricSeconds(r.detectSeconds);
+        const QStringList cells{QString::number(r.rollout), r.outcome, r.cause, detect,
                                 formatMetricSeconds(r.rollbackSeconds)};
         for (int c = 0; c < cells.size(); ++c)
             m_metrics->setItem(i, c, new QTableWidgetItem(cells[c]));

@@ -1,0 +1,2 @@
+ALTER TABLE audit_trail DROP COLUMN servers;
+ALTER TABLE audit_trail DROP COLUMN environment;

@@ -1,0 +1,144 @@
+// Evidence needs real traffic (the evidence issue): a real pulsco-matchd on
+// loopback, idle, watched by the console's LiveSource and rollout session
+// for several times the holds of a test plan (the shipped plan with every
+// hold cut to 2 s and every gate counting staging, which the server is).
+// The console's own polling, and scrapes and health probes on top, must
+// not make a single gate pass: they are not user traffic, and a percentile
+// or a rate below its minimum sample is no data.
+#include "support/MatchdProcess.h"
+
+#include "net/live/LiveSource.h"
+#include "rollout/RolloutPlanJson.h"
+#include "rollout/RolloutSession.h"
+#include "store/ConsoleStore.h"
+
+#include <QElapsedTimer>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <functional>
+
+using namespace Qt::StringLiterals;
+using namespace pulsco;
+using pulsco::test::MatchdProcess;
+
+namespace {
+
+constexpr double kHoldSeconds = 2;
+
+// The shipped plan, every gate held kHoldSeconds and counted in staging.
+QByteArray secondsPlan() {
+    QFile file(kShippedPlanPath);
+    if (!file.open(QIODevice::ReadOnly))
+        qFatal("cannot read the shipped plan");
+    QJsonObject root = QJsonDocument::fromJson(file.readAll()).object();
+    std::function<QJsonValue(QJsonValue)> edit = [&](QJsonValue v) -> QJsonValue {
+        if (v.isArray()) {
+            QJsonArray a = v.toArray();
+            for (qsizetype i = 0; i < a.size(); ++i)
+                a[i] = edit(a[i]);
+            return a;
+        }
+        if (!v.isObject())
+            return v;
+        QJsonObject o = v.toObject();
+        if (o.contains(u"gate"_s)) {
+            QJsonObject g = o[u"gate"_s].toObject();
+            g[u"hold_s"_s] = kHoldSeconds;
+            g[u"environments"_s] = QJsonArray{u"staging"_s};
+            o[u"gate"_s] = g;
+        }
+        for (auto it = o.begin(); it != o.end(); ++it)
+            it.value() = edit(it.value());
+        return o;
+    };
+    root[u"name"_s] = u"seconds-plan"_s;
+    root[u"phases"_s] = edit(root[u"phases"_s]);
+    return QJsonDocument(root).toJson();
+}
+
+int get(QNetworkAccessManager& network, const QString& url) {
+    QNetworkReply* reply = network.get(QNetworkRequest{QUrl(url)});
+    QSignalSpy done(reply, &QNetworkReply::finished);
+    done.wait(5000);
+    const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    reply->deleteLater();
+    return status;
+}
+
+}  // namespace
+
+class TestLiveEvidence : public QObject {
+    Q_OBJECT
+private slots:
+    void idleServerPassesNothing() {
+        QTemporaryDir dir;
+        QString error;
+        auto store = ConsoleStore::open(dir.filePath(u"console.sqlite"_s), &error);
+        QVERIFY2(store, qPrintable(error));
+        const QString planPath = dir.filePath(u"plan.json"_s);
+        {
+            QFile plan(planPath);
+            QVERIFY(plan.open(QIODevice::WriteOnly));
+            plan.write(secondsPlan());
+        }
+        MatchdProcess blue(u"blue"_s);
+        QVERIFY(blue.start());
+        LiveSource source({{blue.url(), {}, {}}});
+        RolloutSession session(*store);
+        QVERIFY2(session.loadPlanFile(planPath, &error), qPrintable(error));
+        session.setSource(&source);
+        source.start();
+        QTRY_VERIFY_WITH_TIMEOUT(session.latestSnapshot() != nullptr, 10000);
+        // QVERIFY, not QCOMPARE: QTest cannot print an enum class it does not know.
+        QVERIFY(session.latestSnapshot()->environment == DeploymentEnvironment::Staging);
+
+        // Four times the hold, with a monitoring system scraping and probing
+        // on top of the console's own polling.
+        QNetworkAccessManager network;
+        QElapsedTimer watched;
+        watched.start();
+        int probes = 0;
+        while (watched.elapsed() < 4 * kHoldSeconds * 1000) {
+            for (const QString& path : {u"/metrics"_s, u"/healthz"_s, u"/readyz"_s, u"/v1/stats"_s})
+                QCOMPARE(get(network, blue.url() + path), 200);
+            probes += 4;
+            QTest::qWait(100);
+        }
+        QVERIFY(probes >= 40);
+        QVERIFY(session.latestSnapshot()->timeSeconds > 2 * kHoldSeconds);
+
+        for (const AuditEntry& e : session.audit().all())
+            QVERIFY2(e.kind != audit::kGatePassed, qPrintable(e.subject + u": "_s + e.note));
+        int gated = 0;
+        for (const PlanItem* item : session.plan().items()) {
+            if (!item->gated())
+                continue;
+            ++gated;
+            const GateStatus* s = session.gateStatus(item->id);
+            QVERIFY(s);
+            QVERIFY2(s->state == GateStatus::State::NoData ||
+                         s->state == GateStatus::State::Failing,
+                     qPrintable(item->id + u": "_s + gateStateName(s->state)));
+            QVERIFY(!session.itemState(item->id).done);
+        }
+        QVERIFY(gated >= 10);
+        // The figures that used to pass on the polling: no API request at all.
+        const SnapshotPtr s = session.latestSnapshot();
+        QCOMPARE(s->total.requestsTotal, 0u);
+        QCOMPARE(s->total.apiLatencyMs.count(), 0u);
+        const GateStatus* p95 =
+            session.gateStatus(u"p1.criteria.performance-benchmarks-met-p95-150ms"_s);
+        QCOMPARE(p95->state, GateStatus::State::NoData);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestLiveEvidence)
+#include "tst_live_evidence.moc"
