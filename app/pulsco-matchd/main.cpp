@@ -55,8 +55,9 @@ int main(int argc, char** argv) {
             server.shutdown();
         });
     QObject::connect(&server, &pulsco::MatchdServer::finished, &app, &QCoreApplication::exit);
-    qInfo().noquote() << "pulsco-matchd" << PULSCO_VERSION << toString(options->color) << "serving"
-                      << server.url() << "data in" << options->dataDir;
+    qInfo().noquote() << "pulsco-matchd" << PULSCO_VERSION << toString(options->color)
+                      << toString(options->environment) << "serving" << server.url() << "data in"
+                      << options->dataDir;
     // Tests and scripts read the port from this line (with --listen HOST:0).
     std::printf("listening on %s\n", qPrintable(server.url()));
     std::fflush(stdout);

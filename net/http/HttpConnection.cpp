@@ -17,6 +17,8 @@ void HttpResponder::respond(HttpResponse response) const {
     HttpIoWorker* worker = m_channel->worker;
     if (!worker)
         return;  // the server is going away
+    if (m_tag != 0)
+        response.observationTag = m_tag;
     const bool first = m_channel->answers.empty();
     m_channel->answers.push_back({m_connection, m_slot, std::move(response)});
     // One queued call drains every answer that arrives before it runs.
@@ -182,6 +184,7 @@ void HttpConnection::complete(quint64 slotId, HttpResponse response) {
             return;
         slot.ready = true;
         slot.status = response.status;
+        slot.tag = response.observationTag;
         const bool keepAlive = slot.keepAlive && !response.closeConnection;
         slot.keepAlive = keepAlive;
         slot.bytes = response.serialize(keepAlive);
@@ -199,7 +202,7 @@ void HttpConnection::flush() {
         m_slots.pop_front();
         // Observed before the write, so the server thread counts this answer
         // before any request the client sends after reading it.
-        m_worker->observe(slot.status, double(m_worker->nowNs() - slot.startNs) / 1e6);
+        m_worker->observe(slot.status, double(m_worker->nowNs() - slot.startNs) / 1e6, slot.tag);
         m_socket->write(slot.bytes);
         wrote = true;
         if (!slot.keepAlive) {
@@ -228,7 +231,7 @@ void HttpConnection::dropUnfinishedHandshake() {
     // the close with it, until a handshake that never comes): counted as a
     // 408 like any other request cut off for being slow, then cut off.
     m_closing = true;
-    m_worker->observe(408, 0.0);
+    m_worker->observe(408, 0.0, 0);
     m_socket->abort();  // emits disconnected(): forgotten and deleted
 }
 

@@ -25,6 +25,14 @@ class HttpResponder {
 public:
     HttpResponder() = default;
     void respond(HttpResponse response) const;
+    // A copy that stamps `tag` on every answer it gives
+    // (HttpResponse::observationTag): the handler classifies a request once,
+    // and every answer to it, however deferred, carries that class.
+    HttpResponder tagged(int tag) const {
+        HttpResponder copy = *this;
+        copy.m_tag = tag;
+        return copy;
+    }
 
 private:
     friend class HttpIoWorker;
@@ -35,6 +43,7 @@ private:
     std::shared_ptr<HttpAnswerChannel> m_channel;
     quint64 m_connection = 0;
     quint64 m_slot = 0;
+    int m_tag = 0;
 };
 
 class HttpConnection : public QObject {
@@ -58,6 +67,7 @@ private:
         bool head = false;  // a HEAD request: answer without the body
         QByteArray bytes;
         int status = 0;
+        int tag = 0;  // HttpResponse::observationTag
         qint64 startNs = 0;
     };
 

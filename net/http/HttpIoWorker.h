@@ -68,7 +68,7 @@ public:
     qint64 nowMs() const;
     qint64 nowNs() const;
     void dispatch(HttpRequest&& request, quint64 connection, quint64 slot);
-    void observe(int status, double latencyMs);
+    void observe(int status, double latencyMs, int tag);
     void forget(HttpConnection* connection);
     void handOffWebSocket(QTcpSocket* socket);
     bool isWebSocketPath(const QByteArray& path) const;

@@ -13,6 +13,10 @@ struct HttpResponse {
     QByteArray body;
     QList<QPair<QByteArray, QByteArray>> headers;  // extra headers
     bool closeConnection = false;                  // force "Connection: close"
+    // What the handler says this answer was (a route class, say), handed to
+    // the server's response observer; 0 for answers the HTTP layer made
+    // itself (malformed or slow requests, oversized heads and bodies).
+    int observationTag = 0;
 
     static HttpResponse json(int status, QByteArray body) {
         HttpResponse r;

@@ -219,10 +219,10 @@ void HttpServer::post(Incoming&& incoming) {
     postDrainLocked();
 }
 
-void HttpServer::postObservation(int status, double latencyMs) {
+void HttpServer::postObservation(int status, double latencyMs, int tag) {
     // m_observer is not read here: it may be set after the threads started.
     std::lock_guard lock(m_inboxMutex);
-    m_observations.push_back({status, latencyMs});
+    m_observations.push_back({status, latencyMs, tag});
     postDrainLocked();
 }
 
@@ -247,7 +247,7 @@ void HttpServer::drainInbox() {
     // before any request that could have followed that answer.
     if (m_observer)
         for (const Observation& o : m_observing)
-            m_observer(o.status, o.latencyMs);
+            m_observer(o.status, o.latencyMs, o.tag);
     m_observing.clear();
     for (Incoming& in : m_draining) {
         if (m_handler)
@@ -399,8 +399,8 @@ void HttpIoWorker::dispatch(HttpRequest&& request, quint64 connection, quint64 s
     m_server->post({std::move(request), HttpResponder(m_channel, connection, slot)});
 }
 
-void HttpIoWorker::observe(int status, double latencyMs) {
-    m_server->postObservation(status, latencyMs);
+void HttpIoWorker::observe(int status, double latencyMs, int tag) {
+    m_server->postObservation(status, latencyMs, tag);
 }
 
 void HttpIoWorker::forget(HttpConnection* connection) {

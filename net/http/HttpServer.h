@@ -53,8 +53,10 @@ class HttpServer : public QObject {
 public:
     // The request is the handler's to take from (e.g. move `prepared` out).
     using Handler = std::function<void(HttpRequest&, HttpResponder)>;
-    // After each answer is written: status and time from request parsed to written.
-    using ResponseObserver = std::function<void(int status, double latencyMs)>;
+    // After each answer is written: status, time from request parsed to
+    // written, and the answer's HttpResponse::observationTag (0 when the
+    // HTTP layer answered by itself).
+    using ResponseObserver = std::function<void(int status, double latencyMs, int tag)>;
     // Runs on an I/O thread before a request crosses to the server thread,
     // so work that needs no server state (parsing a JSON body against
     // immutable rules) is done there; it may fill HttpRequest::prepared.
@@ -111,13 +113,14 @@ private:
     struct Observation {
         int status;
         double latencyMs;
+        int tag;
     };
 
     void onIncomingConnection(qintptr descriptor);
     void refuseOverLimit(qintptr descriptor);
     // From I/O threads: queue, and post one drain per batch.
     void post(Incoming&& incoming);
-    void postObservation(int status, double latencyMs);
+    void postObservation(int status, double latencyMs, int tag);
     void postWebSocket(QTcpSocket* socket);  // already moved to this thread
     void postDrainLocked();                  // m_inboxMutex held
     Q_INVOKABLE void drainInbox();           // server thread

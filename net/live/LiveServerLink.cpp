@@ -174,10 +174,12 @@ void LiveServerLink::onInfo(QNetworkReply* reply) {
     }
     JsonReader reader(m_baseUrl + u"/v1/info"_s);
     auto info = reader.parseObject(reply->readAll());
-    QString color;
+    QString color, environment;
     bool admin = false;
     if (info) {
         color = info->oneOf(u"color", {u"blue"_s, u"green"_s});
+        environment =
+            info->optionalOneOf(u"environment", {u"staging"_s, u"production"_s}, u"staging"_s);
         admin = info->optionalBoolean(u"admin_enabled", false);
     }
     if (!reader.ok()) {
@@ -185,6 +187,7 @@ void LiveServerLink::onInfo(QNetworkReply* reply) {
         return;
     }
     m_color = color;
+    m_environment = environment;
     m_adminEnabled = admin;
     if (m_pushAllowed)
         openPush();

@@ -43,6 +43,9 @@ public:
 
     const QString& baseUrl() const { return m_baseUrl; }
     QString color() const { return m_color; }  // "" until /v1/info answered
+    // "staging" or "production" from /v1/info ("" until it answered; a
+    // server from before --environment says nothing and is staging).
+    QString environment() const { return m_environment; }
     Mode mode() const { return m_mode; }
     bool adminEnabled() const { return m_adminEnabled; }
     bool stale() const { return m_stale; }
@@ -91,6 +94,7 @@ private:
     QString m_closeReason;     // why we closed the WebSocket ourselves
     QList<QSslCertificate> m_caCertificates;
     QString m_color;
+    QString m_environment;
     QString m_problem;
     SnapshotPtr m_latest;
     Mode m_mode = Mode::Connecting;

@@ -1,6 +1,7 @@
 #include "net/live/LiveSource.h"
 
 #include "bridge/FaultSpecJson.h"
+#include "net/live/ServerEnvironments.h"
 #include "net/live/SnapshotMerge.h"
 
 #include <QDateTime>
@@ -84,6 +85,7 @@ void LiveSource::start() {
     if (m_running)
         return;
     m_running = true;
+    m_peaks.reset();  // a new session: peaks cover what this one watches
     setState(State::Starting);
     for (Server& s : m_servers)
         s.link->start();
@@ -109,10 +111,11 @@ QList<LiveSource::ServerStatus> LiveSource::servers() const {
         ServerStatus st;
         st.url = s.config.url;
         st.color = s.link->color();
+        st.environment = s.link->environment();
         st.stale = s.link->stale() || !s.link->latest();
         st.dataAgeMs = s.link->dataAgeMs();
         st.mode = s.link->mode();
-        st.problem = s.link->problem();
+        st.problem = problemOf(s);
         st.adminEnabled = s.link->adminEnabled();
         st.hasToken = !s.config.adminToken.isEmpty();
         out << st;
@@ -127,13 +130,58 @@ SnapshotPtr LiveSource::latestOf(const QString& url) const {
     return nullptr;
 }
 
+QString LiveSource::problemOf(const Server& server) const {
+    const QString& own = server.link->problem();
+    if (own.isEmpty() && m_setProblemUrls.contains(server.config.url))
+        return m_setProblem;
+    return own;
+}
+
 void LiveSource::onLinkSnapshot() {
-    std::vector<ColoredSnapshot> parts;
-    for (const Server& s : m_servers)
-        if (s.link->latest())
-            parts.push_back({colorFromString(s.link->color().toStdString()).value_or(Color::Blue),
-                             s.link->latest()});
+    std::vector<ColoredSnapshot> parts, freshParts;
+    std::vector<ServerEnvironment> environments;
+    for (const Server& s : m_servers) {
+        const SnapshotPtr latest = s.link->latest();
+        if (!latest)
+            continue;
+        const ColoredSnapshot part{
+            colorFromString(s.link->color().toStdString()).value_or(Color::Blue), latest};
+        parts.push_back(part);
+        if (!s.link->stale())
+            freshParts.push_back(part);
+        environments.push_back({s.config.url, latest->environment});
+    }
+    // Evidence from servers of different environments is refused whole: no
+    // merged snapshot (it would carry one environment's label over the
+    // other's figures), the source Failed, the message on the odd servers.
+    QString problem;
+    if (const auto environment = commonEnvironment(environments, &problem); !environment) {
+        QStringList odd;
+        for (const ServerEnvironment& e : environments)
+            if (e.environment != environments.front().environment)
+                odd << e.url;
+        const bool changed = problem != m_setProblem || odd != m_setProblemUrls;
+        m_setProblem = problem;
+        m_setProblemUrls = odd;
+        m_merged = nullptr;
+        updateState();
+        if (changed) {
+            reportProblems();
+            emit serversChanged();
+        }
+        return;
+    }
+    if (!m_setProblem.isEmpty()) {
+        m_setProblem.clear();
+        m_setProblemUrls.clear();
+        reportProblems();
+        emit serversChanged();
+    }
     MetricsSnapshot merged = mergeServerSnapshots(parts);
+    // Peaks from the sum at each merge. A stale server's last figures are
+    // not known to be current, so they raise no peak.
+    m_peaks.observe(freshParts.size() == parts.size() ? merged : mergeServerSnapshots(freshParts));
+    m_peaks.apply(merged);
     merged.sequence = ++m_sequence;
     m_merged = std::make_shared<const MetricsSnapshot>(std::move(merged));
     updateState();
@@ -151,7 +199,7 @@ void LiveSource::reportProblems() {
     // and the recovery once when data flows again.
     auto batch = std::make_shared<std::vector<LogEvent>>();
     for (Server& s : m_servers) {
-        const QString problem = s.link->problem();
+        const QString problem = problemOf(s);
         LogEvent event;
         event.color = s.link->color().toStdString();
         event.timeSeconds = s.link->latest() ? s.link->latest()->timeSeconds : 0;
@@ -176,6 +224,10 @@ void LiveSource::reportProblems() {
 void LiveSource::updateState() {
     if (!m_running)
         return;
+    if (!m_setProblem.isEmpty()) {
+        setState(State::Failed);  // a refused server set shows no figures at all
+        return;
+    }
     bool anyData = false, anyStale = false;
     for (const Server& s : m_servers) {
         anyData = anyData || s.link->latest();

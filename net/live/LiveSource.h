@@ -7,10 +7,12 @@
 
 #include "bridge/Source.h"
 #include "net/live/LiveServerLink.h"
+#include "net/live/MergedPeaks.h"
 
 #include <QList>
 #include <QSslCertificate>
 #include <QString>
+#include <QStringList>
 #include <QTimer>
 
 #include <utility>
@@ -33,11 +35,14 @@ public:
     // What the source bar shows per server.
     struct ServerStatus {
         QString url;
-        QString color;      // "" until /v1/info answered
-        bool stale = true;  // no current data (lost, or silent > 3 s)
+        QString color;        // "" until /v1/info answered
+        QString environment;  // "staging" or "production" from /v1/info; "" until then
+        bool stale = true;    // no current data (lost, or silent > 3 s)
         qint64 dataAgeMs = -1;
         LiveServerLink::Mode mode = LiveServerLink::Mode::Connecting;
-        QString problem;  // last network or parse error, "" when fine
+        // Last network or parse error, or why the server set is refused
+        // (servers of different environments), "" when fine.
+        QString problem;
         bool adminEnabled = false;
         bool hasToken = false;
     };
@@ -78,6 +83,7 @@ private:
         QString reportedProblem;  // last problem put in the event log
     };
     void reportProblems();
+    QString problemOf(const Server& server) const;
     void onLinkSnapshot();
     void onLinkStatus();
     void updateState();
@@ -89,6 +95,12 @@ private:
     std::vector<Server> m_servers;
     SnapshotPtr m_merged;
     std::uint64_t m_sequence = 0;
+    // The fleet's peaks over this watching session (since start()).
+    MergedPeaks m_peaks;
+    // Why the servers' snapshots cannot be merged (they disagree on their
+    // environment), and which servers it is shown on; "" when they can.
+    QString m_setProblem;
+    QStringList m_setProblemUrls;
     State m_state = State::Stopped;
     bool m_running = false;
 };

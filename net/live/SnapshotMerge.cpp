@@ -4,9 +4,40 @@
 
 namespace pulsco {
 
+std::optional<double> mergedFaultOnset(const std::vector<ColoredSnapshot>& parts) {
+    // The basis of the merged clock: the part with the longest uptime (the
+    // merge's timeSeconds is the max of the parts').
+    const MetricsSnapshot* basis = nullptr;
+    for (const ColoredSnapshot& part : parts)
+        if (part.snapshot && (!basis || part.snapshot->timeSeconds > basis->timeSeconds))
+            basis = part.snapshot.get();
+    if (!basis)
+        return std::nullopt;
+    std::optional<double> earliest;
+    for (const ColoredSnapshot& part : parts) {
+        if (!part.snapshot || !part.snapshot->faultOnsetSeconds)
+            continue;
+        const MetricsSnapshot& s = *part.snapshot;
+        const double ageSeconds = s.timeSeconds - *s.faultOnsetSeconds;
+        // Wall times unknown on either side: assume both were sampled at
+        // the same moment, so only the fault's age moves it.
+        const bool walls = s.wallTimeUnixMs > 0 && basis->wallTimeUnixMs > 0;
+        const double sampledBeforeBasisSeconds =
+            walls ? (basis->wallTimeUnixMs - s.wallTimeUnixMs) / 1000.0 : 0.0;
+        const double onset =
+            std::max(0.0, basis->timeSeconds - sampledBeforeBasisSeconds - ageSeconds);
+        if (!earliest || onset < *earliest)
+            earliest = onset;
+    }
+    return earliest;
+}
+
 MetricsSnapshot mergeServerSnapshots(const std::vector<ColoredSnapshot>& parts) {
     MetricsSnapshot merged;
     merged.source = "live";
+    // Live servers are never a rehearsal; with no part, say staging (the
+    // servers' default) rather than the struct's rehearsal.
+    merged.environment = DeploymentEnvironment::Staging;
     bool first = true;
     for (const ColoredSnapshot& part : parts) {
         if (!part.snapshot)
@@ -23,10 +54,6 @@ MetricsSnapshot mergeServerSnapshots(const std::vector<ColoredSnapshot>& parts) 
         merged.playersOnline += s.playersOnline;
         merged.playersInQueue += s.playersInQueue;
         merged.playersInMatch += s.playersInMatch;
-        merged.concurrentPlayersPeak += s.concurrentPlayersPeak;
-        // Peaks of several servers add up to a bound on the fleet's peak (they
-        // need not have peaked together), as concurrent players do above.
-        merged.queueDepthPeak += s.queueDepthPeak;
         for (const auto& [name, region] : s.regions) {
             RegionMetrics& r = merged.regions[name];
             r.playersOnline += region.playersOnline;
@@ -43,9 +70,18 @@ MetricsSnapshot mergeServerSnapshots(const std::vector<ColoredSnapshot>& parts) 
         merged.timeSeconds = std::max(merged.timeSeconds, s.timeSeconds);
         merged.wallTimeUnixMs =
             first ? s.wallTimeUnixMs : std::min(merged.wallTimeUnixMs, s.wallTimeUnixMs);
+        if (first)
+            merged.environment = s.environment;
         first = false;
     }
     merged.total.trafficWeightPercent = 100;
+    // This moment's sums, never the servers' own peaks added up (they need
+    // not have peaked together: two servers that each peaked at 600 players
+    // at different times never had 1200 at once). MergedPeaks takes the
+    // maximum of these over the merges it sees.
+    merged.concurrentPlayersPeak = merged.playersOnline;
+    merged.queueDepthPeak = merged.total.tickets.searching;
+    merged.faultOnsetSeconds = mergedFaultOnset(parts);
     return merged;
 }
 

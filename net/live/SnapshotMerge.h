@@ -17,7 +17,26 @@ struct ColoredSnapshot {
 };
 
 // `wallTimeUnixMs` of the result is the oldest of the parts: the merged
-// figures are only as fresh as their oldest contributor.
+// figures are only as fresh as their oldest contributor. `timeSeconds` is
+// the longest uptime of the parts, and `faultOnsetSeconds` is on that clock
+// (see mergedFaultOnset). `environment` is the parts' one environment: the
+// caller checks that they agree (commonEnvironment, ServerEnvironments.h).
+// The peaks are this moment's sums (players online, tickets searching), not
+// the servers' own peaks added up: peaks reached at different times do not
+// add. MergedPeaks keeps the maximum of these over time.
 MetricsSnapshot mergeServerSnapshots(const std::vector<ColoredSnapshot>& parts);
+
+// The earliest fault onset of the parts, moved onto the merged clock; none
+// when no part has one. Each server's onset is on its own uptime clock:
+//   age      = part.timeSeconds - part.onset       (how long ago, at its snapshot)
+//   onset_ms = part.wallTimeUnixMs - age * 1000    (wall clock of the onset)
+// and the merged clock reads `basisTime` at wall `basisWallMs` (the part
+// with the longest uptime), so on it the onset is
+//   basisTime - (basisWallMs - onset_ms) / 1000.
+// A part without a wall time (0) is taken as if it were sampled at
+// basisWallMs (only its age counts). The result is at least 0: a server's
+// clock cannot reach before the start of the longest-running one, except by
+// clock skew between machines.
+std::optional<double> mergedFaultOnset(const std::vector<ColoredSnapshot>& parts);
 
 }  // namespace pulsco

@@ -87,6 +87,14 @@ std::vector<std::string> FaultState::describe(double now) const {
     return out;
 }
 
+std::optional<double> FaultState::onset(double now) const {
+    std::optional<double> earliest;
+    for (const auto& a : m_faults)
+        if (running(a, now) && (!earliest || a.startsAt < *earliest))
+            earliest = a.startsAt;
+    return earliest;
+}
+
 QByteArray FaultState::toJson(double now) const {
     QByteArray out;
     JsonWriter w(&out);

@@ -9,6 +9,7 @@
 #include <QByteArray>
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -38,7 +39,11 @@ public:
     int storeLatencyMs(double now) const;
 
     std::vector<std::string> describe(double now) const;  // running ones, for snapshots
-    QByteArray toJson(double now) const;                  // {"faults":[{id, running, fault...}]}
+    // When the earliest of the faults running at `now` began (its startsAt:
+    // when it was posted, plus at_s), on the server clock; none when none
+    // runs. Time to detect is counted from here (MetricsSnapshot).
+    std::optional<double> onset(double now) const;
+    QByteArray toJson(double now) const;  // {"faults":[{id, running, fault...}]}
 
 private:
     static bool running(const Active& a, double now) { return now >= a.startsAt && now < a.endsAt; }

@@ -27,6 +27,7 @@ bool parseIntFlag(const QString& flag, const QString& value, qint64 lo, qint64 h
 
 QString MatchdOptions::usage() {
     return u"usage: pulsco-matchd --data-dir DIR [--listen HOST:PORT] [--color blue|green]\n"
+           "                     [--environment staging|production]\n"
            "                     [--admin-token-file FILE] [--queues FILE] [--tick-ms N]\n"
            "                     [--max-connections N] [--io-threads N]\n"
            "                     [--memory-tickets N] [--memory-matches N]\n"
@@ -34,7 +35,11 @@ QString MatchdOptions::usage() {
            "  --listen HOST:PORT      address to serve on (default 127.0.0.1:8080; port 0 = any "
            "free)\n"
            "  --data-dir DIR          where the SQLite database lives (created if missing)\n"
-           "  --color blue|green      which environment this server is (default blue)\n"
+           "  --color blue|green      which side of a blue/green pair this server is (default\n"
+           "                          blue)\n"
+           "  --environment staging|production\n"
+           "                          what its evidence counts for (default staging); a\n"
+           "                          production server refuses admin faults\n"
            "  --admin-token-file FILE enables /v1/admin/* with this bearer token; the file must\n"
            "                          not be readable by group or others (chmod 600)\n"
            "  --queues FILE           queue rules (default: the embedded queues.json)\n"
@@ -69,9 +74,10 @@ std::optional<MatchdOptions> MatchdOptions::parse(const QStringList& args, QStri
             return std::nullopt;
         }
         static const QStringList known = {
-            u"--listen"_s,   u"--data-dir"_s, u"--color"_s,           u"--admin-token-file"_s,
-            u"--queues"_s,   u"--tick-ms"_s,  u"--max-connections"_s, u"--io-threads"_s,
-            u"--tls-cert"_s, u"--tls-key"_s,  u"--memory-tickets"_s,  u"--memory-matches"_s};
+            u"--listen"_s,     u"--data-dir"_s, u"--color"_s,           u"--admin-token-file"_s,
+            u"--queues"_s,     u"--tick-ms"_s,  u"--max-connections"_s, u"--io-threads"_s,
+            u"--tls-cert"_s,   u"--tls-key"_s,  u"--memory-tickets"_s,  u"--memory-matches"_s,
+            u"--environment"_s};
         if (!known.contains(flag)) {
             *error = flag + u": unknown flag (see --help)"_s;
             return std::nullopt;
@@ -115,6 +121,15 @@ std::optional<MatchdOptions> MatchdOptions::parse(const QStringList& args, QStri
                 return std::nullopt;
             }
             o.color = *color;
+        } else if (flag == u"--environment"_s) {
+            // Rehearsal is the simulator's alone: a real server's evidence
+            // is staging or production.
+            const auto environment = deploymentEnvironmentFromString(value.toStdString());
+            if (!environment || *environment == DeploymentEnvironment::Rehearsal) {
+                *error = u"--environment: must be staging or production (got '"_s + value + u"')"_s;
+                return std::nullopt;
+            }
+            o.environment = *environment;
         } else if (flag == u"--admin-token-file"_s) {
             o.adminTokenFile = value;
         } else if (flag == u"--queues"_s) {

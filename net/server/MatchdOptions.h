@@ -1,6 +1,7 @@
 // Command-line flags of pulsco-matchd (a contract: docs/matchd.md).
 #pragma once
 
+#include "core/DeploymentEnvironment.h"
 #include "core/Fault.h"
 
 #include <QHostAddress>
@@ -17,6 +18,10 @@ struct MatchdOptions {
     quint16 port = 8080;
     QString dataDir;  // required
     Color color = Color::Blue;
+    // What the server's evidence counts for (core/DeploymentEnvironment.h):
+    // staging unless production is declared. A production server refuses
+    // admin faults.
+    DeploymentEnvironment environment = DeploymentEnvironment::Staging;
     QString adminTokenFile;                                       // empty: admin routes disabled
     QString queuesPath = QStringLiteral(":/pulsco/queues.json");  // the embedded copy
     int tickMs = 250;

@@ -8,6 +8,7 @@
 #include "net/server/EventStream.h"
 #include "net/server/MatchService.h"
 #include "net/server/ServerMetrics.h"
+#include "net/server/TrafficClass.h"
 #include "net/store/GroupCommitStore.h"
 #include "net/store/Migrations.h"
 
@@ -41,6 +42,7 @@ HttpResponse MatchdServer::infoResponse() const {
     w.field("name", "pulsco-matchd");
     w.field("version", PULSCO_VERSION);
     w.field("color", toString(m_options.color));
+    w.field("environment", toString(m_options.environment));
     w.field("url", std::string_view(url().toUtf8()));
     w.field("tls", m_http->tlsEnabled());
     w.field("started_at", std::string_view(m_startedAt.toString(Qt::ISODateWithMs).toUtf8()));
@@ -54,9 +56,13 @@ HttpResponse MatchdServer::infoResponse() const {
     return jsonOk(std::move(out));
 }
 
-void MatchdServer::route(HttpRequest& request, HttpResponder responder) {
+void MatchdServer::route(HttpRequest& request, HttpResponder untagged) {
     const QByteArray& path = request.path;
     const QByteArray& method = request.method;
+    // Every answer to this request is counted under its class (the response
+    // observer in MatchdServer::start): only the API's are user figures.
+    const TrafficClass trafficClass = trafficClassOf(path);
+    const HttpResponder responder = untagged.tagged(int(trafficClass));
 
     if (path == "/healthz") {
         if (method != "GET" && method != "HEAD")
@@ -91,15 +97,18 @@ void MatchdServer::route(HttpRequest& request, HttpResponder responder) {
         return responder.respond(HttpServer::errorResponse(
             404, u"path: no route for "_s + QString::fromLatin1(method + ' ' + path)));
 
-    // Drill faults act on the API routes only: health, metrics and admin stay
-    // truthful so the drill can be observed and ended.
+    // Drill faults act on the matchmaking API only: stats, info, queues,
+    // health, metrics and admin stay truthful so the drill can be observed
+    // and ended, and the console's own polling is not what a drill slows.
+    const bool faultable = trafficClass == TrafficClass::Api;
     const double now = m_service->now();
     auto* rng = QRandomGenerator::global();
-    if (m_faults->injectError(now, rng->generateDouble()))
+    if (faultable && m_faults->injectError(now, rng->generateDouble()))
         return responder.respond(
             HttpServer::errorResponse(503, u"fault: injected error (drill)"_s));
     MatchService::Reply reply;
-    if (const double delay = m_faults->latencyMs(now, rng->generateDouble()); delay > 0) {
+    if (const double delay = faultable ? m_faults->latencyMs(now, rng->generateDouble()) : 0;
+        delay > 0) {
         reply = [this, responder, delay](HttpResponse r) {
             QTimer::singleShot(int(delay), this, [responder, r = std::move(r)]() mutable {
                 responder.respond(std::move(r));
@@ -206,6 +215,14 @@ void MatchdServer::routeAdmin(const HttpRequest& request, HttpResponder responde
     }
     if (method != "POST")
         return responder.respond(methodNotAllowed(request, "GET, POST, DELETE"));
+    // Drills break things on purpose; production evidence must never come
+    // from a broken-on-purpose server. Listing and clearing stay allowed (a
+    // production server has nothing to clear, and clearing harms nothing).
+    if (m_options.environment == DeploymentEnvironment::Production)
+        return responder.respond(HttpServer::errorResponse(
+            403,
+            u"POST /v1/admin/faults: fault injection is refused on a production server (started "
+            "with --environment production); drill on a staging server"_s));
     QString error;
     const auto spec = faultSpecFromJson(request.body, u"POST /v1/admin/faults"_s, &error);
     if (!spec)

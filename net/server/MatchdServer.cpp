@@ -106,15 +106,18 @@ bool MatchdServer::start(const MatchdOptions& options, QString* error) {
                  QString::number(options.port) + u": "_s + m_http->errorString();
         return false;
     }
-    m_metrics = std::make_unique<ServerMetrics>(*config, options.color, url().toStdString());
+    m_metrics = std::make_unique<ServerMetrics>(*config, options.color, options.environment,
+                                                url().toStdString());
     m_faults = std::make_unique<FaultState>(options.color);
     m_service = new MatchService(*config, m_store, m_metrics.get());
     m_service->setMemoryLimits(options.memoryTickets, options.memoryMatches);
     m_service->recover(recovery);
     m_http->setHandler(
         [this](HttpRequest& r, HttpResponder responder) { route(r, std::move(responder)); });
-    m_http->setResponseObserver([this](int status, double latencyMs) {
-        m_metrics->recordHttp(status, latencyMs, m_service->now());
+    // route() tags each answer with its request's TrafficClass; answers the
+    // HTTP layer gave by itself carry 0, TrafficClass::Other.
+    m_http->setResponseObserver([this](int status, double latencyMs, int tag) {
+        m_metrics->recordHttp(status, latencyMs, m_service->now(), TrafficClass(tag));
     });
     connect(m_service, &MatchService::ticked, this, &MatchdServer::onTicked);
     connect(m_service, &MatchService::ticketEvent, this,
@@ -215,7 +218,7 @@ void MatchdServer::onTicked() {
     m_faults->update(now);  // faults start and end on the tick
     m_service->setStalled(m_faults->stalled(now));
     m_store->setExtraLatencyMs(m_faults->storeLatencyMs(now));
-    m_metrics->setActiveFaults(m_faults->describe(now));
+    m_metrics->setActiveFaults(m_faults->describe(now), m_faults->onset(now));
     publishSnapshot();
 }
 

@@ -24,9 +24,11 @@ int homeRegion(const std::vector<PartyMember>& party) {
     return best;
 }
 
-ServerMetrics::ServerMetrics(const QueueConfig& config, Color color, std::string source)
+ServerMetrics::ServerMetrics(const QueueConfig& config, Color color,
+                             DeploymentEnvironment environment, std::string source)
     : m_config(config)
     , m_color(color)
+    , m_environment(environment)
     , m_source(std::move(source))
     , m_matchesByQueue(config.queues.size())
     , m_matchesByRegion(config.regions.size())
@@ -51,10 +53,14 @@ std::int64_t ServerMetrics::secondOf(double now) {
     return static_cast<std::int64_t>(std::floor(now));
 }
 
-void ServerMetrics::recordHttp(int status, double latencyMs, double now) {
+void ServerMetrics::recordHttp(int status, double latencyMs, double now,
+                               TrafficClass trafficClass) {
+    auto& byStatus = m_byClassStatus[std::size_t(trafficClass)];
+    if (status >= 0 && status < int(byStatus.size()))
+        ++byStatus[std::size_t(status)];
+    if (trafficClass != TrafficClass::Api)
+        return;  // counted above, and nowhere a user's figure is read
     ++m_requests;
-    if (status >= 0 && status < int(m_byStatus.size()))
-        ++m_byStatus[std::size_t(status)];
     m_latencyMs.record(latencyMs);
     m_recent.recordRequest(secondOf(now), latencyMs, status >= 500);
     if (status >= 500) {
@@ -171,16 +177,19 @@ MetricsSnapshot ServerMetrics::snapshot(const std::vector<QueueStatus>& queues, 
     s.tickDurationMs = m_tickMs;
     s.conservationOk = m_tickets.created == m_tickets.matched + m_tickets.expired +
                                                 m_tickets.cancelled + m_tickets.searching;
-    s.environment = DeploymentEnvironment::Staging;  // until --environment (evidence issue)
+    s.environment = m_environment;
     s.activeFaults = m_faults;
+    s.faultOnsetSeconds = m_faultOnset;
     return s;
 }
 
 QByteArray ServerMetrics::prometheusText(const std::vector<QueueStatus>& queues, bool ready,
                                          const StoreFigures& store) const {
     PrometheusTextWriter w;
-    w.family("pulsco_info", "gauge", "Constant 1, labelled with the server's color.");
-    w.sample("pulsco_info", {{"color", toString(m_color)}}, 1);
+    w.family("pulsco_info", "gauge",
+             "Constant 1, labelled with the server's color and environment (--environment).");
+    w.sample("pulsco_info",
+             {{"color", toString(m_color)}, {"environment", toString(m_environment)}}, 1);
     w.single("pulsco_ready", "gauge",
              "1 when the server accepts tickets (store open, not draining).", ready ? 1 : 0);
 
@@ -189,7 +198,8 @@ QByteArray ServerMetrics::prometheusText(const std::vector<QueueStatus>& queues,
     w.histogram("pulsco_ticket_wait_seconds", {}, m_waitSeconds,
                 {0.5, 1, 2, 5, 10, 15, 20, 30, 45, 60, 90, 120, 180, 300, 600});
     w.family("pulsco_http_request_duration_seconds", "histogram",
-             "Time from request parsed to answer written, every route.");
+             "Time from request parsed to answer written, matchmaking API routes only "
+             "(tickets, matches).");
     w.histogram("pulsco_http_request_duration_seconds", {}, m_latencyMs,
                 {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.25, 0.5, 1,
                  2.5, 5, 10},
@@ -211,11 +221,18 @@ QByteArray ServerMetrics::prometheusText(const std::vector<QueueStatus>& queues,
     w.sample("pulsco_tickets_total", {{"state", "cancelled"}}, double(m_tickets.cancelled));
     w.single("pulsco_tickets_searching", "gauge", "Tickets searching now.",
              double(m_tickets.searching));
-    w.family("pulsco_http_requests_total", "counter", "HTTP answers by status code.");
-    for (std::size_t code = 0; code < m_byStatus.size(); ++code)
-        if (m_byStatus[code] > 0)
-            w.sample("pulsco_http_requests_total", {{"code", QByteArray::number(qulonglong(code))}},
-                     double(m_byStatus[code]));
+    w.family("pulsco_http_requests_total", "counter",
+             "HTTP answers by class (api: tickets and matches; monitoring: stats, metrics, "
+             "health, info, queues, events; admin; other: no route) and status code.");
+    for (TrafficClass trafficClass : kTrafficClasses) {
+        const auto& byStatus = m_byClassStatus[std::size_t(trafficClass)];
+        for (std::size_t code = 0; code < byStatus.size(); ++code)
+            if (byStatus[code] > 0)
+                w.sample("pulsco_http_requests_total",
+                         {{"class", toString(trafficClass)},
+                          {"code", QByteArray::number(qulonglong(code))}},
+                         double(byStatus[code]));
+    }
     w.single("pulsco_store_batches_total", "counter",
              "Store transactions committed (one fsync each).", double(store.batches));
     w.single("pulsco_store_writes_total", "counter", "Rows written through group commit.",

@@ -9,12 +9,15 @@
 #include "core/Matchmaker.h"
 #include "core/MetricsSnapshot.h"
 #include "core/RecentWindow.h"
+#include "net/server/TrafficClass.h"
 
 #include <QByteArray>
 
 #include <array>
 #include <cstdint>
+#include <iterator>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -26,12 +29,17 @@ int homeRegion(const std::vector<PartyMember>& party);
 
 class ServerMetrics {
 public:
-    ServerMetrics(const QueueConfig& config, Color color, std::string source);
+    ServerMetrics(const QueueConfig& config, Color color, DeploymentEnvironment environment,
+                  std::string source);
 
-    // Only 5xx answers count as errors (errors_total, errors_by_code,
-    // recent_errors), as in the simulator: a 4xx is the client's mistake,
-    // not a failure of the service (docs/snapshot-schema.md).
-    void recordHttp(int status, double latencyMs, double now);
+    // Every answer is counted by class and status (/metrics). Only answers
+    // of the matchmaking API (TrafficClass::Api) are the snapshot's user
+    // figures: requests_total, the API latency histogram, the recent window
+    // and the errors. Of those, only 5xx answers count as errors
+    // (errors_total, errors_by_code, recent_errors), as in the simulator: a
+    // 4xx is the client's mistake, not a failure of the service
+    // (docs/snapshot-schema.md).
+    void recordHttp(int status, double latencyMs, double now, TrafficClass trafficClass);
     // `region`: the ticket's home region (homeRegion), -1 if none.
     void ticketCreated(int players, int region);
     // Re-queued after a restart: searching, created earlier.
@@ -41,7 +49,12 @@ public:
     void matchFormed(int queue, int region, double quality, int players, double now);
     void matchResulted(int region, int players);  // its players leave "in match"
     void tickDuration(double ms) { m_tickMs.record(ms); }
-    void setActiveFaults(std::vector<std::string> faults) { m_faults = std::move(faults); }
+    // The faults in force and when the earliest of them began (server
+    // uptime, the snapshot's time_s clock); no onset when none runs.
+    void setActiveFaults(std::vector<std::string> faults, std::optional<double> onsetSeconds) {
+        m_faults = std::move(faults);
+        m_faultOnset = onsetSeconds;
+    }
 
     // A snapshot of now; `queues` from Matchmaker::queueStatus.
     MetricsSnapshot snapshot(const std::vector<QueueStatus>& queues, double now, double wallUnixMs);
@@ -67,11 +80,13 @@ private:
 
     QueueConfig m_config;
     Color m_color;
+    DeploymentEnvironment m_environment;
     std::string m_source;
     std::uint64_t m_sequence = 0;
 
-    std::array<std::uint64_t, 600> m_byStatus{};
-    std::uint64_t m_requests = 0;
+    // Answers by class (TrafficClass's value) and status, for /metrics.
+    std::array<std::array<std::uint64_t, 600>, std::size(kTrafficClasses)> m_byClassStatus{};
+    std::uint64_t m_requests = 0;  // API answers only, as the rest below
     std::uint64_t m_errors = 0;
     std::map<std::string, std::uint64_t> m_errorsByStatus;  // 5xx only
     Histogram m_latencyMs;
@@ -89,6 +104,7 @@ private:
     std::uint64_t m_peakQueueDepth = 0;  // tickets searching, highest at a snapshot
     Histogram m_tickMs;
     std::vector<std::string> m_faults;
+    std::optional<double> m_faultOnset;
     RecentWindow m_recent;
 };
 

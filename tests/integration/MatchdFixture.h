@@ -36,6 +36,7 @@ struct MatchdFixture {
     quint16 port = 0;
     QString tlsCertFile;  // both set: the server speaks HTTPS/WSS only
     QString tlsKeyFile;
+    pulsco::DeploymentEnvironment environment = pulsco::DeploymentEnvironment::Staging;
 
     QString path(const QString& name) const { return dir.filePath(name); }
 
@@ -54,6 +55,7 @@ struct MatchdFixture {
         o.maxConnections = maxConnections;
         o.tlsCertFile = tlsCertFile;
         o.tlsKeyFile = tlsKeyFile;
+        o.environment = environment;
         if (withToken) {
             QFile token(path(QStringLiteral("token")));
             if (!token.open(QIODevice::WriteOnly))

@@ -24,6 +24,24 @@ const QByteArray kBearer = "Authorization: Bearer " + kTestAdminToken + "\r\n";
 QString ticketState(quint16 port, const QString& id) {
     return http(port, "GET", "/v1/tickets/" + id.toLatin1()).json().value(u"state").toString();
 }
+
+std::optional<pulsco::MetricsSnapshot> statsOf(quint16 port) {
+    QString error;
+    auto s = pulsco::metricsSnapshotFromJson(http(port, "GET", "/v1/stats").body,
+                                             u"GET /v1/stats"_s, &error);
+    if (!s)
+        qWarning().noquote() << error;
+    return s;
+}
+
+std::optional<pulsco::PrometheusExposition> metricsOf(quint16 port) {
+    QString error;
+    auto m = pulsco::PrometheusTextParser::parse(http(port, "GET", "/metrics").body,
+                                                 u"GET /metrics"_s, &error);
+    if (!m)
+        qWarning().noquote() << error;
+    return m;
+}
 }  // namespace
 
 class TestMatchdApi : public QObject {
@@ -54,6 +72,12 @@ private slots:
     void upgradeArrivingInPiecesIsHandedOver();
     void slowStoreBacklogIsOverloaded();
     void resultWaitsForItsMatchRow();
+    void environmentShowsInInfoMetricsAndSnapshots_data();
+    void environmentShowsInInfoMetricsAndSnapshots();
+    void productionRefusesEveryFault_data();
+    void productionRefusesEveryFault();
+    void faultOnsetIsWhenTheFaultBegan();
+    void monitoringIsNotUserTraffic();
 
 private:
     MatchdFixture* m_fx = nullptr;
@@ -412,9 +436,13 @@ void TestMatchdApi::metricsParseBack() {
     QCOMPARE(parsed->family("pulsco_matches_total")->type, QByteArray("counter"));
     QCOMPARE(parsed->value("pulsco_matches_total"), 3.0);
     QCOMPARE(parsed->value("pulsco_ticket_wait_seconds_count"), 6.0);
-    QCOMPARE(parsed->value("pulsco_http_requests_total", {{"code", "201"}}), 6.0);
-    QCOMPARE(parsed->value("pulsco_http_requests_total", {{"code", "404"}}), 1.0);
-    QVERIFY(*parsed->value("pulsco_http_request_duration_seconds_count") >= 8);
+    QCOMPARE(parsed->value("pulsco_http_requests_total", {{"class", "api"}, {"code", "201"}}), 6.0);
+    QCOMPARE(parsed->value("pulsco_http_requests_total", {{"class", "api"}, {"code", "404"}}), 1.0);
+    // The API's answers only: 6 creates and the 404 (the /v1/stats polls
+    // above are monitoring).
+    QCOMPARE(parsed->value("pulsco_http_request_duration_seconds_count"), 7.0);
+    QVERIFY(*parsed->value("pulsco_http_requests_total",
+                           {{"class", "monitoring"}, {"code", "200"}}) >= 1);
     for (const char* q : {"duel-1v1", "slow-1v1", "squad-2v2"})
         QCOMPARE(parsed->value("pulsco_queue_depth", {{"queue", q}}), 0.0);
 }
@@ -482,23 +510,28 @@ void TestMatchdApi::statsCountOnlyServerErrors() {
                  .status,
              201);
     QCOMPARE(http(port(), "POST", "/v1/tickets", soloTicket("squad-2v2", "se1")).status, 503);
-    QCOMPARE(http(port(), "GET", "/v1/queues").status, 503);
+    QCOMPARE(http(port(), "GET", "/v1/tickets/t1").status, 503);
+    // Monitoring routes are not faulted (and not user traffic).
+    QCOMPARE(http(port(), "GET", "/v1/queues").status, 200);
     QCOMPARE(http(port(), "DELETE", "/v1/admin/faults", {}, kBearer).status, 200);
     const auto statsNow = [&] {
         QString error;
         return pulsco::metricsSnapshotFromJson(http(port(), "GET", "/v1/stats").body,
                                                u"GET /v1/stats"_s, &error);
     };
-    QTRY_VERIFY_WITH_TIMEOUT(statsNow() && statsNow()->total.requestsTotal >= 7, 5000);
+    // The API's answers: the 400, the 404 and the two 503s (the admin and
+    // monitoring answers are counted apart).
+    QTRY_VERIFY_WITH_TIMEOUT(statsNow() && statsNow()->total.requestsTotal == 4, 5000);
     const auto s = statsNow();
     const std::map<std::string, std::uint64_t> expected{{"503", 2}};
     QCOMPARE(s->total.errorsByCode, expected);
     QCOMPARE(s->total.errorsTotal, 2u);
     QCOMPARE(s->total.recentErrors, 2u);
-    // /metrics still counts every answer by its code.
+    // /metrics still counts every answer by its class and code.
     const QByteArray metrics = http(port(), "GET", "/metrics").body;
-    QVERIFY(metrics.contains("pulsco_http_requests_total{code=\"400\"} 1"));
-    QVERIFY(metrics.contains("pulsco_http_requests_total{code=\"503\"} 2"));
+    QVERIFY(metrics.contains("pulsco_http_requests_total{class=\"api\",code=\"400\"} 1"));
+    QVERIFY(metrics.contains("pulsco_http_requests_total{class=\"api\",code=\"503\"} 2"));
+    QVERIFY(metrics.contains("pulsco_http_requests_total{class=\"admin\",code=\"401\"} 1"));
 }
 
 void TestMatchdApi::eventsHaveNoGaps() {
@@ -746,6 +779,156 @@ void TestMatchdApi::resultWaitsForItsMatchRow() {
     const HttpResult stored = http(port(), "GET", last);
     QCOMPARE(stored.status, 200);
     QCOMPARE(stored.json().value(u"winner_team").toInt(-1), 1);
+}
+
+// --environment is what the server's evidence counts for: said in
+// /v1/info, pulsco_info and every snapshot; without the flag, staging.
+void TestMatchdApi::environmentShowsInInfoMetricsAndSnapshots_data() {
+    QTest::addColumn<bool>("production");
+    QTest::addColumn<QString>("expected");
+    QTest::addRow("without the flag") << false << u"staging"_s;
+    QTest::addRow("production") << true << u"production"_s;
+}
+
+void TestMatchdApi::environmentShowsInInfoMetricsAndSnapshots() {
+    QFETCH(bool, production);
+    QFETCH(QString, expected);
+    MatchdFixture fx;
+    if (production)
+        fx.environment = pulsco::DeploymentEnvironment::Production;
+    QString error;
+    QVERIFY2(fx.start(true, 16000, &error), qPrintable(error));
+    QCOMPARE(http(fx.port, "GET", "/v1/info").json().value(u"environment").toString(), expected);
+    const auto metrics = metricsOf(fx.port);
+    QVERIFY(metrics);
+    QCOMPARE(
+        metrics->value("pulsco_info", {{"color", "blue"}, {"environment", expected.toLatin1()}}),
+        1.0);
+    const auto stats = statsOf(fx.port);
+    QVERIFY(stats);
+    QCOMPARE(QString::fromLatin1(pulsco::toString(stats->environment)), expected);
+    const QByteArray field = "\"environment\":\"" + expected.toLatin1() + '"';
+    QVERIFY(http(fx.port, "GET", "/v1/stats").body.contains(field));
+}
+
+// A production server refuses every fault, whatever its kind or body, with
+// the auth refusal's status and code and a message naming the environment;
+// the same body on a staging server is not refused for that reason.
+void TestMatchdApi::productionRefusesEveryFault_data() {
+    QTest::addColumn<QByteArray>("body");
+    QTest::addColumn<int>("stagingStatus");
+    QTest::addRow("latency") << QByteArray(R"({"kind":"latency","latency_ms":300,"share":0.5})")
+                             << 201;
+    QTest::addRow("error_rate") << QByteArray(R"({"kind":"error_rate","share":0.1})") << 201;
+    QTest::addRow("matcher_stall")
+        << QByteArray(R"({"kind":"matcher_stall","duration_s":30})") << 201;
+    QTest::addRow("store_latency")
+        << QByteArray(R"({"kind":"store_latency","latency_ms":50})") << 201;
+    QTest::addRow("simulator kind")
+        << QByteArray(R"({"kind":"player_surge","multiplier":2})") << 400;
+    QTest::addRow("malformed body") << QByteArray("{nope") << 400;
+}
+
+void TestMatchdApi::productionRefusesEveryFault() {
+    QFETCH(QByteArray, body);
+    QFETCH(int, stagingStatus);
+    QCOMPARE(http(port(), "POST", "/v1/admin/faults", body, kBearer).status, stagingStatus);
+
+    MatchdFixture production;
+    production.environment = pulsco::DeploymentEnvironment::Production;
+    QString error;
+    QVERIFY2(production.start(true, 16000, &error), qPrintable(error));
+    const HttpResult r = http(production.port, "POST", "/v1/admin/faults", body, kBearer);
+    QCOMPARE(r.status, 403);
+    QCOMPARE(r.errorCode(), u"unauthorized"_s);
+    QVERIFY2(r.errorMessage().contains(
+                 u"fault injection is refused on a production server (started with "
+                 "--environment production)"_s),
+             qPrintable(r.errorMessage()));
+    // The token is still checked first: no token, no hint about faults.
+    QCOMPARE(http(production.port, "POST", "/v1/admin/faults", body).status, 401);
+    // Nothing was added; listing and clearing stay allowed.
+    const HttpResult listed = http(production.port, "GET", "/v1/admin/faults", {}, kBearer);
+    QCOMPARE(listed.status, 200);
+    QVERIFY(listed.json().value(u"faults").toArray().isEmpty());
+    QCOMPARE(http(production.port, "DELETE", "/v1/admin/faults", {}, kBearer).status, 200);
+    QVERIFY(statsOf(production.port)->activeFaults.empty());
+}
+
+// fault_onset_s is when the earliest running fault began (posted + at_s),
+// on the snapshot's time_s clock; absent while none runs.
+void TestMatchdApi::faultOnsetIsWhenTheFaultBegan() {
+    pulsco::MatchService* service = m_fx->server->service();
+    QVERIFY(!statsOf(port())->faultOnsetSeconds);
+    const double postedAfter = service->now();
+    QCOMPARE(http(port(), "POST", "/v1/admin/faults",
+                  R"({"kind":"latency","latency_ms":1,"share":1,"at_s":1})", kBearer)
+                 .status,
+             201);
+    const double postedBefore = service->now();
+    // Not running yet (it starts 1 s after it was posted): no onset.
+    const auto early = statsOf(port());
+    if (service->now() < postedAfter + 1.0)
+        QVERIFY(early && !early->faultOnsetSeconds);
+    QTRY_VERIFY_WITH_TIMEOUT(statsOf(port())->faultOnsetSeconds.has_value(), 5000);
+    const auto running = statsOf(port());
+    const double onset = *running->faultOnsetSeconds;
+    QVERIFY2(onset >= postedAfter + 1.0 && onset <= postedBefore + 1.0,
+             qPrintable(u"onset %1 not in [%2, %3]"_s.arg(onset)
+                            .arg(postedAfter + 1.0)
+                            .arg(postedBefore + 1.0)));
+    QVERIFY(onset <= running->timeSeconds);
+    // A later fault does not move the onset: the earliest counts.
+    QCOMPARE(http(port(), "POST", "/v1/admin/faults", R"({"kind":"matcher_stall","duration_s":30})",
+                  kBearer)
+                 .status,
+             201);
+    QTest::qWait(60);  // a tick or two
+    QCOMPARE(statsOf(port())->faultOnsetSeconds, std::optional<double>(onset));
+    QCOMPARE(http(port(), "DELETE", "/v1/admin/faults", {}, kBearer).status, 200);
+    QVERIFY(!statsOf(port())->faultOnsetSeconds);
+}
+
+// An idle server watched hard (the console's polls, Prometheus scrapes,
+// health probes) has no user traffic: API requests, latency and errors stay
+// 0; those answers are counted under their own class.
+void TestMatchdApi::monitoringIsNotUserTraffic() {
+    constexpr int kRounds = 20;
+    const QByteArray monitoring[] = {"/v1/stats", "/metrics", "/healthz",
+                                     "/readyz",   "/v1/info", "/v1/queues"};
+    for (int i = 0; i < kRounds; ++i)
+        for (const QByteArray& path : monitoring)
+            QCOMPARE(http(port(), "GET", path).status, 200);
+    QCOMPARE(http(port(), "GET", "/v1/admin/faults", {}, kBearer).status, 200);
+    QCOMPARE(http(port(), "GET", "/nowhere").status, 404);
+    QTest::qWait(60);  // the snapshot is cached per tick
+    const auto idle = statsOf(port());
+    QVERIFY(idle);
+    QCOMPARE(idle->total.requestsTotal, 0u);
+    QCOMPARE(idle->total.apiLatencyMs.count(), 0u);
+    QCOMPARE(idle->total.recentRequests, 0u);
+    QCOMPARE(idle->total.recentApiLatencyMs.count(), 0u);
+    QCOMPARE(idle->total.errorsTotal, 0u);
+    auto metrics = metricsOf(port());
+    QVERIFY(metrics);
+    QCOMPARE(metrics->value("pulsco_http_request_duration_seconds_count"), 0.0);
+    QVERIFY(
+        *metrics->value("pulsco_http_requests_total", {{"class", "monitoring"}, {"code", "200"}}) >=
+        double(kRounds * std::size(monitoring)));
+    QCOMPARE(metrics->value("pulsco_http_requests_total", {{"class", "admin"}, {"code", "200"}}),
+             1.0);
+    QCOMPARE(metrics->value("pulsco_http_requests_total", {{"class", "other"}, {"code", "404"}}),
+             1.0);
+    QVERIFY(!metrics->value("pulsco_http_requests_total", {{"class", "api"}, {"code", "200"}}));
+
+    // One user request, and the API figures move by exactly one.
+    QVERIFY(!create(soloTicket("squad-2v2", "mon1")).isEmpty());
+    QTRY_COMPARE_WITH_TIMEOUT(statsOf(port())->total.requestsTotal, 1u, 5000);
+    QCOMPARE(statsOf(port())->total.apiLatencyMs.count(), 1u);
+    metrics = metricsOf(port());
+    QCOMPARE(metrics->value("pulsco_http_requests_total", {{"class", "api"}, {"code", "201"}}),
+             1.0);
+    QCOMPARE(metrics->value("pulsco_http_request_duration_seconds_count"), 1.0);
 }
 
 QTEST_GUILESS_MAIN(TestMatchdApi)

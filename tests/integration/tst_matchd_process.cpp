@@ -104,6 +104,12 @@ void TestMatchdProcess::badFlagsExitTwo_data() {
                                    << u"--tick-ms: must be an integer from 10 to 60000"_s;
     QTest::addRow("bad color") << QStringList{u"--data-dir"_s, u"x"_s, u"--color"_s, u"red"_s}
                                << u"--color: must be blue or green"_s;
+    QTest::addRow("bad environment")
+        << QStringList{u"--data-dir"_s, u"x"_s, u"--environment"_s, u"prod"_s}
+        << u"--environment: must be staging or production (got 'prod')"_s;
+    QTest::addRow("rehearsal environment")
+        << QStringList{u"--data-dir"_s, u"x"_s, u"--environment=rehearsal"_s}
+        << u"--environment: must be staging or production (got 'rehearsal')"_s;
     QTest::addRow("bad listen") << QStringList{u"--data-dir"_s, u"x"_s, u"--listen"_s, u"nowhere"_s}
                                 << u"--listen: must be HOST:PORT"_s;
     QTest::addRow("missing value")

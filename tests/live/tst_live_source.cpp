@@ -138,6 +138,8 @@ private slots:
     void adminFaultWithTokenShowsInSnapshot();
     void withoutTokenFaultsAreOffWithReason();
     void trafficWeightIsRefusedWithReason();
+    void serversOfOneEnvironmentMergeAsIt();
+    void serversOfTwoEnvironmentsAreRefused();
 };
 
 void TestLiveSource::initTestCase() {
@@ -356,6 +358,68 @@ void TestLiveSource::trafficWeightIsRefusedWithReason() {
     source.setTrafficWeight(50);
     QCOMPARE(failures.size(), 1);
     QVERIFY(failures[0][1].toString().contains(u"webhook"_s));
+}
+
+namespace {
+MatchdProcess::Options serverOf(const QString& color, const QString& environment) {
+    MatchdProcess::Options o;
+    o.color = color;
+    o.forwardStderr = true;
+    if (!environment.isEmpty())
+        o.extraArguments = {u"--environment"_s, environment};
+    return o;
+}
+}  // namespace
+
+void TestLiveSource::serversOfOneEnvironmentMergeAsIt() {
+    MatchdProcess blue(serverOf(u"blue"_s, u"production"_s));
+    MatchdProcess green(serverOf(u"green"_s, u"production"_s));
+    QVERIFY(blue.start());
+    QVERIFY(green.start());
+    LiveSource source({{blue.url(), {}, {}}, {green.url(), {}, {}}});
+    source.start();
+    QTRY_VERIFY_WITH_TIMEOUT(source.latestOf(blue.url()) && source.latestOf(green.url()), 8000);
+    QTRY_COMPARE_WITH_TIMEOUT(source.state(), Source::State::Running, 5000);
+    QCOMPARE(source.latestSnapshot()->environment, pulsco::DeploymentEnvironment::Production);
+    for (const LiveSource::ServerStatus& s : source.servers()) {
+        QCOMPARE(s.environment, u"production"_s);
+        QVERIFY2(s.problem.isEmpty(), qPrintable(s.problem));
+    }
+}
+
+// A staging and a production server in one set: refused, naming both and
+// their environments; no merged snapshot (with a made-up environment) at all.
+void TestLiveSource::serversOfTwoEnvironmentsAreRefused() {
+    MatchdProcess blue(serverOf(u"blue"_s, {}));  // no flag: staging
+    MatchdProcess green(serverOf(u"green"_s, u"production"_s));
+    QVERIFY(blue.start());
+    QVERIFY(green.start());
+    LiveSource source({{blue.url(), {}, {}}, {green.url(), {}, {}}});
+    QSignalSpy events(&source, &Source::eventsReady);
+    QSignalSpy snapshots(&source, &Source::snapshotReady);
+    source.start();
+    QTRY_COMPARE_WITH_TIMEOUT(source.state(), Source::State::Failed, 8000);
+    QVERIFY(!source.latestSnapshot());
+    const QString expected = u"environment: the servers disagree: "_s + blue.url() +
+                             u" (staging), "_s + green.url() + u" (production)"_s;
+    QString problems;
+    for (const LiveSource::ServerStatus& s : source.servers())
+        problems += s.problem + u'\n';
+    QVERIFY2(problems.contains(expected), qPrintable(problems));
+    // The refusal is in the event log as an error, once.
+    int logged = 0;
+    for (const QList<QVariant>& batch : events)
+        for (const pulsco::LogEvent& e : *batch.at(0).value<pulsco::LogEventBatch>())
+            logged += e.kind == pulsco::LogEventKind::Error &&
+                      QString::fromStdString(e.text).startsWith(expected);
+    QCOMPARE(logged, 1);
+    // While both keep sending, nothing merged comes out. (One server's own
+    // snapshot may have been merged before the other's first arrived.)
+    snapshots.clear();
+    QTest::qWait(2500);
+    QCOMPARE(snapshots.size(), 0);
+    QCOMPARE(source.state(), Source::State::Failed);
+    QVERIFY(!source.latestSnapshot());
 }
 
 QTEST_GUILESS_MAIN(TestLiveSource)

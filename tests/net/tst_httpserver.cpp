@@ -11,6 +11,8 @@
 #include <QThread>
 #include <QTimer>
 
+#include <map>
+
 using namespace Qt::StringLiterals;
 using namespace pulsco;
 
@@ -219,9 +221,14 @@ void TestHttpServer::manyClientsOverSeveralIoThreads() {
     QRandomGenerator rng(seed);
     bool wrongThread = false;
     int observed = 0;
-    server.setHandler([&](const HttpRequest& r, HttpResponder responder) {
+    std::map<int, int> observedByTag;
+    server.setHandler([&](const HttpRequest& r, HttpResponder untagged) {
         wrongThread = wrongThread || QThread::currentThread() != server.thread();
         const int delay = int(rng.bounded(3)) * 5;  // 0, 5 or 10 ms
+        // Tagged with its client ("/c<N>/..." -> N + 1): the tag must reach
+        // the observer with its own answer, deferred or not.
+        const int client = r.path.mid(2, r.path.indexOf('/', 1) - 2).toInt();
+        const HttpResponder responder = untagged.tagged(client + 1);
         const auto answer = [responder, path = r.path] {
             responder.respond(HttpResponse::json(200, "{\"path\":\"" + path + "\"}"));
         };
@@ -230,9 +237,10 @@ void TestHttpServer::manyClientsOverSeveralIoThreads() {
         else
             QTimer::singleShot(delay, &server, answer);
     });
-    server.setResponseObserver([&](int status, double) {
+    server.setResponseObserver([&](int status, double, int tag) {
         wrongThread = wrongThread || QThread::currentThread() != server.thread();
         observed += status == 200 ? 1 : 0;
+        ++observedByTag[tag];
     });
     QVERIFY(server.listen(QHostAddress::LocalHost, 0));
     constexpr int kClients = 12;
@@ -272,6 +280,9 @@ void TestHttpServer::manyClientsOverSeveralIoThreads() {
         }
     }
     QTRY_COMPARE(observed, kClients * kRequests);
+    for (int c = 0; c < kClients; ++c)
+        QCOMPARE(observedByTag[c + 1], kRequests);
+    QCOMPARE(observedByTag.count(0), std::size_t(0));
     QVERIFY(!wrongThread);
     clients.clear();
     QTRY_COMPARE(server.connectionCount(), 0);

@@ -52,7 +52,7 @@ void TestTlsHandshakeDeadline::unfinishedHandshakesAreCutOff() {
         responder.respond(HttpResponse::json(200, "{\"path\":\"" + r.path + "\"}"));
     });
     QList<int> observed;
-    server.setResponseObserver([&](int status, double) { observed << status; });
+    server.setResponseObserver([&](int status, double, int) { observed << status; });
     QVERIFY(server.listen(QHostAddress::LocalHost, 0));
 
     QTcpSocket silent, halfHello;
