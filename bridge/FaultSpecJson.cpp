@@ -10,7 +10,7 @@ namespace {
 
 constexpr FaultKind kAllKinds[] = {
     FaultKind::Latency,     FaultKind::ErrorRate,  FaultKind::MatcherStall, FaultKind::RegionOutage,
-    FaultKind::PlayerSurge, FaultKind::BadRelease, FaultKind::StoreLatency,
+    FaultKind::PlayerSurge, FaultKind::BadRelease, FaultKind::StoreLatency, FaultKind::Inconsistency,
 };
 constexpr double kMaxSeconds = 1e9;
 constexpr double kMaxLatencyMs = 600000;
@@ -45,6 +45,7 @@ KindFields fieldsOf(FaultKind kind) {
         f.region = true;
         break;
     case FaultKind::MatcherStall:
+    case FaultKind::Inconsistency:
         break;
     }
     return f;

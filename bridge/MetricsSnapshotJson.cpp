@@ -89,6 +89,22 @@ void writeRegion(JsonWriter& out, const RegionMetrics& r) {
     out.endObject();
 }
 
+void writeIntegrity(JsonWriter& out, const IntegrityReport& r) {
+    out.beginObject();
+    out.field("at_s", r.atSeconds);
+    out.field("ok", r.ok);
+    out.field("violations", r.violations);
+    out.key("first_violations");
+    out.beginArray();
+    for (const std::string& v : r.firstViolations)
+        out.value(std::string_view(v));
+    out.endArray();
+    out.field("store_check", std::string_view(r.storeCheck));
+    out.field("in_flight_excluded", r.inFlightExcluded);
+    out.field("duration_ms", r.durationMs);
+    out.endObject();
+}
+
 // --- reading -----------------------------------------------------------------
 
 std::uint64_t readCount(JsonObjectReader& o, QStringView key) {
@@ -169,6 +185,21 @@ RegionMetrics readRegion(JsonObjectReader o) {
     return r;
 }
 
+IntegrityReport readIntegrity(JsonObjectReader o) {
+    IntegrityReport r;
+    r.atSeconds = o.number(u"at_s", -1e12, 1e12);
+    r.ok = o.boolean(u"ok");
+    r.violations = readCount(o, u"violations");
+    JsonArrayReader first = o.array(u"first_violations", kMaxFaultTexts);
+    for (qsizetype i = 0; i < first.size() && o.ok(); ++i)
+        r.firstViolations.push_back(first.string(i, kMaxNameLength).toStdString());
+    r.storeCheck = o.string(u"store_check", kMaxNameLength).toStdString();
+    r.inFlightExcluded = readCount(o, u"in_flight_excluded");
+    r.durationMs = o.number(u"duration_ms", 0);
+    o.finish();
+    return r;
+}
+
 }  // namespace
 
 void writeMetricsSnapshot(JsonWriter& out, const MetricsSnapshot& s) {
@@ -211,6 +242,10 @@ void writeMetricsSnapshot(JsonWriter& out, const MetricsSnapshot& s) {
     out.endArray();
     if (s.faultOnsetSeconds)
         out.field("fault_onset_s", *s.faultOnsetSeconds);
+    if (s.integrity) {
+        out.key("integrity");
+        writeIntegrity(out, *s.integrity);
+    }
     out.endObject();
 }
 
@@ -271,6 +306,8 @@ MetricsSnapshot readMetricsSnapshot(JsonObjectReader o) {
     if (const double onset = o.optionalNumber(u"fault_onset_s", kNoOnset, -1e12, 1e12);
         onset != kNoOnset)
         s.faultOnsetSeconds = onset;
+    if (auto integrity = o.optionalObject(u"integrity"))
+        s.integrity = readIntegrity(std::move(*integrity));
     o.finish();
     if (!o.ok())
         return {};

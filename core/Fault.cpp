@@ -20,6 +20,7 @@ constexpr NameTable<FaultKind, 7> kFaultKinds{{
     {FaultKind::PlayerSurge, "player_surge"},
     {FaultKind::BadRelease, "bad_release"},
     {FaultKind::StoreLatency, "store_latency"},
+    {FaultKind::Inconsistency, "inconsistency"},
 }};
 
 constexpr NameTable<FaultTarget, 3> kTargets{{
@@ -95,6 +96,7 @@ std::string validate(const FaultSpec& fault) {
             return "region: must name the region that goes out";
         break;
     case FaultKind::MatcherStall:
+    case FaultKind::Inconsistency:
         break;
     }
     return {};

@@ -16,6 +16,10 @@ enum class FaultKind {
     PlayerSurge,   // arrivals multiplied by `multiplier`
     BadRelease,    // green runs a defective queue config (skill window x `multiplier`)
     StoreLatency,  // the server's store answers latencyMs slower (matchd only)
+    // Really corrupts the books once, when it starts (a match's store write
+    // dropped, a stored ticket state flipped; the simulator its own
+    // equivalent), for the integrity audit to find. Staging only.
+    Inconsistency,
 };
 
 const char* toString(FaultKind kind);  // "latency", "error_rate", ...

@@ -40,6 +40,8 @@ std::string describeFault(const FaultSpec& f, std::optional<Color> where) {
         return "bad release (skill window x" + number(f.multiplier, 2) + "), " + target;
     case FaultKind::StoreLatency:
         return "store latency +" + number(f.latencyMs, 0) + " ms, " + target;
+    case FaultKind::Inconsistency:
+        return "inconsistency (records corrupted on purpose), " + target;
     }
     return "fault";
 }

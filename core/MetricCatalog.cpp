@@ -42,6 +42,8 @@ const std::vector<MetricInfo> kMetrics = {
     {"concurrent_players", MetricShape::Gauge, "", "players online; max() reads the peak", false},
     {"uptime", MetricShape::Gauge, "", "share of requests served without error since start"},
     {"conservation", MetricShape::Gauge, "", "1 (ok) when every ticket is accounted for", false},
+    {"integrity", MetricShape::Gauge, "",
+     "1 (ok) when the last integrity audit found nothing; no data before the first", false},
     {"time_s", MetricShape::Gauge, "s", "source time: simulated seconds or server uptime", false},
     {"rating_correlation", MetricShape::Gauge, "",
      "Spearman correlation of true skill and rating (simulator, end of run)", false},
@@ -157,6 +159,8 @@ std::optional<double> MetricCatalog::value(const MetricsSnapshot& s, std::string
     }
     if (name == "conservation")
         return s.conservationOk ? 1.0 : 0.0;
+    if (name == "integrity")
+        return s.integrity ? std::optional<double>(s.integrity->ok ? 1.0 : 0.0) : std::nullopt;
     if (name == "time_s")
         return s.timeSeconds;
     if (name == "rating_correlation")

@@ -68,6 +68,23 @@ struct RegionMetrics {
     bool operator==(const RegionMetrics&) const = default;
 };
 
+// The last completed integrity audit. pulsco-matchd runs its store's own
+// check and cross-checks the database against the matchmaker's memory at a
+// consistent cut; the simulator cross-checks its own books. Unlike
+// `conservationOk` (counters that move together), this can fail.
+struct IntegrityReport {
+    double atSeconds = 0;  // when it completed, on the snapshot's timeSeconds clock
+    bool ok = true;
+    std::uint64_t violations = 0;          // how many were found in all
+    std::vector<std::string> firstViolations;  // the first few, human-readable
+    // The store's own check: "ok", its message, or "none" when the store has
+    // none (said plainly, not taken as a pass of something that never ran).
+    std::string storeCheck = "none";
+    std::uint64_t inFlightExcluded = 0;  // writes not yet committed at the cut
+    double durationMs = 0;
+    bool operator==(const IntegrityReport&) const = default;
+};
+
 struct MetricsSnapshot {
     static constexpr int kFormat = 1;
 
@@ -106,6 +123,8 @@ struct MetricsSnapshot {
     // Time to detect counts from here where a source knows (the simulator,
     // an injected fault on a server); none when no fault is active.
     std::optional<double> faultOnsetSeconds;
+    // The last completed integrity audit; none before the first one.
+    std::optional<IntegrityReport> integrity;
 
     bool operator==(const MetricsSnapshot&) const = default;
 };

@@ -21,7 +21,7 @@ SampleKind kindOf(std::string_view name) {
     // A conservation check over no tickets is true by construction; an idle
     // matcher's tick time says nothing about how it copes with tickets.
     if (name == "tickets_expired" || name == "tickets_cancelled" || name == "tickets_matched" ||
-        name == "conservation" || name == "tick_ms")
+        name == "conservation" || name == "integrity" || name == "tick_ms")
         return SampleKind::Tickets;
     if (MetricCatalog::hasRate(name))
         return SampleKind::Tickets;  // matches_balanced: a share of formed matches

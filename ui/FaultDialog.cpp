@@ -46,6 +46,8 @@ QString FaultDialog::kindTitle(FaultKind kind) {
         return tr("Bad release");
     case FaultKind::StoreLatency:
         return tr("Slow store");
+    case FaultKind::Inconsistency:
+        return tr("Data inconsistency");
     }
     return tr("Fault");
 }
@@ -66,6 +68,9 @@ QString FaultDialog::kindDescription(FaultKind kind) {
         return tr("The target runs a defective queue config (skill window widened).");
     case FaultKind::StoreLatency:
         return tr("The server's store answers slower (pulsco-matchd).");
+    case FaultKind::Inconsistency:
+        return tr("Corrupts stored records once, for the integrity audit to find (staging "
+                  "only).");
     }
     return {};
 }
@@ -103,6 +108,9 @@ FaultSpec FaultDialog::defaults(FaultKind kind, const QStringList& regions) {
         break;
     case FaultKind::StoreLatency:
         spec.latencyMs = 200;
+        break;
+    case FaultKind::Inconsistency:
+        spec.durationSeconds = 0;  // the damage stays; clearing only ends the drill's fault
         break;
     }
     return spec;

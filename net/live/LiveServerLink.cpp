@@ -174,9 +174,16 @@ void LiveServerLink::onInfo(QNetworkReply* reply) {
     }
     JsonReader reader(m_baseUrl + u"/v1/info"_s);
     auto info = reader.parseObject(reply->readAll());
-    QString color, environment;
+    QString color, environment, identity;
     bool admin = false;
     if (info) {
+        // Who answered, for the audit trail: a restarted or replaced server
+        // has another start time.
+        const QString version = info->optionalString(u"version", {}, 64);
+        const QString started = info->optionalString(u"started_at", {}, 64);
+        identity = (u"pulsco-matchd "_s + version).trimmed();
+        if (!started.isEmpty())
+            identity += u", started "_s + started;
         color = info->oneOf(u"color", {u"blue"_s, u"green"_s});
         environment =
             info->optionalOneOf(u"environment", {u"staging"_s, u"production"_s}, u"staging"_s);
@@ -188,6 +195,7 @@ void LiveServerLink::onInfo(QNetworkReply* reply) {
     }
     m_color = color;
     m_environment = environment;
+    m_identity = identity;
     m_adminEnabled = admin;
     if (m_pushAllowed)
         openPush();

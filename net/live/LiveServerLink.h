@@ -46,6 +46,8 @@ public:
     // "staging" or "production" from /v1/info ("" until it answered; a
     // server from before --environment says nothing and is staging).
     QString environment() const { return m_environment; }
+    // "pulsco-matchd 0.1.0, started 2026-12-03T14:00:00Z" from /v1/info.
+    QString identity() const { return m_identity; }
     Mode mode() const { return m_mode; }
     bool adminEnabled() const { return m_adminEnabled; }
     bool stale() const { return m_stale; }
@@ -95,6 +97,7 @@ private:
     QList<QSslCertificate> m_caCertificates;
     QString m_color;
     QString m_environment;
+    QString m_identity;
     QString m_problem;
     SnapshotPtr m_latest;
     Mode m_mode = Mode::Connecting;

@@ -60,6 +60,19 @@ QString LiveSource::displayName() const {
     return u"Live · "_s + parts.join(u", "_s);
 }
 
+QString LiveSource::serverIdentities() const {
+    QStringList parts;
+    for (const Server& s : m_servers) {
+        QString part = s.config.url;
+        if (!s.link->color().isEmpty())
+            part = s.link->color() + u' ' + part + u' ' + s.link->environment();
+        if (!s.link->identity().isEmpty())
+            part += u" ("_s + s.link->identity() + u')';
+        parts << part;
+    }
+    return parts.join(u"; "_s);
+}
+
 Source::Capabilities LiveSource::capabilities() const {
     Capabilities c;
     QStringList why;

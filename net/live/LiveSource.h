@@ -56,6 +56,8 @@ public:
 
     Kind kind() const override { return Kind::Live; }
     QString displayName() const override;
+    // "blue http://… staging (pulsco-matchd 0.1.0, started …); green …"
+    QString serverIdentities() const override;
     State state() const override { return m_state; }
     Capabilities capabilities() const override;
     SnapshotPtr latestSnapshot() const override { return m_merged; }

@@ -94,6 +94,16 @@ MetricsSnapshot randomSnapshot(std::uint64_t seed) {
     if (seed % 2) {
         s.activeFaults = {"latency +300ms green", "région \"sa-east\" hors ligne"};
         s.faultOnsetSeconds = std::uniform_real_distribution<double>(-60, 86400)(rng);
+        IntegrityReport r;
+        r.atSeconds = std::uniform_real_distribution<double>(0, 86400)(rng);
+        r.ok = seed % 4 == 1;
+        r.violations = r.ok ? 0 : count(rng);
+        if (!r.ok)
+            r.firstViolations = {"ticket t7: stored \"matched\", memory \"searching\""};
+        r.storeCheck = seed % 3 ? "ok" : "none";
+        r.inFlightExcluded = count(rng) % 100;
+        r.durationMs = 12.5;
+        s.integrity = r;
     }
     return s;
 }
@@ -209,7 +219,8 @@ void TestMetricsSnapshotJson::documentedKeyNames() {
                           u"tick_duration_ms"_s,
                           u"conservation_ok"_s,
                           u"active_faults"_s,
-                          u"fault_onset_s"_s};
+                          u"fault_onset_s"_s,
+                          u"integrity"_s};
     QCOMPARE(root.keys().size(), top.size());
     for (const QString& key : top)
         QVERIFY2(root.contains(key), qPrintable(key));
@@ -270,7 +281,7 @@ void TestMetricsSnapshotJson::badInput_data() {
         u"format: unsupported format 2 (this build reads format 1)"_s);
     row("unknown top-level field", set(u"uptime"_s, 3),
         u"uptime: unknown field (known fields: active_faults, blue, concurrent_players_peak, "
-        u"conservation_ok, environment, fault_onset_s, format, green, paused, players_in_match, "
+        u"conservation_ok, environment, fault_onset_s, format, green, integrity, paused, players_in_match, "
         u"players_in_queue, "
         u"players_online, queue_depth_peak, rating_correlation, regions, sequence, source, "
         u"speed, tick_duration_ms, time_s, total, "

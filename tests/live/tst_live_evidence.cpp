@@ -137,6 +137,16 @@ private slots:
         const GateStatus* p95 =
             session.gateStatus(u"p1.criteria.performance-benchmarks-met-p95-150ms"_s);
         QCOMPARE(p95->state, GateStatus::State::NoData);
+
+        // What the audit trail keeps of who produced the evidence.
+        session.setOperatorName(u"ana"_s);
+        QVERIFY2(session.startRollout(&error), qPrintable(error));
+        const AuditEntry started = session.audit().all().back();
+        QCOMPARE(started.kind, audit::kWeightSet);  // the first step, after rollout_started
+        QCOMPARE(started.environment, u"staging"_s);
+        QVERIFY2(started.servers.startsWith(u"blue "_s + blue.url() + u" staging (pulsco-matchd "_s),
+                 qPrintable(started.servers));
+        QVERIFY2(started.servers.contains(u", started 20"_s), qPrintable(started.servers));
     }
 };
 

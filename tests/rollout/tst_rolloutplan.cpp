@@ -215,7 +215,7 @@ private slots:
         QTest::addRow("load") << u"Load testing (500-1000 concurrent users)"_s
                               << u"max(concurrent_players) >= 1000"_s;
         QTest::addRow("uptime") << u"99.9% uptime maintained for 7 days"_s << u"uptime >= 99.9%"_s;
-        QTest::addRow("integrity") << u"Database integrity validation"_s << u"conservation == ok"_s;
+        QTest::addRow("integrity") << u"Database integrity validation"_s << u"integrity == ok"_s;
         QTest::addRow("weight ten")
             << u"Traffic switching (0% → 10%)"_s << u"green.traffic_weight >= 10"_s;
     }
