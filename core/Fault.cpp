@@ -12,7 +12,7 @@ namespace {
 template <typename Enum, std::size_t N>
 using NameTable = std::array<std::pair<Enum, const char*>, N>;
 
-constexpr NameTable<FaultKind, 7> kFaultKinds{{
+constexpr NameTable<FaultKind, 8> kFaultKinds{{
     {FaultKind::Latency, "latency"},
     {FaultKind::ErrorRate, "error_rate"},
     {FaultKind::MatcherStall, "matcher_stall"},
