@@ -75,7 +75,7 @@ private slots:
         for (const FaultKind kind :
              {FaultKind::Latency, FaultKind::ErrorRate, FaultKind::MatcherStall,
               FaultKind::RegionOutage, FaultKind::PlayerSurge, FaultKind::BadRelease,
-              FaultKind::StoreLatency}) {
+              FaultKind::StoreLatency, FaultKind::Inconsistency}) {
             FaultDialog dialog(kind, {u"eu-west"_s, u"us-east"_s});
             dialog.show();
             QVERIFY2(dialog.validationError().isEmpty(), qPrintable(dialog.validationError()));
