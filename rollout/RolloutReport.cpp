@@ -56,30 +56,34 @@ QString rolloutReportMarkdown(RolloutSession& session) {
         }
     }
 
-    md += u"## Gate evidence\n\n| item | expression | value | bar | held | source time | when |\n"
-          "|---|---|---|---|---|---|---|\n"_s;
+    md += u"## Gate evidence\n\nPasses that ticked their item, with the environment the "
+          "evidence came from.\n\n| item | expression | value | bar | held | source time | when | "
+          "where |\n|---|---|---|---|---|---|---|---|\n"_s;
     for (const AuditEntry& e : session.audit().entries(
              {plan.name, -1, {audit::kGatePassed, audit::kGateFailed}, 0, 100000})) {
         const QJsonObject o = QJsonDocument::fromJson(e.evidence).object();
         const PlanItem* item = plan.findItem(e.subject);
-        md += u"| %1%2 | `%3` | %4 | %5 | %6 | %7 | %8 |\n"_s.arg(
+        md += u"| %1%2 | `%3` | %4 | %5 | %6 | %7 | %8 | %9 |\n"_s.arg(
             markdownTableCell(item ? item->text : e.subject),
             e.kind == audit::kGateFailed ? u" (regressed)"_s : QString(),
             o.value(u"expression"_s).toString(),
             o.value(u"value"_s).isDouble() ? QString::number(o.value(u"value"_s).toDouble(), 'g', 4)
                                            : u"no data"_s,
             o.value(u"bar"_s).toString(), formatMetricSeconds(o.value(u"held_s"_s).toDouble()),
-            QString::number(e.sourceTimeSeconds, 'f', 0) + u" s"_s, when(e.atMs));
+            QString::number(e.sourceTimeSeconds, 'f', 0) + u" s"_s, when(e.atMs),
+            e.environment.isEmpty() ? u"—"_s : e.environment);
     }
 
     const OperationalMetrics metrics = computeOperationalMetrics(session.audit().all());
     md += u"\n## Blue-green rollouts\n\n"_s;
     for (const RolloutOutcome& r : metrics.rollouts) {
-        md += u"### Rollout %1 — %2\n\nStarted %3."_s.arg(r.rollout).arg(r.outcome,
-                                                                         when(r.startedMs));
+        md += u"### Rollout %1 — %2\n\nStarted %3%4."_s.arg(r.rollout).arg(
+            r.outcome, when(r.startedMs),
+            r.environment.isEmpty() ? QString() : u" in "_s + r.environment);
         if (!r.cause.isEmpty())
-            md += u" Cause: %1. Time to detect %2, time to roll back %3."_s.arg(
+            md += u" Cause: %1. Time to detect %2 (from %3), time to roll back %4."_s.arg(
                 r.cause, formatMetricSeconds(r.detectSeconds),
+                r.detectFrom.isEmpty() ? u"—"_s : r.detectFrom,
                 formatMetricSeconds(r.rollbackSeconds));
         md += u"\n\n| source time | who | what | detail |\n|---|---|---|---|\n"_s;
         for (const AuditEntry& e : session.audit().entries({{}, r.rollout, {}, 0, 100000})) {
@@ -96,21 +100,34 @@ QString rolloutReportMarkdown(RolloutSession& session) {
     if (metrics.rollouts.empty())
         md += u"No rollout yet.\n\n"_s;
 
-    md += u"## Operational metrics\n\n| metric | value | target |\n|---|---|---|\n"_s;
-    md += u"| Deployment frequency | %1 per week | weekly |\n"_s.arg(
-        metrics.deploymentsPerWeek ? QString::number(*metrics.deploymentsPerWeek, 'f', 1) : u"—"_s);
-    md += u"| Change failure rate | %1 | < 5 % |\n"_s.arg(
-        metrics.changeFailureRate
-            ? QString::number(*metrics.changeFailureRate * 100, 'f', 1) + u" %"_s
-            : u"—"_s);
-    md += u"| Time to detect a failed step | %1 | < 5 min (MTTD) |\n"_s.arg(
-        formatMetricSeconds(metrics.meanTimeToDetectSeconds));
-    md += u"| Time to roll back | %1 | < 15 min (MTTR) |\n"_s.arg(
-        formatMetricSeconds(metrics.meanTimeToRollBackSeconds));
-    md +=
-        u"\nRollouts: %1 started, %2 promoted, %3 rolled back or aborted.\n"_s.arg(metrics.started)
-            .arg(metrics.promoted)
-            .arg(metrics.failed);
+    // Per environment: a rehearsal's rollbacks are not production's change failures.
+    md += u"## Operational metrics\n\nPer environment (the environment of each rollout's "
+          "start).\n\n| environment | deployment frequency (weekly) | change failure rate (< 5 "
+          "%) | time to detect (< 5 min) | time to roll back (< 15 min) | started | promoted | "
+          "failed |\n|---|---|---|---|---|---|---|---|\n"_s;
+    QStringList environments;
+    for (const RolloutOutcome& r : metrics.rollouts)
+        if (!environments.contains(r.environment))
+            environments << r.environment;
+    for (const QString& environment : environments) {
+        const OperationalMetrics m =
+            environment.isEmpty() ? metrics
+                                  : computeOperationalMetrics(session.audit().all(), environment);
+        md += u"| %1 | %2 per week | %3 | %4 | %5 | %6 | %7 | %8 |\n"_s
+                  .arg(environment.isEmpty() ? u"all"_s : environment,
+                       m.deploymentsPerWeek ? QString::number(*m.deploymentsPerWeek, 'f', 1)
+                                            : u"—"_s,
+                       m.changeFailureRate
+                           ? QString::number(*m.changeFailureRate * 100, 'f', 1) + u" %"_s
+                           : u"—"_s,
+                       formatMetricSeconds(m.meanTimeToDetectSeconds),
+                       formatMetricSeconds(m.meanTimeToRollBackSeconds))
+                  .arg(m.started)
+                  .arg(m.promoted)
+                  .arg(m.failed);
+    }
+    if (environments.isEmpty())
+        md += u"| — | — | — | — | — | 0 | 0 | 0 |\n"_s;
     return md;
 }
 

@@ -123,7 +123,7 @@ void TestFaultLogJson::badFault_data() {
     row("missing kind", R"({"at_s": 1})", u"kind: is required"_s);
     row("unknown kind", R"({"kind": "meteor"})",
         u"kind: must be one of latency, error_rate, matcher_stall, region_outage, player_surge, "
-        u"bad_release, store_latency (got \"meteor\")"_s);
+        u"bad_release, store_latency, inconsistency (got \"meteor\")"_s);
     row("kind wrong type", R"({"kind": 3})", u"kind: must be a string (got a number)"_s);
     row("latency without latency_ms", R"({"kind": "latency"})", u"latency_ms: is required"_s);
     row("latency_ms zero", R"({"kind": "latency", "latency_ms": 0})",

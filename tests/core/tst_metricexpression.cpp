@@ -17,6 +17,7 @@ MetricsSnapshot sampleSnapshot() {
     s.concurrentPlayersPeak = 1200;
     s.playersInQueue = 150;
     s.conservationOk = true;
+    s.integrity = IntegrityReport{};  // a completed audit that found nothing
     for (int i = 1; i <= 100; ++i) {
         s.blue.recentApiLatencyMs.record(i);         // p95 ~ 95 ms
         s.green.recentApiLatencyMs.record(i * 100);  // p95 ~ 9500 ms

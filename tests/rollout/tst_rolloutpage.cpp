@@ -257,9 +257,11 @@ private slots:
         const QString text = QString::fromUtf8(mdFile.readAll());
         QVERIFY(text.startsWith(u"# Rollout report: Pulsco Matchmaking Service Rollout Plan"_s));
         QVERIFY(text.contains(u"| ☑ | Run full test suite locally | Ana Operator |"_s));
-        QVERIFY(text.contains(u"`conservation == ok`"_s));
+        QVERIFY(text.contains(u"`integrity == ok`"_s));
         QVERIFY(text.contains(u"### Rollout 1 — rolled back"_s));
-        QVERIFY(text.contains(u"Change failure rate | 100.0 %"_s));
+        QVERIFY2(text.contains(u"| 100.0 % |"_s) && text.contains(u"\n| rehearsal | "_s),
+                 qPrintable(text.mid(text.indexOf(u"## Operational metrics"_s))));
+        QVERIFY(text.contains(u"Started "_s) && text.contains(u" in rehearsal."_s));
         // The chart at the rollback, written next to the report.
         QVERIFY(text.contains(u"## Charts at the rollbacks"_s));
         const QDir charts(m_dir.filePath(u"report-charts"_s));
