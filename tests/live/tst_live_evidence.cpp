@@ -141,8 +141,9 @@ private slots:
         // What the audit trail keeps of who produced the evidence.
         session.setOperatorName(u"ana"_s);
         QVERIFY2(session.startRollout(&error), qPrintable(error));
-        const AuditEntry started = session.audit().all().back();
-        QCOMPARE(started.kind, audit::kWeightSet);  // the first step, after rollout_started
+        const auto rows = session.audit().entries({{}, -1, {audit::kRolloutStarted}, 0, 10});
+        QCOMPARE(rows.size(), std::size_t(1));
+        const AuditEntry& started = rows.front();
         QCOMPARE(started.environment, u"staging"_s);
         QVERIFY2(started.servers.startsWith(u"blue "_s + blue.url() + u" staging (pulsco-matchd "_s),
                  qPrintable(started.servers));
