@@ -53,7 +53,7 @@ std::optional<QString> defaultMinimumSample(const MetricExpression& expression) 
         case SampleKind::None:
             continue;
         case SampleKind::RecentRequests:
-            term = prefix + u"requests >= 1000"_s;
+            term = prefix + u"requests >= 100"_s;
             break;
         case SampleKind::AllRequests:
             term = prefix + u"requests_total >= 1000"_s;

@@ -29,7 +29,7 @@ struct PlanGate {
     MetricExpression expression;
     double holdSeconds = 0;
     std::vector<DeploymentEnvironment> environments;  // never empty, never rehearsal
-    std::optional<MetricExpression> minSample;        // e.g. "green.requests >= 1000"
+    std::optional<MetricExpression> minSample;        // e.g. "green.requests >= 100"
 
     bool countsIn(DeploymentEnvironment environment) const;
     QString environmentsText() const;  // "staging", "staging or production"

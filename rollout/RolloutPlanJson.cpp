@@ -115,7 +115,7 @@ PlanItem readItem(JsonObjectReader o, const ItemContext& context) {
                 gate->fail(u"min_sample",
                            u"is required: the gate reads a percentile or a rate, which means "
                            u"nothing on a handful of requests (e.g. \"%1\")"_s.arg(
-                               defaultMinimumSample(*parsed).value_or(u"requests >= 1000"_s)));
+                               defaultMinimumSample(*parsed).value_or(u"requests >= 100"_s)));
         } else if (gate->ok() && parsed) {
             environments = migratedEnvironments(context.phase);
             if (const auto sample = defaultMinimumSample(*parsed)) {

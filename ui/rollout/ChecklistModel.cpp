@@ -231,6 +231,10 @@ QVariant ChecklistModel::itemData(const PlanItem& item, int column, int role) co
     case Status:
         if (gate) {
             QString text = gateStateName(gate->state);
+            // Why there is no data matters most when figures are showing.
+            if (gate->state == GateStatus::State::NoData &&
+                gate->noDataReason.startsWith(u"sample too small"_s))
+                text = u"no data: sample too small"_s;
             if (gate->state == GateStatus::State::MetElsewhere && gate->environment)
                 text = u"met in "_s + QString::fromLatin1(toString(*gate->environment));
             if (gate->state == GateStatus::State::Holding)
