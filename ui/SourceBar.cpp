@@ -7,6 +7,8 @@
 #include <QHBoxLayout>
 #include <QLabel>
 
+#include <algorithm>
+
 namespace pulsco {
 
 using namespace Qt::StringLiterals;
@@ -112,10 +114,32 @@ void SourceBar::showSnapshot(const MetricsSnapshot& snapshot) {
         f.setBold(!faults.isEmpty());
         m_faults->setFont(f);
     }
-    const QString conservation =
-        snapshot.conservationOk ? tr("Conservation ✔ ok") : tr("Conservation ✖ DATA INCONSISTENT");
+    // The integrity audit (a real cross-check that can fail) speaks when
+    // there is one; the counters' conservation only before the first audit.
+    QString conservation;
+    QString detail;
+    if (const auto& audit = snapshot.integrity) {
+        conservation = audit->ok && snapshot.conservationOk
+                           ? tr("Integrity ✔ ok")
+                           : tr("Integrity ✖ DATA INCONSISTENT (%n violation(s))", nullptr,
+                                int(std::min<std::uint64_t>(audit->violations, 1000000)));
+        detail = tr("Last integrity audit at %1 (source time), %2 ms; store check: %3")
+                     .arg(formatClock(audit->atSeconds))
+                     .arg(audit->durationMs, 0, 'f', 0)
+                     .arg(QString::fromStdString(audit->storeCheck));
+        for (const std::string& v : audit->firstViolations)
+            detail += u"\n• "_s + QString::fromStdString(v);
+        if (!snapshot.conservationOk)
+            detail += u"\n"_s + tr("The ticket counters do not add up either.");
+    } else {
+        conservation = snapshot.conservationOk ? tr("Conservation ✔ ok")
+                                               : tr("Conservation ✖ DATA INCONSISTENT");
+        detail = tr("No integrity audit yet: the ticket counters add up.");
+    }
     if (m_conservation->text() != conservation)
         m_conservation->setText(conservation);
+    if (m_conservation->toolTip() != detail)
+        m_conservation->setToolTip(detail);
 }
 
 void SourceBar::clearSnapshot() {
