@@ -9,8 +9,9 @@ namespace pulsco {
 namespace {
 
 constexpr FaultKind kAllKinds[] = {
-    FaultKind::Latency,     FaultKind::ErrorRate,  FaultKind::MatcherStall, FaultKind::RegionOutage,
-    FaultKind::PlayerSurge, FaultKind::BadRelease, FaultKind::StoreLatency, FaultKind::Inconsistency,
+    FaultKind::Latency,      FaultKind::ErrorRate,     FaultKind::MatcherStall,
+    FaultKind::RegionOutage, FaultKind::PlayerSurge,   FaultKind::BadRelease,
+    FaultKind::StoreLatency, FaultKind::Inconsistency,
 };
 constexpr double kMaxSeconds = 1e9;
 constexpr double kMaxLatencyMs = 600000;

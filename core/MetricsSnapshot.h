@@ -75,7 +75,7 @@ struct RegionMetrics {
 struct IntegrityReport {
     double atSeconds = 0;  // when it completed, on the snapshot's timeSeconds clock
     bool ok = true;
-    std::uint64_t violations = 0;          // how many were found in all
+    std::uint64_t violations = 0;              // how many were found in all
     std::vector<std::string> firstViolations;  // the first few, human-readable
     // The store's own check: "ok", its message, or "none" when the store has
     // none (said plainly, not taken as a pass of something that never ran).

@@ -113,18 +113,18 @@ QString rolloutReportMarkdown(RolloutSession& session) {
         const OperationalMetrics m =
             environment.isEmpty() ? metrics
                                   : computeOperationalMetrics(session.audit().all(), environment);
-        md += u"| %1 | %2 per week | %3 | %4 | %5 | %6 | %7 | %8 |\n"_s
-                  .arg(environment.isEmpty() ? u"all"_s : environment,
-                       m.deploymentsPerWeek ? QString::number(*m.deploymentsPerWeek, 'f', 1)
-                                            : u"—"_s,
-                       m.changeFailureRate
-                           ? QString::number(*m.changeFailureRate * 100, 'f', 1) + u" %"_s
-                           : u"—"_s,
-                       formatMetricSeconds(m.meanTimeToDetectSeconds),
-                       formatMetricSeconds(m.meanTimeToRollBackSeconds))
-                  .arg(m.started)
-                  .arg(m.promoted)
-                  .arg(m.failed);
+        md +=
+            u"| %1 | %2 per week | %3 | %4 | %5 | %6 | %7 | %8 |\n"_s
+                .arg(environment.isEmpty() ? u"all"_s : environment,
+                     m.deploymentsPerWeek ? QString::number(*m.deploymentsPerWeek, 'f', 1) : u"—"_s,
+                     m.changeFailureRate
+                         ? QString::number(*m.changeFailureRate * 100, 'f', 1) + u" %"_s
+                         : u"—"_s,
+                     formatMetricSeconds(m.meanTimeToDetectSeconds),
+                     formatMetricSeconds(m.meanTimeToRollBackSeconds))
+                .arg(m.started)
+                .arg(m.promoted)
+                .arg(m.failed);
     }
     if (environments.isEmpty())
         md += u"| — | — | — | — | — | 0 | 0 | 0 |\n"_s;

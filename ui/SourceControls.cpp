@@ -22,8 +22,9 @@ using namespace Qt::StringLiterals;
 namespace {
 
 constexpr std::array<FaultKind, 8> kAllFaultKinds{
-    FaultKind::Latency,     FaultKind::ErrorRate,  FaultKind::MatcherStall, FaultKind::RegionOutage,
-    FaultKind::PlayerSurge, FaultKind::BadRelease, FaultKind::StoreLatency, FaultKind::Inconsistency};
+    FaultKind::Latency,      FaultKind::ErrorRate,    FaultKind::MatcherStall,
+    FaultKind::RegionOutage, FaultKind::PlayerSurge,  FaultKind::BadRelease,
+    FaultKind::StoreLatency, FaultKind::Inconsistency};
 
 QLabel* buddyLabel(const QString& text, QWidget* buddy, QWidget* parent) {
     auto* label = new QLabel(text, parent);

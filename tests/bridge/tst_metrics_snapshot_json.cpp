@@ -281,7 +281,8 @@ void TestMetricsSnapshotJson::badInput_data() {
         u"format: unsupported format 2 (this build reads format 1)"_s);
     row("unknown top-level field", set(u"uptime"_s, 3),
         u"uptime: unknown field (known fields: active_faults, blue, concurrent_players_peak, "
-        u"conservation_ok, environment, fault_onset_s, format, green, integrity, paused, players_in_match, "
+        u"conservation_ok, environment, fault_onset_s, format, green, integrity, paused, "
+        u"players_in_match, "
         u"players_in_queue, "
         u"players_online, queue_depth_peak, rating_correlation, regions, sequence, source, "
         u"speed, tick_duration_ms, time_s, total, "

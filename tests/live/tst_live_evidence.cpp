@@ -145,8 +145,9 @@ private slots:
         QCOMPARE(rows.size(), std::size_t(1));
         const AuditEntry& started = rows.front();
         QCOMPARE(started.environment, u"staging"_s);
-        QVERIFY2(started.servers.startsWith(u"blue "_s + blue.url() + u" staging (pulsco-matchd "_s),
-                 qPrintable(started.servers));
+        QVERIFY2(
+            started.servers.startsWith(u"blue "_s + blue.url() + u" staging (pulsco-matchd "_s),
+            qPrintable(started.servers));
         QVERIFY2(started.servers.contains(u", started 20"_s), qPrintable(started.servers));
     }
 };
