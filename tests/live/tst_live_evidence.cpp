@@ -6,6 +6,7 @@
 // not make a single gate pass: they are not user traffic, and a percentile
 // or a rate below its minimum sample is no data.
 #include "support/MatchdProcess.h"
+#include "support/PlanGates.h"
 
 #include "net/live/LiveSource.h"
 #include "rollout/RolloutPlanJson.h"
@@ -39,28 +40,11 @@ QByteArray secondsPlan() {
     if (!file.open(QIODevice::ReadOnly))
         qFatal("cannot read the shipped plan");
     QJsonObject root = QJsonDocument::fromJson(file.readAll()).object();
-    std::function<QJsonValue(QJsonValue)> edit = [&](QJsonValue v) -> QJsonValue {
-        if (v.isArray()) {
-            QJsonArray a = v.toArray();
-            for (qsizetype i = 0; i < a.size(); ++i)
-                a[i] = edit(a[i]);
-            return a;
-        }
-        if (!v.isObject())
-            return v;
-        QJsonObject o = v.toObject();
-        if (o.contains(u"gate"_s)) {
-            QJsonObject g = o[u"gate"_s].toObject();
-            g[u"hold_s"_s] = kHoldSeconds;
-            g[u"environments"_s] = QJsonArray{u"staging"_s};
-            o[u"gate"_s] = g;
-        }
-        for (auto it = o.begin(); it != o.end(); ++it)
-            it.value() = edit(it.value());
-        return o;
-    };
     root[u"name"_s] = u"seconds-plan"_s;
-    root[u"phases"_s] = edit(root[u"phases"_s]);
+    root[u"phases"_s] = pulsco::test::editPlanGates(root[u"phases"_s], [](QJsonObject& gate) {
+        gate[u"hold_s"_s] = kHoldSeconds;
+        gate[u"environments"_s] = QJsonArray{u"staging"_s};
+    });
     return QJsonDocument(root).toJson();
 }
 

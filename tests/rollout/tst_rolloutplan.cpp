@@ -1,5 +1,7 @@
 // The shipped plan against the seed it was made from, and the loader's
 // refusals (field path and why; nothing half-loaded).
+#include "support/PlanGates.h"
+
 #include "rollout/RolloutPlanJson.h"
 
 #include <QFile>
@@ -241,27 +243,10 @@ private slots:
     void formatOnePlanIsMigrated() {
         QJsonObject root = shippedObject();
         root[u"format"_s] = 1;
-        std::function<QJsonValue(QJsonValue)> strip = [&](QJsonValue v) -> QJsonValue {
-            if (v.isArray()) {
-                QJsonArray a = v.toArray();
-                for (qsizetype i = 0; i < a.size(); ++i)
-                    a[i] = strip(a[i]);
-                return a;
-            }
-            if (!v.isObject())
-                return v;
-            QJsonObject o = v.toObject();
-            if (o.contains(u"gate"_s)) {
-                QJsonObject g = o[u"gate"_s].toObject();
-                g.remove(u"environments"_s);
-                g.remove(u"min_sample"_s);
-                o[u"gate"_s] = g;
-            }
-            for (auto it = o.begin(); it != o.end(); ++it)
-                it.value() = strip(it.value());
-            return o;
-        };
-        root[u"phases"_s] = strip(root[u"phases"_s]);
+        root[u"phases"_s] = pulsco::test::editPlanGates(root[u"phases"_s], [](QJsonObject& gate) {
+            gate.remove(u"environments"_s);
+            gate.remove(u"min_sample"_s);
+        });
         const RolloutPlanLoad old = parseRolloutPlan(QJsonDocument(root).toJson(), u"old.json"_s);
         QVERIFY2(old.plan, qPrintable(old.error));
         QCOMPARE(old.plan->migratedFromFormat, 1);
