@@ -181,7 +181,7 @@ void LiveServerLink::onInfo(QNetworkReply* reply) {
         // has another start time.
         const QString version = info->optionalString(u"version", {}, 64);
         const QString started = info->optionalString(u"started_at", {}, 64);
-        identity = (u"pulsco-matchd "_s + version).trimmed();
+        identity = QString(u"pulsco-matchd "_s + version).trimmed();
         if (!started.isEmpty())
             identity += u", started "_s + started;
         color = info->oneOf(u"color", {u"blue"_s, u"green"_s});
