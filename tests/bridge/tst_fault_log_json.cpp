@@ -42,6 +42,7 @@ FaultSpec fault(FaultKind kind) {
         f.region = "sa-east";
         break;
     case FaultKind::MatcherStall:
+    case FaultKind::Inconsistency:
         break;
     }
     return f;
@@ -74,7 +75,7 @@ void TestFaultLogJson::faultRoundTrip_data() {
     QTest::addColumn<FaultSpec>("spec");
     for (FaultKind kind : {FaultKind::Latency, FaultKind::ErrorRate, FaultKind::MatcherStall,
                            FaultKind::RegionOutage, FaultKind::PlayerSurge, FaultKind::BadRelease,
-                           FaultKind::StoreLatency})
+                           FaultKind::StoreLatency, FaultKind::Inconsistency})
         QTest::addRow("%s", toString(kind)) << fault(kind);
 }
 

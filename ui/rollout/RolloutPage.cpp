@@ -52,9 +52,12 @@ RolloutPage::RolloutPage(RolloutSession* session, Source* source, QWidget* paren
     exportMd->setAccessibleName(tr("Export report as Markdown"));
     auto* exportPdfButton = new QPushButton(tr("Export P&DF…"), this);
     exportPdfButton->setAccessibleName(tr("Export report as PDF"));
+    m_evidence = new QLabel(this);
+    m_evidence->setAccessibleName(tr("Where the evidence comes from"));
     auto* bar = new QHBoxLayout;
     bar->addWidget(operatorLabel);
     bar->addWidget(m_operator);
+    bar->addWidget(m_evidence);
     bar->addWidget(m_progress, 1);
     bar->addWidget(load);
     bar->addWidget(exportMd);
@@ -82,9 +85,9 @@ RolloutPage::RolloutPage(RolloutSession* session, Source* source, QWidget* paren
     metricsLayout->addWidget(m_metricsSummary);
     metricsLayout->addWidget(m_metrics, 1);
 
-    m_audit = new QTableWidget(0, 6, this);
-    m_audit->setHorizontalHeaderLabels(
-        {tr("When"), tr("Who"), tr("What"), tr("Subject"), tr("Note"), tr("Source time")});
+    m_audit = new QTableWidget(0, 7, this);
+    m_audit->setHorizontalHeaderLabels({tr("When"), tr("Who"), tr("What"), tr("Subject"),
+                                        tr("Note"), tr("Where"), tr("Source time")});
     m_audit->setAccessibleName(tr("Audit trail"));
     m_audit->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_audit->horizontalHeader()->setSectionResizeMode(4, QHeaderView::Stretch);
@@ -164,6 +167,7 @@ RolloutPage::RolloutPage(RolloutSession* session, Source* source, QWidget* paren
 
 void RolloutPage::setSource(Source* source) {
     m_session->setSource(source);
+    m_auditDirty = true;  // the operational metrics follow the new source's environment
     scheduleFrame();
 }
 
@@ -178,6 +182,7 @@ void RolloutPage::renderFrame() {
     if (m_tabs->currentWidget() == m_steps)
         m_steps->refreshCharts();
     refreshProgress();
+    refreshEvidence();
     if (m_auditDirty) {  // the trail is read only when it grew
         m_auditDirty = false;
         refreshAudit();
@@ -189,6 +194,27 @@ void RolloutPage::refreshProgress() {
     const auto p = m_session->progress();
     m_progress->setRange(0, p.total);
     m_progress->setValue(p.done);
+}
+
+void RolloutPage::refreshEvidence() {
+    const QString environment = m_session->environment();
+    if (environment == m_shownEnvironment)
+        return;
+    m_shownEnvironment = environment;
+    // Rehearsal figures are shown everywhere on the page; this says, once,
+    // that they tick nothing.
+    if (environment.isEmpty()) {
+        m_evidence->setText(tr("Evidence: —"));
+        m_evidence->setToolTip(tr("No snapshot yet: no evidence."));
+    } else if (environment == u"rehearsal"_s) {
+        m_evidence->setText(tr("Evidence: <b style=\"color:#6a1b9a\">rehearsal</b>"));
+        m_evidence->setToolTip(
+            tr("The simulator rehearses: its figures are shown, labelled, and never tick a "
+               "staging or production item."));
+    } else {
+        m_evidence->setText(tr("Evidence: <b>%1</b>").arg(environment.toHtmlEscaped()));
+        m_evidence->setToolTip(tr("Gates tick the items that count %1 evidence.").arg(environment));
+    }
 }
 
 void RolloutPage::refreshAudit() {
@@ -203,6 +229,7 @@ void RolloutPage::refreshAudit() {
             e.kind,
             e.subject,
             e.note,
+            e.environment,
             QString::number(e.sourceTimeSeconds, 'f', 0) + u" s"_s};
         for (int c = 0; c < cells.size(); ++c) {
             auto* item = new QTableWidgetItem(cells[c]);  // owned by the table

@@ -45,6 +45,7 @@ public:
     QTableWidget* auditTable() const { return m_audit; }
     QTableWidget* metricsTable() const { return m_metrics; }
     QLabel* messageLabel() const { return m_message; }
+    QLabel* evidenceLabel() const { return m_evidence; }
 
     bool loadPlan(const QString& path, QString* error);
     bool exportMarkdown(const QString& path, QString* error);
@@ -55,6 +56,7 @@ private:
     void renderFrame();
     void refreshProgress();
     void refreshAudit();
+    void refreshEvidence();
     void refreshMetrics();
     void showMessage(const QString& text, bool error);
 
@@ -62,6 +64,7 @@ private:
     QLineEdit* m_operator = nullptr;
     QProgressBar* m_progress = nullptr;
     QLabel* m_message = nullptr;
+    QLabel* m_evidence = nullptr;  // where the current evidence comes from
     QTabWidget* m_tabs = nullptr;
     ChecklistView* m_checklist = nullptr;
     TrafficStepPanel* m_steps = nullptr;
@@ -70,6 +73,7 @@ private:
     QTableWidget* m_audit = nullptr;
     QTimer* m_frame = nullptr;
     bool m_auditDirty = true;
+    QString m_shownEnvironment = QStringLiteral("-");  // forces the first refresh
 };
 
 }  // namespace pulsco
