@@ -52,7 +52,7 @@ QString MatchdOptions::usage() {
            "                          30000); older ones are read back from the data dir\n"
            "  --memory-matches N      matches kept in memory, 0..10000000 (default 15000)\n"
            "  --integrity-interval-s S  seconds between integrity audits of store against\n"
-           "                          memory, 0.1..86400, or 0 for on demand only (default 30)\n"
+           "                          memory, 0.1..86400, or 0 for on demand only (default 5)\n"
            "  --tls-cert FILE         PEM certificate (chain): serve HTTPS and WSS only;\n"
            "  --tls-key FILE          PEM private key of that certificate (both or neither)\n"
            "Binding beyond loopback without --admin-token-file prints a warning.\n"_s;

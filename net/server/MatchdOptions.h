@@ -35,7 +35,7 @@ struct MatchdOptions {
     std::size_t memoryMatches = 15000;
     // Seconds between integrity audits (docs/matchd.md, Integrity audit);
     // 0: only on demand (POST /v1/integrity). Decimals allowed (tests).
-    double integrityIntervalSeconds = 30;
+    double integrityIntervalSeconds = 5;
 
     // `args` without the program name. nullopt and *error ("--tick-ms: must
     // be an integer from 10 to 60000") on bad input; *helpRequested for --help.

@@ -3,6 +3,7 @@
 // store's writes; net/server/IntegrityCheck compares these rows with memory.
 #pragma once
 
+#include <QByteArray>
 #include <QSqlDatabase>
 #include <QString>
 
@@ -27,6 +28,11 @@ struct StoreAuditRows {
     // Empty when every read worked; else "<what>: <SQLite's message>".
     QString error;
 };
+
+// The ticket seqs a stored match detail lists (its teams' "tickets"), as
+// (matchSeq, ticketSeq); -1 for an id that is not "t<digits>".
+void appendTicketsOfDetail(qint64 matchSeq, const QByteArray& detail,
+                           std::vector<std::pair<qint64, qint64>>& out);
 
 // On the store's connection, at the audit's cut (between batches).
 StoreAuditRows readAuditRows(QSqlDatabase& db);
