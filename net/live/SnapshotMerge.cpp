@@ -32,6 +32,48 @@ std::optional<double> mergedFaultOnset(const std::vector<ColoredSnapshot>& parts
     return earliest;
 }
 
+std::optional<IntegrityReport> mergedIntegrity(const std::vector<ColoredSnapshot>& parts) {
+    // One server's failed audit fails the set (the data-inconsistency
+    // trigger must see a bad green however clean blue is). All must have
+    // audited for the set to be ok: a server that has not audited yet is no
+    // evidence, so the set is no data rather than a pass.
+    std::optional<IntegrityReport> merged;
+    bool missing = false;
+    for (const ColoredSnapshot& part : parts) {
+        if (!part.snapshot)
+            continue;
+        const std::optional<IntegrityReport>& r = part.snapshot->integrity;
+        if (!r) {
+            missing = true;
+            continue;
+        }
+        if (!merged) {
+            merged = IntegrityReport{};
+            merged->atSeconds = r->atSeconds;
+        }
+        merged->ok = merged->ok && r->ok;
+        merged->violations += r->violations;
+        // Each violation names its server's colour: record ids are per server.
+        for (const std::string& v : r->firstViolations)
+            merged->firstViolations.push_back(std::string(toString(part.color)) + ": " + v);
+        // The first store that reports a problem, named; else ok if any
+        // store ran its check; "none" only when none has one.
+        const bool problem = r->storeCheck != "ok" && r->storeCheck != "none";
+        const bool mergedProblem = merged->storeCheck != "ok" && merged->storeCheck != "none";
+        if (problem && !mergedProblem)
+            merged->storeCheck = std::string(toString(part.color)) + ": " + r->storeCheck;
+        else if (r->storeCheck == "ok" && merged->storeCheck == "none")
+            merged->storeCheck = "ok";
+        merged->inFlightExcluded += r->inFlightExcluded;
+        merged->durationMs = std::max(merged->durationMs, r->durationMs);
+        // The oldest of the parts' audits: the set is known as of then.
+        merged->atSeconds = std::min(merged->atSeconds, r->atSeconds);
+    }
+    if (merged && merged->ok && missing)
+        return std::nullopt;
+    return merged;
+}
+
 MetricsSnapshot mergeServerSnapshots(const std::vector<ColoredSnapshot>& parts) {
     MetricsSnapshot merged;
     merged.source = "live";
@@ -82,6 +124,7 @@ MetricsSnapshot mergeServerSnapshots(const std::vector<ColoredSnapshot>& parts) 
     merged.concurrentPlayersPeak = merged.playersOnline;
     merged.queueDepthPeak = merged.total.tickets.searching;
     merged.faultOnsetSeconds = mergedFaultOnset(parts);
+    merged.integrity = mergedIntegrity(parts);
     return merged;
 }
 

@@ -38,5 +38,9 @@ MetricsSnapshot mergeServerSnapshots(const std::vector<ColoredSnapshot>& parts);
 // clock cannot reach before the start of the longest-running one, except by
 // clock skew between machines.
 std::optional<double> mergedFaultOnset(const std::vector<ColoredSnapshot>& parts);
+// The servers' integrity audits as one: failed when any failed (violations
+// summed, each named by its server's colour), ok only when every server has
+// audited and all were ok, none (no data) otherwise.
+std::optional<IntegrityReport> mergedIntegrity(const std::vector<ColoredSnapshot>& parts);
 
 }  // namespace pulsco

@@ -187,4 +187,48 @@ std::optional<qint64> parseMatchId(QByteArrayView id) {
     return parseId(id, 'm');
 }
 
+namespace {
+
+void writeIntegrity(JsonWriter& w, const IntegrityReport& r) {
+    w.beginObject();
+    w.field("at_s", r.atSeconds);
+    w.field("ok", r.ok);
+    w.field("violations", r.violations);
+    w.key("first_violations");
+    w.beginArray();
+    for (const std::string& v : r.firstViolations)
+        w.value(std::string_view(v));
+    w.endArray();
+    w.field("store_check", std::string_view(r.storeCheck));
+    w.field("in_flight_excluded", r.inFlightExcluded);
+    w.field("duration_ms", r.durationMs);
+    w.endObject();
+}
+
+}  // namespace
+
+QByteArray integrityJson(const IntegrityReport& report) {
+    QByteArray out;
+    JsonWriter w(&out);
+    writeIntegrity(w, report);
+    return out;
+}
+
+QByteArray integrityAnswerJson(const std::optional<IntegrityReport>& last, bool running,
+                               double intervalSeconds, std::uint64_t completed) {
+    QByteArray out;
+    JsonWriter w(&out);
+    w.beginObject();
+    w.key("audit");
+    if (last)
+        writeIntegrity(w, *last);
+    else
+        w.rawValue("null");
+    w.field("running", running);
+    w.field("interval_s", intervalSeconds);
+    w.field("audits_completed", completed);
+    w.endObject();
+    return out;
+}
+
 }  // namespace pulsco

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "core/Matchmaker.h"
+#include "core/MetricsSnapshot.h"
 
 #include <QByteArray>
 #include <QString>
@@ -39,6 +40,14 @@ std::optional<int> parseResultBody(const QByteArray& body, int teamCount, QStrin
 QByteArray playersToJson(const std::vector<PartyMember>& players, const QueueConfig& config);
 std::optional<std::vector<PartyMember>> playersFromJson(const QByteArray& json,
                                                         const QueueConfig& config, QString* error);
+
+// An integrity audit as the snapshot's `integrity` object
+// (docs/snapshot-schema.md; the same fields as bridge/MetricsSnapshotJson
+// writes there, which does not export its writer).
+QByteArray integrityJson(const IntegrityReport& report);
+// GET /v1/integrity: {"audit": {..}|null, "running", "interval_s", "audits_completed"}.
+QByteArray integrityAnswerJson(const std::optional<IntegrityReport>& last, bool running,
+                               double intervalSeconds, std::uint64_t completed);
 
 QString ticketIdString(qint64 seq);
 QString matchIdString(qint64 seq);

@@ -17,11 +17,12 @@ std::string FaultState::add(const FaultSpec& spec, double now, qint64* id) {
     case FaultKind::ErrorRate:
     case FaultKind::MatcherStall:
     case FaultKind::StoreLatency:
+    case FaultKind::Inconsistency:
         break;
     default:
         return std::string("kind: '") + toString(spec.kind) +
-               "' is a simulator fault; pulsco-matchd plays latency, error_rate, stall and "
-               "store_latency";
+               "' is a simulator fault; pulsco-matchd plays latency, error_rate, stall, "
+               "store_latency and inconsistency";
     }
     const FaultTarget mine = m_color == Color::Blue ? FaultTarget::Blue : FaultTarget::Green;
     if (spec.target != FaultTarget::Both && spec.target != mine)
@@ -69,6 +70,16 @@ double FaultState::latencyMs(double now, double random01) const {
 bool FaultState::injectError(double now, double random01) const {
     const auto draw = [random01](double share) { return random01 < share; };
     return requestImpact(runningSpecs(now), m_color, false, draw).fails;
+}
+
+int FaultState::takeStartedCorruptions(double now) {
+    int started = 0;
+    for (auto& a : m_faults)
+        if (a.spec.kind == FaultKind::Inconsistency && !a.corrupted && running(a, now)) {
+            a.corrupted = true;
+            ++started;
+        }
+    return started;
 }
 
 bool FaultState::stalled(double now) const {

@@ -1,6 +1,7 @@
 // Drill faults injected into a staging pulsco-matchd through the admin API:
 // latency and error_rate change real answers, stall stops the matcher's
-// ticks, store_latency slows every commit. Each fault may start later
+// ticks, store_latency slows every commit, inconsistency corrupts one stored
+// record once when it starts (clearing it repairs nothing). Each fault may start later
 // (at_s, from when it was posted) and end by itself (duration_s).
 #pragma once
 
@@ -20,8 +21,9 @@ public:
     struct Active {
         qint64 id = 0;
         FaultSpec spec;
-        double startsAt = 0;  // server clock
-        double endsAt = 0;    // +inf when duration_s is 0
+        double startsAt = 0;     // server clock
+        double endsAt = 0;       // +inf when duration_s is 0
+        bool corrupted = false;  // inconsistency: its one corruption is done
     };
 
     explicit FaultState(Color color)
@@ -37,6 +39,9 @@ public:
     bool injectError(double now, double random01) const;
     bool stalled(double now) const;
     int storeLatencyMs(double now) const;
+    // `inconsistency` faults that started running since the last call: the
+    // server corrupts one stored record for each, once.
+    int takeStartedCorruptions(double now);
 
     std::vector<std::string> describe(double now) const;  // running ones, for snapshots
     // When the earliest of the faults running at `now` began (its startsAt:

@@ -42,6 +42,18 @@ public:
     std::optional<Rating> rating(const std::string& playerId) const;
     void setRating(const std::string& playerId, Rating rating);
 
+    // Every ticket and match held, in no order (the integrity audit's cut).
+    template <class F>
+    void forEachTicket(F f) const {
+        for (const auto& [seq, t] : m_tickets)
+            f(*t);
+    }
+    template <class F>
+    void forEachMatch(F f) const {
+        for (const auto& [seq, m] : m_matches)
+            f(*m);
+    }
+
     std::size_t tickets() const { return m_tickets.size(); }
     std::size_t matches() const { return m_matches.size(); }
     std::size_t ratings() const { return m_ratings.size(); }

@@ -27,6 +27,9 @@ struct TicketRecord {
     // in memory, where the retry rebuilds its write from, until it is.
     bool unwritten = false;
     bool refused = false;  // the store refused its last write; a retry is due or under way
+    // Created, its insert not acknowledged yet: the integrity audit leaves it
+    // out (the store may or may not hold it at the audit's cut).
+    bool insertPending = false;
 };
 
 struct MatchRecord {

@@ -52,6 +52,7 @@ double MatchService::now() const {
 void MatchService::recover(const StoreRecovery& recovery) {
     m_nextTicketSeq = recovery.maxTicketSeq + 1;
     m_nextMatchSeq = recovery.maxMatchSeq + 1;
+    m_firstMatchSeq = m_nextMatchSeq;
     for (const RatingRow& r : recovery.ratings)
         m_records.setRating(r.playerId.toStdString(), Rating{r.mu, r.sigma});
     const qint64 wall = wallMs();
@@ -155,6 +156,7 @@ void MatchService::createTicket(TicketBody body, Reply reply) {
     rec->coreId = result.id;
     rec->createdUnixMs = wallMs();
     rec->enqueuedAt = t;
+    rec->insertPending = true;
     TicketRow row;
     row.seq = seq;
     row.queue = QString::fromStdString(
@@ -173,6 +175,8 @@ void MatchService::createTicket(TicketBody body, Reply reply) {
     m_batcher.submitThen(
         std::move(writes), [this, seq, reply = std::move(reply)](bool ok, const QString& error) {
             TicketRecord* t = m_records.ticket(seq);
+            if (t)
+                t->insertPending = false;
             if (!ok) {
                 // Never acknowledged, so it must not go on living in memory either.
                 if (t) {
@@ -344,6 +348,27 @@ void MatchService::reportResult(qint64 seq, const QByteArray& body, Reply reply)
         else
             m_batcher.submitThen(std::move(writes), std::move(done));
     });
+}
+
+MemoryCut MatchService::memoryCut() const {
+    MemoryCut cut;
+    cut.tickets.reserve(m_records.tickets());
+    m_records.forEachTicket([&cut](const TicketRecord& t) {
+        // unwritten: the matchmaker changed it and its row is not on disk
+        // yet (queued, in a chunk being committed, or refused and retried).
+        cut.tickets.push_back({t.seq, t.state, t.matchSeq, t.insertPending || t.unwritten});
+    });
+    cut.matches.reserve(m_records.matches());
+    m_records.forEachMatch([&cut](const MatchRecord& m) {
+        cut.matches.push_back({m.seq, m.unwritten});
+    });
+    cut.nextTicketSeq = m_nextTicketSeq;
+    cut.firstMatchSeq = m_firstMatchSeq;
+    cut.nextMatchSeq = m_nextMatchSeq;
+    cut.searchingCounter = m_metrics->ticketsSearching();
+    cut.matchesCounter = m_metrics->matchesTotal();
+    cut.matcherSearching = std::uint64_t(m_matchmaker.searchingTickets());
+    return cut;
 }
 
 QByteArray MatchService::queuesJson() const {

@@ -15,6 +15,7 @@
 #include "core/Matchmaker.h"
 #include "net/http/HttpResponse.h"
 #include "net/server/InMemoryRecords.h"
+#include "net/server/IntegrityCheck.h"
 #include "net/server/MatchmakerWriteQueue.h"
 #include "net/server/StoreWriteBatcher.h"
 #include "net/store/GroupCommitStore.h"
@@ -77,6 +78,13 @@ public:
     // Tries them once more now, and no more on later ticks (shutdown).
     void writeUnwrittenNow() { m_matchmakerWrites.writeUnwrittenNow(); }
 
+    // What memory holds right now, for the integrity audit. Take it, then
+    // flushRequestWrites() and GroupCommitStore::readAtCut() in the same
+    // event-loop pass: the read then sees exactly the writes made before.
+    MemoryCut memoryCut() const;
+    // Hands the request writes gathered this pass to the store now.
+    void flushRequestWrites() { m_batcher.flush(); }
+
     const QueueConfig& config() const { return m_matchmaker.config(); }
     std::vector<QueueStatus> queueStatus() const { return m_matchmaker.queueStatus(now()); }
     double now() const;  // server clock, seconds
@@ -112,6 +120,7 @@ private:
     double m_clockOffset = 0;
     qint64 m_nextTicketSeq = 1;
     qint64 m_nextMatchSeq = 1;
+    qint64 m_firstMatchSeq = 1;  // the first this process forms
     bool m_draining = false;
     bool m_stalled = false;
     quint64 m_maxStoreBacklog = 200000;

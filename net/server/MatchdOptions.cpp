@@ -31,6 +31,7 @@ QString MatchdOptions::usage() {
            "                     [--admin-token-file FILE] [--queues FILE] [--tick-ms N]\n"
            "                     [--max-connections N] [--io-threads N]\n"
            "                     [--memory-tickets N] [--memory-matches N]\n"
+           "                     [--integrity-interval-s S]\n"
            "                     [--tls-cert FILE --tls-key FILE]\n"
            "  --listen HOST:PORT      address to serve on (default 127.0.0.1:8080; port 0 = any "
            "free)\n"
@@ -50,6 +51,8 @@ QString MatchdOptions::usage() {
            "  --memory-tickets N      finished tickets kept in memory, 0..10000000 (default\n"
            "                          30000); older ones are read back from the data dir\n"
            "  --memory-matches N      matches kept in memory, 0..10000000 (default 15000)\n"
+           "  --integrity-interval-s S  seconds between integrity audits of store against\n"
+           "                          memory, 0.1..86400, or 0 for on demand only (default 5)\n"
            "  --tls-cert FILE         PEM certificate (chain): serve HTTPS and WSS only;\n"
            "  --tls-key FILE          PEM private key of that certificate (both or neither)\n"
            "Binding beyond loopback without --admin-token-file prints a warning.\n"_s;
@@ -73,11 +76,13 @@ std::optional<MatchdOptions> MatchdOptions::parse(const QStringList& args, QStri
                 *helpRequested = true;
             return std::nullopt;
         }
-        static const QStringList known = {
-            u"--listen"_s,     u"--data-dir"_s, u"--color"_s,           u"--admin-token-file"_s,
-            u"--queues"_s,     u"--tick-ms"_s,  u"--max-connections"_s, u"--io-threads"_s,
-            u"--tls-cert"_s,   u"--tls-key"_s,  u"--memory-tickets"_s,  u"--memory-matches"_s,
-            u"--environment"_s};
+        static const QStringList known = {u"--listen"_s,          u"--data-dir"_s,
+                                          u"--color"_s,           u"--admin-token-file"_s,
+                                          u"--queues"_s,          u"--tick-ms"_s,
+                                          u"--max-connections"_s, u"--io-threads"_s,
+                                          u"--tls-cert"_s,        u"--tls-key"_s,
+                                          u"--memory-tickets"_s,  u"--memory-matches"_s,
+                                          u"--environment"_s,     u"--integrity-interval-s"_s};
         if (!known.contains(flag)) {
             *error = flag + u": unknown flag (see --help)"_s;
             return std::nullopt;
@@ -159,6 +164,16 @@ std::optional<MatchdOptions> MatchdOptions::parse(const QStringList& args, QStri
                     return std::nullopt;
                 f.set(n);
             }
+        } else if (flag == u"--integrity-interval-s"_s) {
+            bool ok = false;
+            const double s = value.toDouble(&ok);
+            if (!ok || !(s == 0 || (s >= 0.1 && s <= 86400))) {
+                *error = u"--integrity-interval-s: must be 0 (on demand only) or seconds from 0.1 "
+                         "to 86400 (got '"_s +
+                         value + u"')"_s;
+                return std::nullopt;
+            }
+            o.integrityIntervalSeconds = s;
         } else if (flag == u"--tls-cert"_s || flag == u"--tls-key"_s) {
             if (value.isEmpty()) {
                 *error = flag + u": must name a PEM file"_s;

@@ -33,6 +33,9 @@ struct MatchdOptions {
     // ones are read back from the data dir. Bounds the server's memory.
     std::size_t memoryTickets = 30000;
     std::size_t memoryMatches = 15000;
+    // Seconds between integrity audits (docs/matchd.md, Integrity audit);
+    // 0: only on demand (POST /v1/integrity). Decimals allowed (tests).
+    double integrityIntervalSeconds = 5;
 
     // `args` without the program name. nullopt and *error ("--tick-ms: must
     // be an integer from 10 to 60000") on bad input; *helpRequested for --help.

@@ -6,6 +6,7 @@
 #include "net/prometheus/PrometheusTextWriter.h"
 #include "net/server/ApiJson.h"
 #include "net/server/EventStream.h"
+#include "net/server/IntegrityAudit.h"
 #include "net/server/MatchService.h"
 #include "net/server/ServerMetrics.h"
 #include "net/server/TrafficClass.h"
@@ -93,6 +94,8 @@ void MatchdServer::route(HttpRequest& request, HttpResponder untagged) {
     }
     if (path.startsWith("/v1/admin/"))
         return routeAdmin(request, std::move(responder));
+    if (path == "/v1/integrity")
+        return routeIntegrity(request, std::move(responder));
     if (!path.startsWith("/v1/"))
         return responder.respond(HttpServer::errorResponse(
             404, u"path: no route for "_s + QString::fromLatin1(method + ' ' + path)));
@@ -187,6 +190,24 @@ void MatchdServer::route(HttpRequest& request, HttpResponder untagged) {
             400, u"GET /v1/events: a WebSocket upgrade is required (Upgrade: websocket)"_s));
     return reply(HttpServer::errorResponse(404, u"path: no route for "_s +
                                                     QString::fromLatin1(method + ' ' + path)));
+}
+
+void MatchdServer::routeIntegrity(const HttpRequest& request, HttpResponder responder) {
+    // GET is monitoring (no token: the report names record ids and counts,
+    // no secrets); POST starts an audit, which costs the store thread time,
+    // so it takes the admin token like the drill routes.
+    if (request.method == "GET")
+        return responder.respond(
+            jsonOk(integrityAnswerJson(m_integrity->last(), m_integrity->running(),
+                                       m_integrity->intervalSeconds(), m_integrity->completed())));
+    if (request.method != "POST")
+        return responder.respond(methodNotAllowed(request, "GET, POST"));
+    if (auto refused = m_admin.check(request))
+        return responder.respond(std::move(*refused));
+    const bool started = m_integrity->request();
+    QByteArray out =
+        started ? R"({"started":true,"running":true})" : R"({"started":false,"running":true})";
+    return responder.respond(HttpResponse::json(202, std::move(out)));
 }
 
 void MatchdServer::routeAdmin(const HttpRequest& request, HttpResponder responder) {

@@ -4,6 +4,7 @@
 #include "bridge/QueueConfigJson.h"
 #include "net/server/ApiJson.h"
 #include "net/server/EventStream.h"
+#include "net/server/IntegrityAudit.h"
 #include "net/server/MatchService.h"
 #include "net/server/ServerMetrics.h"
 #include "net/server/TlsFiles.h"
@@ -31,6 +32,8 @@ MatchdServer::~MatchdServer() {
     m_http = nullptr;
     delete m_events;
     m_events = nullptr;
+    delete m_integrity;
+    m_integrity = nullptr;
     delete m_service;
     m_service = nullptr;
     delete m_store;
@@ -136,6 +139,9 @@ bool MatchdServer::start(const MatchdOptions& options, QString* error) {
         m_events->broadcast(m_events->hasClients() ? "\"type\":\"match\",\"match\":" + json
                                                    : QByteArray());
     });
+    m_integrity = new IntegrityAudit(m_service, m_store,
+                                     [this](const IntegrityReport& r) { onIntegrityAudited(r); });
+    m_integrity->start(options.integrityIntervalSeconds);
     m_startedAt = QDateTime::currentDateTimeUtc();
     publishSnapshot();
     m_service->start(options.tickMs);
@@ -216,10 +222,20 @@ void MatchdServer::shutdown() {
 void MatchdServer::onTicked() {
     const double now = m_service->now();
     m_faults->update(now);  // faults start and end on the tick
+    for (int n = m_faults->takeStartedCorruptions(now); n > 0; --n)
+        m_integrity->corruptOneRecord();
     m_service->setStalled(m_faults->stalled(now));
     m_store->setExtraLatencyMs(m_faults->storeLatencyMs(now));
     m_metrics->setActiveFaults(m_faults->describe(now), m_faults->onset(now));
     publishSnapshot();
+}
+
+void MatchdServer::onIntegrityAudited(const IntegrityReport& report) {
+    m_metrics->integrityAudited(report);
+    publishSnapshot();  // the next /v1/stats shows it, not the next tick's
+    m_events->broadcast(m_events->hasClients()
+                            ? "\"type\":\"integrity\",\"integrity\":" + integrityJson(report)
+                            : QByteArray());
 }
 
 void MatchdServer::publishSnapshot() {

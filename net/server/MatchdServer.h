@@ -4,6 +4,7 @@
 // app/pulsco-matchd/main.cpp and the integration tests both use it.
 #pragma once
 
+#include "core/MetricsSnapshot.h"
 #include "net/http/HttpServer.h"
 #include "net/server/AdminGuard.h"
 #include "net/server/FaultState.h"
@@ -19,6 +20,7 @@ namespace pulsco {
 
 class EventStream;
 class GroupCommitStore;
+class IntegrityAudit;
 class MatchService;
 class ServerMetrics;
 
@@ -55,6 +57,8 @@ signals:
 private:
     void route(HttpRequest& request, HttpResponder responder);
     void routeAdmin(const HttpRequest& request, HttpResponder responder);
+    void routeIntegrity(const HttpRequest& request, HttpResponder responder);
+    void onIntegrityAudited(const IntegrityReport& report);
     void onTicked();
     void publishSnapshot();
     bool ready() const;
@@ -65,6 +69,7 @@ private:
     GroupCommitStore* m_store = nullptr;
     MatchService* m_service = nullptr;
     EventStream* m_events = nullptr;
+    IntegrityAudit* m_integrity = nullptr;
     std::unique_ptr<ServerMetrics> m_metrics;
     std::unique_ptr<FaultState> m_faults;
     AdminGuard m_admin;

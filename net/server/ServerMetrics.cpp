@@ -180,6 +180,7 @@ MetricsSnapshot ServerMetrics::snapshot(const std::vector<QueueStatus>& queues, 
     s.environment = m_environment;
     s.activeFaults = m_faults;
     s.faultOnsetSeconds = m_faultOnset;
+    s.integrity = m_integrity;
     return s;
 }
 
@@ -257,6 +258,18 @@ QByteArray ServerMetrics::prometheusText(const std::vector<QueueStatus>& queues,
     w.single("pulsco_matches_in_memory", "gauge",
              "Matches held in memory, the newest ones (--memory-matches).",
              double(store.matchesInMemory));
+    // Absent before the first audit: no figure, rather than a 1 nothing earned.
+    if (m_integrity)
+        w.single("pulsco_integrity_ok", "gauge",
+                 "1 when the last integrity audit (store against memory) found nothing, else 0; "
+                 "absent before the first audit.",
+                 m_integrity->ok ? 1 : 0);
+    w.single("pulsco_integrity_audits_total", "counter", "Integrity audits completed.",
+             double(m_integrityAudits));
+    w.single("pulsco_integrity_violations_total", "counter",
+             "Violations found, summed over the audits (one that persists counts in each); "
+             "grows while the data is inconsistent.",
+             double(m_integrityViolations));
     w.family("pulsco_tick_duration_seconds", "histogram", "Time one matchmaker tick took.");
     w.histogram("pulsco_tick_duration_seconds", {}, m_tickMs,
                 {0.0001, 0.001, 0.005, 0.01, 0.05, 0.1, 0.25}, 0.001);

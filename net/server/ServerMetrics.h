@@ -56,6 +56,14 @@ public:
         m_faultOnset = onsetSeconds;
     }
 
+    // An integrity audit completed (net/server/IntegrityAudit): every
+    // snapshot from now on carries it, and /metrics its figures.
+    void integrityAudited(const IntegrityReport& report) {
+        m_integrity = report;
+        ++m_integrityAudits;
+        m_integrityViolations += report.violations;
+    }
+
     // A snapshot of now; `queues` from Matchmaker::queueStatus.
     MetricsSnapshot snapshot(const std::vector<QueueStatus>& queues, double now, double wallUnixMs);
     struct StoreFigures {
@@ -73,6 +81,8 @@ public:
                               const StoreFigures& store) const;
 
     std::uint64_t requestsTotal() const { return m_requests; }
+    std::uint64_t ticketsSearching() const { return m_tickets.searching; }
+    std::uint64_t matchesTotal() const { return m_matches; }
 
 private:
     // The recent window counts whole seconds of the server's uptime.
@@ -106,6 +116,9 @@ private:
     std::vector<std::string> m_faults;
     std::optional<double> m_faultOnset;
     RecentWindow m_recent;
+    std::optional<IntegrityReport> m_integrity;
+    std::uint64_t m_integrityAudits = 0;
+    std::uint64_t m_integrityViolations = 0;  // summed over audits
 };
 
 }  // namespace pulsco

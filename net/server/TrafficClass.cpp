@@ -9,8 +9,8 @@ TrafficClass trafficClassOf(const QByteArray& path) {
         return TrafficClass::Admin;
     // /v1/queues is read by dashboards and load tools to show the queues, not
     // to matchmake: monitoring too.
-    for (const char* route :
-         {"/v1/stats", "/metrics", "/healthz", "/readyz", "/v1/info", "/v1/queues", "/v1/events"})
+    for (const char* route : {"/v1/stats", "/metrics", "/healthz", "/readyz", "/v1/info",
+                              "/v1/queues", "/v1/events", "/v1/integrity"})
         if (path == route)
             return TrafficClass::Monitoring;
     return TrafficClass::Other;

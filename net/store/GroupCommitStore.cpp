@@ -137,12 +137,20 @@ quint64 GroupCommitStore::submit(StoreWrite write) {
 }
 
 quint64 GroupCommitStore::read(std::function<void(QSqlDatabase&)> read) {
+    return queueRead(std::move(read), false);
+}
+
+quint64 GroupCommitStore::readAtCut(std::function<void(QSqlDatabase&)> read) {
+    return queueRead(std::move(read), true);
+}
+
+quint64 GroupCommitStore::queueRead(std::function<void(QSqlDatabase&)> read, bool endsBatch) {
     quint64 token;
     {
         std::lock_guard lock(m_mutex);
         token = ++m_lastToken;
         m_lastTokenSeen.store(m_lastToken);
-        m_queue.push_back({token, token, std::move(read)});
+        m_queue.push_back({token, token, std::move(read), endsBatch});
     }
     m_wake.notify_one();
     return token;
@@ -496,6 +504,8 @@ void GroupCommitStore::run(Options options, StoreRecovery* recovery, QString* er
                 for (std::size_t i = 0; i < n; ++i) {
                     batch.push_back(std::move(m_queue.front()));
                     m_queue.pop_front();
+                    if (batch.back().endsBatch)
+                        break;  // a cut sees nothing queued after it
                 }
                 // A batch never splits a request's writes, so they commit or fail
                 // together (unless one request alone exceeds maxBatch).

@@ -76,6 +76,11 @@ public:
     // (so it sees them). The function gets the store's connection and must
     // post its result back itself (QMetaObject::invokeMethod).
     quint64 read(std::function<void(QSqlDatabase&)> read);
+    // As read(), and the batch it joins ends with it: it sees exactly the
+    // writes queued before it, none queued after (a plain read runs after
+    // its whole batch's commit, which may hold later writes). The integrity
+    // audit's consistent cut.
+    quint64 readAtCut(std::function<void(QSqlDatabase&)> read);
 
     // Drill fault: every commit takes this much longer.
     void setExtraLatencyMs(int ms) { m_extraLatencyMs.store(ms); }
@@ -99,7 +104,9 @@ private:
         quint64 token;
         quint64 groupEnd;  // token of the last write of the same submit()
         std::variant<StoreWrite, std::function<void(QSqlDatabase&)>> work;
+        bool endsBatch = false;  // readAtCut
     };
+    quint64 queueRead(std::function<void(QSqlDatabase&)> read, bool endsBatch);
     struct Statements;
 
     void run(Options options, StoreRecovery* recovery, QString* error, std::promise<bool>* opened);

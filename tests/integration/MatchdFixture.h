@@ -37,6 +37,8 @@ struct MatchdFixture {
     QString tlsCertFile;  // both set: the server speaks HTTPS/WSS only
     QString tlsKeyFile;
     pulsco::DeploymentEnvironment environment = pulsco::DeploymentEnvironment::Staging;
+    // 0: audits only on demand (POST /v1/integrity), so a test controls when.
+    double integrityIntervalSeconds = 30;
 
     QString path(const QString& name) const { return dir.filePath(name); }
 
@@ -56,6 +58,7 @@ struct MatchdFixture {
         o.tlsCertFile = tlsCertFile;
         o.tlsKeyFile = tlsKeyFile;
         o.environment = environment;
+        o.integrityIntervalSeconds = integrityIntervalSeconds;
         if (withToken) {
             QFile token(path(QStringLiteral("token")));
             if (!token.open(QIODevice::WriteOnly))

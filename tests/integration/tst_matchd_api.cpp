@@ -824,6 +824,7 @@ void TestMatchdApi::productionRefusesEveryFault_data() {
         << QByteArray(R"({"kind":"matcher_stall","duration_s":30})") << 201;
     QTest::addRow("store_latency")
         << QByteArray(R"({"kind":"store_latency","latency_ms":50})") << 201;
+    QTest::addRow("inconsistency") << QByteArray(R"({"kind":"inconsistency"})") << 201;
     QTest::addRow("simulator kind")
         << QByteArray(R"({"kind":"player_surge","multiplier":2})") << 400;
     QTest::addRow("malformed body") << QByteArray("{nope") << 400;

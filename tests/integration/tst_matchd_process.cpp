@@ -132,6 +132,14 @@ void TestMatchdProcess::badFlagsExitTwo_data() {
     QTest::addRow("memory matches too many")
         << QStringList{u"--data-dir"_s, u"x"_s, u"--memory-matches"_s, u"20000000"_s}
         << u"--memory-matches: must be an integer from 0 to 10000000"_s;
+    QTest::addRow("integrity interval too short")
+        << QStringList{u"--data-dir"_s, u"x"_s, u"--integrity-interval-s"_s, u"0.01"_s}
+        << u"--integrity-interval-s: must be 0 (on demand only) or seconds from 0.1 to 86400 "
+           "(got '0.01')"_s;
+    QTest::addRow("integrity interval not a number")
+        << QStringList{u"--data-dir"_s, u"x"_s, u"--integrity-interval-s=soon"_s}
+        << u"--integrity-interval-s: must be 0 (on demand only) or seconds from 0.1 to 86400 "
+           "(got 'soon')"_s;
     QTest::addRow("too many connections")
         << QStringList{u"--data-dir"_s, u"x"_s, u"--max-connections"_s, u"1e9"_s}
         << u"--max-connections: must be an integer from 1 to 1000000"_s;

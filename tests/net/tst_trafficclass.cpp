@@ -33,6 +33,7 @@ void TestTrafficClass::byPath_data() {
     row("/v1/info", TrafficClass::Monitoring, "monitoring");
     row("/v1/queues", TrafficClass::Monitoring, "monitoring");
     row("/v1/events", TrafficClass::Monitoring, "monitoring");
+    row("/v1/integrity", TrafficClass::Monitoring, "monitoring");  // POST is admin-guarded
     row("/v1/admin/faults", TrafficClass::Admin, "admin");
     row("/v1/admin/drain", TrafficClass::Admin, "admin");
     row("/v1/ticketsX", TrafficClass::Other, "other");

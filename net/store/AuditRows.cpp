@@ -1,0 +1,115 @@
+#include "net/store/AuditRows.h"
+
+#include <QSqlError>
+#include <QSqlQuery>
+#include <algorithm>
+
+using namespace Qt::StringLiterals;
+
+namespace pulsco {
+
+namespace {
+
+bool run(QSqlQuery& q, const QString& sql, const QString& what, QString* error) {
+    q.setForwardOnly(true);  // one pass over up to millions of rows: no cache
+    if (q.exec(sql))
+        return true;
+    *error = what + u": "_s + q.lastError().text();
+    return false;
+}
+
+}  // namespace
+
+void appendTicketsOfDetail(qint64 matchSeq, const QByteArray& detail,
+                           std::vector<std::pair<qint64, qint64>>& out) {
+    static constexpr QByteArrayView kKey = "\"tickets\":[";
+    const char* d = detail.constData();
+    const qsizetype n = detail.size();
+    for (qsizetype pos = detail.indexOf(kKey); pos >= 0; pos = detail.indexOf(kKey, pos)) {
+        pos += kKey.size();
+        while (pos < n && d[pos] != ']') {
+            if (d[pos] != '"') {
+                ++pos;
+                continue;
+            }
+            // "t<digits>"; anything else is listed as -1 (never a stored seq).
+            qint64 seq = 0;
+            qsizetype i = pos + 1;
+            const bool prefixed = i < n && d[i] == 't';
+            i += prefixed ? 1 : 0;
+            const qsizetype digitsFrom = i;
+            while (i < n && d[i] >= '0' && d[i] <= '9')
+                seq = seq * 10 + (d[i++] - '0');
+            const bool ok = prefixed && i > digitsFrom && i < n && d[i] == '"';
+            out.emplace_back(matchSeq, ok ? seq : -1);
+            while (i < n && d[i] != '"')
+                ++i;
+            pos = i + 1;
+        }
+    }
+}
+
+StoreAuditRows readAuditRows(QSqlDatabase& db) {
+    StoreAuditRows out;
+    QSqlQuery q(db);
+    if (!run(q, u"PRAGMA quick_check"_s, u"PRAGMA quick_check"_s, &out.error))
+        return out;
+    QStringList messages;
+    while (q.next())
+        messages << q.value(0).toString();
+    out.quickCheck = messages.join(u"; "_s);
+    if (!run(q, u"SELECT seq, state, match_seq FROM tickets ORDER BY seq"_s, u"reading tickets"_s,
+             &out.error))
+        return out;
+    while (q.next())
+        out.tickets.push_back(
+            {q.value(0).toLongLong(), q.value(1).toString(), q.value(2).toLongLong()});
+    // A match's tickets are read from its stored detail by a scan for
+    // "tickets":["t1","t2"] (the server's own compact JSON; player ids
+    // cannot hold a quote, so the key cannot appear inside a value). SQLite's
+    // json_each over the same rows took 300-500 ms at 50 000 matches, most
+    // of the audit; the scan is a few ms.
+    if (!run(q, u"SELECT seq, detail FROM matches ORDER BY seq"_s, u"reading matches"_s,
+             &out.error))
+        return out;
+    while (q.next()) {
+        const qint64 matchSeq = q.value(0).toLongLong();
+        out.matches.push_back(matchSeq);
+        appendTicketsOfDetail(matchSeq, q.value(1).toByteArray(), out.matchTickets);
+    }
+    return out;
+}
+
+QString corruptOneTicketRow(QSqlDatabase& db) {
+    struct Flip {
+        const char* from;
+        const char* to;
+        bool dropMatch;  // match_seq 0: "matched" with no match
+    };
+    // Finished tickets first: nothing rewrites them later.
+    for (const Flip f :
+         {Flip{"matched", "expired", false}, Flip{"expired", "matched", true},
+          Flip{"cancelled", "matched", true}, Flip{"searching", "cancelled", false}}) {
+        QSqlQuery q(db);
+        q.prepare(u"SELECT max(seq) FROM tickets WHERE state = ?"_s);
+        q.addBindValue(QString::fromLatin1(f.from));
+        if (!q.exec() || !q.next())
+            return u"inconsistency: cannot read tickets: "_s + q.lastError().text();
+        if (q.value(0).isNull())
+            continue;
+        const qint64 seq = q.value(0).toLongLong();
+        QSqlQuery u(db);
+        u.prepare(f.dropMatch ? u"UPDATE tickets SET state = ?, match_seq = 0 WHERE seq = ?"_s
+                              : u"UPDATE tickets SET state = ? WHERE seq = ?"_s);
+        u.addBindValue(QString::fromLatin1(f.to));
+        u.addBindValue(seq);
+        if (!u.exec())
+            return u"inconsistency: cannot update t"_s + QString::number(seq) + u": "_s +
+                   u.lastError().text();
+        return u"t"_s + QString::number(seq) + u": "_s + QString::fromLatin1(f.from) + u" -> "_s +
+               QString::fromLatin1(f.to);
+    }
+    return u"inconsistency: no ticket stored yet, nothing to corrupt"_s;
+}
+
+}  // namespace pulsco
