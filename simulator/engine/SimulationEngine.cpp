@@ -314,7 +314,17 @@ void SimulationEngine::auditBooks() {
         .playersInMatch = m_inMatch,
         .searchingParties = m_searchingParties,
     };
+    const bool wasOk = !m_integrity || m_integrity->ok;
     m_integrity = m_audit.run(books, runTime());
+    // On the event log when it changes, as breaches are: the console's
+    // event stream shows the audit failing (and holding again).
+    if (m_integrity->ok != wasOk)
+        log(m_integrity->ok ? LogEventKind::Info : LogEventKind::Error, std::nullopt,
+            m_integrity->ok
+                ? std::string("integrity audit ok again")
+                : "integrity audit failed: " + std::to_string(m_integrity->violations) +
+                      (m_integrity->violations == 1 ? " violation, " : " violations, ") +
+                      m_integrity->firstViolations.front());
     while (m_nextAudit <= runTime() + 1e-9)
         m_nextAudit += sim::IntegrityCheck::kPeriodSeconds;
 }

@@ -258,6 +258,7 @@ private slots:
         Scenario s = test::smallScenario();
         s.traffic.greenWeightPercent = 50;
         SimulationEngine engine(s);
+        engine.enableLog(1000000);
         engine.advanceTo(303);
         QVERIFY(engine.snapshot().integrity->ok);
         engine.injectFault(inconsistency(target));
@@ -284,6 +285,18 @@ private slots:
         QVERIFY(!snap.integrity->ok);
         QCOMPARE(snap.integrity->violations, std::uint64_t(hit.size()));
         QCOMPARE(snap.integrity->atSeconds, engine.runTime());
+        // Logged once, when it first failed, with what it found.
+        std::vector<LogEvent> failures;
+        for (LogEvent& e : engine.takeLog())
+            if (e.text.rfind("integrity audit", 0) == 0)
+                failures.push_back(std::move(e));
+        QCOMPARE(failures.size(), std::size_t(1));
+        QVERIFY(failures[0].kind == LogEventKind::Error);
+        QCOMPARE(failures[0].timeSeconds, 310.0);
+        QVERIFY2(failures[0].text.find(
+                     hit.size() == 1 ? "failed: 1 violation, " + hit[0].toStdString() + " party "
+                                     : std::string("failed: 2 violations, ")) != std::string::npos,
+                 failures[0].text.c_str());
     }
 
     // Injected while its colour carries no traffic, the fault corrupts the
