@@ -167,6 +167,10 @@ void SimulationEngine::process(const sim::Event& e) {
         m_calendar.push(m_now + m_scenario.tickSeconds, EventType::Tick, e.subject);
         break;
     case EventType::Second:
+        // The audit reads the books only: it changes neither the trace nor
+        // any random stream, so runs keep their hashes.
+        if (m_warmedUp && !m_warmingUp && runTime() + 1e-9 >= m_nextAudit)
+            auditBooks();
         if (m_log.on() && m_warmedUp && !m_warmingUp &&
             static_cast<std::uint64_t>(m_now) % kBreachCheckSeconds == 0)
             checkBreaches();
@@ -213,6 +217,10 @@ void SimulationEngine::resetMetrics() {
         static_cast<std::uint64_t>(m_env[0]->searchingTickets() + m_env[1]->searchingTickets());
 }
 
+// Totals only, moved together by the same code (drain() bumps a counter as
+// the matcher's own count changes; setState() moves m_searchingParties): it
+// holds by construction and cannot name a wrong record. auditBooks() is the
+// check that can fail.
 bool SimulationEngine::conservationOk() const {
     for (std::size_t c = 0; c < 2; ++c) {
         const TicketCounts& t = m_env[c]->metrics().tickets;
@@ -243,6 +251,7 @@ MetricsSnapshot SimulationEngine::snapshot() const {
         s.regions[m_scenario.queues.regions[r]] = m_regions[r];
     s.tickDurationMs = m_tickMs;
     s.conservationOk = conservationOk();
+    s.integrity = m_integrity;
     s.activeFaults = activeFaults();
     for (std::uint32_t slot : m_activeFaults) {
         const double onset = m_faults[slot].start - m_warmup;
@@ -290,6 +299,34 @@ RunSummary SimulationEngine::summary() const {
 void SimulationEngine::checkBreaches() {
     for (sim::BreachChange& change : m_breaches.check(snapshot()))
         log(change.kind, change.color, std::move(change.text));
+}
+
+void SimulationEngine::auditBooks() {
+    const sim::Books books{
+        .parties = m_population.parties,
+        .offline = m_offline,
+        .environments = {m_env[0].get(), m_env[1].get()},
+        .matches = m_matches,
+        .regions = m_regions,
+        .regionNames = m_scenario.queues.regions,
+        .playersOnline = m_online,
+        .playersInQueue = m_inQueue,
+        .playersInMatch = m_inMatch,
+        .searchingParties = m_searchingParties,
+    };
+    const bool wasOk = !m_integrity || m_integrity->ok;
+    m_integrity = m_audit.run(books, runTime());
+    // On the event log when it changes, as breaches are: the console's
+    // event stream shows the audit failing (and holding again).
+    if (m_integrity->ok != wasOk)
+        log(m_integrity->ok ? LogEventKind::Info : LogEventKind::Error, std::nullopt,
+            m_integrity->ok
+                ? std::string("integrity audit ok again")
+                : "integrity audit failed: " + std::to_string(m_integrity->violations) +
+                      (m_integrity->violations == 1 ? " violation, " : " violations, ") +
+                      m_integrity->firstViolations.front());
+    while (m_nextAudit <= runTime() + 1e-9)
+        m_nextAudit += sim::IntegrityCheck::kPeriodSeconds;
 }
 
 // --- event log ---------------------------------------------------------------

@@ -10,6 +10,7 @@
 #include "simulator/engine/Environment.h"
 #include "simulator/engine/EventLogBuffer.h"
 #include "simulator/engine/EventQueue.h"
+#include "simulator/engine/IntegrityCheck.h"
 #include "simulator/engine/PlayerPopulation.h"
 #include "simulator/engine/Random.h"
 #include "simulator/engine/RunSummary.h"
@@ -59,6 +60,10 @@ public:
     std::uint64_t traceHash() const { return m_hash; }
     std::uint64_t eventsProcessed() const { return m_events; }
     bool conservationOk() const;
+    // The last completed audit of the engine's books (IntegrityCheck.h),
+    // run every IntegrityCheck::kPeriodSeconds of run time; none before the
+    // first. The snapshot's `integrity`.
+    const std::optional<IntegrityReport>& integrity() const { return m_integrity; }
 
     // The event log (matches, expiries, faults...). Off by default; when on,
     // at most `cap` events wait to be taken, the rest are only counted.
@@ -67,14 +72,7 @@ public:
     std::uint64_t logDropped() const { return m_log.dropped(); }
 
 private:
-    struct ActiveMatch {
-        std::vector<std::uint32_t> parties;
-        std::vector<std::uint8_t> teams;
-        Color color = Color::Blue;
-        int queue = 0, region = 0, teamCount = 2;
-        double start = 0;
-        bool used = false;
-    };
+    using ActiveMatch = sim::MatchRecord;
     struct FaultSlot {
         FaultSpec spec;
         double start = 0, end = 0;  // absolute simulated times; end = inf when open
@@ -111,6 +109,12 @@ private:
     // Requests and faults.
     sim::ServiceOutcome request(Color color, bool write, sim::Random& rng);
     void startFault(std::uint32_t slot);
+    // The inconsistency fault: corrupts one record of `color` so that a
+    // party is in a match no record holds (for good); false when the colour
+    // has neither a live match nor a searching party to corrupt yet.
+    bool corruptBooks(Color color);
+    bool dropFromMatch(Color color);        // a live match forgets a party
+    bool dropTicketAsMatched(Color color);  // a ticket leaves, no match recorded
     void endFault(std::uint32_t slot);
     // The specs of the faults in force, as a range for core/FaultEffects.h.
     // A plain iterator, not std::views::transform: clang 14 (the fuzz
@@ -143,6 +147,8 @@ private:
     void resetMetrics();
     // Live threshold checks on the recent window, logged as Breach events.
     void checkBreaches();
+    // The integrity audit over the books, kept for the snapshot.
+    void auditBooks();
 
     Scenario m_scenario;
     double m_warmup = 0;
@@ -175,6 +181,12 @@ private:
 
     sim::EventLogBuffer m_log;
     sim::BreachWatch m_breaches{&m_scenario.thresholds};
+    sim::IntegrityCheck m_audit;
+    std::optional<IntegrityReport> m_integrity;
+    double m_nextAudit = sim::IntegrityCheck::kPeriodSeconds;  // run time of the next audit
+    // An inconsistency fault started while its colour had nothing to
+    // corrupt: the next ticket or match there is corrupted instead.
+    std::array<bool, 2> m_corruptionPending{false, false};
 
     // Reused buffers (no allocation per event).
     std::vector<Team> m_teams;

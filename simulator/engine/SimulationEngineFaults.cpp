@@ -123,6 +123,12 @@ void SimulationEngine::startFault(std::uint32_t index) {
             bad.setActive(static_cast<std::size_t>(release));
         }
         break;
+    case FaultKind::Inconsistency:
+        // Once, at the start; ending or clearing the fault repairs nothing.
+        for (Color color : kColors)
+            if (hits(f.target, color) && !corruptBooks(color))
+                m_corruptionPending[indexOf(color)] = true;
+        break;
     default:
         break;
     }
@@ -131,6 +137,50 @@ void SimulationEngine::startFault(std::uint32_t index) {
             "fault started: " + describeFault(f) +
                 (f.durationSeconds > 0 ? " for " + number(f.durationSeconds, 0) + " s"
                                        : std::string()));
+}
+
+bool SimulationEngine::corruptBooks(Color color) {
+    return dropFromMatch(color) || dropTicketAsMatched(color);
+}
+
+bool SimulationEngine::dropFromMatch(Color color) {
+    // The simulator's "dropped match write": the first live match of the
+    // colour (lowest slot, so the same one on every run) forgets its last
+    // party. The party stays in a match no record holds — it never plays
+    // out, never queues again — while every counter still agrees, so only
+    // the integrity audit can see it.
+    for (std::uint32_t slot = 0; slot < m_matches.size(); ++slot) {
+        ActiveMatch& match = m_matches[slot];
+        if (!match.used || match.color != color || match.parties.empty())
+            continue;
+        const std::uint32_t party = match.parties.back();
+        match.parties.pop_back();
+        match.teams.pop_back();
+        hash(0x1C0E000000000000ull | (static_cast<std::uint64_t>(slot) << 24) | party);
+        return true;
+    }
+    return false;
+}
+
+bool SimulationEngine::dropTicketAsMatched(Color color) {
+    // No live match on the colour yet (green just took its first tickets):
+    // the first searching party's ticket leaves the queue as if matched, but
+    // no match is recorded. The ticket is counted as it goes and the party
+    // moves to "in a match" through setState, so again every counter agrees;
+    // the party is in a match no record holds, for good.
+    for (std::uint32_t index = 0; index < m_population.parties.size(); ++index) {
+        Party& p = m_population.parties[index];
+        if (p.state != PartyState::Searching || kColors[p.color] != color)
+            continue;
+        sim::Release& release = *env(color).releases()[p.release];
+        release.partyOfTicket.erase(p.ticket);
+        if (release.matcher.cancel(p.ticket, m_now))
+            drain(color, p.release);
+        setState(p, PartyState::InMatch);
+        hash(0x1C0F000000000000ull | index);
+        return true;
+    }
+    return false;
 }
 
 void SimulationEngine::endFault(std::uint32_t index) {

@@ -125,6 +125,11 @@ void SimulationEngine::onMatch(Color color, std::size_t releaseIndex, const Matc
         std::max(60.0, m_rngOutcomes.normal(m_population.matchMeanSeconds(formed.queue),
                                             m_population.matchStdDevSeconds(formed.queue)));
     m_calendar.push(m_now + duration, EventType::MatchEnd, slot);
+    // An inconsistency fault that found nothing of this colour to corrupt
+    // when it started corrupts the first match formed after it (never by
+    // dropping a ticket here: that drains the matcher this match comes from).
+    if (bool& pending = m_corruptionPending[indexOf(color)]; pending && dropFromMatch(color))
+        pending = false;
     if (m_log.on() && !m_warmingUp) {
         const std::string region =
             formed.region >= 0 &&

@@ -195,6 +195,10 @@ void SimulationEngine::enqueueDone(std::uint32_t index) {
     m_calendar.push(m_now + m_rngSessions.lognormalMedianP95(pop.patienceMeanSeconds, 2.5),
                     EventType::Patience, index, p.generation);
     drain(kColors[p.color], releaseIndex);
+    // An inconsistency fault that found nothing of this colour to corrupt
+    // when it started corrupts the first ticket after it.
+    if (bool& pending = m_corruptionPending[p.color]; pending && corruptBooks(kColors[p.color]))
+        pending = false;
 }
 
 void SimulationEngine::poll(std::uint32_t index) {

@@ -175,6 +175,81 @@ private slots:
         QCOMPARE(m.rollouts[0].detectFrom, u"fault onset"_s);
     }
 
+    // Records corrupted on green mid-rollout (the simulator's inconsistency
+    // fault: a party dropped from a live match record, which every counter
+    // still agrees with): the engine's integrity audit finds it, and the
+    // data-inconsistency trigger rolls back with nobody touching anything.
+    void rollsBackByItselfOnAnInjectedInconsistency() {
+        QTemporaryDir dir;
+        QString error;
+        auto store = ConsoleStore::open(dir.filePath(u"c.sqlite"_s), &error);
+        QVERIFY2(store, qPrintable(error));
+        auto source = EngineSource::shipped(u"baseline-1000"_s);
+        RolloutSession session(*store);
+        session.setOperatorName(u"ana"_s);
+        session.setSource(source.get());
+        source->advance(120);
+        QVERIFY(source->latestSnapshot()->integrity && source->latestSnapshot()->integrity->ok);
+        QVERIFY2(session.startRollout(&error), qPrintable(error));
+        double injectedAt = -1, backOnBlueAt = -1;
+        bool cleanBeforeInjection = false;
+        source->advance(3600, 1, [&] {
+            const SnapshotPtr s = source->latestSnapshot();
+            if (injectedAt < 0 && s->green.trafficWeightPercent > 0 &&
+                s->green.tickets.searching + s->green.tickets.matched > 0) {
+                // Green carries traffic and holds records: corrupt them now.
+                cleanBeforeInjection = s->integrity && s->integrity->ok;
+                FaultSpec f;
+                f.kind = FaultKind::Inconsistency;
+                f.target = FaultTarget::Green;
+                source->injectFault(f);
+                injectedAt = s->timeSeconds;
+            }
+            if (injectedAt >= 0 && session.stepper()->state() == RolloutState::Degraded &&
+                s->green.trafficWeightPercent == 0) {
+                backOnBlueAt = s->timeSeconds;
+                return true;
+            }
+            return false;
+        });
+        QVERIFY2(injectedAt >= 0, "green never carried traffic");
+        QVERIFY(cleanBeforeInjection);
+        QVERIFY(session.stepper()->state() == RolloutState::Degraded);
+        QCOMPARE(source->engine().trafficWeight(), 0);
+        const double seconds = backOnBlueAt - injectedAt;
+        qInfo("inconsistency injected at %.0f s; traffic back on blue at %.0f s: %.0f simulated "
+              "seconds",
+              injectedAt, backOnBlueAt, seconds);
+        // The audit runs every 10 s and the trigger fires on the first
+        // snapshot that shows it.
+        QVERIFY2(backOnBlueAt >= injectedAt && seconds <= 15,
+                 qPrintable(u"took %1 s"_s.arg(seconds)));
+        // It was the integrity audit, not conservation (which stays ok).
+        const SnapshotPtr last = source->latestSnapshot();
+        QVERIFY(last->integrity && !last->integrity->ok);
+        QVERIFY(last->conservationOk);
+        QVERIFY2(QString::fromStdString(last->integrity->firstViolations.at(0))
+                     .startsWith(u"green party "_s),
+                 last->integrity->firstViolations.at(0).c_str());
+
+        const auto rollbacks = rowsOf(session.audit(), audit::kRollback);
+        QCOMPARE(rollbacks.size(), std::size_t(1));
+        QCOMPARE(rollbacks[0].actor, u"system"_s);
+        QVERIFY2(rollbacks[0].note.contains(u"Data inconsistency"_s),
+                 qPrintable(rollbacks[0].note));
+        const QJsonObject evidence = QJsonDocument::fromJson(rollbacks[0].evidence).object();
+        QCOMPARE(evidence.value(u"detect_from"_s).toString(), u"fault onset"_s);
+        QCOMPARE(evidence.value(u"fault_onset_s"_s).toDouble(), injectedAt);
+        const OperationalMetrics m = computeOperationalMetrics(session.audit().all());
+        QCOMPARE(m.failed, 1);
+        QVERIFY(m.meanTimeToDetectSeconds);
+        QCOMPARE(m.rollouts[0].detectFrom, u"fault onset"_s);
+        QCOMPARE(*m.meanTimeToDetectSeconds, rollbacks[0].sourceTimeSeconds - injectedAt);
+        qInfo("time to detect: %.1f s", *m.meanTimeToDetectSeconds);
+        QVERIFY2(*m.meanTimeToDetectSeconds > 0 && *m.meanTimeToDetectSeconds <= 15,
+                 qPrintable(QString::number(*m.meanTimeToDetectSeconds)));
+    }
+
     // Without a known onset (a live server with no injected fault), an
     // automatic rollback counts from the start of the first trigger window
     // in which the condition held; a row from before this change counts
