@@ -89,22 +89,6 @@ void writeRegion(JsonWriter& out, const RegionMetrics& r) {
     out.endObject();
 }
 
-void writeIntegrity(JsonWriter& out, const IntegrityReport& r) {
-    out.beginObject();
-    out.field("at_s", r.atSeconds);
-    out.field("ok", r.ok);
-    out.field("violations", r.violations);
-    out.key("first_violations");
-    out.beginArray();
-    for (const std::string& v : r.firstViolations)
-        out.value(std::string_view(v));
-    out.endArray();
-    out.field("store_check", std::string_view(r.storeCheck));
-    out.field("in_flight_excluded", r.inFlightExcluded);
-    out.field("duration_ms", r.durationMs);
-    out.endObject();
-}
-
 // --- reading -----------------------------------------------------------------
 
 std::uint64_t readCount(JsonObjectReader& o, QStringView key) {
@@ -202,6 +186,22 @@ IntegrityReport readIntegrity(JsonObjectReader o) {
 
 }  // namespace
 
+void writeIntegrityReport(JsonWriter& out, const IntegrityReport& r) {
+    out.beginObject();
+    out.field("at_s", r.atSeconds);
+    out.field("ok", r.ok);
+    out.field("violations", r.violations);
+    out.key("first_violations");
+    out.beginArray();
+    for (const std::string& v : r.firstViolations)
+        out.value(std::string_view(v));
+    out.endArray();
+    out.field("store_check", std::string_view(r.storeCheck));
+    out.field("in_flight_excluded", r.inFlightExcluded);
+    out.field("duration_ms", r.durationMs);
+    out.endObject();
+}
+
 void writeMetricsSnapshot(JsonWriter& out, const MetricsSnapshot& s) {
     out.beginObject();
     out.field("format", MetricsSnapshot::kFormat);
@@ -244,7 +244,7 @@ void writeMetricsSnapshot(JsonWriter& out, const MetricsSnapshot& s) {
         out.field("fault_onset_s", *s.faultOnsetSeconds);
     if (s.integrity) {
         out.key("integrity");
-        writeIntegrity(out, *s.integrity);
+        writeIntegrityReport(out, *s.integrity);
     }
     out.endObject();
 }

@@ -18,6 +18,8 @@ namespace pulsco {
 QByteArray metricsSnapshotToJson(const MetricsSnapshot& snapshot);
 // For embedding a snapshot in a larger document written with JsonWriter.
 void writeMetricsSnapshot(JsonWriter& out, const MetricsSnapshot& snapshot);
+// The snapshot's "integrity" object alone (GET /v1/integrity serves it too).
+void writeIntegrityReport(JsonWriter& out, const IntegrityReport& report);
 
 // Strict parse: unknown fields, wrong types, a missing or other "format" are
 // refused with "<source>: <field path>: <why>" in *error; nothing half-parsed

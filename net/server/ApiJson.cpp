@@ -2,6 +2,7 @@
 
 #include "bridge/JsonReader.h"
 #include "bridge/JsonWriter.h"
+#include "bridge/MetricsSnapshotJson.h"
 
 #include <QSet>
 
@@ -187,30 +188,10 @@ std::optional<qint64> parseMatchId(QByteArrayView id) {
     return parseId(id, 'm');
 }
 
-namespace {
-
-void writeIntegrity(JsonWriter& w, const IntegrityReport& r) {
-    w.beginObject();
-    w.field("at_s", r.atSeconds);
-    w.field("ok", r.ok);
-    w.field("violations", r.violations);
-    w.key("first_violations");
-    w.beginArray();
-    for (const std::string& v : r.firstViolations)
-        w.value(std::string_view(v));
-    w.endArray();
-    w.field("store_check", std::string_view(r.storeCheck));
-    w.field("in_flight_excluded", r.inFlightExcluded);
-    w.field("duration_ms", r.durationMs);
-    w.endObject();
-}
-
-}  // namespace
-
 QByteArray integrityJson(const IntegrityReport& report) {
     QByteArray out;
     JsonWriter w(&out);
-    writeIntegrity(w, report);
+    writeIntegrityReport(w, report);
     return out;
 }
 
@@ -221,7 +202,7 @@ QByteArray integrityAnswerJson(const std::optional<IntegrityReport>& last, bool 
     w.beginObject();
     w.key("audit");
     if (last)
-        writeIntegrity(w, *last);
+        writeIntegrityReport(w, *last);
     else
         w.rawValue("null");
     w.field("running", running);
