@@ -1,6 +1,7 @@
 // The discrete-event simulation: synthetic players driving the real core
 // Matchmaker of each color on a virtual clock. Plain C++ (no Qt); no wall
-// clock except to measure the matchmaker's own tick time. Deterministic: the
+// clock except to measure the matchmaker's own tick time and how long an
+// integrity cross-check took (neither feeds back). Deterministic: the
 // same scenario and seed give the same event trace (and trace hash).
 #pragma once
 
