@@ -15,6 +15,8 @@ constexpr qint64 kMaxCount = 999999999999;
 constexpr qsizetype kMaxNameLength = 256;
 constexpr qsizetype kMaxQueues = 1000;
 constexpr qsizetype kMaxFaultTexts = 1000;
+// A month of history with a restart every few minutes still fits.
+constexpr qsizetype kMaxUpSpans = 20000;
 // The fallback of an optional number that cannot be in range: "absent".
 constexpr double kNoValue = -2;
 
@@ -184,6 +186,51 @@ IntegrityReport readIntegrity(JsonObjectReader o) {
     return r;
 }
 
+// Spans sorted, disjoint and inside [from_s, now_s]: a history that breaks
+// that would make availability over 100 % or count time twice.
+AvailabilityHistory readAvailability(JsonObjectReader o) {
+    AvailabilityHistory h;
+    h.fromSeconds = o.number(u"from_s", -1e12, 1e12);
+    h.nowSeconds = o.number(u"now_s", -1e12, 1e12);
+    if (o.ok() && h.nowSeconds < h.fromSeconds)
+        o.fail(u"now_s", u"is before from_s"_s);
+    JsonArrayReader up = o.array(u"up", kMaxUpSpans);
+    for (qsizetype i = 0; i < up.size() && o.ok(); ++i) {
+        JsonArrayReader pair = up.array(i, 2);
+        if (o.ok() && pair.size() != 2) {
+            up.fail(i, u"must be [from, to]"_s);
+            break;
+        }
+        const UpSpan span{pair.number(0, -1e12, 1e12), pair.number(1, -1e12, 1e12)};
+        if (!o.ok())
+            break;
+        if (!(span.to > span.from) || span.from < h.fromSeconds || span.to > h.nowSeconds)
+            up.fail(i, u"must be a non-empty span inside [from_s, now_s]"_s);
+        else if (!h.up.empty() && span.from < h.up.back().to)
+            up.fail(i, u"overlaps or precedes the span before it"_s);
+        else
+            h.up.push_back(span);
+    }
+    o.finish();
+    return h;
+}
+
+void writeAvailability(JsonWriter& out, const AvailabilityHistory& h) {
+    out.beginObject();
+    out.field("from_s", h.fromSeconds);
+    out.field("now_s", h.nowSeconds);
+    out.key("up");
+    out.beginArray();
+    for (const UpSpan& span : h.up) {
+        out.beginArray();
+        out.value(span.from);
+        out.value(span.to);
+        out.endArray();
+    }
+    out.endArray();
+    out.endObject();
+}
+
 }  // namespace
 
 void writeIntegrityReport(JsonWriter& out, const IntegrityReport& r) {
@@ -245,6 +292,10 @@ void writeMetricsSnapshot(JsonWriter& out, const MetricsSnapshot& s) {
     if (s.integrity) {
         out.key("integrity");
         writeIntegrityReport(out, *s.integrity);
+    }
+    if (s.availability) {
+        out.key("availability");
+        writeAvailability(out, *s.availability);
     }
     out.endObject();
 }
@@ -308,6 +359,8 @@ MetricsSnapshot readMetricsSnapshot(JsonObjectReader o) {
         s.faultOnsetSeconds = onset;
     if (auto integrity = o.optionalObject(u"integrity"))
         s.integrity = readIntegrity(std::move(*integrity));
+    if (auto availability = o.optionalObject(u"availability"))
+        s.availability = readAvailability(std::move(*availability));
     o.finish();
     if (!o.ok())
         return {};

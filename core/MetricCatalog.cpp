@@ -40,7 +40,10 @@ const std::vector<MetricInfo> kMetrics = {
     {"players_in_queue", MetricShape::Gauge, "", "players searching (total scope only)", false},
     {"players_in_match", MetricShape::Gauge, "", "players playing (total scope only)", false},
     {"concurrent_players", MetricShape::Gauge, "", "players online; max() reads the peak", false},
-    {"uptime", MetricShape::Gauge, "", "share of requests served without error since start"},
+    {"uptime", MetricShape::Gauge, "",
+     "availability: share of the window the service was up (a gate's window is its hold)", false},
+    {"uptime_history_s", MetricShape::Gauge, "s",
+     "seconds of the uptime window the availability history covers", false},
     {"conservation", MetricShape::Gauge, "", "1 (ok) when every ticket is accounted for", false},
     {"integrity", MetricShape::Gauge, "",
      "1 (ok) when the last integrity audit found nothing; no data before the first", false},
@@ -98,7 +101,7 @@ const Histogram* MetricCatalog::histogram(const MetricsSnapshot& s, std::string_
 }
 
 std::optional<double> MetricCatalog::value(const MetricsSnapshot& s, std::string_view scope,
-                                           std::string_view name) {
+                                           std::string_view name, double windowSeconds) {
     const EnvironmentMetrics* env = environment(s, scope);
     if (!env)
         return std::nullopt;
@@ -153,9 +156,13 @@ std::optional<double> MetricCatalog::value(const MetricsSnapshot& s, std::string
         return d(s.playersInQueue);
     if (name == "players_in_match")
         return d(s.playersInMatch);
-    if (name == "uptime") {
-        const auto failed = ratio(d(env->errorsTotal), d(env->requestsTotal));
-        return failed ? std::optional<double>(1.0 - *failed) : std::nullopt;
+    if (name == "uptime" || name == "uptime_history_s") {
+        if (!s.availability)
+            return std::nullopt;
+        const AvailabilityFigure figure = availabilityOver(*s.availability, windowSeconds);
+        if (name == "uptime_history_s")
+            return figure.historySeconds;
+        return figure.hasRatio() ? std::optional<double>(figure.ratio()) : std::nullopt;
     }
     if (name == "conservation")
         return s.conservationOk ? 1.0 : 0.0;

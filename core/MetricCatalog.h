@@ -34,8 +34,10 @@ public:
     static const Histogram* histogram(const MetricsSnapshot& s, std::string_view scope,
                                       std::string_view name);
     // A counter or gauge value; nullopt when the metric has no value now.
+    // `uptime` and `uptime_history_s` read the last `windowSeconds` of the
+    // availability history (0: all of it).
     static std::optional<double> value(const MetricsSnapshot& s, std::string_view scope,
-                                       std::string_view name);
+                                       std::string_view name, double windowSeconds = 0);
     // rate(name): share of the counter in its natural denominator over the
     // recent window (errors/requests, expired/created, ...).
     static std::optional<double> rate(const MetricsSnapshot& s, std::string_view scope,

@@ -479,12 +479,14 @@ std::string qualified(const Node& n) {
     return n.scope.empty() ? n.name : n.scope + "." + n.name;
 }
 
-ExpressionValue evaluateNode(const Node& n, const MetricsSnapshot& s) {
+ExpressionValue evaluateNode(const Node& n, const MetricsSnapshot& s, double window) {
     switch (n.kind) {
     case Node::Kind::Number:
         return number(n.number);
     case Node::Kind::Metric: {
-        const auto v = MetricCatalog::value(s, n.scope, n.name);
+        const auto v = MetricCatalog::value(s, n.scope, n.name, window);
+        if (!v && (n.name == "uptime" || n.name == "uptime_history_s"))
+            return noData("no availability history");
         return v ? number(*v) : noData("no data for " + qualified(n));
     }
     case Node::Kind::Call: {
@@ -515,11 +517,11 @@ ExpressionValue evaluateNode(const Node& n, const MetricsSnapshot& s) {
         }
         if (n.func == Func::Max && n.name == "concurrent_players")
             return number(static_cast<double>(s.concurrentPlayersPeak));
-        const auto v = MetricCatalog::value(s, n.scope, n.name);
+        const auto v = MetricCatalog::value(s, n.scope, n.name, window);
         return v ? number(*v) : noData("no data for " + qualified(n));
     }
     case Node::Kind::Unary: {
-        const ExpressionValue v = evaluateNode(*n.lhs, s);
+        const ExpressionValue v = evaluateNode(*n.lhs, s, window);
         if (!v.hasValue)
             return v;
         return number(n.op == Op::Neg ? -v.value : (v.value == 0 ? 1.0 : 0.0));
@@ -527,12 +529,12 @@ ExpressionValue evaluateNode(const Node& n, const MetricsSnapshot& s) {
     case Node::Kind::Binary:
         break;
     }
-    const ExpressionValue a = evaluateNode(*n.lhs, s);
+    const ExpressionValue a = evaluateNode(*n.lhs, s, window);
     if (n.op == Op::And && a.hasValue && a.value == 0)
         return number(0);
     if (n.op == Op::Or && a.truthy())
         return number(1);
-    const ExpressionValue b = evaluateNode(*n.rhs, s);
+    const ExpressionValue b = evaluateNode(*n.rhs, s, window);
     if (n.op == Op::And && b.hasValue && b.value == 0)
         return number(0);
     if (n.op == Op::Or && b.truthy())
@@ -599,8 +601,9 @@ std::optional<MetricExpression> MetricExpression::parse(const std::string& text,
     return e;
 }
 
-ExpressionValue MetricExpression::evaluate(const MetricsSnapshot& snapshot) const {
-    return evaluateNode(*m_root, snapshot);
+ExpressionValue MetricExpression::evaluate(const MetricsSnapshot& snapshot,
+                                           double availabilityWindowSeconds) const {
+    return evaluateNode(*m_root, snapshot, availabilityWindowSeconds);
 }
 
 bool MetricExpression::isComparison() const {

@@ -36,7 +36,10 @@ public:
     // Parses `text`; on failure returns nullopt and fills *error.
     static std::optional<MetricExpression> parse(const std::string& text, ExpressionError* error);
 
-    ExpressionValue evaluate(const MetricsSnapshot& snapshot) const;
+    // `uptime` reads availability over the last `availabilityWindowSeconds`
+    // (0: the whole history); a gate passes its hold time.
+    ExpressionValue evaluate(const MetricsSnapshot& snapshot,
+                             double availabilityWindowSeconds = 0) const;
     const std::string& text() const { return m_text; }
     bool isComparison() const;  // true when the top level yields a boolean
 

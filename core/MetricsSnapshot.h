@@ -2,6 +2,7 @@
 // pulsco-matchd serves it as GET /v1/stats (JSON codec in bridge/).
 #pragma once
 
+#include "core/Availability.h"
 #include "core/DeploymentEnvironment.h"
 #include "core/Histogram.h"
 
@@ -125,6 +126,10 @@ struct MetricsSnapshot {
     std::optional<double> faultOnsetSeconds;
     // The last completed integrity audit; none before the first one.
     std::optional<IntegrityReport> integrity;
+    // When the service was up (core/Availability.h): a server's heartbeat
+    // record, the console's readiness probes taken off it, every server of
+    // a live source intersected; the simulator's run. None when unknown.
+    std::optional<AvailabilityHistory> availability;
 
     bool operator==(const MetricsSnapshot&) const = default;
 };

@@ -16,7 +16,9 @@ enum class SampleKind { None, RecentRequests, AllRequests, Tickets, Histogram };
 SampleKind kindOf(std::string_view name) {
     if (name == "api_latency_ms" || name == "errors" || name == "error_rate")
         return SampleKind::RecentRequests;
-    if (name == "api_latency_ms_all" || name == "errors_total" || name == "uptime")
+    // `uptime` needs none: it is time, not traffic, and a window the
+    // history does not cover holds the gate back by itself (GateTracker).
+    if (name == "api_latency_ms_all" || name == "errors_total")
         return SampleKind::AllRequests;
     // A conservation check over no tickets is true by construction; an idle
     // matcher's tick time says nothing about how it copes with tickets.

@@ -15,7 +15,7 @@ namespace pulsco {
 
 // True when the expression reads a histogram (a percentile, min, max, avg)
 // or a counter that rate() divides (errors, tickets_expired, ...), a ratio
-// gauge (error_rate, uptime), or `conservation` (over no tickets it holds
+// gauge (error_rate), or `conservation` (over no tickets it holds
 // by construction).
 bool needsMinimumSample(const MetricExpression& expression);
 

@@ -1,5 +1,7 @@
 #include "rollout/GateTracker.h"
 
+#include <algorithm>
+
 using namespace Qt::StringLiterals;
 
 namespace pulsco {
@@ -61,6 +63,11 @@ GateTracker::GateTracker(const RolloutPlan& plan) {
             continue;
         Gate gate{item, std::nullopt, {}, false};
         gate.status.holdSeconds = item->gate->holdSeconds;
+        const std::vector<std::string> metrics = item->gate->expression.metrics();
+        gate.holdsOnHistory =
+            !metrics.empty() && std::all_of(metrics.begin(), metrics.end(), [](const auto& m) {
+                return m == "uptime" || m == "uptime_history_s";
+            });
         if (const auto split = splitComparison(item->gate->text)) {
             ExpressionError error;
             gate.valueExpression = MetricExpression::parse(split->valueText.toStdString(), &error);
@@ -81,15 +88,18 @@ std::vector<GateTransition> GateTracker::evaluate(const MetricsSnapshot& snapsho
         const PlanGate& plan = *g.item->gate;
         s.environment = snapshot.environment;
         s.counts = plan.countsIn(snapshot.environment);
-        ExpressionValue result = plan.expression.evaluate(snapshot);
+        // Availability over the hold: "99.9 % for 7 days" is one figure
+        // over the last 7 days.
+        const double window = plan.holdSeconds;
+        ExpressionValue result = plan.expression.evaluate(snapshot, window);
         if (g.valueExpression) {
-            const ExpressionValue v = g.valueExpression->evaluate(snapshot);
+            const ExpressionValue v = g.valueExpression->evaluate(snapshot, window);
             s.value = v.hasValue ? std::optional<double>(v.value) : std::nullopt;
         } else {
             s.value = result.hasValue ? std::optional<double>(result.value) : std::nullopt;
         }
         if (plan.minSample && result.hasValue) {
-            const ExpressionValue sample = plan.minSample->evaluate(snapshot);
+            const ExpressionValue sample = plan.minSample->evaluate(snapshot, window);
             if (!sample.truthy()) {
                 result.hasValue = false;
                 result.noDataReason = "sample too small: needs " + plan.minSample->text();
@@ -117,9 +127,17 @@ std::vector<GateTransition> GateTracker::evaluate(const MetricsSnapshot& snapsho
         }
         if (s.counts)
             g.regressionReported = false;
-        if (s.holdingSince < 0)
-            s.holdingSince = now;
-        s.heldSeconds = now - s.holdingSince;
+        if (g.holdsOnHistory && snapshot.availability) {
+            // Held for as much of the window as the history covers (a
+            // restart of the console loses nothing; a younger server has
+            // not held long enough, whatever its ratio).
+            s.heldSeconds = availabilityOver(*snapshot.availability, window).historySeconds;
+            s.holdingSince = now - s.heldSeconds;
+        } else {
+            if (s.holdingSince < 0)
+                s.holdingSince = now;
+            s.heldSeconds = now - s.holdingSince;
+        }
         if (s.latched) {
             s.state = GateStatus::State::Passed;
         } else if (s.heldSeconds < s.holdSeconds) {

@@ -83,6 +83,7 @@ private:
         GateStatus status;
         bool regressionReported = false;
         bool metElsewhereReported = false;
+        bool holdsOnHistory = false;  // reads availability only
     };
     std::vector<Gate> m_gates;
     std::unordered_map<std::string, std::size_t> m_index;

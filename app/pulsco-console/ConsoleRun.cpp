@@ -11,6 +11,7 @@
 #include "net/live/CaCertificates.h"
 #include "rollout/RolloutSession.h"
 #include "store/ConsoleStore.h"
+#include "store/ReadinessProbeLog.h"
 #include "ui/ConnectDialog.h"
 #include "ui/DashboardPage.h"
 #include "ui/LoadRunDialog.h"
@@ -131,7 +132,11 @@ int runConsole(const ConsoleOptions& options) {
     const auto recoveredDrills = DrillJournal::recoverInterrupted(*store, &recoverError);
     if (!recoveredDrills)
         printError(recoverError);
+    // Live sources keep each server's /readyz answers here, so downtime
+    // the console saw still counts against `uptime` after a restart.
+    ReadinessProbeLog readinessLog(*store);
     ConsoleSourceFactory factory;
+    factory.setReadinessLog(&readinessLog);
     MainWindow window(factory);
     if (store->sharedWithAnotherConsole()) {
         const QString notice =

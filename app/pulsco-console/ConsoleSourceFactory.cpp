@@ -46,7 +46,9 @@ std::unique_ptr<Source> ConsoleSourceFactory::create(const SourceRequest& reques
                 return fail(why);
             servers.append({url, ConnectDialog::adminTokenFor(url), ca});
         }
-        return std::make_unique<LiveSource>(std::move(servers));
+        auto live = std::make_unique<LiveSource>(std::move(servers));
+        live->setReadinessLog(m_readinessLog);
+        return live;
     }
     const QString scenario =
         request.scenario.isEmpty() ? QLatin1StringView(kDefaultScenario) : request.scenario;

@@ -10,6 +10,8 @@
 
 namespace pulsco {
 
+class ReadinessProbeLog;
+
 class ConsoleSourceFactory final : public SourceFactory {
 public:
     static constexpr int kMaxPlayers = 1000000;
@@ -28,8 +30,13 @@ public:
     void setCaCertificateFile(const QString& path) { m_caCertificateFile = path; }
     const QString& caCertificateFile() const { return m_caCertificateFile; }
 
+    // Where live sources keep their readiness probes (the console store);
+    // null keeps them for the session only. Must outlive the sources.
+    void setReadinessLog(ReadinessProbeLog* log) { m_readinessLog = log; }
+
 private:
     QString m_caCertificateFile;
+    ReadinessProbeLog* m_readinessLog = nullptr;
 };
 
 }  // namespace pulsco

@@ -56,6 +56,8 @@ LiveServerLink::LiveServerLink(QString baseUrl, QNetworkAccessManager* network, 
     connect(&m_pollTimer, &QTimer::timeout, this, &LiveServerLink::poll);
     m_staleCheck.setInterval(kStaleCheckMs);
     connect(&m_staleCheck, &QTimer::timeout, this, &LiveServerLink::checkStaleness);
+    m_probeTimer.setInterval(kProbeIntervalMs);
+    connect(&m_probeTimer, &QTimer::timeout, this, &LiveServerLink::probeReadiness);
 }
 
 LiveServerLink::~LiveServerLink() {
@@ -137,7 +139,9 @@ void LiveServerLink::start() {
     m_running = true;
     m_lastData.start();
     m_staleCheck.start();
+    m_probeTimer.start();
     requestInfo();
+    probeReadiness();
 }
 
 void LiveServerLink::stop() {
@@ -145,6 +149,12 @@ void LiveServerLink::stop() {
     m_reconnect.stop();
     m_pollTimer.stop();
     m_staleCheck.stop();
+    m_probeTimer.stop();
+    if (m_probe) {
+        m_probe->disconnect(this);
+        m_probe->abort();
+        m_probe->deleteLater();
+    }
     if (m_pending)
         m_pending->abort();
     if (m_socket) {
@@ -153,6 +163,48 @@ void LiveServerLink::stop() {
         m_socket->deleteLater();
         m_socket = nullptr;
     }
+}
+
+void LiveServerLink::setProbeIntervalMs(int ms) {
+    m_probeTimer.setInterval(ms);
+}
+
+void LiveServerLink::probeReadiness() {
+    const qint64 atMs = QDateTime::currentMSecsSinceEpoch();
+    if (m_probe) {
+        // The last probe is still unanswered a whole period later: that is
+        // not ready, whatever it says in the end.
+        m_probe->disconnect(this);
+        m_probe->abort();
+        m_probe->deleteLater();
+        emit readinessProbed(atMs, false,
+                             m_baseUrl +
+                                 u"/readyz: no answer within %1 ms"_s.arg(m_probeTimer.interval()));
+    }
+    QNetworkRequest request{QUrl(m_baseUrl + u"/readyz"_s)};
+    request.setTransferTimeout(std::max(1, m_probeTimer.interval()));
+    if (!m_caCertificates.isEmpty()) {
+        QSslConfiguration ssl = QSslConfiguration::defaultConfiguration();
+        ssl.addCaCertificates(m_caCertificates);
+        request.setSslConfiguration(ssl);
+    }
+    QNetworkReply* reply = m_network->get(request);
+    reply->setReadBufferSize(64 * 1024);  // {"ready":true}; nothing big is read
+    m_probe = reply;
+    connect(reply, &QNetworkReply::finished, this, [this, reply, atMs] {
+        reply->deleteLater();
+        if (m_probe == reply)
+            m_probe = nullptr;
+        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        const bool ready = reply->error() == QNetworkReply::NoError && status == 200;
+        QString reason;
+        if (!ready && status != 0)
+            reason = m_baseUrl + u"/readyz: HTTP %1 %2"_s.arg(status).arg(
+                                     QString::fromUtf8(reply->read(300)).trimmed());
+        else if (!ready)
+            reason = m_baseUrl + u"/readyz: "_s + reply->errorString();
+        emit readinessProbed(atMs, ready, reason);
+    });
 }
 
 void LiveServerLink::requestInfo() {

@@ -56,6 +56,10 @@ public:
     SnapshotPtr latest() const { return m_latest; }
     // Why the link is not live right now (last network error), "" when it is.
     const QString& problem() const { return m_problem; }
+    // Readiness probes (GET /readyz) every this many ms; an answer slower
+    // than the period is not ready. Tests compress it.
+    static constexpr int kProbeIntervalMs = 2000;
+    void setProbeIntervalMs(int ms);
     // Test and diagnostics knob: skip the WebSocket and poll.
     void setPushAllowed(bool allowed) { m_pushAllowed = allowed; }
     // Extra trusted certificate authorities for https:// and wss:// (a
@@ -66,6 +70,10 @@ signals:
     void snapshotReceived(pulsco::SnapshotPtr snapshot);
     void eventsReceived(pulsco::LogEventBatch events);
     void statusChanged();
+    // One readiness probe's answer, taken at `atUnixMs`: ready is a 200
+    // from /readyz; a refusal, a 503, no answer in time are not ready
+    // (`reason` says which, naming the URL).
+    void readinessProbed(qint64 atUnixMs, bool ready, const QString& reason);
 
 private:
     QNetworkReply* get(const QString& path);
@@ -76,6 +84,7 @@ private:
     void openPush();
     void onPushMessage(const QString& text);
     void poll();
+    void probeReadiness();
     void onPoll(QNetworkReply* reply);
     void lost(const QString& why);
     void scheduleReconnect();
@@ -89,6 +98,8 @@ private:
     QTimer m_reconnect;
     QTimer m_pollTimer;
     QTimer m_staleCheck;
+    QTimer m_probeTimer;
+    QPointer<QNetworkReply> m_probe;
     QElapsedTimer m_lastData;
     QPointer<QNetworkReply> m_pending;
     QString m_pendingProblem;  // why we aborted m_pending ourselves

@@ -3,6 +3,7 @@
 #include "bridge/FaultSpecJson.h"
 #include "net/live/ServerEnvironments.h"
 #include "net/live/SnapshotMerge.h"
+#include "store/ReadinessProbeLog.h"
 
 #include <QDateTime>
 #include <QJsonDocument>
@@ -31,6 +32,55 @@ LiveSource::LiveSource(QList<LiveServerConfig> servers, QObject* parent)
         connect(server.link, &LiveServerLink::statusChanged, this, &LiveSource::onLinkStatus);
         connect(server.link, &LiveServerLink::eventsReceived, this, &LiveSource::eventsReady);
         m_servers.push_back(std::move(server));
+    }
+    // After the vector is complete: the lambdas hold indexes, not pointers.
+    for (std::size_t i = 0; i < m_servers.size(); ++i)
+        connect(m_servers[i].link, &LiveServerLink::readinessProbed, this,
+                [this, i](qint64 at, bool ready, const QString& reason) {
+                    onReadinessProbed(m_servers[i], at, ready, reason);
+                });
+}
+
+void LiveSource::setProbeIntervalMs(int ms) {
+    for (Server& s : m_servers)
+        s.link->setProbeIntervalMs(ms);
+}
+
+std::vector<UpSpan> LiveSource::observedDown(const QString& url) const {
+    for (const Server& s : m_servers)
+        if (s.config.url == url)
+            return s.observedDown;
+    return {};
+}
+
+void LiveSource::onReadinessProbed(Server& server, qint64 atUnixMs, bool ready,
+                                   const QString& reason) {
+    const double at = double(atUnixMs) / 1000.0;
+    // Down from the first probe that failed until the first that answered
+    // ready again: the console cannot tell when in between it came back.
+    if (!ready) {
+        if (!server.downOpen)
+            server.observedDown.push_back({at, at});
+        server.observedDown.back().to = std::max(server.observedDown.back().to, at);
+        server.downOpen = true;
+    } else if (server.downOpen) {
+        server.observedDown.back().to = std::max(server.observedDown.back().to, at);
+        server.downOpen = false;
+    }
+    if (!m_probeLog)
+        return;
+    QString error;
+    if (!m_probeLog->record(server.config.url, atUnixMs, ready, reason, &error)) {
+        if (error != m_probeLogError) {
+            LogEvent event;
+            event.kind = LogEventKind::Error;
+            event.wallTimeUnixMs = double(atUnixMs);
+            event.text = QString(u"readiness history not saved: "_s + error).toStdString();
+            emit eventsReady(std::make_shared<std::vector<LogEvent>>(1, std::move(event)));
+        }
+        m_probeLogError = error;
+    } else {
+        m_probeLogError.clear();
     }
 }
 
@@ -99,6 +149,17 @@ void LiveSource::start() {
         return;
     m_running = true;
     m_peaks.reset();  // a new session: peaks cover what this one watches
+    // Downtime this console saw on earlier runs still counts.
+    const qint64 since = QDateTime::currentMSecsSinceEpoch() - 35LL * 86400 * 1000;
+    for (Server& s : m_servers) {
+        s.observedDown.clear();
+        s.downOpen = false;
+        if (!m_probeLog)
+            continue;
+        m_probeLog->beginSession(s.config.url);
+        for (const auto& [from, to] : m_probeLog->downSpans(s.config.url, since))
+            s.observedDown.push_back({double(from) / 1000.0, double(to) / 1000.0});
+    }
     setState(State::Starting);
     for (Server& s : m_servers)
         s.link->start();
@@ -191,6 +252,11 @@ void LiveSource::onLinkSnapshot() {
         emit serversChanged();
     }
     MetricsSnapshot merged = mergeServerSnapshots(parts);
+    // The servers' own records, less what the console's probes saw down
+    // (any server down is the service down, as in the intersection).
+    if (merged.availability)
+        for (const Server& s : m_servers)
+            subtractDown(*merged.availability, s.observedDown);
     // Peaks from the sum at each merge. A stale server's last figures are
     // not known to be current, so they raise no peak.
     m_peaks.observe(freshParts.size() == parts.size() ? merged : mergeServerSnapshots(freshParts));

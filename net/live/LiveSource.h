@@ -22,6 +22,8 @@ class QNetworkAccessManager;
 
 namespace pulsco {
 
+class ReadinessProbeLog;
+
 struct LiveServerConfig {
     QString url;         // base URL, e.g. http://127.0.0.1:8080
     QString adminToken;  // "" = no admin commands for this server
@@ -72,6 +74,15 @@ public:
     QList<ServerStatus> servers() const;
     SnapshotPtr latestOf(const QString& url) const;
     static QString trafficWeightDisabledReason();
+    // Where the readiness probes of each server are kept (the console
+    // store), or null: then only this session's probes count. Set before
+    // start(); the log must outlive the source.
+    void setReadinessLog(ReadinessProbeLog* log) { m_probeLog = log; }
+    // Test knob: readiness probes every `ms` instead of every 2 s.
+    void setProbeIntervalMs(int ms);
+    // The spans (Unix seconds) the console saw `url` not ready, from the
+    // log and this session.
+    std::vector<UpSpan> observedDown(const QString& url) const;
     // Test knob: every link polls /v1/stats instead of using the WebSocket.
     void setPushAllowed(bool allowed);
 
@@ -83,7 +94,12 @@ private:
         LiveServerConfig config;
         LiveServerLink* link = nullptr;
         QString reportedProblem;  // last problem put in the event log
+        // Downtime the console's own /readyz probes saw, Unix seconds;
+        // the last span is open (still down) while downOpen.
+        std::vector<UpSpan> observedDown;
+        bool downOpen = false;
     };
+    void onReadinessProbed(Server& server, qint64 atUnixMs, bool ready, const QString& reason);
     void reportProblems();
     QString problemOf(const Server& server) const;
     void onLinkSnapshot();
@@ -99,6 +115,8 @@ private:
     std::uint64_t m_sequence = 0;
     // The fleet's peaks over this watching session (since start()).
     MergedPeaks m_peaks;
+    ReadinessProbeLog* m_probeLog = nullptr;
+    QString m_probeLogError;  // the last write error reported, "" when fine
     // Why the servers' snapshots cannot be merged (they disagree on their
     // environment), and which servers it is shown on; "" when they can.
     QString m_setProblem;

@@ -32,6 +32,22 @@ std::optional<double> mergedFaultOnset(const std::vector<ColoredSnapshot>& parts
     return earliest;
 }
 
+std::optional<AvailabilityHistory> mergedAvailability(const std::vector<ColoredSnapshot>& parts) {
+    // The service was up when every server was: the records intersected.
+    // A server without a record (older than the up record) makes the set's
+    // availability unknown, not whatever the others say.
+    std::optional<AvailabilityHistory> merged;
+    for (const ColoredSnapshot& part : parts) {
+        if (!part.snapshot)
+            continue;
+        if (!part.snapshot->availability)
+            return std::nullopt;
+        merged = merged ? intersectAvailability(*merged, *part.snapshot->availability)
+                        : *part.snapshot->availability;
+    }
+    return merged;
+}
+
 std::optional<IntegrityReport> mergedIntegrity(const std::vector<ColoredSnapshot>& parts) {
     // One server's failed audit fails the set (the data-inconsistency
     // trigger must see a bad green however clean blue is). All must have
@@ -125,6 +141,7 @@ MetricsSnapshot mergeServerSnapshots(const std::vector<ColoredSnapshot>& parts) 
     merged.queueDepthPeak = merged.total.tickets.searching;
     merged.faultOnsetSeconds = mergedFaultOnset(parts);
     merged.integrity = mergedIntegrity(parts);
+    merged.availability = mergedAvailability(parts);
     return merged;
 }
 

@@ -42,5 +42,9 @@ std::optional<double> mergedFaultOnset(const std::vector<ColoredSnapshot>& parts
 // summed, each named by its server's colour), ok only when every server has
 // audited and all were ok, none (no data) otherwise.
 std::optional<IntegrityReport> mergedIntegrity(const std::vector<ColoredSnapshot>& parts);
+// The servers' up records as one (core/Availability.h): up when every server
+// was, over what all records know (intersectAvailability); none when any
+// server has no record.
+std::optional<AvailabilityHistory> mergedAvailability(const std::vector<ColoredSnapshot>& parts);
 
 }  // namespace pulsco

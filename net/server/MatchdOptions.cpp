@@ -31,7 +31,7 @@ QString MatchdOptions::usage() {
            "                     [--admin-token-file FILE] [--queues FILE] [--tick-ms N]\n"
            "                     [--max-connections N] [--io-threads N]\n"
            "                     [--memory-tickets N] [--memory-matches N]\n"
-           "                     [--integrity-interval-s S]\n"
+           "                     [--integrity-interval-s S] [--heartbeat-s S]\n"
            "                     [--tls-cert FILE --tls-key FILE]\n"
            "  --listen HOST:PORT      address to serve on (default 127.0.0.1:8080; port 0 = any "
            "free)\n"
@@ -53,6 +53,8 @@ QString MatchdOptions::usage() {
            "  --memory-matches N      matches kept in memory, 0..10000000 (default 15000)\n"
            "  --integrity-interval-s S  seconds between integrity audits of store against\n"
            "                          memory, 0.1..86400, or 0 for on demand only (default 5)\n"
+           "  --heartbeat-s S         seconds between heartbeat rows of the up record\n"
+           "                          (availability), 0.05..60 (default 2)\n"
            "  --tls-cert FILE         PEM certificate (chain): serve HTTPS and WSS only;\n"
            "  --tls-key FILE          PEM private key of that certificate (both or neither)\n"
            "Binding beyond loopback without --admin-token-file prints a warning.\n"_s;
@@ -82,7 +84,8 @@ std::optional<MatchdOptions> MatchdOptions::parse(const QStringList& args, QStri
                                           u"--max-connections"_s, u"--io-threads"_s,
                                           u"--tls-cert"_s,        u"--tls-key"_s,
                                           u"--memory-tickets"_s,  u"--memory-matches"_s,
-                                          u"--environment"_s,     u"--integrity-interval-s"_s};
+                                          u"--environment"_s,     u"--integrity-interval-s"_s,
+                                          u"--heartbeat-s"_s};
         if (!known.contains(flag)) {
             *error = flag + u": unknown flag (see --help)"_s;
             return std::nullopt;
@@ -174,6 +177,15 @@ std::optional<MatchdOptions> MatchdOptions::parse(const QStringList& args, QStri
                 return std::nullopt;
             }
             o.integrityIntervalSeconds = s;
+        } else if (flag == u"--heartbeat-s"_s) {
+            bool ok = false;
+            const double s = value.toDouble(&ok);
+            if (!ok || !(s >= 0.05 && s <= 60)) {
+                *error =
+                    u"--heartbeat-s: must be seconds from 0.05 to 60 (got '"_s + value + u"')"_s;
+                return std::nullopt;
+            }
+            o.heartbeatSeconds = s;
         } else if (flag == u"--tls-cert"_s || flag == u"--tls-key"_s) {
             if (value.isEmpty()) {
                 *error = flag + u": must name a PEM file"_s;

@@ -36,6 +36,9 @@ struct MatchdOptions {
     // Seconds between integrity audits (docs/matchd.md, Integrity audit);
     // 0: only on demand (POST /v1/integrity). Decimals allowed (tests).
     double integrityIntervalSeconds = 5;
+    // Seconds between heartbeat rows of the up record (docs/matchd.md,
+    // Availability). Decimals allowed (tests compress time).
+    double heartbeatSeconds = 2;
 
     // `args` without the program name. nullopt and *error ("--tick-ms: must
     // be an integer from 10 to 60000") on bad input; *helpRequested for --help.

@@ -50,6 +50,7 @@ HttpResponse MatchdServer::infoResponse() const {
     w.field("started_unix_ms", std::int64_t(m_startedAt.toMSecsSinceEpoch()));
     w.field("uptime_s", double(m_startedAt.msecsTo(QDateTime::currentDateTimeUtc())) / 1000.0);
     w.field("tick_ms", m_options.tickMs);
+    w.field("heartbeat_s", m_options.heartbeatSeconds);
     w.field("schema_version", latestSchemaVersion());
     w.field("admin_enabled", m_admin.enabled());
     w.field("draining", draining());

@@ -143,6 +143,23 @@ bool MatchdServer::start(const MatchdOptions& options, QString* error) {
                                      [this](const IntegrityReport& r) { onIntegrityAudited(r); });
     m_integrity->start(options.integrityIntervalSeconds);
     m_startedAt = QDateTime::currentDateTimeUtc();
+    m_uptime =
+        std::make_unique<UptimeLedger>(std::move(recovery.upIntervals), recovery.maxUpIntervalId,
+                                       qint64(std::llround(options.heartbeatSeconds * 1000)));
+    connect(m_store, &GroupCommitStore::batchCommitted, this,
+            [this](quint64 lastToken, bool ok, const QString&) {
+                if (m_heartbeatToken == 0 || m_heartbeatToken > lastToken)
+                    return;
+                m_heartbeatToken = 0;
+                if (!ok)
+                    return;  // not on record: that time counts as down
+                m_uptime->committed(m_heartbeatRow);
+                m_metrics->setAvailability(m_uptime->history(QDateTime::currentMSecsSinceEpoch()));
+            });
+    m_heartbeatTimer.setInterval(int(m_uptime->periodMs()));
+    connect(&m_heartbeatTimer, &QTimer::timeout, this, &MatchdServer::heartbeat);
+    m_heartbeatTimer.start();
+    heartbeat();
     publishSnapshot();
     m_service->start(options.tickMs);
     m_snapshotTimer.setInterval(1000);
@@ -165,6 +182,16 @@ bool MatchdServer::start(const MatchdOptions& options, QString* error) {
             << "warning: serving on" << url()
             << "beyond loopback without --admin-token-file; admin routes stay disabled";
     return true;
+}
+
+void MatchdServer::heartbeat() {
+    // One heartbeat in flight at a time: a commit slower than the period
+    // (a store latency fault) makes the next beat wait, and the gap rule
+    // (UptimeLedger::kGapBeats) decides whether the interval goes on.
+    if (m_heartbeatToken != 0)
+        return;
+    m_heartbeatRow = m_uptime->beat(QDateTime::currentMSecsSinceEpoch());
+    m_heartbeatToken = m_store->submit(RecordHeartbeat{m_heartbeatRow});
 }
 
 bool MatchdServer::ready() const {
@@ -209,6 +236,7 @@ void MatchdServer::shutdown() {
             return;
         m_shutdownPoll.stop();
         m_snapshotTimer.stop();
+        m_heartbeatTimer.stop();
         m_events->closeAll();
         m_http->close();
         m_store->waitForIdle();

@@ -9,6 +9,7 @@
 #include "net/server/AdminGuard.h"
 #include "net/server/FaultState.h"
 #include "net/server/MatchdOptions.h"
+#include "net/server/UptimeLedger.h"
 
 #include <QDateTime>
 #include <QObject>
@@ -74,6 +75,11 @@ private:
     std::unique_ptr<FaultState> m_faults;
     AdminGuard m_admin;
     QByteArray m_statsJson;
+    std::unique_ptr<UptimeLedger> m_uptime;
+    QTimer m_heartbeatTimer;
+    quint64 m_heartbeatToken = 0;  // the heartbeat write awaiting its commit, 0 = none
+    UpIntervalRow m_heartbeatRow;
+    void heartbeat();
     QTimer m_snapshotTimer;
     QTimer m_heapTrimTimer;
     QTimer m_shutdownPoll;

@@ -2,6 +2,8 @@
 
 #include "net/prometheus/PrometheusTextWriter.h"
 
+#include <QDateTime>
+
 #include <cmath>
 
 namespace pulsco {
@@ -181,7 +183,19 @@ MetricsSnapshot ServerMetrics::snapshot(const std::vector<QueueStatus>& queues, 
     s.activeFaults = m_faults;
     s.faultOnsetSeconds = m_faultOnset;
     s.integrity = m_integrity;
+    s.availability = availabilityAt(wallUnixMs);
     return s;
+}
+
+std::optional<AvailabilityHistory> ServerMetrics::availabilityAt(double wallUnixMs) const {
+    if (!m_availability)
+        return std::nullopt;
+    // From the last committed heartbeat to now is not on record yet: it
+    // counts as down until the next beat commits (a few seconds' lag,
+    // never time nobody recorded counted as up).
+    AvailabilityHistory h = *m_availability;
+    h.nowSeconds = std::max(h.nowSeconds, wallUnixMs / 1000.0);
+    return h;
 }
 
 QByteArray ServerMetrics::prometheusText(const std::vector<QueueStatus>& queues, bool ready,
@@ -270,6 +284,24 @@ QByteArray ServerMetrics::prometheusText(const std::vector<QueueStatus>& queues,
              "Violations found, summed over the audits (one that persists counts in each); "
              "grows while the data is inconsistent.",
              double(m_integrityViolations));
+    if (const auto history = availabilityAt(double(QDateTime::currentMSecsSinceEpoch()))) {
+        constexpr double kWindows[] = {3600.0, 86400.0, 604800.0};
+        const auto labels = [](double window) {
+            return PrometheusTextWriter::Labels{
+                {"window", PrometheusTextWriter::formatValue(window)}};
+        };
+        w.family("pulsco_availability_ratio", "gauge",
+                 "Share of the window (seconds) the server was up, from its heartbeat record, "
+                 "over the part of the window the record covers.");
+        for (const double window : kWindows)
+            if (const AvailabilityFigure f = availabilityOver(*history, window); f.hasRatio())
+                w.sample("pulsco_availability_ratio", labels(window), f.ratio());
+        w.family("pulsco_availability_history_seconds", "gauge",
+                 "Seconds of the window (seconds) the heartbeat record covers.");
+        for (const double window : kWindows)
+            w.sample("pulsco_availability_history_seconds", labels(window),
+                     availabilityOver(*history, window).historySeconds);
+    }
     w.family("pulsco_tick_duration_seconds", "histogram", "Time one matchmaker tick took.");
     w.histogram("pulsco_tick_duration_seconds", {}, m_tickMs,
                 {0.0001, 0.001, 0.005, 0.01, 0.05, 0.1, 0.25}, 0.001);

@@ -64,6 +64,10 @@ public:
         m_integrityViolations += report.violations;
     }
 
+    // The server's up record (net/server/UptimeLedger) after a heartbeat
+    // committed; snapshots and /metrics read it up to their own now.
+    void setAvailability(AvailabilityHistory history) { m_availability = std::move(history); }
+
     // A snapshot of now; `queues` from Matchmaker::queueStatus.
     MetricsSnapshot snapshot(const std::vector<QueueStatus>& queues, double now, double wallUnixMs);
     struct StoreFigures {
@@ -117,6 +121,9 @@ private:
     std::optional<double> m_faultOnset;
     RecentWindow m_recent;
     std::optional<IntegrityReport> m_integrity;
+    std::optional<AvailabilityHistory> m_availability;
+    // The record up to `wallUnixMs`; none before the first heartbeat.
+    std::optional<AvailabilityHistory> availabilityAt(double wallUnixMs) const;
     std::uint64_t m_integrityAudits = 0;
     std::uint64_t m_integrityViolations = 0;  // summed over audits
 };

@@ -4,6 +4,7 @@
 #include "net/store/Migrations.h"
 #include "net/store/StoreFailure.h"
 
+#include <QDateTime>
 #include <QDebug>
 #include <QFileInfo>
 #include <QSqlError>
@@ -34,7 +35,8 @@ struct GroupCommitStore::Statements {
         , updateTicket(db)
         , insertMatch(db)
         , setResult(db)
-        , upsertRating(db) {}
+        , upsertRating(db)
+        , heartbeat(db) {}
     bool prepare(QString* error) {
         const std::pair<QSqlQuery*, QString> all[] = {
             {&insertTicket,
@@ -50,6 +52,9 @@ struct GroupCommitStore::Statements {
              u"INSERT INTO ratings (player_id, mu, sigma, updated_ms) VALUES (?, ?, ?, ?) "
              "ON CONFLICT(player_id) DO UPDATE SET mu = excluded.mu, sigma = excluded.sigma, "
              "updated_ms = excluded.updated_ms"_s},
+            {&heartbeat,
+             u"INSERT INTO up_intervals (id, started_ms, last_beat_ms) VALUES (?, ?, ?) "
+             "ON CONFLICT(id) DO UPDATE SET last_beat_ms = excluded.last_beat_ms"_s},
         };
         for (const auto& [q, sql] : all) {
             if (!q->prepare(sql)) {
@@ -59,7 +64,7 @@ struct GroupCommitStore::Statements {
         }
         return true;
     }
-    QSqlQuery insertTicket, updateTicket, insertMatch, setResult, upsertRating;
+    QSqlQuery insertTicket, updateTicket, insertMatch, setResult, upsertRating, heartbeat;
 };
 
 GroupCommitStore::GroupCommitStore(QObject* parent)
@@ -222,6 +227,18 @@ bool GroupCommitStore::openOnThread(const Options& options, StoreRecovery* recov
         return fail(u"reading ids"_s);
     recovery->maxTicketSeq = q.value(0).toLongLong();
     recovery->maxMatchSeq = q.value(1).toLongLong();
+    if (!q.exec(u"SELECT COALESCE(MAX(id), 0) FROM up_intervals"_s) || !q.next())
+        return fail(u"reading up intervals"_s);
+    recovery->maxUpIntervalId = q.value(0).toLongLong();
+    q.prepare(u"SELECT id, started_ms, last_beat_ms FROM up_intervals WHERE last_beat_ms >= ? "
+              "ORDER BY started_ms, id"_s);
+    q.addBindValue(QDateTime::currentMSecsSinceEpoch() -
+                   qint64(StoreRecovery::kUpHistoryDays) * 86400 * 1000);
+    if (!q.exec())
+        return fail(u"reading up intervals"_s);
+    while (q.next())
+        recovery->upIntervals.push_back(
+            {q.value(0).toLongLong(), q.value(1).toLongLong(), q.value(2).toLongLong()});
     if (options.loadRatings) {
         q.setForwardOnly(true);
         if (!q.exec(u"SELECT player_id, mu, sigma, updated_ms FROM ratings"_s))
@@ -279,6 +296,12 @@ bool GroupCommitStore::apply(Statements& st, const StoreWrite& write, QSqlError*
                        q->bindValue(1, w.row.mu);
                        q->bindValue(2, w.row.sigma);
                        q->bindValue(3, w.row.updatedMs);
+                   },
+                   [&](const RecordHeartbeat& w) {
+                       q = &st.heartbeat;
+                       q->bindValue(0, w.row.id);
+                       q->bindValue(1, w.row.startedMs);
+                       q->bindValue(2, w.row.lastBeatMs);
                    },
                },
                write);

@@ -45,6 +45,11 @@ struct StoreRecovery {
     qint64 maxTicketSeq = 0;
     qint64 maxMatchSeq = 0;
     int schemaVersionFound = 0;  // before migrating up
+    // The up intervals of the last kUpHistoryDays, oldest first, and the
+    // largest interval id ever used.
+    std::vector<UpIntervalRow> upIntervals;
+    qint64 maxUpIntervalId = 0;
+    static constexpr int kUpHistoryDays = 35;
 };
 
 class GroupCommitStore : public QObject {

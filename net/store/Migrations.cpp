@@ -25,6 +25,13 @@ const std::vector<SchemaMigration>& schemaMigrations() {
          {u"CREATE INDEX tickets_by_state ON tickets(state)"_s,
           u"ALTER TABLE matches ADD COLUMN result_ms INTEGER NOT NULL DEFAULT 0"_s},
          {u"ALTER TABLE matches DROP COLUMN result_ms"_s, u"DROP INDEX tickets_by_state"_s}},
+        {3,
+         // Availability as time: one row per stretch the server was up,
+         // extended by a heartbeat every few seconds (docs/matchd.md).
+         u"up_intervals"_s,
+         {u"CREATE TABLE up_intervals (id INTEGER PRIMARY KEY, started_ms INTEGER NOT NULL,"
+          " last_beat_ms INTEGER NOT NULL)"_s},
+         {u"DROP TABLE up_intervals"_s}},
     };
     return migrations;
 }

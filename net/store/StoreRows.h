@@ -37,6 +37,16 @@ struct RatingRow {
     qint64 updatedMs = 0;
 };
 
+// One stretch pulsco-matchd was up and writing: opened by a heartbeat,
+// extended by each one after it (docs/matchd.md, "Availability"). Time
+// outside every interval was downtime.
+struct UpIntervalRow {
+    qint64 id = 0;
+    qint64 startedMs = 0;   // Unix ms of its first heartbeat
+    qint64 lastBeatMs = 0;  // Unix ms of its latest committed heartbeat
+    bool operator==(const UpIntervalRow&) const = default;
+};
+
 struct InsertTicket {
     TicketRow row;
 };
@@ -59,7 +69,11 @@ struct UpsertRating {
     RatingRow row;
 };
 
-using StoreWrite =
-    std::variant<InsertTicket, UpdateTicketState, InsertMatch, SetMatchResult, UpsertRating>;
+struct RecordHeartbeat {
+    UpIntervalRow row;  // inserted, or its lastBeatMs updated
+};
+
+using StoreWrite = std::variant<InsertTicket, UpdateTicketState, InsertMatch, SetMatchResult,
+                                UpsertRating, RecordHeartbeat>;
 
 }  // namespace pulsco

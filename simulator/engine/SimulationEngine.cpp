@@ -252,6 +252,12 @@ MetricsSnapshot SimulationEngine::snapshot() const {
     s.tickDurationMs = m_tickMs;
     s.conservationOk = conservationOk();
     s.integrity = m_integrity;
+    // The simulated service has no whole-service outage among its faults
+    // (an outage cuts a region's players off, a stall stops matching, not
+    // serving), so its history is the run, up throughout, on the run's clock.
+    s.availability = AvailabilityHistory{0, s.timeSeconds, {}};
+    if (s.timeSeconds > 0)
+        s.availability->up.push_back({0, s.timeSeconds});
     s.activeFaults = activeFaults();
     for (std::uint32_t slot : m_activeFaults) {
         const double onset = m_faults[slot].start - m_warmup;

@@ -104,6 +104,11 @@ MetricsSnapshot randomSnapshot(std::uint64_t seed) {
         r.inFlightExcluded = count(rng) % 100;
         r.durationMs = 12.5;
         s.integrity = r;
+        // Unix seconds with milliseconds, as pulsco-matchd's record has them.
+        s.availability =
+            AvailabilityHistory{1764700000.125,
+                                1764786400.5,
+                                {{1764700000.125, 1764750000.25}, {1764750030.5, 1764786398.0}}};
     }
     return s;
 }
@@ -220,7 +225,8 @@ void TestMetricsSnapshotJson::documentedKeyNames() {
                           u"conservation_ok"_s,
                           u"active_faults"_s,
                           u"fault_onset_s"_s,
-                          u"integrity"_s};
+                          u"integrity"_s,
+                          u"availability"_s};
     QCOMPARE(root.keys().size(), top.size());
     for (const QString& key : top)
         QVERIFY2(root.contains(key), qPrintable(key));
@@ -280,13 +286,26 @@ void TestMetricsSnapshotJson::badInput_data() {
     row("format 2", set(u"format"_s, 2),
         u"format: unsupported format 2 (this build reads format 1)"_s);
     row("unknown top-level field", set(u"uptime"_s, 3),
-        u"uptime: unknown field (known fields: active_faults, blue, concurrent_players_peak, "
+        u"uptime: unknown field (known fields: active_faults, availability, blue, "
+        u"concurrent_players_peak, "
         u"conservation_ok, environment, fault_onset_s, format, green, integrity, paused, "
         u"players_in_match, "
         u"players_in_queue, "
         u"players_online, queue_depth_peak, rating_correlation, regions, sequence, source, "
         u"speed, tick_duration_ms, time_s, total, "
         u"wall_ms)"_s);
+    row("availability span outside the record",
+        set(u"availability.up"_s, QJsonArray{QJsonArray{1764700000.125, 1764786401.0}}),
+        u"availability.up[0]: must be a non-empty span inside [from_s, now_s]"_s);
+    row("availability spans overlap",
+        set(u"availability.up"_s, QJsonArray{QJsonArray{1764700001.0, 1764700010.0},
+                                             QJsonArray{1764700005.0, 1764700020.0}}),
+        u"availability.up[1]: overlaps or precedes the span before it"_s);
+    row("availability span not a pair",
+        set(u"availability.up"_s, QJsonArray{QJsonArray{1764700001.0}}),
+        u"availability.up[0]: must be [from, to]"_s);
+    row("availability now before from", set(u"availability.now_s"_s, 1.0),
+        u"availability.now_s: is before from_s"_s);
     row("unknown environment", set(u"environment"_s, u"prod"_s),
         u"environment: must be one of rehearsal, staging, production (got \"prod\")"_s);
     row("sequence as string", set(u"sequence"_s, u"7"_s),

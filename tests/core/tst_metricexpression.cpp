@@ -37,6 +37,10 @@ MetricsSnapshot sampleSnapshot() {
     s.total.queues = {{"ranked-5v5", 120, 120, 12.5, 30}, {"duel-1v1", 30, 30, 40.0, 80}};
     s.green.trafficWeightPercent = 10;
     s.ratingCorrelation = 0.8;  // a simulator's end-of-run figure
+    // Ten days of record, down 30 s nine days ago and 10 s an hour ago.
+    const double day = 86400;
+    s.availability = AvailabilityHistory{
+        0, 10 * day, {{0, day}, {day + 30, 10 * day - 3600}, {10 * day - 3590, 10 * day}}};
     return s;
 }
 
@@ -50,6 +54,8 @@ private slots:
     void refuses_data();
     void refuses();
     void noDataIsNotAPass();
+    void uptimeReadsTheWindow_data();
+    void uptimeReadsTheWindow();
     void listsMetrics();
     void catalogNamesAreUnique();
 };
@@ -67,6 +73,8 @@ void TestMetricExpression::evaluates_data() {
     QTest::addRow("max concurrent reads peak") << "max(concurrent_players) >= 1000" << 1.0;
     QTest::addRow("peak value") << "max(concurrent_players)" << 1200.0;
     QTest::addRow("uptime") << "uptime >= 99.9%" << 1.0;
+    QTest::addRow("uptime is time up over time") << "uptime * 864000" << 864000.0 - 40;
+    QTest::addRow("uptime history") << "uptime_history_s" << 864000.0;
     QTest::addRow("conservation") << "conservation == ok" << 1.0;
     QTest::addRow("not") << "not (conservation == fail)" << 1.0;
     QTest::addRow("arithmetic precedence") << "1 + 2 * 3 - 4 / 2" << 5.0;
@@ -192,9 +200,44 @@ void TestMetricExpression::catalogNamesAreUnique() {
         const MetricsSnapshot s = sampleSnapshot();
         const bool readable = MetricCatalog::histogram(s, "", all[i].name) ||
                               MetricCatalog::value(s, "", all[i].name).has_value();
-        QVERIFY2(readable || all[i].name == "uptime" || all[i].name == "error_rate",
-                 std::string(all[i].name).c_str());
+        QVERIFY2(readable || all[i].name == "error_rate", std::string(all[i].name).c_str());
     }
+}
+
+// `uptime` over a window: down time inside it over the part of it the
+// record covers; `uptime_history_s` that covered part.
+void TestMetricExpression::uptimeReadsTheWindow_data() {
+    QTest::addColumn<double>("window");
+    QTest::addColumn<double>("uptime");
+    QTest::addColumn<double>("history");
+    const double day = 86400;
+    QTest::addRow("last 30 min: all up") << 1800.0 << 1.0 << 1800.0;
+    QTest::addRow("last 2 h: 10 s down") << 7200.0 << (7200.0 - 10) / 7200 << 7200.0;
+    QTest::addRow("last 7 days: 10 s down") << 7 * day << (7 * day - 10) / (7 * day) << 7 * day;
+    QTest::addRow("20 days: the 10 days on record")
+        << 20 * day << (10 * day - 40) / (10 * day) << 10 * day;
+}
+
+void TestMetricExpression::uptimeReadsTheWindow() {
+    QFETCH(double, window);
+    QFETCH(double, uptime);
+    QFETCH(double, history);
+    const MetricsSnapshot s = sampleSnapshot();
+    ExpressionError error;
+    const auto up = MetricExpression::parse("uptime", &error);
+    const auto covered = MetricExpression::parse("uptime_history_s", &error);
+    QVERIFY(up && covered);
+    const ExpressionValue u = up->evaluate(s, window);
+    const ExpressionValue h = covered->evaluate(s, window);
+    QVERIFY(u.hasValue && h.hasValue);
+    QVERIFY2(qAbs(u.value - uptime) < 1e-12, qPrintable(QString::number(u.value, 'g', 12)));
+    QCOMPARE(h.value, history);
+    // Without a record there is no figure, never a pass.
+    MetricsSnapshot none = s;
+    none.availability.reset();
+    const ExpressionValue missing = up->evaluate(none, window);
+    QVERIFY(!missing.hasValue);
+    QCOMPARE(QString::fromStdString(missing.noDataReason), u"no availability history"_s);
 }
 
 QTEST_GUILESS_MAIN(TestMetricExpression)

@@ -278,10 +278,19 @@ void TestDiskFaults::readOnlyThenWritable() {
     QVERIFY(m_mount->freeSpace());
     QCOMPARE(createHeld().status, 201);
     QTRY_VERIFY(m_server->stderrText().contains("accepts writes again"));
-    // One line when the disk filled, one when the reason became read-only.
+    // One line when the disk filled, one when the reason became read-only,
+    // and one more at most: the heartbeat (the up record) writes every 2 s,
+    // so between the remount and freeing space it may find the disk full
+    // again, a change of reason said once.
     const QByteArray log = m_server->stderrText();
-    QVERIFY2(countLines(log, "refuses writes") == 2 && log.contains("Read-only file system"),
+    QList<QByteArray> refusals;
+    for (const QByteArray& line : log.split('\n'))
+        if (line.contains("refuses writes"))
+            refusals << line;
+    QVERIFY2(refusals.size() >= 2 && refusals.size() <= 3, log.constData());
+    QVERIFY2(refusals[0].contains("No space left") && refusals[1].contains("Read-only file system"),
              log.constData());
+    QVERIFY2(refusals.size() == 2 || refusals[2].contains("No space left"), log.constData());
     verifyLedgerReadable();
     verifyOnDiskAfterStop();
 }

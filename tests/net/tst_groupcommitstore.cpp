@@ -4,6 +4,7 @@
 // (Disk-level failures, which fail the whole batch, are tested on a real
 // full or read-only tmpfs in tests/hardening/tst_diskfaults.)
 #include "net/store/GroupCommitStore.h"
+#include "net/store/Migrations.h"
 
 #include <QSignalSpy>
 #include <QSqlQuery>
@@ -133,7 +134,7 @@ void TestGroupCommitStore::reopenRecoversState() {
     StoreRecovery recovery;
     QString error;
     QVERIFY2(store.open({path}, &recovery, &error), qPrintable(error));
-    QCOMPARE(recovery.schemaVersionFound, 2);
+    QCOMPARE(recovery.schemaVersionFound, latestSchemaVersion());
     QCOMPARE(recovery.maxTicketSeq, 4);
     QCOMPARE(recovery.maxMatchSeq, 9);
     QCOMPARE(recovery.searchingTickets.size(), std::size_t(3));

@@ -228,6 +228,47 @@ private slots:
         QCOMPARE(s->heldSeconds, 0.0);
     }
 
+    // "99.9 % uptime maintained for 7 days": availability over the hold,
+    // held for as much of it as the server's record covers. The record is
+    // the server's, so a console restart (a new tracker) loses nothing, and
+    // less than 7 days of record never passes whatever its ratio.
+    void uptimeHoldsOnTheServersRecord_data() {
+        QTest::addColumn<double>("recordDays");
+        QTest::addColumn<double>("downSeconds");  // in the last 7 days
+        QTest::addColumn<QString>("state");
+        QTest::addColumn<double>("heldDays");
+        QTest::addRow("2 days, all up: holding") << 2.0 << 0.0 << u"holding"_s << 2.0;
+        QTest::addRow("7 days, 5 min down: passed") << 7.0 << 300.0 << u"passed"_s << 7.0;
+        QTest::addRow("30 days, 5 min down in the last 7: passed")
+            << 30.0 << 300.0 << u"passed"_s << 7.0;
+        QTest::addRow("7 days, 11 min down: failing") << 7.0 << 660.0 << u"failing"_s << 0.0;
+    }
+    void uptimeHoldsOnTheServersRecord() {
+        QFETCH(double, recordDays);
+        QFETCH(double, downSeconds);
+        QFETCH(QString, state);
+        QFETCH(double, heldDays);
+        const double day = 86400;
+        const RolloutPlan plan =
+            planWithGate(u"uptime >= 99.9%"_s, 7 * day, {DeploymentEnvironment::Production});
+        const double now = 1.8e9;  // Unix seconds
+        MetricsSnapshot s;
+        s.timeSeconds = 120;  // the console has watched two minutes
+        s.environment = DeploymentEnvironment::Production;
+        s.availability = AvailabilityHistory{
+            now - recordDays * day,
+            now,
+            {{now - recordDays * day, now - day}, {now - day + downSeconds, now}}};
+        for (int restart = 0; restart < 2; ++restart) {
+            GateTracker tracker(plan);  // a console restart is a new tracker
+            const auto transitions = tracker.evaluate(s);
+            const GateStatus* status = tracker.status(u"p1.s.gate"_s);
+            QCOMPARE(gateStateName(status->state), state);
+            QCOMPARE(status->heldSeconds, heldDays * day);
+            QCOMPARE(countOf(transitions, GateTransition::Kind::Passed), state == u"passed"_s);
+        }
+    }
+
     void splitsComparisons_data() {
         QTest::addColumn<QString>("expression");
         QTest::addColumn<QString>("value");

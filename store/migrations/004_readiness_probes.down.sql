@@ -1,0 +1,2 @@
+DROP INDEX readiness_probes_by_server;
+DROP TABLE readiness_probes;
