@@ -5,6 +5,7 @@
 // full or read-only tmpfs in tests/hardening/tst_diskfaults.)
 #include "net/store/GroupCommitStore.h"
 
+#include <QFile>
 #include <QScopeGuard>
 #include <QSignalSpy>
 #include <QSqlQuery>
@@ -47,6 +48,7 @@ private slots:
     void readAtCutSeesNothingLater();
     void cutReadHoldsNoCommit_data();
     void cutReadHoldsNoCommit();
+    void cutReadWithoutSnapshotSaysWhy();
     void badPathIsRefused();
 
 private:
@@ -451,6 +453,31 @@ void TestGroupCommitStore::cutReadHoldsNoCommit() {
     store.readAtCut(
         [&](QSqlDatabase& db, const QString& e) { next = e.isEmpty() ? countTickets(db) : -2; });
     QTRY_COMPARE(next.load(), 10 + laterBatches);
+}
+
+// The audit must never pass on rows it did not read: when the read
+// connection cannot open (here the database file is gone from the directory,
+// while the store still writes to the file it holds open), the cut read gets
+// the reason instead of a snapshot, and the store commits on.
+void TestGroupCommitStore::cutReadWithoutSnapshotSaysWhy() {
+    std::atomic<bool> done{false};
+    QString cutError;  // written before `done`, read after it
+    const QString path = freshPath();
+    GroupCommitStore store;
+    QString error;
+    QVERIFY2(store.open({path}, nullptr, &error), qPrintable(error));
+    const quint64 first = store.submit(InsertTicket{ticket(1)});
+    QTRY_COMPARE(store.lastCommittedToken(), first);
+    for (const QString& suffix : {QString(), u"-wal"_s, u"-shm"_s})
+        QFile::remove(path + suffix);
+    store.readAtCut([&](QSqlDatabase&, const QString& e) {
+        cutError = e;
+        done = true;
+    });
+    QTRY_VERIFY(done.load());
+    QVERIFY2(cutError.contains(u"cannot open the read connection"_s), qPrintable(cutError));
+    const quint64 later = store.submit(InsertTicket{ticket(2)});
+    QTRY_COMPARE(store.lastCommittedToken(), later);
 }
 
 void TestGroupCommitStore::badPathIsRefused() {
