@@ -8,7 +8,7 @@
 //   2. store thread, between the batch that ends with the cut read and the
 //      next: the store's reader thread begins a read transaction on its own
 //      read-only connection and pins its WAL snapshot (a first SELECT); the
-//      store thread waits for that pin only (0.1-1.5 ms measured), then
+//      store thread waits for that pin only (0.1-1.5 ms in the tests), then
 //      commits on. The reader reads PRAGMA quick_check and the rows
 //      (net/store/AuditRows) inside that snapshot, so it sees exactly the
 //      writes before the cut while later commits go on beside it (~200 ms
