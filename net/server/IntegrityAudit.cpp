@@ -12,6 +12,8 @@
 #include <cmath>
 #include <thread>
 
+using namespace Qt::StringLiterals;
+
 namespace pulsco {
 
 IntegrityAudit::IntegrityAudit(MatchService* service, GroupCommitStore* store,
@@ -45,15 +47,22 @@ bool IntegrityAudit::request() {
     m_service->flushRequestWrites();
     const double cutMs = double(cutTimer.nsecsElapsed()) / 1e6;
     QPointer<IntegrityAudit> guard(this);
-    m_store->readAtCut([guard, cut, cutMs](QSqlDatabase& db) {
+    // The read runs on the store's reader thread, in a read transaction
+    // pinned between the same two batches as the memory cut; the store keeps
+    // committing meanwhile.
+    m_store->readAtCut([guard, cut, cutMs](QSqlDatabase& db, const QString& cutError) {
         QElapsedTimer readTimer;
         readTimer.start();
-        auto rows = std::make_shared<StoreAuditRows>(readAuditRows(db));
+        auto rows = std::make_shared<StoreAuditRows>();
+        if (cutError.isEmpty())
+            *rows = readAuditRows(db);
+        else
+            rows->error = u"no read at the cut: "_s + cutError;  // fails the audit, never ok
         const double readMs = double(readTimer.nsecsElapsed()) / 1e6;
-        // A thread of its own, not QThreadPool: the comparison is off the
-        // store thread, and the hand-over is a pthread_create that
-        // ThreadSanitizer sees (it cannot see into Qt's uninstrumented pool,
-        // and reported the captured rows as a race).
+        // A thread of its own, not QThreadPool: the comparison does not hold
+        // the reader (the next cut waits for it), and the hand-over is a
+        // pthread_create that ThreadSanitizer sees (it cannot see into Qt's
+        // uninstrumented pool, and reported the captured rows as a race).
         std::thread([guard, cut, rows, cutMs, readMs] {
             QElapsedTimer compareTimer;
             compareTimer.start();

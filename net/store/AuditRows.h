@@ -34,7 +34,9 @@ struct StoreAuditRows {
 void appendTicketsOfDetail(qint64 matchSeq, const QByteArray& detail,
                            std::vector<std::pair<qint64, qint64>>& out);
 
-// On the store's connection, at the audit's cut (between batches).
+// On the store's read-only audit connection, inside the read transaction
+// pinned at the audit's cut (GroupCommitStore::readAtCut), so every row comes
+// from that one snapshot while the store commits on.
 StoreAuditRows readAuditRows(QSqlDatabase& db);
 
 // The `inconsistency` drill fault: flips the state of one finished ticket

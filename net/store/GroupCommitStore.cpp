@@ -145,11 +145,12 @@ quint64 GroupCommitStore::read(std::function<void(QSqlDatabase&)> read) {
     return queueRead(std::move(read), false);
 }
 
-quint64 GroupCommitStore::readAtCut(std::function<void(QSqlDatabase&)> read) {
+quint64 GroupCommitStore::readAtCut(CutRead read) {
     return queueRead(std::move(read), true);
 }
 
-quint64 GroupCommitStore::queueRead(std::function<void(QSqlDatabase&)> read, bool endsBatch) {
+template <class Read>
+quint64 GroupCommitStore::queueRead(Read read, bool endsBatch) {
     quint64 token;
     {
         std::lock_guard lock(m_mutex);
@@ -494,6 +495,141 @@ GroupCommitStore::commitBatch(QSqlDatabase& db, std::unique_ptr<Statements>& st,
     return outcomes;
 }
 
+namespace {
+
+// The integrity audit's read connection (read-only) and the thread that owns
+// it: a QSqlDatabase connection must only be used on the thread that opened
+// it, and a std::thread (not QThreadPool) keeps every hand-over visible to
+// ThreadSanitizer. Created by the store thread at its first cut read and
+// destroyed by it before it closes its own connection, so the writer stays
+// the last connection to close (the one that checkpoints and removes the WAL).
+class CutReader {
+public:
+    CutReader(QString path, QString connectionName)
+        : m_path(std::move(path))
+        , m_connectionName(std::move(connectionName))
+        , m_thread([this] { run(); }) {}
+
+    // Lets the read it holds finish, then closes the connection.
+    ~CutReader() {
+        {
+            std::lock_guard lock(m_mutex);
+            m_stopping = true;
+        }
+        m_wake.notify_all();
+        m_thread.join();
+    }
+
+    // Store thread, between two batches: hands `read` over and returns once
+    // its snapshot is pinned (or could not be), so no later commit is in it.
+    // Waits for a previous read still running first.
+    void readAtCut(GroupCommitStore::CutRead read) {
+        std::unique_lock lock(m_mutex);
+        m_next = std::move(read);
+        const quint64 handed = ++m_handed;
+        m_wake.notify_all();
+        m_pinnedCv.wait(lock, [&] { return m_pinned >= handed; });
+    }
+
+private:
+    void run() {
+        {
+            QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, m_connectionName);
+            db.setDatabaseName(m_path);
+            // Read-only: the audit must never change what it checks.
+            db.setConnectOptions(u"QSQLITE_OPEN_READONLY;QSQLITE_BUSY_TIMEOUT=5000"_s);
+            for (;;) {
+                GroupCommitStore::CutRead read;
+                {
+                    std::unique_lock lock(m_mutex);
+                    m_wake.wait(lock, [&] { return m_stopping || m_next; });
+                    if (!m_next)
+                        break;
+                    read = std::move(m_next);
+                    m_next = nullptr;
+                }
+                QString error;
+                const bool pinned = pin(db, &error);
+                {
+                    std::lock_guard lock(m_mutex);
+                    ++m_pinned;
+                }
+                m_pinnedCv.notify_all();
+                read(db, error);
+                // A read transaction left open would hand the next cut this
+                // snapshot, a stale one: if it cannot be ended, close the
+                // connection (the next cut opens it afresh).
+                if (pinned && !db.rollback()) {
+                    qWarning().noquote()
+                        << "store:" << m_path + u": cannot end the audit's read transaction:"_s
+                        << db.lastError().text();
+                    db.close();
+                }
+            }
+            db.close();
+        }
+        QSqlDatabase::removeDatabase(m_connectionName);
+    }
+
+    // BEGIN alone takes no snapshot in SQLite: the first read of the database
+    // does, so a SELECT runs here, while the store thread waits.
+    bool pin(QSqlDatabase& db, QString* error) {
+        if (!db.isOpen() && !open(db, error))
+            return false;
+        if (!db.transaction()) {
+            *error = m_path + u": read connection: BEGIN: "_s + db.lastError().text();
+            db.close();
+            return false;
+        }
+        QSqlQuery q(db);
+        if (!q.exec(u"SELECT COUNT(*) FROM sqlite_master"_s) || !q.next()) {
+            *error = m_path + u": read connection: first read: "_s + q.lastError().text();
+            q.finish();
+            db.rollback();
+            db.close();
+            return false;
+        }
+        return true;
+    }
+
+    bool open(QSqlDatabase& db, QString* error) {
+        if (!db.open()) {
+            *error = m_path + u": cannot open the read connection: "_s + db.lastError().text();
+            return false;
+        }
+        // Outside WAL a reader's lock would block the store's commits (and
+        // fail them after the busy timeout): refuse the cut instead.
+        QSqlQuery q(db);
+        if (!q.exec(u"PRAGMA journal_mode"_s) || !q.next()) {
+            *error = m_path + u": read connection: PRAGMA journal_mode: "_s + q.lastError().text();
+            db.close();
+            return false;
+        }
+        if (const QString mode = q.value(0).toString();
+            mode.compare(u"wal"_s, Qt::CaseInsensitive) != 0) {
+            *error = m_path + u": read connection: journal mode is "_s + mode +
+                     u", not WAL: a read at the cut would hold commits"_s;
+            q.finish();
+            db.close();
+            return false;
+        }
+        return true;
+    }
+
+    const QString m_path;
+    const QString m_connectionName;
+    std::mutex m_mutex;
+    std::condition_variable m_wake;
+    std::condition_variable m_pinnedCv;
+    GroupCommitStore::CutRead m_next;
+    quint64 m_handed = 0;
+    quint64 m_pinned = 0;
+    bool m_stopping = false;
+    std::thread m_thread;  // last: starts once the members above exist
+};
+
+}  // namespace
+
 void GroupCommitStore::run(Options options, StoreRecovery* recovery, QString* error,
                            std::promise<bool>* opened) {
     {
@@ -514,6 +650,9 @@ void GroupCommitStore::run(Options options, StoreRecovery* recovery, QString* er
             st.reset();
         }
         std::vector<Item> batch;
+        // Declared after db: destroyed (its read finished, its connection
+        // closed) before the store's own connection closes below.
+        std::unique_ptr<CutReader> cutReader;
         for (;;) {
             {
                 std::unique_lock lock(m_mutex);
@@ -545,16 +684,26 @@ void GroupCommitStore::run(Options options, StoreRecovery* recovery, QString* er
             const std::vector<Outcome> outcomes = commitBatch(db, st, batch, options);
             // Reads run after the commit so they see committed data only.
             const bool hasReads = std::any_of(batch.begin(), batch.end(), [](const Item& item) {
-                return !std::holds_alternative<StoreWrite>(item.work);
+                return std::holds_alternative<std::function<void(QSqlDatabase&)>>(item.work);
             });
             if (hasReads && !db.isOpen()) {
                 QSqlError ignored;
                 QString ignoredText;
                 openConnection(options.path, &ignored, &ignoredText);  // reads need a connection
             }
-            for (Item& item : batch)
-                if (auto* read = std::get_if<std::function<void(QSqlDatabase&)>>(&item.work))
+            for (Item& item : batch) {
+                if (auto* read = std::get_if<std::function<void(QSqlDatabase&)>>(&item.work)) {
                     (*read)(db);
+                } else if (auto* cut = std::get_if<CutRead>(&item.work)) {
+                    // The cut ends its batch, so this is between two commits;
+                    // the next one waits only until the reader's snapshot is
+                    // pinned, not for its read.
+                    if (!cutReader)
+                        cutReader =
+                            std::make_unique<CutReader>(options.path, m_connectionName + u"-cut"_s);
+                    cutReader->readAtCut(std::move(*cut));
+                }
+            }
             const quint64 last = batch.back().token;
             m_batches.fetch_add(1);
             m_writes.fetch_add(batch.size());

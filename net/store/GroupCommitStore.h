@@ -16,6 +16,13 @@
 // directory and the OS error when failures start (or their reason changes),
 // one more at most every 30 s while they last, and one when writes succeed
 // again.
+//
+// The integrity audit's consistent cut (readAtCut) is read on a second,
+// read-only connection owned by a reader thread of its own: between two
+// batches the store thread hands the read over and waits only until the
+// reader has pinned a WAL snapshot (BEGIN and a first SELECT), then goes on
+// committing while the reader reads inside that snapshot. So the read sees
+// exactly the writes queued before it and holds no commit for its length.
 #pragma once
 
 #include "net/store/StoreRows.h"
@@ -81,11 +88,22 @@ public:
     // (so it sees them). The function gets the store's connection and must
     // post its result back itself (QMetaObject::invokeMethod).
     quint64 read(std::function<void(QSqlDatabase&)> read);
-    // As read(), and the batch it joins ends with it: it sees exactly the
-    // writes queued before it, none queued after (a plain read runs after
-    // its whole batch's commit, which may hold later writes). The integrity
-    // audit's consistent cut.
-    quint64 readAtCut(std::function<void(QSqlDatabase&)> read);
+    // The integrity audit's consistent cut: `read` sees exactly the writes
+    // queued before it, none queued after (a plain read runs after its whole
+    // batch's commit, which may hold later writes). The batch it joins ends
+    // with it; then, before the next commit, a reader thread begins a read
+    // transaction on its own read-only connection and pins the snapshot
+    // there (WAL: a reader's snapshot is fixed by its first SELECT). `read`
+    // then runs on that reader thread, inside that transaction, while the
+    // store commits on: the store thread waits for the pin only, not for the
+    // read. `db` is the read connection (only to be used inside `read`);
+    // when no snapshot could be taken, `error` says why and `db` must not be
+    // used. Cut reads are served one at a time: one queued while another
+    // still reads waits for it at the cut, holding commits meanwhile (the
+    // audit runs one at a time). The token is acknowledged once the snapshot
+    // is pinned, so waitForIdle() does not wait for the read itself.
+    using CutRead = std::function<void(QSqlDatabase& db, const QString& error)>;
+    quint64 readAtCut(CutRead read);
 
     // Drill fault: every commit takes this much longer.
     void setExtraLatencyMs(int ms) { m_extraLatencyMs.store(ms); }
@@ -108,10 +126,11 @@ private:
     struct Item {
         quint64 token;
         quint64 groupEnd;  // token of the last write of the same submit()
-        std::variant<StoreWrite, std::function<void(QSqlDatabase&)>> work;
+        std::variant<StoreWrite, std::function<void(QSqlDatabase&)>, CutRead> work;
         bool endsBatch = false;  // readAtCut
     };
-    quint64 queueRead(std::function<void(QSqlDatabase&)> read, bool endsBatch);
+    template <class Read>
+    quint64 queueRead(Read read, bool endsBatch);
     struct Statements;
 
     void run(Options options, StoreRecovery* recovery, QString* error, std::promise<bool>* opened);

@@ -6,6 +6,8 @@
 #include "net/store/GroupCommitStore.h"
 #include "net/store/Migrations.h"
 
+#include <QFile>
+#include <QScopeGuard>
 #include <QSignalSpy>
 #include <QSqlQuery>
 #include <QTemporaryDir>
@@ -45,6 +47,9 @@ private slots:
     void readSeesEarlierWrites();
     void readAtCutSeesNothingLater_data();
     void readAtCutSeesNothingLater();
+    void cutReadHoldsNoCommit_data();
+    void cutReadHoldsNoCommit();
+    void cutReadWithoutSnapshotSaysWhy();
     void badPathIsRefused();
 
 private:
@@ -343,15 +348,137 @@ void TestGroupCommitStore::readAtCutSeesNothingLater() {
         counted = q.value(0).toInt();
     };
     if (cut)
-        store.readAtCut(count);
+        store.readAtCut([&](QSqlDatabase& db, const QString& error) {
+            if (error.isEmpty())
+                count(db);
+        });
     else
         store.read(count);
     for (int i = 11; i <= 20; ++i)
         store.submit(InsertTicket{ticket(i)});
     gate.release();
     store.waitForIdle();
-    QCOMPARE(counted.load(), seen);
+    // A cut read finishes on the reader thread, maybe after waitForIdle.
+    QTRY_COMPARE(counted.load(), seen);
     QCOMPARE(storedSeqs(store).size(), 20);  // the later writes were not held back
+}
+
+namespace {
+// Holds a cut read inside its snapshot until released; released on every
+// way out of the test, so the store's destructor never waits on it.
+struct ReadGate {
+    std::mutex mutex;
+    std::condition_variable cv;
+    bool open = false;
+    std::atomic<bool> entered{false};
+    void wait() {
+        entered = true;
+        std::unique_lock lock(mutex);
+        cv.wait(lock, [this] { return open; });
+    }
+    void release() {
+        {
+            std::lock_guard lock(mutex);
+            open = true;
+        }
+        cv.notify_all();
+    }
+};
+
+int countTickets(QSqlDatabase& db) {
+    QSqlQuery q(db);
+    return q.exec(u"SELECT COUNT(*) FROM tickets"_s) && q.next() ? q.value(0).toInt() : -1;
+}
+}  // namespace
+
+// The audit's read runs on a connection of its own: while it is held (as if
+// reading a large database slowly), writes queued after the cut commit one
+// batch after another, and the read, run only after they committed, still
+// sees none of them (its snapshot was pinned at the cut). The next cut sees
+// them all: the read transaction ended.
+void TestGroupCommitStore::cutReadHoldsNoCommit_data() {
+    QTest::addColumn<int>("laterBatches");
+    QTest::addRow("one commit during the read") << 1;
+    QTest::addRow("five commits during the read") << 5;
+}
+
+void TestGroupCommitStore::cutReadHoldsNoCommit() {
+    QFETCH(int, laterBatches);
+    // What the reads write outlives the store, whose destructor waits for them.
+    ReadGate gate;
+    std::atomic<int> seen{-1};
+    std::atomic<bool> writeRefused{false};
+    std::atomic<bool> done{false};
+    QString cutError;  // written before `done`, read after it
+    std::atomic<int> next{-1};
+    GroupCommitStore store;
+    const auto releaseOnExit = qScopeGuard([&] { gate.release(); });
+    QString error;
+    QVERIFY2(store.open({freshPath()}, nullptr, &error), qPrintable(error));
+    std::vector<StoreWrite> before;
+    for (int i = 1; i <= 10; ++i)
+        before.push_back(InsertTicket{ticket(i)});
+    store.submit(std::move(before));
+
+    store.readAtCut([&](QSqlDatabase& db, const QString& e) {
+        cutError = e;
+        if (e.isEmpty()) {
+            // Held before its first statement: what it sees can only be the
+            // snapshot the store pinned at the cut, not one taken later.
+            gate.wait();
+            seen = countTickets(db);
+            // The audit's connection is read-only: it cannot change what it checks.
+            QSqlQuery write(db);
+            writeRefused = !write.exec(u"DELETE FROM tickets"_s);
+        }
+        done = true;
+    });
+    QTRY_VERIFY(gate.entered.load() || done.load());
+    if (done.load())
+        QFAIL(qPrintable(u"no snapshot at the cut: "_s + cutError));
+
+    for (int b = 1; b <= laterBatches; ++b) {
+        const quint64 token = store.submit(InsertTicket{ticket(100 + b)});
+        // Committed while the read is still held: the read holds no commit.
+        QTRY_COMPARE_WITH_TIMEOUT(store.lastCommittedToken(), token, 2000);
+    }
+    QVERIFY(!done.load());
+    QCOMPARE(storedSeqs(store).size(), 10 + laterBatches);
+
+    gate.release();
+    QTRY_VERIFY(done.load());
+    QVERIFY2(cutError.isEmpty(), qPrintable(cutError));
+    QCOMPARE(seen.load(), 10);  // the cut's snapshot: none of the later commits
+    QVERIFY(writeRefused.load());
+
+    store.readAtCut(
+        [&](QSqlDatabase& db, const QString& e) { next = e.isEmpty() ? countTickets(db) : -2; });
+    QTRY_COMPARE(next.load(), 10 + laterBatches);
+}
+
+// The audit must never pass on rows it did not read: when the read
+// connection cannot open (here the database file is gone from the directory,
+// while the store still writes to the file it holds open), the cut read gets
+// the reason instead of a snapshot, and the store commits on.
+void TestGroupCommitStore::cutReadWithoutSnapshotSaysWhy() {
+    std::atomic<bool> done{false};
+    QString cutError;  // written before `done`, read after it
+    const QString path = freshPath();
+    GroupCommitStore store;
+    QString error;
+    QVERIFY2(store.open({path}, nullptr, &error), qPrintable(error));
+    const quint64 first = store.submit(InsertTicket{ticket(1)});
+    QTRY_COMPARE(store.lastCommittedToken(), first);
+    for (const QString& suffix : {QString(), u"-wal"_s, u"-shm"_s})
+        QFile::remove(path + suffix);
+    store.readAtCut([&](QSqlDatabase&, const QString& e) {
+        cutError = e;
+        done = true;
+    });
+    QTRY_VERIFY(done.load());
+    QVERIFY2(cutError.contains(u"cannot open the read connection"_s), qPrintable(cutError));
+    const quint64 later = store.submit(InsertTicket{ticket(2)});
+    QTRY_COMPARE(store.lastCommittedToken(), later);
 }
 
 void TestGroupCommitStore::badPathIsRefused() {
