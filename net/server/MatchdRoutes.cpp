@@ -195,8 +195,9 @@ void MatchdServer::route(HttpRequest& request, HttpResponder untagged) {
 
 void MatchdServer::routeIntegrity(const HttpRequest& request, HttpResponder responder) {
     // GET is monitoring (no token: the report names record ids and counts,
-    // no secrets); POST starts an audit, which costs the store thread time,
-    // so it takes the admin token like the drill routes.
+    // no secrets); POST starts an audit, which reads every row and holds a
+    // WAL snapshot while it does (disk and CPU, not the store thread's
+    // commits), so it takes the admin token like the drill routes.
     if (request.method == "GET")
         return responder.respond(
             jsonOk(integrityAnswerJson(m_integrity->last(), m_integrity->running(),
