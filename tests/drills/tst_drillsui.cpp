@@ -113,10 +113,51 @@ private slots:
         ok.timeSeconds = 240;
         ok.total.recentRequests = ok.green.recentRequests = 1000;
         engine.evaluate(ok);
+        QCOMPARE(annotator.clearedLines(), 0);  // clear, but within the rules' hold
+        ok.timeSeconds = 240 + kDefaultKeepFiringForSeconds;
+        engine.evaluate(ok);
         QVERIFY(annotator.clearedLines() >= 2);
         chart.resize(600, 300);
         chart.show();
         saveShot(chart, u"drills-chart-annotations"_s);
+    }
+
+    // A rule without a hold that flaps every 10 s draws one fired and one
+    // cleared line, not one per flap; a firing much later is a span of its own.
+    void chartMergesFlaps() {
+        AlertRule r = defaultRules().front();
+        ExpressionError e;
+        r.name = u"errors"_s;
+        r.expression = MetricExpression::parse("rate(errors) > 5%", &e);
+        r.forSeconds = 0;
+        r.keepFiringForSeconds = 0;
+        r.severity = AlertSeverity::Critical;
+        AlertEngine engine({r});
+        QueueDepthChart chart;
+        AlertChartAnnotator annotator(&engine, &chart, 60);
+        const auto at = [&](double t, int errors) {
+            MetricsSnapshot s;
+            s.timeSeconds = t;
+            s.total.recentRequests = 1000;
+            s.total.recentErrors = static_cast<std::uint64_t>(errors);
+            engine.evaluate(s);
+        };
+        for (int t = 0; t <= 180; t += 10)
+            at(t, t % 20 == 0 ? 55 : 45);  // 5.5 % / 4.5 %: fires and resolves 10 times
+        at(190, 0);
+        QCOMPARE(engine.markers().size(), std::size_t(10));
+        QCOMPARE(annotator.spans().size(), std::size_t(1));
+        QCOMPARE(annotator.spans()[0].firings, 10);
+        QCOMPARE(annotator.spans()[0].firedAt, 0.0);
+        QCOMPARE(annotator.spans()[0].clearedAt, 190.0);
+        QCOMPARE(annotator.firedLines(), 1);
+        QCOMPARE(annotator.clearedLines(), 1);
+        at(600, 200);
+        QCOMPARE(annotator.spans().size(), std::size_t(2));
+        QCOMPARE(annotator.firedLines(), 2);
+        QCOMPARE(annotator.clearedLines(), 1);
+        // Seconds per unit 1 and no hold: 10 s apart is told apart, not merged.
+        QCOMPARE(AlertChartAnnotator::mergedSpans(engine, 1).size(), std::size_t(11));
     }
 
     void drillRunsFromThePage() {
