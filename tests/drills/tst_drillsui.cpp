@@ -68,9 +68,22 @@ private slots:
         QAbstractItemModelTester tester(panel.model());
         panel.resize(700, 640);
         panel.show();
-        panel.setOperatorName(u"ann"_s);
         engine.evaluate(failing(0));
         engine.evaluate(failing(90));
+        // Without a name, Acknowledge is refused and says why (issue 23).
+        QVERIFY(panel.select(u"rollback-error-rate-green"_s));
+        QVERIFY(!panel.acknowledgeButton()->isEnabled());
+        QVERIFY(panel.acknowledgeButton()->toolTip().contains(u"Type your name"_s));
+        QVERIFY(panel.hintLabel()->isVisible());
+        QVERIFY(panel.hintLabel()->text().contains(u"Type your name"_s));
+        QVERIFY(!panel.acknowledgeSelected());
+        QVERIFY(!engine.status(u"rollback-error-rate-green"_s)->acknowledged);
+        panel.setOperatorName(u"  "_s);
+        QVERIFY(!panel.acknowledgeButton()->isEnabled());
+        saveShot(panel, u"drills-alerts-panel-no-name"_s);
+        panel.setOperatorName(u"ann"_s);
+        QVERIFY(panel.acknowledgeButton()->isEnabled());
+        QVERIFY(!panel.hintLabel()->isVisible());
         QVERIFY(panel.model()->rowCount() >= 3);
         // Firing, most severe first.
         QCOMPARE(panel.model()->index(0, AlertListModel::State).data().toString(), u"firing"_s);
@@ -183,6 +196,7 @@ private slots:
         page.resize(1200, 800);
         page.show();
         page.traineeName()->setText(u"ann"_s);
+        page.trainerName()->setText(u"tess"_s);
         source.start();
         QVERIFY2(page.startDrill(&error), qPrintable(error));
         QVERIFY(!page.startDrill());  // one drill at a time
@@ -216,11 +230,19 @@ private slots:
         saveShot(page, u"drills-page-trainer"_s);
         // Saved and listed in the history, exportable.
         QCOMPARE(sessions.history(u"ann"_s).size(), std::size_t(1));
+        QCOMPARE(sessions.history(u"ann"_s).front().trainer, u"tess"_s);
         QCOMPARE(page.historyTable()->rowCount(), 1);
         page.tabs()->setCurrentIndex(3);
         page.historyTable()->selectRow(0);
         saveShot(page, u"drills-page-history"_s);
         QVERIFY2(page.exportSelectedSession(dir.filePath(u"r.md"_s), &error), qPrintable(error));
+        {
+            QFile md(dir.filePath(u"r.md"_s));
+            QVERIFY(md.open(QIODevice::ReadOnly));
+            const QString report = QString::fromUtf8(md.readAll());
+            QVERIFY2(report.contains(u"| Trainer | tess |"_s), qPrintable(report.left(600)));
+            QVERIFY(report.contains(u"acknowledged matcher-stalled | ann |"_s));
+        }
         QVERIFY2(page.exportSelectedSession(dir.filePath(u"r.pdf"_s), &error), qPrintable(error));
         QFile pdf(dir.filePath(u"r.pdf"_s));
         QVERIFY(pdf.open(QIODevice::ReadOnly));
