@@ -51,7 +51,7 @@ AlertsPanel::AlertsPanel(AlertEngine* engine, QWidget* parent)
     m_operator = new QLineEdit(this);
     m_operator->setObjectName(u"alertsOperator"_s);
     m_operator->setAccessibleName(tr("Your name"));
-    m_operator->setPlaceholderText(tr("your name (required to acknowledge)"));
+    m_operator->setPlaceholderText(tr("required to acknowledge"));
     m_note = new QLineEdit(this);
     m_note->setObjectName(u"alertsResolveNote"_s);
     m_note->setAccessibleName(tr("Resolve note"));
