@@ -127,8 +127,14 @@ void AlertEngine::evaluate(const MetricsSnapshot& snapshot) {
                 move(i, AlertState::Firing, now);
             break;
         case AlertState::Firing:
-            if (!holds)
-                move(i, AlertState::Resolved, now);
+            if (holds) {
+                slot.status.clearingSince = std::numeric_limits<double>::quiet_NaN();
+            } else {
+                if (std::isnan(slot.status.clearingSince))
+                    slot.status.clearingSince = now;
+                if (now - slot.status.clearingSince >= r.keepFiringForSeconds)
+                    move(i, AlertState::Resolved, now);
+            }
             break;
         }
     }
@@ -151,19 +157,32 @@ void AlertEngine::move(std::size_t index, AlertState to, double time, const QStr
     case AlertState::Pending:
         s.pendingSince = time;
         break;
-    case AlertState::Firing:
+    case AlertState::Firing: {
+        // Back within the hold after resolving by itself: the operator who
+        // acknowledged it is still on it. An operator's own resolve, or a
+        // longer quiet spell, ends the acknowledgement.
+        const bool keepAck = s.acknowledged && !std::isnan(s.resolvedAt) &&
+                             s.resolvedBy.isEmpty() &&
+                             time - s.resolvedAt <= m_rules[index].keepFiringForSeconds;
         ++s.occurrence;
         s.firedAt = time;
         s.resolvedAt = std::numeric_limits<double>::quiet_NaN();
-        s.acknowledged = false;
-        s.acknowledgedBy.clear();
-        s.acknowledgedAt = std::numeric_limits<double>::quiet_NaN();
+        s.clearingSince = std::numeric_limits<double>::quiet_NaN();
+        if (keepAck) {
+            t.acknowledgedBy = s.acknowledgedBy;
+        } else {
+            s.acknowledged = false;
+            s.acknowledgedBy.clear();
+            s.acknowledgedAt = std::numeric_limits<double>::quiet_NaN();
+        }
         s.resolvedBy.clear();
         s.resolveNote.clear();
         openMarker(index, time);
         break;
+    }
     case AlertState::Resolved:
         s.resolvedAt = time;
+        s.clearingSince = std::numeric_limits<double>::quiet_NaN();
         s.resolvedBy = who;
         s.resolveNote = note;
         closeMarker(index, time);
@@ -181,10 +200,10 @@ bool AlertEngine::acknowledge(const QString& name, const QString& who) {
         if (m_rules[i].name != name)
             continue;
         AlertStatus& s = m_slots[i].status;
-        if (s.state != AlertState::Firing || s.acknowledged)
+        if (s.state != AlertState::Firing || s.acknowledged || who.trimmed().isEmpty())
             return false;
         s.acknowledged = true;
-        s.acknowledgedBy = who;
+        s.acknowledgedBy = who.trimmed();
         s.acknowledgedAt = m_lastTime;
         AlertTransition t;
         t.rule = name;
@@ -192,7 +211,7 @@ bool AlertEngine::acknowledge(const QString& name, const QString& who) {
         t.from = t.to = AlertState::Firing;
         t.timeSeconds = m_lastTime;
         t.occurrence = s.occurrence;
-        t.who = who;
+        t.who = s.acknowledgedBy;
         t.detail = s.detail;
         emit acknowledged(t);
         return true;

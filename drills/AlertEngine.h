@@ -1,8 +1,12 @@
 // Runs alert rules against a Source's snapshots, Prometheus style: each rule
 // is Normal -> Pending (condition holds) -> Firing (held for `for` seconds of
-// source time) -> Resolved (condition cleared, or an operator resolved it with
-// a note). An operator acknowledges a firing alert. Every change is emitted as
-// an AlertTransition, so panels, drill sessions and chart annotations follow
+// source time) -> Resolved (condition clear for `keep_firing_for` seconds, or
+// an operator resolved it with a note). The hold is what stops a value
+// hovering at the threshold from firing and resolving on every snapshot.
+// An operator acknowledges a firing alert by name; the acknowledgement holds
+// until the alert has been resolved longer than its hold, so a return soon
+// after resolving does not ask for it again. Every change is emitted as an
+// AlertTransition, so panels, drill sessions and chart annotations follow
 // one stream. Time is always the snapshot's source time, never the wall clock.
 #pragma once
 
@@ -32,6 +36,10 @@ struct AlertStatus {
     QString acknowledgedBy;
     double acknowledgedAt = std::numeric_limits<double>::quiet_NaN();
     QString resolvedBy;  // empty when the condition cleared by itself
+    // While firing: when the condition last stopped holding (the hold runs
+    // from here; NaN while it holds). The alert resolves at
+    // clearingSince + keep_firing_for unless the condition returns first.
+    double clearingSince = std::numeric_limits<double>::quiet_NaN();
     QString resolveNote;
     QString detail;  // the current value or the check's detail
 };
@@ -43,7 +51,10 @@ struct AlertTransition {
     AlertState to = AlertState::Normal;
     double timeSeconds = 0;  // source time
     int occurrence = 0;
-    QString who;   // set for acknowledge / manual resolve
+    QString who;  // set for acknowledge / manual resolve
+    // A firing that kept the acknowledgement of the occurrence before it
+    // (it came back within the hold after resolving): who had acknowledged.
+    QString acknowledgedBy;
     QString note;  // resolve note
     QString detail;
 };
@@ -77,7 +88,8 @@ public:
     void reset();
 
     // Acknowledges the firing occurrence of `rule` at the last evaluated time.
-    // False (nothing changes) when the rule is not firing or already acked.
+    // False (nothing changes) when the rule is not firing, already acked, or
+    // `who` is blank: an acknowledgement says who is on it.
     bool acknowledge(const QString& rule, const QString& who);
     // Marks the rule resolved by an operator. If its condition still holds,
     // the next evaluation starts a new occurrence (Pending again).

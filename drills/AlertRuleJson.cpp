@@ -58,6 +58,9 @@ AlertRule readRule(JsonObjectReader o) {
         rule.value = readExpression(o, u"value", false);
     rule.valueUnit = o.optionalString(u"value_unit", {}, 16);
     rule.forSeconds = o.optionalNumber(u"for_s", 0, 0, kMaxForSeconds);
+    // Optional, so format-1 files written before it existed load unchanged.
+    rule.keepFiringForSeconds =
+        o.optionalNumber(u"keep_firing_for_s", kDefaultKeepFiringForSeconds, 0, kMaxForSeconds);
     const QString severity = o.oneOf(u"severity", {u"info"_s, u"warning"_s, u"critical"_s});
     rule.severity = alertSeverityFromString(severity).value_or(AlertSeverity::Warning);
     rule.summary = o.string(u"summary", 300);
@@ -140,6 +143,7 @@ QByteArray alertRulesToJson(const std::vector<AlertRule>& rules) {
         if (!r.valueUnit.isEmpty())
             o.insert(u"value_unit"_s, r.valueUnit);
         o.insert(u"for_s"_s, r.forSeconds);
+        o.insert(u"keep_firing_for_s"_s, r.keepFiringForSeconds);
         o.insert(u"severity"_s, toString(r.severity));
         o.insert(u"summary"_s, r.summary);
         if (!r.runbook.isEmpty())

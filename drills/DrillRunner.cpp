@@ -16,7 +16,8 @@ bool DrillRunner::isRunning() const {
     return m_session && m_session->phase() != DrillSession::Phase::Finished;
 }
 
-bool DrillRunner::start(const DrillScript& drill, const QString& trainee, QString* error) {
+bool DrillRunner::start(const DrillScript& drill, const QString& trainee, const QString& trainer,
+                        QString* error) {
     const auto fail = [error](const QString& why) {
         if (error)
             *error = why;
@@ -41,6 +42,7 @@ bool DrillRunner::start(const DrillScript& drill, const QString& trainee, QStrin
     delete m_session;
     m_session = new DrillSession(drill, source, m_alerts, this);
     m_session->setTrainee(trainee);
+    m_session->setTrainer(trainer);
     if (m_store)
         m_session->setJournal(m_store->openJournal());
     connect(m_session, &DrillSession::eventRecorded, this, &DrillRunner::eventRecorded);

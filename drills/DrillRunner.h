@@ -39,10 +39,12 @@ public:
     Source* source() const { return m_source; }
     void setSourceOpener(SourceOpener opener) { m_opener = std::move(opener); }
 
-    // Starts `drill` for `trainee`; false and *error (for the trainer to
-    // read) when a drill is running, no source opens or the source cannot
-    // inject faults. The previous, finished session is deleted.
-    bool start(const DrillScript& drill, const QString& trainee, QString* error = nullptr);
+    // Starts `drill` for `trainee`, run by `trainer` (both land in the
+    // journal and the report); false and *error (for the trainer to read)
+    // when a drill is running, no source opens or the source cannot inject
+    // faults. The previous, finished session is deleted.
+    bool start(const DrillScript& drill, const QString& trainee, const QString& trainer,
+               QString* error = nullptr);
     // A session started and not finished (also while paused).
     bool isRunning() const;
     // The running session, or the last one until the next start; null before.

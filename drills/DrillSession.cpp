@@ -31,13 +31,16 @@ DrillSession::DrillSession(DrillScript drill, Source* source, AlertEngine* alert
     m_record.drillName = m_drill.name;
     m_record.drillTitle = m_drill.title;
     // Health is judged on the expected alerts' own conditions, without their
-    // `for`, and independently of what the trainee acknowledges or resolves.
+    // `for` or their hold (health returns when the condition clears, not when
+    // the alert stops firing), and independently of what the trainee
+    // acknowledges or resolves.
     std::vector<AlertRule> healthRules;
     if (m_alerts)
         for (const QString& name : m_drill.expectedAlerts)
             if (const AlertRule* r = m_alerts->rule(name)) {
                 AlertRule copy = *r;
                 copy.forSeconds = 0;
+                copy.keepFiringForSeconds = 0;
                 healthRules.push_back(std::move(copy));
             }
     m_health.setRules(std::move(healthRules));
@@ -183,10 +186,13 @@ void DrillSession::onTransition(const AlertTransition& t) {
     if (m_phase != Phase::Running && m_phase != Phase::Paused)
         return;
     if (t.to == AlertState::Firing)
-        record(
-            DrillEventKind::AlertFiring,
-            u"alert firing: %1 (%2)%3"_s.arg(t.rule, toString(t.severity),
-                                             t.detail.isEmpty() ? QString() : u", "_s + t.detail));
+        record(DrillEventKind::AlertFiring,
+               u"alert firing: %1 (%2)%3%4"_s.arg(
+                   t.rule, toString(t.severity),
+                   t.detail.isEmpty() ? QString() : u", "_s + t.detail,
+                   t.acknowledgedBy.isEmpty()
+                       ? QString()
+                       : u", still acknowledged by %1"_s.arg(t.acknowledgedBy)));
     else if (t.to == AlertState::Resolved)
         record(DrillEventKind::AlertResolved,
                t.who.isEmpty() ? u"alert resolved: %1"_s.arg(t.rule)

@@ -44,8 +44,35 @@ class TestAlertRuleJson : public QObject {
             QCOMPARE((*again.rules)[i].name, (*load.rules)[i].name);
             QCOMPARE((*again.rules)[i].conditionText(), (*load.rules)[i].conditionText());
             QCOMPARE((*again.rules)[i].forSeconds, (*load.rules)[i].forSeconds);
+            QCOMPARE((*again.rules)[i].keepFiringForSeconds, (*load.rules)[i].keepFiringForSeconds);
             QCOMPARE((*again.rules)[i].runbook, (*load.rules)[i].runbook);
         }
+    }
+
+    // keep_firing_for_s is optional: format-1 files written before it load
+    // with the default hold; a given one is kept, 0 included (no hold).
+    void keepFiringForIsOptional_data() {
+        QTest::addColumn<QByteArray>("extra");
+        QTest::addColumn<double>("hold");
+        QTest::addRow("absent: default") << QByteArray() << kDefaultKeepFiringForSeconds;
+        QTest::addRow("zero") << QByteArray(R"(,"keep_firing_for_s":0)") << 0.0;
+        QTest::addRow("fraction") << QByteArray(R"(,"keep_firing_for_s":2.5)") << 2.5;
+        QTest::addRow("a day") << QByteArray(R"(,"keep_firing_for_s":86400)") << 86400.0;
+    }
+    void keepFiringForIsOptional() {
+        QFETCH(QByteArray, extra);
+        QFETCH(double, hold);
+        const QByteArray json =
+            R"({"format":1,"rules":[{"name":"r1","expr":"rate(errors) > 5%","for_s":10,)"
+            R"("severity":"critical","summary":"s")" +
+            extra + "}]}";
+        const AlertRulesLoad load = parseAlertRules(json, u"mine.json"_s);
+        QVERIFY2(load.rules, qPrintable(load.error));
+        QCOMPARE(load.rules->at(0).keepFiringForSeconds, hold);
+        QCOMPARE(load.rules->at(0).forSeconds, 10.0);
+        const AlertRulesLoad again = parseAlertRules(alertRulesToJson(*load.rules), u"x"_s);
+        QVERIFY2(again.rules, qPrintable(again.error));
+        QCOMPARE(again.rules->at(0).keepFiringForSeconds, hold);
     }
 
     void badFilesAreRefused_data() {
@@ -85,6 +112,17 @@ class TestAlertRuleJson : public QObject {
                    R"({"format":1,"rules":[{"name":"r1","expr":"uptime < 99%","severity":"loud","summary":"s"}]})")
             << u"mine.json: rules[0].severity: "_s;
         QTest::addRow("negative for") << file(R"(,"for_s":-1)") << u"mine.json: rules[0].for_s: "_s;
+        QTest::addRow("negative hold")
+            << file(R"(,"keep_firing_for_s":-5)")
+            << u"mine.json: rules[0].keep_firing_for_s: must be a number from 0 to 86400 (got -5)"_s;
+        QTest::addRow("hold as text")
+            << file(R"(,"keep_firing_for_s":"60s")")
+            << u"mine.json: rules[0].keep_firing_for_s: must be a number from 0 to 86400 (got "_s;
+        QTest::addRow("hold over a day")
+            << file(R"(,"keep_firing_for_s":86401)")
+            << u"mine.json: rules[0].keep_firing_for_s: must be a number from 0 to 86400"_s;
+        QTest::addRow("hold misspelt")
+            << file(R"(,"keep_firing_for":60)") << u"mine.json: rules[0].keep_firing_for: "_s;
         QTest::addRow("bad name")
             << QByteArray(
                    R"({"format":1,"rules":[{"name":"Big Name","expr":"uptime < 99%","severity":"info","summary":"s"}]})")

@@ -68,7 +68,7 @@ private slots:
             QVERIFY(!runner.session());
             QVERIFY(!runner.isRunning());
 
-            QVERIFY2(runner.start(script, u"ann"_s, &error), qPrintable(error));
+            QVERIFY2(runner.start(script, u"ann"_s, u"tess"_s, &error), qPrintable(error));
             QCOMPARE(started.count(), 1);
             DrillSession* session = runner.session();
             QVERIFY(session);
@@ -81,7 +81,7 @@ private slots:
             QCOMPARE(journaledStarts(*store), 1);
 
             // One drill at a time: a second start is refused, the run goes on.
-            QVERIFY(!runner.start(script, u"bob"_s, &error));
+            QVERIFY(!runner.start(script, u"bob"_s, u"tess"_s, &error));
             QVERIFY2(error.contains(u"A drill is running"_s), qPrintable(error));
             QCOMPARE(runner.session(), session);
             QCOMPARE(started.count(), 1);
@@ -94,6 +94,9 @@ private slots:
             QCOMPARE(finished.count(), 1);
             QCOMPARE(saveFailed.count(), 0);
             finishedRecord = finished.at(0).at(0).value<DrillRecord>();
+            // Who ran it reaches the record (and the report's Trainer row).
+            QCOMPARE(finishedRecord.trainee, u"ann"_s);
+            QCOMPARE(finishedRecord.trainer, u"tess"_s);
             eventsSeen = static_cast<int>(events.count());
             // The finished session stays readable until the next start.
             QCOMPARE(runner.session(), session);
@@ -149,13 +152,14 @@ private slots:
                 return nullptr;
             });
         QSignalSpy started(&runner, &DrillRunner::started);
-        QVERIFY(!runner.start(shippedDrill(u"matcher-stall"_s), u"ann"_s, &why));
+        QVERIFY(!runner.start(shippedDrill(u"matcher-stall"_s), u"ann"_s, u"tess"_s, &why));
         QCOMPARE(why, error);
         QVERIFY(!runner.session());
         QVERIFY(!runner.isRunning());
         QCOMPARE(started.count(), 0);
         QCOMPARE(journaledStarts(*store), 0);
-        QVERIFY(!runner.start(shippedDrill(u"matcher-stall"_s), u"ann"_s));  // null error
+        QVERIFY(
+            !runner.start(shippedDrill(u"matcher-stall"_s), u"ann"_s, u"tess"_s));  // null error
     }
 
     void refusesWhenTheJournalCannotBeWritten() {
@@ -181,7 +185,7 @@ private slots:
         DrillRunner runner(&alerts, &sessions);
         runner.setSource(&source);
         QSignalSpy started(&runner, &DrillRunner::started);
-        QVERIFY(!runner.start(shippedDrill(u"matcher-stall"_s), u"ann"_s, &why));
+        QVERIFY(!runner.start(shippedDrill(u"matcher-stall"_s), u"ann"_s, u"tess"_s, &why));
         QVERIFY2(why.startsWith(u"The drill was not started: its journal cannot be written: "_s),
                  qPrintable(why));
         QVERIFY(!runner.session());
@@ -204,7 +208,7 @@ private slots:
         QSignalSpy finished(&runner, &DrillRunner::finished);
         QSignalSpy saveFailed(&runner, &DrillRunner::saveFailed);
         QString error;
-        QVERIFY2(runner.start(script, u"ann"_s, &error), qPrintable(error));
+        QVERIFY2(runner.start(script, u"ann"_s, u"tess"_s, &error), qPrintable(error));
         QCOMPARE(asked, script.name);
         QCOMPARE(runner.source(), &opened);
         QCOMPARE(runner.session()->source(), &opened);
@@ -220,7 +224,7 @@ private slots:
 
         // The next start replaces the finished session.
         QPointer<DrillSession> previous = runner.session();
-        QVERIFY2(runner.start(script, u"bob"_s, &error), qPrintable(error));
+        QVERIFY2(runner.start(script, u"bob"_s, u"tess"_s, &error), qPrintable(error));
         QVERIFY(!previous);
         QVERIFY(runner.isRunning());
     }

@@ -9,11 +9,15 @@
 #include "drills/DrillSessionStore.h"
 #include "store/AuditTrail.h"
 #include "store/ConsoleStore.h"
+#include "ui/DashboardPage.h"
+#include "ui/EventLogModel.h"
+#include "ui/EventLogView.h"
 #include "ui/MainWindow.h"
 #include "ui/drills/AlertsPanel.h"
 #include "ui/drills/DrillsConsole.h"
 #include "ui/drills/DrillsPage.h"
 
+#include <QLineEdit>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -42,6 +46,8 @@ private slots:
         DrillsPage* page = drills.page();
         QVERIFY(page->selectDrill(u"error-surge-rollback"_s));
         page->setSpeed(100);  // 100x: a minute of drill time in 0.6 s
+        page->traineeName()->setText(u"ann"_s);
+        page->trainerName()->setText(u"tess"_s);
         QString error;
         QVERIFY2(page->startDrill(&error), qPrintable(error));
         QVERIFY(window.source());
@@ -63,7 +69,19 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(
             drills.alerts()->state(u"rollback-error-rate-green"_s) == AlertState::Firing, 20000);
         QVERIFY(drills.dock()->panel()->select(u"rollback-error-rate-green"_s));
+        // The trainee acknowledges under their own name, given at Start.
+        QCOMPARE(drills.dock()->panel()->operatorName(), u"ann"_s);
         QVERIFY(drills.dock()->panel()->acknowledgeSelected());
+        // ... and the acknowledgement is in the Dashboard's event log.
+        const auto logged = [&](const QString& text) {
+            const QAbstractItemModel* log = window.dashboard()->eventLog()->model();
+            for (int row = 0; row < log->rowCount(); ++row)
+                if (log->index(row, EventLogModel::Text).data().toString() == text)
+                    return true;
+            return false;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(logged(u"alert acknowledged by ann: rollback-error-rate-green"_s),
+                                 5000);
         QTest::qWait(300);
         QVERIFY(window.grab().save(QStringLiteral(PULSCO_BINARY_DIR "/tests/drills-console.png")));
 
@@ -77,6 +95,7 @@ private slots:
         QVERIFY(last->activeFaults.empty());
         QVERIFY(session->record().score.emergencyStopped);
         QVERIFY(session->record().score.detected);
+        QCOMPARE(session->record().trainer, u"tess"_s);
         QCOMPARE(drills.sessions()->history({}).size(), std::size_t(1));
     }
 };

@@ -68,9 +68,22 @@ private slots:
         QAbstractItemModelTester tester(panel.model());
         panel.resize(700, 640);
         panel.show();
-        panel.setOperatorName(u"ann"_s);
         engine.evaluate(failing(0));
         engine.evaluate(failing(90));
+        // Without a name, Acknowledge is refused and says why (issue 23).
+        QVERIFY(panel.select(u"rollback-error-rate-green"_s));
+        QVERIFY(!panel.acknowledgeButton()->isEnabled());
+        QVERIFY(panel.acknowledgeButton()->toolTip().contains(u"Type your name"_s));
+        QVERIFY(panel.hintLabel()->isVisible());
+        QVERIFY(panel.hintLabel()->text().contains(u"Type your name"_s));
+        QVERIFY(!panel.acknowledgeSelected());
+        QVERIFY(!engine.status(u"rollback-error-rate-green"_s)->acknowledged);
+        panel.setOperatorName(u"  "_s);
+        QVERIFY(!panel.acknowledgeButton()->isEnabled());
+        saveShot(panel, u"drills-alerts-panel-no-name"_s);
+        panel.setOperatorName(u"ann"_s);
+        QVERIFY(panel.acknowledgeButton()->isEnabled());
+        QVERIFY(!panel.hintLabel()->isVisible());
         QVERIFY(panel.model()->rowCount() >= 3);
         // Firing, most severe first.
         QCOMPARE(panel.model()->index(0, AlertListModel::State).data().toString(), u"firing"_s);
@@ -113,10 +126,51 @@ private slots:
         ok.timeSeconds = 240;
         ok.total.recentRequests = ok.green.recentRequests = 1000;
         engine.evaluate(ok);
+        QCOMPARE(annotator.clearedLines(), 0);  // clear, but within the rules' hold
+        ok.timeSeconds = 240 + kDefaultKeepFiringForSeconds;
+        engine.evaluate(ok);
         QVERIFY(annotator.clearedLines() >= 2);
         chart.resize(600, 300);
         chart.show();
         saveShot(chart, u"drills-chart-annotations"_s);
+    }
+
+    // A rule without a hold that flaps every 10 s draws one fired and one
+    // cleared line, not one per flap; a firing much later is a span of its own.
+    void chartMergesFlaps() {
+        AlertRule r = defaultRules().front();
+        ExpressionError e;
+        r.name = u"errors"_s;
+        r.expression = MetricExpression::parse("rate(errors) > 5%", &e);
+        r.forSeconds = 0;
+        r.keepFiringForSeconds = 0;
+        r.severity = AlertSeverity::Critical;
+        AlertEngine engine({r});
+        QueueDepthChart chart;
+        AlertChartAnnotator annotator(&engine, &chart, 60);
+        const auto at = [&](double t, int errors) {
+            MetricsSnapshot s;
+            s.timeSeconds = t;
+            s.total.recentRequests = 1000;
+            s.total.recentErrors = static_cast<std::uint64_t>(errors);
+            engine.evaluate(s);
+        };
+        for (int t = 0; t <= 180; t += 10)
+            at(t, t % 20 == 0 ? 55 : 45);  // 5.5 % / 4.5 %: fires and resolves 10 times
+        at(190, 0);
+        QCOMPARE(engine.markers().size(), std::size_t(10));
+        QCOMPARE(annotator.spans().size(), std::size_t(1));
+        QCOMPARE(annotator.spans()[0].firings, 10);
+        QCOMPARE(annotator.spans()[0].firedAt, 0.0);
+        QCOMPARE(annotator.spans()[0].clearedAt, 190.0);
+        QCOMPARE(annotator.firedLines(), 1);
+        QCOMPARE(annotator.clearedLines(), 1);
+        at(600, 200);
+        QCOMPARE(annotator.spans().size(), std::size_t(2));
+        QCOMPARE(annotator.firedLines(), 2);
+        QCOMPARE(annotator.clearedLines(), 1);
+        // Seconds per unit 1 and no hold: 10 s apart is told apart, not merged.
+        QCOMPARE(AlertChartAnnotator::mergedSpans(engine, 1).size(), std::size_t(11));
     }
 
     void drillRunsFromThePage() {
@@ -142,6 +196,7 @@ private slots:
         page.resize(1200, 800);
         page.show();
         page.traineeName()->setText(u"ann"_s);
+        page.trainerName()->setText(u"tess"_s);
         source.start();
         QVERIFY2(page.startDrill(&error), qPrintable(error));
         QVERIFY(!page.startDrill());  // one drill at a time
@@ -175,11 +230,19 @@ private slots:
         saveShot(page, u"drills-page-trainer"_s);
         // Saved and listed in the history, exportable.
         QCOMPARE(sessions.history(u"ann"_s).size(), std::size_t(1));
+        QCOMPARE(sessions.history(u"ann"_s).front().trainer, u"tess"_s);
         QCOMPARE(page.historyTable()->rowCount(), 1);
         page.tabs()->setCurrentIndex(3);
         page.historyTable()->selectRow(0);
         saveShot(page, u"drills-page-history"_s);
         QVERIFY2(page.exportSelectedSession(dir.filePath(u"r.md"_s), &error), qPrintable(error));
+        {
+            QFile md(dir.filePath(u"r.md"_s));
+            QVERIFY(md.open(QIODevice::ReadOnly));
+            const QString report = QString::fromUtf8(md.readAll());
+            QVERIFY2(report.contains(u"| Trainer | tess |"_s), qPrintable(report.left(600)));
+            QVERIFY(report.contains(u"acknowledged matcher-stalled | ann |"_s));
+        }
         QVERIFY2(page.exportSelectedSession(dir.filePath(u"r.pdf"_s), &error), qPrintable(error));
         QFile pdf(dir.filePath(u"r.pdf"_s));
         QVERIFY(pdf.open(QIODevice::ReadOnly));

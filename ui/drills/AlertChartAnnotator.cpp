@@ -2,10 +2,12 @@
 
 #include <QChart>
 #include <QChartView>
+#include <QHash>
 #include <QLegendMarker>
 #include <QLineSeries>
 #include <QPen>
 
+#include <algorithm>
 #include <cmath>
 
 using namespace Qt::StringLiterals;
@@ -64,18 +66,47 @@ AlertChartAnnotator::AlertChartAnnotator(AlertEngine* engine, QChartView* view,
     refresh();
 }
 
+std::vector<AlertChartAnnotator::Span> AlertChartAnnotator::mergedSpans(const AlertEngine& engine,
+                                                                        double minGapSeconds) {
+    std::vector<Span> spans;
+    QHash<QString, std::size_t> last;  // rule -> its latest span
+    for (const AlertMarker& m : engine.markers()) {
+        const AlertRule* rule = engine.rule(m.rule);
+        const double gap = std::max(minGapSeconds, rule ? rule->keepFiringForSeconds : 0.0);
+        const auto it = last.constFind(m.rule);
+        if (it != last.cend()) {
+            Span& previous = spans[*it];
+            // A return soon after clearing is the same trouble: extend.
+            if (!std::isnan(previous.clearedAt) && m.firedAt - previous.clearedAt <= gap) {
+                previous.clearedAt = m.clearedAt;
+                ++previous.firings;
+                continue;
+            }
+        }
+        Span span;
+        span.rule = m.rule;
+        span.severity = m.severity;
+        span.firedAt = m.firedAt;
+        span.clearedAt = m.clearedAt;
+        last.insert(m.rule, spans.size());
+        spans.push_back(span);
+    }
+    return spans;
+}
+
 void AlertChartAnnotator::refresh() {
     if (!m_engine || !m_critical)
         return;
+    // Lines closer than one axis unit cannot be told apart on the chart.
+    m_spans = mergedSpans(*m_engine, m_secondsPerUnit);
+    if (m_spans.size() > kMaxMarkers)
+        m_spans.erase(m_spans.begin(), m_spans.end() - static_cast<std::ptrdiff_t>(kMaxMarkers));
     QList<QPointF> critical, warning, cleared;
-    const std::vector<AlertMarker>& markers = m_engine->markers();
-    const std::size_t from = markers.size() > kMaxMarkers ? markers.size() - kMaxMarkers : 0;
-    for (std::size_t i = from; i < markers.size(); ++i) {
-        const AlertMarker& m = markers[i];
-        appendLine(m.severity == AlertSeverity::Critical ? critical : warning,
-                   m.firedAt / m_secondsPerUnit);
-        if (!std::isnan(m.clearedAt))
-            appendLine(cleared, m.clearedAt / m_secondsPerUnit);
+    for (const Span& span : m_spans) {
+        appendLine(span.severity == AlertSeverity::Critical ? critical : warning,
+                   span.firedAt / m_secondsPerUnit);
+        if (!std::isnan(span.clearedAt))
+            appendLine(cleared, span.clearedAt / m_secondsPerUnit);
     }
     m_critical->replace(critical);
     m_warning->replace(warning);

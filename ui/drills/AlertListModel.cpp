@@ -93,6 +93,11 @@ QVariant AlertListModel::data(const QModelIndex& index, int role) const {
             if (!text.isEmpty())
                 tip += u"\n"_s + headerData(column, Qt::Horizontal).toString() + u": "_s + text;
         }
+        if (s->state == AlertState::Firing && !std::isnan(s->clearingSince))
+            tip += u"\n"_s + tr("Clear since %1: resolves at %2 if it stays clear (holds %3 s)")
+                                 .arg(formatClock(s->clearingSince),
+                                      formatClock(s->clearingSince + rule->keepFiringForSeconds))
+                                 .arg(rule->keepFiringForSeconds);
         return tip;
     }
     if (role != Qt::DisplayRole)
@@ -103,6 +108,10 @@ QVariant AlertListModel::data(const QModelIndex& index, int role) const {
     case Alert:
         return rule->summary;
     case State:
+        // Firing but clear again: the hold runs, the operator sees it is
+        // on its way out rather than a flap about to happen.
+        if (s->state == AlertState::Firing && !std::isnan(s->clearingSince))
+            return tr("firing, clearing");
         return toString(s->state);
     case Since: {
         const double t = s->state == AlertState::Firing    ? s->firedAt

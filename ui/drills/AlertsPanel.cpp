@@ -51,7 +51,7 @@ AlertsPanel::AlertsPanel(AlertEngine* engine, QWidget* parent)
     m_operator = new QLineEdit(this);
     m_operator->setObjectName(u"alertsOperator"_s);
     m_operator->setAccessibleName(tr("Your name"));
-    m_operator->setPlaceholderText(tr("who acknowledges"));
+    m_operator->setPlaceholderText(tr("required to acknowledge"));
     m_note = new QLineEdit(this);
     m_note->setObjectName(u"alertsResolveNote"_s);
     m_note->setAccessibleName(tr("Resolve note"));
@@ -62,6 +62,13 @@ AlertsPanel::AlertsPanel(AlertEngine* engine, QWidget* parent)
     m_resolve = new QPushButton(tr("&Resolve"), this);
     m_resolve->setObjectName(u"alertsResolve"_s);
     m_resolve->setAccessibleName(tr("Resolve the selected alert with the note"));
+
+    m_hint = new QLabel(this);
+    m_hint->setObjectName(u"alertsHint"_s);
+    m_hint->setAccessibleName(tr("Why the alert buttons are disabled"));
+    m_hint->setWordWrap(true);
+    m_hint->setStyleSheet(u"QLabel { color: #c62828; }"_s);
+    m_hint->hide();
 
     m_runbook = new QTextBrowser(this);
     m_runbook->setObjectName(u"alertsRunbook"_s);
@@ -84,6 +91,7 @@ AlertsPanel::AlertsPanel(AlertEngine* engine, QWidget* parent)
     topLayout->addWidget(m_table, 1);
     topLayout->addLayout(form);
     topLayout->addLayout(buttons);
+    topLayout->addWidget(m_hint);
 
     auto* split = new QSplitter(Qt::Vertical, this);
     split->addWidget(top);
@@ -97,6 +105,7 @@ AlertsPanel::AlertsPanel(AlertEngine* engine, QWidget* parent)
     connect(m_ack, &QPushButton::clicked, this, &AlertsPanel::acknowledgeSelected);
     connect(m_resolve, &QPushButton::clicked, this, [this] { resolveSelected(m_note->text()); });
     connect(m_note, &QLineEdit::textChanged, this, &AlertsPanel::updateSelection);
+    connect(m_operator, &QLineEdit::textChanged, this, &AlertsPanel::updateSelection);
     connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this,
             &AlertsPanel::updateSelection);
     // A model reset loses the selection: keep the operator's choice.
@@ -168,8 +177,9 @@ void AlertsPanel::setOperatorName(const QString& name) {
 }
 
 QString AlertsPanel::operatorName() const {
-    const QString name = m_operator->text().trimmed();
-    return name.isEmpty() ? tr("operator") : name;
+    // No stand-in name: an acknowledgement nobody signed tells the next
+    // operator nothing (issue 23).
+    return m_operator->text().trimmed();
 }
 
 bool AlertsPanel::select(const QString& rule) {
@@ -188,14 +198,15 @@ QString AlertsPanel::selectedRule() const {
 
 bool AlertsPanel::acknowledgeSelected() {
     const QString rule = selectedRule();
-    const bool ok = m_engine && !rule.isEmpty() && m_engine->acknowledge(rule, operatorName());
+    const bool ok = m_engine && !rule.isEmpty() && !operatorName().isEmpty() &&
+                    m_engine->acknowledge(rule, operatorName());
     updateSelection();
     return ok;
 }
 
 bool AlertsPanel::resolveSelected(const QString& note) {
     const QString rule = selectedRule();
-    if (!m_engine || rule.isEmpty() || note.trimmed().isEmpty())
+    if (!m_engine || rule.isEmpty() || note.trimmed().isEmpty() || operatorName().isEmpty())
         return false;
     const bool ok = m_engine->resolve(rule, operatorName(), note.trimmed());
     if (ok)
@@ -207,10 +218,32 @@ bool AlertsPanel::resolveSelected(const QString& note) {
 void AlertsPanel::updateSelection() {
     const QString rule = selectedRule();
     const AlertStatus* s = m_engine && !rule.isEmpty() ? m_engine->status(rule) : nullptr;
-    m_ack->setEnabled(s && s->state == AlertState::Firing && !s->acknowledged);
-    m_resolve->setEnabled(s &&
-                          (s->state == AlertState::Firing || s->state == AlertState::Pending) &&
-                          !m_note->text().trimmed().isEmpty());
+    const bool named = !operatorName().isEmpty();
+    const bool ackable = s && s->state == AlertState::Firing && !s->acknowledged;
+    const bool resolvable =
+        s && (s->state == AlertState::Firing || s->state == AlertState::Pending);
+    const bool noted = !m_note->text().trimmed().isEmpty();
+    m_ack->setEnabled(ackable && named);
+    m_resolve->setEnabled(resolvable && noted && named);
+    // Say why a button the operator reaches for is disabled, beside it and
+    // as its tooltip (a disabled button's tooltip still shows).
+    const QString nameWhy = tr("Type your name in Name: first: an acknowledgement records who "
+                               "is on the alert.");
+    QString why;
+    if ((ackable || (resolvable && noted)) && !named)
+        why = nameWhy;
+    m_hint->setText(why);
+    m_hint->setVisible(!why.isEmpty());
+    m_ack->setToolTip(ackable && !named ? nameWhy
+                      : s && s->acknowledged
+                          ? tr("Acknowledged by %1").arg(s->acknowledgedBy)
+                          : tr("Acknowledge the selected firing alert as %1")
+                                .arg(named ? operatorName() : tr("the name above")));
+    m_resolve->setToolTip(
+        !resolvable ? tr("Select a firing or pending alert to resolve it")
+        : !named    ? nameWhy
+        : !noted    ? tr("Write what was done in Note: first")
+                    : tr("Resolve the selected alert as %1 with the note").arg(operatorName()));
     const AlertRule* r = m_engine && !rule.isEmpty() ? m_engine->rule(rule) : nullptr;
     const QString path = r ? r->runbook : QString();
     if (path == m_shownRunbook)

@@ -24,6 +24,8 @@ class AlertsPanel : public QWidget {
 public:
     explicit AlertsPanel(AlertEngine* engine, QWidget* parent = nullptr);
 
+    // Who acknowledges and resolves; blank refuses both (the buttons are
+    // disabled and the hint under them says why).
     void setOperatorName(const QString& name);
     QString operatorName() const;
     // Selects `rule` in the list (and shows its runbook); false if not listed.
@@ -38,6 +40,8 @@ public:
     QTableView* table() const { return m_table; }
     QTextBrowser* runbookView() const { return m_runbook; }
     QLabel* summaryLabel() const { return m_summary; }
+    QPushButton* acknowledgeButton() const { return m_ack; }
+    QLabel* hintLabel() const { return m_hint; }
 
     // Columns that fit the panel's width: Severity, Alert and State always,
     // then Since, Value and Acknowledged while there is room (each row's
@@ -60,6 +64,7 @@ private:
     QLineEdit* m_note = nullptr;
     QPushButton* m_ack = nullptr;
     QPushButton* m_resolve = nullptr;
+    QLabel* m_hint = nullptr;  // why Acknowledge / Resolve are disabled
     QTextBrowser* m_runbook = nullptr;
     QString m_keep;          // selection across model resets
     QString m_shownRunbook;  // avoid re-rendering the same Markdown

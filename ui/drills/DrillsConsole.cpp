@@ -75,14 +75,28 @@ DrillsConsole::DrillsConsole(MainWindow& window, AlertEngine* alerts,
         if (t.to == AlertState::Firing)
             m_window.dashboard()->addConsoleEvent(
                 LogEventKind::Breach,
-                tr("alert firing: %1 (%2)%3")
+                tr("alert firing: %1 (%2)%3%4")
                     .arg(t.rule, toString(t.severity),
-                         t.detail.isEmpty() ? QString() : u", "_s + t.detail));
+                         t.detail.isEmpty() ? QString() : u", "_s + t.detail,
+                         t.acknowledgedBy.isEmpty()
+                             ? QString()
+                             : tr(", still acknowledged by %1").arg(t.acknowledgedBy)));
         else if (t.to == AlertState::Resolved)
             m_window.dashboard()->addConsoleEvent(
                 LogEventKind::Info,
                 t.who.isEmpty() ? tr("alert resolved: %1").arg(t.rule)
                                 : tr("alert resolved by %1: %2 (%3)").arg(t.who, t.rule, t.note));
+    });
+    // Acknowledgements are facts an operator looks back for: who took it, when.
+    connect(m_alerts, &AlertEngine::acknowledged, this, [this](const AlertTransition& t) {
+        if (m_window.dashboard())
+            m_window.dashboard()->addConsoleEvent(
+                LogEventKind::Info, tr("alert acknowledged by %1: %2").arg(t.who, t.rule));
+    });
+    // The trainee acknowledges in the Alerts dock: start it with their name.
+    connect(m_runner.get(), &DrillRunner::started, this, [this](DrillSession* session) {
+        if (m_dock->panel()->operatorName().isEmpty())
+            m_dock->panel()->setOperatorName(session->record().trainee);
     });
     bind(window.source());
 }

@@ -162,6 +162,11 @@ QWidget* DrillsPage::buildTrainerTab() {
     m_trainee->setObjectName(u"drillTrainee"_s);
     m_trainee->setAccessibleName(tr("Trainee name"));
     m_trainee->setPlaceholderText(tr("trainee"));
+    // Reports and the history name who ran the drill, not "Trainer —".
+    m_trainer = new QLineEdit(tab);
+    m_trainer->setObjectName(u"drillTrainer"_s);
+    m_trainer->setAccessibleName(tr("Trainer name"));
+    m_trainer->setPlaceholderText(tr("trainer"));
     m_speedBox = new QComboBox(tab);
     m_speedBox->setAccessibleName(tr("Drill speed"));
     for (double s : {1.0, 10.0, 100.0, 0.0})
@@ -186,6 +191,8 @@ QWidget* DrillsPage::buildTrainerTab() {
     auto* controls = new QHBoxLayout;
     controls->addWidget(new QLabel(tr("Trainee:"), tab));
     controls->addWidget(m_trainee, 1);
+    controls->addWidget(new QLabel(tr("Trainer:"), tab));
+    controls->addWidget(m_trainer, 1);
     controls->addWidget(new QLabel(tr("Speed:"), tab));
     controls->addWidget(m_speedBox);
     controls->addWidget(m_start);
@@ -442,7 +449,7 @@ bool DrillsPage::startDrill(QString* error) {
     if (!d)
         return fail(tr("Pick a drill first."));
     QString why;
-    if (!m_runner.start(*d, m_trainee->text().trimmed(), &why))
+    if (!m_runner.start(*d, m_trainee->text().trimmed(), m_trainer->text().trimmed(), &why))
         return fail(why);
     return true;  // onStarted has shown it
 }
@@ -507,6 +514,9 @@ void DrillsPage::updateControls() {
     m_stop->setEnabled(running);
     m_finish->setEnabled(running);
     m_list->setEnabled(!running);
+    // The names went into the journal at Start: a later edit would not count.
+    m_trainee->setEnabled(!running);
+    m_trainer->setEnabled(!running);
     for (QPushButton* b : m_actionButtons)
         b->setEnabled(running);
     m_duplicate->setEnabled(selectedDrill() != nullptr);

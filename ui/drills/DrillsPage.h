@@ -66,6 +66,7 @@ public:
     QListWidget* trainerTimeline() const { return m_trainerTimeline; }
     QListWidget* traineeTimeline() const { return m_traineeTimeline; }
     QLineEdit* traineeName() const { return m_trainee; }
+    QLineEdit* trainerName() const { return m_trainer; }
     QListWidget* drillList() const { return m_list; }
     // The trainer tab's "Live" box: only the score line until a drill starts.
     QWidget* liveBox() const { return m_live; }
@@ -100,6 +101,7 @@ private:
     QTabWidget* m_tabs = nullptr;
     QTextBrowser* m_script = nullptr;
     QLineEdit* m_trainee = nullptr;
+    QLineEdit* m_trainer = nullptr;
     QComboBox* m_speedBox = nullptr;
     QPushButton* m_start = nullptr;
     QPushButton* m_pause = nullptr;
