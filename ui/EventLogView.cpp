@@ -118,11 +118,47 @@ EventLogView::EventLogView(QWidget* parent)
 }
 
 void EventLogView::append(const std::vector<LogEvent>& events) {
-    m_model->append(events);
+    if (!m_holdFaults) {
+        m_model->append(events);
+        return;
+    }
+    std::vector<LogEvent> shown;
+    shown.reserve(events.size());
+    for (const LogEvent& e : events) {
+        if (e.kind == LogEventKind::FaultStart || e.kind == LogEventKind::FaultEnd)
+            m_held.push_back(e);
+        else
+            shown.push_back(e);
+    }
+    if (!shown.empty())
+        m_model->append(shown);
+}
+
+void EventLogView::setFaultEventsHeld(bool held) {
+    if (held == m_holdFaults)
+        return;
+    m_holdFaults = held;
+    if (held || m_held.empty())
+        return;
+    LogEvent note;
+    note.kind = LogEventKind::Info;
+    note.timeSeconds = m_held.back().timeSeconds;
+    note.wallTimeUnixMs = m_held.back().wallTimeUnixMs;
+    note.text = tr("the drill ended: %n fault line(s) held back from the trainee follow, with "
+                   "their own times",
+                   nullptr, int(m_held.size()))
+                    .toStdString();
+    std::vector<LogEvent> out;
+    out.reserve(m_held.size() + 1);
+    out.push_back(std::move(note));
+    out.insert(out.end(), m_held.begin(), m_held.end());
+    m_held.clear();
+    m_model->append(out);
 }
 
 void EventLogView::clear() {
     m_model->clear();
+    m_held.clear();
 }
 
 void EventLogView::setKindFilter(KindFilter filter) {

@@ -27,6 +27,11 @@ public:
 
     void append(const std::vector<LogEvent>& events);
     void clear();
+    // While a drill runs, fault start and end lines would name the cause the
+    // trainee must find: they are held back (none is lost) and shown when
+    // the hold ends, after one line saying how many were held.
+    void setFaultEventsHeld(bool held);
+    std::size_t heldFaultEvents() const { return m_held.size(); }
     void setKindFilter(KindFilter filter);
     void setSearchText(const QString& text);
     void focusSearch();
@@ -47,6 +52,8 @@ private:
     QLineEdit* m_search = nullptr;
     QLabel* m_count = nullptr;
     QTableView* m_table = nullptr;
+    bool m_holdFaults = false;
+    std::vector<LogEvent> m_held;
 };
 
 }  // namespace pulsco

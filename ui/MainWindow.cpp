@@ -16,9 +16,11 @@
 #include <QDialogButtonBox>
 #include <QDockWidget>
 #include <QFileDialog>
+#include <QFileInfo>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QPushButton>
 #include <QSettings>
 #include <QStatusBar>
 #include <QTabBar>
@@ -150,6 +152,33 @@ bool MainWindow::openSource(const SourceRequest& request, QString* error) {
     return true;
 }
 
+void MainWindow::addSourceGuard(SourceGuard guard) {
+    m_sourceGuards.push_back(std::move(guard));
+}
+
+bool MainWindow::confirmReplaceSource(const QString& action) {
+    QStringList losses;
+    for (const SourceGuard& guard : m_sourceGuards)
+        if (const QString loss = guard(); !loss.isEmpty())
+            losses << loss;
+    if (losses.isEmpty() || !m_source)
+        return true;
+    const QString title = tr("Replace the running source?");
+    QString text =
+        tr("%1 stops %2 and replaces it. That ends:").arg(action, m_source->displayName());
+    for (const QString& loss : losses)
+        text += u"\n• "_s + loss;
+    if (m_confirm)
+        return m_confirm(title, text);
+    QMessageBox box(QMessageBox::Warning, title, text, QMessageBox::NoButton, this);
+    QPushButton* replace = box.addButton(tr("Replace source"), QMessageBox::DestructiveRole);
+    QPushButton* keep = box.addButton(tr("Keep running"), QMessageBox::RejectRole);
+    box.setDefaultButton(keep);  // Enter keeps what runs; replacing takes a deliberate click
+    box.setEscapeButton(keep);
+    box.exec();
+    return box.clickedButton() == replace;
+}
+
 void MainWindow::setSource(std::unique_ptr<Source> source, const SourceRequest& request) {
     ++m_generation;
     if (m_source) {
@@ -220,6 +249,14 @@ void MainWindow::onCommandFailed(const QString& command, const QString& reason) 
 }
 
 void MainWindow::restartWith(const SourceRequest& request) {
+    const QString what =
+        request.scenario.isEmpty()
+            ? tr("Restarting")
+            : tr("Starting %1").arg(QFileInfo(request.scenario).completeBaseName());
+    if (!confirmReplaceSource(what)) {
+        m_controls->setCurrentRequest(m_request);  // the picker shows what still runs
+        return;
+    }
     QString error;
     if (!openSource(request, &error)) {
         QMessageBox::warning(this, tr("Cannot start the simulation"), error);
@@ -343,6 +380,8 @@ void MainWindow::openScenarioFile() {
     SourceRequest request;
     request.kind = SourceRequest::Kind::Simulator;
     request.scenario = path;
+    if (!confirmReplaceSource(tr("Opening %1").arg(QFileInfo(path).fileName())))
+        return;
     QString error;
     if (!openSource(request, &error))
         QMessageBox::warning(this, tr("Cannot open scenario"), error);

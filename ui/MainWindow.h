@@ -16,8 +16,10 @@
 #include <QMainWindow>
 #include <QPointer>
 
+#include <functional>
 #include <memory>
 #include <optional>
+#include <vector>
 
 class QActionGroup;
 class QDockWidget;
@@ -50,6 +52,22 @@ public:
     // Builds a source with the factory, swaps it in and starts it. On bad
     // input returns false, sets *error and keeps the current source.
     bool openSource(const SourceRequest& request, QString* error);
+
+    // What replacing the running source would lose, said by whoever holds
+    // something on it ("the rollout in progress …", "the drill …"), "" when
+    // nothing. The composition root registers one per holder.
+    using SourceGuard = std::function<QString()>;
+    void addSourceGuard(SourceGuard guard);
+    // Asks before `action` ("Start baseline-1000") replaces the running
+    // source, naming what would be lost; true when nothing would be or the
+    // operator confirms. Every path an operator takes (scenario picker,
+    // Restart, Open scenario, Connect, a drill's own source) asks; the
+    // programmatic openSource() does not.
+    bool confirmReplaceSource(const QString& action);
+    // Answers the question instead of a message box (tests, scripted runs):
+    // gets the title and text, returns whether to go on.
+    using ConfirmHandler = std::function<bool(const QString& title, const QString& text)>;
+    void setConfirmHandler(ConfirmHandler handler) { m_confirm = std::move(handler); }
     void setSource(std::unique_ptr<Source> source, const SourceRequest& request);
     Source* source() const { return m_source.get(); }
     const SourceRequest& sourceRequest() const { return m_request; }
@@ -84,6 +102,8 @@ protected:
     void closeEvent(QCloseEvent* event) override;
 
 private:
+    std::vector<SourceGuard> m_sourceGuards;
+    ConfirmHandler m_confirm;
     void buildMenus();
     void openScenarioFile();
     void saveScreenshot();

@@ -102,18 +102,10 @@ void SourceBar::showSnapshot(const MetricsSnapshot& snapshot) {
     const QString speed = tr("Speed %1").arg(formatSpeed(snapshot.speed));
     if (m_speed->text() != speed)
         m_speed->setText(speed);
-    QStringList faults;
+    m_lastFaults.clear();
     for (const std::string& fault : snapshot.activeFaults)
-        faults << QString::fromStdString(fault);
-    const QString faultText =
-        faults.isEmpty() ? tr("No active faults") : tr("⚠ Faults: %1").arg(faults.join(u", "_s));
-    if (m_faults->text() != faultText) {
-        m_faults->setText(faultText);
-        m_faults->setToolTip(faultText);
-        QFont f = m_faults->font();
-        f.setBold(!faults.isEmpty());
-        m_faults->setFont(f);
-    }
+        m_lastFaults << QString::fromStdString(fault);
+    showFaults();
     // The integrity audit (a real cross-check that can fail) speaks when
     // there is one; the counters' conservation only before the first audit.
     QString conservation;
@@ -145,7 +137,9 @@ void SourceBar::showSnapshot(const MetricsSnapshot& snapshot) {
 void SourceBar::clearSnapshot() {
     m_clock->setText(tr("Clock --:--:--"));
     m_speed->setText(tr("Speed –"));
-    m_faults->setText(tr("No active faults"));
+    m_lastFaults.clear();
+    m_faults->setText({});  // showFaults() then always writes
+    showFaults();
     m_conservation->clear();
 }
 
@@ -158,6 +152,30 @@ QString SourceBar::clockText() const {
 QString SourceBar::speedText() const {
     return m_speed->text();
 }
+void SourceBar::setFaultsHidden(bool hidden, const QString& where) {
+    m_faultsHidden = hidden;
+    m_hiddenWhere = where;
+    showFaults();
+}
+
+void SourceBar::showFaults() {
+    QString text;
+    if (m_faultsHidden)
+        text = m_hiddenWhere.isEmpty()
+                   ? tr("Faults: hidden during the drill")
+                   : tr("Faults: hidden during the drill (%1)").arg(m_hiddenWhere);
+    else
+        text = m_lastFaults.isEmpty() ? tr("No active faults")
+                                      : tr("⚠ Faults: %1").arg(m_lastFaults.join(u", "_s));
+    if (m_faults->text() == text)
+        return;
+    m_faults->setText(text);
+    m_faults->setToolTip(text);
+    QFont f = m_faults->font();
+    f.setBold(!m_faultsHidden && !m_lastFaults.isEmpty());
+    m_faults->setFont(f);
+}
+
 QString SourceBar::faultsText() const {
     return m_faults->text();
 }

@@ -5,6 +5,7 @@
 #include "bridge/Source.h"
 
 #include <QFrame>
+#include <QStringList>
 
 class QLabel;
 
@@ -27,6 +28,9 @@ public:
     QString clockText() const;
     QString speedText() const;
     QString faultsText() const;
+    // While a drill runs the trainee must find the cause: the bar says
+    // faults are hidden (where to see them) instead of naming them.
+    void setFaultsHidden(bool hidden, const QString& where = {});
 
     static QString stateWord(Source::State state, bool paused, bool stale);
 
@@ -38,6 +42,10 @@ private:
     QLabel* m_faults = nullptr;
     QLabel* m_conservation = nullptr;
     QString m_stateWord;
+    QStringList m_lastFaults;  // of the latest snapshot
+    bool m_faultsHidden = false;
+    QString m_hiddenWhere;
+    void showFaults();
 };
 
 }  // namespace pulsco

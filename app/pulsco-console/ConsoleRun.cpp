@@ -10,6 +10,7 @@
 #include "drills/DrillSessionStore.h"
 #include "net/live/CaCertificates.h"
 #include "rollout/RolloutSession.h"
+#include "rollout/TrafficStepper.h"
 #include "store/ConsoleStore.h"
 #include "store/ReadinessProbeLog.h"
 #include "ui/ConnectDialog.h"
@@ -28,6 +29,7 @@
 #include <QMenu>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QPointer>
 #include <QTimer>
 
 #include <cstdio>
@@ -76,6 +78,9 @@ void installConnectAction(MainWindow& window, ConsoleSourceFactory& factory) {
             dialog.setCaCertificateFile(factory.caCertificateFile());
         while (dialog.exec() == QDialog::Accepted) {
             factory.setCaCertificateFile(dialog.caCertificateFile());
+            if (!window.confirmReplaceSource(QObject::tr("Connecting to %n server(s)", nullptr,
+                                                         int(dialog.servers().size()))))
+                return;
             QString error;
             if (window.openSource(dialog.request(), &error)) {
                 ConnectDialog::remember(dialog.servers());
@@ -105,6 +110,18 @@ ConsolePages installConsolePages(MainWindow& window, ConsoleStore& store,
     ConsolePages pages;
     // The page keeps the session; the session writes the store's audit trail.
     pages.rollout = new RolloutPage(new RolloutSession(store), window.source(), &window);
+    // A rollout survives a source switch (its step starts over on the new
+    // source's clock), but what it measured on this one does not.
+    window.addSourceGuard([rollout = QPointer<RolloutPage>(pages.rollout)]() -> QString {
+        if (!rollout || !rollout->session().rolloutActive())
+            return {};
+        const RolloutSession& session = rollout->session();
+        return QObject::tr("the measurements of rollout #%1 in progress (green at %2 %): its "
+                           "current step starts over on the new source and every gate's hold "
+                           "starts again")
+            .arg(session.rolloutNumber())
+            .arg(session.stepper() ? session.stepper()->weight() : 0);
+    });
     window.addPage(u"rollout"_s, pages.rollout, QObject::tr("Rollout"));
     QObject::connect(&window, &MainWindow::sourceChanged, pages.rollout, &RolloutPage::setSource);
     // Drills bring the Alerts dock (on every page), the Drills page and

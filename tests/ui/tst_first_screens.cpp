@@ -18,6 +18,7 @@
 #include "ui/rollout/RolloutPage.h"
 
 #include <QAction>
+#include <QCheckBox>
 #include <QComboBox>
 #include <QHeaderView>
 #include <QLabel>
@@ -198,6 +199,8 @@ private slots:
         QVERIFY(page->scoreLabel()->text().contains(u"Start"_s));
 
         QString error;
+        // A trainer rehearsing alone keeps the trainer tab on this screen.
+        page->traineeScreenBox()->setChecked(false);
         QVERIFY2(page->startDrill(&error), qPrintable(error));
         QVERIFY(page->trainerTimeline()->isVisibleTo(page));
         QTRY_VERIFY(live->height() >= page->scriptView()->height() / 2);

@@ -2,11 +2,16 @@
 
 #include "drills/ShippedDrillContext.h"
 #include "ui/DashboardPage.h"
+#include "ui/EventLogView.h"
 #include "ui/MainWindow.h"
+#include "ui/SourceBar.h"
 #include "ui/drills/AlertsPanel.h"
 #include "ui/drills/DrillsPage.h"
+#include "ui/drills/TrainerWindow.h"
 
+#include <QAction>
 #include <QJsonDocument>
+#include <QPointer>
 #include <QSaveFile>
 #include <QStatusBar>
 #include <QToolButton>
@@ -54,6 +59,7 @@ DrillsConsole::DrillsConsole(MainWindow& window, AlertEngine* alerts,
             firing == 0 ? QString() : u"QToolButton { color: #c62828; font-weight: bold; }"_s);
     };
     showFiring();
+    m_showFiring = showFiring;
     connect(m_alerts, &AlertEngine::transitioned, alertsButton,
             [this, showFiring](const AlertTransition& t) {
                 showFiring();
@@ -63,6 +69,15 @@ DrillsConsole::DrillsConsole(MainWindow& window, AlertEngine* alerts,
 
     m_runner->setSourceOpener(
         [this](const DrillScript& drill, QString* error) { return openDrillSource(drill, error); });
+    // A drill cannot go on without its source: replacing it stops the drill.
+    window.addSourceGuard([runner = QPointer<DrillRunner>(m_runner.get())]() -> QString {
+        if (!runner || !runner->isRunning() || !runner->session())
+            return {};
+        const DrillRecord& r = runner->session()->record();
+        return tr("the drill \u201c%1\u201d in progress (trainee %2): it is stopped and saved "
+                  "as emergency-stopped")
+            .arg(runner->session()->drill().title, r.trainee.isEmpty() ? tr("unnamed") : r.trainee);
+    });
     m_page = new DrillsPage(*m_library, *m_runner, &window);
     m_page->setContext(shippedDrillContext(m_alerts->rules()));
     window.addPage(u"drills"_s, m_page, tr("Drills"), QIcon(u":/pulsco/icons/drills.svg"_s));
@@ -93,6 +108,24 @@ DrillsConsole::DrillsConsole(MainWindow& window, AlertEngine* alerts,
             m_window.dashboard()->addConsoleEvent(
                 LogEventKind::Info, tr("alert acknowledged by %1: %2").arg(t.who, t.rule));
     });
+    // The trainee's screen shows symptoms, not the cause (the trainer view
+    // keeps it): no fault list in the source bar, no fault lines in the log.
+    auto* trainerView = new QAction(tr("&Trainer view"), &window);
+    trainerView->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_T));
+    trainerView->setShortcutContext(Qt::ApplicationShortcut);
+    window.addAction(trainerView);
+    connect(trainerView, &QAction::triggered, this, [this] { showTrainerWindow(); });
+    connect(m_runner.get(), &DrillRunner::started, this, [this](DrillSession*) {
+        const bool hide = m_page->hidesCauseWhileRunning();
+        m_window.sourceBar()->setFaultsHidden(hide, tr("trainer view: Ctrl+Shift+T"));
+        if (m_window.dashboard())
+            m_window.dashboard()->eventLog()->setFaultEventsHeld(hide);
+    });
+    connect(m_runner.get(), &DrillRunner::finished, this, [this](const DrillRecord&) {
+        m_window.sourceBar()->setFaultsHidden(false);
+        if (m_window.dashboard())
+            m_window.dashboard()->eventLog()->setFaultEventsHeld(false);
+    });
     // The trainee acknowledges in the Alerts dock: start it with their name.
     connect(m_runner.get(), &DrillRunner::started, this, [this](DrillSession* session) {
         if (m_dock->panel()->operatorName().isEmpty())
@@ -103,11 +136,33 @@ DrillsConsole::DrillsConsole(MainWindow& window, AlertEngine* alerts,
 
 DrillsConsole::~DrillsConsole() = default;
 
+TrainerWindow* DrillsConsole::showTrainerWindow() {
+    if (!m_trainerWindow) {
+        // A top-level window of its own (no parent: it must not sit on the
+        // trainee's window), closed with the console.
+        m_trainerWindow = new TrainerWindow(*m_runner);
+        m_trainerWindow->setAttribute(Qt::WA_DeleteOnClose);
+        connect(this, &QObject::destroyed, m_trainerWindow, &QWidget::close);
+    }
+    m_trainerWindow->setSource(m_runner->source());
+    m_trainerWindow->show();
+    m_trainerWindow->raise();
+    m_trainerWindow->activateWindow();
+    return m_trainerWindow;
+}
+
 void DrillsConsole::bind(Source* source) {
     if (m_snapshots)
         disconnect(m_snapshots);
+    // The source the drill runs on is going away (the operator confirmed):
+    // the drill ends here, saved, rather than waiting on a source that is gone.
+    if (m_runner->isRunning() && m_runner->session() && m_bound && m_bound != source &&
+        m_runner->source() == m_bound)
+        m_runner->session()->emergencyStop();
     m_bound = source;
     m_alerts->reset();  // a new source has its own clock
+    if (m_showFiring)
+        m_showFiring();  // the status bar agrees with the (now empty) dock
     if (!source)
         return;
     m_snapshots =
@@ -139,6 +194,11 @@ Source* DrillsConsole::openDrillSource(const DrillScript& drill, QString* error)
             return nullptr;
         }
         request.scenario = path;
+    }
+    if (m_window.source() &&
+        !m_window.confirmReplaceSource(tr("Starting the drill \u201c%1\u201d").arg(drill.title))) {
+        *error = tr("Not started: the running source was kept.");
+        return nullptr;
     }
     if (!m_window.openSource(request, error))
         return nullptr;

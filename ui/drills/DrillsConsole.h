@@ -18,9 +18,12 @@
 #include <QPointer>
 #include <QTemporaryDir>
 
+#include <functional>
 #include <memory>
 
 namespace pulsco {
+
+class TrainerWindow;
 
 class AlertsDock;
 class DrillsPage;
@@ -45,6 +48,8 @@ public:
     DrillSessionStore* sessions() const { return m_sessions.get(); }
     DrillLibrary& library() const { return *m_library; }
     DrillRunner* runner() const { return m_runner.get(); }
+    // Opens (or raises) the trainer's own window (Ctrl+Shift+T).
+    TrainerWindow* showTrainerWindow();
 
 private:
     void bind(Source* source);
@@ -59,6 +64,8 @@ private:
     // After m_sessions: destroyed first, it saves into them.
     std::unique_ptr<DrillRunner> m_runner;
     QPointer<Source> m_bound;
+    std::function<void()> m_showFiring;
+    QPointer<TrainerWindow> m_trainerWindow;  // the status bar's "Alerts: N firing"
     QMetaObject::Connection m_snapshots;
     QTemporaryDir m_inlineScenarios;  // inline drill scenarios, as files for the factory
 };

@@ -6,7 +6,9 @@
 #include "ui/Format.h"
 #include "ui/drills/DrillEditor.h"
 #include "ui/drills/DrillPdfExport.h"
+#include "ui/drills/DrillText.h"
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -32,62 +34,6 @@
 using namespace Qt::StringLiterals;
 
 namespace pulsco {
-
-namespace {
-
-QString scriptMarkdown(const DrillScript& d) {
-    QString md = u"## %1\n\n"_s.arg(d.title);
-    md += u"**Scenario:** %1"_s.arg(
-        d.inlineScenario.isEmpty() ? d.scenario
-                                   : d.inlineScenario.value(u"name").toString() + u" (inline)"_s);
-    if (d.greenWeight)
-        md += u" · **green at start:** %1 %"_s.arg(*d.greenWeight);
-    md += u" · **targets:** MTTD %1, MTTR %2 · **time limit:** %3\n\n"_s.arg(
-        formatDrillTime(d.mttdTargetSeconds), formatDrillTime(d.mttrTargetSeconds),
-        formatDrillTime(d.timeLimitSeconds));
-    md += u"### Briefing (trainees see this)\n\n%1\n\n"_s.arg(d.briefing);
-    md += u"### Hidden cause (trainer only)\n\n%1\n\n"_s.arg(
-        d.trainerNotes.isEmpty() ? u"—"_s : d.trainerNotes);
-    md += u"### Fault timeline\n\n| at | fault |\n|---|---|\n"_s;
-    for (const FaultSpec& f : d.faults) {
-        QString what = QString::fromLatin1(toString(f.kind)) + u" on "_s +
-                       QString::fromLatin1(toString(f.target));
-        if (f.latencyMs > 0)
-            what += u", +%1 ms"_s.arg(f.latencyMs);
-        if (f.kind == FaultKind::Latency || f.kind == FaultKind::ErrorRate)
-            what += u", %1 % of requests"_s.arg(f.share * 100);
-        if (f.kind == FaultKind::PlayerSurge || f.kind == FaultKind::BadRelease)
-            what += u", x%1"_s.arg(f.multiplier);
-        if (!f.region.empty())
-            what += u", region "_s + QString::fromStdString(f.region);
-        what += f.durationSeconds > 0 ? u", for %1"_s.arg(formatDrillTime(f.durationSeconds))
-                                      : u", until fixed"_s;
-        md += u"| %1 | %2 |\n"_s.arg(formatDrillTime(f.atSeconds), what);
-    }
-    QStringList actions;
-    for (const DrillAction& a : d.correctActions)
-        actions.append(a.describe());
-    md += u"\n### Expected\n\n- **Alert:** %1\n- **Correct actions:** %2%3\n- **Response:** %4\n"_s
-              .arg(d.expectedAlerts.join(u", "_s), actions.join(u", "_s),
-                   d.escalationExpected ? u" + escalate"_s : QString(), d.expectedResponse);
-    if (!d.wrongActions.empty()) {
-        md += u"\n### Wrong actions and their cost\n\n"_s;
-        for (const DrillWrongAction& w : d.wrongActions)
-            md += u"- **%1**: %2\n"_s.arg(w.action.describe(), w.cost);
-    }
-    if (!d.runbook.isEmpty())
-        md += u"\n**Runbook:** `%1`\n"_s.arg(d.runbook);
-    return md;
-}
-
-QString eventLine(const DrillEvent& e) {
-    QString line = formatDrillTime(e.atSeconds) + u"  "_s + e.text;
-    if (!e.who.isEmpty())
-        line += u"  — "_s + e.who;
-    return line;
-}
-
-}  // namespace
 
 DrillsPage::DrillsPage(DrillLibrary& library, DrillRunner& runner, QWidget* parent)
     : QWidget(parent)
@@ -116,7 +62,8 @@ DrillsPage::DrillsPage(DrillLibrary& library, DrillRunner& runner, QWidget* pare
     m_tabs->setObjectName(u"drillTabs"_s);
     m_tabs->setAccessibleName(tr("Drill views"));
     m_tabs->addTab(buildTrainerTab(), tr("Trainer"));
-    m_tabs->addTab(buildTraineeTab(), tr("Trainee"));
+    m_traineeTab = buildTraineeTab();
+    m_tabs->addTab(m_traineeTab, tr("Trainee"));
     m_tabs->addTab(m_editor, tr("Editor"));
     m_tabs->addTab(buildHistoryTab(), tr("History"));
 
@@ -199,6 +146,12 @@ QWidget* DrillsPage::buildTrainerTab() {
     controls->addWidget(m_pause);
     controls->addWidget(m_finish);
     controls->addWidget(m_stop);
+    m_traineeScreen = new QCheckBox(
+        tr("This screen is the trainee's: hide the cause while the drill runs (follow it in the "
+           "trainer view, Ctrl+Shift+T)"),
+        tab);
+    m_traineeScreen->setObjectName(u"drillTraineeScreen"_s);
+    m_traineeScreen->setChecked(true);
     auto* split = new QSplitter(Qt::Vertical, tab);
     split->addWidget(m_script);
     auto* live = new QGroupBox(tr("Live"), tab);
@@ -214,6 +167,7 @@ QWidget* DrillsPage::buildTrainerTab() {
     m_trainerSplit = split;
     auto* layout = new QVBoxLayout(tab);
     layout->addLayout(controls);
+    layout->addWidget(m_traineeScreen);
     layout->addWidget(split, 1);
 
     connect(m_start, &QPushButton::clicked, this, [this] { startDrill(); });
@@ -432,7 +386,7 @@ void DrillsPage::showScript() {
         updateControls();
         return;
     }
-    m_script->setMarkdown(scriptMarkdown(*d));
+    m_script->setMarkdown(drillScriptMarkdown(*d));
     if (!m_runner.isRunning())
         m_briefing->setText(d->briefing);
     updateControls();
@@ -459,9 +413,23 @@ void DrillsPage::onStarted(DrillSession* session) {
     m_traineeTimeline->clear();
     m_briefing->setText(session->drill().briefing);
     m_scoreTimer->start();
+    lockToTrainee(hidesCauseWhileRunning());
     updateControls();
     updateScore();
     emit drillStarted(session);
+}
+
+bool DrillsPage::hidesCauseWhileRunning() const {
+    return m_traineeScreen->isChecked();
+}
+
+void DrillsPage::lockToTrainee(bool locked) {
+    const int trainee = m_tabs->indexOf(m_traineeTab);
+    for (int i = 0; i < m_tabs->count(); ++i)
+        if (i != trainee)
+            m_tabs->setTabVisible(i, !locked);
+    if (locked)
+        m_tabs->setCurrentIndex(trainee);
 }
 
 void DrillsPage::setSpeed(double speed) {
@@ -484,13 +452,13 @@ void DrillsPage::act(const DrillAction& action) {
 }
 
 void DrillsPage::onEvent(const DrillEvent& e) {
-    auto* item = new QListWidgetItem(eventLine(e));
+    auto* item = new QListWidgetItem(drillEventLine(e));
     if (e.hidden)
         item->setText(u"[script] "_s + item->text());
     m_trainerTimeline->addItem(item);
     m_trainerTimeline->scrollToBottom();
     if (!e.hidden) {
-        m_traineeTimeline->addItem(eventLine(e));
+        m_traineeTimeline->addItem(drillEventLine(e));
         m_traineeTimeline->scrollToBottom();
     }
     updateScore();
@@ -498,6 +466,7 @@ void DrillsPage::onEvent(const DrillEvent& e) {
 
 void DrillsPage::onFinished(const DrillRecord& record) {
     m_scoreTimer->stop();
+    lockToTrainee(false);
     updateScore();
     refreshHistory();
     updateControls();

@@ -17,6 +17,7 @@
 
 #include <vector>
 
+class QCheckBox;
 class QComboBox;
 class QLabel;
 class QLineEdit;
@@ -70,6 +71,12 @@ public:
     QListWidget* drillList() const { return m_list; }
     // The trainer tab's "Live" box: only the score line until a drill starts.
     QWidget* liveBox() const { return m_live; }
+    // "This screen is the trainee's" (default on): while a drill runs the
+    // page keeps to the Trainee tab (the Trainer, Editor and History tabs,
+    // which show the cause, are hidden) and the console hides the fault
+    // list; the trainer follows in the trainer view (TrainerWindow).
+    QCheckBox* traineeScreenBox() const { return m_traineeScreen; }
+    bool hidesCauseWhileRunning() const;
 
 signals:
     void sessionFinished(const pulsco::DrillRecord& record);
@@ -102,6 +109,9 @@ private:
     QTextBrowser* m_script = nullptr;
     QLineEdit* m_trainee = nullptr;
     QLineEdit* m_trainer = nullptr;
+    QCheckBox* m_traineeScreen = nullptr;
+    QWidget* m_traineeTab = nullptr;
+    void lockToTrainee(bool locked);
     QComboBox* m_speedBox = nullptr;
     QPushButton* m_start = nullptr;
     QPushButton* m_pause = nullptr;
