@@ -182,19 +182,21 @@ QList<qint64> storedSeqs(GroupCommitStore& store) {
     return done ? seqs : QList<qint64>{-1};
 }
 
-// Holds the store thread until released, so the submits made meanwhile
-// all land in the next batch.
+// Holds whatever calls wait() (the store thread, a cut read) until
+// released. hold(): the store thread, so the submits made meanwhile all
+// land in the next batch.
 struct StoreGate {
     std::mutex mutex;
     std::condition_variable cv;
     bool open = false;
     std::atomic<bool> entered{false};
+    void wait() {
+        entered = true;
+        std::unique_lock lock(mutex);
+        cv.wait(lock, [this] { return open; });
+    }
     void hold(GroupCommitStore& store) {
-        store.read([this](QSqlDatabase&) {
-            entered = true;
-            std::unique_lock lock(mutex);
-            cv.wait(lock, [this] { return open; });
-        });
+        store.read([this](QSqlDatabase&) { wait(); });
     }
     void release() {
         {
@@ -364,13 +366,6 @@ void TestGroupCommitStore::readAtCutSeesNothingLater() {
 }
 
 namespace {
-// Holds a cut read inside its snapshot until released; released on every
-// way out of the test, so the store's destructor never waits on it.
-struct ReadGate {
-    std::mutex mutex;
-    std::condition_variable cv;
-    bool open = false;
-    std::atomic<bool> entered{false};
     void wait() {
         entered = true;
         std::unique_lock lock(mutex);
@@ -405,7 +400,9 @@ void TestGroupCommitStore::cutReadHoldsNoCommit_data() {
 void TestGroupCommitStore::cutReadHoldsNoCommit() {
     QFETCH(int, laterBatches);
     // What the reads write outlives the store, whose destructor waits for them.
-    ReadGate gate;
+    // Holds the cut read inside its snapshot; released on every way out of
+    // the test, so the store's destructor never waits on it.
+    StoreGate gate;
     std::atomic<int> seen{-1};
     std::atomic<bool> writeRefused{false};
     std::atomic<bool> done{false};
