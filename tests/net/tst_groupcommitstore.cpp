@@ -366,20 +366,6 @@ void TestGroupCommitStore::readAtCutSeesNothingLater() {
 }
 
 namespace {
-    void wait() {
-        entered = true;
-        std::unique_lock lock(mutex);
-        cv.wait(lock, [this] { return open; });
-    }
-    void release() {
-        {
-            std::lock_guard lock(mutex);
-            open = true;
-        }
-        cv.notify_all();
-    }
-};
-
 int countTickets(QSqlDatabase& db) {
     QSqlQuery q(db);
     return q.exec(u"SELECT COUNT(*) FROM tickets"_s) && q.next() ? q.value(0).toInt() : -1;
