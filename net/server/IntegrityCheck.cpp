@@ -66,10 +66,14 @@ IntegrityReport compareAtCut(const MemoryCut& memory, const StoreAuditRows& stor
     const auto matchStored = [&](qint64 seq) {
         return std::binary_search(stored.matches.begin(), stored.matches.end(), seq);
     };
-    std::unordered_map<qint64, const AuditTicketRow*> rowOf;
-    rowOf.reserve(stored.tickets.size());
-    for (const AuditTicketRow& row : stored.tickets)
-        rowOf.emplace(row.seq, &row);
+    // The rows come ordered by seq (readAuditRows): a binary search, not a
+    // hash map of 100 000 entries built for every audit.
+    const auto rowOf = [&](qint64 seq) -> const AuditTicketRow* {
+        const auto it = std::lower_bound(
+            stored.tickets.begin(), stored.tickets.end(), seq,
+            [](const AuditTicketRow& row, qint64 value) { return row.seq < value; });
+        return it != stored.tickets.end() && it->seq == seq ? &*it : nullptr;
+    };
     for (const auto& [matchSeq, ticketSeq] : stored.matchTickets) {
         if (inFlightMatches.count(matchSeq) || inFlightTickets.count(ticketSeq))
             continue;
@@ -77,7 +81,7 @@ IntegrityReport compareAtCut(const MemoryCut& memory, const StoreAuditRows& stor
         if (!first)
             found.add(t(ticketSeq) + ": listed by two matches, " + m(it->second) + " and " +
                       m(matchSeq));
-        if (!rowOf.count(ticketSeq))
+        if (!rowOf(ticketSeq))
             found.add(m(matchSeq) + ": lists " + t(ticketSeq) + ", which is not stored");
     }
 
@@ -115,14 +119,14 @@ IntegrityReport compareAtCut(const MemoryCut& memory, const StoreAuditRows& stor
     for (const MemoryCut::Ticket& mt : memory.tickets) {
         if (mt.inFlight)
             continue;
-        const auto it = rowOf.find(mt.seq);
-        if (it == rowOf.end()) {
+        const AuditTicketRow* storedRow = rowOf(mt.seq);
+        if (!storedRow) {
             found.add(t(mt.seq) + ": acknowledged (" + toString(mt.state) +
                       " in memory) but missing from the store");
             continue;
         }
-        const AuditTicketRow& row = *it->second;
-        if (row.state.toStdString() != toString(mt.state) ||
+        const AuditTicketRow& row = *storedRow;
+        if (row.state != QLatin1StringView(toString(mt.state)) ||
             (mt.state == TicketState::Matched && row.matchSeq != mt.matchSeq))
             found.add(t(mt.seq) + ": stored as " + row.state.toStdString() +
                       (row.matchSeq > 0 ? " (" + m(row.matchSeq) + ")" : std::string()) +

@@ -48,7 +48,9 @@ struct MemoryCut {
 inline constexpr std::size_t kFirstViolations = 10;
 
 // Fills ok, violations, firstViolations, storeCheck and inFlightExcluded;
-// the caller sets the time and duration.
+// the caller sets the time and duration. `stored.tickets` and
+// `stored.matches` are in seq order, as readAuditRows reads them (looked up
+// by binary search).
 IntegrityReport compareAtCut(const MemoryCut& memory, const StoreAuditRows& stored);
 
 }  // namespace pulsco
