@@ -260,6 +260,7 @@ private slots:
                                                              QFileInfo(pdf).absoluteFilePath() +
                                                              u" (1 page, "_s),
                  qPrintable(page.exportStatusLabel()->text()));
+        saveShot(page, u"drills-page-history-exported"_s);
         // A file that cannot be written says so there, and the report shown
         // above stays the report (it used to be replaced by the error).
         QTextBrowser* report = nullptr;
