@@ -20,6 +20,7 @@ packages=(
   fonts-dejavu-core fontconfig
   openssl  # tests make self-signed certificates for the TLS paths
   mount    # tst_diskfaults fills and freezes a tmpfs under pulsco-matchd
+  poppler-utils  # pdftoppm: report tests render exported PDFs to check their charts
 )
 list_only=0
 for arg in "$@"; do

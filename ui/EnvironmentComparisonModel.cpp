@@ -41,6 +41,8 @@ QString EnvironmentComparisonModel::cell(const EnvironmentMetrics& env, int row)
                    : u"–"_s;
     case MatchesPerMinute:
         return QLocale().toString(env.matchesPerMinute, 'f', 1);
+    case MatchesSinceStart:
+        return formatCount(env.matchesTotal);
     case QualityP50:
         return env.matchQuality.count() ? QLocale().toString(env.matchQuality.quantile(0.5), 'f', 2)
                                         : u"–"_s;
@@ -93,15 +95,31 @@ QVariant EnvironmentComparisonModel::data(const QModelIndex& index, int role) co
         bold.setBold(true);
         return bold;
     }
+    if (role == Qt::ToolTipRole && index.column() == Metric) {
+        if (row == TrafficWeight)
+            return tr("The share of new traffic each colour takes now.");
+        if (row == MatchesSinceStart || row == QualityP50)
+            return tr("Since the source started: the snapshot keeps match quality only since "
+                      "start, so matches are counted over the same span.");
+        return tr("Over the last 60 s of source time.");
+    }
     if (role != Qt::DisplayRole && role != Qt::AccessibleTextRole)
         return {};
     if (index.column() == Metric) {
+        // The window is in the header ("last 60 s") and on the rows that
+        // differ: the labels stay short enough for the rollout panel's
+        // narrow table.
         static const std::array<const char*, RowCount> kNames{
-            QT_TR_NOOP("Traffic share"),    QT_TR_NOOP("Requests (60 s)"),
-            QT_TR_NOOP("Error rate"),       QT_TR_NOOP("API p50"),
-            QT_TR_NOOP("API p95"),          QT_TR_NOOP("API p99"),
-            QT_TR_NOOP("Ticket wait p95"),  QT_TR_NOOP("Matches / min"),
-            QT_TR_NOOP("Match quality p50")};
+            QT_TR_NOOP("Traffic share"),
+            QT_TR_NOOP("Requests"),
+            QT_TR_NOOP("Error rate"),
+            QT_TR_NOOP("API p50"),
+            QT_TR_NOOP("API p95"),
+            QT_TR_NOOP("API p99"),
+            QT_TR_NOOP("Ticket wait p95"),
+            QT_TR_NOOP("Matches / min"),
+            QT_TR_NOOP("Matches (since start)"),
+            QT_TR_NOOP("Quality p50 (since start)")};
         return tr(kNames[row]);
     }
     const QString& text = m_cells[row][static_cast<std::size_t>(index.column() - Blue)];
@@ -116,7 +134,7 @@ QVariant EnvironmentComparisonModel::headerData(int section, Qt::Orientation ori
         return {};
     switch (section) {
     case Metric:
-        return tr("Metric");
+        return tr("Last 60 s");
     case Blue:
         return tr("Blue");
     case Green:

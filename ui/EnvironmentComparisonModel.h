@@ -1,5 +1,11 @@
 // Blue and green side by side: traffic share, error rate, latency and wait
 // percentiles, matches — what an operator compares during a traffic step.
+// Every figure says its window: the header reads "Last 60 s" and the rows
+// that are not say "(since start)". The snapshot keeps requests, latency,
+// waits and the match rate over the last 60 s but match quality only since
+// start, so a colour that matched earlier and has no traffic now reads
+// 0.0 matches / min beside its matches and quality since start, not a rate
+// that contradicts a quality.
 #pragma once
 
 #include "core/MetricsSnapshot.h"
@@ -23,6 +29,7 @@ public:
         LatencyP99,
         WaitP95,
         MatchesPerMinute,
+        MatchesSinceStart,
         QualityP50,
         RowCount
     };

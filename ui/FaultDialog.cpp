@@ -1,5 +1,9 @@
 #include "ui/FaultDialog.h"
 
+#include "ui/KpiStatus.h"
+#include "ui/MainWindow.h"
+#include "ui/Theme.h"
+
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QDoubleSpinBox>
@@ -26,6 +30,10 @@ bool usesMultiplier(FaultKind kind) {
 }
 bool usesRegion(FaultKind kind) {
     return kind == FaultKind::RegionOutage;
+}
+
+QString colourName(FaultTarget target) {
+    return target == FaultTarget::Blue ? FaultDialog::tr("Blue") : FaultDialog::tr("Green");
 }
 
 }  // namespace
@@ -116,9 +124,34 @@ FaultSpec FaultDialog::defaults(FaultKind kind, const QStringList& regions) {
     return spec;
 }
 
+FaultSpec FaultDialog::defaults(FaultKind kind, const QStringList& regions,
+                                const TrafficShares& traffic) {
+    FaultSpec spec = defaults(kind, regions);
+    // A release fault aims at green, the colour a rollout puts on trial; with
+    // green at 0 % it would be injected where no request goes.
+    if (spec.target == FaultTarget::Green && traffic.green <= 0 && traffic.blue > 0)
+        spec.target = FaultTarget::Blue;
+    else if (spec.target == FaultTarget::Blue && traffic.blue <= 0 && traffic.green > 0)
+        spec.target = FaultTarget::Green;
+    return spec;
+}
+
+QString FaultDialog::trafficWarning(FaultTarget target, const TrafficShares& traffic) {
+    if (target == FaultTarget::Both)
+        return {};
+    const int share = target == FaultTarget::Green ? traffic.green : traffic.blue;
+    if (share > 0)
+        return {};
+    const QString colour = colourName(target);
+    return tr("%1 has 0 % of the traffic now: this fault will change nothing until traffic "
+              "moves to %2.")
+        .arg(colour, colour.toLower());
+}
+
 FaultDialog::FaultDialog(FaultKind kind, const QStringList& regions, QWidget* parent)
     : QDialog(parent)
-    , m_kind(kind) {
+    , m_kind(kind)
+    , m_regions(regions) {
     setWindowTitle(tr("Inject fault: %1").arg(kindTitle(kind)));
     setAccessibleName(windowTitle());
 
@@ -130,6 +163,13 @@ FaultDialog::FaultDialog(FaultKind kind, const QStringList& regions, QWidget* pa
     m_target->addItem(tr("Blue"), static_cast<int>(FaultTarget::Blue));
     m_target->addItem(tr("Both"), static_cast<int>(FaultTarget::Both));
     m_target->setAccessibleName(tr("Target environment"));
+    // activated: the operator's own choice, never a programmatic one.
+    connect(m_target, &QComboBox::activated, this, [this] { m_targetPicked = true; });
+
+    m_trafficNote = new QLabel(this);
+    m_trafficNote->setWordWrap(true);
+    m_trafficNote->setAccessibleName(tr("Traffic note"));
+    m_trafficNote->hide();
 
     m_delay = new QDoubleSpinBox(this);
     m_delay->setRange(0, 86400);
@@ -172,6 +212,7 @@ FaultDialog::FaultDialog(FaultKind kind, const QStringList& regions, QWidget* pa
 
     auto* form = new QFormLayout;
     form->addRow(tr("&Target:"), m_target);
+    form->addRow(QString(), m_trafficNote);
     form->addRow(tr("&Starts in:"), m_delay);
     form->addRow(tr("&Duration:"), m_duration);
     if (usesLatency(kind))
@@ -206,6 +247,7 @@ FaultDialog::FaultDialog(FaultKind kind, const QStringList& regions, QWidget* pa
 
     setFault(defaults(kind, regions));
     connect(m_target, &QComboBox::currentIndexChanged, this, &FaultDialog::revalidate);
+    connect(m_target, &QComboBox::currentIndexChanged, this, &FaultDialog::showTrafficNote);
     connect(m_duration, &QDoubleSpinBox::valueChanged, this, &FaultDialog::revalidate);
     connect(m_delay, &QDoubleSpinBox::valueChanged, this, &FaultDialog::revalidate);
     connect(m_latency, &QSpinBox::valueChanged, this, &FaultDialog::revalidate);
@@ -213,6 +255,53 @@ FaultDialog::FaultDialog(FaultKind kind, const QStringList& regions, QWidget* pa
     connect(m_multiplier, &QDoubleSpinBox::valueChanged, this, &FaultDialog::revalidate);
     connect(m_region, &QComboBox::currentTextChanged, this, &FaultDialog::revalidate);
     revalidate();
+    // The console window's current source, when opened from it; the window
+    // reads snapshots but does not hand them to the dialogs it opens.
+    if (auto* window = qobject_cast<MainWindow*>(parent))
+        bindSource(window->source());
+}
+
+void FaultDialog::bindSource(Source* source) {
+    if (m_source)
+        disconnect(m_source, nullptr, this, nullptr);
+    m_source = source;
+    if (!source)
+        return;
+    const auto read = [this](const SnapshotPtr& s) {
+        if (s)
+            setTraffic({s->blue.trafficWeightPercent, s->green.trafficWeightPercent});
+    };
+    connect(source, &Source::snapshotReady, this, read);
+    read(source->latestSnapshot());
+}
+
+void FaultDialog::setTraffic(const TrafficShares& traffic) {
+    m_traffic = traffic;
+    if (!m_targetPicked) {
+        const FaultTarget target = defaults(m_kind, m_regions, traffic).target;
+        m_target->setCurrentIndex(m_target->findData(static_cast<int>(target)));
+    }
+    showTrafficNote();
+}
+
+QString FaultDialog::trafficNote() const {
+    return m_trafficNote->isHidden() ? QString() : m_trafficNote->text();
+}
+
+void FaultDialog::showTrafficNote() {
+    const QString note =
+        m_traffic
+            ? trafficWarning(static_cast<FaultTarget>(m_target->currentData().toInt()), *m_traffic)
+            : QString();
+    const QString shown = note.isEmpty() ? QString() : u"⚠ "_s + note;
+    if (shown == trafficNote())
+        return;
+    m_trafficNote->setText(shown);
+    // Amber, not red: the fault is valid, only pointless for now.
+    m_trafficNote->setStyleSheet(
+        u"color: %1"_s.arg(levelColor(KpiLevel::Warning, palette()).name()));
+    m_trafficNote->setVisible(!note.isEmpty());
+    adjustSize();
 }
 
 FaultSpec FaultDialog::fault() const {

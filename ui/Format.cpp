@@ -69,4 +69,13 @@ QString formatPercent(double fraction) {
     return locale.toString(percent, 'f', 1) + u" %"_s;
 }
 
+QString formatFileSize(qint64 bytes) {
+    const QLocale locale;
+    if (bytes < 1024)
+        return bytes == 1 ? u"1 byte"_s : u"%1 bytes"_s.arg(locale.toString(bytes));
+    if (bytes < 1024 * 1024)
+        return u"%1 KB"_s.arg(locale.toString(static_cast<double>(bytes) / 1024, 'f', 1));
+    return u"%1 MB"_s.arg(locale.toString(static_cast<double>(bytes) / (1024 * 1024), 'f', 1));
+}
+
 }  // namespace pulsco

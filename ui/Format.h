@@ -20,5 +20,8 @@ QString formatMs(double ms);
 QString formatSeconds(double seconds);
 // A fraction as percent with enough digits for small rates: "0.012 %".
 QString formatPercent(double fraction);
+// A file's size as an export confirms it: "812 bytes", "12.4 KB", "3.1 MB"
+// (units of 1024, as file managers show them).
+QString formatFileSize(qint64 bytes);
 
 }  // namespace pulsco

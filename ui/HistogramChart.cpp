@@ -114,7 +114,7 @@ void HistogramChart::setHistogram(const Histogram& histogram) {
     }
     m_upper->replace(outline);
 
-    const double top = niceCeil(std::max(peak * 1.15, 5.0));
+    const double top = valueAxisTop(peak);
     setAxisRangeIfChanged(m_x, 0, upper);
     const double tick = niceTickInterval(upper, 5);
     if (m_x->tickInterval() != tick)
@@ -142,6 +142,18 @@ void HistogramChart::setHistogram(const Histogram& histogram) {
     if (m_barLine) {
         m_barLine->replace(QList<QPointF>{QPointF(*m_spec.bar, 0), QPointF(*m_spec.bar, top)});
     }
+    // An empty chart says so: no bars can mean "all fast" only with data.
+    const QString title =
+        histogram.count() > 0 ? m_spec.title : tr("%1 · no data").arg(m_spec.title);
+    if (chart()->title() != title)
+        chart()->setTitle(title);
+}
+
+double HistogramChart::valueAxisTop(double peakPercent) {
+    // Room above the tallest bar, on a round number, but never past 100 %:
+    // the axis is a share of observations, and a colour with few requests
+    // (green at a 10 % step) often has them all in one bin.
+    return std::min(100.0, niceCeil(std::max(peakPercent * 1.15, 5.0)));
 }
 
 void HistogramChart::setBar(double bar, const QString& name) {

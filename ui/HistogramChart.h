@@ -46,6 +46,10 @@ public:
     // x of the p50/p95/p99 markers on the axis scale (nullopt when empty).
     std::optional<double> markerPosition(int index) const;
     QLineSeries* barSeries() const { return m_barLine; }
+    QValueAxis* valueAxis() const { return m_y; }  // % of observations
+    // The value axis' top for the tallest bar's share: room above it on a
+    // round number, 5 % at least, 100 % at most.
+    static double valueAxisTop(double peakPercent);
     QLineSeries* barsOutline() const { return m_upper; }
 
 protected:

@@ -17,6 +17,7 @@
 
 #include <QAbstractItemModelTester>
 #include <QApplication>
+#include <QFileInfo>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
@@ -235,7 +236,15 @@ private slots:
         page.tabs()->setCurrentIndex(3);
         page.historyTable()->selectRow(0);
         saveShot(page, u"drills-page-history"_s);
+        QVERIFY(page.exportStatusLabel()->isHidden());
         QVERIFY2(page.exportSelectedSession(dir.filePath(u"r.md"_s), &error), qPrintable(error));
+        // Confirmed where the trainer looks: the file, where, and its size.
+        QVERIFY(!page.exportStatusLabel()->isHidden());
+        QVERIFY2(page.exportStatusLabel()->text().startsWith(
+                     u"Drill report written: "_s +
+                     QFileInfo(dir.filePath(u"r.md"_s)).absoluteFilePath() + u" ("_s) &&
+                     page.exportStatusLabel()->text().endsWith(u" KB)"_s),
+                 qPrintable(page.exportStatusLabel()->text()));
         {
             QFile md(dir.filePath(u"r.md"_s));
             QVERIFY(md.open(QIODevice::ReadOnly));
@@ -247,6 +256,25 @@ private slots:
         QFile pdf(dir.filePath(u"r.pdf"_s));
         QVERIFY(pdf.open(QIODevice::ReadOnly));
         QVERIFY(pdf.read(5) == "%PDF-");
+        QVERIFY2(page.exportStatusLabel()->text().startsWith(u"Drill report written: "_s +
+                                                             QFileInfo(pdf).absoluteFilePath() +
+                                                             u" (1 page, "_s),
+                 qPrintable(page.exportStatusLabel()->text()));
+        saveShot(page, u"drills-page-history-exported"_s);
+        // A file that cannot be written says so there, and the report shown
+        // above stays the report (it used to be replaced by the error).
+        QTextBrowser* report = nullptr;
+        for (auto* b : page.findChildren<QTextBrowser*>())
+            if (b->accessibleName() == u"Session report"_s)
+                report = b;
+        QVERIFY(report && !report->toPlainText().isEmpty());
+        const QString shownReport = report->toPlainText();
+        const QString blocked = dir.filePath(u"r.pdf/nested.pdf"_s);
+        QVERIFY(!page.exportSelectedSession(blocked, &error));
+        QVERIFY2(page.exportStatusLabel()->text() == u"Not exported: "_s + error &&
+                     error.startsWith(blocked),
+                 qPrintable(page.exportStatusLabel()->text()));
+        QCOMPARE(report->toPlainText(), shownReport);
     }
 
     void emergencyStopFromThePage() {

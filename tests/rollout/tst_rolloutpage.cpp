@@ -4,6 +4,7 @@
 // step panel's commands, plan loading, report export, accessible names, and
 // screenshots (written to <build>/screenshots/ for a person to look at).
 #include "support/EngineSource.h"
+#include "support/PdfPages.h"
 
 #include "rollout/RolloutSession.h"
 #include "store/ConsoleStore.h"
@@ -18,6 +19,7 @@
 #include <QComboBox>
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QHeaderView>
 #include <QImage>
 #include <QLabel>
@@ -252,6 +254,12 @@ private slots:
         QString error;
         const QString md = m_dir.filePath(u"report.md"_s);
         QVERIFY2(m_page->exportMarkdown(md, &error), qPrintable(error));
+        // Confirmed on the page: where, how big, and the chart beside it.
+        const QString mdMessage = m_page->messageLabel()->text();
+        QVERIFY2(mdMessage.startsWith(u"Report written: "_s + QFileInfo(md).absoluteFilePath() +
+                                      u" ("_s) &&
+                     mdMessage.endsWith(u", 1 chart in "_s + m_dir.filePath(u"report-charts/"_s)),
+                 qPrintable(mdMessage));
         QFile mdFile(md);
         QVERIFY(mdFile.open(QIODevice::ReadOnly));
         const QString text = QString::fromUtf8(mdFile.readAll());
@@ -284,6 +292,22 @@ private slots:
         QVERIFY(pdfFile.open(QIODevice::ReadOnly));
         QVERIFY(pdfFile.read(5) == "%PDF-");
         QVERIFY(pdfFile.size() > 10000);
+        const QString pdfMessage = m_page->messageLabel()->text();
+        QVERIFY2(pdfMessage.startsWith(u"Report written: "_s + QFileInfo(pdf).absoluteFilePath() +
+                                       u" ("_s) &&
+                     pdfMessage.contains(u" pages, 1 chart, "_s),
+                 qPrintable(pdfMessage));
+        // The chart as a reader sees it (issue #23): rendered, the pages
+        // carry the chart's coloured bars and marker lines (about 1 300
+        // pixels at 50 dpi); the report's text pages have none, and Qt's
+        // 16-pixel missing-image icon is grey and at most 256.
+        if (test::pdftoppmPath().isEmpty())
+            QSKIP("pdftoppm is not installed (poppler-utils; tools/install-deps.sh installs it)");
+        const auto pages = test::renderPdfPages(pdf, 50, &error);
+        QVERIFY2(pages, qPrintable(error));
+        const qint64 coloured = test::countPixels(
+            *pages, [](const QColor& c) { return c.hslSaturation() > 80 && c.lightness() < 235; });
+        QVERIFY2(coloured > 600, qPrintable(QString::number(coloured)));
     }
 
     void auditAndMetricsTabsShowTheTrail() {

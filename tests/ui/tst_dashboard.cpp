@@ -186,6 +186,13 @@ private slots:
         auto* dialog = h.window->findChild<FaultDialog*>();
         QVERIFY(dialog);
         QTRY_VERIFY(dialog->isVisible());
+        // Opened from the window, the dialog reads its source's traffic:
+        // baseline-1000 gives green 0 %, so the surge aims at blue, where it
+        // shows (issue #23), and no note is needed.
+        QTRY_VERIFY(dialog->traffic().has_value());
+        QCOMPARE(dialog->traffic()->green, 0);
+        QVERIFY(dialog->fault().target == FaultTarget::Blue);
+        QCOMPARE(dialog->trafficNote(), QString());
         dialog->targetCombo()->setCurrentIndex(
             dialog->targetCombo()->findData(static_cast<int>(FaultTarget::Both)));
         dialog->shareBox()->setValue(50);

@@ -3,8 +3,10 @@
 // the text forms of figures.
 #include "ui/ChartView.h"
 #include "ui/EnvironmentComparisonModel.h"
+#include "ui/FaultDialog.h"
 #include "ui/Format.h"
 #include "ui/HistogramBins.h"
+#include "ui/HistogramChart.h"
 #include "ui/KpiStatus.h"
 
 #include <QAbstractItemModelTester>
@@ -218,6 +220,137 @@ private slots:
         QVERIFY(!model.index(M::ErrorRate, M::Green).data().toString().contains(u"worse"_s));
     }
 
+    // Issue #23: green's latency chart ran to 200 % when its few requests
+    // all fell in one bin. The value axis is a share: round, never past 100.
+    void valueAxisFitsAShare_data() {
+        QTest::addColumn<double>("peak");  // tallest bar, % of observations
+        QTest::addColumn<double>("top");
+        QTest::addRow("empty") << 0.0 << 5.0;
+        QTest::addRow("flat 3 pc") << 3.0 << 5.0;
+        QTest::addRow("10 pc") << 10.0 << 20.0;
+        QTest::addRow("40 pc") << 40.0 << 50.0;
+        QTest::addRow("50 pc") << 50.0 << 100.0;
+        QTest::addRow("90 pc in one bin") << 90.0 << 100.0;
+        QTest::addRow("all in one bin") << 100.0 << 100.0;
+    }
+    void valueAxisFitsAShare() {
+        QFETCH(double, peak);
+        QFETCH(double, top);
+        QCOMPARE(HistogramChart::valueAxisTop(peak), top);
+    }
+
+    // Issue #23: green read "0.0 matches/min" beside "match quality p50
+    // 0.87": the rate is the last 60 s, the quality since start. Each row now
+    // names its window, and matches since start sit beside that quality.
+    void comparisonRowsNameTheirWindow_data() {
+        QTest::addColumn<int>("row");
+        QTest::addColumn<QString>("label");
+        QTest::addColumn<QString>("green");
+        using M = EnvironmentComparisonModel;
+        QTest::addRow("share") << int(M::TrafficWeight) << u"Traffic share"_s << u"0 %"_s;
+        QTest::addRow("requests") << int(M::Requests) << u"Requests"_s << u"0"_s;
+        QTest::addRow("errors") << int(M::ErrorRate) << u"Error rate"_s << u"–"_s;
+        QTest::addRow("p95") << int(M::LatencyP95) << u"API p95"_s << u"–"_s;
+        QTest::addRow("wait") << int(M::WaitP95) << u"Ticket wait p95"_s << u"–"_s;
+        QTest::addRow("rate") << int(M::MatchesPerMinute) << u"Matches / min"_s << u"0.0"_s;
+        QTest::addRow("matches") << int(M::MatchesSinceStart) << u"Matches (since start)"_s
+                                 << u"412"_s;
+        QTest::addRow("quality") << int(M::QualityP50) << u"Quality p50 (since start)"_s
+                                 << u"0.87"_s;
+    }
+    void comparisonRowsNameTheirWindow() {
+        QFETCH(int, row);
+        QFETCH(QString, label);
+        QFETCH(QString, green);
+        QLocale::setDefault(QLocale::c());
+        // Green matched earlier in the run and has had no traffic since.
+        MetricsSnapshot s;
+        s.blue.trafficWeightPercent = 100;
+        s.green.trafficWeightPercent = 0;
+        s.green.matchesTotal = 412;
+        s.green.matchesPerMinute = 0;
+        for (int i = 0; i < 412; ++i)
+            s.green.matchQuality.record(0.87);
+        EnvironmentComparisonModel model;
+        model.setSnapshot(s);
+        using M = EnvironmentComparisonModel;
+        QCOMPARE(model.index(row, M::Metric).data().toString(), label);
+        QCOMPARE(model.index(row, M::Green).data().toString(), green);
+    }
+    void theComparisonHeaderNamesTheRecentWindow() {
+        EnvironmentComparisonModel model;
+        using M = EnvironmentComparisonModel;
+        QCOMPARE(model.headerData(M::Metric, Qt::Horizontal).toString(), u"Last 60 s"_s);
+        // Only the rows outside that window say so, and their tooltips why.
+        for (int row = 0; row < model.rowCount(); ++row) {
+            const QString label = model.index(row, M::Metric).data().toString();
+            const bool sinceStart = row == M::MatchesSinceStart || row == M::QualityP50;
+            QCOMPARE(label.endsWith(u"(since start)"_s), sinceStart);
+            QVERIFY(!model.index(row, M::Metric).data(Qt::ToolTipRole).toString().isEmpty());
+        }
+    }
+
+    // Issue #23: a fault aimed at a colour without traffic changes nothing.
+    // The default target is the colour with traffic; the warning names the
+    // case whatever the operator picks.
+    void faultTargetFollowsTraffic_data() {
+        QTest::addColumn<int>("kindNumber");  // FaultKind
+        QTest::addColumn<int>("blue");
+        QTest::addColumn<int>("green");
+        QTest::addColumn<int>("target");  // FaultTarget
+        QTest::addRow("error surge, green idle")
+            << int(FaultKind::ErrorRate) << 100 << 0 << int(FaultTarget::Blue);
+        QTest::addRow("error surge, green at 10 pc")
+            << int(FaultKind::ErrorRate) << 90 << 10 << int(FaultTarget::Green);
+        QTest::addRow("latency, all on green")
+            << int(FaultKind::Latency) << 0 << 100 << int(FaultTarget::Green);
+        QTest::addRow("bad release, green idle")
+            << int(FaultKind::BadRelease) << 100 << 0 << int(FaultTarget::Blue);
+        QTest::addRow("slow store, green idle")
+            << int(FaultKind::StoreLatency) << 100 << 0 << int(FaultTarget::Blue);
+        QTest::addRow("matcher stall stays on both")
+            << int(FaultKind::MatcherStall) << 100 << 0 << int(FaultTarget::Both);
+        QTest::addRow("player surge stays on both")
+            << int(FaultKind::PlayerSurge) << 100 << 0 << int(FaultTarget::Both);
+    }
+    void faultTargetFollowsTraffic() {
+        QFETCH(int, kindNumber);
+        const auto kind = FaultKind(kindNumber);
+        QFETCH(int, blue);
+        QFETCH(int, green);
+        QFETCH(int, target);
+        const FaultSpec spec = FaultDialog::defaults(kind, {u"eu-west"_s}, {blue, green});
+        QVERIFY2(spec.target == FaultTarget(target), toString(spec.target));
+        // The default never earns the warning.
+        QCOMPARE(FaultDialog::trafficWarning(spec.target, {blue, green}), QString());
+        // Without traffic known, the kind's own target as before.
+        QVERIFY(FaultDialog::defaults(kind, {}).target ==
+                (kind == FaultKind::MatcherStall || kind == FaultKind::PlayerSurge
+                     ? FaultTarget::Both
+                     : FaultTarget::Green));
+    }
+    void faultWarningNamesAnIdleColour_data() {
+        QTest::addColumn<int>("target");
+        QTest::addColumn<int>("blue");
+        QTest::addColumn<int>("green");
+        QTest::addColumn<QString>("warning");
+        const QString idleGreen = u"Green has 0 % of the traffic now: this fault will change "
+                                  u"nothing until traffic moves to green."_s;
+        QTest::addRow("green idle") << int(FaultTarget::Green) << 100 << 0 << idleGreen;
+        QTest::addRow("green at 1 pc") << int(FaultTarget::Green) << 99 << 1 << QString();
+        QTest::addRow("blue idle") << int(FaultTarget::Blue) << 0 << 100
+                                   << u"Blue has 0 % of the traffic now: this fault will change "
+                                      u"nothing until traffic moves to blue."_s;
+        QTest::addRow("both, green idle") << int(FaultTarget::Both) << 100 << 0 << QString();
+    }
+    void faultWarningNamesAnIdleColour() {
+        QFETCH(int, target);
+        QFETCH(int, blue);
+        QFETCH(int, green);
+        QFETCH(QString, warning);
+        QCOMPARE(FaultDialog::trafficWarning(FaultTarget(target), {blue, green}), warning);
+    }
+
     void formats_data() {
         QTest::addColumn<QString>("actual");
         QTest::addColumn<QString>("expected");
@@ -236,6 +369,9 @@ private slots:
         QTest::addRow("percent tiny") << formatPercent(0.00012) << u"0.012 %"_s;
         QTest::addRow("percent small") << formatPercent(0.06) << u"6.00 %"_s;
         QTest::addRow("seconds minutes") << formatSeconds(250) << u"4 min 10 s"_s;
+        QTest::addRow("size bytes") << formatFileSize(812) << u"812 bytes"_s;
+        QTest::addRow("size KB") << formatFileSize(12700) << u"12.4 KB"_s;
+        QTest::addRow("size MB") << formatFileSize(3250585) << u"3.1 MB"_s;
     }
     void formats() {
         QFETCH(QString, actual);

@@ -1,25 +1,38 @@
 #include "ui/drills/DrillPdfExport.h"
 
 #include "drills/DrillReport.h"
+#include "ui/Format.h"
 #include "ui/MarkdownPdfWriter.h"
 
+#include <QFileInfo>
 #include <QSaveFile>
 
 using namespace Qt::StringLiterals;
 
 namespace pulsco {
 
-bool exportDrillPdf(const DrillRecord& record, const QString& path, QString* error) {
-    return writeMarkdownPdf({drillReportMarkdown(record), record.drillTitle, {}}, path, error);
+bool exportDrillPdf(const DrillRecord& record, const QString& path, QString* error,
+                    QString* written) {
+    WrittenPdf pdf;
+    if (!writeMarkdownPdf({drillReportMarkdown(record), record.drillTitle, {}}, path, error, &pdf))
+        return false;
+    if (written)
+        *written = describeWrittenPdf(pdf);
+    return true;
 }
 
-bool exportDrillMarkdown(const DrillRecord& record, const QString& path, QString* error) {
+bool exportDrillMarkdown(const DrillRecord& record, const QString& path, QString* error,
+                         QString* written) {
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly) || file.write(drillReportMarkdown(record).toUtf8()) < 0 ||
         !file.commit()) {
         if (error)
             *error = u"%1: cannot write the report: %2"_s.arg(path, file.errorString());
         return false;
+    }
+    if (written) {
+        const QFileInfo info(path);
+        *written = u"%1 (%2)"_s.arg(info.absoluteFilePath(), formatFileSize(info.size()));
     }
     return true;
 }

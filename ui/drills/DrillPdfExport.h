@@ -8,7 +8,12 @@
 
 namespace pulsco {
 
-bool exportDrillPdf(const DrillRecord& record, const QString& path, QString* error);
-bool exportDrillMarkdown(const DrillRecord& record, const QString& path, QString* error);
+// On success *written (when given) says what was written and where: the
+// file's absolute path and size (and pages, for a PDF), for the page's
+// confirmation.
+bool exportDrillPdf(const DrillRecord& record, const QString& path, QString* error,
+                    QString* written = nullptr);
+bool exportDrillMarkdown(const DrillRecord& record, const QString& path, QString* error,
+                         QString* written = nullptr);
 
 }  // namespace pulsco

@@ -4,6 +4,8 @@
 #include "drills/DrillReport.h"
 #include "drills/DrillSessionStore.h"
 #include "ui/Format.h"
+#include "ui/KpiStatus.h"
+#include "ui/Theme.h"
 #include "ui/drills/DrillEditor.h"
 #include "ui/drills/DrillPdfExport.h"
 #include "ui/drills/DrillText.h"
@@ -283,8 +285,17 @@ QWidget* DrillsPage::buildHistoryTab() {
     auto* split = new QSplitter(Qt::Vertical, tab);
     split->addWidget(m_history);
     split->addWidget(m_historyReport);
+    // Says what an export wrote and where, or why it could not: the file
+    // dialog closes either way, and the report above stays as it was.
+    m_exportStatus = new QLabel(tab);
+    m_exportStatus->setObjectName(u"drillExportStatus"_s);
+    m_exportStatus->setAccessibleName(tr("Export status"));
+    m_exportStatus->setWordWrap(true);
+    m_exportStatus->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_exportStatus->hide();
     auto* layout = new QVBoxLayout(tab);
     layout->addLayout(top);
+    layout->addWidget(m_exportStatus);
     layout->addWidget(split, 1);
 
     connect(m_historyTrainee, &QComboBox::activated, this, [this] { refreshHistory(); });
@@ -296,11 +307,8 @@ QWidget* DrillsPage::buildHistoryTab() {
     auto exportAs = [this](const QString& filter, const QString& suffix) {
         const QString path = QFileDialog::getSaveFileName(this, tr("Export drill report"),
                                                           u"drill-report."_s + suffix, filter);
-        if (!path.isEmpty()) {
-            QString error;
-            if (!exportSelectedSession(path, &error))
-                m_historyReport->setPlainText(error);
-        }
+        if (!path.isEmpty())
+            exportSelectedSession(path);
     };
     connect(exportMd, &QPushButton::clicked, this,
             [exportAs, this] { exportAs(tr("Markdown (*.md)"), u"md"_s); });
@@ -578,15 +586,32 @@ void DrillsPage::refreshHistory() {
 }
 
 bool DrillsPage::exportSelectedSession(const QString& path, QString* error) {
+    const auto show = [this](const QString& text, bool failed) {
+        m_exportStatus->setText(text);
+        m_exportStatus->setStyleSheet(
+            failed ? u"color: %1;"_s.arg(levelColor(KpiLevel::Breach, palette()).name())
+                   : QString());
+        m_exportStatus->show();
+    };
+    QString why;
     const int row = m_history->currentRow();
     if (row < 0 || row >= static_cast<int>(m_historyRecords.size())) {
-        if (error)
-            *error = tr("Select a session in the history first.");
-        return false;
+        why = tr("Select a session in the history first.");
+    } else {
+        const DrillRecord& r = m_historyRecords[static_cast<std::size_t>(row)];
+        QString written;
+        const bool ok = path.endsWith(u".pdf"_s, Qt::CaseInsensitive)
+                            ? exportDrillPdf(r, path, &why, &written)
+                            : exportDrillMarkdown(r, path, &why, &written);
+        if (ok) {
+            show(tr("Drill report written: %1").arg(written), false);
+            return true;
+        }
     }
-    const DrillRecord& r = m_historyRecords[static_cast<std::size_t>(row)];
-    return path.endsWith(u".pdf"_s, Qt::CaseInsensitive) ? exportDrillPdf(r, path, error)
-                                                         : exportDrillMarkdown(r, path, error);
+    show(tr("Not exported: %1").arg(why), true);
+    if (error)
+        *error = why;
+    return false;
 }
 
 bool DrillsPage::saveEditedDrill(QString* error) {

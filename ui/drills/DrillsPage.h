@@ -56,13 +56,16 @@ public:
     void showTraineeView(bool trainee);
     bool saveEditedDrill(QString* error = nullptr);
     void duplicateSelected();
-    bool exportSelectedSession(const QString& path, QString* error = nullptr);  // .md or .pdf
+    // .md or .pdf; the History tab's status line confirms the file written
+    // (path, size) or shows why not.
+    bool exportSelectedSession(const QString& path, QString* error = nullptr);
 
     DrillSession* session() const { return m_runner.session(); }
     QTabWidget* tabs() const { return m_tabs; }
     DrillEditor* editor() const { return m_editor; }
     QTableWidget* historyTable() const { return m_history; }
     QLabel* scoreLabel() const { return m_score; }
+    QLabel* exportStatusLabel() const { return m_exportStatus; }
     QTextBrowser* scriptView() const { return m_script; }
     QListWidget* trainerTimeline() const { return m_trainerTimeline; }
     QListWidget* traineeTimeline() const { return m_traineeTimeline; }
@@ -131,6 +134,7 @@ private:
     QComboBox* m_historyTrainee = nullptr;
     QTableWidget* m_history = nullptr;
     QTextBrowser* m_historyReport = nullptr;
+    QLabel* m_exportStatus = nullptr;
     QTimer* m_scoreTimer = nullptr;
 };
 

@@ -82,7 +82,8 @@ QString chartSection(const std::vector<ReportChart>& charts, const QString& pref
 
 }  // namespace
 
-bool exportRolloutMarkdown(RolloutSession& session, const QString& path, QString* error) {
+bool exportRolloutMarkdown(RolloutSession& session, const QString& path, QString* error,
+                           QString* written) {
     const auto fail = [error](const QString& why) {
         if (error)  // callers may not want the reason
             *error = why;
@@ -105,16 +106,31 @@ bool exportRolloutMarkdown(RolloutSession& session, const QString& path, QString
     file.write((rolloutReportMarkdown(session) + chartSection(charts, chartDir + u'/')).toUtf8());
     if (!file.commit())
         return fail(path + u": "_s + file.errorString());
+    if (written) {
+        const QFileInfo report(info.absoluteFilePath());
+        *written = u"%1 (%2)"_s.arg(report.absoluteFilePath(), formatFileSize(report.size()));
+        const QString dir = info.absolutePath() + u'/' + chartDir + u'/';
+        if (charts.size() == 1)
+            *written += u", 1 chart in %1"_s.arg(dir);
+        else if (charts.size() > 1)
+            *written += u", %1 charts in %2"_s.arg(QString::number(charts.size()), dir);
+    }
     return true;
 }
 
-bool exportRolloutPdf(RolloutSession& session, const QString& path, QString* error) {
+bool exportRolloutPdf(RolloutSession& session, const QString& path, QString* error,
+                      QString* written) {
     const auto charts = rollbackCharts(session);
     MarkdownPdf pdf{
         rolloutReportMarkdown(session) + chartSection(charts, {}), u"Pulsco rollout report"_s, {}};
     for (const ReportChart& c : charts)
         pdf.images.push_back({c.name, c.image});
-    return writeMarkdownPdf(pdf, path, error);
+    WrittenPdf pdfWritten;
+    if (!writeMarkdownPdf(pdf, path, error, &pdfWritten))
+        return false;
+    if (written)
+        *written = describeWrittenPdf(pdfWritten);
+    return true;
 }
 
 }  // namespace pulsco

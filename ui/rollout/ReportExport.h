@@ -8,7 +8,11 @@ namespace pulsco {
 
 class RolloutSession;
 
-bool exportRolloutMarkdown(RolloutSession& session, const QString& path, QString* error);
-bool exportRolloutPdf(RolloutSession& session, const QString& path, QString* error);
+// On success *written (when given) says what was written and where, for the
+// page's confirmation: the file's absolute path and size, and its charts.
+bool exportRolloutMarkdown(RolloutSession& session, const QString& path, QString* error,
+                           QString* written = nullptr);
+bool exportRolloutPdf(RolloutSession& session, const QString& path, QString* error,
+                      QString* written = nullptr);
 
 }  // namespace pulsco

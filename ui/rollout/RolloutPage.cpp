@@ -130,17 +130,15 @@ RolloutPage::RolloutPage(RolloutSession* session, Source* source, QWidget* paren
         const QString path = QFileDialog::getSaveFileName(
             this, tr("Export report"), u"rollout-report.md"_s, tr("Markdown (*.md)"));
         QString error;
-        if (!path.isEmpty())
-            exportMarkdown(path, &error) ? showMessage(tr("Report written to %1").arg(path), false)
-                                         : showMessage(error, true);
+        if (!path.isEmpty() && !exportMarkdown(path, &error))
+            showMessage(error, true);
     });
     connect(exportPdfButton, &QPushButton::clicked, this, [this] {
         const QString path = QFileDialog::getSaveFileName(
             this, tr("Export report"), u"rollout-report.pdf"_s, tr("PDF (*.pdf)"));
         QString error;
-        if (!path.isEmpty())
-            exportPdf(path, &error) ? showMessage(tr("Report written to %1").arg(path), false)
-                                    : showMessage(error, true);
+        if (!path.isEmpty() && !exportPdf(path, &error))
+            showMessage(error, true);
     });
     connect(m_checklist, &ChecklistView::failed, this,
             [this](const QString& e) { showMessage(e, true); });
@@ -291,12 +289,22 @@ bool RolloutPage::loadPlan(const QString& path, QString* error) {
     return true;
 }
 
+// Success is confirmed on the page with what was written and where (path,
+// size, charts), so an operator knows the evidence is where they expect.
 bool RolloutPage::exportMarkdown(const QString& path, QString* error) {
-    return exportRolloutMarkdown(*m_session, path, error);
+    QString written;
+    if (!exportRolloutMarkdown(*m_session, path, error, &written))
+        return false;
+    showMessage(tr("Report written: %1").arg(written), false);
+    return true;
 }
 
 bool RolloutPage::exportPdf(const QString& path, QString* error) {
-    return exportRolloutPdf(*m_session, path, error);
+    QString written;
+    if (!exportRolloutPdf(*m_session, path, error, &written))
+        return false;
+    showMessage(tr("Report written: %1").arg(written), false);
+    return true;
 }
 
 }  // namespace pulsco
