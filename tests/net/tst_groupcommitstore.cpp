@@ -3,6 +3,7 @@
 // refused fails alone: the other requests of its batch still commit.
 // (Disk-level failures, which fail the whole batch, are tested on a real
 // full or read-only tmpfs in tests/hardening/tst_diskfaults.)
+#include "net/store/AuditRows.h"
 #include "net/store/GroupCommitStore.h"
 #include "net/store/Migrations.h"
 
@@ -50,6 +51,7 @@ private slots:
     void cutReadHoldsNoCommit_data();
     void cutReadHoldsNoCommit();
     void cutReadWithoutSnapshotSaysWhy();
+    void auditRowsNameEveryState();
     void badPathIsRefused();
 
 private:
@@ -496,6 +498,38 @@ void TestGroupCommitStore::groupsOfOneCallFailAlone() {
     QCOMPARE(outcomes.at(ends[1]), false);
     QCOMPARE(outcomes.at(ends[3]), true);
     QCOMPARE(storedSeqs(store), (QList<qint64>{1, 2, 4}));
+}
+
+// The audit reads each ticket's state as it is stored: the four states, and
+// any other text as it is (for the check to name), in seq order.
+void TestGroupCommitStore::auditRowsNameEveryState() {
+    GroupCommitStore store;
+    QString error;
+    QVERIFY2(store.open({freshPath()}, nullptr, &error), qPrintable(error));
+    std::vector<StoreWrite> writes;
+    const QStringList states{u"cancelled"_s, u"searching"_s, u"matched"_s, u"expired"_s, u"lost"_s};
+    for (int i = 0; i < states.size(); ++i)
+        writes.push_back(InsertTicket{ticket(10 - i, states[i])});
+    store.submit(std::move(writes));
+    std::atomic<bool> done{false};
+    StoreAuditRows rows;  // written before `done`
+    store.readAtCut([&](QSqlDatabase& db, const QString& e) {
+        if (e.isEmpty())
+            rows = readAuditRows(db);
+        else
+            rows.error = e;
+        done = true;
+    });
+    QTRY_VERIFY(done.load());
+    QVERIFY2(rows.error.isEmpty(), qPrintable(rows.error));
+    QCOMPARE(rows.tickets.size(), std::size_t(5));
+    QStringList read;
+    for (std::size_t i = 0; i < rows.tickets.size(); ++i) {
+        QCOMPARE(rows.tickets[i].seq, qint64(6 + i));  // in seq order
+        read << rows.tickets[i].state;
+    }
+    QCOMPARE(read,
+             (QStringList{u"lost"_s, u"expired"_s, u"matched"_s, u"searching"_s, u"cancelled"_s}));
 }
 
 QTEST_GUILESS_MAIN(TestGroupCommitStore)
