@@ -24,7 +24,7 @@ namespace {
 
 int journaledStarts(ConsoleStore& store) {
     int started = 0;
-    for (const AuditEntry& e : AuditTrail(store).all())
+    for (const AuditEntry& e : AuditTrail(store, AuditTrail::Trail::DrillJournal).all())
         started += e.kind == audit::kDrillStarted;
     return started;
 }
