@@ -9,6 +9,7 @@
 #include "rollout/RolloutReport.h"
 #include "rollout/RolloutSession.h"
 #include "store/ConsoleStore.h"
+#include "ui/Theme.h"
 #include "ui/rollout/ChecklistFilter.h"
 #include "ui/rollout/ChecklistModel.h"
 #include "ui/rollout/ChecklistView.h"
@@ -377,6 +378,24 @@ private slots:
                  qPrintable(QString::number(tree->columnWidth(ChecklistModel::By))));
         m_page->tabs()->setCurrentIndex(2);
         shoot(u"rollout-metrics.png"_s);
+        // For a person to look at: the trail and the checklist at both sizes
+        // and in both themes.
+        for (const Theme theme : {Theme::Light, Theme::Dark}) {
+            applyTheme(theme);
+            for (const QSize size : {QSize(1280, 800), QSize(1920, 1080)}) {
+                m_page->resize(size);
+                for (QWidget* tab :
+                     {static_cast<QWidget*>(trail), static_cast<QWidget*>(m_page->checklist())}) {
+                    m_page->tabs()->setCurrentWidget(tab);
+                    QTest::qWait(RolloutPage::kFrameMs + 50);
+                    shoot(u"rollout-%1-%2x%3-%4.png"_s.arg(
+                        tab == trail ? u"audit"_s : u"checklist"_s, QString::number(size.width()),
+                        QString::number(size.height()), themeKey(theme)));
+                }
+            }
+        }
+        applyTheme(Theme::Light);
+        m_page->resize(1280, 800);
     }
 
     void everyControlHasAnAccessibleName() {
