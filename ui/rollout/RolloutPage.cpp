@@ -112,7 +112,10 @@ RolloutPage::RolloutPage(RolloutSession* session, Source* source, QWidget* paren
     m_audit->setColumnWidth(6, room(u"Source time"_s));
     m_audit->horizontalHeader()->setSectionResizeMode(4, QHeaderView::Stretch);
     m_audit->horizontalHeader()->setMinimumSectionSize(room(u"Note"_s));
-    m_audit->setTextElideMode(Qt::ElideMiddle);  // ids differ at their ends
+    // One line per row, elided in the middle (ids differ at their ends):
+    // wrapped, a long item id broke at its dashes and was still cut.
+    m_audit->setWordWrap(false);
+    m_audit->setTextElideMode(Qt::ElideMiddle);
     m_audit->verticalHeader()->hide();
 
     m_tabs = new QTabWidget(this);
