@@ -39,7 +39,7 @@ bool DrillJournal::begin(const DrillRecord& header, QString* error) {
                           {u"trainer"_s, header.trainer},
                           {u"source"_s, header.sourceName},
                           {u"started_at_ms"_s, header.startedAt.toMSecsSinceEpoch()}});
-    const auto id = AuditTrail(m_store).append(e, error);
+    const auto id = AuditTrail(m_store, AuditTrail::Trail::DrillJournal).append(e, error);
     if (!id)
         return false;
     m_key = QString::number(*id);
@@ -61,7 +61,7 @@ bool DrillJournal::append(const DrillEvent& event, QString* error) {
                           {u"kind"_s, toString(event.kind)},
                           {u"who"_s, event.who},
                           {u"hidden"_s, event.hidden}});
-    if (!AuditTrail(m_store).append(e, error))
+    if (!AuditTrail(m_store, AuditTrail::Trail::DrillJournal).append(e, error))
         return false;
     ++m_seq;
     return true;
@@ -72,7 +72,7 @@ std::optional<int> DrillJournal::recoverInterrupted(ConsoleStore& store, QString
     // progress. The next console to start alone recovers what is left.
     if (store.sharedWithAnotherConsole())
         return 0;
-    AuditTrail trail(store);
+    AuditTrail trail(store, AuditTrail::Trail::DrillJournal);
     // Every row of the given kinds after `afterId`, page by page (a query
     // returns at most `limit` rows).
     const auto all = [&trail](const QStringList& kinds, qint64 afterId) {

@@ -1,7 +1,8 @@
 // The running drill's timeline, made durable event by event. A drill session
 // is saved whole when it ends (DrillSessionStore); until then every event the
 // trainee sees (an acknowledgement, an action, a note) is first appended to
-// the console store's audit trail, which commits before it returns. If the
+// the console store's drill journal (a trail of its own, `drill_journal`,
+// never the rollout's audit trail), which commits before it returns. If the
 // console dies mid-drill, the next start saves the journal as an
 // "interrupted" session: nothing the trainee saw as recorded is lost.
 #pragma once

@@ -114,8 +114,11 @@ std::vector<GateTransition> GateTracker::evaluate(const MetricsSnapshot& snapsho
             s.heldSeconds = 0;
             g.metElsewhereReported = false;
             if (s.latched) {
-                // Only evidence that could tick the item can take it back.
-                if (s.counts && !g.regressionReported) {
+                // Only a failing figure on evidence that could tick the item
+                // takes it back. No data is not a failure: after a console
+                // restart or a source switch every gate has none until
+                // traffic arrives, and an empty window proves nothing.
+                if (result.hasValue && s.counts && !g.regressionReported) {
                     g.regressionReported = true;
                     out.push_back({GateTransition::Kind::Failed, g.item, s});
                 }

@@ -7,7 +7,9 @@
 // rehearsal, staging for a production item) that holds for the hold time is
 // "met elsewhere": reported once, shown, never latched. If a passed gate's
 // condition later fails on evidence that counts, that is reported once
-// (until it holds again) so the trail shows the regression.
+// (until it holds again) so the trail shows the regression. No data is
+// never a regression: the trail records facts, and "nothing measured yet"
+// (a restart, a new source, an idle window) is not a failing figure.
 #pragma once
 
 #include "core/MetricExpression.h"

@@ -7,6 +7,8 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
+#include <optional>
+
 using namespace Qt::StringLiterals;
 
 namespace pulsco {
@@ -56,11 +58,32 @@ QString rolloutReportMarkdown(RolloutSession& session) {
         }
     }
 
-    md += u"## Gate evidence\n\nPasses that ticked their item, with the environment the "
-          "evidence came from.\n\n| item | expression | value | bar | held | source time | when | "
-          "where |\n|---|---|---|---|---|---|---|---|\n"_s;
-    for (const AuditEntry& e : session.audit().entries(
-             {plan.name, -1, {audit::kGatePassed, audit::kGateFailed}, 0, 100000})) {
+    md += u"## Gate evidence\n\nPasses that ticked their item and real regressions (a failing "
+          "figure; no data is never one), with the environment the evidence came from, and "
+          "where the source changed between them.\n\n| item | expression | value | bar | held | "
+          "source time | when | where |\n|---|---|---|---|---|---|---|---|\n"_s;
+    // A source change is shown where it falls between gate rows: the rows
+    // after it are measured on another source (and another clock).
+    std::optional<AuditEntry> sourceChange;
+    for (const AuditEntry& e :
+         session.audit().entries({{},
+                                  -1,
+                                  {audit::kGatePassed, audit::kGateFailed, audit::kSourceChanged},
+                                  0,
+                                  100000})) {
+        if (e.kind == audit::kSourceChanged) {
+            sourceChange = e;
+            continue;
+        }
+        if (e.plan != plan.name || isNoDataRegression(e))
+            continue;  // an old console's restart row, not a regression
+        if (sourceChange) {
+            md += u"| *%1* | | | | | %2 s | %3 | %4 |\n"_s.arg(
+                markdownTableCell(sourceChange->note),
+                QString::number(sourceChange->sourceTimeSeconds, 'f', 0), when(sourceChange->atMs),
+                sourceChange->environment.isEmpty() ? u"—"_s : sourceChange->environment);
+            sourceChange.reset();
+        }
         const QJsonObject o = QJsonDocument::fromJson(e.evidence).object();
         const PlanItem* item = plan.findItem(e.subject);
         md += u"| %1%2 | `%3` | %4 | %5 | %6 | %7 | %8 | %9 |\n"_s.arg(
@@ -89,7 +112,7 @@ QString rolloutReportMarkdown(RolloutSession& session) {
         for (const AuditEntry& e : session.audit().entries({{}, r.rollout, {}, 0, 100000})) {
             if (e.kind == audit::kAnalysis && e.note == u"passed")
                 continue;  // keep the timeline to what mattered
-            if (e.kind == audit::kRolloutState)
+            if (e.kind == audit::kRolloutState || isNoDataRegression(e))
                 continue;
             md += u"| %1 s | %2 | %3 | %4 |\n"_s.arg(
                 QString::number(e.sourceTimeSeconds, 'f', 0), markdownTableCell(e.actor), e.kind,

@@ -48,6 +48,37 @@ QJsonObject decisionFigures(const MetricsSnapshot& s) {
 
 }  // namespace
 
+QString stepSubject(int index, int count) {
+    return index < 0 ? QString() : u"step %1"_s.arg(std::min(index + 1, count));
+}
+
+QString rollbackFiguresText(const QByteArray& evidence) {
+    const QJsonObject o = QJsonDocument::fromJson(evidence).object();
+    const auto number = [](double v) { return QString::number(v, 'f', v < 10 ? 1 : 0); };
+    QStringList parts;
+    for (const QString& colour : {u"green"_s, u"blue"_s}) {
+        const QJsonObject c = o.value(colour).toObject();
+        if (c.isEmpty())
+            continue;
+        QString text = u"%1: %2 of %3 requests failed"_s.arg(colour)
+                           .arg(c.value(u"errors"_s).toInteger())
+                           .arg(c.value(u"requests"_s).toInteger());
+        if (c.value(u"error_rate"_s).isDouble())
+            text += u" (%1 %)"_s.arg(number(c.value(u"error_rate"_s).toDouble() * 100));
+        if (c.value(u"latency_p95_ms"_s).isDouble())
+            text += u", p95 %1 ms"_s.arg(number(c.value(u"latency_p95_ms"_s).toDouble()));
+        parts << text;
+    }
+    if (o.value(u"window_s"_s).isDouble())
+        parts << u"over the last %1 s"_s.arg(o.value(u"window_s"_s).toDouble());
+    return parts.join(u" · "_s);
+}
+
+bool isNoDataRegression(const AuditEntry& e) {
+    return e.kind == audit::kGateFailed &&
+           !QJsonDocument::fromJson(e.evidence).object().value(u"value"_s).isDouble();
+}
+
 RolloutSession::RolloutSession(ConsoleStore& store, QObject* parent)
     : QObject(parent)
     , m_store(store)
@@ -105,9 +136,25 @@ void RolloutSession::setPlan(RolloutPlan plan) {
 
 void RolloutSession::restoreFromAudit() {
     m_items.clear();
+    m_notice.reset();
     const auto latest = m_audit.latestItemRows(m_plan.name);
+    // A gated item's "By · when" is its pass, whatever happened after it.
+    QHash<QString, AuditEntry> passes;
+    for (AuditEntry& e : m_audit.entries({m_plan.name, -1, {audit::kGatePassed}, 0, 100000}))
+        passes.insert(e.subject, std::move(e));
     for (auto it = latest.cbegin(); it != latest.cend(); ++it) {
-        const AuditEntry& e = it.value();
+        AuditEntry e = it.value();
+        if (e.kind == audit::kGateFailed && passes.contains(it.key())) {
+            const AuditEntry& pass = passes[it.key()];
+            if (isNoDataRegression(e) && pass.id < e.id) {
+                e = pass;  // an old console's "no data" row: not a regression
+            } else {
+                e.actor = pass.actor;
+                e.atMs = pass.atMs;
+                e.note = pass.note;
+                e.evidence = pass.evidence;
+            }
+        }
         const PlanItem* item = m_plan.findItem(it.key());
         if ((e.kind == audit::kGatePassed || e.kind == audit::kGateFailed) &&
             !(item && item->gated() && evidenceCounts(*item->gate, e.environment)))
@@ -150,13 +197,105 @@ void RolloutSession::restoreFromAudit() {
     m_stepper->restore(*state, last.value(u"step"_s).toInt(), last.value(u"weight"_s).toInt(),
                        sourceTime());
     m_requestedWeight.reset();
+    restoreNotice();
+}
+
+// A rollout found Degraded or Paused when the console starts is as
+// unmissable as a live rollback, unless someone acknowledged it since its
+// last state change.
+void RolloutSession::restoreNotice() {
+    const RolloutState state = m_stepper->state();
+    if (state != RolloutState::Degraded && state != RolloutState::Paused)
+        return;
+    const auto rows =
+        m_audit.entries({m_plan.name,
+                         m_rollout,
+                         {audit::kRolloutState, audit::kRollback, audit::kRollbackAcknowledged},
+                         0,
+                         100000});
+    if (rows.empty() || rows.back().kind == audit::kRollbackAcknowledged)
+        return;
+    RolloutNotice n;
+    n.rollout = m_rollout;
+    n.state = rolloutStateName(state);
+    n.stepCount = int(m_stepper->steps().size());
+    n.step = std::min(m_stepper->currentStep() + 1, n.stepCount);
+    n.restored = true;
+    n.sourceTimeSeconds = rows.back().sourceTimeSeconds;
+    n.atMs = rows.back().atMs;
+    const auto rollback = std::find_if(
+        rows.rbegin(), rows.rend(), [](const AuditEntry& e) { return e.kind == audit::kRollback; });
+    if (state == RolloutState::Degraded && rollback != rows.rend()) {
+        n.headline = u"Rollout %1 was rolled back at step %2 of %3 (found Degraded when the "
+                     u"console started)"_s.arg(m_rollout)
+                         .arg(n.step)
+                         .arg(n.stepCount);
+        n.cause = rollback->note;
+        n.figures = rollbackFiguresText(rollback->evidence);
+        n.sourceTimeSeconds = rollback->sourceTimeSeconds;
+        n.atMs = rollback->atMs;
+    } else {
+        n.headline = u"Rollout %1 is %2 at step %3 of %4 (found so when the console started; "
+                     u"the step starts over on this source's clock)"_s.arg(m_rollout)
+                         .arg(n.state)
+                         .arg(n.step)
+                         .arg(n.stepCount);
+        n.cause =
+            QJsonDocument::fromJson(rows.back().evidence).object().value(u"reason"_s).toString();
+    }
+    m_notice = n;
+}
+
+bool RolloutSession::acknowledgeNotice(const QString& name, QString* error) {
+    if (!m_notice) {
+        *error = u"nothing to acknowledge"_s;
+        return false;
+    }
+    const QString who = name.trimmed();
+    if (who.isEmpty()) {
+        *error = u"acknowledge: enter your name (it goes in the audit trail)"_s;
+        return false;
+    }
+    AuditEntry e = entry(audit::kRollbackAcknowledged, who, u"rollout %1"_s.arg(m_notice->rollout));
+    e.rollout = m_notice->rollout;
+    e.note = u"acknowledged: "_s + m_notice->headline +
+             (m_notice->cause.isEmpty() ? QString() : u": "_s + m_notice->cause);
+    e.evidence = compact({{u"state"_s, m_notice->state},
+                          {u"step"_s, m_notice->step},
+                          {u"restored"_s, m_notice->restored},
+                          {u"raised_at_ms"_s, double(m_notice->atMs)}});
+    if (!record(e, error))
+        return false;  // not committed: the banner stays
+    m_notice.reset();
+    emit noticeChanged();
+    return true;
+}
+
+void RolloutSession::recordSourceChange(const QString& from) {
+    AuditEntry e = entry(audit::kSourceChanged, QString::fromLatin1(kSystemActor),
+                         m_source ? m_source->displayName() : QString());
+    e.sourceTimeSeconds = 0;  // the new source's clock has not started for the session
+    // In a rollout's timeline while one runs; a finished rollout's ends with it.
+    e.rollout = rolloutActive() ? m_rollout : 0;
+    e.note = from.isEmpty()
+                 ? u"console started on %1; gates have no data until it reports"_s.arg(e.subject)
+                 : u"source changed from %1 to %2; holds and figures start over, passes "
+                   u"stay"_s.arg(from, e.subject);
+    e.evidence = compact({{u"from"_s, from}, {u"to"_s, e.subject}});
+    record(e);
 }
 
 void RolloutSession::setSource(Source* source) {
+    const QString from = m_lastSourceName;
+    const bool another = source && source != m_source.data();
     if (m_source)
         disconnect(m_source, nullptr, this, nullptr);
     m_source = source;
     m_window.clear();
+    if (another) {
+        m_lastSourceName = source->displayName();
+        recordSourceChange(from);  // its own row: the timeline says where sources changed
+    }
     m_requestedWeight.reset();
     if (m_gates)
         m_gates->resetHolds();
@@ -182,9 +321,7 @@ double RolloutSession::sourceTime() const {
 }
 
 std::vector<AuditEntry> RolloutSession::recentAudit(int count) const {
-    AuditTrail::Query newest;
-    newest.afterId = std::max<qint64>(0, m_audit.lastId() - count);
-    return m_audit.entries(newest);
+    return m_audit.newest(count);
 }
 
 OperationalMetrics RolloutSession::operationalMetrics(const QString& environment) const {
@@ -375,8 +512,17 @@ void RolloutSession::onSnapshot(SnapshotPtr snapshot) {
         e.note = passed ? u"passed: %1"_s.arg(t.item->gate->text)
                         : u"no longer holds: %1"_s.arg(t.item->gate->text);
         if (record(e)) {
-            m_items.insert(t.item->id, {true, e.kind, e.actor, QDateTime::currentMSecsSinceEpoch(),
-                                        e.note, e.evidence});
+            if (passed) {
+                m_items.insert(t.item->id,
+                               {true, e.kind, e.actor, QDateTime::currentMSecsSinceEpoch(), e.note,
+                                e.evidence});
+            } else {
+                // Still passed ("passed (failing now)"): who and when stay the pass's.
+                ItemState state = m_items.value(t.item->id);
+                state.done = true;
+                state.kind = e.kind;
+                m_items.insert(t.item->id, state);
+            }
             emit itemChanged(t.item->id);
         }
     }
@@ -532,6 +678,7 @@ void RolloutSession::applyWeight(int weight) {
 void RolloutSession::handle(const StepperEffects& effects, const QString& actor) {
     if (effects.empty())
         return;
+    const int stepCount = int(m_stepper->steps().size());
     bool stateRow = false;
     for (const StepperEffect& fx : effects) {
         switch (fx.kind) {
@@ -545,7 +692,8 @@ void RolloutSession::handle(const StepperEffects& effects, const QString& actor)
             break;
         }
         case StepperEffect::Kind::Rollback: {
-            AuditEntry e = entry(audit::kRollback, actor, QString::number(fx.step));
+            AuditEntry e = entry(audit::kRollback, actor, stepSubject(fx.step, stepCount));
+            e.atMs = QDateTime::currentMSecsSinceEpoch();
             e.note = fx.reason;
             QJsonObject evidence = decisionFigures(m_window.windowed());
             evidence[u"reason"_s] = fx.reason;
@@ -557,11 +705,34 @@ void RolloutSession::handle(const StepperEffects& effects, const QString& actor)
             e.evidence = compact(evidence);
             record(e);
             applyWeight(0);
-            emit alertRaised(u"Rollout %1 rolled back: %2"_s.arg(m_rollout).arg(fx.reason));
+            // Unmissable until acknowledged by name (the page's banner).
+            RolloutNotice n;
+            n.rollout = m_rollout;
+            n.state = rolloutStateName(RolloutState::Degraded);
+            n.stepCount = int(m_stepper->steps().size());
+            n.step = std::min(fx.step + 1, n.stepCount);
+            const bool automatic = actor == QLatin1String(kSystemActor);
+            n.headline = (automatic ? u"Rollout %1 rolled back automatically"_s.arg(m_rollout)
+                          : fx.reason.startsWith(u"aborted"_s)
+                              ? u"Rollout %1 aborted by %2"_s.arg(m_rollout).arg(actor)
+                              : u"Rollout %1 rolled back by %2"_s.arg(m_rollout).arg(actor)) +
+                         u" at step %1 of %2"_s.arg(n.step).arg(n.stepCount);
+            n.cause = fx.reason;
+            n.figures = rollbackFiguresText(e.evidence);
+            n.sourceTimeSeconds = e.sourceTimeSeconds;
+            n.atMs = e.atMs;
+            m_notice = n;
+            // The stepper's reason may already say "rolled back: ..." (no echo).
+            emit alertRaised(
+                u"Rollout %1 "_s.arg(m_rollout) +
+                (fx.reason.startsWith(u"rolled back"_s) || fx.reason.startsWith(u"aborted"_s)
+                     ? fx.reason
+                     : u"rolled back: "_s + fx.reason));
+            emit noticeChanged();
             break;
         }
         case StepperEffect::Kind::Measured: {
-            AuditEntry e = entry(audit::kAnalysis, actor, QString::number(fx.step));
+            AuditEntry e = entry(audit::kAnalysis, actor, stepSubject(fx.step, stepCount));
             e.note = fx.failed ? u"failed: "_s + fx.reason : u"passed"_s;
             QJsonObject evidence = decisionFigures(m_window.windowed());
             evidence[u"failed"_s] = fx.failed;
@@ -585,7 +756,7 @@ void RolloutSession::handle(const StepperEffects& effects, const QString& actor)
     }
     if (stateRow) {
         AuditEntry e =
-            entry(audit::kRolloutState, actor, QString::number(m_stepper->currentStep()));
+            entry(audit::kRolloutState, actor, stepSubject(m_stepper->currentStep(), stepCount));
         e.note = rolloutStateName(m_stepper->state());
         e.evidence = rolloutStateEvidence();
         record(e);

@@ -40,6 +40,35 @@ struct ItemState {
     QByteArray evidence;
 };
 
+// What the operator must see and acknowledge by name: a rollback
+// (automatic, by an operator, or an abort), or a rollout found Degraded or
+// Paused after a console restart. Stays until acknowledged; the
+// acknowledgement is an audit row (who, when).
+struct RolloutNotice {
+    qint64 rollout = 0;
+    QString state;  // "Degraded", "Paused"
+    int step = 0;   // 1-based, as the page and the audit subjects number steps
+    int stepCount = 0;
+    QString headline;  // "Rollout 3 rolled back automatically at step 3 of 7"
+    QString cause;     // the trigger or reason, as the stepper gave it
+    QString figures;   // the deciding figures, "" when none were kept
+    double sourceTimeSeconds = 0;
+    qint64 atMs = 0;
+    bool restored = false;  // found so when the console started
+};
+
+// "step 3": how the audit trail names a step (subject of rollback,
+// analysis_measured and rollout_state rows), the number the page shows in
+// "step 3 of 7". `index` is the stepper's 0-based index (past the last step
+// once promoted: that is the last step); people read steps from 1.
+QString stepSubject(int index, int count);
+// The figures a rollback row's evidence keeps, in one line: "green 12 of
+// 197 requests failed (6.1 %), p95 41 ms · blue ... · 10 s window".
+QString rollbackFiguresText(const QByteArray& evidence);
+// A gate_failed row written with no figure (consoles before issue 23 wrote
+// one on every restart and source switch): not a regression.
+bool isNoDataRegression(const AuditEntry& e);
+
 class RolloutSession : public QObject {
     Q_OBJECT
 public:
@@ -88,6 +117,10 @@ public:
     bool abort(const QString& reason, QString* error);
     bool rollback(const QString& reason, QString* error);
     bool confirmWeight(QString* error);
+    // The rollback (or restored Degraded/Paused rollout) waiting for an
+    // operator to acknowledge it by name; nullopt when none.
+    const std::optional<RolloutNotice>& notice() const { return m_notice; }
+    bool acknowledgeNotice(const QString& name, QString* error);
 
     AuditTrail& audit() { return m_audit; }
     // What the page and the report read of the trail, so they never query
@@ -112,12 +145,15 @@ signals:
     void gatesUpdated();
     void rolloutChanged();
     void alertRaised(const QString& text);
+    void noticeChanged();  // raised or acknowledged
     void auditAppended(qint64 id);
     void errorOccurred(const QString& message);
 
 private:
     void onSnapshot(pulsco::SnapshotPtr snapshot);
     void restoreFromAudit();
+    void restoreNotice();
+    void recordSourceChange(const QString& from);
     void handle(const StepperEffects& effects, const QString& actor);
     void applyWeight(int weight);
     void weightInEffect(int weight, const QString& actor, const QString& how);
@@ -142,6 +178,10 @@ private:
     std::unique_ptr<TrafficStepper> m_stepper;
     qint64 m_rollout = 0;
     std::optional<int> m_requestedWeight;  // asked of the Source, not yet seen
+    std::optional<RolloutNotice> m_notice;
+    // The last source this session read, kept across the nullptr the window
+    // hands over between two sources: "source changed from <it>".
+    QString m_lastSourceName;
 };
 
 }  // namespace pulsco

@@ -5,6 +5,8 @@
 #include <QSqlError>
 #include <QSqlQuery>
 
+#include <algorithm>
+
 using namespace Qt::StringLiterals;
 
 namespace pulsco {
@@ -40,8 +42,9 @@ const QString kColumns =
 
 }  // namespace
 
-AuditTrail::AuditTrail(ConsoleStore& store)
-    : m_store(store) {}
+AuditTrail::AuditTrail(ConsoleStore& store, Trail trail)
+    : m_store(store)
+    , m_table(trail == Trail::Rollout ? u"audit_trail"_s : u"drill_journal"_s) {}
 
 std::optional<qint64> AuditTrail::append(AuditEntry e, QString* error) {
     if (e.atMs == 0)
@@ -51,7 +54,8 @@ std::optional<qint64> AuditTrail::append(AuditEntry e, QString* error) {
         return std::nullopt;
     }
     QSqlQuery q(m_store.database());
-    q.prepare(u"INSERT INTO audit_trail (at_ms, actor, kind, plan, rollout, subject, note, source,"
+    q.prepare(u"INSERT INTO "_s + m_table +
+              u" (at_ms, actor, kind, plan, rollout, subject, note, source,"
               " source_time_s, evidence, environment, servers)"
               " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"_s);
     q.addBindValue(e.atMs);
@@ -68,14 +72,14 @@ std::optional<qint64> AuditTrail::append(AuditEntry e, QString* error) {
     q.addBindValue(text(e.servers));
     // Autocommit: when exec() returns true the row is committed and synced.
     if (!q.exec()) {
-        *error = m_store.path() + u": audit_trail: "_s + q.lastError().text();
+        *error = m_store.path() + u": "_s + m_table + u": "_s + q.lastError().text();
         return std::nullopt;
     }
     return q.lastInsertId().toLongLong();
 }
 
 std::vector<AuditEntry> AuditTrail::entries(const Query& query) const {
-    QString sql = u"SELECT "_s + kColumns + u" FROM audit_trail WHERE id > ?"_s;
+    QString sql = u"SELECT "_s + kColumns + u" FROM "_s + m_table + u" WHERE id > ?"_s;
     if (!query.plan.isEmpty())
         sql += u" AND plan = ?"_s;
     if (query.rollout >= 0)
@@ -105,10 +109,34 @@ std::vector<AuditEntry> AuditTrail::entries(const Query& query) const {
     return out;
 }
 
+std::vector<AuditEntry> AuditTrail::newest(int count, const QStringList& kinds) const {
+    QString sql = u"SELECT "_s + kColumns + u" FROM "_s + m_table;
+    if (!kinds.isEmpty()) {
+        QStringList marks;
+        for (qsizetype i = 0; i < kinds.size(); ++i)
+            marks << u"?"_s;
+        sql += u" WHERE kind IN ("_s + marks.join(u',') + u')';
+    }
+    sql += u" ORDER BY id DESC LIMIT ?"_s;
+    QSqlQuery q(m_store.database());
+    q.prepare(sql);
+    for (const QString& kind : kinds)
+        q.addBindValue(kind);
+    q.addBindValue(count);
+    std::vector<AuditEntry> out;
+    if (!q.exec())
+        return out;
+    while (q.next())
+        out.push_back(rowToEntry(q));
+    std::reverse(out.begin(), out.end());
+    return out;
+}
+
 QHash<QString, AuditEntry> AuditTrail::latestItemRows(const QString& plan) const {
     QSqlQuery q(m_store.database());
-    q.prepare(u"SELECT "_s + kColumns +
-              u" FROM audit_trail WHERE id IN (SELECT MAX(id) FROM audit_trail WHERE plan = ? AND"
+    q.prepare(u"SELECT "_s + kColumns + u" FROM "_s + m_table +
+              u" WHERE id IN (SELECT MAX(id) FROM "_s + m_table +
+              u" WHERE plan = ? AND"
               " kind IN ('item_checked', 'item_unchecked', 'gate_passed', 'gate_failed')"
               " GROUP BY subject)"_s);
     q.addBindValue(plan);
@@ -124,14 +152,14 @@ QHash<QString, AuditEntry> AuditTrail::latestItemRows(const QString& plan) const
 
 qint64 AuditTrail::lastId() const {
     QSqlQuery q(m_store.database());
-    if (!q.exec(u"SELECT COALESCE(MAX(id), 0) FROM audit_trail"_s) || !q.next())
+    if (!q.exec(u"SELECT COALESCE(MAX(id), 0) FROM "_s + m_table) || !q.next())
         return 0;
     return q.value(0).toLongLong();
 }
 
 qint64 AuditTrail::lastRolloutNumber() const {
     QSqlQuery q(m_store.database());
-    if (!q.exec(u"SELECT COALESCE(MAX(rollout), 0) FROM audit_trail"_s) || !q.next())
+    if (!q.exec(u"SELECT COALESCE(MAX(rollout), 0) FROM "_s + m_table) || !q.next())
         return 0;
     return q.value(0).toLongLong();
 }

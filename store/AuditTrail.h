@@ -3,6 +3,11 @@
 // so the UI shows an action as done only once it cannot be lost. Rows are
 // never updated or erased (the schema refuses it); the checklist's state is
 // the latest check/uncheck/gate row per item.
+//
+// Two trails share the row shape: the rollout's (`audit_trail`: what the
+// Rollout page, its report and timeline read) and the drill journal's
+// (`drill_journal`, migration 005), so drill events never show among the
+// rollout's facts.
 #pragma once
 
 #include <QByteArray>
@@ -36,6 +41,12 @@ inline const QString kRollback = QStringLiteral("rollback");
 inline const QString kPromoted = QStringLiteral("promoted");
 inline const QString kAborted = QStringLiteral("aborted");
 inline const QString kOperatorCommand = QStringLiteral("operator_command");
+// The Source the rollout reads changed (a console start, a scenario switch,
+// live servers): holds and figures start over, passes stay.
+inline const QString kSourceChanged = QStringLiteral("source_changed");
+// An operator, by name, acknowledged a rollback (or a rollout found Degraded
+// or Paused after a restart): the banner goes.
+inline const QString kRollbackAcknowledged = QStringLiteral("rollback_acknowledged");
 }  // namespace audit
 
 struct AuditEntry {
@@ -58,7 +69,8 @@ struct AuditEntry {
 
 class AuditTrail {
 public:
-    explicit AuditTrail(ConsoleStore& store);
+    enum class Trail { Rollout, DrillJournal };
+    explicit AuditTrail(ConsoleStore& store, Trail trail = Trail::Rollout);
 
     // Commits one row; returns its id, or nullopt and *error.
     std::optional<qint64> append(AuditEntry entry, QString* error);
@@ -72,16 +84,20 @@ public:
     };
     std::vector<AuditEntry> entries(const Query& query) const;
     std::vector<AuditEntry> all() const { return entries(Query{}); }
+    // The newest `count` rows of `kinds` (empty = any), oldest first.
+    std::vector<AuditEntry> newest(int count, const QStringList& kinds = {}) const;
 
     // The latest check/uncheck/gate_passed/gate_failed row per item of `plan`.
     QHash<QString, AuditEntry> latestItemRows(const QString& plan) const;
-    // Id of the newest row (0 when empty). Ids are dense: rows are never deleted.
+    // Id of the newest row (0 when empty). Not a count: migration 005 moved
+    // the drill rows out of audit_trail, leaving gaps in its ids.
     qint64 lastId() const;
     // Highest rollout number used so far (0 when none).
     qint64 lastRolloutNumber() const;
 
 private:
     ConsoleStore& m_store;
+    QString m_table;
 };
 
 }  // namespace pulsco

@@ -107,6 +107,14 @@ MainWindow::~MainWindow() {
 
 int MainWindow::addPage(const QString& key, QWidget* page, const QString& title,
                         const QIcon& icon) {
+    // A page's banner (object name "pageBanner", e.g. the Rollout page's
+    // rollback banner) goes under the window's top bar: seen on every page.
+    if (auto* banner = page->findChild<QWidget*>(u"pageBanner"_s, Qt::FindDirectChildrenOnly)) {
+        if (page->layout())
+            page->layout()->removeWidget(banner);
+        auto* column = static_cast<QVBoxLayout*>(centralWidget()->layout());
+        column->insertWidget(column->indexOf(m_pages), banner);
+    }
     const int index = m_pages->addTab(page, icon, title);
     m_pageKeys.insert(index, key);
     auto* action = m_pagesMenu->addAction(icon, title);

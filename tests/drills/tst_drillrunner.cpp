@@ -24,7 +24,7 @@ namespace {
 
 int journaledStarts(ConsoleStore& store) {
     int started = 0;
-    for (const AuditEntry& e : AuditTrail(store).all())
+    for (const AuditEntry& e : AuditTrail(store, AuditTrail::Trail::DrillJournal).all())
         started += e.kind == audit::kDrillStarted;
     return started;
 }
@@ -175,7 +175,7 @@ private slots:
             QSqlDatabase saboteur = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"saboteur"_s);
             saboteur.setDatabaseName(path);
             QVERIFY(saboteur.open());
-            QVERIFY(QSqlQuery(saboteur).exec(u"DROP TABLE audit_trail"_s));
+            QVERIFY(QSqlQuery(saboteur).exec(u"DROP TABLE drill_journal"_s));
             saboteur.close();
         }
         QSqlDatabase::removeDatabase(u"saboteur"_s);

@@ -132,6 +132,45 @@ private slots:
         QVERIFY(!tracker.status(u"p1.s.gate"_s)->holdsNow);
     }
 
+    // Issue 23: every console restart and source switch wrote "gate_failed
+    // ... no longer holds" with value "no data". Only a failing figure on
+    // evidence that counts is a regression; no data (NaN here) never is.
+    void noDataIsNeverARegression_data() {
+        QTest::addColumn<QString>(
+            "start");  // "restart": restored pass; "switch": live pass, new source
+        QTest::addColumn<QList<double>>("values");
+        QTest::addColumn<int>("regressions");
+        QTest::addRow("restart, no data, then holds")
+            << u"restart"_s << QList<double>{qQNaN(), qQNaN(), 100} << 0;
+        QTest::addRow("restart, no data only") << u"restart"_s << QList<double>{qQNaN()} << 0;
+        QTest::addRow("restart, no data, then fails")
+            << u"restart"_s << QList<double>{qQNaN(), 200} << 1;
+        QTest::addRow("switch, no data") << u"switch"_s << QList<double>{qQNaN(), qQNaN()} << 0;
+        QTest::addRow("switch, fails, no data, fails")
+            << u"switch"_s << QList<double>{200, qQNaN(), 250} << 1;
+    }
+    void noDataIsNeverARegression() {
+        QFETCH(QString, start);
+        QFETCH(QList<double>, values);
+        QFETCH(int, regressions);
+        const RolloutPlan plan = planWithGate(u"p(95)(api_latency_ms) < 150"_s, 0);
+        GateTracker tracker(plan);
+        double t = 0;
+        if (start == u"restart"_s) {
+            tracker.markPassed(u"p1.s.gate"_s);
+        } else {
+            QCOMPARE(countOf(tracker.evaluate(snapshotAt(t++, 100)), GateTransition::Kind::Passed),
+                     1);
+            tracker.resetHolds();
+            t = 0;  // the new source's clock
+        }
+        int failed = 0;
+        for (double v : values)
+            failed += countOf(tracker.evaluate(snapshotAt(t++, v)), GateTransition::Kind::Failed);
+        QCOMPARE(failed, regressions);
+        QVERIFY(tracker.status(u"p1.s.gate"_s)->state == GateStatus::State::Passed);
+    }
+
     void restoredPassStaysPassed() {
         const RolloutPlan plan = planWithGate(u"conservation == ok"_s, 3600);
         GateTracker tracker(plan);

@@ -6,11 +6,15 @@
 #include "support/EngineSource.h"
 #include "support/PdfPages.h"
 
+#include "rollout/RolloutPlanJson.h"
+#include "rollout/RolloutReport.h"
 #include "rollout/RolloutSession.h"
 #include "store/ConsoleStore.h"
+#include "ui/Theme.h"
 #include "ui/rollout/ChecklistFilter.h"
 #include "ui/rollout/ChecklistModel.h"
 #include "ui/rollout/ChecklistView.h"
+#include "ui/rollout/RollbackBanner.h"
 #include "ui/rollout/RolloutPage.h"
 #include "ui/rollout/TrafficStepPanel.h"
 
@@ -22,6 +26,9 @@
 #include <QFileInfo>
 #include <QHeaderView>
 #include <QImage>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
@@ -119,7 +126,12 @@ private slots:
         QTest::keyClicks(m_page->operatorField(), u"Ana Operator"_s);
         QVERIFY(m_page->checklist()->selectItem(kManual));
         QTest::keyClicks(m_page->checklist()->noteField(), u"all green in CI"_s);
+        // Only the action that applies is enabled (issue 23).
+        QVERIFY(m_page->checklist()->checkButton()->isEnabled());
+        QVERIFY(!m_page->checklist()->uncheckButton()->isEnabled());
         QTest::mouseClick(m_page->checklist()->checkButton(), Qt::LeftButton);
+        QVERIFY(!m_page->checklist()->checkButton()->isEnabled());
+        QVERIFY(m_page->checklist()->uncheckButton()->isEnabled());
         auto checked = rowsOf(m_page->session(), audit::kItemChecked);
         QCOMPARE(checked.size(), std::size_t(1));
         QCOMPARE(checked[0].actor, u"Ana Operator"_s);
@@ -133,8 +145,15 @@ private slots:
         QCOMPARE(rowsOf(m_page->session(), audit::kItemUnchecked).size(), std::size_t(1));
         QCOMPARE(rowsOf(m_page->session(), audit::kItemChecked).size(), std::size_t(1));  // kept
         QVERIFY(!index.data(ChecklistModel::DoneRole).toBool());
+        QVERIFY(m_page->checklist()->checkButton()->isEnabled());
+        QVERIFY(!m_page->checklist()->uncheckButton()->isEnabled());
         QTest::mouseClick(m_page->checklist()->checkButton(), Qt::LeftButton);
         QVERIFY(index.data(ChecklistModel::DoneRole).toBool());
+        // A gated item is checked by its metric only: neither button.
+        QVERIFY(m_page->checklist()->selectItem(kIntegrity));
+        QVERIFY(!m_page->checklist()->checkButton()->isEnabled());
+        QVERIFY(!m_page->checklist()->uncheckButton()->isEnabled());
+        QVERIFY(m_page->checklist()->selectItem(kManual));
     }
 
     // The simulator rehearses: the production item's gate holds, its
@@ -212,8 +231,19 @@ private slots:
         QVERIFY(panel->stepList()->item(2)->text().startsWith(u"▶"_s));
         shoot(u"rollout-blue-green.png"_s);
         QVERIFY(panel->button(u"rollback"_s)->isEnabled());
+        QVERIFY(m_page->banner()->isHidden());
+        // Another window in front: the rollback must reach the desktop.
+        QWidget other;
+        other.resize(200, 100);
+        other.show();
+        other.activateWindow();
+        QTRY_VERIFY(!m_page->isActiveWindow());
         QTest::mouseClick(panel->button(u"rollback"_s), Qt::LeftButton);
         QCOMPARE(panel->stateLabel()->text(), u"Degraded"_s);
+        // Offscreen has no system tray: the taskbar alert, which cannot fail.
+        QCOMPARE(m_page->lastNotification(), u"alert"_s);
+        other.close();
+        m_page->activateWindow();
         m_source->advance(m_source->engine().runTime() + 3);
         QCOMPARE(m_source->engine().trafficWeight(), 0);
         const auto rollbacks = rowsOf(m_page->session(), audit::kRollback);
@@ -221,6 +251,45 @@ private slots:
         QCOMPARE(rollbacks[0].actor, u"Ana Operator"_s);
         QVERIFY(!panel->button(u"rollback"_s)->isEnabled());
         QVERIFY(panel->button(u"start"_s)->isEnabled());
+        // One numbering: the trail's step is the page's "step 3 of 7".
+        QCOMPARE(rollbacks[0].subject, u"step 3"_s);
+        QCOMPARE(panel->stepList()->count(), 7);  // the rollout's own steps stay listed
+        // The failed step stays marked; the earlier ones stay done.
+        QVERIFY2(panel->stepList()->item(2)->text().startsWith(u"✗ 3."_s),
+                 qPrintable(panel->stepList()->item(2)->text()));
+        QVERIFY(panel->stepList()->item(2)->text().contains(u"rolled back here"_s));
+        QVERIFY(panel->stepList()->item(1)->text().startsWith(u"✓"_s));
+        QVERIFY(panel->stepList()->item(3)->text().startsWith(u"   "_s));
+        QTest::qWait(RolloutPage::kFrameMs + 50);
+        shoot(u"rollout-rollback-steps.png"_s);
+        // The banner: what, where, why; stays until acknowledged by name.
+        RollbackBanner* banner = m_page->banner();
+        QVERIFY(banner->isVisible());
+        QVERIFY2(banner->headline()->text().contains(
+                     u"Rollout 1 rolled back by Ana Operator at step 3 of 7"_s),
+                 qPrintable(banner->headline()->text()));
+        QVERIFY(banner->details()->text().contains(u"manual rollback"_s));
+        QVERIFY(banner->details()->text().contains(u"requests failed"_s));
+        m_page->tabs()->setCurrentWidget(m_page->checklist());
+        QVERIFY(banner->isVisible());  // whatever tab is open
+        shoot(u"rollout-rollback-banner.png"_s);
+        banner->nameField()->clear();
+        QVERIFY(!banner->acknowledgeButton()->isEnabled());
+        QString error;
+        QVERIFY(!m_page->session().acknowledgeNotice(u"   "_s, &error));
+        QVERIFY(error.contains(u"name"_s));
+        QVERIFY(banner->isVisible());
+        QTest::mouseClick(banner->showStepsButton(), Qt::LeftButton);
+        QCOMPARE(m_page->tabs()->currentWidget(), m_page->steps());
+        QTest::keyClicks(banner->nameField(), u"Bo Lead"_s);
+        QTest::mouseClick(banner->acknowledgeButton(), Qt::LeftButton);
+        QVERIFY(banner->isHidden());
+        const auto acks = rowsOf(m_page->session(), audit::kRollbackAcknowledged);
+        QCOMPARE(acks.size(), std::size_t(1));
+        QCOMPARE(acks[0].actor, u"Bo Lead"_s);
+        QCOMPARE(acks[0].rollout, qint64(1));
+        QVERIFY(acks[0].atMs > 0);
+        QVERIFY(acks[0].note.contains(u"manual rollback"_s));
     }
 
     void badStepEditsAreRefused() {
@@ -315,8 +384,42 @@ private slots:
         QCOMPARE(m_page->auditTable()->rowCount(), int(m_page->session().audit().all().size()));
         QCOMPARE(m_page->metricsTable()->rowCount(), 1);
         QCOMPARE(m_page->metricsTable()->item(0, 1)->text(), u"rolled back"_s);
+        // At 1280 px (issue 23: What, Subject and "By · when" were cut): What
+        // fits whole; a longer Subject is elided and its tooltip has it all.
+        QTableWidget* trail = m_page->auditTable();
+        const QFontMetrics fm = trail->fontMetrics();
+        for (int r = 0; r < trail->rowCount(); ++r) {
+            const QString what = trail->item(r, 2)->text();
+            QVERIFY2(fm.horizontalAdvance(what) + 8 <= trail->columnWidth(2), qPrintable(what));
+            QCOMPARE(trail->item(r, 3)->toolTip(), trail->item(r, 3)->text());
+        }
+        QVERIFY(fm.horizontalAdvance(u"p3.day-2.traffic-switching-0-10"_s) + 8 <=
+                trail->columnWidth(3));
+        QTreeView* tree = m_page->checklist()->tree();
+        const QString byText = u"Ana Operator · 2026-12-03 18:04"_s;
+        QVERIFY2(tree->fontMetrics().horizontalAdvance(byText) + 8 <=
+                     tree->columnWidth(ChecklistModel::By),
+                 qPrintable(QString::number(tree->columnWidth(ChecklistModel::By))));
         m_page->tabs()->setCurrentIndex(2);
         shoot(u"rollout-metrics.png"_s);
+        // For a person to look at: the trail and the checklist at both sizes
+        // and in both themes.
+        for (const Theme theme : {Theme::Light, Theme::Dark}) {
+            applyTheme(theme);
+            for (const QSize size : {QSize(1280, 800), QSize(1920, 1080)}) {
+                m_page->resize(size);
+                for (QWidget* tab :
+                     {static_cast<QWidget*>(trail), static_cast<QWidget*>(m_page->checklist())}) {
+                    m_page->tabs()->setCurrentWidget(tab);
+                    QTest::qWait(RolloutPage::kFrameMs + 50);
+                    shoot(u"rollout-%1-%2x%3-%4.png"_s.arg(
+                        tab == trail ? u"audit"_s : u"checklist"_s, QString::number(size.width()),
+                        QString::number(size.height()), themeKey(theme)));
+                }
+            }
+        }
+        applyTheme(Theme::Light);
+        m_page->resize(1280, 800);
     }
 
     void everyControlHasAnAccessibleName() {
@@ -354,6 +457,149 @@ private slots:
         QCOMPARE(again.itemState(kManual).actor, u"Ana Operator"_s);
         QVERIFY(!again.itemState(kIntegrity).done);  // rehearsal evidence ticked nothing
         QCOMPARE(again.stepper()->state(), RolloutState::Degraded);
+        QVERIFY(!again.notice());  // its rollback was acknowledged
+    }
+
+    // A rollout found Degraded or Paused when the console starts raises the
+    // banner, unless acknowledged since its last state change. Each row is
+    // the tail of a trail in a real SQLite file.
+    void restoredRolloutsRaiseTheBanner_data() {
+        QTest::addColumn<QStringList>("tail");  // rollback, degraded, paused, progressing, ack
+        QTest::addColumn<QString>("headline");  // "" = no banner
+        QTest::addRow("rolled back, not acknowledged")
+            << QStringList{u"rollback"_s, u"degraded"_s} << u"was rolled back at step 3 of 7"_s;
+        QTest::addRow("rolled back, acknowledged")
+            << QStringList{u"rollback"_s, u"degraded"_s, u"ack"_s} << QString();
+        QTest::addRow("paused") << QStringList{u"paused"_s} << u"is Paused at step 3 of 7"_s;
+        QTest::addRow("paused, acknowledged, paused again")
+            << QStringList{u"paused"_s, u"ack"_s, u"paused"_s} << u"is Paused at step 3 of 7"_s;
+        QTest::addRow("progressing") << QStringList{u"progressing"_s} << QString();
+    }
+    void restoredRolloutsRaiseTheBanner() {
+        QFETCH(QStringList, tail);
+        QFETCH(QString, headline);
+        QTemporaryDir dir;
+        QString error;
+        auto store = ConsoleStore::open(dir.filePath(u"restored.sqlite"_s), &error);
+        QVERIFY2(store, qPrintable(error));
+        {
+            RolloutSession first(*store);
+            AuditTrail trail(*store);
+            const auto row = [&](const QString& kind, const QByteArray& evidence,
+                                 const QString& note = {}) {
+                AuditEntry e;
+                e.actor = kind == audit::kRollbackAcknowledged ? u"Bo"_s : u"system"_s;
+                e.kind = kind;
+                e.plan = first.plan().name;
+                e.rollout = 1;
+                e.note = note;
+                e.evidence = evidence;
+                e.sourceTimeSeconds = 305;
+                QVERIFY2(trail.append(e, &error), qPrintable(error));
+            };
+            row(audit::kRolloutStarted,
+                QJsonDocument(QJsonObject{{u"steps"_s, trafficStepsToJson(first.plan().steps)}})
+                    .toJson(QJsonDocument::Compact));
+            const auto state = [](const char* name) {
+                return QJsonDocument(QJsonObject{{u"state"_s, QString::fromLatin1(name)},
+                                                 {u"step"_s, 2},
+                                                 {u"weight"_s, 10},
+                                                 {u"reason"_s, u"by Ana: checking"_s}})
+                    .toJson(QJsonDocument::Compact);
+            };
+            for (const QString& t : tail) {
+                if (t == u"rollback"_s)
+                    row(audit::kRollback,
+                        R"({"green":{"requests":197,"errors":12,"error_rate":0.0609},"window_s":10})",
+                        u"trigger fired: Error rate > 5%"_s);
+                else if (t == u"degraded"_s)
+                    row(audit::kRolloutState, state("Degraded"));
+                else if (t == u"paused"_s)
+                    row(audit::kRolloutState, state("Paused"));
+                else if (t == u"progressing"_s)
+                    row(audit::kRolloutState, state("Progressing"));
+                else
+                    row(audit::kRollbackAcknowledged, "{}");
+            }
+        }
+        RolloutSession restarted(*store);
+        QCOMPARE(restarted.notice().has_value(), !headline.isEmpty());
+        if (headline.isEmpty())
+            return;
+        const RolloutNotice& n = *restarted.notice();
+        QVERIFY2(n.headline.contains(headline), qPrintable(n.headline));
+        QVERIFY(n.restored);
+        if (tail.contains(u"rollback"_s)) {
+            QCOMPARE(n.cause, u"trigger fired: Error rate > 5%"_s);
+            QVERIFY2(n.figures.contains(u"green: 12 of 197 requests failed (6.1 %)"_s),
+                     qPrintable(n.figures));
+        }
+        RolloutPage page(new RolloutSession(*store), nullptr);
+        QVERIFY(!page.banner()->isHidden());
+        QVERIFY(page.banner()->headline()->text().contains(headline));
+        QVERIFY(!restarted.acknowledgeNotice({}, &error));
+        QVERIFY2(restarted.acknowledgeNotice(u"Cy"_s, &error), qPrintable(error));
+        QVERIFY(!RolloutSession(*store).notice());  // acknowledged: not raised again
+    }
+
+    // Issue 23: every restart and scenario switch wrote ~7 "gate_failed ...
+    // no longer holds" rows with no data, shown as "(regressed)" with the
+    // false failure's time under "By · when". No data is no regression;
+    // source switches are rows of their own, and the timeline shows them.
+    void restartsAndSourceSwitchesRecordFactsOnly() {
+        QTemporaryDir dir;
+        QString error;
+        auto store = ConsoleStore::open(dir.filePath(u"facts.sqlite"_s), &error);
+        QVERIFY2(store, qPrintable(error));
+        qint64 passedAt = 0;
+        {
+            RolloutSession first(*store);
+            AuditTrail trail(*store);
+            AuditEntry pass;
+            pass.actor = u"system"_s;
+            pass.kind = audit::kGatePassed;
+            pass.plan = first.plan().name;
+            pass.subject = kIntegrity;
+            pass.environment = u"production"_s;
+            pass.atMs = passedAt = qint64(1700000000000);
+            pass.evidence = R"({"expression":"integrity == ok","value":1,"bar":"holds"})";
+            QVERIFY(trail.append(pass, &error));
+            // What an older console wrote on its next start: not a fact.
+            AuditEntry old = pass;
+            old.kind = audit::kGateFailed;
+            old.atMs = passedAt + 60000;
+            old.evidence = R"({"expression":"integrity == ok","value":null,"holds":false})";
+            QVERIFY(trail.append(old, &error));
+        }
+        RolloutSession session(*store);
+        QVERIFY(session.itemState(kIntegrity).done);
+        QCOMPARE(session.itemState(kIntegrity).kind, audit::kGatePassed);
+        QCOMPARE(session.itemState(kIntegrity).atMs, passedAt);  // "By · when": the pass
+        session.setOperatorName(u"Ana"_s);
+        auto production = EngineSource::shipped(u"baseline-1000"_s);
+        production->relabelEnvironment(DeploymentEnvironment::Production);
+        session.setSource(production.get());
+        production->advance(3);  // a fresh source: no data yet
+        QVERIFY2(session.startRollout(&error), qPrintable(error));
+        auto next = EngineSource::shipped(u"bad-release-green"_s);
+        next->relabelEnvironment(DeploymentEnvironment::Production);
+        session.setSource(nullptr);  // as the window hands sources over
+        session.setSource(next.get());
+        next->advance(3);
+        const auto failed = rowsOf(session, audit::kGateFailed);
+        QCOMPARE(failed.size(), std::size_t(1));  // the old console's, no new one
+        const auto switches = rowsOf(session, audit::kSourceChanged);
+        QCOMPARE(switches.size(), std::size_t(2));
+        QVERIFY2(switches[0].note.startsWith(u"console started on"_s),
+                 qPrintable(switches[0].note));
+        QVERIFY2(switches[1].note.startsWith(u"source changed from"_s),
+                 qPrintable(switches[1].note));
+        QCOMPARE(switches[1].rollout, session.rolloutNumber());
+        const QString report = rolloutReportMarkdown(session);
+        QVERIFY(!report.contains(u"(regressed)"_s));
+        const qsizetype timeline = report.indexOf(u"### Rollout 1"_s);
+        QVERIFY(timeline > 0);
+        QVERIFY2(report.indexOf(u"source changed from"_s, timeline) > timeline, qPrintable(report));
     }
 };
 

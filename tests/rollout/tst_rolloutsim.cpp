@@ -147,6 +147,13 @@ private slots:
         });
         QCOMPARE(session.stepper()->state(), RolloutState::Degraded);
         QVERIFY(backOnBlueAt >= kBadAt);
+        // Unmissable and explained (issue 23): the notice the banner shows.
+        QVERIFY(session.notice());
+        QVERIFY2(session.notice()->headline.contains(u"rolled back automatically at step 3 of 7"_s),
+                 qPrintable(session.notice()->headline));
+        QVERIFY(session.notice()->cause.startsWith(u"trigger fired: Error rate > 5%"_s));
+        QVERIFY2(session.notice()->figures.contains(u"requests failed"_s),
+                 qPrintable(session.notice()->figures));
         const double seconds = backOnBlueAt - kBadAt;
         qInfo("bad release at %.0f s; traffic fully back on blue at %.0f s: %.0f simulated seconds",
               kBadAt, backOnBlueAt, seconds);

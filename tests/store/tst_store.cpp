@@ -199,6 +199,56 @@ private slots:
         QCOMPARE(count(store->database(), u"SELECT COUNT(*) FROM audit_trail"_s), 4);
     }
 
+    // Migration 5 (issue 23): drill journal rows leave the rollout's trail
+    // for their own table, keeping their ids (events name their journal by
+    // the id of its drill_started row); both stay append-only; down puts
+    // them back with the journal keys moved along.
+    void drillRowsMoveToTheirOwnTrail() {
+        QTemporaryDir dir;
+        QString error;
+        auto store = ConsoleStore::openUnmigrated(dir.filePath(u"d.sqlite"_s), &error);
+        QVERIFY2(store, qPrintable(error));
+        QVERIFY2(ConsoleStore::migrator().migrate(store->database(), 4, &error), qPrintable(error));
+        QSqlQuery q(store->database());
+        for (const QString& row : {u"'system', 'gate_passed', 'pulsco-rollout', 'x'"_s,
+                                   u"'tia', 'drill_started', 'drill-journal', 'error-surge'"_s,
+                                   u"'tia', 'drill_event', 'drill-journal', '2'"_s,
+                                   u"'ana', 'item_checked', 'pulsco-rollout', 'y'"_s})
+            QVERIFY2(q.exec(u"INSERT INTO audit_trail (at_ms, actor, kind, plan, subject)"
+                            " VALUES (1, "_s +
+                            row + u")"_s),
+                     qPrintable(q.lastError().text()));
+        QVERIFY2(ConsoleStore::migrator().migrateToLatest(store->database(), &error),
+                 qPrintable(error));
+        const auto rollout = AuditTrail(*store).all();
+        QCOMPARE(rollout.size(), std::size_t(2));
+        QCOMPARE(rollout[0].kind, u"gate_passed"_s);
+        QCOMPARE(rollout[1].kind, u"item_checked"_s);
+        AuditTrail journal(*store, AuditTrail::Trail::DrillJournal);
+        const auto drills = journal.all();
+        QCOMPARE(drills.size(), std::size_t(2));
+        QCOMPARE(drills[0].id, qint64(2));
+        QCOMPARE(drills[1].subject, u"2"_s);
+        QVERIFY(!q.exec(u"DELETE FROM drill_journal"_s));
+        QVERIFY(!q.exec(u"UPDATE drill_journal SET actor = 'mallory'"_s));
+        QVERIFY(!q.exec(u"DELETE FROM audit_trail"_s));  // the trigger is back
+        AuditEntry e;
+        e.actor = u"tia"_s;
+        e.kind = u"drill_event"_s;
+        e.plan = u"drill-journal"_s;
+        e.subject = u"2"_s;
+        QVERIFY2(journal.append(e, &error), qPrintable(error));
+        QCOMPARE(AuditTrail(*store).all().size(), std::size_t(2));
+        // Down: back after the rollout rows, the journal key moved with them.
+        QVERIFY2(ConsoleStore::migrator().migrate(store->database(), 4, &error), qPrintable(error));
+        const auto back = AuditTrail(*store).all();
+        QCOMPARE(back.size(), std::size_t(5));
+        QCOMPARE(back[2].kind, u"drill_started"_s);
+        const QString key = QString::number(back[2].id);
+        QCOMPARE(back[3].subject, key);
+        QCOMPARE(back[4].subject, key);
+    }
+
     void auditTrailIsAppendOnly() {
         QTemporaryDir dir;
         QString error;

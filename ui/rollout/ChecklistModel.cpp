@@ -218,6 +218,12 @@ QVariant ChecklistModel::itemData(const PlanItem& item, int column, int role) co
         if (!gate->counts && gate->environment)
             return QBrush(QColor(0x6a, 0x1b, 0x9a));  // evidence that cannot tick the item
     }
+    if (role == Qt::ToolTipRole && column == Status)
+        return itemData(item, column, Qt::DisplayRole);  // whole, when the column is narrow
+    if (role == Qt::ToolTipRole && column == By && !state.kind.isEmpty())
+        return u"%1 by %2 at %3"_s.arg(
+            state.kind, state.actor,
+            QDateTime::fromMSecsSinceEpoch(state.atMs).toString(u"yyyy-MM-dd HH:mm:ss"_s));
     if (role == Qt::ToolTipRole)
         return item.gated() ? u"Gate: %1 (hold %2; counts in %3)"_s.arg(
                                   item.gate->text, formatSeconds(item.gate->holdSeconds),

@@ -55,9 +55,16 @@ ChecklistView::ChecklistView(RolloutSession& session, QWidget* parent)
     m_tree->setAlternatingRowColors(true);
     m_tree->header()->setSectionResizeMode(ChecklistModel::Item, QHeaderView::Stretch);
     m_tree->header()->setStretchLastSection(false);
-    m_tree->setColumnWidth(ChecklistModel::Status, 150);
+    // Room for a hold in progress on rehearsal evidence, the longest usual state.
+    m_tree->setColumnWidth(
+        ChecklistModel::Status,
+        m_tree->fontMetrics().horizontalAdvance(u"holding 4 min 59 s / 5 min · rehearsal"_s) + 16);
     m_tree->setColumnWidth(ChecklistModel::Value, 170);
-    m_tree->setColumnWidth(ChecklistModel::By, 170);
+    // "By · when" holds a name and a minute: sized for a longish name and
+    // the date (a longer name is elided; its tooltip has it whole).
+    m_tree->setColumnWidth(
+        ChecklistModel::By,
+        m_tree->fontMetrics().horizontalAdvance(u"Maximilian Müller · 2026-12-31 23:59"_s) + 16);
     m_tree->expandAll();
 
     auto* detail = new QWidget(this);
@@ -179,9 +186,13 @@ void ChecklistView::refresh() {
 void ChecklistView::showDetail() {
     const QString id = selectedItemId();
     const PlanItem* item = id.isEmpty() ? nullptr : m_session.plan().findItem(id);
-    m_check->setEnabled(item && !item->gated());
-    m_uncheck->setEnabled(item && !item->gated());
-    m_note->setEnabled(item && !item->gated());
+    // Only the action that applies: Check an open manual item, Uncheck a
+    // done one. Gated items pass by their metric, never by hand.
+    const bool manual = item && !item->gated();
+    const bool done = manual && m_session.itemState(id).done;
+    m_check->setEnabled(manual && !done);
+    m_uncheck->setEnabled(manual && done);
+    m_note->setEnabled(manual);
     if (!item) {
         m_title->setText(tr("Select an item to check it, or to see its gate and evidence."));
         m_gate->clear();

@@ -4,8 +4,10 @@
 #include "rollout/RolloutSession.h"
 #include "ui/rollout/ChecklistView.h"
 #include "ui/rollout/ReportExport.h"
+#include "ui/rollout/RollbackBanner.h"
 #include "ui/rollout/TrafficStepPanel.h"
 
+#include <QApplication>
 #include <QDateTime>
 #include <QFileDialog>
 #include <QHBoxLayout>
@@ -16,6 +18,8 @@
 #include <QPushButton>
 #include <QSettings>
 #include <QShortcut>
+#include <QStyle>
+#include <QSystemTrayIcon>
 #include <QTabWidget>
 #include <QTableWidget>
 #include <QTimer>
@@ -68,6 +72,9 @@ RolloutPage::RolloutPage(RolloutSession* session, Source* source, QWidget* paren
     m_message->setAccessibleName(tr("Rollout messages"));
     m_message->setTextInteractionFlags(Qt::TextSelectableByMouse);
 
+    m_banner = new RollbackBanner(*m_session, this);
+    m_banner->suggestName(m_operator->text());
+
     m_checklist = new ChecklistView(*m_session, this);
     m_steps = new TrafficStepPanel(*m_session, this);
 
@@ -90,7 +97,25 @@ RolloutPage::RolloutPage(RolloutSession* session, Source* source, QWidget* paren
                                         tr("Note"), tr("Where"), tr("Source time")});
     m_audit->setAccessibleName(tr("Audit trail"));
     m_audit->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    // At 1280 px What and Subject were cut ("gate_me…", "p1.code-qual…"):
+    // each column gets room for what it usually holds, Note takes the rest,
+    // and every cell's tooltip has its whole text.
+    const QFontMetrics metrics = m_audit->fontMetrics();
+    const auto room = [&metrics](const QString& sample) {
+        return metrics.horizontalAdvance(sample) + 20;
+    };
+    m_audit->setColumnWidth(0, room(u"2026-12-31 23:59:59"_s));
+    m_audit->setColumnWidth(1, room(u"Maximilian M."_s));
+    m_audit->setColumnWidth(2, room(u"rollback_acknowledged"_s));
+    m_audit->setColumnWidth(3, room(u"p2.infrastructure-provisioning.backup-and"_s));
+    m_audit->setColumnWidth(5, room(u"production"_s));
+    m_audit->setColumnWidth(6, room(u"Source time"_s));
     m_audit->horizontalHeader()->setSectionResizeMode(4, QHeaderView::Stretch);
+    m_audit->horizontalHeader()->setMinimumSectionSize(room(u"Note"_s));
+    // One line per row, elided in the middle (ids differ at their ends):
+    // wrapped, a long item id broke at its dashes and was still cut.
+    m_audit->setWordWrap(false);
+    m_audit->setTextElideMode(Qt::ElideMiddle);
     m_audit->verticalHeader()->hide();
 
     m_tabs = new QTabWidget(this);
@@ -102,6 +127,7 @@ RolloutPage::RolloutPage(RolloutSession* session, Source* source, QWidget* paren
 
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(bar);
+    layout->addWidget(m_banner);  // MainWindow lifts it under its top bar
     layout->addWidget(m_message);
     layout->addWidget(m_tabs, 1);
 
@@ -112,7 +138,25 @@ RolloutPage::RolloutPage(RolloutSession* session, Source* source, QWidget* paren
 
     connect(m_operator, &QLineEdit::textChanged, this, [this](const QString& name) {
         m_session->setOperatorName(name);
+        m_banner->suggestName(name);
         QSettings().setValue(u"rollout/operator"_s, name.trimmed());
+    });
+    connect(m_banner, &RollbackBanner::failed, this,
+            [this](const QString& e) { showMessage(e, true); });
+    connect(m_banner, &RollbackBanner::showStepsRequested, this, [this] {
+        // The banner shows on every page: bring this page forward first.
+        for (QWidget* up = parentWidget(); up; up = up->parentWidget())
+            if (auto* tabs = qobject_cast<QTabWidget*>(up))
+                for (int i = 0; i < tabs->count(); ++i)
+                    if (tabs->widget(i) == this || tabs->widget(i)->isAncestorOf(this))
+                        tabs->setCurrentIndex(i);
+        m_tabs->setCurrentWidget(m_steps);
+    });
+    connect(m_session, &RolloutSession::noticeChanged, this, [this] {
+        if (m_session->notice())
+            notifyDesktop();
+        else
+            showMessage(tr("Acknowledged: recorded in the audit trail."), false);
     });
     auto* find = new QShortcut(QKeySequence::Find, this);
     connect(find, &QShortcut::activated, this, [this] {
@@ -231,6 +275,7 @@ void RolloutPage::refreshAudit() {
             QString::number(e.sourceTimeSeconds, 'f', 0) + u" s"_s};
         for (int c = 0; c < cells.size(); ++c) {
             auto* item = new QTableWidgetItem(cells[c]);  // owned by the table
+            item->setToolTip(cells[c]);
             if (c == 0)
                 item->setData(Qt::UserRole, e.id);
             m_audit->setItem(i, c, item);
@@ -270,6 +315,36 @@ void RolloutPage::refreshMetrics() {
                                 formatMetricSeconds(r.rollbackSeconds)};
         for (int c = 0; c < cells.size(); ++c)
             m_metrics->setItem(i, c, new QTableWidgetItem(cells[c]));
+    }
+}
+
+// A rollback while the operator looks at another window must reach them.
+// QSystemTrayIcon::showMessage is preferred where a tray exists: its
+// message carries the cause and figures, and the desktop's notification
+// server keeps it. Without a tray (offscreen, minimal, desktops without a
+// status notifier: isSystemTrayAvailable() is false) QApplication::alert
+// flashes the window's taskbar entry until it is activated; it is a no-op
+// where there is no taskbar, so it never fails offscreen.
+void RolloutPage::notifyDesktop() {
+    const std::optional<RolloutNotice>& notice = m_session->notice();
+    QWidget* top = window();
+    if (!notice || !top || top->isActiveWindow()) {
+        m_lastNotification.clear();
+        return;
+    }
+    const QString text =
+        notice->cause + (notice->figures.isEmpty() ? QString() : u"\n"_s + notice->figures);
+    if (QSystemTrayIcon::isSystemTrayAvailable() && QSystemTrayIcon::supportsMessages()) {
+        if (!m_tray) {
+            m_tray = new QSystemTrayIcon(style()->standardIcon(QStyle::SP_MessageBoxWarning), this);
+            m_tray->setToolTip(tr("Pulsco Ops Console"));
+        }
+        m_tray->show();
+        m_tray->showMessage(notice->headline, text, QSystemTrayIcon::Critical, 0);
+        m_lastNotification = u"tray"_s;
+    } else {
+        QApplication::alert(top, 0);  // 0: until the window is activated
+        m_lastNotification = u"alert"_s;
     }
 }
 

@@ -18,11 +18,13 @@ class QProgressBar;
 class QPushButton;
 class QTabWidget;
 class QTableWidget;
+class QSystemTrayIcon;
 class QTimer;
 
 namespace pulsco {
 
 class ChecklistView;
+class RollbackBanner;
 class RolloutSession;
 class TrafficStepPanel;
 
@@ -46,6 +48,11 @@ public:
     QTableWidget* metricsTable() const { return m_metrics; }
     QLabel* messageLabel() const { return m_message; }
     QLabel* evidenceLabel() const { return m_evidence; }
+    RollbackBanner* banner() const { return m_banner; }
+    // How the last rollback reached the desktop while the window was not in
+    // front: "tray" (a system-tray message), "alert" (QApplication::alert),
+    // "" when the window was in front (the banner is enough) or none yet.
+    const QString& lastNotification() const { return m_lastNotification; }
 
     bool loadPlan(const QString& path, QString* error);
     bool exportMarkdown(const QString& path, QString* error);
@@ -59,6 +66,7 @@ private:
     void refreshEvidence();
     void refreshMetrics();
     void showMessage(const QString& text, bool error);
+    void notifyDesktop();
 
     RolloutSession* m_session = nullptr;
     QLineEdit* m_operator = nullptr;
@@ -72,6 +80,9 @@ private:
     QLabel* m_metricsSummary = nullptr;
     QTableWidget* m_audit = nullptr;
     QTimer* m_frame = nullptr;
+    RollbackBanner* m_banner = nullptr;
+    QString m_lastNotification;
+    QSystemTrayIcon* m_tray = nullptr;  // made on the first notification that can use one
     bool m_auditDirty = true;
     QString m_shownEnvironment = QStringLiteral("-");  // forces the first refresh
 };

@@ -6,6 +6,7 @@
 #include "ui/Format.h"
 #include "ui/HistogramChart.h"
 #include "ui/KpiStatus.h"
+#include "ui/Theme.h"
 
 #include <QGridLayout>
 #include <QGroupBox>
@@ -73,6 +74,7 @@ TrafficStepPanel::TrafficStepPanel(RolloutSession& session, QWidget* parent)
 
     m_steps = new QListWidget(this);
     m_steps->setAccessibleName(tr("Rollout steps"));
+    m_steps->setWordWrap(true);  // the failed step's reason is read whole, not scrolled to
     m_editor = new QPlainTextEdit(this);
     m_editor->setAccessibleName(tr("Step list editor (JSON)"));
     m_editor->setPlaceholderText(
@@ -247,24 +249,52 @@ void TrafficStepPanel::refresh() {
                      !(state == RolloutState::Degraded && stepper->weight() == 0));
     button(u"confirm"_s)->setEnabled(m_session.needsOperatorConfirmation());
 
-    const auto& steps = stepper && active ? stepper->steps() : m_session.draftSteps();
+    // A rollout's own steps while it runs and after it ends (rolled back or
+    // promoted): which step failed must stay readable. The draft otherwise.
+    const bool shown = stepper && state != RolloutState::Healthy;
+    const auto& steps = shown ? stepper->steps() : m_session.draftSteps();
+    const int current = shown ? std::min<int>(stepper->currentStep(), int(steps.size()) - 1) : -1;
     m_steps->clear();
     for (int i = 0; i < int(steps.size()); ++i) {
         QString marker = u"   "_s;
-        if (stepper && active) {
-            if (i < stepper->currentStep())
+        QString suffix;
+        if (shown) {
+            if (i < current || state == RolloutState::Promoted) {
                 marker = u"✓ "_s;
-            else if (i == stepper->currentStep())
-                marker = u"▶ "_s;
+            } else if (i == current && state == RolloutState::Degraded) {
+                marker = u"✗ "_s;
+                suffix = tr(" — rolled back here");
+                if (!stepper->lastReason().isEmpty())
+                    suffix += u": "_s + stepper->lastReason();
+            } else if (i == current) {
+                marker = state == RolloutState::Paused ? u"⏸ "_s : u"▶ "_s;
+            }
         }
         QString text = marker + u"%1. "_s.arg(i + 1) + describeStep(steps[std::size_t(i)]);
-        if (stepper && active && i == stepper->currentStep() &&
-            steps[std::size_t(i)].kind == TrafficStep::Kind::Analysis)
+        if (shown && i == current && steps[std::size_t(i)].kind == TrafficStep::Kind::Analysis &&
+            stepper->measurements() > 0)
             text += tr(" — %1 measured, %2 failed")
                         .arg(stepper->measurements())
                         .arg(stepper->failedMeasurements());
-        m_steps->addItem(text);
+        auto* item = new QListWidgetItem(text + suffix, m_steps);
+        item->setToolTip(text + suffix);
+        if (shown && i == current && state == RolloutState::Degraded) {
+            item->setForeground(levelColor(KpiLevel::Breach, palette()));
+            QFont bold = item->font();
+            bold.setBold(true);
+            item->setFont(bold);
+        }
     }
+    // The state itself in the theme's state colours: Degraded is a breach.
+    const KpiLevel level = state == RolloutState::Degraded   ? KpiLevel::Breach
+                           : state == RolloutState::Paused   ? KpiLevel::Warning
+                           : state == RolloutState::Promoted ? KpiLevel::Ok
+                                                             : KpiLevel::Neutral;
+    QPalette p = m_state->palette();
+    p.setColor(QPalette::WindowText, level == KpiLevel::Neutral
+                                         ? palette().color(QPalette::WindowText)
+                                         : levelColor(level, palette()));
+    m_state->setPalette(p);
 }
 
 void TrafficStepPanel::refreshCharts() {

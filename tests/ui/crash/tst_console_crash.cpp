@@ -37,7 +37,7 @@ QStringList drillEventTexts(ConsoleStore& store) {
     AuditTrail::Query q;
     q.plan = audit::kDrillJournalPlan;
     q.kinds = {audit::kDrillEvent};
-    for (const AuditEntry& e : AuditTrail(store).entries(q))
+    for (const AuditEntry& e : AuditTrail(store, AuditTrail::Trail::DrillJournal).entries(q))
         out << e.note;
     return out;
 }
