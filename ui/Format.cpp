@@ -52,7 +52,13 @@ QString formatSeconds(double seconds) {
     if (seconds < 120)
         return locale.toString(std::round(seconds), 'f', 0) + u" s"_s;
     const auto whole = static_cast<std::int64_t>(std::round(seconds));
-    return u"%1 min %2 s"_s.arg(whole / 60).arg(whole % 60);
+    if (whole < 2 * 3600)
+        return u"%1 min %2 s"_s.arg(whole / 60).arg(whole % 60);
+    // Holds run to days (a 7-day availability gate): "10080 min 0 s" read
+    // as nothing at all.
+    if (whole < 2 * 86400)
+        return u"%1 h %2 min"_s.arg(whole / 3600).arg((whole % 3600) / 60);
+    return u"%1 d %2 h"_s.arg(whole / 86400).arg((whole % 86400) / 3600);
 }
 
 QString formatPercent(double fraction) {

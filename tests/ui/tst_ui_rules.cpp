@@ -369,6 +369,8 @@ private slots:
         QTest::addRow("percent tiny") << formatPercent(0.00012) << u"0.012 %"_s;
         QTest::addRow("percent small") << formatPercent(0.06) << u"6.00 %"_s;
         QTest::addRow("seconds minutes") << formatSeconds(250) << u"4 min 10 s"_s;
+        QTest::addRow("seconds hours") << formatSeconds(3 * 3600 + 125) << u"3 h 2 min"_s;
+        QTest::addRow("seconds days") << formatSeconds(7 * 86400) << u"7 d 0 h"_s;
         QTest::addRow("size bytes") << formatFileSize(812) << u"812 bytes"_s;
         QTest::addRow("size KB") << formatFileSize(12700) << u"12.4 KB"_s;
         QTest::addRow("size MB") << formatFileSize(3250585) << u"3.1 MB"_s;

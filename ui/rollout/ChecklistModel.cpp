@@ -2,6 +2,7 @@
 
 #include "rollout/GateTracker.h"
 #include "ui/Format.h"
+#include "ui/Theme.h"
 
 #include <QBrush>
 #include <QColor>
@@ -211,12 +212,15 @@ QVariant ChecklistModel::itemData(const PlanItem& item, int column, int role) co
     if (role == Qt::CheckStateRole && column == Item)
         return state.done ? Qt::Checked : Qt::Unchecked;
     if (role == Qt::ForegroundRole && column == Status && gate) {
+        // The dark theme gets the light shades of the same hues: the deep
+        // ones were unreadable on its dark rows.
+        const bool dark = isDarkPalette(QGuiApplication::palette());
         if (gate->state == GateStatus::State::Passed)
-            return QBrush(QColor(0x2e, 0x7d, 0x32));
+            return QBrush(dark ? QColor(0x81, 0xc7, 0x84) : QColor(0x2e, 0x7d, 0x32));
         if (gate->state == GateStatus::State::Failing)
-            return QBrush(QColor(0xc6, 0x28, 0x28));
-        if (!gate->counts && gate->environment)
-            return QBrush(QColor(0x6a, 0x1b, 0x9a));  // evidence that cannot tick the item
+            return QBrush(dark ? QColor(0xef, 0x9a, 0x9a) : QColor(0xc6, 0x28, 0x28));
+        if (!gate->counts && gate->environment)  // evidence that cannot tick the item
+            return QBrush(dark ? QColor(0xce, 0x93, 0xd8) : QColor(0x6a, 0x1b, 0x9a));
     }
     if (role == Qt::ToolTipRole && column == Status)
         return itemData(item, column, Qt::DisplayRole);  // whole, when the column is narrow

@@ -2,6 +2,7 @@
 
 #include "rollout/OperationalMetrics.h"
 #include "rollout/RolloutSession.h"
+#include "ui/Theme.h"
 #include "ui/rollout/ChecklistView.h"
 #include "ui/rollout/ReportExport.h"
 #include "ui/rollout/RollbackBanner.h"
@@ -249,7 +250,8 @@ void RolloutPage::refreshEvidence() {
         m_evidence->setText(tr("Evidence: —"));
         m_evidence->setToolTip(tr("No snapshot yet: no evidence."));
     } else if (environment == u"rehearsal"_s) {
-        m_evidence->setText(tr("Evidence: <b style=\"color:#6a1b9a\">rehearsal</b>"));
+        m_evidence->setText(tr("Evidence: <b style=\"color:%1\">rehearsal</b>")
+                                .arg(isDarkPalette(palette()) ? u"#ce93d8"_s : u"#6a1b9a"_s));
         m_evidence->setToolTip(
             tr("The simulator rehearses: its figures are shown, labelled, and never tick a "
                "staging or production item."));
