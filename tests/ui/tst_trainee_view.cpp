@@ -16,6 +16,7 @@
 #include "ui/drills/TrainerWindow.h"
 
 #include <QCheckBox>
+#include <QDir>
 #include <QLineEdit>
 #include <QListWidget>
 #include <QSignalSpy>
@@ -62,6 +63,14 @@ private slots:
         QString error;
         QVERIFY2(page->startDrill(&error), qPrintable(error));
         QCOMPARE(visibleTabs(page->tabs()), QStringList{u"Trainee"_s});
+        // Drill titles name causes: neither the list nor the trainee's
+        // timeline shows the title.
+        QVERIFY(!page->drillList()->isVisibleTo(page));
+        const QString title = runner->session()->drill().title;
+        QTRY_VERIFY(page->traineeTimeline()->count() > 0);
+        for (int i = 0; i < page->traineeTimeline()->count(); ++i)
+            QVERIFY2(!page->traineeTimeline()->item(i)->text().contains(title),
+                     qPrintable(page->traineeTimeline()->item(i)->text()));
 
         TrainerWindow* trainer = c.pages.drills->showTrainerWindow();
         QVERIFY(trainer->isWindow() && trainer->isVisible());
@@ -77,12 +86,24 @@ private slots:
         QTRY_VERIFY(log->heldFaultEvents() > 0);
         QCOMPARE(faultRows(log->model()), 0);
         QVERIFY(trainer->timeline()->count() > 0);
+        // For a person to look at: what the trainee's screen and the
+        // trainer view show at the same moment.
+        QDir().mkpath(QStringLiteral(PULSCO_BINARY_DIR "/screenshots"));
+        c.window->showPage(u"dashboard"_s);
+        QVERIFY(c.window->grab().save(
+            QStringLiteral(PULSCO_BINARY_DIR "/screenshots/drill-trainee-dashboard.png")));
+        c.window->showPage(u"drills"_s);
+        QVERIFY(c.window->grab().save(
+            QStringLiteral(PULSCO_BINARY_DIR "/screenshots/drill-trainee-drills.png")));
+        QVERIFY(trainer->grab().save(
+            QStringLiteral(PULSCO_BINARY_DIR "/screenshots/drill-trainer-view.png")));
 
         QSignalSpy finished(runner, &DrillRunner::finished);
         runner->session()->emergencyStop();
         QTRY_COMPARE(finished.size(), 1);
         // Everything comes back: the tabs, the fault list, the held lines.
         QCOMPARE(visibleTabs(page->tabs()).size(), page->tabs()->count());
+        QVERIFY(page->drillList()->isVisibleTo(page));
         QVERIFY(!bar->faultsText().contains(u"hidden"_s));
         QCOMPARE(log->heldFaultEvents(), std::size_t(0));
         QVERIFY(faultRows(log->model()) > 0);

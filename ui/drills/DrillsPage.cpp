@@ -438,6 +438,8 @@ void DrillsPage::lockToTrainee(bool locked) {
             m_tabs->setTabVisible(i, !locked);
     if (locked)
         m_tabs->setCurrentIndex(trainee);
+    // The list's titles often name the cause ("Error surge on green ...").
+    m_list->parentWidget()->setVisible(!locked);
 }
 
 void DrillsPage::setSpeed(double speed) {
@@ -466,7 +468,12 @@ void DrillsPage::onEvent(const DrillEvent& e) {
     m_trainerTimeline->addItem(item);
     m_trainerTimeline->scrollToBottom();
     if (!e.hidden) {
-        m_traineeTimeline->addItem(drillEventLine(e));
+        // The drill's title often names its cause ("Error surge on green
+        // ..."): the trainee's timeline says only that it started.
+        DrillEvent shown = e;
+        if (e.kind == DrillEventKind::Started)
+            shown.text = tr("drill started");
+        m_traineeTimeline->addItem(drillEventLine(shown));
         m_traineeTimeline->scrollToBottom();
     }
     updateScore();
