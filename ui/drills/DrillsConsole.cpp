@@ -134,15 +134,19 @@ DrillsConsole::DrillsConsole(MainWindow& window, AlertEngine* alerts,
     bind(window.source());
 }
 
-DrillsConsole::~DrillsConsole() = default;
+DrillsConsole::~DrillsConsole() {
+    // The trainer view reads the runner this object owns: it goes first,
+    // now, not at some later turn of the event loop.
+    delete m_trainerWindow.data();
+}
 
 TrainerWindow* DrillsConsole::showTrainerWindow() {
     if (!m_trainerWindow) {
         // A top-level window of its own (no parent: it must not sit on the
         // trainee's window), closed with the console.
+        // Closing it deletes it; the console's end deletes it too.
         m_trainerWindow = new TrainerWindow(*m_runner);
         m_trainerWindow->setAttribute(Qt::WA_DeleteOnClose);
-        connect(this, &QObject::destroyed, m_trainerWindow, &QWidget::close);
     }
     m_trainerWindow->setSource(m_runner->source());
     m_trainerWindow->show();
