@@ -7,7 +7,6 @@
 
 #include <QDebug>
 #include <QElapsedTimer>
-#include <QPointer>
 
 #include <cmath>
 #include <thread>
@@ -23,10 +22,25 @@ IntegrityAudit::IntegrityAudit(MatchService* service, GroupCommitStore* store,
     , m_store(store)
     , m_onCompleted(std::move(onCompleted)) {
     connect(&m_timer, &QTimer::timeout, this, [this] { request(); });
+    // The main thread collects a finished comparison; a few ms of delay on
+    // an audit that takes hundreds.
+    m_collect.setInterval(5);
+    connect(&m_collect, &QTimer::timeout, this, [this] {
+        std::optional<IntegrityReport> report;
+        if (m_mailbox) {
+            std::lock_guard lock(m_mailbox->mutex);
+            report.swap(m_mailbox->report);
+        }
+        if (!report)
+            return;
+        m_collect.stop();
+        m_mailbox.reset();
+        finish(std::move(*report));
+    });
 }
 
-// A comparison still running on the pool holds only its own copies and
-// reaches this object through a QPointer.
+// A comparison still running holds only its own copies and the mailbox,
+// which it shares: nothing of this object.
 IntegrityAudit::~IntegrityAudit() = default;
 
 void IntegrityAudit::start(double seconds) {
@@ -46,11 +60,12 @@ bool IntegrityAudit::request() {
     auto cut = std::make_shared<MemoryCut>(m_service->memoryCut());
     m_service->flushRequestWrites();
     const double cutMs = double(cutTimer.nsecsElapsed()) / 1e6;
-    QPointer<IntegrityAudit> guard(this);
+    auto mailbox = std::make_shared<Mailbox>();
+    m_mailbox = mailbox;
     // The read runs on the store's reader thread, in a read transaction
     // pinned between the same two batches as the memory cut; the store keeps
     // committing meanwhile.
-    m_store->readAtCut([guard, cut, cutMs](QSqlDatabase& db, const QString& cutError) {
+    m_store->readAtCut([mailbox, cut, cutMs](QSqlDatabase& db, const QString& cutError) {
         QElapsedTimer readTimer;
         readTimer.start();
         auto rows = std::make_shared<StoreAuditRows>();
@@ -63,22 +78,20 @@ bool IntegrityAudit::request() {
         // the reader (the next cut waits for it), and the hand-over is a
         // pthread_create that ThreadSanitizer sees (it cannot see into Qt's
         // uninstrumented pool, and reported the captured rows as a race).
-        std::thread([guard, cut, rows, cutMs, readMs] {
+        std::thread([mailbox, cut, rows, cutMs, readMs] {
             QElapsedTimer compareTimer;
             compareTimer.start();
             IntegrityReport report = compareAtCut(*cut, *rows);
             report.durationMs = cutMs + readMs + double(compareTimer.nsecsElapsed()) / 1e6;
-            // guard.data() is only used as the queued call's context; Qt
-            // drops the call when the object is gone by then.
-            QMetaObject::invokeMethod(
-                guard.data(),
-                [guard, report = std::move(report)]() mutable {
-                    if (guard)
-                        guard->finish(std::move(report));
-                },
-                Qt::QueuedConnection);
+            // Into the mailbox under a std::mutex, not through Qt's event
+            // queue: a queued call built here and destroyed on the main
+            // thread (when the server stops first) was a race to
+            // ThreadSanitizer, which cannot see Qt's own locking.
+            std::lock_guard lock(mailbox->mutex);
+            mailbox->report = std::move(report);
         }).detach();
     });
+    m_collect.start();
     return true;
 }
 

@@ -25,6 +25,8 @@
 #include <QTimer>
 
 #include <functional>
+#include <memory>
+#include <mutex>
 #include <optional>
 
 namespace pulsco {
@@ -62,6 +64,14 @@ private:
     GroupCommitStore* m_store;
     Completed m_onCompleted;
     QTimer m_timer;
+    // Where the comparison thread leaves its report, and the main thread's
+    // timer that collects it.
+    struct Mailbox {
+        std::mutex mutex;
+        std::optional<IntegrityReport> report;
+    };
+    std::shared_ptr<Mailbox> m_mailbox;
+    QTimer m_collect;
     double m_intervalSeconds = 0;
     bool m_running = false;
     std::optional<IntegrityReport> m_last;
