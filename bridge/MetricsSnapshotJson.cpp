@@ -4,6 +4,8 @@
 
 #include <QJsonObject>
 
+#include <cmath>
+
 using namespace Qt::StringLiterals;
 
 namespace pulsco {
@@ -42,9 +44,14 @@ void writeQueue(JsonWriter& out, const QueueSnapshot& q) {
     out.endObject();
 }
 
-void writeEnvironment(JsonWriter& out, const EnvironmentMetrics& e) {
+void writeEnvironment(JsonWriter& out, const MetricsSnapshot& s, const EnvironmentMetrics& e) {
     out.beginObject();
-    out.field("traffic_weight_percent", e.trafficWeightPercent);
+    // Derived for readers of the JSON (measured from recent requests, absent
+    // when neither colour served any); readers recompute it, never trust it.
+    if (const std::optional<double> share = measuredWeightPercent(s, e))
+        out.field("traffic_weight_percent", std::round(*share * 10) / 10);
+    if (e.requestedWeightPercent)
+        out.field("requested_weight_percent", *e.requestedWeightPercent);
     out.key("tickets");
     writeTickets(out, e.tickets);
     out.field("matches_total", e.matchesTotal);
@@ -130,7 +137,11 @@ bool checkMapKey(JsonObjectReader& o, const QString& key) {
 
 EnvironmentMetrics readEnvironment(JsonObjectReader o) {
     EnvironmentMetrics e;
-    e.trafficWeightPercent = static_cast<int>(o.integer(u"traffic_weight_percent", 0, 100));
+    // Derived from the requests below (measuredWeightPercent): checked, not kept.
+    o.optionalNumber(u"traffic_weight_percent", 0, 0, 100);
+    if (const qint64 requested = o.optionalInteger(u"requested_weight_percent", -1, 0, 100);
+        requested >= 0)
+        e.requestedWeightPercent = int(requested);
     e.tickets = readTickets(o.object(u"tickets"));
     e.matchesTotal = readCount(o, u"matches_total");
     e.matchesPerMinute = o.number(u"matches_per_minute", 0);
@@ -267,11 +278,11 @@ void writeMetricsSnapshot(JsonWriter& out, const MetricsSnapshot& s) {
     if (s.ratingCorrelation)
         out.field("rating_correlation", *s.ratingCorrelation);
     out.key("total");
-    writeEnvironment(out, s.total);
+    writeEnvironment(out, s, s.total);
     out.key("blue");
-    writeEnvironment(out, s.blue);
+    writeEnvironment(out, s, s.blue);
     out.key("green");
-    writeEnvironment(out, s.green);
+    writeEnvironment(out, s, s.green);
     out.key("regions");
     out.beginObject();
     for (const auto& [name, region] : s.regions) {

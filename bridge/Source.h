@@ -68,6 +68,11 @@ public:
     virtual void injectFault(const FaultSpec& fault) = 0;
     virtual void clearFaults() = 0;
     virtual void setTrafficWeight(int greenPercent) = 0;
+    // A traffic controller outside the source (HAProxy, a webhook's switch,
+    // an operator) has read back this green weight as in effect. A live
+    // source reports it beside the measured share (`requested_weight`); a
+    // source that moves traffic itself reports its own setting instead.
+    virtual void noteAppliedWeight(int /*greenPercent*/) {}
     virtual void rollback() { setTrafficWeight(0); }
 
 signals:

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "bridge/Source.h"
+#include "bridge/TrafficControllerConfig.h"
 
 #include <QString>
 #include <QStringList>
@@ -18,6 +19,8 @@ struct SourceRequest {
     QString scenario;  // Simulator: shipped scenario name or a file path
     int players = 0;   // Simulator: population override (0 = scenario's own)
     QStringList urls;  // Live: base URLs of the servers to watch
+    // Live: what moves traffic between blue and green (Manual by default).
+    TrafficControllerConfig traffic;
 };
 
 class SourceFactory {

@@ -35,7 +35,11 @@ const std::vector<MetricInfo> kMetrics = {
     {"queue_depth_peak", MetricShape::Gauge, "", "most tickets searching at once since start",
      false},
     {"oldest_wait_s", MetricShape::Gauge, "s", "oldest searching ticket's wait, any queue"},
-    {"traffic_weight", MetricShape::Gauge, "%", "share of new traffic routed to the scope"},
+    {"traffic_weight", MetricShape::Gauge, "%",
+     "measured: the scope's share of the API requests blue and green served, last 60 s "
+     "(a rollout's trigger window in its steps)"},
+    {"requested_weight", MetricShape::Gauge, "%",
+     "the share of new traffic the traffic controller set and read back; no data when none"},
     {"players_online", MetricShape::Gauge, "", "players logged in (total scope only)", false},
     {"players_in_queue", MetricShape::Gauge, "", "players searching (total scope only)", false},
     {"players_in_match", MetricShape::Gauge, "", "players playing (total scope only)", false},
@@ -149,7 +153,10 @@ std::optional<double> MetricCatalog::value(const MetricsSnapshot& s, std::string
         return oldest;
     }
     if (name == "traffic_weight")
-        return d(env->trafficWeightPercent);
+        return measuredWeightPercent(s, *env);
+    if (name == "requested_weight")
+        return env->requestedWeightPercent ? std::optional<double>(*env->requestedWeightPercent)
+                                           : std::nullopt;
     if (name == "players_online" || name == "concurrent_players")
         return d(s.playersOnline);
     if (name == "players_in_queue")

@@ -39,4 +39,14 @@ void mergeInto(EnvironmentMetrics& total, const EnvironmentMetrics& m) {
     }
 }
 
+std::optional<double> measuredWeightPercent(const MetricsSnapshot& s,
+                                            const EnvironmentMetrics& env) {
+    const std::uint64_t served = s.blue.recentRequests + s.green.recentRequests;
+    if (served == 0)
+        return std::nullopt;
+    if (&env == &s.total)
+        return 100.0;
+    return 100.0 * static_cast<double>(env.recentRequests) / static_cast<double>(served);
+}
+
 }  // namespace pulsco

@@ -34,7 +34,12 @@ struct QueueSnapshot {
 
 // Everything measured for one environment (blue or green) or in total.
 struct EnvironmentMetrics {
-    int trafficWeightPercent = 0;  // share of new traffic routed here
+    // The share of new traffic the traffic controller was asked to route
+    // here and read back as in effect (the simulator's own setting; for live
+    // servers, what HAProxy, the webhook's switch or the operator confirmed).
+    // None when nothing controls the traffic. What the traffic really did is
+    // measured apart: measuredWeightPercent().
+    std::optional<int> requestedWeightPercent;
     TicketCounts tickets;
     std::uint64_t matchesTotal = 0;
     double matchesPerMinute = 0;        // over the last minute
@@ -133,5 +138,13 @@ struct MetricsSnapshot {
 
     bool operator==(const MetricsSnapshot&) const = default;
 };
+
+// The share of matchmaking API requests `env` served among blue and green
+// over the snapshot's recent window (`recentRequests`: the source's 60 s, or
+// a rollout's trigger window once SnapshotWindow has cut it), in percent.
+// Measured, never declared: none when neither colour served a request.
+// For `total`, 100 whenever there was traffic.
+std::optional<double> measuredWeightPercent(const MetricsSnapshot& s,
+                                            const EnvironmentMetrics& env);
 
 }  // namespace pulsco

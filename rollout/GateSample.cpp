@@ -11,9 +11,13 @@ namespace pulsco {
 
 namespace {
 
-enum class SampleKind { None, RecentRequests, AllRequests, Tickets, Histogram };
+enum class SampleKind { None, RecentRequests, AllRequests, Tickets, Histogram, RequestShare };
 
 SampleKind kindOf(std::string_view name) {
+    // A measured weight is a share of the requests both colours served: one
+    // request to green reads as 100 %.
+    if (name == "traffic_weight")
+        return SampleKind::RequestShare;
     if (name == "api_latency_ms" || name == "errors" || name == "error_rate")
         return SampleKind::RecentRequests;
     // `uptime` needs none: it is time, not traffic, and a window the
@@ -59,6 +63,9 @@ std::optional<QString> defaultMinimumSample(const MetricExpression& expression) 
             break;
         case SampleKind::AllRequests:
             term = prefix + u"requests_total >= 1000"_s;
+            break;
+        case SampleKind::RequestShare:
+            term = u"requests >= 100"_s;  // both colours: the share's denominator
             break;
         case SampleKind::Tickets:
             term = prefix + u"tickets_created >= 100"_s;

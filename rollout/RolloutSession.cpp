@@ -1,8 +1,9 @@
 #include "rollout/RolloutSession.h"
 
 #include "bridge/MetricsSnapshotJson.h"
+#include "rollout/ManualTrafficController.h"
 #include "rollout/RolloutPlanJson.h"
-#include "rollout/TrafficWebhook.h"
+#include "rollout/SourceTrafficController.h"
 #include "store/ConsoleStore.h"
 
 #include <QJsonArray>
@@ -27,9 +28,11 @@ QJsonValue optionalNumber(std::optional<double> v) {
 
 // The figures a rollback or analysis decision rests on (windowed).
 QJsonObject decisionFigures(const MetricsSnapshot& s) {
-    const auto env = [](const EnvironmentMetrics& e) {
+    const auto env = [&s](const EnvironmentMetrics& e) {
         QJsonObject o;
-        o[u"weight"_s] = e.trafficWeightPercent;
+        o[u"weight"_s] = optionalNumber(measuredWeightPercent(s, e));  // measured share
+        o[u"requested_weight"_s] =
+            e.requestedWeightPercent ? QJsonValue(*e.requestedWeightPercent) : QJsonValue();
         o[u"requests"_s] = double(e.recentRequests);
         o[u"errors"_s] = double(e.recentErrors);
         o[u"error_rate"_s] = e.recentRequests
@@ -83,19 +86,10 @@ RolloutSession::RolloutSession(ConsoleStore& store, QObject* parent)
     : QObject(parent)
     , m_store(store)
     , m_audit(store)
-    , m_webhook(new TrafficWebhook(this)) {
-    connect(m_webhook, &TrafficWebhook::applied, this, [this](int weight) {
-        weightInEffect(weight, u"webhook"_s, m_webhook->url().toString());
-    });
-    connect(m_webhook, &TrafficWebhook::failed, this, [this](int weight, const QString& reason) {
-        AuditEntry e =
-            entry(audit::kOperatorCommand, QString::fromLatin1(kSystemActor), u"webhook"_s);
-        e.note = u"traffic switch to %1 % failed: %2; confirm by hand or retry"_s.arg(weight).arg(
-            reason);
-        record(e);
-        emit alertRaised(e.note);
-        emit rolloutChanged();
-    });
+    , m_sourceController(new SourceTrafficController(this))
+    , m_manualController(new ManualTrafficController(this)) {
+    watchController(m_sourceController);
+    watchController(m_manualController);
     const RolloutPlanLoad load = loadRolloutPlanFile(kShippedPlanPath);
     if (!load.plan)
         qFatal("the shipped rollout plan is broken: %s", qPrintable(load.error));
@@ -291,6 +285,7 @@ void RolloutSession::setSource(Source* source) {
     if (m_source)
         disconnect(m_source, nullptr, this, nullptr);
     m_source = source;
+    m_sourceController->setSource(source);
     m_window.clear();
     if (another) {
         m_lastSourceName = source->displayName();
@@ -307,12 +302,111 @@ void RolloutSession::setSource(Source* source) {
     emit rolloutChanged();
 }
 
-void RolloutSession::setWebhookUrl(const QUrl& url) {
-    m_webhook->setUrl(url);
+void RolloutSession::watchController(TrafficController* controller) {
+    connect(controller, &TrafficController::weightApplied, this,
+            [this, controller](int weight, const QString& readBack) {
+                onControllerApplied(controller, weight, readBack);
+            });
+    connect(controller, &TrafficController::weightFailed, this,
+            [this, controller](int weight, const QString& reason) {
+                onControllerFailed(controller, weight, reason);
+            });
+    connect(controller, &TrafficController::countersRead, this,
+            [this, controller](const BalancerCounters& c) { onBalancerCounters(controller, c); });
 }
 
-QUrl RolloutSession::webhookUrl() const {
-    return m_webhook->url();
+std::optional<double> RolloutSession::measuredGreenShare() const {
+    if (m_window.empty())
+        return std::nullopt;
+    const MetricsSnapshot w = m_window.windowed();
+    return measuredWeightPercent(w, w.green);
+}
+
+std::optional<double> RolloutSession::balancerGreenShare() const {
+    if (m_balancer.size() < 2)
+        return std::nullopt;
+    const BalancerCounters& a = m_balancer.front();
+    const BalancerCounters& b = m_balancer.back();
+    // Counters that went back mean HAProxy restarted: no share across that.
+    if (b.blueRequests < a.blueRequests || b.greenRequests < a.greenRequests)
+        return std::nullopt;
+    const double blue = double(b.blueRequests - a.blueRequests);
+    const double green = double(b.greenRequests - a.greenRequests);
+    if (blue + green <= 0)
+        return std::nullopt;
+    return 100.0 * green / (blue + green);
+}
+
+void RolloutSession::onBalancerCounters(TrafficController* from, const BalancerCounters& c) {
+    if (from != trafficController())
+        return;
+    if (!m_balancer.empty() && c.atWallMs < m_balancer.back().atWallMs)
+        m_balancer.clear();
+    m_balancer.push_back(c);
+    // Keep the newest reading at or before the window's start, so the
+    // difference covers the whole window.
+    const double start = c.atWallMs - m_window.windowSeconds() * 1000;
+    while (m_balancer.size() > 2 && m_balancer[1].atWallMs <= start)
+        m_balancer.pop_front();
+}
+
+void RolloutSession::setTrafficController(TrafficController* controller) {
+    if (m_liveController == controller)
+        return;
+    if (m_liveController)
+        disconnect(m_liveController, nullptr, this, nullptr);
+    m_liveController = controller;
+    m_balancer.clear();
+    if (controller)
+        watchController(controller);
+    m_requestedWeight.reset();  // the new controller is asked again
+    emit rolloutChanged();
+}
+
+TrafficController* RolloutSession::trafficController() const {
+    if (m_source && m_source->capabilities().trafficWeight)
+        return m_sourceController;
+    if (m_liveController)
+        return m_liveController;
+    return m_manualController;
+}
+
+void RolloutSession::onControllerApplied(TrafficController* from, int weight,
+                                         const QString& readBack) {
+    if (from != trafficController())
+        return;  // a controller no longer in charge (the source changed)
+    // The manual controller's read-back is the operator's confirmation; the
+    // others read it back themselves (the controller is in the evidence).
+    const QString actor =
+        from == m_manualController ? m_operator : QString::fromLatin1(kSystemActor);
+    m_switchFailure.clear();
+    m_switchRetry.invalidate();
+    if (m_source)
+        m_source->noteAppliedWeight(weight);
+    weightInEffect(weight, actor, readBack);
+}
+
+void RolloutSession::onControllerFailed(TrafficController* from, int weight,
+                                        const QString& reason) {
+    if (from != trafficController())
+        return;
+    // Asked again after kSwitchRetryMs (onSnapshot); one row per new
+    // failure, not one per retry of the same one.
+    m_requestedWeight.reset();
+    m_switchRetry.start();
+    const QString note =
+        u"traffic switch to %1 % failed (%2): %3; retrying every %4 s"_s.arg(weight)
+            .arg(from->describe(), reason)
+            .arg(kSwitchRetryMs / 1000);
+    if (note == m_switchFailure)
+        return;
+    m_switchFailure = note;
+    AuditEntry e =
+        entry(audit::kOperatorCommand, QString::fromLatin1(kSystemActor), from->kindName());
+    e.note = note;
+    record(e);
+    emit alertRaised(e.note);
+    emit rolloutChanged();
 }
 
 double RolloutSession::sourceTime() const {
@@ -527,14 +621,11 @@ void RolloutSession::onSnapshot(SnapshotPtr snapshot) {
         }
     }
     if (m_stepper) {
-        const bool controllable = m_source && m_source->capabilities().trafficWeight;
-        if (controllable && m_stepper->awaitingWeight()) {
-            if (snapshot->green.trafficWeightPercent == m_stepper->weight())
-                weightInEffect(m_stepper->weight(), QString::fromLatin1(kSystemActor),
-                               u"seen in snapshot %1"_s.arg(snapshot->sequence));
-            else if (m_requestedWeight != m_stepper->weight())
-                applyWeight(m_stepper->weight());  // after a restart or a source swap
-        }
+        // After a restart, a source swap or a failed switch, the weight the
+        // rollout stands at is asked of the controller (again).
+        if (m_stepper->awaitingWeight() && m_requestedWeight != m_stepper->weight() &&
+            (!m_switchRetry.isValid() || m_switchRetry.hasExpired(kSwitchRetryMs)))
+            applyWeight(m_stepper->weight());
         handle(m_stepper->update(m_window.windowed()), QString::fromLatin1(kSystemActor));
     }
     emit gatesUpdated();
@@ -549,7 +640,7 @@ bool RolloutSession::rolloutActive() const {
 
 bool RolloutSession::needsOperatorConfirmation() const {
     return m_stepper && m_stepper->awaitingWeight() &&
-           !(m_source && m_source->capabilities().trafficWeight) && !m_webhook->configured();
+           trafficController()->kindName() == m_manualController->kindName();
 }
 
 bool RolloutSession::requireRollout(QString* error) const {
@@ -585,7 +676,7 @@ bool RolloutSession::startRollout(QString* error) {
     m_rollout = number;
     AuditEntry e = entry(audit::kRolloutStarted, m_operator);
     e.evidence = compact({{u"steps"_s, trafficStepsToJson(m_draftSteps)},
-                          {u"webhook"_s, m_webhook->url().toString()}});
+                          {u"controller"_s, trafficController()->describe()}});
     if (!record(e, error)) {
         m_rollout = previous;
         return false;
@@ -646,8 +737,15 @@ bool RolloutSession::confirmWeight(QString* error) {
     }
     if (!requireOperator(error))
         return false;
-    weightInEffect(m_stepper->weight(), m_operator, u"confirmed by the operator"_s);
-    return true;
+    TrafficController* controller = trafficController();
+    if (controller != m_manualController) {
+        *error =
+            u"%1 reads the weight back itself; nothing to confirm"_s.arg(controller->describe());
+        return false;
+    }
+    if (!m_manualController->pending())
+        m_manualController->requestWeight(m_stepper->weight());
+    return m_manualController->confirm(m_operator, error);
 }
 
 void RolloutSession::weightInEffect(int weight, const QString& actor, const QString& how) {
@@ -655,7 +753,12 @@ void RolloutSession::weightInEffect(int weight, const QString& actor, const QStr
         return;
     AuditEntry e = entry(audit::kWeightConfirmed, actor, QString::number(weight));
     e.note = how;
-    e.evidence = compact({{u"green"_s, weight}, {u"blue"_s, 100 - weight}});
+    TrafficController* controller = trafficController();
+    e.evidence = compact({{u"green"_s, weight},
+                          {u"blue"_s, 100 - weight},
+                          {u"controller"_s, controller->kindName()},
+                          {u"controller_detail"_s, controller->describe()},
+                          {u"read_back"_s, how}});
     record(e);
     m_requestedWeight.reset();
     handle(m_stepper->weightApplied(weight, sourceTime()), actor);
@@ -664,15 +767,13 @@ void RolloutSession::weightInEffect(int weight, const QString& actor, const QStr
 
 void RolloutSession::applyWeight(int weight) {
     m_requestedWeight = weight;
-    if (m_source && m_source->capabilities().trafficWeight) {
-        if (weight == 0)
-            m_source->rollback();
-        else
-            m_source->setTrafficWeight(weight);
-    } else if (m_webhook->configured()) {
-        m_webhook->send(weight);
-    }
-    // Otherwise the operator switches traffic and confirms (needsOperatorConfirmation).
+    TrafficController* controller = trafficController();
+    // A rollback also drains what keeps traffic on green (long-lived
+    // connections); the manual controller waits for the operator.
+    if (weight == 0 && m_stepper && m_stepper->state() == RolloutState::Degraded)
+        controller->rollback();
+    else
+        controller->requestWeight(weight);
 }
 
 void RolloutSession::handle(const StepperEffects& effects, const QString& actor) {

@@ -4,13 +4,17 @@
 // opening a store restores checks, passed gates and the open rollout (its
 // current step starts over on the new source's clock, at the same weight).
 //
-// Weight changes go to the Source (the simulator moves its players) and are
-// in effect when a snapshot shows them; a Source without traffic control
-// (live servers) uses the traffic-switch webhook, or waits for the
-// operator's confirmation when none is set.
+// Weight changes go to a TrafficController and count as in effect only
+// when it has read them back: the simulator's own (a snapshot shows the
+// engine running with the weight), the one the console was given for live
+// servers (HAProxy's runtime API, a webhook with read-back), or, when none
+// is set, the operator's confirmation by name. What the traffic then does is
+// measured from request counters (`traffic_weight`), never taken from the
+// controller.
 #pragma once
 
 #include "bridge/Source.h"
+#include "bridge/TrafficController.h"
 #include "rollout/GateTracker.h"
 #include "rollout/OperationalMetrics.h"
 #include "rollout/RolloutPlan.h"
@@ -18,18 +22,21 @@
 #include "rollout/TrafficStepper.h"
 #include "store/AuditTrail.h"
 
+#include <QElapsedTimer>
 #include <QJsonObject>
 #include <QObject>
 #include <QPointer>
 #include <QUrl>
 
+#include <deque>
 #include <memory>
 #include <optional>
 
 namespace pulsco {
 
 class ConsoleStore;
-class TrafficWebhook;
+class ManualTrafficController;
+class SourceTrafficController;
 
 struct ItemState {
     bool done = false;
@@ -90,8 +97,19 @@ public:
 
     void setOperatorName(const QString& name) { m_operator = name.trimmed(); }
     const QString& operatorName() const { return m_operator; }
-    void setWebhookUrl(const QUrl& url);
-    QUrl webhookUrl() const;
+    // The controller for sources that do not move traffic themselves (live
+    // servers): HAProxy, a webhook. Not owned; nullptr = manual
+    // confirmation. A source that moves traffic itself always uses its own.
+    void setTrafficController(TrafficController* controller);
+    // The controller a weight goes to now (never null).
+    TrafficController* trafficController() const;
+    // Green's measured share of the requests over the trigger window (the
+    // servers' own counters, windowed); none without traffic.
+    std::optional<double> measuredGreenShare() const;
+    // Green's share of what the load balancer sent over the same window,
+    // from its per-server counters; none without a balancer or traffic.
+    std::optional<double> balancerGreenShare() const;
+    double windowSeconds() const { return m_window.windowSeconds(); }
 
     // Checklist. Manual items only; gated items pass by their metric.
     ItemState itemState(const QString& itemId) const;
@@ -157,6 +175,10 @@ private:
     void handle(const StepperEffects& effects, const QString& actor);
     void applyWeight(int weight);
     void weightInEffect(int weight, const QString& actor, const QString& how);
+    void onControllerApplied(TrafficController* from, int weight, const QString& readBack);
+    void onControllerFailed(TrafficController* from, int weight, const QString& reason);
+    void watchController(TrafficController* controller);
+    void onBalancerCounters(TrafficController* from, const BalancerCounters& counters);
     bool record(AuditEntry entry, QString* error = nullptr);
     AuditEntry entry(const QString& kind, const QString& actor, const QString& subject = {}) const;
     QByteArray gateEvidence(const PlanItem& item, const GateStatus& status) const;
@@ -173,12 +195,19 @@ private:
     QPointer<Source> m_source;
     SnapshotWindow m_window;
     QString m_operator;
-    TrafficWebhook* m_webhook = nullptr;
+    SourceTrafficController* m_sourceController = nullptr;  // owned (child)
+    ManualTrafficController* m_manualController = nullptr;  // owned (child)
+    QPointer<TrafficController> m_liveController;           // the app's
     std::vector<TrafficStep> m_draftSteps;
     std::unique_ptr<TrafficStepper> m_stepper;
     qint64 m_rollout = 0;
-    std::optional<int> m_requestedWeight;  // asked of the Source, not yet seen
+    std::optional<int> m_requestedWeight;  // asked of the controller, not yet read back
     std::optional<RolloutNotice> m_notice;
+    // A failed switch is asked again after this long; its row is written once.
+    static constexpr qint64 kSwitchRetryMs = 3000;
+    QElapsedTimer m_switchRetry;
+    std::deque<BalancerCounters> m_balancer;  // the trigger window's readings
+    QString m_switchFailure;
     // The last source this session read, kept across the nullptr the window
     // hands over between two sources: "source changed from <it>".
     QString m_lastSourceName;

@@ -113,8 +113,8 @@ StepperEffects TrafficStepper::update(const MetricsSnapshot& snapshot) {
     const double now = snapshot.timeSeconds;
     if (!active())
         return out;
-    // Rollback triggers: whenever green takes traffic, on every snapshot.
-    if (m_weight > 0 || snapshot.green.trafficWeightPercent > 0) {
+    // Rollback triggers: whenever green is asked to or does serve traffic.
+    if (m_weight > 0 || snapshot.green.recentRequests > 0) {
         for (const PlanTrigger& t : m_triggers) {
             if (t.expression.evaluate(snapshot).truthy()) {
                 degrade(u"trigger fired: "_s + t.name + u" ("_s +

@@ -24,6 +24,11 @@ constexpr int kRecentMax = 10;
 const auto kRecentKey = u"live/recentServers"_s;
 const auto kCaFileKey = u"live/caCertificateFile"_s;
 
+QString trafficKey(const QStringList& urls) {
+    return u"live/trafficControllers/"_s +
+           QString::fromLatin1(QUrl::toPercentEncoding(urls.join(u',')));
+}
+
 QString normalised(QString url) {
     url = url.trimmed();
     while (url.endsWith(u'/'))
@@ -56,6 +61,60 @@ void ConnectDialog::setCaCertificateFile(const QString& path) {
 
 QStringList ConnectDialog::recentServerSets() {
     return QSettings().value(kRecentKey).toStringList();
+}
+
+TrafficControllerConfig ConnectDialog::savedTrafficController(const QStringList& urls,
+                                                              QString* error) {
+    QStringList set;
+    for (const QString& url : urls)
+        set << normalised(url);
+    const QVariant saved = QSettings().value(trafficKey(set));
+    if (!saved.isValid())
+        return {};
+    QString why;
+    TrafficControllerConfig config = TrafficControllerConfig::fromVariant(saved.toMap(), &why);
+    if (error)
+        *error = why;
+    return config;
+}
+
+void ConnectDialog::saveTrafficController(const QStringList& urls,
+                                          const TrafficControllerConfig& config) {
+    QStringList set;
+    for (const QString& url : urls)
+        set << normalised(url);
+    QSettings().setValue(trafficKey(set), config.toVariant());
+}
+
+TrafficControllerConfig ConnectDialog::trafficController() const {
+    TrafficControllerConfig c;
+    c.kind = TrafficControllerConfig::Kind(m_trafficKind->currentIndex());
+    c.haproxyAddress = m_haproxyAddress->text().trimmed();
+    c.haproxyBackend = m_haproxyBackend->text().trimmed();
+    const QStringList names = m_haproxyServers->text().split(u',');
+    c.haproxyBlueServer = names.value(0).trimmed();
+    c.haproxyGreenServer = names.size() == 2 ? names[1].trimmed() : QString();
+    c.webhookUrl = QUrl(m_webhookUrl->text().trimmed());
+    c.webhookToken = m_webhookToken->text().trimmed();
+    return c;
+}
+
+void ConnectDialog::setTrafficController(const TrafficControllerConfig& c) {
+    m_trafficKind->setCurrentIndex(int(c.kind));
+    m_haproxyAddress->setText(c.haproxyAddress);
+    m_haproxyBackend->setText(c.haproxyBackend);
+    m_haproxyServers->setText(c.haproxyBlueServer + u',' + c.haproxyGreenServer);
+    m_webhookUrl->setText(c.webhookUrl.toString());
+    m_webhookToken->setText(c.webhookToken);
+    updateTrafficFields();
+}
+
+void ConnectDialog::updateTrafficFields() {
+    const auto kind = TrafficControllerConfig::Kind(m_trafficKind->currentIndex());
+    for (QLineEdit* e : {m_haproxyAddress, m_haproxyBackend, m_haproxyServers})
+        e->setEnabled(kind == TrafficControllerConfig::Kind::Haproxy);
+    for (QLineEdit* e : {m_webhookUrl, m_webhookToken})
+        e->setEnabled(kind == TrafficControllerConfig::Kind::Webhook);
 }
 
 void ConnectDialog::remember(const QStringList& urls) {
@@ -110,6 +169,43 @@ ConnectDialog::ConnectDialog(QWidget* parent)
         if (!path.isEmpty())
             m_caFile->setText(path);
     });
+    // What moves blue-green traffic for the Rollout page, saved with the set.
+    auto* traffic = new QFormLayout;
+    m_trafficKind = new QComboBox(this);
+    // In TrafficControllerConfig::Kind order.
+    m_trafficKind->addItems({tr("Manual: I switch and confirm each step"),
+                             tr("HAProxy runtime API"), tr("Webhook with read-back")});
+    m_trafficKind->setAccessibleName(tr("Traffic controller"));
+    traffic->addRow(tr("&Traffic controller:"), m_trafficKind);
+    m_haproxyAddress = new QLineEdit(this);
+    m_haproxyAddress->setPlaceholderText(u"127.0.0.1:9999 or unix:/run/haproxy/admin.sock"_s);
+    m_haproxyAddress->setAccessibleName(tr("HAProxy runtime API address"));
+    traffic->addRow(tr("HAProxy &admin socket:"), m_haproxyAddress);
+    m_haproxyBackend = new QLineEdit(u"pulsco"_s, this);
+    m_haproxyBackend->setAccessibleName(tr("HAProxy backend"));
+    m_haproxyServers = new QLineEdit(u"blue,green"_s, this);
+    m_haproxyServers->setAccessibleName(tr("HAProxy server names, blue then green"));
+    auto* names = new QHBoxLayout;
+    names->addWidget(m_haproxyBackend);
+    auto* serversLabel = new QLabel(tr("ser&vers (blue,green):"), this);
+    serversLabel->setBuddy(m_haproxyServers);
+    names->addWidget(serversLabel);
+    names->addWidget(m_haproxyServers);
+    auto* backendLabel = new QLabel(tr("HAProxy bac&kend:"), this);
+    backendLabel->setBuddy(m_haproxyBackend);
+    traffic->addRow(backendLabel, names);
+    m_webhookUrl = new QLineEdit(this);
+    m_webhookUrl->setPlaceholderText(u"https://switch.example/pulsco"_s);
+    m_webhookUrl->setAccessibleName(tr("Traffic switch webhook URL"));
+    traffic->addRow(tr("&Webhook URL:"), m_webhookUrl);
+    m_webhookToken = new QLineEdit(this);
+    m_webhookToken->setEchoMode(QLineEdit::Password);
+    m_webhookToken->setPlaceholderText(tr("none"));
+    m_webhookToken->setAccessibleName(tr("Webhook bearer token"));
+    traffic->addRow(tr("Webhook t&oken:"), m_webhookToken);
+    layout->addLayout(traffic);
+    connect(m_trafficKind, &QComboBox::currentIndexChanged, this,
+            &ConnectDialog::updateTrafficFields);
     auto* hint = new QLabel(
         tr("Blue and green are told apart by each server's /v1/info. Without an admin token, "
            "faults and drain are disabled for that server. Tokens are kept in your console "
@@ -135,7 +231,7 @@ ConnectDialog::ConnectDialog(QWidget* parent)
     const QStringList recent = recentServerSets();
     setServers(recent.isEmpty() ? QStringList{u"http://127.0.0.1:8080"_s}
                                 : recent.constFirst().split(u',', Qt::SkipEmptyParts));
-    resize(600, 360);
+    resize(640, 520);
 }
 
 void ConnectDialog::addRow(const QString& url, const QString& token) {
@@ -156,6 +252,11 @@ void ConnectDialog::setServers(const QStringList& urls) {
         addRow(normalised(url), adminTokenFor(url));
     if (urls.isEmpty())
         addRow();
+    if (m_trafficKind) {
+        QString error;
+        setTrafficController(savedTrafficController(urls, &error));
+        showError(error);
+    }
 }
 
 QStringList ConnectDialog::servers() const {
@@ -173,6 +274,7 @@ SourceRequest ConnectDialog::request() const {
     SourceRequest r;
     r.kind = SourceRequest::Kind::Live;
     r.urls = servers();
+    r.traffic = trafficController();
     return r;
 }
 
@@ -186,6 +288,12 @@ void ConnectDialog::accept() {
         showError(tr("Give at least one server's base URL."));
         return;
     }
+    const TrafficControllerConfig traffic = trafficController();
+    if (const QString why = traffic.validate(); !why.isEmpty()) {
+        showError(tr("Traffic controller: %1").arg(why));
+        return;
+    }
+    saveTrafficController(servers(), traffic);
     QSettings settings;
     if (caCertificateFile().isEmpty())
         settings.remove(kCaFileKey);

@@ -1,7 +1,9 @@
 // "Connect to live servers": the base URLs to watch (blue and/or green) with
 // an optional admin token per server; recent server sets are remembered.
 // An optional CA certificate file lets https:// servers with a self-signed
-// certificate be trusted. Tokens are stored in the user's console settings (QSettings), never shown
+// certificate be trusted. The traffic controller (what moves blue-green
+// traffic: manual confirmation, HAProxy's runtime API, a webhook) is saved
+// with the server set. Tokens are stored in the user's console settings (QSettings), never shown
 // in clear and never logged; the factory reads them by URL (adminTokenFor).
 #pragma once
 
@@ -38,12 +40,27 @@ public:
     static QString savedCaCertificateFile();
     static QStringList recentServerSets();  // "url1,url2", most recent first
     static void remember(const QStringList& urls);
+    // The traffic controller saved with a server set (Manual when none or
+    // when the saved entry is broken: *error says why).
+    static TrafficControllerConfig savedTrafficController(const QStringList& urls,
+                                                          QString* error = nullptr);
+    static void saveTrafficController(const QStringList& urls,
+                                      const TrafficControllerConfig& config);
+    TrafficControllerConfig trafficController() const;
+    void setTrafficController(const TrafficControllerConfig& config);
 
     void accept() override;
 
 private:
     void addRow(const QString& url = {}, const QString& token = {});
+    void updateTrafficFields();
     QComboBox* m_recent;
+    QComboBox* m_trafficKind = nullptr;
+    QLineEdit* m_haproxyAddress = nullptr;
+    QLineEdit* m_haproxyBackend = nullptr;
+    QLineEdit* m_haproxyServers = nullptr;
+    QLineEdit* m_webhookUrl = nullptr;
+    QLineEdit* m_webhookToken = nullptr;
     QLineEdit* m_caFile;
     QTableWidget* m_table;
     QLabel* m_error;

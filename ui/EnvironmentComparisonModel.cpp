@@ -20,11 +20,16 @@ double errorRate(const EnvironmentMetrics& env) {
 
 }  // namespace
 
-QString EnvironmentComparisonModel::cell(const EnvironmentMetrics& env, int row) const {
+QString EnvironmentComparisonModel::cell(const MetricsSnapshot& snapshot,
+                                         const EnvironmentMetrics& env, int row) const {
     const Histogram& latency = env.recentApiLatencyMs;
     switch (row) {
-    case TrafficWeight:
-        return u"%1 %"_s.arg(env.trafficWeightPercent);
+    case WeightSet:
+        return env.requestedWeightPercent ? u"%1 %"_s.arg(*env.requestedWeightPercent) : u"–"_s;
+    case TrafficWeight: {
+        const std::optional<double> share = measuredWeightPercent(snapshot, env);
+        return share ? u"%1 %"_s.arg(QLocale().toString(*share, 'f', 1)) : u"–"_s;
+    }
     case Requests:
         return formatCount(env.recentRequests);
     case ErrorRate:
@@ -53,7 +58,8 @@ QString EnvironmentComparisonModel::cell(const EnvironmentMetrics& env, int row)
 void EnvironmentComparisonModel::setSnapshot(const MetricsSnapshot& snapshot) {
     bool changed = false;
     for (int row = 0; row < RowCount; ++row) {
-        const std::array<QString, 2> cells{cell(snapshot.blue, row), cell(snapshot.green, row)};
+        const std::array<QString, 2> cells{cell(snapshot, snapshot.blue, row),
+                                           cell(snapshot, snapshot.green, row)};
         if (cells != m_cells[static_cast<std::size_t>(row)]) {
             m_cells[static_cast<std::size_t>(row)] = cells;
             changed = true;
@@ -96,8 +102,12 @@ QVariant EnvironmentComparisonModel::data(const QModelIndex& index, int role) co
         return bold;
     }
     if (role == Qt::ToolTipRole && index.column() == Metric) {
+        if (row == WeightSet)
+            return tr("The weight the traffic controller set and read back (– when nothing "
+                      "controls the traffic).");
         if (row == TrafficWeight)
-            return tr("The share of new traffic each colour takes now.");
+            return tr("Measured: the share of API requests each colour served over the last "
+                      "60 s, from the servers' own counters.");
         if (row == MatchesSinceStart || row == QualityP50)
             return tr("Since the source started: the snapshot keeps match quality only since "
                       "start, so matches are counted over the same span.");
@@ -110,6 +120,7 @@ QVariant EnvironmentComparisonModel::data(const QModelIndex& index, int role) co
         // differ: the labels stay short enough for the rollout panel's
         // narrow table.
         static const std::array<const char*, RowCount> kNames{
+            QT_TR_NOOP("Weight set"),
             QT_TR_NOOP("Traffic share"),
             QT_TR_NOOP("Requests"),
             QT_TR_NOOP("Error rate"),

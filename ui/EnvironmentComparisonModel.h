@@ -21,7 +21,8 @@ class EnvironmentComparisonModel : public QAbstractTableModel {
 public:
     enum Column { Metric, Blue, Green, ColumnCount };
     enum Row {
-        TrafficWeight,
+        WeightSet,      // requested_weight: what the traffic controller set and read back
+        TrafficWeight,  // traffic_weight: the share of requests each colour really served
         Requests,
         ErrorRate,
         LatencyP50,
@@ -45,7 +46,7 @@ public:
                         int role = Qt::DisplayRole) const override;
 
 private:
-    QString cell(const EnvironmentMetrics& env, int row) const;
+    QString cell(const MetricsSnapshot& snapshot, const EnvironmentMetrics& env, int row) const;
     std::array<std::array<QString, 2>, RowCount> m_cells;
     std::array<bool, RowCount> m_greenWorse{};
 };

@@ -4,6 +4,8 @@
 #include "ui/MainWindow.h"
 #include "ui/Theme.h"
 
+#include <cmath>
+
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QDoubleSpinBox>
@@ -268,8 +270,15 @@ void FaultDialog::bindSource(Source* source) {
     if (!source)
         return;
     const auto read = [this](const SnapshotPtr& s) {
-        if (s)
-            setTraffic({s->blue.trafficWeightPercent, s->green.trafficWeightPercent});
+        if (!s)
+            return;
+        // Where traffic really goes (measured); the weight set when nothing
+        // was served yet.
+        const std::optional<double> green = measuredWeightPercent(*s, s->green);
+        const int share =
+            green ? int(std::lround(*green))
+                  : s->green.requestedWeightPercent.value_or(m_traffic ? m_traffic->green : 0);
+        setTraffic({100 - share, share});
     };
     connect(source, &Source::snapshotReady, this, read);
     read(source->latestSnapshot());

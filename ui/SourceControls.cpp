@@ -313,8 +313,11 @@ void SourceControls::showSnapshot(const MetricsSnapshot& snapshot) {
     }
     if (!m_traffic->isSliderDown() && !m_trafficDebounce->isActive() && !m_traffic->hasFocus()) {
         const QSignalBlocker blocker(m_traffic);
-        m_traffic->setValue(snapshot.green.trafficWeightPercent);
-        m_trafficValue->setText(u"%1 %"_s.arg(snapshot.green.trafficWeightPercent));
+        // The slider is the weight set; the comparison table shows what the
+        // traffic really did.
+        const int set = snapshot.green.requestedWeightPercent.value_or(0);
+        m_traffic->setValue(set);
+        m_trafficValue->setText(u"%1 %"_s.arg(set));
     }
 }
 

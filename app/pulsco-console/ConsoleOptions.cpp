@@ -60,6 +60,22 @@ ConsoleOptionsParse parseConsoleOptions(const QStringList& arguments) {
         u"Trust the CA certificate(s) in FILE (PEM or DER) for https:// servers, e.g. a staging "
         "server's self-signed certificate."_s,
         u"FILE"_s);
+    const QCommandLineOption haproxy(
+        u"haproxy"_s,
+        u"Live servers: move blue-green traffic with HAProxy's runtime API at ADDR "
+        "(host:port or unix:/path; the socket needs level admin)."_s,
+        u"ADDR"_s);
+    const QCommandLineOption haproxyBackend(
+        u"haproxy-backend"_s, u"The HAProxy backend of blue and green (default pulsco)."_s,
+        u"NAME"_s);
+    const QCommandLineOption haproxyServers(
+        u"haproxy-servers"_s, u"The HAProxy server names of blue and green (default blue,green)."_s,
+        u"BLUE,GREEN"_s);
+    const QCommandLineOption webhook(
+        u"webhook"_s,
+        u"Live servers: move blue-green traffic by POSTing {\"blue\":90,\"green\":10} to URL "
+        "and reading it back with a GET (bearer token from PULSCO_WEBHOOK_TOKEN)."_s,
+        u"URL"_s);
     const QCommandLineOption page(u"page"_s, u"Page to show first: dashboard, rollout or drills."_s,
                                   u"PAGE"_s);
     const QCommandLineOption screenshot(
@@ -75,8 +91,9 @@ ConsoleOptionsParse parseConsoleOptions(const QStringList& arguments) {
     QCommandLineOption bench(u"bench-report"_s, u"Write UI responsiveness figures (JSON)."_s,
                              u"FILE"_s);
     bench.setFlags(QCommandLineOption::HiddenFromHelp);
-    parser.addOptions({help, version, simulate, connectOpt, caCert, page, screenshot, quitAfter,
-                       size, speed, players, theme, bench});
+    parser.addOptions({help, version, simulate, connectOpt, caCert, haproxy, haproxyBackend,
+                       haproxyServers, webhook, page, screenshot, quitAfter, size, speed, players,
+                       theme, bench});
 
     ConsoleOptionsParse result;
     if (!parser.parse(arguments)) {
@@ -125,6 +142,50 @@ ConsoleOptionsParse parseConsoleOptions(const QStringList& arguments) {
             result.error = u"--ca-cert: only for live servers (not with --simulate)"_s;
             return result;
         }
+    }
+    if (parser.isSet(haproxyBackend) || parser.isSet(haproxyServers)) {
+        if (!parser.isSet(haproxy)) {
+            result.error = u"--haproxy-backend, --haproxy-servers: only with --haproxy"_s;
+            return result;
+        }
+    }
+    if (parser.isSet(haproxy) || parser.isSet(webhook)) {
+        if (parser.isSet(haproxy) && parser.isSet(webhook)) {
+            result.error = u"--haproxy and --webhook: choose one traffic controller"_s;
+            return result;
+        }
+        if (!parser.isSet(connectOpt)) {
+            result.error =
+                u"--%1: only for live servers (with --connect); the simulator moves "
+                "its own traffic"_s.arg(parser.isSet(haproxy) ? u"haproxy"_s : u"webhook"_s);
+            return result;
+        }
+        TrafficControllerConfig t;
+        if (parser.isSet(haproxy)) {
+            t.kind = TrafficControllerConfig::Kind::Haproxy;
+            t.haproxyAddress = parser.value(haproxy).trimmed();
+            if (parser.isSet(haproxyBackend))
+                t.haproxyBackend = parser.value(haproxyBackend).trimmed();
+            if (parser.isSet(haproxyServers)) {
+                const QStringList names = parser.value(haproxyServers).split(u',');
+                if (names.size() != 2) {
+                    result.error = u"--haproxy-servers: needs two names, blue's and green's "
+                                   "(e.g. blue,green)"_s;
+                    return result;
+                }
+                t.haproxyBlueServer = names[0].trimmed();
+                t.haproxyGreenServer = names[1].trimmed();
+            }
+        } else {
+            t.kind = TrafficControllerConfig::Kind::Webhook;
+            t.webhookUrl = QUrl(parser.value(webhook).trimmed());
+            t.webhookToken = qEnvironmentVariable("PULSCO_WEBHOOK_TOKEN").trimmed();
+        }
+        if (const QString why = t.validate(); !why.isEmpty()) {
+            result.error = u"--"_s + why;
+            return result;
+        }
+        o.traffic = t;
     }
     if (parser.isSet(page)) {
         o.page = parser.value(page);

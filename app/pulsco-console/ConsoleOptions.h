@@ -1,10 +1,14 @@
 // pulsco-console's command line (contract in design.md):
 //   pulsco-console [--simulate SCENARIO.json] [--connect URL[,URL...]]
 //                  [--ca-cert FILE]
+//                  [--haproxy ADDR [--haproxy-backend NAME] [--haproxy-servers B,G]
+//                   | --webhook URL]
 //                  [--page dashboard|rollout|drills]
 //                  [--screenshot FILE.png --quit-after SEC] [--size WxH]
 //                  [--speed N|max] [--players N] [--theme light|dark]
 #pragma once
+
+#include "bridge/TrafficControllerConfig.h"
 
 #include <QSize>
 #include <QString>
@@ -18,6 +22,9 @@ struct ConsoleOptions {
     QString scenario;  // --simulate: a file path or a shipped name; "" = default
     QStringList connectUrls;
     QString caCertFile;  // --ca-cert: extra CA trusted for https:// servers
+    // --haproxy / --webhook: what moves live traffic; unset = the one saved
+    // with the server set, else manual confirmation.
+    std::optional<TrafficControllerConfig> traffic;
     QString page = QStringLiteral("dashboard");
     QString screenshotPath;
     double quitAfterSeconds = 0;  // 0 = run until closed

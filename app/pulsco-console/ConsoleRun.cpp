@@ -1,6 +1,7 @@
 #include "app/pulsco-console/ConsoleRun.h"
 
 #include "app/pulsco-console/ConsoleSourceFactory.h"
+#include "app/pulsco-console/ConsoleTrafficControllers.h"
 #include "app/pulsco-console/LiveServersStatus.h"
 #include "app/pulsco-console/UiProbe.h"
 #include "drills/AlertRuleJson.h"
@@ -123,6 +124,11 @@ ConsolePages installConsolePages(MainWindow& window, ConsoleStore& store,
             .arg(session.stepper() ? session.stepper()->weight() : 0);
     });
     window.addPage(u"rollout"_s, pages.rollout, QObject::tr("Rollout"));
+    // Live servers' traffic controller (HAProxy, webhook, manual), rebuilt
+    // with each source; created before the page's own sourceChanged slot so
+    // the session knows its controller when the new source's first snapshot
+    // asks for the rollout's weight.
+    new ConsoleTrafficControllers(window, pages.rollout->session());
     QObject::connect(&window, &MainWindow::sourceChanged, pages.rollout, &RolloutPage::setSource);
     // Drills bring the Alerts dock (on every page), the Drills page and
     // fire/clear markers on the queue-depth chart.
@@ -210,8 +216,16 @@ int runConsole(const ConsoleOptions& options) {
     if (!options.connectUrls.isEmpty()) {
         request.kind = SourceRequest::Kind::Live;
         request.urls = options.connectUrls;
-        if (!scripted)
+        QString savedError;
+        request.traffic = options.traffic.value_or(
+            ConnectDialog::savedTrafficController(options.connectUrls, &savedError));
+        if (!options.traffic && !savedError.isEmpty())
+            printError(savedError + u" (saved with these servers; using manual confirmation)"_s);
+        if (!scripted) {
             ConnectDialog::remember(options.connectUrls);
+            if (options.traffic)
+                ConnectDialog::saveTrafficController(options.connectUrls, *options.traffic);
+        }
     } else if (options.scenario.isEmpty() && !scripted && window.reopenLastScenario()) {
         const SourceRequest last = window.lastSavedRequest();
         if (!last.scenario.isEmpty()) {

@@ -140,8 +140,8 @@ Source::Capabilities LiveSource::capabilities() const {
 }
 
 QString LiveSource::trafficWeightDisabledReason() {
-    return u"live servers: traffic between blue and green is shifted by the rollout webhook "
-           "(Rollout page), not by the console"_s;
+    return u"live servers: traffic between blue and green is moved by the traffic controller "
+           "(HAProxy, a webhook or by hand; see the Rollout page), not by this slider"_s;
 }
 
 void LiveSource::start() {
@@ -262,6 +262,11 @@ void LiveSource::onLinkSnapshot() {
     m_peaks.observe(freshParts.size() == parts.size() ? merged : mergeServerSnapshots(freshParts));
     m_peaks.apply(merged);
     merged.sequence = ++m_sequence;
+    if (m_appliedWeight) {
+        // What the traffic controller read back; the requests measure the rest.
+        merged.green.requestedWeightPercent = *m_appliedWeight;
+        merged.blue.requestedWeightPercent = 100 - *m_appliedWeight;
+    }
     m_merged = std::make_shared<const MetricsSnapshot>(std::move(merged));
     updateState();
     emit snapshotReady(m_merged);

@@ -69,6 +69,7 @@ public:
     void injectFault(const FaultSpec& fault) override;
     void clearFaults() override;
     void setTrafficWeight(int greenPercent) override;
+    void noteAppliedWeight(int greenPercent) override { m_appliedWeight = greenPercent; }
     void drain(const QString& url);  // POST /v1/admin/drain on one server
 
     QList<ServerStatus> servers() const;
@@ -123,6 +124,7 @@ private:
     QStringList m_setProblemUrls;
     State m_state = State::Stopped;
     bool m_running = false;
+    std::optional<int> m_appliedWeight;  // read back by the traffic controller
 };
 
 }  // namespace pulsco

@@ -105,9 +105,8 @@ MetricsSnapshot mergeServerSnapshots(const std::vector<ColoredSnapshot>& parts) 
         // same, the other color is empty).
         const EnvironmentMetrics& own = s.total;
         EnvironmentMetrics& colorEnv = part.color == Color::Green ? merged.green : merged.blue;
-        const int weight = (part.color == Color::Green ? s.green : s.blue).trafficWeightPercent;
+        // No weight is taken from a server: the merged requests measure it.
         mergeInto(colorEnv, own);
-        colorEnv.trafficWeightPercent = std::max(colorEnv.trafficWeightPercent, weight);
         mergeInto(merged.total, own);
         merged.playersOnline += s.playersOnline;
         merged.playersInQueue += s.playersInQueue;
@@ -132,7 +131,6 @@ MetricsSnapshot mergeServerSnapshots(const std::vector<ColoredSnapshot>& parts) 
             merged.environment = s.environment;
         first = false;
     }
-    merged.total.trafficWeightPercent = 100;
     // This moment's sums, never the servers' own peaks added up (they need
     // not have peaked together: two servers that each peaked at 600 players
     // at different times never had 1200 at once). MergedPeaks takes the

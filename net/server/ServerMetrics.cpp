@@ -137,7 +137,6 @@ MetricsSnapshot ServerMetrics::snapshot(const std::vector<QueueStatus>& queues, 
     s.speed = 1.0;
 
     EnvironmentMetrics& e = s.total;
-    e.trafficWeightPercent = 100;
     e.tickets = m_tickets;
     e.matchesTotal = m_matches;
     e.requestsTotal = m_requests;
@@ -158,9 +157,11 @@ MetricsSnapshot ServerMetrics::snapshot(const std::vector<QueueStatus>& queues, 
         playersInQueue += q.playersSearching;
         e.queues.push_back(std::move(q));
     }
-    // This server is one color; the other color's figures stay empty.
+    // This server is one color; the other color's figures stay empty. It
+    // declares no weight: what share of the traffic it takes is measured by
+    // whoever sees both colours (traffic_weight), and set by the traffic
+    // controller (requested_weight), never said by a server about itself.
     (m_color == Color::Blue ? s.blue : s.green) = e;
-    (m_color == Color::Blue ? s.green : s.blue).trafficWeightPercent = 0;
 
     s.playersInQueue = playersInQueue;
     s.playersInMatch = m_playersInMatch;

@@ -74,7 +74,7 @@ int Environment::searchingTickets() const {
 
 EnvironmentMetrics Environment::snapshot(double now, int weightPercent) const {
     EnvironmentMetrics m = m_metrics;
-    m.trafficWeightPercent = weightPercent;
+    m.requestedWeightPercent = weightPercent;  // the engine's own setting, read back
     m.tickets.searching = static_cast<std::uint64_t>(searchingTickets());
     m_recent.fill(m, m_second);
     m.queues.clear();

@@ -31,7 +31,7 @@ LivePlayers::LivePlayers(const Scenario& scenario, LoadPort& port, std::string r
     for (std::uint32_t i = 0; i < m_parties.size(); ++i)
         m_offline.push_back(i);
     for (int c = 0; c < 2; ++c)
-        m_env[static_cast<std::size_t>(c)].trafficWeightPercent =
+        m_env[static_cast<std::size_t>(c)].requestedWeightPercent =
             c == 1 ? scenario.traffic.greenWeightPercent
                    : 100 - scenario.traffic.greenWeightPercent;
 }
@@ -255,7 +255,6 @@ EnvironmentMetrics LivePlayers::total() const {
     EnvironmentMetrics t;
     for (const EnvironmentMetrics& m : m_env)
         mergeInto(t, m);
-    t.trafficWeightPercent = 100;
     return t;
 }
 

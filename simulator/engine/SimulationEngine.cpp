@@ -244,7 +244,6 @@ MetricsSnapshot SimulationEngine::snapshot() const {
     s.queueDepthPeak = m_queueDepthMax;
     s.blue = m_env[0]->snapshot(m_now, 100 - m_weight);
     s.green = m_env[1]->snapshot(m_now, m_weight);
-    s.total.trafficWeightPercent = 100;
     mergeInto(s.total, s.blue);
     mergeInto(s.total, s.green);
     for (std::size_t r = 0; r < m_regions.size(); ++r)

@@ -29,7 +29,7 @@ Histogram randomHistogram(std::mt19937_64& rng, double scale) {
 EnvironmentMetrics randomEnvironment(std::mt19937_64& rng) {
     std::uniform_int_distribution<std::uint64_t> count(0, 1000000);
     EnvironmentMetrics e;
-    e.trafficWeightPercent = std::uniform_int_distribution<int>(0, 100)(rng);
+    e.requestedWeightPercent = std::uniform_int_distribution<int>(0, 100)(rng);
     e.tickets = {count(rng), count(rng), count(rng), count(rng), count(rng)};
     e.matchesTotal = count(rng);
     e.matchesPerMinute = std::uniform_real_distribution<double>(0, 500)(rng);
@@ -322,7 +322,9 @@ void TestMetricsSnapshotJson::badInput_data() {
         u"blue.tickets.lost: unknown field (known fields: cancelled, created, expired, matched, "
         u"searching)"_s);
     row("traffic weight over 100", set(u"green.traffic_weight_percent"_s, 101),
-        u"green.traffic_weight_percent: must be an integer from 0 to 100 (got 101)"_s);
+        u"green.traffic_weight_percent: must be a number from 0 to 100 (got 101)"_s);
+    row("requested weight over 100", set(u"green.requested_weight_percent"_s, 101),
+        u"green.requested_weight_percent: must be an integer from 0 to 100 (got 101)"_s);
     row("error count not a number", set(u"total.errors_by_code.503"_s, u"many"_s),
         u"total.errors_by_code.503: must be an integer from 0 to "_s + maxCount +
             u" (got a string)"_s);

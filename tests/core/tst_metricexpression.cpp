@@ -35,7 +35,7 @@ MetricsSnapshot sampleSnapshot() {
     s.total.tickets.created = 400;
     s.total.tickets.expired = 4;
     s.total.queues = {{"ranked-5v5", 120, 120, 12.5, 30}, {"duel-1v1", 30, 30, 40.0, 80}};
-    s.green.trafficWeightPercent = 10;
+    s.green.requestedWeightPercent = 10;
     s.ratingCorrelation = 0.8;  // a simulator's end-of-run figure
     // Ten days of record, down 30 s nine days ago and 10 s an hour ago.
     const double day = 86400;
@@ -85,7 +85,12 @@ void TestMetricExpression::evaluates_data() {
     QTest::addRow("expired rate") << "rate(tickets_expired)" << 0.01;
     QTest::addRow("count") << "count(green.api_latency_ms)" << 100.0;
     QTest::addRow("symbols and or") << "1 < 2 && !(3 < 2) || 0" << 1.0;
-    QTest::addRow("traffic weight") << "green.traffic_weight == 10" << 1.0;
+    QTest::addRow("weight set") << "green.requested_weight == 10" << 1.0;
+    // Measured: green served 1000 of the 11000 requests, whatever was set.
+    QTest::addRow("traffic weight measured")
+        << "green.traffic_weight > 9.09 and green.traffic_weight < 9.10" << 1.0;
+    QTest::addRow("blue measured") << "blue.traffic_weight > 90.9" << 1.0;
+    QTest::addRow("total measured") << "traffic_weight == 100" << 1.0;
     QTest::addRow("false or false") << "1 > 2 or 3 < 2" << 0.0;
     QTest::addRow("true and true") << "1 < 2 and 2 < 3" << 1.0;
     QTest::addRow("false and false") << "1 > 2 and 3 < 2" << 0.0;
@@ -200,7 +205,9 @@ void TestMetricExpression::catalogNamesAreUnique() {
         const MetricsSnapshot s = sampleSnapshot();
         const bool readable = MetricCatalog::histogram(s, "", all[i].name) ||
                               MetricCatalog::value(s, "", all[i].name).has_value();
-        QVERIFY2(readable || all[i].name == "error_rate", std::string(all[i].name).c_str());
+        // requested_weight is a colour's (total has no weight set of its own).
+        QVERIFY2(readable || all[i].name == "error_rate" || all[i].name == "requested_weight",
+                 std::string(all[i].name).c_str());
     }
 }
 

@@ -48,6 +48,17 @@ QByteArray secondsPlan() {
     return QJsonDocument(root).toJson();
 }
 
+int post(QNetworkAccessManager& network, const QString& url, const QByteArray& body) {
+    QNetworkRequest request{QUrl(url)};
+    request.setHeader(QNetworkRequest::ContentTypeHeader, u"application/json"_s);
+    QNetworkReply* reply = network.post(request, body);
+    QSignalSpy done(reply, &QNetworkReply::finished);
+    done.wait(5000);
+    const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    reply->deleteLater();
+    return status;
+}
+
 int get(QNetworkAccessManager& network, const QString& url) {
     QNetworkReply* reply = network.get(QNetworkRequest{QUrl(url)});
     QSignalSpy done(reply, &QNetworkReply::finished);
@@ -133,6 +144,64 @@ private slots:
             started.servers.startsWith(u"blue "_s + blue.url() + u" staging (pulsco-matchd "_s),
             qPrintable(started.servers));
         QVERIFY2(started.servers.contains(u", started 20"_s), qPrintable(started.servers));
+    }
+
+    // Issue 15: each server used to report its own colour at 100 %, so
+    // green.traffic_weight read 100 the moment a green server connected and
+    // the traffic-switching gates (hold 0) passed at once. The weight is now
+    // the share of requests each colour served: green, connected but taking
+    // none, is at 0 %, and the gates fail; before any traffic they have no data.
+    void connectedGreenWithoutTrafficHoldsNoWeight() {
+        QTemporaryDir dir;
+        QString error;
+        auto store = ConsoleStore::open(dir.filePath(u"console.sqlite"_s), &error);
+        QVERIFY2(store, qPrintable(error));
+        const QString planPath = dir.filePath(u"plan.json"_s);
+        {
+            QFile plan(planPath);
+            QVERIFY(plan.open(QIODevice::WriteOnly));
+            plan.write(secondsPlan());
+        }
+        MatchdProcess blue(u"blue"_s);
+        MatchdProcess green(u"green"_s);
+        QVERIFY(blue.start());
+        QVERIFY(green.start());
+        LiveSource source({{blue.url(), {}, {}}, {green.url(), {}, {}}});
+        RolloutSession session(*store);
+        QVERIFY2(session.loadPlanFile(planPath, &error), qPrintable(error));
+        session.setSource(&source);
+        source.start();
+        const QString tenPercent = u"p3.blue-green-deployment.traffic-switching-0-10"_s;
+        QTRY_VERIFY_WITH_TIMEOUT(session.latestSnapshot() && session.gateStatus(tenPercent), 10000);
+        QCOMPARE(session.gateStatus(tenPercent)->state, GateStatus::State::NoData);
+        QVERIFY(!session.latestSnapshot()->green.requestedWeightPercent);
+
+        // 300 tickets, all to blue: what a load balancer at blue 100 does.
+        QNetworkAccessManager network;
+        for (int i = 0; i < 300; ++i)
+            QCOMPARE(post(network, blue.url() + u"/v1/tickets"_s,
+                          u"{\"queue\":\"duel-1v1\",\"players\":[{\"id\":\"p%1\","
+                          "\"pings\":{\"eu-west\":30}}]}"_s.arg(i)
+                              .toUtf8()),
+                     201);
+        QTRY_VERIFY_WITH_TIMEOUT(session.latestSnapshot()->blue.recentRequests >= 300, 10000);
+        const SnapshotPtr s = session.latestSnapshot();
+        ExpressionError parseError;
+        const auto atLeastTen = MetricExpression::parse("green.traffic_weight >= 10", &parseError);
+        QVERIFY(atLeastTen);
+        QVERIFY(!atLeastTen->evaluate(*s).truthy());
+        QCOMPARE(measuredWeightPercent(*s, s->green).value_or(-1), 0.0);
+        QCOMPARE(measuredWeightPercent(*s, s->blue).value_or(-1), 100.0);
+        QTest::qWait(int(3 * kHoldSeconds * 1000));
+        // Failing, or no data for the weight nobody set: never passed.
+        const GateStatus::State state = session.gateStatus(tenPercent)->state;
+        QVERIFY2(state == GateStatus::State::Failing || state == GateStatus::State::NoData,
+                 qPrintable(gateStateName(state)));
+        QVERIFY(!session.itemState(tenPercent).done);
+        for (const AuditEntry& e : session.audit().all())
+            QVERIFY2(!(e.kind == audit::kGatePassed &&
+                       e.subject.startsWith(u"p3.blue-green-deployment.traffic-switching"_s)),
+                     qPrintable(e.subject + u": "_s + e.note));
     }
 };
 

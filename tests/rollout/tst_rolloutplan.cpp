@@ -219,7 +219,8 @@ private slots:
         QTest::addRow("uptime") << u"99.9% uptime maintained for 7 days"_s << u"uptime >= 99.9%"_s;
         QTest::addRow("integrity") << u"Database integrity validation"_s << u"integrity == ok"_s;
         QTest::addRow("weight ten")
-            << u"Traffic switching (0% → 10%)"_s << u"green.traffic_weight >= 10"_s;
+            << u"Traffic switching (0% → 10%)"_s
+            << u"green.requested_weight >= 10 and green.traffic_weight >= 8"_s;
     }
     void gatesOfTheBrief() {
         QFETCH(QString, text);

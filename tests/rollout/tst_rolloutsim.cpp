@@ -52,7 +52,7 @@ private slots:
         QCOMPARE(session.stepper()->state(), RolloutState::Promoted);
         QCOMPARE(source->engine().trafficWeight(), 100);
         source->advance(source->engine().runTime() + 5);
-        QCOMPARE(source->latestSnapshot()->green.trafficWeightPercent, 100);
+        QCOMPARE(source->latestSnapshot()->green.requestedWeightPercent.value_or(-1), 100);
         // The audit trail: each weight set and seen, every measurement, the promotion.
         QList<int> weights;
         for (const AuditEntry& e : rowsOf(session.audit(), audit::kWeightConfirmed))
@@ -75,7 +75,8 @@ private slots:
         QCOMPARE(it->environment, u"rehearsal"_s);
         const QJsonObject evidence = QJsonDocument::fromJson(it->evidence).object();
         QVERIFY(evidence.contains(u"snapshot"_s));
-        QCOMPARE(evidence.value(u"expression"_s).toString(), u"green.traffic_weight >= 10"_s);
+        QCOMPARE(evidence.value(u"expression"_s).toString(),
+                 u"green.requested_weight >= 10 and green.traffic_weight >= 8"_s);
         QCOMPARE(evidence.value(u"environments"_s).toString(), u"production"_s);
         // Every row says where it ran; the rehearsal's metrics are its own.
         for (const AuditEntry& e : session.audit().all())
@@ -139,7 +140,7 @@ private slots:
         source->advance(3600, 1, [&] {
             const SnapshotPtr s = source->latestSnapshot();
             if (session.stepper()->state() == RolloutState::Degraded &&
-                s->green.trafficWeightPercent == 0 && s->timeSeconds >= kBadAt) {
+                s->green.requestedWeightPercent.value_or(-1) == 0 && s->timeSeconds >= kBadAt) {
                 backOnBlueAt = s->timeSeconds;
                 return true;
             }
@@ -202,7 +203,7 @@ private slots:
         bool cleanBeforeInjection = false;
         source->advance(3600, 1, [&] {
             const SnapshotPtr s = source->latestSnapshot();
-            if (injectedAt < 0 && s->green.trafficWeightPercent > 0 &&
+            if (injectedAt < 0 && s->green.requestedWeightPercent.value_or(-1) > 0 &&
                 s->green.tickets.searching + s->green.tickets.matched > 0) {
                 // Green carries traffic and holds records: corrupt them now.
                 cleanBeforeInjection = s->integrity && s->integrity->ok;
@@ -213,7 +214,7 @@ private slots:
                 injectedAt = s->timeSeconds;
             }
             if (injectedAt >= 0 && session.stepper()->state() == RolloutState::Degraded &&
-                s->green.trafficWeightPercent == 0) {
+                s->green.requestedWeightPercent.value_or(-1) == 0) {
                 backOnBlueAt = s->timeSeconds;
                 return true;
             }
@@ -313,7 +314,8 @@ private slots:
         QVERIFY2(session.startRollout(&error), qPrintable(error));
         QTRY_VERIFY_WITH_TIMEOUT(!session.rolloutActive(), 60000);
         QCOMPARE(session.stepper()->state(), RolloutState::Promoted);
-        QTRY_COMPARE_WITH_TIMEOUT(session.latestSnapshot()->green.trafficWeightPercent, 100, 20000);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            session.latestSnapshot()->green.requestedWeightPercent.value_or(-1), 100, 20000);
         source.stop();
         QVERIFY(rowsOf(session.audit(), audit::kRollback).empty());
     }

@@ -1,11 +1,6 @@
-// The step machine, transition by transition (data-driven scripts), and the
-// traffic-switch webhook against a real loopback HTTP listener.
+// The step machine, transition by transition (data-driven scripts).
 #include "rollout/TrafficStepper.h"
-#include "rollout/TrafficWebhook.h"
 
-#include <QSignalSpy>
-#include <QTcpServer>
-#include <QTcpSocket>
 #include <QTest>
 
 using namespace Qt::StringLiterals;
@@ -49,7 +44,7 @@ MetricsSnapshot snapshot(double t, double errorPercent, int weight, bool conserv
     MetricsSnapshot s;
     s.timeSeconds = t;
     s.conservationOk = conservation;
-    s.green.trafficWeightPercent = weight;
+    s.green.requestedWeightPercent = weight;
     s.green.recentRequests = 1000;
     s.green.recentErrors = static_cast<std::uint64_t>(errorPercent * 10);
     return s;
@@ -161,51 +156,6 @@ private slots:
             stepper.update(snapshot(t, 0, 10));
         QCOMPARE(stepper.currentStep(), 3);
         QCOMPARE(stepper.weight(), 100);
-    }
-
-    void webhookPostsTheWeights_data() {
-        QTest::addColumn<int>("status");
-        QTest::addColumn<bool>("accepted");
-        QTest::addRow("200") << 200 << true;
-        QTest::addRow("204") << 204 << true;
-        QTest::addRow("503") << 503 << false;
-    }
-    void webhookPostsTheWeights() {
-        QFETCH(int, status);
-        QFETCH(bool, accepted);
-        QTcpServer server;
-        QVERIFY(server.listen(QHostAddress::LocalHost, 0));
-        QByteArray received;
-        connect(&server, &QTcpServer::newConnection, this, [&] {
-            QTcpSocket* socket = server.nextPendingConnection();
-            connect(socket, &QTcpSocket::readyRead, socket, [&, socket] {
-                received += socket->readAll();
-                if (!received.contains("\r\n\r\n") || !received.endsWith("}"))
-                    return;
-                socket->write("HTTP/1.1 " + QByteArray::number(status) +
-                              " X\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
-                socket->disconnectFromHost();
-            });
-        });
-        TrafficWebhook hook;
-        hook.setUrl(QUrl(u"http://127.0.0.1:%1/switch"_s.arg(server.serverPort())));
-        QSignalSpy applied(&hook, &TrafficWebhook::applied);
-        QSignalSpy failed(&hook, &TrafficWebhook::failed);
-        hook.send(10);
-        QTRY_COMPARE_WITH_TIMEOUT(applied.size() + failed.size(), 1, 10000);
-        QCOMPARE(applied.size(), accepted ? 1 : 0);
-        QVERIFY(received.startsWith("POST /switch HTTP/1.1"));
-        QVERIFY(received.endsWith(R"({"blue":90,"green":10})"));
-        QVERIFY(received.toLower().contains("content-type: application/json"));
-        if (!accepted)
-            QVERIFY(failed.first().at(1).toString().contains(u"HTTP 503"_s));
-    }
-
-    void webhookWithoutUrlFails() {
-        TrafficWebhook hook;
-        QSignalSpy failed(&hook, &TrafficWebhook::failed);
-        hook.send(50);
-        QCOMPARE(failed.size(), 1);
     }
 };
 

@@ -350,8 +350,8 @@ private slots:
         const MetricsSnapshot snap = engine.snapshot();
         const double green =
             double(snap.green.tickets.created) / double(snap.total.tickets.created);
-        QCOMPARE(snap.green.trafficWeightPercent, weight);
-        QCOMPARE(snap.blue.trafficWeightPercent, 100 - weight);
+        QCOMPARE(snap.green.requestedWeightPercent.value_or(-1), weight);
+        QCOMPARE(snap.blue.requestedWeightPercent.value_or(-1), 100 - weight);
         QVERIFY2(std::abs(green - weight / 100.0) < 0.06, qPrintable(QString::number(green)));
         if (weight == 0)
             QCOMPARE(snap.green.requestsTotal, std::uint64_t(0));

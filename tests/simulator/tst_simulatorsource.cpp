@@ -171,9 +171,10 @@ private slots:
         source.start();
         QTRY_VERIFY_WITH_TIMEOUT(
             source.latestSnapshot() && source.latestSnapshot()->green.tickets.created > 50, 10000);
-        QCOMPARE(source.latestSnapshot()->green.trafficWeightPercent, 100);
+        QCOMPARE(source.latestSnapshot()->green.requestedWeightPercent.value_or(-1), 100);
         source.rollback();
-        QTRY_COMPARE_WITH_TIMEOUT(source.latestSnapshot()->green.trafficWeightPercent, 0, 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            source.latestSnapshot()->green.requestedWeightPercent.value_or(-1), 0, 5000);
         const std::uint64_t blueBefore = source.latestSnapshot()->blue.tickets.created;
         QTRY_VERIFY_WITH_TIMEOUT(source.latestSnapshot()->blue.tickets.created > blueBefore + 20,
                                  10000);

@@ -71,6 +71,65 @@ private slots:
             << QStringList{u"--connect"_s, u"http://127.0.0.1:8080"_s, u"--simulate"_s, u"a.json"_s}
             << u"choose one"_s;
         QTest::addRow("connect empty") << QStringList{u"--connect"_s, u","_s} << u"--connect"_s;
+        const QString url = u"http://127.0.0.1:8080"_s;
+        QTest::addRow("haproxy without connect")
+            << QStringList{u"--haproxy"_s, u"127.0.0.1:9999"_s} << u"only for live servers"_s;
+        QTest::addRow("haproxy and webhook")
+            << QStringList{u"--connect"_s, url, u"--haproxy"_s, u"127.0.0.1:9999"_s, u"--webhook"_s,
+                           u"http://h/x"_s}
+            << u"choose one traffic controller"_s;
+        QTest::addRow("haproxy servers alone")
+            << QStringList{u"--connect"_s, url, u"--haproxy-servers"_s, u"a,b"_s}
+            << u"only with --haproxy"_s;
+        QTest::addRow("haproxy one server")
+            << QStringList{u"--connect"_s,         url,      u"--haproxy"_s, u"127.0.0.1:9999"_s,
+                           u"--haproxy-servers"_s, u"blue"_s}
+            << u"--haproxy-servers: needs two names"_s;
+        QTest::addRow("haproxy same servers")
+            << QStringList{u"--connect"_s,         url,     u"--haproxy"_s, u"127.0.0.1:9999"_s,
+                           u"--haproxy-servers"_s, u"x,x"_s}
+            << u"blue and green are both 'x'"_s;
+        QTest::addRow("haproxy bad backend")
+            << QStringList{u"--connect"_s,         url,     u"--haproxy"_s, u"127.0.0.1:9999"_s,
+                           u"--haproxy-backend"_s, u"a b"_s}
+            << u"--haproxy-backend: 'a b'"_s;
+        QTest::addRow("webhook not http")
+            << QStringList{u"--connect"_s, url, u"--webhook"_s, u"ftp://h/x"_s}
+            << u"--webhook: 'ftp://h/x' is not an http:// or https:// URL"_s;
+    }
+
+    void trafficControllerFlags() {
+        const ConsoleOptionsParse parsed = parseConsoleOptions(
+            {u"pulsco-console"_s, u"--connect"_s, u"http://127.0.0.1:8080"_s, u"--haproxy"_s,
+             u"unix:/run/haproxy/admin.sock"_s, u"--haproxy-backend"_s, u"mm"_s,
+             u"--haproxy-servers"_s, u"b1,g1"_s});
+        QVERIFY2(parsed.options, qPrintable(parsed.error));
+        QVERIFY(parsed.options->traffic);
+        const TrafficControllerConfig& t = *parsed.options->traffic;
+        QVERIFY(t.kind == TrafficControllerConfig::Kind::Haproxy);
+        QCOMPARE(t.haproxyAddress, u"unix:/run/haproxy/admin.sock"_s);
+        QCOMPARE(t.haproxyBackend, u"mm"_s);
+        QCOMPARE(t.haproxyBlueServer, u"b1"_s);
+        QCOMPARE(t.haproxyGreenServer, u"g1"_s);
+        // Saved with the server set and read back the same.
+        QString error;
+        QCOMPARE(TrafficControllerConfig::fromVariant(t.toVariant(), &error), t);
+        QVERIFY(error.isEmpty());
+        QVariantMap broken = t.toVariant();
+        broken[u"kind"_s] = u"nginx"_s;
+        const TrafficControllerConfig fallback =
+            TrafficControllerConfig::fromVariant(broken, &error);
+        QVERIFY(fallback.kind == TrafficControllerConfig::Kind::Manual);
+        QVERIFY2(error.contains(u"kind 'nginx'"_s), qPrintable(error));
+
+        qputenv("PULSCO_WEBHOOK_TOKEN", "tok");
+        const ConsoleOptionsParse hook =
+            parseConsoleOptions({u"pulsco-console"_s, u"--connect"_s, u"http://127.0.0.1:8080"_s,
+                                 u"--webhook"_s, u"https://switch.example/x"_s});
+        qunsetenv("PULSCO_WEBHOOK_TOKEN");
+        QVERIFY2(hook.options && hook.options->traffic, qPrintable(hook.error));
+        QVERIFY(hook.options->traffic->kind == TrafficControllerConfig::Kind::Webhook);
+        QCOMPARE(hook.options->traffic->webhookToken, u"tok"_s);
     }
     void bad() {
         QFETCH(QStringList, args);

@@ -190,12 +190,13 @@ private slots:
     }
 
     void comparisonFlagsGreenWhenItDoesWorse() {
+        QLocale::setDefault(QLocale::c());
         EnvironmentComparisonModel model;
         QAbstractItemModelTester tester(&model,
                                         QAbstractItemModelTester::FailureReportingMode::QtTest);
         MetricsSnapshot s;
-        s.blue.trafficWeightPercent = 90;
-        s.green.trafficWeightPercent = 10;
+        s.blue.requestedWeightPercent = 90;
+        s.green.requestedWeightPercent = 10;
         s.blue.recentRequests = 1000;
         s.green.recentRequests = 100;
         s.green.recentErrors = 6;  // 6 % against blue's 0 %
@@ -207,7 +208,10 @@ private slots:
         model.setSnapshot(s);
         QCOMPARE(changed.count(), 1);
         using M = EnvironmentComparisonModel;
-        QCOMPARE(model.index(M::TrafficWeight, M::Green).data().toString(), u"10 %"_s);
+        QCOMPARE(model.index(M::WeightSet, M::Green).data().toString(), u"10 %"_s);
+        // Measured, not declared: green served 100 of the 1100 requests.
+        QCOMPARE(model.index(M::TrafficWeight, M::Green).data().toString(), u"9.1 %"_s);
+        QCOMPARE(model.index(M::TrafficWeight, M::Blue).data().toString(), u"90.9 %"_s);
         QVERIFY(model.index(M::ErrorRate, M::Green).data().toString().contains(u"worse"_s));
         QVERIFY(!model.index(M::ErrorRate, M::Blue).data().toString().contains(u"worse"_s));
         QVERIFY(!model.index(M::LatencyP95, M::Green).data().toString().contains(u"worse"_s));
@@ -247,7 +251,9 @@ private slots:
         QTest::addColumn<QString>("label");
         QTest::addColumn<QString>("green");
         using M = EnvironmentComparisonModel;
-        QTest::addRow("share") << int(M::TrafficWeight) << u"Traffic share"_s << u"0 %"_s;
+        QTest::addRow("weight set") << int(M::WeightSet) << u"Weight set"_s << u"0 %"_s;
+        // No request served by either colour: no share to show.
+        QTest::addRow("share") << int(M::TrafficWeight) << u"Traffic share"_s << u"–"_s;
         QTest::addRow("requests") << int(M::Requests) << u"Requests"_s << u"0"_s;
         QTest::addRow("errors") << int(M::ErrorRate) << u"Error rate"_s << u"–"_s;
         QTest::addRow("p95") << int(M::LatencyP95) << u"API p95"_s << u"–"_s;
@@ -265,8 +271,8 @@ private slots:
         QLocale::setDefault(QLocale::c());
         // Green matched earlier in the run and has had no traffic since.
         MetricsSnapshot s;
-        s.blue.trafficWeightPercent = 100;
-        s.green.trafficWeightPercent = 0;
+        s.blue.requestedWeightPercent = 100;
+        s.green.requestedWeightPercent = 0;
         s.green.matchesTotal = 412;
         s.green.matchesPerMinute = 0;
         for (int i = 0; i < 412; ++i)

@@ -1,5 +1,6 @@
 #include "ui/rollout/TrafficStepPanel.h"
 
+#include "bridge/TrafficController.h"
 #include "rollout/RolloutPlanJson.h"
 #include "rollout/RolloutSession.h"
 #include "ui/EnvironmentComparisonModel.h"
@@ -17,6 +18,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
+#include <QLocale>
 #include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QPushButton>
@@ -83,12 +85,12 @@ TrafficStepPanel::TrafficStepPanel(RolloutSession& session, QWidget* parent)
     m_editorStatus->setWordWrap(true);
     auto* apply = new QPushButton(tr("Apply &steps"), this);
     apply->setAccessibleName(tr("Apply edited steps"));
-    m_webhook = new QLineEdit(this);
-    m_webhook->setPlaceholderText(
-        tr("Traffic-switch webhook URL (live servers; empty = confirm by hand)"));
-    m_webhook->setAccessibleName(tr("Traffic switch webhook URL"));
-    auto* webhookLabel = new QLabel(tr("&Webhook:"), this);
-    webhookLabel->setBuddy(m_webhook);
+    // Requested, read back and measured side by side: a switch that was
+    // asked for but did not move the traffic shows here at once.
+    m_traffic = new QLabel(this);
+    m_traffic->setWordWrap(true);
+    m_traffic->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_traffic->setAccessibleName(tr("Traffic controller and weights"));
 
     auto* stepsBox = new QGroupBox(tr("Steps"), this);
     auto* stepsLayout = new QGridLayout(stepsBox);
@@ -96,10 +98,7 @@ TrafficStepPanel::TrafficStepPanel(RolloutSession& session, QWidget* parent)
     stepsLayout->addWidget(m_editor, 0, 1);
     stepsLayout->addWidget(m_editorStatus, 1, 1);
     stepsLayout->addWidget(apply, 2, 1, Qt::AlignRight);
-    auto* webhookRow = new QHBoxLayout;
-    webhookRow->addWidget(webhookLabel);
-    webhookRow->addWidget(m_webhook, 1);
-    stepsLayout->addLayout(webhookRow, 3, 0, 1, 2);
+    stepsLayout->addWidget(m_traffic, 3, 0, 1, 2);
     stepsLayout->setColumnStretch(0, 1);
     stepsLayout->setColumnStretch(1, 1);
 
@@ -137,8 +136,6 @@ TrafficStepPanel::TrafficStepPanel(RolloutSession& session, QWidget* parent)
         if (!applyEditedSteps(&error))
             emit failed(error);
     });
-    connect(m_webhook, &QLineEdit::editingFinished, this,
-            [this] { m_session.setWebhookUrl(QUrl::fromUserInput(m_webhook->text().trimmed())); });
     connect(button(u"start"_s), &QPushButton::clicked, this, [this] {
         run(tr("Start rollout"),
             tr("Start a blue-green rollout with these %1 steps?")
@@ -239,6 +236,7 @@ void TrafficStepPanel::refresh() {
         detail = tr("No rollout yet: all traffic on blue. Edit the steps, then start.");
     }
     m_detail->setText(detail);
+    m_traffic->setText(trafficText());
     button(u"start"_s)->setEnabled(!active);
     button(u"pause"_s)->setEnabled(active && state == RolloutState::Progressing);
     button(u"resume"_s)->setEnabled(active && state == RolloutState::Paused);
@@ -297,7 +295,26 @@ void TrafficStepPanel::refresh() {
     m_state->setPalette(p);
 }
 
+QString TrafficStepPanel::trafficText() const {
+    const TrafficController* controller = m_session.trafficController();
+    const TrafficStepper* stepper = m_session.stepper();
+    const auto percent = [](std::optional<double> v) {
+        return v ? QLocale().toString(*v, 'f', 1) + u" %"_s : u"–"_s;
+    };
+    const int applied = controller->appliedWeight();
+    QString text = tr("Traffic: %1.").arg(controller->describe());
+    text += u"  "_s + tr("Green requested %1 · read back %2 · measured %3 (last %4 s)")
+                          .arg(stepper ? u"%1 %"_s.arg(stepper->weight()) : u"–"_s,
+                               applied >= 0 ? u"%1 %"_s.arg(applied) : u"–"_s,
+                               percent(m_session.measuredGreenShare()))
+                          .arg(m_session.windowSeconds());
+    if (const std::optional<double> balancer = m_session.balancerGreenShare())
+        text += tr(" · at the balancer %1").arg(percent(balancer));
+    return text;
+}
+
 void TrafficStepPanel::refreshCharts() {
+    m_traffic->setText(trafficText());
     const SnapshotPtr s = m_session.latestSnapshot();
     if (!s)
         return;

@@ -45,6 +45,7 @@ signals:
 
 private:
     QPushButton* addButton(const QString& key, const QString& text, const QString& accessible);
+    QString trafficText() const;
     void run(const QString& title, const QString& question,
              const std::function<bool(QString*)>& action);
 
@@ -55,7 +56,7 @@ private:
     QListWidget* m_steps = nullptr;
     QPlainTextEdit* m_editor = nullptr;
     QLabel* m_editorStatus = nullptr;
-    QLineEdit* m_webhook = nullptr;
+    QLabel* m_traffic = nullptr;
     QList<QPushButton*> m_buttons;
     HistogramChart* m_blueChart = nullptr;
     HistogramChart* m_greenChart = nullptr;

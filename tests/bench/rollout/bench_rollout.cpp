@@ -41,7 +41,7 @@ double autoRollbackSeconds(QTemporaryDir& dir, int run) {
     source->advance(3600, 1, [&] {
         const SnapshotPtr s = source->latestSnapshot();
         if (session.stepper()->state() == RolloutState::Degraded &&
-            s->green.trafficWeightPercent == 0) {
+            s->green.requestedWeightPercent.value_or(-1) == 0) {
             backOnBlue = s->timeSeconds;
             return true;
         }
