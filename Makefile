@@ -2,7 +2,7 @@
 # Each installs missing Debian packages, configures (CMake presets, Ninja,
 # ccache) and builds incrementally before doing its job.
 
-.PHONY: all deps build run test bench coverage test-asan asan test-tsan fuzz ci fresh-root-test format clean help
+.PHONY: all deps build run staging test bench coverage test-asan asan test-tsan fuzz ci fresh-root-test format clean help
 
 CMAKE ?= cmake
 CTEST ?= ctest
@@ -25,6 +25,7 @@ all: build
 help:
 	@echo "make run       build and launch pulsco-console on the embedded simulator"
 	@echo "make test      build and run the whole test suite (ctest)"
+	@echo "make staging   HAProxy + blue + green pulsco-matchd on loopback (docs/haproxy.md)"
 	@echo "make bench     release build, run tests/bench, print BENCH lines"
 	@echo "make coverage  coverage build, tests, line coverage per folder"
 	@echo "make test-asan AddressSanitizer+UBSan build of the whole test suite (alias: make asan)"
@@ -43,6 +44,12 @@ build: deps
 
 run: build
 	build/bin/pulsco-console $(CONSOLE_ARGS)
+
+# A local blue-green stack on loopback: HAProxy + blue + green pulsco-matchd
+# (docs/haproxy.md). Ctrl+C stops it. E.g. make staging STAGING_ARGS="--base-port 18000".
+STAGING_ARGS ?=
+staging: build
+	tools/pulsco-staging $(STAGING_ARGS)
 
 test: build
 	$(CTEST) --preset dev

@@ -21,6 +21,7 @@ packages=(
   openssl  # tests make self-signed certificates for the TLS paths
   mount    # tst_diskfaults fills and freezes a tmpfs under pulsco-matchd
   poppler-utils  # pdftoppm: report tests render exported PDFs to check their charts
+  haproxy  # tests/haproxy: the shipped blue-green config and tools/pulsco-staging (make staging)
 )
 list_only=0
 for arg in "$@"; do

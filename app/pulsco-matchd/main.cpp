@@ -56,6 +56,7 @@ int main(int argc, char** argv) {
         });
     QObject::connect(&server, &pulsco::MatchdServer::finished, &app, &QCoreApplication::exit);
     qInfo().noquote() << "pulsco-matchd" << PULSCO_VERSION << toString(options->color)
+                      << "server-id" << options->effectiveServerId()
                       << toString(options->environment) << "serving" << server.url() << "data in"
                       << options->dataDir;
     // Tests and scripts read the port from this line (with --listen HOST:0).

@@ -9,6 +9,24 @@ HttpLoadPort::HttpLoadPort(HttpLoadClient& client, std::array<std::vector<int>, 
     : m_client(client)
     , m_colorTargets(std::move(colorTargets)) {}
 
+HttpLoadPort::HttpLoadPort(HttpLoadClient& client, Balancer)
+    : m_client(client)
+    , m_colorTargets{std::vector<int>{0}, std::vector<int>{0}}
+    , m_balancer(true) {}
+
+namespace {
+
+// The colour an id's prefix names: "green-t4" -> green; nullopt for an id
+// of before prefixes ("t4") or of a server called otherwise.
+std::optional<Color> colorOfId(const std::string& id) {
+    const std::size_t dash = id.find('-');
+    if (dash == std::string::npos)
+        return std::nullopt;
+    return colorFromString(std::string_view(id).substr(0, dash));
+}
+
+}  // namespace
+
 int HttpLoadPort::target(Color color) {
     const auto c = indexOf(color);
     const std::vector<int>& list =
@@ -20,7 +38,8 @@ void HttpLoadPort::send(Color color, double intendedMs, const QByteArray& method
                         const QByteArray& path, const QByteArray& body, Callback done) {
     m_client.send(
         target(color), intendedMs, method, path, body,
-        [done = std::move(done)](const HttpLoadAnswer& answer) {
+        [this, post = method == "POST" && path == "/v1/tickets",
+         done = std::move(done)](const HttpLoadAnswer& answer) {
             LoadReply reply;
             reply.status = answer.status;
             reply.failure = answer.failure.toStdString();
@@ -31,6 +50,15 @@ void HttpLoadPort::send(Color color, double intendedMs, const QByteArray& method
                 reply.state = o.value(QLatin1StringView("state")).toString().toStdString();
                 reply.matchId = o.value(QLatin1StringView("match_id")).toString().toStdString();
                 reply.waitMs = o.value(QLatin1StringView("wait_ms")).toDouble();
+            }
+            if (m_balancer) {
+                // A ticket's answers carry its id; a result's, the match's.
+                reply.answeredBy =
+                    colorOfId(reply.ticketId.empty() ? reply.matchId : reply.ticketId);
+                const std::size_t who = reply.answeredBy ? indexOf(*reply.answeredBy) : 2;
+                ++m_answeredBy.answers[reply.ok() ? who : 2];
+                if (post && answer.status == 201)
+                    ++m_answeredBy.ticketsCreated[who];
             }
             done(reply);
         });

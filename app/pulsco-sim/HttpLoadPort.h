@@ -7,6 +7,7 @@
 #include "simulator/engine/LoadPort.h"
 
 #include <array>
+#include <cstdint>
 #include <vector>
 
 namespace pulsco {
@@ -16,6 +17,20 @@ public:
     // colorTargets[c]: indexes of the client's targets serving color c
     // (0 blue, 1 green); requests of a color rotate over them.
     HttpLoadPort(HttpLoadClient& client, std::array<std::vector<int>, 2> colorTargets);
+    // Behind a load balancer (pulsco-sim --balancer): every request goes to
+    // the client's one target, the balancer picks the server, and each
+    // answer's id prefix ("green-t4") says which server answered.
+    struct Balancer {};
+    HttpLoadPort(HttpLoadClient& client, Balancer);
+
+    // Balancer mode: answers per server as the ids told (2xx answers with
+    // an id of blue or green), and the rest (errors, timeouts, ids of a
+    // server named otherwise): index 0 blue, 1 green, 2 unattributed.
+    struct AnsweredBy {
+        std::array<std::uint64_t, 3> answers{};
+        std::array<std::uint64_t, 3> ticketsCreated{};
+    };
+    const AnsweredBy& answeredBy() const { return m_answeredBy; }
 
     void createTicket(Color color, double intendedMs, const std::string& queue,
                       const std::vector<LoadMember>& party, Callback done) override;
@@ -34,6 +49,8 @@ private:
     HttpLoadClient& m_client;
     std::array<std::vector<int>, 2> m_colorTargets;
     std::array<std::size_t, 2> m_next{};
+    bool m_balancer = false;
+    AnsweredBy m_answeredBy;
 };
 
 }  // namespace pulsco

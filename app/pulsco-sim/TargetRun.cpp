@@ -69,6 +69,19 @@ QString endpointTable(const LivePlayers& players) {
     return out;
 }
 
+// --balancer: who answered, as the answers' id prefixes tell.
+QString answeredByTable(const HttpLoadPort::AnsweredBy& by) {
+    QString out = u"\nbehind the load balancer, by the server the answer's id names\n"_s;
+    out += QString::asprintf("  %-14s %12s %16s\n", "server", "2xx answers", "tickets created");
+    const char* names[] = {"blue", "green", "unattributed"};
+    for (std::size_t i = 0; i < 3; ++i)
+        out += QString::asprintf("  %-14s %12llu %16llu\n", names[i],
+                                 static_cast<unsigned long long>(by.answers[i]),
+                                 static_cast<unsigned long long>(by.ticketsCreated[i]));
+    out += u"  (unattributed: errors, timeouts, and ids of a server not named blue or green)\n"_s;
+    return out;
+}
+
 }  // namespace
 
 int runAgainstTargets(const Scenario& given, const TargetRunOptions& options) {
@@ -110,14 +123,24 @@ int runAgainstTargets(const Scenario& given, const TargetRunOptions& options) {
         urls << QUrl(url);
     }
     const int green = scenario.traffic.greenWeightPercent;
-    if ((green > 0 && colorTargets[1].empty()) || (green < 100 && colorTargets[0].empty()))
+    if (options.balancer) {
+        // The balancer's weights decide; the players' own draw would only
+        // label requests whose answer names no server (errors, timeouts).
+        if (green > 0)
+            std::fprintf(stderr,
+                         "pulsco-sim: note: --balancer: green_weight %d %% is ignored; the "
+                         "balancer's weights decide\n",
+                         green);
+        scenario.traffic.greenWeightPercent = 0;
+    } else if ((green > 0 && colorTargets[1].empty()) || (green < 100 && colorTargets[0].empty()))
         std::fprintf(stderr,
                      "pulsco-sim: note: green_weight %d %% but only %s servers given; all "
                      "traffic goes to them\n",
                      green, colorTargets[1].empty() ? "blue" : "green");
 
     HttpLoadClient client(urls, options.connections, scenario.service.timeoutMs);
-    HttpLoadPort port(client, colorTargets);
+    HttpLoadPort port = options.balancer ? HttpLoadPort(client, HttpLoadPort::Balancer{})
+                                         : HttpLoadPort(client, colorTargets);
     // Built with QString: GCC 12 -O3 warns falsely (-Wrestrict) on chained
     // std::string additions.
     const std::string runTag =
@@ -179,10 +202,14 @@ int runAgainstTargets(const Scenario& given, const TargetRunOptions& options) {
     const EnvironmentMetrics total = players.total();
     std::fputs(qPrintable(summaryTable(summary, wallSeconds)), stdout);
     std::fputs(qPrintable(endpointTable(players)), stdout);
+    if (options.balancer)
+        std::fputs(qPrintable(answeredByTable(port.answeredBy())), stdout);
     std::printf("\nload generator: %llu requests in %.2f s wall, %.2f CPU-s (%.0f requests per "
-                "CPU-second), %d servers, %llu requests abandoned in flight at the end\n",
+                "CPU-second), %s, %llu requests abandoned in flight at the end\n",
                 static_cast<unsigned long long>(total.requestsTotal), wallSeconds, cpu,
-                cpu > 0 ? static_cast<double>(total.requestsTotal) / cpu : 0.0, int(urls.size()),
+                cpu > 0 ? static_cast<double>(total.requestsTotal) / cpu : 0.0,
+                options.balancer ? "1 load balancer"
+                                 : qPrintable(QString::number(urls.size()) + u" servers"_s),
                 static_cast<unsigned long long>(abandoned));
     std::fflush(stdout);
 

@@ -15,6 +15,9 @@ struct TargetRunOptions {
     int connections = 1000;  // keep-alive connections per server, at most
     QString reportPath;      // JSON report, "" = none
     QString ledgerPath;      // acknowledged ticket ids, one per line, "" = none
+    // urls holds one load balancer's URL: every request goes there, the
+    // balancer picks blue or green, the answers' id prefixes tell which.
+    bool balancer = false;
 };
 
 // Returns the process exit code: 0 thresholds hold, 1 one fails, 2 bad input

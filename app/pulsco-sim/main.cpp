@@ -1,5 +1,5 @@
 // pulsco-sim --scenario FILE [--duration SEC] [--speed max|N] [--seed N]
-//            [--players N] [--report FILE.json] [--target URL[,URL...]]
+//            [--players N] [--report FILE.json] [--target URL[,URL...] [--balancer]]
 //            [--connections N] [--ledger FILE]
 // Composition root of a headless run: load, override, run, report, judge.
 #include "simulator/engine/SimulationEngine.h"
@@ -83,6 +83,10 @@ int main(int argc, char** argv) {
     cli.addOption({u"connections"_s,
                    u"--target: keep-alive connections per server, at most (default 1000)."_s,
                    u"N"_s});
+    cli.addOption({u"balancer"_s,
+                   u"--target: the one URL is a load balancer in front of blue and green (e.g. "
+                   "tools/pulsco-staging's HAProxy): every request goes there and the balancer "
+                   "picks the server; the answers' ids tell which one answered."_s});
     cli.addOption({u"ledger"_s,
                    u"--target: write the acknowledged ticket ids here, one per line."_s,
                    u"FILE"_s});
@@ -151,10 +155,15 @@ int main(int argc, char** argv) {
             return badInput(u"--speed: a --target run plays in real time"_s);
         target.reportPath = reportPath;
         target.ledgerPath = cli.value(u"ledger"_s);
+        target.balancer = cli.isSet(u"balancer"_s);
+        if (target.balancer && target.urls.size() != 1)
+            return badInput(
+                u"--balancer: takes one --target URL, the load balancer's (got %1)"_s.arg(
+                    target.urls.size()));
         return pulsco::runAgainstTargets(scenario, target);
     }
-    if (cli.isSet(u"connections"_s) || cli.isSet(u"ledger"_s))
-        return badInput(u"--connections and --ledger: only with --target"_s);
+    if (cli.isSet(u"connections"_s) || cli.isSet(u"ledger"_s) || cli.isSet(u"balancer"_s))
+        return badInput(u"--connections, --ledger and --balancer: only with --target"_s);
 
     QElapsedTimer wall;
     wall.start();

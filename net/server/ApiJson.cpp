@@ -160,34 +160,6 @@ std::optional<std::vector<PartyMember>> playersFromJson(const QByteArray& json,
     return std::move(body->request.players);
 }
 
-QString ticketIdString(qint64 seq) {
-    return u"t"_s + QString::number(seq);
-}
-QString matchIdString(qint64 seq) {
-    return u"m"_s + QString::number(seq);
-}
-
-namespace {
-std::optional<qint64> parseId(QByteArrayView id, char prefix) {
-    if (id.size() < 2 || id.size() > 19 || id.front() != prefix || id[1] == '0')
-        return std::nullopt;
-    qint64 v = 0;
-    for (char c : id.sliced(1)) {
-        if (c < '0' || c > '9')
-            return std::nullopt;
-        v = v * 10 + (c - '0');
-    }
-    return v;
-}
-}  // namespace
-
-std::optional<qint64> parseTicketId(QByteArrayView id) {
-    return parseId(id, 't');
-}
-std::optional<qint64> parseMatchId(QByteArrayView id) {
-    return parseId(id, 'm');
-}
-
 QByteArray integrityJson(const IntegrityReport& report) {
     QByteArray out;
     JsonWriter w(&out);

@@ -49,10 +49,4 @@ QByteArray integrityJson(const IntegrityReport& report);
 QByteArray integrityAnswerJson(const std::optional<IntegrityReport>& last, bool running,
                                double intervalSeconds, std::uint64_t completed);
 
-QString ticketIdString(qint64 seq);
-QString matchIdString(qint64 seq);
-// "t12" -> 12; nullopt for anything else.
-std::optional<qint64> parseTicketId(QByteArrayView id);
-std::optional<qint64> parseMatchId(QByteArrayView id);
-
 }  // namespace pulsco

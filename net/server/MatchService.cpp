@@ -9,6 +9,7 @@
 
 #include <QDateTime>
 #include <QDebug>
+#include <QMetaMethod>
 
 using namespace Qt::StringLiterals;
 
@@ -23,9 +24,10 @@ qint64 wallMs() {
 }  // namespace
 
 MatchService::MatchService(QueueConfig config, GroupCommitStore* store, ServerMetrics* metrics,
-                           QObject* parent)
+                           RecordIds ids, QObject* parent)
     : QObject(parent)
     , m_matchmaker(std::move(config))
+    , m_ids(std::move(ids))
     , m_store(store)
     , m_metrics(metrics)
     , m_batcher(store)
@@ -87,7 +89,7 @@ void MatchService::recover(const StoreRecovery& recovery) {
         m_metrics->ticketRestored(int(rec->players.size()), rec->region);
         if (!result.ok()) {
             // The rules changed under it: it can never match, so it expires.
-            qWarning().noquote() << "recovery: ticket" << ticketIdString(row.seq)
+            qWarning().noquote() << "recovery: ticket" << m_ids.ticketString(row.seq)
                                  << "cannot be queued again, expiring it:"
                                  << QString::fromStdString(result.message);
             rec->queue = std::max(rec->queue, 0);
@@ -171,7 +173,7 @@ void MatchService::createTicket(TicketBody body, Reply reply) {
     m_records.linkCoreId(result.id, seq);
     m_metrics->ticketCreated(int(rec->players.size()), rec->region);
     m_records.addTicket(std::move(rec));
-    emit ticketEvent(ticketIdString(seq), u"searching"_s, {});
+    emit ticketEvent(m_ids.ticketString(seq), u"searching"_s, {});
     m_batcher.submitThen(
         std::move(writes), [this, seq, reply = std::move(reply)](bool ok, const QString& error) {
             TicketRecord* t = m_records.ticket(seq);
@@ -191,7 +193,7 @@ void MatchService::createTicket(TicketBody body, Reply reply) {
                 return;
             }
             reply(HttpResponse::json(
-                201, createdTicketJson(seq, t ? t->state : TicketState::Searching)));
+                201, createdTicketJson(seq, t ? t->state : TicketState::Searching, m_ids)));
         });
 }
 
@@ -217,13 +219,14 @@ void MatchService::withTicket(qint64 seq, std::function<void(TicketRecord*)> the
 }
 
 QByteArray MatchService::ticketJson(const TicketRecord& t) const {
-    return pulsco::ticketJson(t, m_matchmaker.config().queues[std::size_t(t.queue)].name, now());
+    return pulsco::ticketJson(t, m_matchmaker.config().queues[std::size_t(t.queue)].name, now(),
+                              m_ids);
 }
 
 void MatchService::getTicket(qint64 seq, Reply reply) {
     withTicket(seq, [this, seq, reply = std::move(reply)](TicketRecord* t) {
         if (!t)
-            reply(answer::notFound(u"ticket_id"_s, ticketIdString(seq)));
+            reply(answer::notFound(u"ticket_id"_s, m_ids.ticketString(seq)));
         else
             reply(HttpResponse::json(200, ticketJson(*t)));
     });
@@ -232,18 +235,18 @@ void MatchService::getTicket(qint64 seq, Reply reply) {
 void MatchService::cancelTicket(qint64 seq, Reply reply) {
     withTicket(seq, [this, seq, reply = std::move(reply)](TicketRecord* t) {
         if (!t) {
-            reply(answer::notFound(u"ticket_id"_s, ticketIdString(seq)));
+            reply(answer::notFound(u"ticket_id"_s, m_ids.ticketString(seq)));
             return;
         }
         if (t->state != TicketState::Searching) {
-            reply(answer::ticketAlreadyFinished(seq, t->state));
+            reply(answer::ticketAlreadyFinished(m_ids.ticketString(seq), t->state));
             return;
         }
         const double n = now();
         m_matchmaker.cancel(t->coreId, n);
         std::vector<StoreWrite> writes;
         finishTicket(*t, TicketState::Cancelled, n - t->enqueuedAt, 0, writes);
-        emit ticketEvent(ticketIdString(seq), u"cancelled"_s, {});
+        emit ticketEvent(m_ids.ticketString(seq), u"cancelled"_s, {});
         m_batcher.submitThen(std::move(writes), [this, seq, reply](bool ok, const QString& error) {
             const TicketRecord* t = m_records.ticket(seq);
             if (!ok || !t)
@@ -274,18 +277,18 @@ void MatchService::withMatch(qint64 seq, std::function<void(MatchRecord*)> then)
 }
 
 void MatchService::getMatch(qint64 seq, Reply reply) {
-    withMatch(seq, [seq, reply = std::move(reply)](MatchRecord* m) {
+    withMatch(seq, [this, seq, reply = std::move(reply)](MatchRecord* m) {
         if (!m)
-            reply(answer::notFound(u"match_id"_s, matchIdString(seq)));
+            reply(answer::notFound(u"match_id"_s, m_ids.matchString(seq)));
         else
-            reply(HttpResponse::json(200, matchJson(*m)));
+            reply(HttpResponse::json(200, matchJson(*m, m_ids)));
     });
 }
 
 void MatchService::reportResult(qint64 seq, const QByteArray& body, Reply reply) {
     withMatch(seq, [this, seq, body, reply = std::move(reply)](MatchRecord* m) {
         if (!m) {
-            reply(answer::notFound(u"match_id"_s, matchIdString(seq)));
+            reply(answer::notFound(u"match_id"_s, m_ids.matchString(seq)));
             return;
         }
         QString error;
@@ -295,7 +298,7 @@ void MatchService::reportResult(qint64 seq, const QByteArray& body, Reply reply)
             return;
         }
         if (m->winnerTeam >= 0) {
-            reply(answer::resultAlreadyReported(seq, m->winnerTeam));
+            reply(answer::resultAlreadyReported(m_ids.matchString(seq), m->winnerTeam));
             return;
         }
         std::vector<Team> before;
@@ -321,7 +324,7 @@ void MatchService::reportResult(qint64 seq, const QByteArray& body, Reply reply)
                     {QString::fromStdString(id), after[i][p].mu, after[i][p].sigma, wall}});
             }
         }
-        const QByteArray out = resultJson(seq, *winner, *m, before, after);
+        const QByteArray out = resultJson(seq, *winner, *m, before, after, m_ids);
         writes.push_back(SetMatchResult{seq, *winner, wall});
         m->winnerTeam = *winner;  // a second report now gets 409 at once
         const auto& regions = m_matchmaker.config().regions;
@@ -409,10 +412,12 @@ std::unique_ptr<MatchRecord> MatchService::recordFormedMatch(const MatchFormed& 
     }
     m_metrics->matchFormed(formed.queue, formed.region, formed.quality, players, n);
     MatchRow row = matchRow(*m);
-    const QString matchId = matchIdString(m->seq);
+    const QString matchId = m_ids.matchString(m->seq);
     for (qint64 seq : ticketSeqs)
-        emit ticketEvent(ticketIdString(seq), u"matched"_s, matchId);
-    emit matchEvent(row.detail);
+        emit ticketEvent(m_ids.ticketString(seq), u"matched"_s, matchId);
+    // The stored detail names no server; the stream's copy carries our ids.
+    if (isSignalConnected(QMetaMethod::fromSignal(&MatchService::matchEvent)))
+        emit matchEvent(matchJson(*m, m_ids));
     writes.push_back(InsertMatch{std::move(row)});
     return m;
 }
@@ -437,7 +442,7 @@ void MatchService::tick() {
             continue;
         const qint64 seq = t->seq;
         finishTicket(*t, TicketState::Expired, ev.waitSeconds, 0, writes);
-        emit ticketEvent(ticketIdString(seq), u"expired"_s, {});
+        emit ticketEvent(m_ids.ticketString(seq), u"expired"_s, {});
     }
     for (const MatchFormed& formed : m_output.matches)
         m_records.addMatch(recordFormedMatch(formed, n, writes));

@@ -17,6 +17,7 @@
 #include "net/server/InMemoryRecords.h"
 #include "net/server/IntegrityCheck.h"
 #include "net/server/MatchmakerWriteQueue.h"
+#include "net/server/RecordIds.h"
 #include "net/server/StoreWriteBatcher.h"
 #include "net/store/GroupCommitStore.h"
 
@@ -37,8 +38,10 @@ class MatchService : public QObject {
 public:
     using Reply = std::function<void(HttpResponse)>;
 
+    // `ids` issues the API's ids ("blue-t17") and recognises those of
+    // other servers (answered 421, not looked up).
     MatchService(QueueConfig config, GroupCommitStore* store, ServerMetrics* metrics,
-                 QObject* parent = nullptr);
+                 RecordIds ids = RecordIds(), QObject* parent = nullptr);
     ~MatchService() override;
 
     // Resumes from what the store found: ids continue, ratings are known,
@@ -46,6 +49,8 @@ public:
     // on the first tick if that age is past their queue's max wait).
     void recover(const StoreRecovery& recovery);
     void start(int tickMs);
+
+    const RecordIds& ids() const { return m_ids; }
 
     void createTicket(TicketBody body, Reply reply);
     void getTicket(qint64 seq, Reply reply);
@@ -112,6 +117,7 @@ private:
                                                    std::vector<StoreWrite>& writes);
 
     Matchmaker m_matchmaker;
+    RecordIds m_ids;
     RatingModel m_ratingModel;
     GroupCommitStore* m_store;
     ServerMetrics* m_metrics;

@@ -1,5 +1,7 @@
 #include "net/server/MatchdOptions.h"
 
+#include "net/server/RecordIds.h"
+
 #include <functional>
 
 using namespace Qt::StringLiterals;
@@ -27,7 +29,7 @@ bool parseIntFlag(const QString& flag, const QString& value, qint64 lo, qint64 h
 
 QString MatchdOptions::usage() {
     return u"usage: pulsco-matchd --data-dir DIR [--listen HOST:PORT] [--color blue|green]\n"
-           "                     [--environment staging|production]\n"
+           "                     [--server-id NAME] [--environment staging|production]\n"
            "                     [--admin-token-file FILE] [--queues FILE] [--tick-ms N]\n"
            "                     [--max-connections N] [--io-threads N]\n"
            "                     [--memory-tickets N] [--memory-matches N]\n"
@@ -38,6 +40,8 @@ QString MatchdOptions::usage() {
            "  --data-dir DIR          where the SQLite database lives (created if missing)\n"
            "  --color blue|green      which side of a blue/green pair this server is (default\n"
            "                          blue)\n"
+           "  --server-id NAME        prefix of the ticket and match ids this server issues\n"
+           "                          (blue-t17), 1..16 of a-z 0-9 (default: the colour)\n"
            "  --environment staging|production\n"
            "                          what its evidence counts for (default staging); a\n"
            "                          production server refuses admin faults\n"
@@ -85,7 +89,7 @@ std::optional<MatchdOptions> MatchdOptions::parse(const QStringList& args, QStri
                                           u"--tls-cert"_s,        u"--tls-key"_s,
                                           u"--memory-tickets"_s,  u"--memory-matches"_s,
                                           u"--environment"_s,     u"--integrity-interval-s"_s,
-                                          u"--heartbeat-s"_s};
+                                          u"--heartbeat-s"_s,     u"--server-id"_s};
         if (!known.contains(flag)) {
             *error = flag + u": unknown flag (see --help)"_s;
             return std::nullopt;
@@ -129,6 +133,14 @@ std::optional<MatchdOptions> MatchdOptions::parse(const QStringList& args, QStri
                 return std::nullopt;
             }
             o.color = *color;
+        } else if (flag == u"--server-id"_s) {
+            if (!RecordIds::isValidServerId(value)) {
+                *error = u"--server-id: must be 1 to 16 characters of a-z and 0-9, the prefix of "
+                         "every ticket and match id (got '"_s +
+                         value + u"')"_s;
+                return std::nullopt;
+            }
+            o.serverId = value;
         } else if (flag == u"--environment"_s) {
             // Rehearsal is the simulator's alone: a real server's evidence
             // is staging or production.
@@ -205,6 +217,10 @@ std::optional<MatchdOptions> MatchdOptions::parse(const QStringList& args, QStri
         return std::nullopt;
     }
     return o;
+}
+
+QString MatchdOptions::effectiveServerId() const {
+    return serverId.isEmpty() ? QString::fromStdString(std::string(toString(color))) : serverId;
 }
 
 }  // namespace pulsco

@@ -18,6 +18,10 @@ struct MatchdOptions {
     quint16 port = 8080;
     QString dataDir;  // required
     Color color = Color::Blue;
+    // Prefix of every ticket and match id this server issues ("blue-t17"),
+    // so a load balancer can route id-bound requests to their owner
+    // (docs/haproxy.md). [a-z0-9]{1,16}; empty: the colour's name.
+    QString serverId;
     // What the server's evidence counts for (core/DeploymentEnvironment.h):
     // staging unless production is declared. A production server refuses
     // admin faults.
@@ -45,6 +49,8 @@ struct MatchdOptions {
     static std::optional<MatchdOptions> parse(const QStringList& args, QString* error,
                                               bool* helpRequested = nullptr);
     static QString usage();
+    // serverId, or the colour's name when none was given.
+    QString effectiveServerId() const;
 };
 
 }  // namespace pulsco

@@ -9,6 +9,7 @@
 #include "net/server/IntegrityAudit.h"
 #include "net/server/MatchService.h"
 #include "net/server/ServerMetrics.h"
+#include "net/server/ServiceAnswers.h"
 #include "net/server/TrafficClass.h"
 #include "net/store/GroupCommitStore.h"
 #include "net/store/Migrations.h"
@@ -43,6 +44,7 @@ HttpResponse MatchdServer::infoResponse() const {
     w.field("name", "pulsco-matchd");
     w.field("version", PULSCO_VERSION);
     w.field("color", toString(m_options.color));
+    w.field("server_id", std::string_view(m_service->ids().serverId()));
     w.field("environment", toString(m_options.environment));
     w.field("url", std::string_view(url().toUtf8()));
     w.field("tls", m_http->tlsEnabled());
@@ -144,32 +146,38 @@ void MatchdServer::route(HttpRequest& request, HttpResponder untagged) {
     }
     if (path.startsWith("/v1/tickets/")) {
         const QByteArray id = path.mid(12);
-        const auto seq = parseTicketId(id);
+        const RecordIds::Parsed parsed = m_service->ids().parse(id, 't');
         if (method != "GET" && method != "DELETE")
             return reply(methodNotAllowed(request, "GET, DELETE"));
-        if (!seq)
+        if (parsed.kind == RecordIds::Parsed::Kind::OtherServer)
+            return reply(
+                answer::misdirected(u"ticket_id"_s, id, parsed.owner, m_service->ids().serverId()));
+        if (parsed.kind != RecordIds::Parsed::Kind::Ours)
             return reply(HttpServer::errorResponse(
                 404, u"ticket_id: no such id '"_s + QString::fromLatin1(id.left(64)) + u"'"_s));
         if (method == "GET")
-            return m_service->getTicket(*seq, std::move(reply));
-        return m_service->cancelTicket(*seq, std::move(reply));
+            return m_service->getTicket(parsed.seq, std::move(reply));
+        return m_service->cancelTicket(parsed.seq, std::move(reply));
     }
     if (path.startsWith("/v1/matches/")) {
         QByteArray id = path.mid(12);
         const bool result = id.endsWith("/result");
         if (result)
             id.chop(7);
-        const auto seq = parseMatchId(id);
+        const RecordIds::Parsed parsed = m_service->ids().parse(id, 'm');
         if (result && method != "POST")
             return reply(methodNotAllowed(request, "POST"));
         if (!result && method != "GET")
             return reply(methodNotAllowed(request, "GET"));
-        if (!seq)
+        if (parsed.kind == RecordIds::Parsed::Kind::OtherServer)
+            return reply(
+                answer::misdirected(u"match_id"_s, id, parsed.owner, m_service->ids().serverId()));
+        if (parsed.kind != RecordIds::Parsed::Kind::Ours)
             return reply(HttpServer::errorResponse(
                 404, u"match_id: no such id '"_s + QString::fromLatin1(id.left(64)) + u"'"_s));
         if (result)
-            return m_service->reportResult(*seq, request.body, std::move(reply));
-        return m_service->getMatch(*seq, std::move(reply));
+            return m_service->reportResult(parsed.seq, request.body, std::move(reply));
+        return m_service->getMatch(parsed.seq, std::move(reply));
     }
     if (path == "/v1/stats") {
         if (method != "GET")

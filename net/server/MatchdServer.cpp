@@ -112,7 +112,8 @@ bool MatchdServer::start(const MatchdOptions& options, QString* error) {
     m_metrics = std::make_unique<ServerMetrics>(*config, options.color, options.environment,
                                                 url().toStdString());
     m_faults = std::make_unique<FaultState>(options.color);
-    m_service = new MatchService(*config, m_store, m_metrics.get());
+    m_service = new MatchService(*config, m_store, m_metrics.get(),
+                                 RecordIds(options.effectiveServerId().toLatin1()));
     m_service->setMemoryLimits(options.memoryTickets, options.memoryMatches);
     m_service->recover(recovery);
     m_http->setHandler(

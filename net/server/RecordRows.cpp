@@ -29,7 +29,7 @@ MatchRow matchRow(const MatchRecord& match) {
     row.seq = match.seq;
     row.queue = match.queue;
     row.region = match.region;
-    row.detail = matchJson(match);
+    row.detail = matchDetailJson(match);
     row.createdMs = match.createdUnixMs;
     return row;
 }

@@ -17,7 +17,8 @@ std::optional<TicketState> stateFromName(const QString& name);
 
 // The update a finished ticket's row needs (state, match, final wait).
 UpdateTicketState ticketStateUpdate(const TicketRecord& ticket, qint64 updatedMs);
-// A formed match as its row; the detail column is the API's match JSON.
+// A formed match as its row; the detail column is matchDetailJson (the API's
+// match JSON with ids of no server: "m4", "t17").
 MatchRow matchRow(const MatchRecord& match);
 
 // A ticket read back: a state the store should never hold reads as expired,

@@ -16,16 +16,17 @@ using namespace Qt::StringLiterals;
 
 namespace pulsco {
 
-QByteArray ticketJson(const TicketRecord& t, std::string_view queueName, double now) {
+QByteArray ticketJson(const TicketRecord& t, std::string_view queueName, double now,
+                      const RecordIds& ids) {
     QByteArray out;
     JsonWriter w(&out);
     w.beginObject();
-    w.field("ticket_id", std::string_view(QByteArray("t" + QByteArray::number(t.seq))));
+    w.field("ticket_id", std::string_view(ids.ticket(t.seq)));
     w.field("state", toString(t.state));
     w.field("queue", queueName);
     w.key("match_id");
     if (t.matchSeq > 0)
-        w.value(std::string_view(QByteArray("m" + QByteArray::number(t.matchSeq))));
+        w.value(std::string_view(ids.match(t.matchSeq)));
     else
         w.rawValue("null");
     const double wait = t.state == TicketState::Searching ? now - t.enqueuedAt : t.waitSeconds;
@@ -35,21 +36,25 @@ QByteArray ticketJson(const TicketRecord& t, std::string_view queueName, double 
     return out;
 }
 
-QByteArray createdTicketJson(qint64 seq, TicketState state) {
+QByteArray createdTicketJson(qint64 seq, TicketState state, const RecordIds& ids) {
     QByteArray out;
     JsonWriter w(&out);
     w.beginObject();
-    w.field("ticket_id", std::string_view(QByteArray("t" + QByteArray::number(seq))));
+    w.field("ticket_id", std::string_view(ids.ticket(seq)));
     w.field("state", toString(state));
     w.endObject();
     return out;
 }
 
-QByteArray matchJson(const MatchRecord& m) {
+namespace {
+
+// The match as JSON with ids made by `ticketId` and `matchId`.
+template <typename TicketId, typename MatchId>
+QByteArray writeMatch(const MatchRecord& m, TicketId ticketId, MatchId matchId) {
     QByteArray out;
     JsonWriter w(&out);
     w.beginObject();
-    w.field("match_id", std::string_view(QByteArray("m" + QByteArray::number(m.seq))));
+    w.field("match_id", std::string_view(matchId(m.seq)));
     w.field("queue", std::string_view(m.queue.toUtf8()));
     w.field("region", std::string_view(m.region.toUtf8()));
     w.field("created_unix_ms", std::int64_t(m.createdUnixMs));
@@ -67,7 +72,7 @@ QByteArray matchJson(const MatchRecord& m) {
         w.key("tickets");
         w.beginArray();
         for (qint64 t : team.tickets)
-            w.value(std::string_view(QByteArray("t" + QByteArray::number(t))));
+            w.value(std::string_view(ticketId(t)));
         w.endArray();
         w.key("players");
         w.beginArray();
@@ -91,6 +96,20 @@ QByteArray matchJson(const MatchRecord& m) {
     return out;
 }
 
+}  // namespace
+
+QByteArray matchJson(const MatchRecord& m, const RecordIds& ids) {
+    return writeMatch(
+        m, [&ids](qint64 seq) { return ids.ticket(seq); },
+        [&ids](qint64 seq) { return ids.match(seq); });
+}
+
+QByteArray matchDetailJson(const MatchRecord& m) {
+    return writeMatch(
+        m, [](qint64 seq) { return QByteArray("t" + QByteArray::number(seq)); },
+        [](qint64 seq) { return QByteArray("m" + QByteArray::number(seq)); });
+}
+
 MatchRecord matchFromJson(qint64 seq, const QByteArray& detail) {
     const QJsonObject o = QJsonDocument::fromJson(detail).object();
     MatchRecord m;
@@ -107,7 +126,7 @@ MatchRecord matchFromJson(qint64 seq, const QByteArray& detail) {
         const QJsonObject to = tv.toObject();
         team.strength = to.value(u"strength").toDouble();
         for (const QJsonValue& t : to.value(u"tickets").toArray())
-            team.tickets.push_back(t.toString().mid(1).toLongLong());
+            team.tickets.push_back(RecordIds::storedTicketSeq(t.toString()).value_or(0));
         for (const QJsonValue& pv : to.value(u"players").toArray()) {
             const QJsonObject po = pv.toObject();
             team.players.push_back(po.value(u"id").toString().toStdString());
@@ -120,11 +139,12 @@ MatchRecord matchFromJson(qint64 seq, const QByteArray& detail) {
 }
 
 QByteArray resultJson(qint64 seq, int winnerTeam, const MatchRecord& m,
-                      const std::vector<Team>& before, const std::vector<Team>& after) {
+                      const std::vector<Team>& before, const std::vector<Team>& after,
+                      const RecordIds& ids) {
     QByteArray out;
     JsonWriter w(&out);
     w.beginObject();
-    w.field("match_id", std::string_view(QByteArray("m" + QByteArray::number(seq))));
+    w.field("match_id", std::string_view(ids.match(seq)));
     w.field("winner_team", winnerTeam);
     w.key("ratings");
     w.beginArray();
@@ -206,15 +226,25 @@ HttpResponse enqueueRefused(const EnqueueResult& result) {
                                      message);
 }
 
-HttpResponse ticketAlreadyFinished(qint64 seq, TicketState state) {
-    return HttpServer::errorResponse(409, u"ticket_id: ticket "_s + ticketIdString(seq) +
-                                              u" is already "_s + stateName(state));
+HttpResponse ticketAlreadyFinished(const QString& ticketId, TicketState state) {
+    return HttpServer::errorResponse(409, u"ticket_id: ticket "_s + ticketId + u" is already "_s +
+                                              stateName(state));
 }
 
-HttpResponse resultAlreadyReported(qint64 seq, int winnerTeam) {
+HttpResponse resultAlreadyReported(const QString& matchId, int winnerTeam) {
     return HttpServer::errorResponse(409,
-                                     u"winner_team: match "_s + matchIdString(seq) +
+                                     u"winner_team: match "_s + matchId +
                                          u" already has a result (team %1 won)"_s.arg(winnerTeam));
+}
+
+HttpResponse misdirected(const QString& what, QByteArrayView id, const QByteArray& owner,
+                         const QByteArray& self) {
+    return HttpServer::errorResponse(
+        421,
+        what + u": '"_s + QString::fromLatin1(id.toByteArray()) + u"' was issued by server '"_s +
+            QString::fromLatin1(owner) + u"', this is server '"_s + QString::fromLatin1(self) +
+            u"' (a load balancer should route ids by their prefix: docs/haproxy.md)"_s,
+        "misdirected");
 }
 
 }  // namespace answer

@@ -6,6 +6,7 @@
 #include "core/Matchmaker.h"
 #include "net/http/HttpResponse.h"
 #include "net/server/MatchRecords.h"
+#include "net/server/RecordIds.h"
 
 #include <QByteArray>
 
@@ -14,30 +15,42 @@
 namespace pulsco {
 
 // GET /v1/tickets/{id}: a searching ticket's wait runs until `now` (server
-// clock), a finished one's is final.
-QByteArray ticketJson(const TicketRecord& ticket, std::string_view queueName, double now);
+// clock), a finished one's is final. Ids are written as `ids` issues them.
+QByteArray ticketJson(const TicketRecord& ticket, std::string_view queueName, double now,
+                      const RecordIds& ids);
 // 201 of POST /v1/tickets.
-QByteArray createdTicketJson(qint64 seq, TicketState state);
-// GET /v1/matches/{id}; also the detail column of the match's row.
-QByteArray matchJson(const MatchRecord& match);
-// The match read back from that detail column (winnerTeam is not in it).
+QByteArray createdTicketJson(qint64 seq, TicketState state, const RecordIds& ids);
+// GET /v1/matches/{id} (and the event stream's match events).
+QByteArray matchJson(const MatchRecord& match, const RecordIds& ids);
+// The detail column of the match's row: the same JSON with the ids of
+// before they named a server ("m4", "t17"), so databases written before and
+// after the server id existed read the same, whatever the server is called.
+QByteArray matchDetailJson(const MatchRecord& match);
+// The match read back from that detail column (winnerTeam is not in it);
+// ticket ids of either shape ("t17", "blue-t17") are read.
 MatchRecord matchFromJson(qint64 seq, const QByteArray& detail);
 // 200 of POST /v1/matches/{id}/result: every player's rating before and
 // after, team by team as in the match.
 QByteArray resultJson(qint64 seq, int winnerTeam, const MatchRecord& match,
-                      const std::vector<Team>& before, const std::vector<Team>& after);
+                      const std::vector<Team>& before, const std::vector<Team>& after,
+                      const RecordIds& ids);
 // GET /v1/queues: the rules and the live status of every queue.
 QByteArray queuesJson(const QueueConfig& config, const std::vector<QueueStatus>& statuses);
 
 namespace answer {
 HttpResponse notFound(const QString& what, const QString& id);
+// 421: an id another server issued ("green-t4" asked of blue). Not a 404:
+// the record may well exist, on its owner; a balancer should have sent the
+// request there (docs/haproxy.md, id-bound routing).
+HttpResponse misdirected(const QString& what, QByteArrayView id, const QByteArray& owner,
+                         const QByteArray& self);
 // A write the answer promised was not made durable.
 HttpResponse storeFailed(const QString& error);
 HttpResponse draining();
 HttpResponse overloaded(quint64 backlog);
 HttpResponse enqueueRefused(const EnqueueResult& result);
-HttpResponse ticketAlreadyFinished(qint64 seq, TicketState state);
-HttpResponse resultAlreadyReported(qint64 seq, int winnerTeam);
+HttpResponse ticketAlreadyFinished(const QString& ticketId, TicketState state);
+HttpResponse resultAlreadyReported(const QString& matchId, int winnerTeam);
 }  // namespace answer
 
 }  // namespace pulsco

@@ -122,6 +122,11 @@ void LivePlayers::enqueue(std::uint32_t party, double intendedMs) {
                         m_scenario.queues.queues[static_cast<std::size_t>(p.queue)].name, members,
                         [this, party, generation, intendedMs](const LoadReply& reply) {
                             --m_inFlight;
+                            // Behind a load balancer the server that took the
+                            // ticket is its owner: its figures and follow-ups
+                            // are that colour's.
+                            if (reply.answeredBy && m_parties[party].generation == generation)
+                                m_parties[party].color = *reply.answeredBy;
                             record(LoadEndpoint::CreateTicket, m_parties[party].color, reply);
                             if (m_parties[party].generation == generation)
                                 onEnqueued(party, reply);

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -33,6 +34,10 @@ struct LoadReply {
     std::string state;     // "searching", "matched", "expired", "cancelled"
     std::string matchId;   // when matched
     double waitMs = 0;     // ticket wait as the server counts it
+    // The colour of the server that answered, when the answer says so (a
+    // load balancer chose it: the id's prefix, "green-t4"); else nullopt
+    // and the colour asked for is the one that answered.
+    std::optional<Color> answeredBy;
     bool ok() const { return status >= 200 && status < 300; }
 };
 

@@ -24,7 +24,7 @@ struct StoredTicket {
 struct StoreInspection {
     QString error;                               // empty when the file could be read
     QString integrity;                           // "ok" when PRAGMA integrity_check found nothing
-    std::map<QByteArray, StoredTicket> tickets;  // by API id, "t<seq>"
+    std::map<QByteArray, StoredTicket> tickets;  // by API id, "blue-t<seq>"
     int matches = 0;                             // rows in the matches table
     int searching() const {
         int n = 0;
@@ -34,7 +34,9 @@ struct StoreInspection {
     }
 };
 
-inline StoreInspection inspectStore(const QString& dbPath) {
+// `serverId`: the server that wrote the store (its ids' prefix; the rows
+// hold plain numbers).
+inline StoreInspection inspectStore(const QString& dbPath, const QByteArray& serverId = "blue") {
     static std::atomic<int> counter{0};
     const QString name = QStringLiteral("inspect-%1").arg(counter.fetch_add(1));
     StoreInspection out;
@@ -65,7 +67,7 @@ inline StoreInspection inspectStore(const QString& dbPath) {
                 StoredTicket t;
                 t.player = players.at(0).toObject().value(QLatin1String("id")).toString().toUtf8();
                 t.state = q.value(2).toString();
-                out.tickets["t" + QByteArray::number(q.value(0).toLongLong())] = t;
+                out.tickets[serverId + "-t" + QByteArray::number(q.value(0).toLongLong())] = t;
             }
             if (out.error.isEmpty() && q.exec(QStringLiteral("SELECT COUNT(*) FROM matches")) &&
                 q.next())

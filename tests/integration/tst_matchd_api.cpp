@@ -112,7 +112,7 @@ void TestMatchdApi::fullTicketLife() {
     QTRY_COMPARE_WITH_TIMEOUT(ticketState(port(), ta), u"matched"_s, 5000);
     const QJsonObject ticket = http(port(), "GET", "/v1/tickets/" + ta.toLatin1()).json();
     const QString matchId = ticket.value(u"match_id").toString();
-    QVERIFY(matchId.startsWith(u'm'));
+    QVERIFY2(matchId.startsWith(u"blue-m"_s), qPrintable(matchId));
     QVERIFY(ticket.value(u"wait_ms").toDouble() >= 0);
     QCOMPARE(
         http(port(), "GET", "/v1/tickets/" + tb.toLatin1()).json().value(u"match_id").toString(),
@@ -289,7 +289,13 @@ void TestMatchdApi::errors_data() {
     QTest::addRow("garbage request line")
         << QByteArray("HELLO\r\n\r\n") << 400 << u"invalid_argument"_s << u"request line"_s;
     QTest::addRow("unknown ticket") << get("GET", "/v1/tickets/t999999") << 404 << u"not_found"_s
-                                    << u"ticket_id: no such id 't999999'"_s;
+                                    << u"ticket_id: no such id 'blue-t999999'"_s;
+    QTest::addRow("another server's ticket")
+        << get("GET", "/v1/tickets/green-t1") << 421 << u"misdirected"_s
+        << u"ticket_id: 'green-t1' was issued by server 'green', this is server 'blue'"_s;
+    QTest::addRow("another server's match result")
+        << post("/v1/matches/green-m1/result", R"({"winner_team":0})") << 421 << u"misdirected"_s
+        << u"match_id: 'green-m1' was issued by server 'green'"_s;
     QTest::addRow("malformed ticket id")
         << get("DELETE", "/v1/tickets/abc") << 404 << u"not_found"_s << u"ticket_id"_s;
     QTest::addRow("unknown match")

@@ -7,6 +7,7 @@
 
 #include "net/store/Migrations.h"
 
+#include <QJsonArray>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QSqlError>
@@ -14,6 +15,7 @@
 #include <QTemporaryDir>
 
 #include <csignal>
+#include <tuple>
 
 using namespace Qt::StringLiterals;
 using namespace pulsco::test;
@@ -91,6 +93,7 @@ private slots:
     void killNineLosesNoAcknowledgedTicket();
     void sigtermDrainsAndExitsZero();
     void olderSchemaIsMigratedOnStart();
+    void oldUnprefixedStoreKeepsItsIds();
     void memoryFlagsBoundWhatIsKept();
 };
 
@@ -102,6 +105,10 @@ void TestMatchdProcess::badFlagsExitTwo_data() {
                                   << u"--bogus: unknown flag"_s;
     QTest::addRow("tick too fast") << QStringList{u"--data-dir"_s, u"x"_s, u"--tick-ms"_s, u"5"_s}
                                    << u"--tick-ms: must be an integer from 10 to 60000"_s;
+    QTest::addRow("bad server id")
+        << QStringList{u"--data-dir"_s, u"x"_s, u"--server-id"_s, u"Blue-1"_s}
+        << u"--server-id: must be 1 to 16 characters of a-z and 0-9, the prefix of every ticket "
+           "and match id (got 'Blue-1')"_s;
     QTest::addRow("bad color") << QStringList{u"--data-dir"_s, u"x"_s, u"--color"_s, u"red"_s}
                                << u"--color: must be blue or green"_s;
     QTest::addRow("bad environment")
@@ -316,6 +323,89 @@ void TestMatchdProcess::sigtermDrainsAndExitsZero() {
     QCOMPARE(s.terminate(), 0);
 }
 
+// A data directory written before ids named their server: rows hold plain
+// numbers and the match detail lists "t5". The ids of then still answer,
+// answers carry the prefix, and new ids continue after the highest stored
+// number across restarts (no id issued twice).
+void TestMatchdProcess::oldUnprefixedStoreKeepsItsIds() {
+    QTemporaryDir dir;
+    const QString data = dir.filePath(u"data"_s);
+    QVERIFY(QDir().mkpath(data));
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"oldids"_s);
+        db.setDatabaseName(data + u"/matchd.sqlite"_s);
+        QVERIFY(db.open());
+        QString error;
+        QVERIFY2(pulsco::migrateSchema(db, pulsco::latestSchemaVersion(), &error),
+                 qPrintable(error));
+        QSqlQuery q(db);
+        const QString players =
+            u"'[{\"id\":\"%1\",\"rating\":{\"mu\":25,\"sigma\":8},\"pings\":{\"eu-west\":30}}]'"_s;
+        for (const auto& [seq, player, state, match] :
+             {std::tuple{5, "o5", "matched", 3}, std::tuple{6, "o6", "matched", 3},
+              std::tuple{9, "o9", "cancelled", 0}})
+            QVERIFY2(
+                q.exec(u"INSERT INTO tickets (seq, queue, players, state, match_seq, "
+                       "created_ms, updated_ms) VALUES (%1, 'duel-1v1', "_s.arg(seq) +
+                       players.arg(QLatin1StringView(player)) +
+                       u", '%1', %2, %3, %3)"_s.arg(QLatin1StringView(state)).arg(match).arg(now)),
+                qPrintable(q.lastError().text()));
+        QVERIFY2(
+            q.exec(
+                u"INSERT INTO matches (seq, queue, region, detail, created_ms) VALUES (3, "
+                "'duel-1v1', 'eu-west', '{\"match_id\":\"m3\",\"queue\":\"duel-1v1\",\"region\":"
+                "\"eu-west\",\"created_unix_ms\":%1,\"quality\":0.9,\"team0_win_probability\":"
+                "0.5,\"worst_ping_ms\":30,\"skill_spread\":0,\"teams\":[{\"team\":0,\"strength\":"
+                "25,\"tickets\":[\"t5\"],\"players\":[{\"id\":\"o5\",\"mu\":25,\"sigma\":8}]},"
+                "{\"team\":1,\"strength\":25,\"tickets\":[\"t6\"],\"players\":[{\"id\":\"o6\","
+                "\"mu\":25,\"sigma\":8}]}],\"winner_team\":null}', %1)"_s.arg(now)),
+            qPrintable(q.lastError().text()));
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(u"oldids"_s);
+
+    pulsco::test::MatchdProcess s(onDataDir(data));  // default --color blue: server id blue
+    QVERIFY2(s.start(), s.stderrText().constData());
+    for (const QByteArray& id : {QByteArray("t5"), QByteArray("blue-t5")}) {
+        const HttpResult t = http(s.port(), "GET", "/v1/tickets/" + id);
+        QCOMPARE(t.status, 200);
+        QCOMPARE(t.json().value(u"ticket_id").toString(), u"blue-t5"_s);
+        QCOMPARE(t.json().value(u"match_id").toString(), u"blue-m3"_s);
+    }
+    for (const QByteArray& id : {QByteArray("m3"), QByteArray("blue-m3")}) {
+        const HttpResult m = http(s.port(), "GET", "/v1/matches/" + id);
+        QCOMPARE(m.status, 200);
+        QCOMPARE(m.json().value(u"match_id").toString(), u"blue-m3"_s);
+        QCOMPARE(m.json().value(u"teams").toArray().at(1).toObject().value(u"tickets").toArray(),
+                 QJsonArray{u"blue-t6"_s});
+    }
+    QCOMPARE(http(s.port(), "GET", "/v1/tickets/green-t5").status, 421);
+    QCOMPARE(http(s.port(), "POST", "/v1/matches/m3/result", R"({"winner_team":1})").status, 200);
+    const auto create = [&](const char* player) {
+        return http(s.port(), "POST", "/v1/tickets", soloTicket("duel-1v1", player))
+            .json()
+            .value(u"ticket_id")
+            .toString();
+    };
+    QCOMPARE(create("n1"), u"blue-t10"_s);
+    QCOMPARE(create("n2"), u"blue-t11"_s);
+    QTRY_COMPARE_WITH_TIMEOUT(
+        http(s.port(), "GET", "/v1/tickets/blue-t11").json().value(u"match_id").toString(),
+        u"blue-m4"_s, 10000);
+    const HttpResult info = http(s.port(), "GET", "/v1/info");
+    QCOMPARE(info.json().value(u"server_id").toString(), u"blue"_s);
+    QCOMPARE(s.terminate(), 0);
+
+    // After a restart, numbers keep growing; the old ids still answer.
+    QVERIFY2(s.start(), s.stderrText().constData());
+    QCOMPARE(http(s.port(), "GET", "/v1/tickets/t9").json().value(u"state").toString(),
+             u"cancelled"_s);
+    QCOMPARE(http(s.port(), "GET", "/v1/matches/m3").json().value(u"winner_team").toInt(-1), 1);
+    QCOMPARE(create("n3"), u"blue-t12"_s);
+    QCOMPARE(s.terminate(), 0);
+}
+
 void TestMatchdProcess::olderSchemaIsMigratedOnStart() {
     QTemporaryDir dir;
     const QString data = dir.filePath(u"data"_s);
@@ -349,7 +439,7 @@ void TestMatchdProcess::olderSchemaIsMigratedOnStart() {
     // New ids continue after the old ones.
     const HttpResult created =
         http(s.port(), "POST", "/v1/tickets", soloTicket("ranked-5v5", "new1"));
-    QCOMPARE(created.json().value(u"ticket_id").toString(), u"t8"_s);
+    QCOMPARE(created.json().value(u"ticket_id").toString(), u"blue-t8"_s);
     QCOMPARE(s.terminate(), 0);
 
     {

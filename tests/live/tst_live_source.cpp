@@ -208,8 +208,8 @@ void TestLiveSource::matchesReachTheEventLog() {
     QTRY_VERIFY_WITH_TIMEOUT(matchLine(), 5000);
     const pulsco::LogEvent line = *matchLine();
     QCOMPARE(line.color, std::string("blue"));
-    QVERIFY2(QString::fromStdString(line.text).contains(
-                 QRegularExpression(u"^duel-1v1 match m\\d+ in eu-west, quality [01]\\.\\d\\d$"_s)),
+    QVERIFY2(QString::fromStdString(line.text).contains(QRegularExpression(
+                 u"^duel-1v1 match blue-m\\d+ in eu-west, quality [01]\\.\\d\\d$"_s)),
              line.text.c_str());
     QVERIFY(source.servers()[0].problem.isEmpty());
 }

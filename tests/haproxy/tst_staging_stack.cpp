@@ -1,0 +1,297 @@
+// resources/haproxy/pulsco-bluegreen.cfg and tools/pulsco-staging with a real
+// haproxy and real blue and green pulsco-matchd on free loopback ports:
+// id-bound routing keeps every ticket reachable through weight changes,
+// weight 0 and drain; pulsco-sim --balancer loses no acknowledged ticket;
+// SIGINT stops the stack cleanly.
+//
+// Copyright the Pulsco authors. SPDX-License-Identifier: GPL-3.0-or-later
+#include "support/BuiltBinaries.h"
+#include "support/HttpTestClient.h"
+
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QProcess>
+#include <QStandardPaths>
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <csignal>
+#include <map>
+#include <random>
+
+using namespace Qt::StringLiterals;
+using pulsco::test::http;
+using pulsco::test::HttpResult;
+
+namespace {
+
+const QString kSource = QStringLiteral(PULSCO_SOURCE_DIR);
+const QString kBin = QStringLiteral(PULSCO_BINARY_DIR "/bin");
+
+QString haproxyBinary() {
+    QString found = QStandardPaths::findExecutable(u"haproxy"_s);
+    if (found.isEmpty())
+        found =
+            QStandardPaths::findExecutable(u"haproxy"_s, {u"/usr/sbin"_s, u"/usr/local/sbin"_s});
+    return found;
+}
+
+// Five consecutive free loopback ports (api, blue, green, stats, runtime).
+quint16 freeBasePort() {
+    std::mt19937 rng(std::random_device{}());
+    for (int attempt = 0; attempt < 200; ++attempt) {
+        const quint16 base = quint16(20000 + rng() % 40000);
+        bool all = true;
+        for (int i = 0; i < 5 && all; ++i) {
+            QTcpServer probe;
+            all = probe.listen(QHostAddress::LocalHost, quint16(base + i));
+        }
+        if (all)
+            return base;
+    }
+    return 0;
+}
+
+// One runtime API command over TCP, as the console's controller sends it.
+QByteArray runtime(quint16 port, const QByteArray& command) {
+    QTcpSocket s;
+    s.connectToHost(u"127.0.0.1"_s, port);
+    if (!s.waitForConnected(3000))
+        return "no connection: " + s.errorString().toUtf8();
+    s.write(command + '\n');
+    QByteArray out;
+    while (s.waitForReadyRead(2000))
+        out += s.readAll();  // haproxy closes after one command
+    return out.trimmed();
+}
+
+// GET over HTTP/1.0, read to the close (the exporter answers chunked to 1.1).
+QByteArray get10(quint16 port, const QByteArray& path) {
+    QTcpSocket s;
+    s.connectToHost(u"127.0.0.1"_s, port);
+    if (!s.waitForConnected(3000))
+        return {};
+    s.write("GET " + path + " HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n");
+    QByteArray out;
+    while (s.state() == QAbstractSocket::ConnectedState && s.waitForReadyRead(3000))
+        out += s.readAll();
+    return out + s.readAll();
+}
+
+QByteArray soloTicket(const QByteArray& player) {
+    // slow never matches in time: tickets stay searching, so cancel works.
+    return R"({"queue":"duel-1v1","players":[{"id":")" + player +
+           R"(","rating":{"mu":25,"sigma":8},"pings":{"eu-west":20}}]})";
+}
+
+struct Stack {
+    QTemporaryDir dir;
+    QProcess process;
+    quint16 base = 0;
+    QByteArray out;
+    quint16 api() const { return base; }
+    quint16 blue() const { return quint16(base + 1); }
+    quint16 green() const { return quint16(base + 2); }
+    quint16 stats() const { return quint16(base + 3); }
+    quint16 rt() const { return quint16(base + 4); }
+
+    // Starts tools/pulsco-staging and waits for its "ready" line.
+    QString start() {
+        if (const QString missing = pulsco::test::notBuilt({kBin + u"/pulsco-matchd"_s});
+            !missing.isEmpty())
+            return missing;
+        if (haproxyBinary().isEmpty())
+            return u"haproxy is not installed (apt-get install haproxy, or make deps)"_s;
+        base = freeBasePort();
+        if (base == 0)
+            return u"no five free loopback ports"_s;
+        process.setProcessChannelMode(QProcess::MergedChannels);
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(u"PULSCO_MATCHD"_s, kBin + u"/pulsco-matchd"_s);
+        process.setProcessEnvironment(env);
+        process.start(kSource + u"/tools/pulsco-staging"_s,
+                      {u"--dir"_s, dir.filePath(u"stack"_s), u"--base-port"_s,
+                       QString::number(base), u"--haproxy"_s, haproxyBinary()});
+        QElapsedTimer t;
+        t.start();
+        while (!out.contains("pulsco-staging: ready") && t.elapsed() < 40000) {
+            if (process.state() == QProcess::NotRunning)
+                break;
+            process.waitForReadyRead(200);
+            out += process.readAll();
+        }
+        if (!out.contains("pulsco-staging: ready"))
+            return u"pulsco-staging did not get ready:\n"_s + QString::fromUtf8(out);
+        return {};
+    }
+
+    // SIGINT, as Ctrl+C; the exit code, -1 if it did not stop in time.
+    int interrupt() {
+        ::kill(pid_t(process.processId()), SIGINT);
+        if (!process.waitForFinished(30000))
+            return -1;
+        out += process.readAll();
+        return process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
+    }
+
+    ~Stack() {
+        if (process.state() != QProcess::NotRunning) {
+            ::kill(pid_t(process.processId()), SIGTERM);
+            process.waitForFinished(30000);
+        }
+    }
+};
+
+// The pids the staging command printed ("(pid 123, ...").
+std::vector<qint64> printedPids(const QByteArray& out) {
+    std::vector<qint64> pids;
+    for (qsizetype at = out.indexOf("pid "); at >= 0; at = out.indexOf("pid ", at + 4)) {
+        qsizetype end = at + 4;
+        while (end < out.size() && std::isdigit(static_cast<unsigned char>(out[end])))
+            ++end;
+        if (end > at + 4)
+            pids.push_back(out.mid(at + 4, end - at - 4).toLongLong());
+    }
+    return pids;
+}
+
+}  // namespace
+
+class TestStagingStack : public QObject {
+    Q_OBJECT
+private slots:
+    void shippedConfigIsValid();
+    void idsStayReachableThroughWeightsAndDrain();
+    void simThroughTheBalancerLosesNoTicket();
+};
+
+void TestStagingStack::shippedConfigIsValid() {
+    const QString haproxy = haproxyBinary();
+    QVERIFY2(!haproxy.isEmpty(),
+             "haproxy is not installed (apt-get install haproxy, or make deps)");
+    QProcess p;
+    p.setProcessChannelMode(QProcess::MergedChannels);
+    p.setProcessEnvironment(QProcessEnvironment());  // no variables: the shipped defaults
+    p.start(haproxy, {u"-c"_s, u"-f"_s, kSource + u"/resources/haproxy/pulsco-bluegreen.cfg"_s});
+    QVERIFY(p.waitForFinished(20000));
+    const QByteArray out = p.readAll();
+    QVERIFY2(p.exitCode() == 0, out.constData());
+    QVERIFY2(out.contains("Configuration file is valid"), out.constData());
+    QVERIFY2(!out.contains("WARNING"), out.constData());  // clean, not just valid
+}
+
+void TestStagingStack::idsStayReachableThroughWeightsAndDrain() {
+    Stack stack;
+    const QString error = stack.start();
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+
+    // As shipped: green 0, so every new ticket is blue's.
+    QCOMPARE(runtime(stack.rt(), "get weight pulsco/green"), QByteArray("0 (initial 0)"));
+    QCOMPARE(runtime(stack.rt(), "set server pulsco/green weight 50"), QByteArray());
+    std::map<QString, int> perServer;
+    QStringList ids;
+    for (int i = 0; i < 40; ++i) {
+        const HttpResult r =
+            http(stack.api(), "POST", "/v1/tickets", soloTicket("p" + QByteArray::number(i)));
+        QCOMPARE(r.status, 201);
+        const QString id = r.json().value(u"ticket_id").toString();
+        ids << id;
+        ++perServer[id.section(u'-', 0, 0)];
+    }
+    QVERIFY2(perServer[u"blue"_s] > 0 && perServer[u"green"_s] > 0, qPrintable(ids.join(u' ')));
+    // Every ticket answers through the balancer, whoever owns it.
+    for (const QString& id : ids) {
+        const HttpResult r = http(stack.api(), "GET", "/v1/tickets/" + id.toLatin1());
+        QVERIFY2(r.status == 200, qPrintable(id + u": "_s + QString::fromUtf8(r.body)));
+        QCOMPARE(r.json().value(u"ticket_id").toString(), id);
+    }
+
+    // Rollback: green takes no new tickets, but keeps serving its own.
+    QCOMPARE(runtime(stack.rt(), "set server pulsco/green weight 0"), QByteArray());
+    QCOMPARE(runtime(stack.rt(), "set server pulsco/green state drain"), QByteArray());
+    for (int i = 0; i < 20; ++i) {
+        const HttpResult r =
+            http(stack.api(), "POST", "/v1/tickets", soloTicket("q" + QByteArray::number(i)));
+        QCOMPARE(r.status, 201);
+        const QString id = r.json().value(u"ticket_id").toString();
+        QVERIFY2(id.startsWith(u"blue-t"_s), qPrintable(id));
+        ids << id;
+    }
+    int greenServed = 0;
+    for (const QString& id : ids) {
+        const HttpResult g = http(stack.api(), "GET", "/v1/tickets/" + id.toLatin1());
+        QVERIFY2(g.status == 200, qPrintable(id + u": "_s + QString::fromUtf8(g.body)));
+        // Matched pairs cannot be cancelled (409); none may be missing (404).
+        const HttpResult d = http(stack.api(), "DELETE", "/v1/tickets/" + id.toLatin1());
+        QVERIFY2(d.status == 200 || d.status == 409,
+                 qPrintable(id + u": "_s + QString::fromUtf8(d.body)));
+        greenServed += id.startsWith(u"green-"_s) ? 1 : 0;
+    }
+    QCOMPARE(greenServed, perServer[u"green"_s]);
+    // The stats show it: green is in drain, and answered the requests sent its way.
+    const QByteArray stat = runtime(stack.rt(), "show stat");
+    QVERIFY2(stat.contains("pulsco,green,"), stat.constData());
+    QVERIFY2(stat.contains("DRAIN"), stat.constData());
+    const QByteArray metrics = get10(stack.stats(), "/metrics");
+    QVERIFY2(metrics.startsWith("HTTP/1.1 200") || metrics.startsWith("HTTP/1.0 200"),
+             metrics.left(200).constData());
+    QVERIFY(metrics.contains("haproxy_server_bytes_in_total{proxy=\"pulsco\",server=\"green\"}"));
+
+    // Ctrl+C: everything stops, exit 0, no process left behind.
+    const std::vector<qint64> pids = printedPids(stack.out);
+    QCOMPARE(pids.size(), std::size_t(3));
+    QCOMPARE(stack.interrupt(), 0);
+    QVERIFY2(stack.out.contains("pulsco-staging: stopped"), stack.out.constData());
+    for (qint64 pid : pids)
+        QVERIFY2(::kill(pid_t(pid), 0) != 0, qPrintable(u"pid %1 still runs"_s.arg(pid)));
+}
+
+void TestStagingStack::simThroughTheBalancerLosesNoTicket() {
+    QVERIFY2(pulsco::test::notBuilt({kBin + u"/pulsco-sim"_s}).isEmpty(), "build pulsco-sim");
+    Stack stack;
+    const QString error = stack.start();
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    QCOMPARE(runtime(stack.rt(), "set server pulsco/green weight 100"), QByteArray());
+
+    const QString ledger = stack.dir.filePath(u"ledger.txt"_s);
+    QProcess sim;
+    sim.setProcessChannelMode(QProcess::MergedChannels);
+    sim.start(kBin + u"/pulsco-sim"_s,
+              {u"--scenario"_s, kSource + u"/resources/scenarios/baseline-1000.json"_s,
+               u"--duration"_s, u"8"_s, u"--players"_s, u"200"_s, u"--target"_s,
+               u"http://127.0.0.1:%1"_s.arg(stack.api()), u"--balancer"_s, u"--connections"_s,
+               u"50"_s, u"--ledger"_s, ledger});
+    QVERIFY(sim.waitForFinished(60000));
+    const QByteArray out = sim.readAll();
+    QVERIFY2(sim.exitStatus() == QProcess::NormalExit &&
+                 (sim.exitCode() == 0 || sim.exitCode() == 1),
+             out.constData());  // 1: a threshold of the scenario failed; the run itself is good
+    QVERIFY2(out.contains("behind the load balancer"), out.constData());
+
+    QFile file(ledger);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    std::map<QByteArray, int> perColor;
+    int checked = 0;
+    for (const QByteArray& line : file.readAll().split('\n')) {
+        if (line.isEmpty())
+            continue;
+        const QList<QByteArray> parts = line.split(' ');
+        QCOMPARE(parts.size(), 2);
+        // The ledger files a ticket under the server that took it.
+        QVERIFY2(parts[1].startsWith(QByteArray(parts[0] + "-t")), line.constData());
+        ++perColor[parts[0]];
+        // Every acknowledged ticket is there, through the balancer (id-routed).
+        const HttpResult r = http(stack.api(), "GET", "/v1/tickets/" + parts[1]);
+        QVERIFY2(r.status == 200, QByteArray(line + ": " + r.body).constData());
+        ++checked;
+    }
+    QVERIFY2(checked > 20, out.constData());
+    QVERIFY2(perColor["blue"] > 0 && perColor["green"] > 0, out.constData());
+    QCOMPARE(stack.interrupt(), 0);
+}
+
+QTEST_GUILESS_MAIN(TestStagingStack)
+#include "tst_staging_stack.moc"
