@@ -79,6 +79,7 @@ void writeEnvironment(JsonWriter& out, const MetricsSnapshot& s, const Environme
     writeHistogram(out, e.recentTicketWaitSeconds);
     out.field("recent_requests", e.recentRequests);
     out.field("recent_errors", e.recentErrors);
+    out.field("recent_tickets_created", e.recentTicketsCreated);
     out.key("queues");
     out.beginArray();
     for (const QueueSnapshot& q : e.queues)
@@ -164,6 +165,9 @@ EnvironmentMetrics readEnvironment(JsonObjectReader o) {
     e.recentTicketWaitSeconds = readHistogram(o.object(u"recent_ticket_wait_s"));
     e.recentRequests = readCount(o, u"recent_requests");
     e.recentErrors = readCount(o, u"recent_errors");
+    // Added with measured weights (issue 15): optional, so older servers read.
+    e.recentTicketsCreated =
+        std::uint64_t(o.optionalInteger(u"recent_tickets_created", 0, 0, kMaxCount));
     JsonArrayReader queues = o.array(u"queues", kMaxQueues);
     for (qsizetype i = 0; i < queues.size() && o.ok(); ++i)
         e.queues.push_back(readQueue(queues.object(i)));

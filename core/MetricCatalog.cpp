@@ -36,8 +36,10 @@ const std::vector<MetricInfo> kMetrics = {
      false},
     {"oldest_wait_s", MetricShape::Gauge, "s", "oldest searching ticket's wait, any queue"},
     {"traffic_weight", MetricShape::Gauge, "%",
-     "measured: the scope's share of the API requests blue and green served, last 60 s "
+     "measured: the scope's share of the new tickets blue and green took, last 60 s "
      "(a rollout's trigger window in its steps)"},
+    {"new_tickets", MetricShape::Counter, "",
+     "tickets accepted in the last 60 s: the new traffic a weight routes"},
     {"requested_weight", MetricShape::Gauge, "%",
      "the share of new traffic the traffic controller set and read back; no data when none"},
     {"players_online", MetricShape::Gauge, "", "players logged in (total scope only)", false},
@@ -152,6 +154,8 @@ std::optional<double> MetricCatalog::value(const MetricsSnapshot& s, std::string
             oldest = std::max(oldest, q.oldestWaitSeconds);
         return oldest;
     }
+    if (name == "new_tickets")
+        return d(env->recentTicketsCreated);
     if (name == "traffic_weight")
         return measuredWeightPercent(s, *env);
     if (name == "requested_weight")

@@ -24,6 +24,7 @@ void mergeInto(EnvironmentMetrics& total, const EnvironmentMetrics& m) {
     total.recentApiLatencyMs.merge(m.recentApiLatencyMs);
     total.recentTicketWaitSeconds.merge(m.recentTicketWaitSeconds);
     total.recentRequests += m.recentRequests;
+    total.recentTicketsCreated += m.recentTicketsCreated;
     total.recentErrors += m.recentErrors;
     for (const QueueSnapshot& q : m.queues) {
         auto it = std::find_if(total.queues.begin(), total.queues.end(),
@@ -41,12 +42,12 @@ void mergeInto(EnvironmentMetrics& total, const EnvironmentMetrics& m) {
 
 std::optional<double> measuredWeightPercent(const MetricsSnapshot& s,
                                             const EnvironmentMetrics& env) {
-    const std::uint64_t served = s.blue.recentRequests + s.green.recentRequests;
-    if (served == 0)
+    const std::uint64_t taken = s.blue.recentTicketsCreated + s.green.recentTicketsCreated;
+    if (taken == 0)
         return std::nullopt;
     if (&env == &s.total)
         return 100.0;
-    return 100.0 * static_cast<double>(env.recentRequests) / static_cast<double>(served);
+    return 100.0 * static_cast<double>(env.recentTicketsCreated) / static_cast<double>(taken);
 }
 
 }  // namespace pulsco

@@ -55,6 +55,9 @@ struct EnvironmentMetrics {
     Histogram recentApiLatencyMs;
     Histogram recentTicketWaitSeconds;
     std::uint64_t recentRequests = 0;
+    // Tickets accepted in the recent window: the new traffic a blue-green
+    // weight routes (follow-up requests go to the ticket's own server).
+    std::uint64_t recentTicketsCreated = 0;
     std::uint64_t recentErrors = 0;
     std::vector<QueueSnapshot> queues;
     bool operator==(const EnvironmentMetrics&) const = default;
@@ -139,11 +142,13 @@ struct MetricsSnapshot {
     bool operator==(const MetricsSnapshot&) const = default;
 };
 
-// The share of matchmaking API requests `env` served among blue and green
-// over the snapshot's recent window (`recentRequests`: the source's 60 s, or
-// a rollout's trigger window once SnapshotWindow has cut it), in percent.
-// Measured, never declared: none when neither colour served a request.
-// For `total`, 100 whenever there was traffic.
+// The share of the new traffic `env` took among blue and green: the tickets
+// it accepted over the snapshot's recent window (`recentTicketsCreated`: the
+// source's 60 s, or a rollout's trigger window once SnapshotWindow has cut
+// it), in percent. New tickets are what a weight routes; a ticket's polls,
+// cancel and result go to its own server whatever the weight, so a share of
+// all requests would lag the weight by ticket lifetimes. Measured, never
+// declared: none when neither colour took a ticket. `total`: 100.
 std::optional<double> measuredWeightPercent(const MetricsSnapshot& s,
                                             const EnvironmentMetrics& env);
 

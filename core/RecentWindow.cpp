@@ -9,7 +9,7 @@ RecentWindow::Slot& RecentWindow::slotAt(std::int64_t second) {
         slot.second = second;
         slot.latencyMs.clear();
         slot.waitSeconds.clear();
-        slot.requests = slot.errors = slot.matches = 0;
+        slot.requests = slot.errors = slot.matches = slot.ticketsCreated = 0;
     }
     return slot;
 }
@@ -30,19 +30,23 @@ void RecentWindow::recordMatch(std::int64_t second) {
     ++slotAt(second).matches;
 }
 
+void RecentWindow::recordTicketCreated(std::int64_t second) {
+    ++slotAt(second).ticketsCreated;
+}
+
 void RecentWindow::clear() {
     for (Slot& slot : m_slots) {
         slot.second = -1;
         slot.latencyMs.clear();
         slot.waitSeconds.clear();
-        slot.requests = slot.errors = slot.matches = 0;
+        slot.requests = slot.errors = slot.matches = slot.ticketsCreated = 0;
     }
 }
 
 void RecentWindow::fill(EnvironmentMetrics& into, std::int64_t current) const {
     into.recentApiLatencyMs.clear();
     into.recentTicketWaitSeconds.clear();
-    into.recentRequests = into.recentErrors = 0;
+    into.recentRequests = into.recentErrors = into.recentTicketsCreated = 0;
     std::uint64_t matches = 0;
     for (const Slot& slot : m_slots) {
         if (slot.second < 0 || slot.second <= current - kSeconds || slot.second > current)
@@ -51,6 +55,7 @@ void RecentWindow::fill(EnvironmentMetrics& into, std::int64_t current) const {
         into.recentTicketWaitSeconds.merge(slot.waitSeconds);
         into.recentRequests += slot.requests;
         into.recentErrors += slot.errors;
+        into.recentTicketsCreated += slot.ticketsCreated;
         matches += slot.matches;
     }
     into.matchesPerMinute = static_cast<double>(matches);  // the last 60 s, not extrapolated

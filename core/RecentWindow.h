@@ -24,11 +24,13 @@ public:
     void recordRequest(std::int64_t second, double latencyMs, bool failed);
     void recordWait(std::int64_t second, double waitSeconds);
     void recordMatch(std::int64_t second);
+    void recordTicketCreated(std::int64_t second);
     void clear();
 
     // Fills the recent fields of `into` (recentApiLatencyMs,
-    // recentTicketWaitSeconds, recentRequests, recentErrors and
-    // matchesPerMinute) from the seconds (current - 60, current].
+    // recentTicketWaitSeconds, recentRequests, recentErrors,
+    // recentTicketsCreated and matchesPerMinute) from the seconds
+    // (current - 60, current].
     void fill(EnvironmentMetrics& into, std::int64_t current) const;
 
 private:
@@ -39,6 +41,7 @@ private:
         std::uint64_t requests = 0;
         std::uint64_t errors = 0;
         std::uint64_t matches = 0;
+        std::uint64_t ticketsCreated = 0;
     };
     Slot& slotAt(std::int64_t second);
 

@@ -14,8 +14,8 @@ namespace {
 enum class SampleKind { None, RecentRequests, AllRequests, Tickets, Histogram, RequestShare };
 
 SampleKind kindOf(std::string_view name) {
-    // A measured weight is a share of the requests both colours served: one
-    // request to green reads as 100 %.
+    // A measured weight is a share of the new tickets both colours took: one
+    // ticket to green reads as 100 %.
     if (name == "traffic_weight")
         return SampleKind::RequestShare;
     if (name == "api_latency_ms" || name == "errors" || name == "error_rate")
@@ -65,7 +65,7 @@ std::optional<QString> defaultMinimumSample(const MetricExpression& expression) 
             term = prefix + u"requests_total >= 1000"_s;
             break;
         case SampleKind::RequestShare:
-            term = u"requests >= 100"_s;  // both colours: the share's denominator
+            term = u"new_tickets >= 50"_s;  // both colours: the share's denominator
             break;
         case SampleKind::Tickets:
             term = prefix + u"tickets_created >= 100"_s;

@@ -322,6 +322,16 @@ std::optional<double> RolloutSession::measuredGreenShare() const {
     return measuredWeightPercent(w, w.green);
 }
 
+std::optional<double> RolloutSession::greenRequestShare() const {
+    if (m_window.empty())
+        return std::nullopt;
+    const MetricsSnapshot w = m_window.windowed();
+    const double all = double(w.blue.recentRequests + w.green.recentRequests);
+    if (all <= 0)
+        return std::nullopt;
+    return 100.0 * double(w.green.recentRequests) / all;
+}
+
 std::optional<double> RolloutSession::balancerGreenShare() const {
     if (m_balancer.size() < 2)
         return std::nullopt;
@@ -343,6 +353,19 @@ void RolloutSession::onBalancerCounters(TrafficController* from, const BalancerC
     if (!m_balancer.empty() && c.atWallMs < m_balancer.back().atWallMs)
         m_balancer.clear();
     m_balancer.push_back(c);
+    if (m_drainSince.isValid() && c.greenConnections == 0) {
+        // Measured at the balancer: nothing is left open on green.
+        AuditEntry e = entry(audit::kTrafficDrained, QString::fromLatin1(kSystemActor), u"green"_s);
+        const double seconds = m_drainSince.elapsed() / 1000.0;
+        e.note = u"green has no open session at the balancer %1 s after the rollback"_s.arg(
+            seconds, 0, 'f', 1);
+        e.evidence = compact({{u"seconds"_s, seconds},
+                              {u"green_requests"_s, double(c.greenRequests)},
+                              {u"blue_connections"_s, double(c.blueConnections)}});
+        record(e);
+        m_drainSince.invalidate();
+        emit rolloutChanged();
+    }
     // Keep the newest reading at or before the window's start, so the
     // difference covers the whole window.
     const double start = c.atWallMs - m_window.windowSeconds() * 1000;
@@ -770,9 +793,10 @@ void RolloutSession::applyWeight(int weight) {
     TrafficController* controller = trafficController();
     // A rollback also drains what keeps traffic on green (long-lived
     // connections); the manual controller waits for the operator.
-    if (weight == 0 && m_stepper && m_stepper->state() == RolloutState::Degraded)
+    if (weight == 0 && m_stepper && m_stepper->state() == RolloutState::Degraded) {
+        m_drainSince.start();  // until the balancer shows green empty
         controller->rollback();
-    else
+    } else
         controller->requestWeight(weight);
 }
 

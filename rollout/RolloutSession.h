@@ -106,9 +106,18 @@ public:
     // Green's measured share of the requests over the trigger window (the
     // servers' own counters, windowed); none without traffic.
     std::optional<double> measuredGreenShare() const;
-    // Green's share of what the load balancer sent over the same window,
-    // from its per-server counters; none without a balancer or traffic.
+    // Green's share of all API requests over the same window (a ticket's
+    // polls, cancel and result included: more than the weight while green's
+    // tickets wait longer), from the servers' counters.
+    std::optional<double> greenRequestShare() const;
+    // The same share as the load balancer counted it (its per-server HTTP
+    // requests), the cross-check of the servers' figure; none without a
+    // balancer or traffic.
     std::optional<double> balancerGreenShare() const;
+    // The balancer's latest reading (open sessions per colour), if any.
+    std::optional<BalancerCounters> balancerCounters() const {
+        return m_balancer.empty() ? std::nullopt : std::optional(m_balancer.back());
+    }
     double windowSeconds() const { return m_window.windowSeconds(); }
 
     // Checklist. Manual items only; gated items pass by their metric.
@@ -207,6 +216,8 @@ private:
     static constexpr qint64 kSwitchRetryMs = 3000;
     QElapsedTimer m_switchRetry;
     std::deque<BalancerCounters> m_balancer;  // the trigger window's readings
+    // From a rollback until the balancer shows green with no open session.
+    QElapsedTimer m_drainSince;
     QString m_switchFailure;
     // The last source this session read, kept across the nullptr the window
     // hands over between two sources: "source changed from <it>".

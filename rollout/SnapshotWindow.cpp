@@ -75,6 +75,9 @@ MetricsSnapshot SnapshotWindow::windowed() const {
                                  : now.requestsTotal;
         now.recentErrors = now.errorsTotal >= then.errorsTotal ? now.errorsTotal - then.errorsTotal
                                                                : now.errorsTotal;
+        now.recentTicketsCreated = now.tickets.created >= then.tickets.created
+                                       ? now.tickets.created - then.tickets.created
+                                       : now.tickets.created;
         now.recentApiLatencyMs = histogramDelta(now.apiLatencyMs, then.apiLatencyMs);
         now.recentTicketWaitSeconds = histogramDelta(now.ticketWaitSeconds, then.ticketWaitSeconds);
     };

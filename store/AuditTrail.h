@@ -47,6 +47,10 @@ inline const QString kSourceChanged = QStringLiteral("source_changed");
 // An operator, by name, acknowledged a rollback (or a rollout found Degraded
 // or Paused after a restart): the banner goes.
 inline const QString kRollbackAcknowledged = QStringLiteral("rollback_acknowledged");
+// After a rollback, the load balancer's counters showed green with no open
+// session (its long-lived connections closed or moved): measured, with how
+// long it took from the rollback.
+inline const QString kTrafficDrained = QStringLiteral("traffic_drained");
 }  // namespace audit
 
 struct AuditEntry {

@@ -106,8 +106,8 @@ QVariant EnvironmentComparisonModel::data(const QModelIndex& index, int role) co
             return tr("The weight the traffic controller set and read back (– when nothing "
                       "controls the traffic).");
         if (row == TrafficWeight)
-            return tr("Measured: the share of API requests each colour served over the last "
-                      "60 s, from the servers' own counters.");
+            return tr("Measured: the share of new tickets each colour took over the last 60 s, "
+                      "from the servers' own counters (a ticket's polls stay on its server).");
         if (row == MatchesSinceStart || row == QualityP50)
             return tr("Since the source started: the snapshot keeps match quality only since "
                       "start, so matches are counted over the same span.");

@@ -171,7 +171,7 @@ void MatchService::createTicket(TicketBody body, Reply reply) {
     rec->players = std::move(players);
     rec->region = homeRegion(rec->players);
     m_records.linkCoreId(result.id, seq);
-    m_metrics->ticketCreated(int(rec->players.size()), rec->region);
+    m_metrics->ticketCreated(int(rec->players.size()), rec->region, t);
     m_records.addTicket(std::move(rec));
     emit ticketEvent(m_ids.ticketString(seq), u"searching"_s, {});
     m_batcher.submitThen(

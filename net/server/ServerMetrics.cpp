@@ -71,8 +71,9 @@ void ServerMetrics::recordHttp(int status, double latencyMs, double now,
     }
 }
 
-void ServerMetrics::ticketCreated(int players, int region) {
+void ServerMetrics::ticketCreated(int players, int region, double now) {
     ++m_tickets.created;
+    m_recent.recordTicketCreated(secondOf(now));
     ++m_tickets.searching;
     addTo(m_inQueueByRegion, region, players);
 }

@@ -41,7 +41,7 @@ public:
     // (docs/snapshot-schema.md).
     void recordHttp(int status, double latencyMs, double now, TrafficClass trafficClass);
     // `region`: the ticket's home region (homeRegion), -1 if none.
-    void ticketCreated(int players, int region);
+    void ticketCreated(int players, int region, double now);
     // Re-queued after a restart: searching, created earlier.
     void ticketRestored(int players, int region);
     void ticketFinished(TicketState state, double waitSeconds, int players, int region, double now);

@@ -34,6 +34,11 @@ void Environment::recordRequest(const ServiceOutcome& outcome) {
     }
 }
 
+void Environment::recordTicketCreated() {
+    ++m_metrics.tickets.created;
+    m_recent.recordTicketCreated(m_second);
+}
+
 void Environment::recordWait(double seconds) {
     m_metrics.ticketWaitSeconds.record(seconds);
     m_recent.recordWait(m_second, seconds);

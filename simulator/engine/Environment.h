@@ -41,6 +41,7 @@ public:
     // Metrics; counted here so every figure has one home.
     void recordRequest(const ServiceOutcome& outcome);
     void recordWait(double seconds);
+    void recordTicketCreated();  // a ticket queued: counted and in the recent window
     void recordMatch(int queue, double quality, bool twoTeams, double team0WinProbability);
     EnvironmentMetrics& metrics() { return m_metrics; }
 

@@ -41,7 +41,7 @@ void SimulationEngine::drain(Color color, std::size_t releaseIndex) {
     for (const TicketEvent& te : m_output.ticketEvents) {
         hash((static_cast<std::uint64_t>(te.kind) << 56) ^ te.ticket);
         if (te.kind == TicketEvent::Kind::Queued) {
-            ++tickets.created;
+            env(color).recordTicketCreated();
             continue;
         }
         const auto it = release.partyOfTicket.find(te.ticket);

@@ -232,7 +232,7 @@ void TestMetricsSnapshotJson::documentedKeyNames() {
         QVERIFY2(root.contains(key), qPrintable(key));
     const QJsonObject env = root[u"green"_s].toObject();
     for (const QString& key :
-         {u"traffic_weight_percent"_s, u"tickets"_s, u"matches_total"_s, u"matches_per_minute"_s,
+         {u"recent_tickets_created"_s, u"tickets"_s, u"matches_total"_s, u"matches_per_minute"_s,
           u"requests_total"_s, u"errors_total"_s, u"errors_by_code"_s, u"ticket_wait_s"_s,
           u"api_latency_ms"_s, u"match_quality"_s, u"recent_api_latency_ms"_s,
           u"recent_ticket_wait_s"_s, u"recent_requests"_s, u"recent_errors"_s, u"queues"_s,

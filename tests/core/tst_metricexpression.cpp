@@ -27,6 +27,8 @@ MetricsSnapshot sampleSnapshot() {
     s.blue.recentRequests = 10000;
     s.blue.recentErrors = 5;
     s.green.recentRequests = 1000;
+    s.blue.recentTicketsCreated = 1000;
+    s.green.recentTicketsCreated = 100;
     s.green.recentErrors = 60;
     s.total.recentRequests = 11000;
     s.total.recentErrors = 65;
@@ -86,7 +88,7 @@ void TestMetricExpression::evaluates_data() {
     QTest::addRow("count") << "count(green.api_latency_ms)" << 100.0;
     QTest::addRow("symbols and or") << "1 < 2 && !(3 < 2) || 0" << 1.0;
     QTest::addRow("weight set") << "green.requested_weight == 10" << 1.0;
-    // Measured: green served 1000 of the 11000 requests, whatever was set.
+    // Measured: green took 100 of the 1100 new tickets, whatever was set.
     QTest::addRow("traffic weight measured")
         << "green.traffic_weight > 9.09 and green.traffic_weight < 9.10" << 1.0;
     QTest::addRow("blue measured") << "blue.traffic_weight > 90.9" << 1.0;

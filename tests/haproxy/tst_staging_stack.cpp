@@ -7,6 +7,7 @@
 // Copyright the Pulsco authors. SPDX-License-Identifier: GPL-3.0-or-later
 #include "support/BuiltBinaries.h"
 #include "support/HttpTestClient.h"
+#include "support/StagingStack.h"
 
 #include <QDir>
 #include <QElapsedTimer>
@@ -25,125 +26,12 @@
 using namespace Qt::StringLiterals;
 using pulsco::test::http;
 using pulsco::test::HttpResult;
+using namespace pulsco::test;
 
 namespace {
 
 const QString kSource = QStringLiteral(PULSCO_SOURCE_DIR);
 const QString kBin = QStringLiteral(PULSCO_BINARY_DIR "/bin");
-
-QString haproxyBinary() {
-    QString found = QStandardPaths::findExecutable(u"haproxy"_s);
-    if (found.isEmpty())
-        found =
-            QStandardPaths::findExecutable(u"haproxy"_s, {u"/usr/sbin"_s, u"/usr/local/sbin"_s});
-    return found;
-}
-
-// Five consecutive free loopback ports (api, blue, green, stats, runtime).
-quint16 freeBasePort() {
-    std::mt19937 rng(std::random_device{}());
-    for (int attempt = 0; attempt < 200; ++attempt) {
-        const quint16 base = quint16(20000 + rng() % 40000);
-        bool all = true;
-        for (int i = 0; i < 5 && all; ++i) {
-            QTcpServer probe;
-            all = probe.listen(QHostAddress::LocalHost, quint16(base + i));
-        }
-        if (all)
-            return base;
-    }
-    return 0;
-}
-
-// One runtime API command over TCP, as the console's controller sends it.
-QByteArray runtime(quint16 port, const QByteArray& command) {
-    QTcpSocket s;
-    s.connectToHost(u"127.0.0.1"_s, port);
-    if (!s.waitForConnected(3000))
-        return "no connection: " + s.errorString().toUtf8();
-    s.write(command + '\n');
-    QByteArray out;
-    while (s.waitForReadyRead(2000))
-        out += s.readAll();  // haproxy closes after one command
-    return out.trimmed();
-}
-
-// GET over HTTP/1.0, read to the close (the exporter answers chunked to 1.1).
-QByteArray get10(quint16 port, const QByteArray& path) {
-    QTcpSocket s;
-    s.connectToHost(u"127.0.0.1"_s, port);
-    if (!s.waitForConnected(3000))
-        return {};
-    s.write("GET " + path + " HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n");
-    QByteArray out;
-    while (s.state() == QAbstractSocket::ConnectedState && s.waitForReadyRead(3000))
-        out += s.readAll();
-    return out + s.readAll();
-}
-
-QByteArray soloTicket(const QByteArray& player) {
-    // slow never matches in time: tickets stay searching, so cancel works.
-    return R"({"queue":"duel-1v1","players":[{"id":")" + player +
-           R"(","rating":{"mu":25,"sigma":8},"pings":{"eu-west":20}}]})";
-}
-
-struct Stack {
-    QTemporaryDir dir;
-    QProcess process;
-    quint16 base = 0;
-    QByteArray out;
-    quint16 api() const { return base; }
-    quint16 blue() const { return quint16(base + 1); }
-    quint16 green() const { return quint16(base + 2); }
-    quint16 stats() const { return quint16(base + 3); }
-    quint16 rt() const { return quint16(base + 4); }
-
-    // Starts tools/pulsco-staging and waits for its "ready" line.
-    QString start() {
-        if (const QString missing = pulsco::test::notBuilt({kBin + u"/pulsco-matchd"_s});
-            !missing.isEmpty())
-            return missing;
-        if (haproxyBinary().isEmpty())
-            return u"haproxy is not installed (apt-get install haproxy, or make deps)"_s;
-        base = freeBasePort();
-        if (base == 0)
-            return u"no five free loopback ports"_s;
-        process.setProcessChannelMode(QProcess::MergedChannels);
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        env.insert(u"PULSCO_MATCHD"_s, kBin + u"/pulsco-matchd"_s);
-        process.setProcessEnvironment(env);
-        process.start(kSource + u"/tools/pulsco-staging"_s,
-                      {u"--dir"_s, dir.filePath(u"stack"_s), u"--base-port"_s,
-                       QString::number(base), u"--haproxy"_s, haproxyBinary()});
-        QElapsedTimer t;
-        t.start();
-        while (!out.contains("pulsco-staging: ready") && t.elapsed() < 40000) {
-            if (process.state() == QProcess::NotRunning)
-                break;
-            process.waitForReadyRead(200);
-            out += process.readAll();
-        }
-        if (!out.contains("pulsco-staging: ready"))
-            return u"pulsco-staging did not get ready:\n"_s + QString::fromUtf8(out);
-        return {};
-    }
-
-    // SIGINT, as Ctrl+C; the exit code, -1 if it did not stop in time.
-    int interrupt() {
-        ::kill(pid_t(process.processId()), SIGINT);
-        if (!process.waitForFinished(30000))
-            return -1;
-        out += process.readAll();
-        return process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-    }
-
-    ~Stack() {
-        if (process.state() != QProcess::NotRunning) {
-            ::kill(pid_t(process.processId()), SIGTERM);
-            process.waitForFinished(30000);
-        }
-    }
-};
 
 // The pids the staging command printed ("(pid 123, ...").
 std::vector<qint64> printedPids(const QByteArray& out) {

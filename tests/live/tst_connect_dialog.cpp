@@ -4,6 +4,8 @@
 // the CA certificate file for https:// servers is kept and offered again.
 #include "ui/ConnectDialog.h"
 
+#include <QComboBox>
+#include <QLabel>
 #include <QLineEdit>
 #include <QSettings>
 #include <QTableWidget>
@@ -50,6 +52,43 @@ private slots:
         token->clear();
         again.accept();
         QCOMPARE(ConnectDialog::adminTokenFor(u"http://127.0.0.1:8080"_s), QString());
+    }
+
+    // Issue 15: the traffic controller is chosen here and saved with the
+    // server set; a wrong one is refused with the field named.
+    void trafficControllerIsSavedWithTheServerSet() {
+        const QStringList set{u"http://127.0.0.1:7080"_s, u"http://127.0.0.1:7081"_s};
+        ConnectDialog dialog;
+        dialog.setServers(set);
+        QVERIFY(dialog.trafficController().kind == pulsco::TrafficControllerConfig::Kind::Manual);
+        auto* kind = dialog.findChild<QComboBox*>();
+        QVERIFY(kind);
+        QComboBox* controllers = nullptr;
+        for (QComboBox* box : dialog.findChildren<QComboBox*>())
+            if (box->accessibleName() == u"Traffic controller"_s)
+                controllers = box;
+        QVERIFY(controllers);
+        controllers->setCurrentIndex(1);  // HAProxy
+        dialog.accept();
+        QVERIFY(dialog.result() != int(QDialog::Accepted));  // no address yet
+        QVERIFY(dialog.findChildren<QLabel*>().size() > 0);
+        for (QLineEdit* edit : dialog.findChildren<QLineEdit*>())
+            if (edit->accessibleName() == u"HAProxy runtime API address"_s)
+                edit->setText(u"127.0.0.1:9999"_s);
+        dialog.accept();
+        QCOMPARE(dialog.result(), int(QDialog::Accepted));
+        QCOMPARE(dialog.request().traffic.haproxyAddress, u"127.0.0.1:9999"_s);
+
+        const pulsco::TrafficControllerConfig saved = ConnectDialog::savedTrafficController(set);
+        QVERIFY(saved.kind == pulsco::TrafficControllerConfig::Kind::Haproxy);
+        QCOMPARE(saved.haproxyAddress, u"127.0.0.1:9999"_s);
+        QCOMPARE(saved.haproxyBackend, u"pulsco"_s);
+        // Another set has its own (none yet); the same set brings it back.
+        QVERIFY(ConnectDialog::savedTrafficController({u"http://10.0.0.1:8080"_s}).kind ==
+                pulsco::TrafficControllerConfig::Kind::Manual);
+        ConnectDialog again;
+        again.setServers(set);
+        QVERIFY(again.trafficController() == saved);
     }
 
     void caCertificateFileIsSavedAndOffered() {

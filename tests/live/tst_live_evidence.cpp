@@ -184,7 +184,7 @@ private slots:
                           "\"pings\":{\"eu-west\":30}}]}"_s.arg(i)
                               .toUtf8()),
                      201);
-        QTRY_VERIFY_WITH_TIMEOUT(session.latestSnapshot()->blue.recentRequests >= 300, 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(session.latestSnapshot()->blue.recentTicketsCreated >= 300, 10000);
         const SnapshotPtr s = session.latestSnapshot();
         ExpressionError parseError;
         const auto atLeastTen = MetricExpression::parse("green.traffic_weight >= 10", &parseError);

@@ -65,7 +65,13 @@ private slots:
         // production item: shown, with its figures, as met in rehearsal.
         const QString tenPercentId = u"p3.blue-green-deployment.traffic-switching-0-10"_s;
         QVERIFY(!session.itemState(tenPercentId).done);
-        QCOMPARE(session.gateStatus(tenPercentId)->state, GateStatus::State::MetElsewhere);
+        // Met in rehearsal on the way; by the end of the run few new tickets
+        // arrive (players are in matches), so the measured share may have
+        // gone back to no data: never a pass either way.
+        const GateStatus::State tenState = session.gateStatus(tenPercentId)->state;
+        QVERIFY2(tenState == GateStatus::State::MetElsewhere ||
+                     tenState == GateStatus::State::NoData,
+                 qPrintable(gateStateName(tenState)));
         QVERIFY(rowsOf(session.audit(), audit::kGatePassed).empty());
         const auto elsewhere = rowsOf(session.audit(), audit::kGateMetElsewhere);
         const auto it = std::find_if(elsewhere.begin(), elsewhere.end(), [&](const AuditEntry& e) {

@@ -199,6 +199,8 @@ private slots:
         s.green.requestedWeightPercent = 10;
         s.blue.recentRequests = 1000;
         s.green.recentRequests = 100;
+        s.blue.recentTicketsCreated = 1000;
+        s.green.recentTicketsCreated = 100;
         s.green.recentErrors = 6;  // 6 % against blue's 0 %
         for (int i = 0; i < 100; ++i) {
             s.blue.recentApiLatencyMs.record(10);
@@ -209,7 +211,7 @@ private slots:
         QCOMPARE(changed.count(), 1);
         using M = EnvironmentComparisonModel;
         QCOMPARE(model.index(M::WeightSet, M::Green).data().toString(), u"10 %"_s);
-        // Measured, not declared: green served 100 of the 1100 requests.
+        // Measured, not declared: green took 100 of the 1100 new tickets.
         QCOMPARE(model.index(M::TrafficWeight, M::Green).data().toString(), u"9.1 %"_s);
         QCOMPARE(model.index(M::TrafficWeight, M::Blue).data().toString(), u"90.9 %"_s);
         QVERIFY(model.index(M::ErrorRate, M::Green).data().toString().contains(u"worse"_s));

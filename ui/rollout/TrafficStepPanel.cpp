@@ -303,13 +303,24 @@ QString TrafficStepPanel::trafficText() const {
     };
     const int applied = controller->appliedWeight();
     QString text = tr("Traffic: %1.").arg(controller->describe());
-    text += u"  "_s + tr("Green requested %1 · read back %2 · measured %3 (last %4 s)")
-                          .arg(stepper ? u"%1 %"_s.arg(stepper->weight()) : u"–"_s,
-                               applied >= 0 ? u"%1 %"_s.arg(applied) : u"–"_s,
-                               percent(m_session.measuredGreenShare()))
-                          .arg(m_session.windowSeconds());
+    text +=
+        u"  "_s + tr("Green requested %1 · read back %2 · measured %3 of new tickets (last %4 s).")
+                      .arg(stepper ? u"%1 %"_s.arg(stepper->weight()) : u"–"_s,
+                           applied >= 0 ? u"%1 %"_s.arg(applied) : u"–"_s,
+                           percent(m_session.measuredGreenShare()))
+                      .arg(m_session.windowSeconds());
+    // All requests: more than the weight while green's tickets wait longer
+    // (their polls stay on green); the balancer's count cross-checks it.
+    text += u"  "_s + tr("Green served %1 of requests").arg(percent(m_session.greenRequestShare()));
     if (const std::optional<double> balancer = m_session.balancerGreenShare())
-        text += tr(" · at the balancer %1").arg(percent(balancer));
+        text += tr(" (%1 counted at the balancer)").arg(percent(balancer));
+    text += u"."_s;
+    // Long-lived connections (WebSocket tunnels) stay on their server until
+    // closed; a rollback drains green and closes them.
+    if (const std::optional<BalancerCounters> c = m_session.balancerCounters())
+        text += u"  "_s + tr("Open at the balancer: blue %1, green %2 sessions.")
+                              .arg(c->blueConnections)
+                              .arg(c->greenConnections);
     return text;
 }
 
