@@ -76,8 +76,11 @@ ConsoleOptionsParse parseConsoleOptions(const QStringList& arguments) {
         u"Live servers: move blue-green traffic by POSTing {\"blue\":90,\"green\":10} to URL "
         "and reading it back with a GET (bearer token from PULSCO_WEBHOOK_TOKEN)."_s,
         u"URL"_s);
-    const QCommandLineOption page(u"page"_s, u"Page to show first: dashboard, rollout or drills."_s,
-                                  u"PAGE"_s);
+    const QCommandLineOption page(
+        u"page"_s,
+        u"Page to show first: dashboard, rollout, blue-green (the Rollout page's "
+        "Blue-green tab) or drills."_s,
+        u"PAGE"_s);
     const QCommandLineOption screenshot(
         u"screenshot"_s, u"Save a PNG of the window after --quit-after seconds, then exit."_s,
         u"FILE"_s);
@@ -189,9 +192,11 @@ ConsoleOptionsParse parseConsoleOptions(const QStringList& arguments) {
     }
     if (parser.isSet(page)) {
         o.page = parser.value(page);
-        if (!QStringList{u"dashboard"_s, u"rollout"_s, u"drills"_s}.contains(o.page)) {
+        if (!QStringList{u"dashboard"_s, u"rollout"_s, u"blue-green"_s, u"drills"_s}.contains(
+                o.page)) {
             result.error =
-                u"--page: must be dashboard, rollout or drills (got \"%1\")"_s.arg(o.page);
+                u"--page: must be dashboard, rollout, blue-green or drills (got \"%1\")"_s.arg(
+                    o.page);
             return result;
         }
     }

@@ -31,6 +31,7 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QPointer>
+#include <QTabWidget>
 #include <QTimer>
 
 #include <cstdio>
@@ -200,9 +201,14 @@ int runConsole(const ConsoleOptions& options) {
 
     // Pages and panels beyond the Dashboard are installed before --page is
     // resolved.
-    installConsolePages(window, *store, factory);
+    const ConsolePages pages = installConsolePages(window, *store, factory);
 
-    if (!window.showPage(options.page)) {
+    // blue-green: the Rollout page on its Blue-green tab (steps, controller,
+    // requested / read back / measured weights).
+    const bool blueGreen = options.page == u"blue-green"_s;
+    if (blueGreen && pages.rollout)
+        pages.rollout->tabs()->setCurrentIndex(1);
+    if (!window.showPage(blueGreen ? u"rollout"_s : options.page)) {
         printError(u"--page: the %1 page is not available in this build yet (available: %2)"_s.arg(
             options.page, window.pageKeys().join(u", "_s)));
         return 2;

@@ -117,9 +117,10 @@ TrafficStepPanel::TrafficStepPanel(RolloutSession& session, QWidget* parent)
     compare->addWidget(m_blueChart, 0, 0);
     compare->addWidget(m_greenChart, 0, 1);
     compare->addWidget(m_comparisonTable, 0, 2);
-    compare->setColumnStretch(0, 2);
-    compare->setColumnStretch(1, 2);
-    compare->setColumnStretch(2, 1);
+    // The table's labels ("Weight set", "Requests") must not clip at 1280.
+    compare->setColumnStretch(0, 3);
+    compare->setColumnStretch(1, 3);
+    compare->setColumnStretch(2, 2);
     m_blueChart->setMinimumHeight(220);
 
     auto* layout = new QVBoxLayout(this);
@@ -233,7 +234,7 @@ void TrafficStepPanel::refresh() {
         if (!stepper->lastReason().isEmpty())
             detail += u" · "_s + stepper->lastReason();
     } else {
-        detail = tr("No rollout yet: all traffic on blue. Edit the steps, then start.");
+        detail = tr("No rollout yet. Edit the steps, then start.");
     }
     m_detail->setText(detail);
     m_traffic->setText(trafficText());
@@ -301,14 +302,20 @@ QString TrafficStepPanel::trafficText() const {
     const auto percent = [](std::optional<double> v) {
         return v ? QLocale().toString(*v, 'f', 1) + u" %"_s : u"–"_s;
     };
-    const int applied = controller->appliedWeight();
+    // Read back: what the snapshot carries as requested_weight (the
+    // simulator's own setting; for live servers what the controller read back).
+    const SnapshotPtr latest = m_session.latestSnapshot();
+    const std::optional<int> readBack =
+        latest ? latest->green.requestedWeightPercent : std::optional<int>();
+    const std::optional<int> requested = stepper && stepper->state() != RolloutState::Healthy
+                                             ? std::optional(stepper->weight())
+                                             : readBack;
+    const auto weight = [](std::optional<int> v) { return v ? u"%1 %"_s.arg(*v) : u"–"_s; };
     QString text = tr("Traffic: %1.").arg(controller->describe());
-    text +=
-        u"  "_s + tr("Green requested %1 · read back %2 · measured %3 of new tickets (last %4 s).")
-                      .arg(stepper ? u"%1 %"_s.arg(stepper->weight()) : u"–"_s,
-                           applied >= 0 ? u"%1 %"_s.arg(applied) : u"–"_s,
-                           percent(m_session.measuredGreenShare()))
-                      .arg(m_session.windowSeconds());
+    text += u"  "_s +
+            tr("Green requested %1 · read back %2 · measured %3 of new tickets (last %4 s).")
+                .arg(weight(requested), weight(readBack), percent(m_session.measuredGreenShare()))
+                .arg(m_session.windowSeconds());
     // All requests: more than the weight while green's tickets wait longer
     // (their polls stay on green); the balancer's count cross-checks it.
     text += u"  "_s + tr("Green served %1 of requests").arg(percent(m_session.greenRequestShare()));
