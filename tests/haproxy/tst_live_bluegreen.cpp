@@ -39,15 +39,10 @@ class TestLiveBlueGreen : public QObject {
 private slots:
     void rollbackMovesAllTheTrafficBack() {
         Stack stack;
-        const QString stackError = stack.start();
-        QVERIFY2(stackError.isEmpty(), qPrintable(stackError));
         Console console;
-        const QString openError = console.open(stack);
-        QVERIFY2(openError.isEmpty(), qPrintable(openError));
-        QTRY_VERIFY_WITH_TIMEOUT(console.session->latestSnapshot() != nullptr, 15000);
         Sim sim;
-        sim.start(stack, console.dir, 70);
-        QVERIFY(sim.process.waitForStarted(5000));
+        const QString error = startAll(stack, console, sim, 70);
+        QVERIFY2(error.isEmpty(), qPrintable(error));
 
         const QString startError = console.start(R"([{"set_weight": 10},
             {"pause": {"duration_s": 120}}, {"set_weight": 100}])");
@@ -134,15 +129,10 @@ private slots:
 
     void promoteFollowsEveryStep() {
         Stack stack;
-        const QString stackError = stack.start();
-        QVERIFY2(stackError.isEmpty(), qPrintable(stackError));
         Console console;
-        const QString openError = console.open(stack);
-        QVERIFY2(openError.isEmpty(), qPrintable(openError));
-        QTRY_VERIFY_WITH_TIMEOUT(console.session->latestSnapshot() != nullptr, 15000);
         Sim sim;
-        sim.start(stack, console.dir, 75);
-        QVERIFY(sim.process.waitForStarted(5000));
+        const QString error = startAll(stack, console, sim, 75);
+        QVERIFY2(error.isEmpty(), qPrintable(error));
         const int hold = int(console.session->windowSeconds()) + 5;
         const QString startError = console.start(QStringLiteral(R"([{"set_weight": 10},
             {"pause": {"duration_s": %1}}, {"set_weight": 50}, {"pause": {"duration_s": %1}},

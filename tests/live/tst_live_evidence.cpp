@@ -48,6 +48,14 @@ QByteArray secondsPlan() {
     return QJsonDocument(root).toJson();
 }
 
+// The seconds plan in `dir`; "" when it cannot be written.
+QString writeSecondsPlan(const QTemporaryDir& dir) {
+    QFile plan(dir.filePath(u"plan.json"_s));
+    if (!plan.open(QIODevice::WriteOnly) || plan.write(secondsPlan()) < 0)
+        return {};
+    return plan.fileName();
+}
+
 int post(QNetworkAccessManager& network, const QString& url, const QByteArray& body) {
     QNetworkRequest request{QUrl(url)};
     request.setHeader(QNetworkRequest::ContentTypeHeader, u"application/json"_s);
@@ -78,12 +86,8 @@ private slots:
         QString error;
         auto store = ConsoleStore::open(dir.filePath(u"console.sqlite"_s), &error);
         QVERIFY2(store, qPrintable(error));
-        const QString planPath = dir.filePath(u"plan.json"_s);
-        {
-            QFile plan(planPath);
-            QVERIFY(plan.open(QIODevice::WriteOnly));
-            plan.write(secondsPlan());
-        }
+        const QString planPath = writeSecondsPlan(dir);
+        QVERIFY(!planPath.isEmpty());
         MatchdProcess blue(u"blue"_s);
         QVERIFY(blue.start());
         LiveSource source({{blue.url(), {}, {}}});
@@ -149,19 +153,15 @@ private slots:
     // Issue 15: each server used to report its own colour at 100 %, so
     // green.traffic_weight read 100 the moment a green server connected and
     // the traffic-switching gates (hold 0) passed at once. The weight is now
-    // the share of requests each colour served: green, connected but taking
+    // the share of new tickets each colour took: green, connected but taking
     // none, is at 0 %, and the gates fail; before any traffic they have no data.
     void connectedGreenWithoutTrafficHoldsNoWeight() {
         QTemporaryDir dir;
         QString error;
         auto store = ConsoleStore::open(dir.filePath(u"console.sqlite"_s), &error);
         QVERIFY2(store, qPrintable(error));
-        const QString planPath = dir.filePath(u"plan.json"_s);
-        {
-            QFile plan(planPath);
-            QVERIFY(plan.open(QIODevice::WriteOnly));
-            plan.write(secondsPlan());
-        }
+        const QString planPath = writeSecondsPlan(dir);
+        QVERIFY(!planPath.isEmpty());
         MatchdProcess blue(u"blue"_s);
         MatchdProcess green(u"green"_s);
         QVERIFY(blue.start());

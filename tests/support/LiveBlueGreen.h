@@ -21,6 +21,7 @@
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QSignalSpy>
+#include <QTest>
 
 #include <map>
 #include <memory>
@@ -138,6 +139,21 @@ inline quint64 createdOn(QNetworkAccessManager& network, const QString& url) {
     reply->deleteLater();
     return quint64(
         o.value(u"total").toObject().value(u"tickets").toObject().value(u"created").toInteger());
+}
+
+// The stack, the console on it (until its first snapshot) and `seconds` of
+// players through HAProxy; "" or why not.
+inline QString startAll(Stack& stack, Console& console, Sim& sim, double seconds) {
+    if (QString e = stack.start(); !e.isEmpty())
+        return e;
+    if (QString e = console.open(stack); !e.isEmpty())
+        return e;
+    if (!QTest::qWaitFor([&] { return console.session->latestSnapshot() != nullptr; }, 15000))
+        return u"no snapshot from the stack's servers within 15 s"_s;
+    sim.start(stack, console.dir, seconds);
+    if (!sim.process.waitForStarted(5000))
+        return u"pulsco-sim did not start: "_s + sim.process.errorString();
+    return {};
 }
 
 }  // namespace pulsco::test

@@ -53,15 +53,10 @@ int main(int argc, char** argv) {
     double worstError = 0;
     {
         Stack stack;
-        if (const QString e = stack.start(); !e.isEmpty())
-            return skip(e);
         Console console;
-        if (const QString e = console.open(stack); !e.isEmpty())
-            return skip(e);
         Sim sim;
-        sim.start(stack, console.dir, 3 * hold + 20);
-        if (!waitFor([&] { return console.session->latestSnapshot() != nullptr; }, 15000))
-            return skip(u"no snapshot from the stack"_s);
+        if (const QString e = startAll(stack, console, sim, 3 * hold + 20); !e.isEmpty())
+            return skip(e);
         const QString steps = QStringLiteral(R"([{"set_weight": 10}, {"pause": {"duration_s": %1}},
             {"set_weight": 50}, {"pause": {"duration_s": %1}}, {"set_weight": 100},
             {"pause": {"duration_s": %1}}])")
@@ -87,15 +82,10 @@ int main(int argc, char** argv) {
     bench::report("rollout.live_weight_error_pts", worstError, "pts");
 
     Stack stack;
-    if (const QString e = stack.start(); !e.isEmpty())
-        return skip(e);
     Console console;
-    if (const QString e = console.open(stack); !e.isEmpty())
-        return skip(e);
     Sim sim;
-    sim.start(stack, console.dir, 90);
-    if (!waitFor([&] { return console.session->latestSnapshot() != nullptr; }, 15000))
-        return skip(u"no snapshot from the stack"_s);
+    if (const QString e = startAll(stack, console, sim, 90); !e.isEmpty())
+        return skip(e);
     if (const QString e = console.start(R"([{"set_weight": 10}, {"pause": {"duration_s": 300}}])");
         !e.isEmpty())
         return skip(e);
