@@ -60,7 +60,12 @@ private slots:
         // The window fills with 10 % traffic: measured, not declared.
         run(int(console.session->windowSeconds() * 1000) + 4000);
         const double atTen = console.share();
-        QVERIFY2(atTen >= 7 && atTen <= 13, qPrintable(u"green share %1 %"_s.arg(atTen)));
+        qInfo("at 10 %%: measured %.1f %% of %llu new tickets (tolerance %.1f)", atTen,
+              console.sample(), console.tolerance(10));
+        QVERIFY2(
+            std::abs(atTen - 10) <= console.tolerance(10),
+            qPrintable(u"green share %1 % of %2 new tickets"_s.arg(atTen).arg(console.sample())));
+        QVERIFY(console.tolerance(10) < 8);  // a wrong weight (20 %) cannot pass
         // HAProxy's per-server counters agree with the servers' own count of
         // requests (more than the weight: a ticket's polls stay on its server).
         const std::optional<double> balancer = console.session->balancerGreenShare();
@@ -144,8 +149,11 @@ private slots:
             QTRY_VERIFY_WITH_TIMEOUT(console.confirmed(weight), 15000);
             run((hold - 1) * 1000);  // the window is full of this weight's traffic
             const double share = console.share();
-            QVERIFY2(std::abs(share - weight) <= 3,
-                     qPrintable(u"at %1 %: measured %2 %"_s.arg(weight).arg(share)));
+            QVERIFY2(
+                std::abs(share - weight) <= console.tolerance(weight),
+                qPrintable(u"at %1 %: measured %2 % of %3 new tickets"_s.arg(weight).arg(share).arg(
+                    console.sample())));
+            QVERIFY(console.tolerance(weight) < 8);
         }
         QTRY_VERIFY_WITH_TIMEOUT(console.confirmed(100), 15000);
         QTRY_VERIFY_WITH_TIMEOUT(console.session->stepper()->state() == RolloutState::Promoted,

@@ -23,6 +23,8 @@
 #include <QSignalSpy>
 #include <QTest>
 
+#include <algorithm>
+#include <cmath>
 #include <map>
 #include <memory>
 
@@ -91,6 +93,20 @@ struct Console {
         return false;
     }
     double share() const { return session->measuredGreenShare().value_or(-1); }
+    // New tickets in the trigger window, both colours: the share's sample.
+    quint64 sample() const {
+        const MetricsSnapshot w = session->windowedSnapshot();
+        return w.blue.recentTicketsCreated + w.green.recentTicketsCreated;
+    }
+    // How far a measured share of `weight` % may stray on `sample()` tickets:
+    // 3 points (the bar), or 3.5 binomial standard deviations when
+    // the window holds too few tickets for 3 points to be more than noise.
+    // A controller that applied another weight (20 % for 10 %) still fails.
+    double tolerance(int weight) const {
+        const double n = double(std::max<quint64>(1, sample()));
+        const double p = weight / 100.0;
+        return std::max(3.0, 3.5 * 100.0 * std::sqrt(p * (1 - p) / n));
+    }
 };
 
 struct Sim {
