@@ -212,7 +212,9 @@ void TestHaproxyRuntimeClient::silentPeerTimesOut() {
     t.start();
     const auto a = ask(client, u"show stat"_s, Expect::Text);
     QVERIFY(!a.ok);
-    QVERIFY2(t.elapsed() >= 290 && t.elapsed() < 2000, qPrintable(QString::number(t.elapsed())));
+    // A Qt coarse timer may fire up to 5 % early (CI saw 289 ms); what
+    // matters is that it waited about its timeout, then gave up.
+    QVERIFY2(t.elapsed() >= 250 && t.elapsed() < 2000, qPrintable(QString::number(t.elapsed())));
     QCOMPARE(a.error, u"haproxy 127.0.0.1:%1: 'show stat': no answer within 300 ms"_s.arg(
                           silent.serverPort()));
     // The next command still runs (the hung one did not wedge the queue).
