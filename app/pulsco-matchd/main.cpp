@@ -1,12 +1,16 @@
 // pulsco-matchd: flags in, a serving matchmaking server out (net/server).
 // Exit codes: 0 after a graceful stop (SIGTERM/SIGINT), 1 when it cannot
 // start (store, address, queues file), 2 on bad flags or a bad file named by
-// one (admin token, TLS certificate or key).
+// one (admin token, TLS certificate or key). A first word naming a store
+// command (migrate, backup, verify, restore) runs that command instead
+// (net/server/StoreCommands.h, its own exit codes).
 #include "net/server/MatchdServer.h"
+#include "net/server/StoreCommands.h"
 #include "net/server/UnixSignalWatcher.h"
 
 #include <QCoreApplication>
 #include <QDebug>
+#include <QTextStream>
 
 #include <csignal>
 #include <cstdio>
@@ -23,12 +27,20 @@ int main(int argc, char** argv) {
     QCoreApplication::setApplicationName(u"pulsco-matchd"_s);
     QCoreApplication::setApplicationVersion(QStringLiteral(PULSCO_VERSION));
 
+    const QStringList arguments = app.arguments().mid(1);
+    if (!arguments.isEmpty() && pulsco::isStoreCommand(arguments.first())) {
+        QTextStream out(stdout);
+        QTextStream err(stderr);
+        return pulsco::runStoreCommand(arguments, out, err);
+    }
+
     QString error;
     bool help = false;
-    const auto options = pulsco::MatchdOptions::parse(app.arguments().mid(1), &error, &help);
+    const auto options = pulsco::MatchdOptions::parse(arguments, &error, &help);
     if (!options) {
         if (help) {
             std::fputs(qPrintable(pulsco::MatchdOptions::usage()), stdout);
+            std::fputs(qPrintable(u"\n"_s + pulsco::storeCommandsUsage()), stdout);
             return 0;
         }
         std::fprintf(stderr, "pulsco-matchd: %s\n%s", qPrintable(error),

@@ -1,3 +1,8 @@
 pulsco_add_qtest(tst_matchd_process SOURCES tst_matchd_process.cpp
   LIBS pulsco_server pulsco_test_support LABELS integration e2e TIMEOUT 120)
 add_dependencies(tst_matchd_process pulsco-matchd)
+# The store commands (migrate, backup, verify, restore) on data directories a
+# real server wrote, the server started again on what they left.
+pulsco_add_qtest(tst_matchd_store_commands SOURCES tst_matchd_store_commands.cpp
+  LIBS pulsco_server pulsco_test_support LABELS integration e2e TIMEOUT 180)
+add_dependencies(tst_matchd_store_commands pulsco-matchd)
