@@ -22,6 +22,8 @@ packages=(
   mount    # tst_diskfaults fills and freezes a tmpfs under pulsco-matchd
   poppler-utils  # pdftoppm: report tests render exported PDFs to check their charts
   haproxy  # tests/haproxy: the shipped blue-green config and tools/pulsco-staging (make staging)
+  postgresql-15 postgresql-client-15  # tests/postgres: throw-away clusters (initdb, pg_ctl, createdb; amcheck)
+  libqt6sql6-psql  # Qt's QPSQL driver: the tests talk to those clusters through Qt SQL
 )
 list_only=0
 for arg in "$@"; do
