@@ -52,6 +52,25 @@ function(pulsco_add_qtest name)
   endif()
 endfunction()
 
+# pulsco_add_postgresql_variant(SUITE [FUNCTIONS f...] [TIMEOUT s]): the
+# test functions of an existing Qt Test suite run again as test
+# SUITE_postgresql with PULSCO_TEST_STORE=postgresql (tests/support/TestStore.h:
+# a throw-away PostgreSQL cluster, a fresh database per store). Labelled
+# `postgresql` and `store-variant`: the ASan stage leaves the variants out
+# (the code under them is the same; the suite already ran there on SQLite).
+function(pulsco_add_postgresql_variant suite)
+  cmake_parse_arguments(ARG "" "TIMEOUT" "FUNCTIONS" ${ARGN})
+  if(NOT ARG_TIMEOUT)
+    set(ARG_TIMEOUT 300)
+  endif()
+  add_test(NAME ${suite}_postgresql
+    COMMAND ${PROJECT_SOURCE_DIR}/tests/support/run-qtest.sh $<TARGET_FILE:${suite}> ${ARG_FUNCTIONS})
+  set_tests_properties(${suite}_postgresql PROPERTIES
+    ENVIRONMENT "QT_QPA_PLATFORM=offscreen;QT_LOGGING_RULES=qt.qpa.*=false;PULSCO_TEST_STORE=postgresql"
+    LABELS "postgresql;store-variant;e2e"
+    TIMEOUT ${ARG_TIMEOUT})
+endfunction()
+
 # pulsco_add_benchmark(NAME SOURCES... LIBS...): an executable in
 # <build>/bench/ that prints `BENCH <name> <value> <unit>` lines.
 function(pulsco_add_benchmark name)

@@ -89,7 +89,14 @@ int SchemaMigrator::latestVersion() const {
 
 int SchemaMigrator::version(QSqlDatabase& db, QString* error) {
     QSqlQuery q(db);
-    if (!q.exec(u"SELECT name FROM sqlite_master WHERE type='table' AND name='schema_version'"_s)) {
+    // pulsco-matchd's store also runs on PostgreSQL, which has no
+    // sqlite_master: there the standard catalogue answers.
+    const QString hasTable =
+        db.driverName() == u"QPSQL"_s
+            ? u"SELECT table_name FROM information_schema.tables WHERE table_schema = "
+              "current_schema() AND table_name = 'schema_version'"_s
+            : u"SELECT name FROM sqlite_master WHERE type='table' AND name='schema_version'"_s;
+    if (!q.exec(hasTable)) {
         *error = db.databaseName() + u": "_s + q.lastError().text();
         return -1;
     }

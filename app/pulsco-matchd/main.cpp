@@ -70,7 +70,7 @@ int main(int argc, char** argv) {
     qInfo().noquote() << "pulsco-matchd" << PULSCO_VERSION << toString(options->color)
                       << "server-id" << options->effectiveServerId()
                       << toString(options->environment) << "serving" << server.url() << "data in"
-                      << options->dataDir;
+                      << options->storeDisplay();
     // Tests and scripts read the port from this line (with --listen HOST:0).
     std::printf("listening on %s\n", qPrintable(server.url()));
     std::fflush(stdout);

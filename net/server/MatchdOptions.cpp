@@ -1,6 +1,9 @@
 #include "net/server/MatchdOptions.h"
 
 #include "net/server/RecordIds.h"
+#include "net/store/StoreAddress.h"
+
+#include <QDir>
 
 #include <functional>
 
@@ -28,7 +31,8 @@ bool parseIntFlag(const QString& flag, const QString& value, qint64 lo, qint64 h
 }  // namespace
 
 QString MatchdOptions::usage() {
-    return u"usage: pulsco-matchd --data-dir DIR [--listen HOST:PORT] [--color blue|green]\n"
+    return u"usage: pulsco-matchd (--data-dir DIR | --store URL) [--listen HOST:PORT]\n"
+           "                     [--color blue|green]\n"
            "                     [--server-id NAME] [--environment staging|production]\n"
            "                     [--admin-token-file FILE] [--queues FILE] [--tick-ms N]\n"
            "                     [--max-connections N] [--io-threads N]\n"
@@ -38,6 +42,9 @@ QString MatchdOptions::usage() {
            "  --listen HOST:PORT      address to serve on (default 127.0.0.1:8080; port 0 = any "
            "free)\n"
            "  --data-dir DIR          where the SQLite database lives (created if missing)\n"
+           "  --store URL             a PostgreSQL database instead:\n"
+           "                          postgresql://user@host:port/db (password: PGPASSWORD or\n"
+           "                          ~/.pgpass); the schema is created and migrated there\n"
            "  --color blue|green      which side of a blue/green pair this server is (default\n"
            "                          blue)\n"
            "  --server-id NAME        prefix of the ticket and match ids this server issues\n"
@@ -82,14 +89,13 @@ std::optional<MatchdOptions> MatchdOptions::parse(const QStringList& args, QStri
                 *helpRequested = true;
             return std::nullopt;
         }
-        static const QStringList known = {u"--listen"_s,          u"--data-dir"_s,
-                                          u"--color"_s,           u"--admin-token-file"_s,
-                                          u"--queues"_s,          u"--tick-ms"_s,
-                                          u"--max-connections"_s, u"--io-threads"_s,
-                                          u"--tls-cert"_s,        u"--tls-key"_s,
-                                          u"--memory-tickets"_s,  u"--memory-matches"_s,
-                                          u"--environment"_s,     u"--integrity-interval-s"_s,
-                                          u"--heartbeat-s"_s,     u"--server-id"_s};
+        static const QStringList known = {
+            u"--listen"_s,         u"--data-dir"_s,         u"--store"_s,
+            u"--color"_s,          u"--admin-token-file"_s, u"--queues"_s,
+            u"--tick-ms"_s,        u"--max-connections"_s,  u"--io-threads"_s,
+            u"--tls-cert"_s,       u"--tls-key"_s,          u"--memory-tickets"_s,
+            u"--memory-matches"_s, u"--environment"_s,      u"--integrity-interval-s"_s,
+            u"--heartbeat-s"_s,    u"--server-id"_s};
         if (!known.contains(flag)) {
             *error = flag + u": unknown flag (see --help)"_s;
             return std::nullopt;
@@ -126,6 +132,16 @@ std::optional<MatchdOptions> MatchdOptions::parse(const QStringList& args, QStri
             }
             o.dataDir = value;
             haveDataDir = true;
+        } else if (flag == u"--store"_s) {
+            if (!StoreAddress::isUrl(value)) {
+                *error = u"--store: must be a postgresql://user@host:port/database URL; a SQLite "
+                         "store is named with --data-dir DIR (got '"_s +
+                         value + u"')"_s;
+                return std::nullopt;
+            }
+            if (!StoreAddress::parse(value, error))
+                return std::nullopt;
+            o.storeUrl = value;
         } else if (flag == u"--color"_s) {
             const auto color = colorFromString(value.toStdString());
             if (!color) {
@@ -212,11 +228,27 @@ std::optional<MatchdOptions> MatchdOptions::parse(const QStringList& args, QStri
                      : u"--tls-key: required with --tls-cert (HTTPS needs both)"_s;
         return std::nullopt;
     }
-    if (!haveDataDir) {
-        *error = u"--data-dir: required (where tickets, matches and ratings are kept)"_s;
+    if (haveDataDir && !o.storeUrl.isEmpty()) {
+        *error = u"--store: give --data-dir DIR (SQLite) or --store URL (PostgreSQL), not both"_s;
+        return std::nullopt;
+    }
+    if (!haveDataDir && o.storeUrl.isEmpty()) {
+        *error = u"--data-dir: required (where tickets, matches and ratings are kept), or --store "
+                 "URL for PostgreSQL"_s;
         return std::nullopt;
     }
     return o;
+}
+
+QString MatchdOptions::storePath() const {
+    return storeUrl.isEmpty() ? QDir(dataDir).filePath(u"matchd.sqlite"_s) : storeUrl;
+}
+
+QString MatchdOptions::storeDisplay() const {
+    if (storeUrl.isEmpty())
+        return dataDir;
+    const auto address = StoreAddress::parse(storeUrl, nullptr);
+    return address ? address->display() : storeUrl;
 }
 
 QString MatchdOptions::effectiveServerId() const {

@@ -16,7 +16,10 @@ namespace pulsco {
 struct MatchdOptions {
     QHostAddress address = QHostAddress::LocalHost;
     quint16 port = 8080;
-    QString dataDir;  // required
+    QString dataDir;  // SQLite: where matchd.sqlite lives; this or storeUrl is required
+    // PostgreSQL instead: postgresql://user@host:port/db (--store URL,
+    // net/store/StoreAddress.h). Never both.
+    QString storeUrl;
     Color color = Color::Blue;
     // Prefix of every ticket and match id this server issues ("blue-t17"),
     // so a load balancer can route id-bound requests to their owner
@@ -51,6 +54,10 @@ struct MatchdOptions {
     static QString usage();
     // serverId, or the colour's name when none was given.
     QString effectiveServerId() const;
+    // What GroupCommitStore opens: DIR/matchd.sqlite or the URL.
+    QString storePath() const;
+    // For logs: the data directory, or the URL without its password.
+    QString storeDisplay() const;
 };
 
 }  // namespace pulsco

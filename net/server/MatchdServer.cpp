@@ -70,13 +70,13 @@ bool MatchdServer::start(const MatchdOptions& options, QString* error) {
         return false;
     if (!options.adminTokenFile.isEmpty() && !m_admin.loadTokenFile(options.adminTokenFile, error))
         return false;
-    if (!QDir().mkpath(options.dataDir)) {
+    if (options.storeUrl.isEmpty() && !QDir().mkpath(options.dataDir)) {
         *error = options.dataDir + u": --data-dir: cannot create the directory"_s;
         return false;
     }
     m_store = new GroupCommitStore;
     GroupCommitStore::Options storeOptions;
-    storeOptions.path = QDir(options.dataDir).filePath(u"matchd.sqlite"_s);
+    storeOptions.path = options.storePath();
     StoreRecovery recovery;
     if (!m_store->open(storeOptions, &recovery, error))
         return false;

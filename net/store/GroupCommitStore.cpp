@@ -2,6 +2,7 @@
 
 #include "bridge/ThreadHandoff.h"
 #include "net/store/Migrations.h"
+#include "net/store/StoreAddress.h"
 #include "net/store/StoreFailure.h"
 
 #include <QDateTime>
@@ -31,7 +32,8 @@ Overloaded(Ts...) -> Overloaded<Ts...>;
 // Prepared once per connection; SQLite re-parses nothing per write.
 struct GroupCommitStore::Statements {
     explicit Statements(QSqlDatabase& db)
-        : insertTicket(db)
+        : textForBytes(dialectOf(db) == SqlDialect::Postgresql)
+        , insertTicket(db)
         , updateTicket(db)
         , insertMatch(db)
         , setResult(db)
@@ -64,6 +66,13 @@ struct GroupCommitStore::Statements {
         }
         return true;
     }
+    // The JSON columns are TEXT: SQLite takes the bytes as they are (no
+    // UTF-16 round trip); QPSQL would send a QByteArray as bytea, which a
+    // TEXT column refuses, so there they go as text.
+    QVariant json(const QByteArray& bytes) const {
+        return textForBytes ? QVariant(QString::fromUtf8(bytes)) : QVariant(bytes);
+    }
+    const bool textForBytes;
     QSqlQuery insertTicket, updateTicket, insertMatch, setResult, upsertRating, heartbeat;
 };
 
@@ -80,6 +89,10 @@ bool GroupCommitStore::open(const Options& options, StoreRecovery* recovery, QSt
         *error = options.path + u": store already open"_s;
         return false;
     }
+    const auto address = StoreAddress::parse(options.path, error);
+    if (!address)
+        return false;
+    m_address = *address;
     std::promise<bool> opened;
     auto future = opened.get_future();
     m_stopping = false;
@@ -168,24 +181,33 @@ void GroupCommitStore::waitForIdle() {
     m_idle.wait(lock, [&] { return m_committedToken.load() >= target || !m_thread.joinable(); });
 }
 
-bool GroupCommitStore::openConnection(const QString& path, QSqlError* sqlError, QString* error) {
+bool GroupCommitStore::openConnection(QSqlError* sqlError, QString* error) {
+    const QString where = m_address.display();
     QSqlDatabase db = QSqlDatabase::contains(m_connectionName)
                           ? QSqlDatabase::database(m_connectionName, false)
-                          : QSqlDatabase::addDatabase(u"QSQLITE"_s, m_connectionName);
-    db.setDatabaseName(path);
+                          : addStoreConnection(m_address, m_connectionName);
     if (!db.open()) {
         *sqlError = db.lastError();
-        *error = path + u": cannot open: "_s + db.lastError().text();
+        *error = where + u": cannot open: "_s + db.lastError().text();
         return false;
     }
     QSqlQuery q(db);
-    // WAL lets readers run beside the writer; FULL syncs the WAL on every
-    // commit, which is what makes an acknowledged ticket durable.
-    for (const QString& pragma : {u"PRAGMA journal_mode=WAL"_s, u"PRAGMA synchronous=FULL"_s,
-                                  u"PRAGMA busy_timeout=5000"_s, u"PRAGMA foreign_keys=ON"_s}) {
-        if (!q.exec(pragma)) {
+    // SQLite: WAL lets readers run beside the writer; FULL syncs the WAL on
+    // every commit, which is what makes an acknowledged ticket durable.
+    // PostgreSQL: a commit returns once its WAL is flushed, whatever the
+    // server's or the role's default says.
+    const QStringList settings =
+        m_address.dialect == SqlDialect::Sqlite
+            ? QStringList{u"PRAGMA journal_mode=WAL"_s, u"PRAGMA synchronous=FULL"_s,
+                          u"PRAGMA busy_timeout=5000"_s, u"PRAGMA foreign_keys=ON"_s}
+            : QStringList{u"SET synchronous_commit = on"_s,
+                          // The migrations' CREATE TABLE IF NOT EXISTS would
+                          // print a NOTICE on every start.
+                          u"SET client_min_messages = warning"_s};
+    for (const QString& setting : settings) {
+        if (!q.exec(setting)) {
             *sqlError = q.lastError();
-            *error = path + u": "_s + pragma + u": "_s + q.lastError().text();
+            *error = where + u": "_s + setting + u": "_s + q.lastError().text();
             return false;
         }
     }
@@ -195,7 +217,7 @@ bool GroupCommitStore::openConnection(const QString& path, QSqlError* sqlError, 
 bool GroupCommitStore::openOnThread(const Options& options, StoreRecovery* recovery,
                                     QString* error) {
     QSqlError sqlError;
-    if (!openConnection(options.path, &sqlError, error))
+    if (!openConnection(&sqlError, error))
         return false;
     QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
     QSqlQuery q(db);
@@ -206,7 +228,7 @@ bool GroupCommitStore::openOnThread(const Options& options, StoreRecovery* recov
         return true;
     recovery->schemaVersionFound = found;
     const auto fail = [&](const QString& what) {
-        *error = options.path + u": "_s + what + u": "_s + q.lastError().text();
+        *error = m_address.display() + u": "_s + what + u": "_s + q.lastError().text();
         return false;
     };
     if (!q.exec(u"SELECT seq, queue, players, created_ms FROM tickets WHERE state = 'searching' "
@@ -259,7 +281,7 @@ bool GroupCommitStore::apply(Statements& st, const StoreWrite& write, QSqlError*
                        const TicketRow& r = w.row;
                        q->bindValue(0, r.seq);
                        q->bindValue(1, r.queue);
-                       q->bindValue(2, r.players);  // bytes as they are: no UTF-16 round trip
+                       q->bindValue(2, st.json(r.players));
                        q->bindValue(3, r.state);
                        q->bindValue(4, r.matchSeq);
                        q->bindValue(5, r.createdMs);
@@ -280,7 +302,7 @@ bool GroupCommitStore::apply(Statements& st, const StoreWrite& write, QSqlError*
                        q->bindValue(0, r.seq);
                        q->bindValue(1, r.queue);
                        q->bindValue(2, r.region);
-                       q->bindValue(3, r.detail);
+                       q->bindValue(3, st.json(r.detail));
                        q->bindValue(4, r.createdMs);
                        q->bindValue(5, r.winnerTeam);
                        q->bindValue(6, r.resultMs);
@@ -319,11 +341,15 @@ qint64 steadyMs() {
                std::chrono::steady_clock::now().time_since_epoch())
         .count();
 }
-QString dataDirOf(const QString& path) {
-    return QFileInfo(path).absolutePath();
+// The data directory of a SQLite store; a PostgreSQL store's URL.
+QString dataDirOf(const StoreAddress& address) {
+    return address.dialect == SqlDialect::Sqlite ? QFileInfo(address.path).absolutePath()
+                                                 : address.display();
 }
 // The message a refused request carries: the OS's reason, not server paths.
-QString diskMessage(const QString& osReason, const QSqlError& error) {
+QString diskMessage(const QString& osReason, const QSqlError& error, SqlDialect dialect) {
+    if (dialect == SqlDialect::Postgresql)
+        return u"database unavailable: "_s + osReason;
     return u"data directory not writable: "_s + osReason + u" (SQLite: "_s + error.databaseText() +
            u")"_s;
 }
@@ -337,19 +363,28 @@ QString GroupCommitStore::noteDiskFailure(const QString& dataDir, const QSqlErro
     const QString previousReason = m_diskReason;
     if (!m_diskFailing || now - m_lastProbeMs >= 1000 ||
         error.nativeErrorCode() != m_lastDiskErrorCode) {
-        m_diskReason = storefailure::probeDataDir(dataDir);
+        // PostgreSQL's own words say it (connection refused, server closed
+        // the connection, disk full on its side): nothing local to probe.
+        m_diskReason =
+            m_address.dialect == SqlDialect::Sqlite
+                ? storefailure::probeDataDir(dataDir)
+                : (error.text().trimmed().isEmpty() ? u"no connection"_s : error.text().trimmed());
         m_lastProbeMs = now;
         m_lastDiskErrorCode = error.nativeErrorCode();
     }
     const bool newReason = m_diskFailing && m_diskReason != previousReason;
     if (m_diskFailing && !newReason && now - m_lastDiskLogMs < 30'000)
         return m_diskReason;
+    const char* what = m_address.dialect == SqlDialect::Sqlite ? "data dir" : "database";
     if (!m_diskFailing || newReason)
-        qCritical().noquote() << "store: data dir" << dataDir
+        qCritical().noquote() << "store:" << what << dataDir
                               << "refuses writes, new tickets get 503 until it recovers:"
-                              << m_diskReason << "(SQLite:" << error.databaseText() + u")"_s;
+                              << m_diskReason
+                              << (m_address.dialect == SqlDialect::Sqlite
+                                      ? QString(u"(SQLite: "_s + error.databaseText() + u")"_s)
+                                      : QString());
     else
-        qCritical().noquote() << "store: data dir" << dataDir
+        qCritical().noquote() << "store:" << what << dataDir
                               << u"still refuses writes (%1 batches refused):"_s.arg(
                                      m_refusedBatches)
                               << m_diskReason;
@@ -361,8 +396,10 @@ QString GroupCommitStore::noteDiskFailure(const QString& dataDir, const QSqlErro
 void GroupCommitStore::noteDiskHealthy(const QString& dataDir) {
     if (!m_diskFailing)
         return;
-    qWarning().noquote() << "store: data dir" << dataDir << "accepts writes again after"
-                         << m_refusedBatches << "refused batches";
+    qWarning().noquote() << "store:"
+                         << (m_address.dialect == SqlDialect::Sqlite ? "data dir" : "database")
+                         << dataDir << "accepts writes again after" << m_refusedBatches
+                         << "refused batches";
     m_diskFailing = false;
     m_refusedBatches = 0;
 }
@@ -395,7 +432,8 @@ GroupCommitStore::commitIsolated(QSqlDatabase& db, Statements& st, std::vector<I
             if (w && failed.type() == QSqlError::NoError)
                 apply(st, *w, &failed);
         }
-        if (failed.type() != QSqlError::NoError && !storefailure::isRequestSpecific(failed)) {
+        if (failed.type() != QSqlError::NoError &&
+            !isRequestSpecificError(failed, m_address.dialect)) {
             *diskFailed = true;
             *diskError = failed;
             break;
@@ -420,18 +458,24 @@ GroupCommitStore::commitIsolated(QSqlDatabase& db, Statements& st, std::vector<I
 
 std::vector<GroupCommitStore::Outcome>
 GroupCommitStore::commitBatch(QSqlDatabase& db, std::unique_ptr<Statements>& st,
-                              std::vector<Item>& batch, const Options& options) {
-    const QString dataDir = dataDirOf(options.path);
+                              std::vector<Item>& batch) {
+    const QString dataDir = dataDirOf(m_address);
     QSqlError sqlError;
     QString openError;
     bool diskFailed = false;
     // After a disk failure the connection was closed; it opens afresh here
     // (a connection SQLite fell back to read-only on stays read-only).
-    if (!st || m_reconnect) {
+    const bool backingOff = (!st || m_reconnect) && m_address.dialect == SqlDialect::Postgresql &&
+                            steadyMs() < m_nextConnectMs;
+    if (backingOff) {
+        diskFailed = true;
+        sqlError = QSqlError(m_diskReason, m_diskReason, QSqlError::ConnectionError);
+    } else if (!st || m_reconnect) {
         st.reset();
         db.close();
         m_reconnect = false;
-        if (openConnection(options.path, &sqlError, &openError)) {
+        if (openConnection(&sqlError, &openError)) {
+            m_connectBackoffMs = 0;
             db = QSqlDatabase::database(m_connectionName, false);
             st = std::make_unique<Statements>(db);
             QString prepareError;
@@ -454,7 +498,7 @@ GroupCommitStore::commitBatch(QSqlDatabase& db, std::unique_ptr<Statements>& st,
             if (diskFailed || requestFailed)
                 break;
             if (auto* w = std::get_if<StoreWrite>(&item.work); w && !apply(*st, *w, &sqlError)) {
-                if (storefailure::isRequestSpecific(sqlError))
+                if (isRequestSpecificError(sqlError, m_address.dialect))
                     requestFailed = true;
                 else
                     diskFailed = true;
@@ -464,7 +508,7 @@ GroupCommitStore::commitBatch(QSqlDatabase& db, std::unique_ptr<Statements>& st,
             sqlError = db.lastError();
             diskFailed = true;
         }
-        if (diskFailed || requestFailed)
+        if ((diskFailed || requestFailed) && db.isOpen())
             db.rollback();
     }
     std::vector<Outcome> outcomes;
@@ -476,17 +520,23 @@ GroupCommitStore::commitBatch(QSqlDatabase& db, std::unique_ptr<Statements>& st,
             std::size_t refused = 0;
             for (const Outcome& o : outcomes)
                 refused += o.ok ? 0 : 1;
-            qCritical().noquote() << "store:" << options.path + u": refused the writes of"_s
+            qCritical().noquote() << "store:" << m_address.display() + u": refused the writes of"_s
                                   << refused << "request(s), kept the other"
                                   << outcomes.size() - refused
                                   << "of the batch:" << sqlError.databaseText();
         }
     }
     if (diskFailed) {
-        const QString message = diskMessage(noteDiskFailure(dataDir, sqlError), sqlError);
-        st.reset();
-        db.close();
-        m_reconnect = true;
+        const QString message =
+            diskMessage(backingOff ? m_diskReason : noteDiskFailure(dataDir, sqlError), sqlError,
+                        m_address.dialect);
+        if (!backingOff) {
+            st.reset();
+            db.close();
+            m_reconnect = true;
+            m_connectBackoffMs = std::clamp(m_connectBackoffMs * 2, 100, 2000);
+            m_nextConnectMs = steadyMs() + m_connectBackoffMs;
+        }
         return {{batch.back().token, false, message}};
     }
     noteDiskHealthy(dataDir);
@@ -505,8 +555,9 @@ namespace {
 // the last connection to close (the one that checkpoints and removes the WAL).
 class CutReader {
 public:
-    CutReader(QString path, QString connectionName)
-        : m_path(std::move(path))
+    CutReader(StoreAddress address, QString connectionName)
+        : m_address(std::move(address))
+        , m_path(m_address.display())
         , m_connectionName(std::move(connectionName))
         , m_thread([this] { run(); }) {}
 
@@ -534,10 +585,11 @@ public:
 private:
     void run() {
         {
-            QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, m_connectionName);
-            db.setDatabaseName(m_path);
-            // Read-only: the audit must never change what it checks.
-            db.setConnectOptions(u"QSQLITE_OPEN_READONLY;QSQLITE_BUSY_TIMEOUT=5000"_s);
+            QSqlDatabase db = addStoreConnection(m_address, m_connectionName);
+            // Read-only: the audit must never change what it checks
+            // (PostgreSQL: a READ ONLY transaction, see pin()).
+            if (m_address.dialect == SqlDialect::Sqlite)
+                db.setConnectOptions(u"QSQLITE_OPEN_READONLY;QSQLITE_BUSY_TIMEOUT=5000"_s);
             for (;;) {
                 GroupCommitStore::CutRead read;
                 {
@@ -559,7 +611,7 @@ private:
                 // A read transaction left open would hand the next cut this
                 // snapshot, a stale one: if it cannot be ended, close the
                 // connection (the next cut opens it afresh).
-                if (pinned && !db.rollback()) {
+                if (pinned && !endRead(db)) {
                     qWarning().noquote()
                         << "store:" << m_path + u": cannot end the audit's read transaction:"_s
                         << db.lastError().text();
@@ -576,6 +628,19 @@ private:
     bool pin(QSqlDatabase& db, QString* error) {
         if (!db.isOpen() && !open(db, error))
             return false;
+        if (m_address.dialect == SqlDialect::Postgresql) {
+            // REPEATABLE READ: one snapshot for the whole transaction, taken
+            // at its first statement, so the SELECT below pins it here.
+            QSqlQuery q(db);
+            if (!q.exec(u"BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"_s) ||
+                !q.exec(u"SELECT COUNT(*) FROM schema_version"_s) || !q.next()) {
+                *error = m_path + u": read connection: "_s + q.lastError().text();
+                q.finish();
+                db.close();
+                return false;
+            }
+            return true;
+        }
         if (!db.transaction()) {
             *error = m_path + u": read connection: BEGIN: "_s + db.lastError().text();
             db.close();
@@ -592,11 +657,20 @@ private:
         return true;
     }
 
+    bool endRead(QSqlDatabase& db) {
+        if (m_address.dialect == SqlDialect::Sqlite)
+            return db.rollback();
+        QSqlQuery q(db);
+        return q.exec(u"ROLLBACK"_s);
+    }
+
     bool open(QSqlDatabase& db, QString* error) {
         if (!db.open()) {
             *error = m_path + u": cannot open the read connection: "_s + db.lastError().text();
             return false;
         }
+        if (m_address.dialect == SqlDialect::Postgresql)
+            return true;  // MVCC: a reader never holds a writer
         // Outside WAL a reader's lock would block the store's commits (and
         // fail them after the busy timeout): refuse the cut instead.
         QSqlQuery q(db);
@@ -616,6 +690,7 @@ private:
         return true;
     }
 
+    const StoreAddress m_address;
     const QString m_path;
     const QString m_connectionName;
     std::mutex m_mutex;
@@ -646,7 +721,7 @@ void GroupCommitStore::run(Options options, StoreRecovery* recovery, QString* er
         std::unique_ptr<Statements> st = std::make_unique<Statements>(db);
         QString prepareError;
         if (!st->prepare(&prepareError)) {
-            qCritical().noquote() << "store:" << options.path + u":"_s << prepareError;
+            qCritical().noquote() << "store:" << m_address.display() + u":"_s << prepareError;
             st.reset();
         }
         std::vector<Item> batch;
@@ -681,7 +756,7 @@ void GroupCommitStore::run(Options options, StoreRecovery* recovery, QString* er
                 std::this_thread::sleep_for(std::chrono::milliseconds(extra));
 
             const auto started = std::chrono::steady_clock::now();
-            const std::vector<Outcome> outcomes = commitBatch(db, st, batch, options);
+            const std::vector<Outcome> outcomes = commitBatch(db, st, batch);
             // Reads run after the commit so they see committed data only.
             const bool hasReads = std::any_of(batch.begin(), batch.end(), [](const Item& item) {
                 return std::holds_alternative<std::function<void(QSqlDatabase&)>>(item.work);
@@ -689,7 +764,7 @@ void GroupCommitStore::run(Options options, StoreRecovery* recovery, QString* er
             if (hasReads && !db.isOpen()) {
                 QSqlError ignored;
                 QString ignoredText;
-                openConnection(options.path, &ignored, &ignoredText);  // reads need a connection
+                openConnection(&ignored, &ignoredText);  // reads need a connection
             }
             for (Item& item : batch) {
                 if (auto* read = std::get_if<std::function<void(QSqlDatabase&)>>(&item.work)) {
@@ -700,7 +775,7 @@ void GroupCommitStore::run(Options options, StoreRecovery* recovery, QString* er
                     // pinned, not for its read.
                     if (!cutReader)
                         cutReader =
-                            std::make_unique<CutReader>(options.path, m_connectionName + u"-cut"_s);
+                            std::make_unique<CutReader>(m_address, m_connectionName + u"-cut"_s);
                     cutReader->readAtCut(std::move(*cut));
                 }
             }

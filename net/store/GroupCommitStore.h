@@ -1,4 +1,6 @@
-// The SQLite store of pulsco-matchd (WAL, synchronous=FULL) on its own thread.
+// The store of pulsco-matchd on its own thread: SQLite (WAL,
+// synchronous=FULL), or PostgreSQL (synchronous_commit=on) when the path is
+// a postgresql:// URL.
 // Writes are queued in order; the store thread applies everything queued so
 // far in ONE transaction (one fsync), then reports the batch as committed.
 // While a commit runs, new writes pile up and form the next batch, so the
@@ -25,6 +27,7 @@
 // exactly the writes queued before it and holds no commit for its length.
 #pragma once
 
+#include "net/store/StoreAddress.h"
 #include "net/store/StoreRows.h"
 
 #include <QObject>
@@ -63,7 +66,9 @@ class GroupCommitStore : public QObject {
     Q_OBJECT
 public:
     struct Options {
-        QString path;             // the database file
+        // The SQLite database file, or a postgresql://user@host:port/db URL
+        // (net/store/StoreAddress.h): the same schema, batches and contract.
+        QString path;
         int maxBatch = 8192;      // writes per transaction at most
         bool loadRatings = true;  // ratings into StoreRecovery
     };
@@ -142,11 +147,11 @@ private:
 
     bool openOnThread(const Options& options, StoreRecovery* recovery, QString* error);
     // Opens the connection with the store's pragmas and the latest schema.
-    bool openConnection(const QString& path, QSqlError* sqlError, QString* error);
+    bool openConnection(QSqlError* sqlError, QString* error);
     bool apply(Statements& st, const StoreWrite& write, QSqlError* error);
     // Applies the batch in one transaction; the outcome of every group.
     std::vector<Outcome> commitBatch(QSqlDatabase& db, std::unique_ptr<Statements>& st,
-                                     std::vector<Item>& batch, const Options& options);
+                                     std::vector<Item>& batch);
     std::vector<Outcome> commitIsolated(QSqlDatabase& db, Statements& st, std::vector<Item>& batch,
                                         bool* diskFailed, QSqlError* diskError);
     // Rate-limited log lines about the data directory's health.
@@ -178,6 +183,11 @@ private:
     QString m_diskReason;
     QString m_lastDiskErrorCode;
     bool m_reconnect = false;
+    // PostgreSQL: while the server is gone, connection attempts back off
+    // (0.1 s doubling to 2 s); batches in between fail at once (503).
+    qint64 m_nextConnectMs = 0;
+    int m_connectBackoffMs = 0;
+    StoreAddress m_address;  // set by open() before the store thread starts
 };
 
 }  // namespace pulsco

@@ -44,9 +44,27 @@ int schemaVersion(QSqlDatabase& db, QString* error) {
     return SchemaMigrator::version(db, error);
 }
 
+const std::vector<SchemaMigration>& schemaMigrations(SqlDialect dialect) {
+    if (dialect == SqlDialect::Sqlite)
+        return schemaMigrations();
+    static const std::vector<SchemaMigration> translated = [dialect] {
+        std::vector<SchemaMigration> out = schemaMigrations();
+        for (SchemaMigration& m : out) {
+            for (QString& statement : m.up)
+                statement = translateDdl(statement, dialect);
+            for (QString& statement : m.down)
+                statement = translateDdl(statement, dialect);
+        }
+        return out;
+    }();
+    return translated;
+}
+
 bool migrateSchema(QSqlDatabase& db, int target, QString* error) {
-    static const SchemaMigrator migrator(schemaMigrations());
-    return migrator.migrate(db, target, error);
+    static const SchemaMigrator sqlite(schemaMigrations(SqlDialect::Sqlite));
+    static const SchemaMigrator postgresql(schemaMigrations(SqlDialect::Postgresql));
+    return (dialectOf(db) == SqlDialect::Postgresql ? postgresql : sqlite)
+        .migrate(db, target, error);
 }
 
 }  // namespace pulsco

@@ -1,8 +1,10 @@
-// Looks at pulsco-matchd's SQLite file from outside, read-only, while the
-// server is down (after kill -9, before the restart): what SQLite's own
+// Looks at pulsco-matchd's store from outside, read-only, while the server
+// is down (after kill -9, before the restart): what the store's own
 // integrity check says and which tickets are on disk. The connection is
-// closed again before returning so the restarted server finds the file as
-// the crash left it.
+// closed again before returning so the restarted server finds the store as
+// the crash left it. SQLite: the file, PRAGMA integrity_check. PostgreSQL
+// (a postgresql:// URL, tests/support/TestStore.h): the database, amcheck's
+// bt_index_check on every index of the store's tables.
 #pragma once
 
 #include <QJsonArray>
@@ -12,6 +14,7 @@
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QString>
+#include <QUrl>
 
 #include <atomic>
 #include <map>
@@ -41,15 +44,35 @@ inline StoreInspection inspectStore(const QString& dbPath, const QByteArray& ser
     const QString name = QStringLiteral("inspect-%1").arg(counter.fetch_add(1));
     StoreInspection out;
     {
-        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
-        db.setDatabaseName(dbPath);
-        db.setConnectOptions(QStringLiteral("QSQLITE_OPEN_READONLY"));
+        const bool postgres = dbPath.startsWith(QStringLiteral("postgresql://"));
+        QSqlDatabase db = QSqlDatabase::addDatabase(
+            postgres ? QStringLiteral("QPSQL") : QStringLiteral("QSQLITE"), name);
+        if (postgres) {
+            const QUrl url(dbPath);
+            db.setHostName(url.host());
+            db.setPort(url.port(5432));
+            db.setUserName(url.userName());
+            db.setDatabaseName(url.path().mid(1));
+        } else {
+            db.setDatabaseName(dbPath);
+            db.setConnectOptions(QStringLiteral("QSQLITE_OPEN_READONLY"));
+        }
         if (!db.open()) {
             out.error =
                 dbPath + QStringLiteral(": cannot open read-only: ") + db.lastError().text();
         } else {
             QSqlQuery q(db);
-            if (!q.exec(QStringLiteral("PRAGMA integrity_check"))) {
+            if (postgres) {
+                // The test cluster's superuser may create the extension;
+                // the check itself only reads.
+                if (!q.exec(QStringLiteral("CREATE EXTENSION IF NOT EXISTS amcheck")) ||
+                    !q.exec(QStringLiteral("SELECT COUNT(bt_index_check(i.indexrelid)) FROM "
+                                           "pg_index i JOIN pg_class t ON t.oid = i.indrelid "
+                                           "WHERE t.relname IN ('tickets', 'matches', 'ratings')")))
+                    out.integrity = QStringLiteral("amcheck: ") + q.lastError().text();
+                else
+                    out.integrity = QStringLiteral("ok");
+            } else if (!q.exec(QStringLiteral("PRAGMA integrity_check"))) {
                 out.error = QStringLiteral("integrity_check: ") + q.lastError().text();
             } else {
                 QStringList lines;
@@ -63,7 +86,7 @@ inline StoreInspection inspectStore(const QString& dbPath, const QByteArray& ser
             }
             while (out.error.isEmpty() && q.next()) {
                 const QJsonArray players =
-                    QJsonDocument::fromJson(q.value(1).toByteArray()).array();
+                    QJsonDocument::fromJson(q.value(1).toString().toUtf8()).array();
                 StoredTicket t;
                 t.player = players.at(0).toObject().value(QLatin1String("id")).toString().toUtf8();
                 t.state = q.value(2).toString();
@@ -72,6 +95,7 @@ inline StoreInspection inspectStore(const QString& dbPath, const QByteArray& ser
             if (out.error.isEmpty() && q.exec(QStringLiteral("SELECT COUNT(*) FROM matches")) &&
                 q.next())
                 out.matches = q.value(0).toInt();
+            q.finish();
             db.close();
         }
     }

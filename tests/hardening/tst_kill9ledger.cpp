@@ -16,6 +16,7 @@
 #include "HardeningQueues.h"
 #include "PipelinedConnection.h"
 #include "StoreInspection.h"
+#include "support/TestStore.h"
 
 #include <QDir>
 #include <QRandomGenerator>
@@ -158,7 +159,16 @@ void TestKill9Ledger::acknowledgedTicketsSurviveKill9() {
     const QString dataDir = dir.filePath(u"data"_s);
     const QString queues = dir.filePath(u"queues.json"_s);
     QVERIFY(writeHardeningQueues(queues));
-    pulsco::test::MatchdProcess server(hardeningMatchd(dataDir, queues));
+    pulsco::test::MatchdProcess::Options options = hardeningMatchd(dataDir, queues);
+    // SQLite, or a fresh PostgreSQL database in the store-variant run
+    // (tests/support/TestStore.h).
+    QString storeError;
+    const QString store =
+        pulsco::test::TestStore::fresh(QDir(dataDir).filePath(u"matchd.sqlite"_s), &storeError);
+    QVERIFY2(!store.isEmpty(), qPrintable(storeError));
+    if (pulsco::test::TestStore::postgres())
+        options.storeUrl = store;
+    pulsco::test::MatchdProcess server(options);
     QVERIFY2(server.start(), server.stderrText().constData());
 
     Ledger ledger;
@@ -168,7 +178,7 @@ void TestKill9Ledger::acknowledgedTicketsSurviveKill9() {
         const double killAtMs = 50 + random.bounded(double(maxLoadMs));
         loadThenKill(server, rate, killAtMs, round, ledger);
 
-        const StoreInspection disk = inspectStore(QDir(dataDir).filePath(u"matchd.sqlite"_s));
+        const StoreInspection disk = inspectStore(store);
         QVERIFY2(disk.error.isEmpty(), qPrintable(disk.error));
         if (disk.integrity != u"ok"_s) {
             ++badIntegrity;

@@ -1,8 +1,11 @@
 // An in-process pulsco-matchd on an ephemeral loopback port with its own
-// temporary data directory, queue rules made for tests and an admin token.
+// temporary data directory (or, in a PostgreSQL store-variant run, its own
+// fresh database: tests/support/TestStore.h), queue rules made for tests
+// and an admin token. A restart (start() again) opens the same store.
 #pragma once
 
 #include "net/server/MatchdServer.h"
+#include "support/TestStore.h"
 
 #include <QFile>
 #include <QTemporaryDir>
@@ -39,6 +42,7 @@ struct MatchdFixture {
     pulsco::DeploymentEnvironment environment = pulsco::DeploymentEnvironment::Staging;
     // 0: audits only on demand (POST /v1/integrity), so a test controls when.
     double integrityIntervalSeconds = 30;
+    QString storeUrl;  // PostgreSQL variant: made at the first start
 
     QString path(const QString& name) const { return dir.filePath(name); }
 
@@ -51,7 +55,19 @@ struct MatchdFixture {
         pulsco::MatchdOptions o;
         o.address = QHostAddress::LocalHost;
         o.port = 0;
-        o.dataDir = path(QStringLiteral("data"));
+        if (pulsco::test::TestStore::postgres()) {
+            QString why;
+            if (storeUrl.isEmpty())
+                storeUrl = pulsco::test::TestStore::fresh({}, &why);
+            if (storeUrl.isEmpty()) {
+                if (error)
+                    *error = why;
+                return false;
+            }
+            o.storeUrl = storeUrl;
+        } else {
+            o.dataDir = path(QStringLiteral("data"));
+        }
         o.queuesPath = queues.fileName();
         o.tickMs = 20;
         o.maxConnections = maxConnections;

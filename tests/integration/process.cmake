@@ -1,6 +1,9 @@
 pulsco_add_qtest(tst_matchd_process SOURCES tst_matchd_process.cpp
   LIBS pulsco_server pulsco_test_support LABELS integration e2e TIMEOUT 120)
 add_dependencies(tst_matchd_process pulsco-matchd)
+# The kill -9 ledger and the graceful drain again on PostgreSQL (--store URL).
+pulsco_add_postgresql_variant(tst_matchd_process
+  FUNCTIONS killNineLosesNoAcknowledgedTicket sigtermDrainsAndExitsZero TIMEOUT 180)
 # The store commands (migrate, backup, verify, restore) on data directories a
 # real server wrote, the server started again on what they left.
 pulsco_add_qtest(tst_matchd_store_commands SOURCES tst_matchd_store_commands.cpp

@@ -4,6 +4,7 @@
 // migrated up on start with its data.
 #include "support/HttpTestClient.h"
 #include "support/MatchdProcess.h"
+#include "support/TestStore.h"
 
 #include "net/store/Migrations.h"
 
@@ -31,6 +32,22 @@ pulsco::test::MatchdProcess::Options onDataDir(const QString& dataDir, QStringLi
     pulsco::test::MatchdProcess::Options o;
     o.dataDir = dataDir;
     o.extraArguments = std::move(extra);
+    return o;
+}
+
+// A fresh store of the backend under test (support/TestStore.h): the
+// directory `dataDir` on SQLite, a new database on PostgreSQL. Every start
+// of the returned options opens the same store.
+std::optional<pulsco::test::MatchdProcess::Options> onFreshStore(const QString& dataDir) {
+    pulsco::test::MatchdProcess::Options o = onDataDir(dataDir);
+    if (!pulsco::test::TestStore::postgres())
+        return o;
+    QString error;
+    o.storeUrl = pulsco::test::TestStore::fresh({}, &error);
+    if (o.storeUrl.isEmpty()) {
+        qWarning().noquote() << error;
+        return std::nullopt;
+    }
     return o;
 }
 
@@ -277,11 +294,17 @@ void TestMatchdProcess::badQueuesFileExitsOne() {
 
 void TestMatchdProcess::killNineLosesNoAcknowledgedTicket() {
     QTemporaryDir dir;
-    const QString data = dir.filePath(u"data"_s);
+    const auto store = onFreshStore(dir.filePath(u"data"_s));
+    QVERIFY2(store, "no fresh store (see the warning above)");
     QStringList acknowledged;
     for (int round = 0; round < 3; ++round) {
-        pulsco::test::MatchdProcess s(onDataDir(data));
+        pulsco::test::MatchdProcess s(*store);
         QVERIFY2(s.start(), s.stderrText().constData());
+        // The variant really runs on its backend: the server says where its
+        // data are.
+        QVERIFY2(s.stderrText().contains(
+                     pulsco::test::TestStore::postgres() ? "data in postgresql://" : "data in /"),
+                 s.stderrText().constData());
         // Everything acknowledged before, by any earlier process, is there.
         for (const QString& id : std::as_const(acknowledged)) {
             const HttpResult r = http(s.port(), "GET", "/v1/tickets/" + id.toLatin1());
@@ -297,7 +320,7 @@ void TestMatchdProcess::killNineLosesNoAcknowledgedTicket() {
         s.kill();
         QVERIFY(!s.running());
     }
-    pulsco::test::MatchdProcess s(onDataDir(data));
+    pulsco::test::MatchdProcess s(*store);
     QVERIFY2(s.start(), s.stderrText().constData());
     const QJsonObject stats = http(s.port(), "GET", "/v1/stats").json();
     QVERIFY(stats.value(u"conservation_ok").toBool());
@@ -308,8 +331,9 @@ void TestMatchdProcess::killNineLosesNoAcknowledgedTicket() {
 
 void TestMatchdProcess::sigtermDrainsAndExitsZero() {
     QTemporaryDir dir;
-    const QString data = dir.filePath(u"data"_s);
-    pulsco::test::MatchdProcess s(onDataDir(data));
+    const auto store = onFreshStore(dir.filePath(u"data"_s));
+    QVERIFY2(store, "no fresh store (see the warning above)");
+    pulsco::test::MatchdProcess s(*store);
     QVERIFY2(s.start(), s.stderrText().constData());
     const QStringList ids = createConcurrently(s.port(), 40, 0);
     QCOMPARE(ids.size(), 40);

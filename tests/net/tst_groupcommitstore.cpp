@@ -6,6 +6,7 @@
 #include "net/store/AuditRows.h"
 #include "net/store/GroupCommitStore.h"
 #include "net/store/Migrations.h"
+#include "support/TestStore.h"
 
 #include <QFile>
 #include <QScopeGuard>
@@ -57,7 +58,17 @@ private slots:
 private:
     QTemporaryDir m_dir;
     int m_n = 0;
-    QString freshPath() { return m_dir.filePath(u"store%1.sqlite"_s.arg(++m_n)); }
+    // A new SQLite file, or a new PostgreSQL database in the store-variant
+    // run (support/TestStore.h; the variant runs the functions that are not
+    // about SQLite's files, see tests/net/CMakeLists.txt).
+    QString freshPath() {
+        QString error;
+        const QString path =
+            pulsco::test::TestStore::fresh(m_dir.filePath(u"store%1.sqlite"_s.arg(++m_n)), &error);
+        if (path.isEmpty())
+            qFatal("%s", qPrintable(error));
+        return path;
+    }
 };
 
 void TestGroupCommitStore::oneSubmitIsOneTransaction_data() {

@@ -29,6 +29,7 @@ public:
         QString queuesFile;          // --queues; "" = the built-in queue rules
         QStringList extraArguments;  // last on the command line (a later flag wins)
         bool forwardStderr = false;  // true: to the test's stderr, not stderrText()
+        QString storeUrl = {};       // postgresql://...: --store URL instead of --data-dir
     };
 
     explicit MatchdProcess(Options options)
@@ -55,10 +56,13 @@ public:
         kill();
         m_err.clear();
         m_out.clear();
-        QStringList args{
-            QStringLiteral("--listen"),   QStringLiteral("127.0.0.1:") + QString::number(port),
-            QStringLiteral("--data-dir"), dataDir(),
-            QStringLiteral("--tick-ms"),  QStringLiteral("50")};
+        QStringList args{QStringLiteral("--listen"),
+                         QStringLiteral("127.0.0.1:") + QString::number(port),
+                         QStringLiteral("--tick-ms"), QStringLiteral("50")};
+        if (m_options.storeUrl.isEmpty())
+            args << QStringLiteral("--data-dir") << dataDir();
+        else
+            args << QStringLiteral("--store") << m_options.storeUrl;
         if (!m_options.color.isEmpty())
             args << QStringLiteral("--color") << m_options.color;
         if (!m_options.queuesFile.isEmpty())

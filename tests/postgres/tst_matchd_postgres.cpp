@@ -1,0 +1,150 @@
+// pulsco-matchd on PostgreSQL as an operator runs it (--store URL), on a
+// throw-away real cluster: the flag's errors, and what happens when the
+// database goes away under load and comes back — writes answer 503
+// `unavailable`, /readyz says not ready, nothing acknowledged is lost, and
+// service resumes by itself. (The store contract, the API suite, the
+// integrity audit and the kill -9 ledger run on PostgreSQL as the
+// `store-variant` entries of their own suites.)
+#include "support/HttpTestClient.h"
+#include "support/MatchdProcess.h"
+#include "support/PostgresProcess.h"
+
+#include <QJsonObject>
+#include <QProcess>
+#include <QtTest>
+
+using namespace Qt::StringLiterals;
+using pulsco::test::http;
+using pulsco::test::HttpResult;
+using pulsco::test::soloTicket;
+
+class TestMatchdPostgres : public QObject {
+    Q_OBJECT
+private slots:
+    void badStoreFlagsExitTwo_data();
+    void badStoreFlagsExitTwo();
+    void unreachableDatabaseExitsOne();
+    void lostDatabaseAnswers503AndComesBack();
+};
+
+void TestMatchdPostgres::badStoreFlagsExitTwo_data() {
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<QString>("message");
+    QTest::newRow("not a URL") << QStringList{u"--store"_s, u"/var/lib/pulsco"_s}
+                               << u"--store: must be a postgresql://"_s;
+    QTest::newRow("no database") << QStringList{u"--store"_s, u"postgresql://me@127.0.0.1:5432"_s}
+                                 << u"--store: must name one database"_s;
+    QTest::newRow("query") << QStringList{u"--store"_s, u"postgresql://me@db/pulsco?sslmode=on"_s}
+                           << u"query parameters are not supported"_s;
+    QTest::newRow("both") << QStringList{u"--store"_s, u"postgresql://me@db/pulsco"_s,
+                                         u"--data-dir"_s, u"/tmp/x"_s}
+                          << u"not both"_s;
+    QTest::newRow("password is not echoed")
+        << QStringList{u"--store"_s, u"postgresql://me:s3cret@db:0/pulsco"_s} << u"me:***@"_s;
+}
+
+void TestMatchdPostgres::badStoreFlagsExitTwo() {
+    QFETCH(QStringList, args);
+    QFETCH(QString, message);
+    QProcess p;
+    p.start(pulsco::test::MatchdProcess::binary(), args);
+    QVERIFY(p.waitForFinished(10000));
+    const QString err = QString::fromUtf8(p.readAllStandardError());
+    QCOMPARE(p.exitCode(), 2);
+    QVERIFY2(err.contains(message), qPrintable(err));
+    QVERIFY2(!err.contains(u"s3cret"_s), qPrintable(err));
+}
+
+// Nothing listens on the port: the server says where and why, and exits 1
+// without waiting for libpq's default (no) timeout.
+void TestMatchdPostgres::unreachableDatabaseExitsOne() {
+    const quint16 port = pulsco::test::PostgresProcess::freePort();
+    QProcess p;
+    QElapsedTimer t;
+    t.start();
+    p.start(pulsco::test::MatchdProcess::binary(),
+            {u"--listen"_s, u"127.0.0.1:0"_s, u"--store"_s,
+             u"postgresql://postgres@127.0.0.1:%1/pulsco"_s.arg(port)});
+    QVERIFY(p.waitForFinished(20000));
+    const QString err = QString::fromUtf8(p.readAllStandardError());
+    QCOMPARE(p.exitCode(), 1);
+    QVERIFY2(err.contains(u"postgresql://postgres@127.0.0.1:%1/pulsco: cannot open"_s.arg(port)),
+             qPrintable(err));
+    QVERIFY2(t.elapsed() < 10000, qPrintable(u"took %1 ms"_s.arg(t.elapsed())));
+}
+
+void TestMatchdPostgres::lostDatabaseAnswers503AndComesBack() {
+    pulsco::test::PostgresProcess pg;
+    const QString started = pg.start();
+    QVERIFY2(started.isEmpty(), qPrintable(started));
+    QCOMPARE(pg.createDatabase(u"pulsco"_s), QString());
+    pulsco::test::MatchdProcess::Options options;
+    options.storeUrl = pg.connectionUrl(u"pulsco"_s);
+    pulsco::test::MatchdProcess server(options);
+    QVERIFY2(server.start(), server.stderrText().constData());
+    QCOMPARE(http(server.port(), "GET", "/readyz").status, 200);
+
+    QStringList acknowledged;
+    const auto create = [&](const QByteArray& player) {
+        const HttpResult r =
+            http(server.port(), "POST", "/v1/tickets",
+                 soloTicket("ranked-5v5", player, "eu-west", 20, R"({"mu":25,"sigma":4})"));
+        if (r.status == 201)
+            acknowledged << r.json().value(u"ticket_id").toString();
+        return r;
+    };
+    for (int i = 0; i < 20; ++i)
+        QCOMPARE(create("before" + QByteArray::number(i)).status, 201);
+
+    // The database goes away (fast shutdown: every connection is closed).
+    pg.stop();
+    HttpResult refused;
+    int attempts = 0;
+    for (; attempts < 20; ++attempts) {
+        refused = create("during" + QByteArray::number(attempts));
+        if (refused.status != 201)
+            break;
+    }
+    QCOMPARE(refused.status, 503);
+    QCOMPARE(refused.errorCode(), u"unavailable"_s);
+    QVERIFY2(refused.errorMessage().contains(u"database unavailable"_s),
+             qPrintable(refused.errorMessage()));
+    QTRY_COMPARE_WITH_TIMEOUT(http(server.port(), "GET", "/readyz").status, 503, 5000);
+    // Still refused while it is gone: no 201 without a commit.
+    for (int i = 0; i < 5; ++i)
+        QCOMPARE(create("gone" + QByteArray::number(i)).status, 503);
+    const QString log = QString::fromUtf8(server.stderrText());
+    QVERIFY2(log.contains(u"store: database postgresql://postgres@127.0.0.1:"_s) &&
+                 log.contains(u"refuses writes"_s),
+             qPrintable(log));
+
+    // Back on the same port: the server reconnects by itself (backoff of
+    // at most 2 s), takes tickets again and is ready.
+    const QString restarted = pg.start();
+    QVERIFY2(restarted.isEmpty(), qPrintable(restarted));
+    // A new player each try: QTRY evaluates the condition once more after
+    // it held.
+    HttpResult after;
+    int tries = 0;
+    QTRY_VERIFY2_WITH_TIMEOUT((after = create("after" + QByteArray::number(++tries))).status == 201,
+                              qPrintable(QString::number(after.status) + u" "_s +
+                                         QString::fromUtf8(after.body) + u"\n"_s +
+                                         QString::fromUtf8(server.stderrText())),
+                              10000);
+    QTRY_COMPARE_WITH_TIMEOUT(http(server.port(), "GET", "/readyz").status, 200, 5000);
+    QVERIFY2(QString::fromUtf8(server.stderrText()).contains(u"accepts writes again"_s),
+             server.stderrText().constData());
+
+    // Nothing acknowledged is lost, also across a restart of the server
+    // (read back from the database, not from memory).
+    QCOMPARE(server.terminate(), 0);
+    QVERIFY2(server.start(), server.stderrText().constData());
+    for (const QString& id : std::as_const(acknowledged))
+        QVERIFY2(http(server.port(), "GET", "/v1/tickets/" + id.toLatin1()).status == 200,
+                 qPrintable(id + u" acknowledged, then lost"_s));
+    QVERIFY(acknowledged.size() >= 21);
+    QCOMPARE(server.terminate(), 0);
+}
+
+QTEST_GUILESS_MAIN(TestMatchdPostgres)
+#include "tst_matchd_postgres.moc"
