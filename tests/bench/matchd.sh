@@ -12,7 +12,9 @@
 #   BENCH matchd.vs_nginx_ratio         stats_rps / nginx serving a static file of the same size, same run
 # Never fails the build: when something is missing it says why and exits 0.
 # By hand: tests/bench/matchd.sh [BUILD_DIR]   (env: DURATION, CONNECTIONS, THREADS,
-#          MATCHD_FLAGS, e.g. "--io-threads 1")
+#          MATCHD_FLAGS, e.g. "--io-threads 1"; MATCHD_STORE=postgresql://... puts the
+#          store in PostgreSQL instead of a temporary data dir; MATCHD_CREATE_ONLY=1 runs
+#          the create run alone: tests/bench/postgres.sh uses both)
 set -uo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 build=${PULSCO_BUILD_DIR:-${1:-$root/build-release}}
@@ -40,7 +42,9 @@ cleanup() {
 trap cleanup EXIT
 
 # shellcheck disable=SC2086  # MATCHD_FLAGS is a list of flags
-"$bin" --listen 127.0.0.1:0 --data-dir "$tmp/data" ${MATCHD_FLAGS:-} >"$tmp/matchd.out" 2>"$tmp/matchd.err" &
+store_flags=(--data-dir "$tmp/data")
+[[ -n "${MATCHD_STORE:-}" ]] && store_flags=(--store "$MATCHD_STORE")
+"$bin" --listen 127.0.0.1:0 "${store_flags[@]}" ${MATCHD_FLAGS:-} >"$tmp/matchd.out" 2>"$tmp/matchd.err" &
 matchd_pid=$!
 port=""
 for _ in $(seq 100); do
@@ -132,6 +136,12 @@ sleep 1
 curl -s "$url/metrics" | grep -E '^pulsco_(tickets_total|matches_total|store_writes_total|store_batches_total)' |
   sed 's/^/matchd.sh: server says /'
 
+if [[ -n "${MATCHD_CREATE_ONLY:-}" ]]; then
+  [[ -n "$create_rps" ]] && echo "BENCH matchd.create_ticket_rps $create_rps req/s"
+  [[ -n "$create_p95" ]] && echo "BENCH matchd.create_ticket_p95_ms $create_p95 ms"
+  [[ -n "$commit_ms" ]] && echo "BENCH matchd.create_ticket_commit_ms $commit_ms ms"
+  exit 0
+fi
 wrk -t"$threads" -c"$connections" -d"${duration}s" --latency "$url/v1/stats" >"$tmp/stats.txt" 2>&1
 cat "$tmp/stats.txt"
 stats_rps=$(rps_of "$tmp/stats.txt")
