@@ -11,6 +11,8 @@
 #include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
+#include <QProcess>
+#include <QStandardPaths>
 #include <QTemporaryDir>
 
 #include <map>
@@ -87,6 +89,64 @@ QString need(const CommandArgs& a, const QString& command, const QString& flag, 
     return it->second;
 }
 
+// --data-dir DIR or --store URL, exactly one: the store a command works on.
+std::optional<StoreAddress> storeOf(const CommandArgs& a, const QString& command, QString* error) {
+    const bool dir = a.values.count(u"--data-dir"_s) > 0;
+    const bool url = a.values.count(u"--store"_s) > 0;
+    if (dir == url) {
+        if (error->isEmpty())
+            *error = command + (dir ? u": give --data-dir DIR or --store URL, not both"_s
+                                    : u": --data-dir is required (or --store URL)"_s);
+        return std::nullopt;
+    }
+    if (dir)
+        return StoreAddress::sqlite(storeFileIn(a.values.at(u"--data-dir"_s)));
+    const QString text = a.values.at(u"--store"_s);
+    if (!StoreAddress::isUrl(text)) {
+        *error = command +
+                 u": --store: must be a postgresql://user@host:port/database URL (got '"_s + text +
+                 u"')"_s;
+        return std::nullopt;
+    }
+    QString why;
+    const auto address = StoreAddress::parse(text, &why);
+    if (!address)
+        *error = command + u": "_s + why;
+    return address;
+}
+
+// PostgreSQL's own client tools (pg_dump, pg_restore): on PATH, or where
+// Debian's postgresql-client-15 puts them.
+QString postgresTool(const QString& name) {
+    QString found = QStandardPaths::findExecutable(name);
+    if (found.isEmpty())
+        found = QStandardPaths::findExecutable(name, {u"/usr/lib/postgresql/15/bin"_s});
+    return found;
+}
+
+// Runs a PostgreSQL client tool against `address` (the password, if the URL
+// has one, through PGPASSWORD, never on the command line). "" or why not.
+QString runPostgresTool(const QString& name, QStringList args, const StoreAddress& address) {
+    const QString program = postgresTool(name);
+    if (program.isEmpty())
+        return name + u": not found (install the Debian package postgresql-client-15)"_s;
+    QProcess p;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    if (!address.password.isEmpty())
+        env.insert(u"PGPASSWORD"_s, address.password);
+    p.setProcessEnvironment(env);
+    p.setProcessChannelMode(QProcess::MergedChannels);
+    args << u"--host"_s << address.host << u"--port"_s << QString::number(address.port);
+    if (!address.user.isEmpty())
+        args << u"--username"_s << address.user;
+    args << u"--no-password"_s;
+    p.start(program, args);
+    if (!p.waitForFinished(-1) || p.exitStatus() != QProcess::NormalExit || p.exitCode() != 0)
+        return name + u" failed (exit code %1): "_s.arg(p.exitCode()) +
+               QString::fromLocal8Bit(p.readAll()).trimmed();
+    return {};
+}
+
 QString humanBytes(qint64 bytes) {
     if (bytes < 10 * 1024)
         return u"%1 bytes"_s.arg(bytes);
@@ -112,13 +172,13 @@ bool syncFile(const QString& path, QString* error) {
 
 int migrate(const QStringList& args, QTextStream& out, QTextStream& err) {
     QString error;
-    const auto a = parseArgs(u"migrate"_s, args, {u"--data-dir"_s, u"--to"_s},
+    const auto a = parseArgs(u"migrate"_s, args, {u"--data-dir"_s, u"--store"_s, u"--to"_s},
                              {u"--dry-run"_s, u"--allow-data-loss"_s}, &error);
     if (!a) {
         err << "pulsco-matchd " << error << '\n';
         return 2;
     }
-    const QString dataDir = need(*a, u"migrate"_s, u"--data-dir"_s, &error);
+    const auto address = storeOf(*a, u"migrate"_s, &error);
     const QString toText = need(*a, u"migrate"_s, u"--to"_s, &error);
     if (!error.isEmpty() || !a->positional.isEmpty()) {
         if (error.isEmpty())
@@ -136,13 +196,13 @@ int migrate(const QStringList& args, QTextStream& out, QTextStream& err) {
     const bool dryRun = a->switches.contains(u"--dry-run"_s);
     const bool allowDataLoss = a->switches.contains(u"--allow-data-loss"_s);
 
-    const QString path = storeFileIn(dataDir);
-    if (!QFileInfo(path).isFile()) {
+    const QString path = address->display();
+    if (address->dialect == SqlDialect::Sqlite && !QFileInfo(path).isFile()) {
         err << "pulsco-matchd migrate: " << path
             << ": no store here (pulsco-matchd creates it at its first start)\n";
         return 1;
     }
-    SqliteConnection store(path, SqliteConnection::Mode::ReadWrite);
+    StoreConnection store(*address, StoreConnection::Mode::ReadWrite);
     if (!store.isOpen()) {
         err << "pulsco-matchd migrate: " << store.error() << '\n';
         return 1;
@@ -180,8 +240,9 @@ int migrate(const QStringList& args, QTextStream& out, QTextStream& err) {
     }
     if (!losses.isEmpty() && !allowDataLoss) {
         err << "pulsco-matchd migrate: " << path << ": refused: going down to schema " << target
-            << " drops " << losses.join(u", "_s)
-            << ". Take a backup first (pulsco-matchd backup --data-dir " << dataDir
+            << " drops " << losses.join(u", "_s) << ". Take a backup first (pulsco-matchd backup "
+            << (address->dialect == SqlDialect::Sqlite ? u"--data-dir "_s + QFileInfo(path).path()
+                                                       : u"--store "_s + address->display())
             << " --to PATH), then pass --allow-data-loss. Nothing changed.\n";
         return 1;
     }
@@ -201,12 +262,13 @@ int migrate(const QStringList& args, QTextStream& out, QTextStream& err) {
 
 int backup(const QStringList& args, QTextStream& out, QTextStream& err) {
     QString error;
-    const auto a = parseArgs(u"backup"_s, args, {u"--data-dir"_s, u"--to"_s}, {}, &error);
+    const auto a =
+        parseArgs(u"backup"_s, args, {u"--data-dir"_s, u"--store"_s, u"--to"_s}, {}, &error);
     if (!a) {
         err << "pulsco-matchd " << error << '\n';
         return 2;
     }
-    const QString dataDir = need(*a, u"backup"_s, u"--data-dir"_s, &error);
+    const auto address = storeOf(*a, u"backup"_s, &error);
     QString target = need(*a, u"backup"_s, u"--to"_s, &error);
     if (!error.isEmpty() || !a->positional.isEmpty()) {
         if (error.isEmpty())
@@ -214,8 +276,9 @@ int backup(const QStringList& args, QTextStream& out, QTextStream& err) {
         err << "pulsco-matchd " << error << '\n';
         return 2;
     }
-    const QString source = storeFileIn(dataDir);
-    if (!QFileInfo(source).isFile()) {
+    const bool postgres = address->dialect == SqlDialect::Postgresql;
+    const QString source = address->display();
+    if (!postgres && !QFileInfo(source).isFile()) {
         err << "pulsco-matchd backup: " << source << ": no store here\n";
         return 1;
     }
@@ -223,7 +286,8 @@ int backup(const QStringList& args, QTextStream& out, QTextStream& err) {
     if (QFileInfo(target).isDir())
         target = QDir(target).filePath(
             u"matchd-backup-"_s +
-            QDateTime::currentDateTimeUtc().toString(u"yyyyMMdd'T'HHmmss'Z'"_s) + u".sqlite"_s);
+            QDateTime::currentDateTimeUtc().toString(u"yyyyMMdd'T'HHmmss'Z'"_s) +
+            (postgres ? u".dump"_s : u".sqlite"_s));
     if (QFileInfo::exists(target)) {
         err << "pulsco-matchd backup: " << target
             << ": exists (a backup never overwrites; choose a new name)\n";
@@ -240,7 +304,15 @@ int backup(const QStringList& args, QTextStream& out, QTextStream& err) {
     QFile::remove(partial);
     QElapsedTimer timer;
     timer.start();
-    if (!copyStoreConsistently(source, partial, &error) || !syncFile(partial, &error)) {
+    // PostgreSQL: pg_dump's custom format, one consistent snapshot of the
+    // database (a REPEATABLE READ transaction) while the servers write on.
+    if (postgres)
+        error = runPostgresTool(u"pg_dump"_s,
+                                {u"--format=custom"_s, u"--no-owner"_s, u"--file"_s, partial,
+                                 u"--dbname"_s, address->database},
+                                *address);
+    if ((postgres ? !error.isEmpty() : !copyStoreConsistently(source, partial, &error)) ||
+        !syncFile(partial, &error)) {
         QFile::remove(partial);
         err << "pulsco-matchd backup: " << error << '\n';
         return 1;
@@ -251,14 +323,22 @@ int backup(const QStringList& args, QTextStream& out, QTextStream& err) {
         return 1;
     }
     const double seconds = double(timer.nsecsElapsed()) / 1e9;
-    SqliteConnection copy(target, SqliteConnection::Mode::ReadOnly);
+    // The counts: of the copy (SQLite), of the database just dumped
+    // (PostgreSQL: the dump is an archive, not a database).
+    StoreConnection copy(postgres ? *address : StoreAddress::sqlite(target),
+                         StoreConnection::Mode::ReadOnly);
     const auto counts = copy.isOpen() ? readStoreCounts(copy.db(), &error) : std::nullopt;
     out << "backup of " << source << " written to " << target << ": "
         << humanBytes(QFileInfo(target).size()) << " in " << QString::number(seconds, 'f', 3)
         << " s\n";
     if (counts)
-        out << "  " << describeCounts(*counts) << '\n';
-    out << "check it: pulsco-matchd verify " << target << '\n';
+        out << (postgres ? "  the database now (the dump holds it as of the dump's start): " : "  ")
+            << describeCounts(*counts) << '\n';
+    if (postgres)
+        out << "restore it into an empty database: pulsco-matchd restore " << target
+            << " --store URL (pg_restore)\n";
+    else
+        out << "check it: pulsco-matchd verify " << target << '\n';
     return 0;
 }
 
@@ -307,7 +387,7 @@ Verification verifyStore(const QString& path) {
     QFile::setPermissions(scratchFile, QFile::ReadOwner | QFile::WriteOwner);
     QString error;
     {
-        SqliteConnection db(scratchFile, SqliteConnection::Mode::ReadWrite);
+        StoreConnection db(scratchFile, StoreConnection::Mode::ReadWrite);
         if (!db.isOpen()) {
             v.problems << path + u": "_s + db.error();
             return v;
@@ -337,7 +417,7 @@ Verification verifyStore(const QString& path) {
     }
     v.started = true;
     v.searchingAgain = qint64(recovery.searchingTickets.size());
-    SqliteConnection db(scratchFile, SqliteConnection::Mode::ReadOnly);
+    StoreConnection db(scratchFile, StoreConnection::Mode::ReadOnly);
     if (!db.isOpen()) {
         v.problems << path + u": "_s + db.error();
         return v;
@@ -382,6 +462,16 @@ void printVerification(const QString& path, const Verification& v, QTextStream& 
 }
 
 int verify(const QStringList& args, QTextStream& out, QTextStream& err) {
+    if (args.size() == 1) {
+        QFile file(args.first());
+        if (file.open(QIODevice::ReadOnly) && file.read(5) == "PGDMP") {
+            err << "pulsco-matchd verify: " << args.first()
+                << ": a pg_dump archive; verify checks SQLite backups. Restore it into an "
+                   "empty scratch database (pulsco-matchd restore PATH --store URL) and run the "
+                   "integrity audit there (docs/matchd.md, Store commands)\n";
+            return 1;
+        }
+    }
     QString error;
     const auto a = parseArgs(u"verify"_s, args, {}, {}, &error);
     if (!a || a->positional.size() != 1) {
@@ -397,14 +487,72 @@ int verify(const QStringList& args, QTextStream& out, QTextStream& err) {
 
 // ---- restore -------------------------------------------------------------
 
+// A pg_dump archive (`backup --store`) into an empty database with
+// pg_restore; the store is then opened as the server opens it (migrated up,
+// recovery state read) and counted.
+int restorePostgres(const QString& path, const QString& url, const StoreAddress& address,
+                    QTextStream& out, QTextStream& err) {
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly) || file.read(5) != "PGDMP") {
+        err << "pulsco-matchd restore: " << path
+            << (file.exists() ? ": not a pg_dump archive (restore --store takes what backup "
+                                "--store wrote)"
+                              : ": no such file")
+            << '\n';
+        return 1;
+    }
+    QString error;
+    {
+        StoreConnection db(address, StoreConnection::Mode::ReadOnly);
+        if (!db.isOpen()) {
+            err << "pulsco-matchd restore: " << db.error() << '\n';
+            return 1;
+        }
+        if (!hasNoTables(db.db())) {
+            err << "pulsco-matchd restore: " << address.display()
+                << ": not empty (restore never overwrites: create an empty database, e.g. "
+                   "CREATE DATABASE pulsco_restored)\n";
+            return 1;
+        }
+    }
+    error = runPostgresTool(u"pg_restore"_s,
+                            {u"--no-owner"_s, u"--exit-on-error"_s, u"--single-transaction"_s,
+                             u"--dbname"_s, address.database, path},
+                            address);
+    if (!error.isEmpty()) {
+        err << "pulsco-matchd restore: " << address.display() << ": " << error
+            << " (one transaction: nothing was restored)\n";
+        return 1;
+    }
+    GroupCommitStore store;
+    GroupCommitStore::Options options;
+    options.path = url;
+    StoreRecovery recovery;
+    if (!store.open(options, &recovery, &error)) {
+        err << "pulsco-matchd restore: " << address.display()
+            << ": restored, but a server could not start on it: " << error << '\n';
+        return 1;
+    }
+    out << "restored " << path << " into " << address.display() << " (schema "
+        << recovery.schemaVersionFound << ", " << recovery.searchingTickets.size()
+        << " tickets searching again, highest ticket t" << recovery.maxTicketSeq << ")\n"
+        << "start the server on it: pulsco-matchd --store " << address.display() << '\n';
+    return 0;
+}
+
 int restore(const QStringList& args, QTextStream& out, QTextStream& err) {
     QString error;
-    const auto a = parseArgs(u"restore"_s, args, {u"--data-dir"_s}, {}, &error);
+    const auto a = parseArgs(u"restore"_s, args, {u"--data-dir"_s, u"--store"_s}, {}, &error);
     if (!a) {
         err << "pulsco-matchd " << error << '\n';
         return 2;
     }
-    const QString dataDir = need(*a, u"restore"_s, u"--data-dir"_s, &error);
+    const auto address = storeOf(*a, u"restore"_s, &error);
+    if (address && address->dialect == SqlDialect::Postgresql && a->positional.size() == 1)
+        return restorePostgres(a->positional.first(), a->values.at(u"--store"_s), *address, out,
+                               err);
+    const QString dataDir =
+        a->values.count(u"--data-dir"_s) ? a->values.at(u"--data-dir"_s) : QString();
     if (!error.isEmpty() || a->positional.size() != 1) {
         err << "pulsco-matchd "
             << (error.isEmpty() ? u"restore: needs exactly one PATH, the backup to restore"_s
@@ -477,20 +625,23 @@ int runStoreCommand(const QStringList& args, QTextStream& out, QTextStream& err)
 }
 
 QString storeCommandsUsage() {
-    return u"store commands (SQLite; docs/matchd.md, \"Store commands\"):\n"
+    return u"store commands (docs/matchd.md, \"Store commands\"); --store URL (PostgreSQL) may\n"
+           "stand wherever --data-dir DIR (SQLite) does:\n"
            "  pulsco-matchd migrate --data-dir DIR --to N [--dry-run] [--allow-data-loss]\n"
            "      move the schema up or down to version N (0..%1); --dry-run prints the steps\n"
            "      and what each would drop; a down step that drops data refuses without\n"
            "      --allow-data-loss. Stop the server first.\n"
            "  pulsco-matchd backup --data-dir DIR --to PATH\n"
-           "      a consistent copy while the server runs (SQLite VACUUM INTO); PATH is a new\n"
-           "      file, or a directory to put matchd-backup-<UTC time>.sqlite in\n"
+           "      a consistent copy while the server runs (SQLite VACUUM INTO; PostgreSQL\n"
+           "      pg_dump --format=custom); PATH is a new file, or a directory to put\n"
+           "      matchd-backup-<UTC time>.sqlite (.dump) in\n"
            "  pulsco-matchd verify PATH\n"
-           "      restore into a scratch store, run quick_check, start the store as the\n"
-           "      server does and the integrity audit's cross-checks; print row counts;\n"
-           "      exit 0 when sound, 1 when not\n"
+           "      (SQLite backups) restore into a scratch store, run quick_check, start the\n"
+           "      store as the server does and the integrity audit's cross-checks; print\n"
+           "      row counts; exit 0 when sound, 1 when not\n"
            "  pulsco-matchd restore PATH --data-dir DIR\n"
            "      verify, then restore into an empty or new DIR; never overwrites\n"
+           "      (--store URL: pg_restore into an empty database, in one transaction)\n"
            "  exit codes: 0 done or sound, 1 failed, refused or not sound, 2 bad usage\n"_s.arg(
                latestSchemaVersion());
 }

@@ -34,6 +34,11 @@ struct StoreAddress {
     // *error ("--store: <why> (got '...')") for a malformed URL.
     static std::optional<StoreAddress> parse(const QString& text, QString* error);
     static bool isUrl(const QString& text);
+    static StoreAddress sqlite(const QString& file) {
+        StoreAddress a;
+        a.path = file;
+        return a;
+    }
 };
 
 // Adds a connection for `address` under `connectionName` with the right

@@ -18,24 +18,30 @@ QString storeFileIn(const QString& dataDir) {
     return QDir(dataDir).filePath(u"matchd.sqlite"_s);
 }
 
-SqliteConnection::SqliteConnection(const QString& path, Mode mode) {
+StoreConnection::StoreConnection(const QString& path, Mode mode)
+    : StoreConnection(StoreAddress::sqlite(path), mode) {}
+
+StoreConnection::StoreConnection(const StoreAddress& address, Mode mode) {
     static QAtomicInteger<quint64> counter;
     m_name = u"pulsco-maintenance-%1"_s.arg(counter.fetchAndAddRelaxed(1));
-    m_db = QSqlDatabase::addDatabase(u"QSQLITE"_s, m_name);
-    m_db.setDatabaseName(path);
-    if (mode == Mode::ReadOnly)
+    m_db = addStoreConnection(address, m_name);
+    if (mode == Mode::ReadOnly && address.dialect == SqlDialect::Sqlite)
         m_db.setConnectOptions(u"QSQLITE_OPEN_READONLY"_s);
     if (!m_db.open()) {
-        m_error = path + u": cannot open: "_s + m_db.lastError().text();
+        m_error = address.display() + u": cannot open: "_s + m_db.lastError().text();
+        return;
+    }
+    QSqlQuery q(m_db);
+    if (address.dialect == SqlDialect::Postgresql) {
+        q.exec(u"SET client_min_messages = warning"_s);
         return;
     }
     // A running server may hold the write lock for a commit: wait, as the
     // server's own connections do.
-    QSqlQuery q(m_db);
     q.exec(u"PRAGMA busy_timeout=5000"_s);
 }
 
-SqliteConnection::~SqliteConnection() {
+StoreConnection::~StoreConnection() {
     m_db.close();
     m_db = QSqlDatabase();
     QSqlDatabase::removeDatabase(m_name);
@@ -52,10 +58,16 @@ qint64 countRows(QSqlDatabase& db, const QString& sql, QString* error) {
     return q.value(0).toLongLong();
 }
 
-// The default of `table.column` as SQL text (PRAGMA table_info), "" when it
-// has none.
+// The default of `table.column` as SQL text, "" when it has none.
 QString columnDefault(QSqlDatabase& db, const QString& table, const QString& column) {
     QSqlQuery q(db);
+    if (dialectOf(db) == SqlDialect::Postgresql) {
+        q.prepare(u"SELECT column_default FROM information_schema.columns WHERE table_schema = "
+                  "current_schema() AND table_name = ? AND column_name = ?"_s);
+        q.addBindValue(table);
+        q.addBindValue(column);
+        return q.exec() && q.next() ? q.value(0).toString() : QString();
+    }
     if (!q.exec(u"PRAGMA table_info("_s + table + u')'))
         return {};
     while (q.next())
@@ -86,8 +98,9 @@ QString dataLossOf(QSqlDatabase& db, const QString& statement, QString* error) {
         const QString table = m.captured(1);
         const QString column = m.captured(2);
         const QString fallback = columnDefault(db, table, column);
-        const QString lost = fallback.isEmpty() ? QString(column + u" IS NOT NULL"_s)
-                                                : QString(column + u" IS NOT "_s + fallback);
+        const QString lost = fallback.isEmpty()
+                                 ? QString(column + u" IS NOT NULL"_s)
+                                 : QString(column + u" IS DISTINCT FROM "_s + fallback);
         const qint64 rows =
             countRows(db, u"SELECT COUNT(*) FROM "_s + table + u" WHERE "_s + lost, error);
         if (rows < 0)
@@ -142,6 +155,10 @@ std::optional<std::vector<MigrationStep>> planMigration(QSqlDatabase& db, int ta
     return steps;
 }
 
+bool hasNoTables(QSqlDatabase& db) {
+    return db.tables(QSql::Tables).isEmpty();
+}
+
 std::optional<StoreCounts> readStoreCounts(QSqlDatabase& db, QString* error) {
     StoreCounts c;
     c.schemaVersion = schemaVersion(db, error);
@@ -191,7 +208,7 @@ bool copyStoreConsistently(const QString& sourcePath, const QString& targetPath,
     }
     // Read-write, not read-only: a read-only connection cannot recover the
     // WAL index of a store no server has open. Only reads are issued.
-    SqliteConnection source(sourcePath, SqliteConnection::Mode::ReadWrite);
+    StoreConnection source(sourcePath, StoreConnection::Mode::ReadWrite);
     if (!source.isOpen()) {
         *error = source.error();
         return false;

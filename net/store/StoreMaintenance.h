@@ -5,6 +5,8 @@
 // SQL lives here, beside the store's other SQL.
 #pragma once
 
+#include "net/store/StoreAddress.h"
+
 #include <QSqlDatabase>
 #include <QString>
 #include <QStringList>
@@ -18,18 +20,20 @@ namespace pulsco {
 // The store's file inside a data directory (what --data-dir names).
 QString storeFileIn(const QString& dataDir);
 
-// A QSQLITE connection of its own, closed and removed again when this goes
-// (Qt wants every QSqlDatabase copy gone before removeDatabase).
-class SqliteConnection {
+// A connection of its own to a SQLite file or a PostgreSQL database, closed
+// and removed again when this goes (Qt wants every QSqlDatabase copy gone
+// before removeDatabase). ReadOnly applies to SQLite.
+class StoreConnection {
 public:
     enum class Mode { ReadWrite, ReadOnly };
-    SqliteConnection(const QString& path, Mode mode);
-    ~SqliteConnection();
-    SqliteConnection(const SqliteConnection&) = delete;
-    SqliteConnection& operator=(const SqliteConnection&) = delete;
+    StoreConnection(const QString& path, Mode mode);
+    StoreConnection(const StoreAddress& address, Mode mode);
+    ~StoreConnection();
+    StoreConnection(const StoreConnection&) = delete;
+    StoreConnection& operator=(const StoreConnection&) = delete;
 
     bool isOpen() const { return m_error.isEmpty(); }
-    // "<path>: cannot open: <SQLite's reason>" when it did not open.
+    // "<where>: cannot open: <the driver's reason>" when it did not open.
     const QString& error() const { return m_error; }
     QSqlDatabase& db() { return m_db; }
 
@@ -55,6 +59,9 @@ struct MigrationStep {
 // newer than this program, or `target` is not 0..latest.
 std::optional<std::vector<MigrationStep>> planMigration(QSqlDatabase& db, int target,
                                                         QString* error);
+
+// Whether the database holds no table at all (a restore's target).
+bool hasNoTables(QSqlDatabase& db);
 
 // What a store holds, for the commands' reports.
 struct StoreCounts {

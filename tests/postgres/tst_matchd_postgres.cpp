@@ -9,8 +9,10 @@
 #include "support/MatchdProcess.h"
 #include "support/PostgresProcess.h"
 
+#include <QDir>
 #include <QJsonObject>
 #include <QProcess>
+#include <QTemporaryDir>
 #include <QtTest>
 
 using namespace Qt::StringLiterals;
@@ -25,7 +27,34 @@ private slots:
     void badStoreFlagsExitTwo();
     void unreachableDatabaseExitsOne();
     void lostDatabaseAnswers503AndComesBack();
+    void storeCommandsOnPostgres();
 };
+
+namespace {
+
+struct CommandResult {
+    int exitCode = -1;
+    QString out;
+    QString err;
+    QString all() const { return u"exit %1\n%2\n%3"_s.arg(exitCode).arg(out, err); }
+};
+
+CommandResult runMatchd(const QStringList& args) {
+    QProcess p;
+    p.start(pulsco::test::MatchdProcess::binary(), args);
+    CommandResult r;
+    if (!p.waitForFinished(60000)) {
+        p.kill();
+        p.waitForFinished();
+        return r;
+    }
+    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+    r.out = QString::fromUtf8(p.readAllStandardOutput());
+    r.err = QString::fromUtf8(p.readAllStandardError());
+    return r;
+}
+
+}  // namespace
 
 void TestMatchdPostgres::badStoreFlagsExitTwo_data() {
     QTest::addColumn<QStringList>("args");
@@ -144,6 +173,75 @@ void TestMatchdPostgres::lostDatabaseAnswers503AndComesBack() {
                  qPrintable(id + u" acknowledged, then lost"_s));
     QVERIFY(acknowledged.size() >= 21);
     QCOMPARE(server.terminate(), 0);
+}
+
+// migrate, backup and restore with --store URL where --data-dir stood: a
+// round trip down to schema 1 and up, a pg_dump while nothing runs, a
+// pg_restore into an empty database, a server serving every ticket there.
+void TestMatchdPostgres::storeCommandsOnPostgres() {
+    pulsco::test::PostgresProcess pg;
+    const QString started = pg.start();
+    QVERIFY2(started.isEmpty(), qPrintable(started));
+    QCOMPARE(pg.createDatabase(u"live"_s), QString());
+    const QString url = pg.connectionUrl(u"live"_s);
+    pulsco::test::MatchdProcess::Options options;
+    options.storeUrl = url;
+    pulsco::test::MatchdProcess server(options);
+    QVERIFY2(server.start(), server.stderrText().constData());
+    QStringList ids;
+    for (int i = 0; i < 12; ++i) {
+        const HttpResult r =
+            http(server.port(), "POST", "/v1/tickets",
+                 soloTicket("duel-1v1", "c" + QByteArray::number(i), "eu-west", 20));
+        QCOMPARE(r.status, 201);
+        ids << r.json().value(u"ticket_id").toString();
+    }
+    QTest::qWait(600);  // the duels match; heartbeats are written
+    QCOMPARE(server.terminate(), 0);
+
+    CommandResult r =
+        runMatchd({u"migrate"_s, u"--store"_s, url, u"--to"_s, u"1"_s, u"--dry-run"_s});
+    QVERIFY2(r.exitCode == 0 && r.out.contains(u"down 3 up_intervals"_s) &&
+                 r.out.contains(u"drops table up_intervals ("_s) &&
+                 r.out.contains(u"drops column matches.result_ms"_s) == false &&
+                 r.out.contains(u"dry run: nothing changed"_s),
+             qPrintable(r.all()));
+    r = runMatchd({u"migrate"_s, u"--store"_s, url, u"--to"_s, u"1"_s});
+    QVERIFY2(r.exitCode == 1 && r.err.contains(u"refused"_s) &&
+                 r.err.contains(u"backup --store postgresql://postgres@"_s),
+             qPrintable(r.all()));
+    r = runMatchd({u"migrate"_s, u"--store"_s, url, u"--to"_s, u"1"_s, u"--allow-data-loss"_s});
+    QVERIFY2(r.exitCode == 0 && r.out.contains(u"now at schema 1"_s), qPrintable(r.all()));
+    r = runMatchd({u"migrate"_s, u"--store"_s, url, u"--to"_s, u"3"_s});
+    QVERIFY2(r.exitCode == 0 && r.out.contains(u"now at schema 3"_s), qPrintable(r.all()));
+
+    QTemporaryDir dir;
+    r = runMatchd({u"backup"_s, u"--store"_s, url, u"--to"_s, dir.path()});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.all()));
+    const QStringList dumps = QDir(dir.path()).entryList({u"*.dump"_s}, QDir::Files);
+    QCOMPARE(dumps.size(), 1);
+    const QString dump = QDir(dir.path()).filePath(dumps.first());
+    QVERIFY2(r.out.contains(u"tickets 12"_s), qPrintable(r.all()));
+    r = runMatchd({u"verify"_s, dump});
+    QVERIFY2(r.exitCode == 1 && r.err.contains(u"a pg_dump archive"_s), qPrintable(r.all()));
+
+    QCOMPARE(pg.createDatabase(u"restored"_s), QString());
+    const QString restoredUrl = pg.connectionUrl(u"restored"_s);
+    r = runMatchd({u"restore"_s, dump, u"--store"_s, restoredUrl});
+    QVERIFY2(r.exitCode == 0 && r.out.contains(u"restored "_s), qPrintable(r.all()));
+    r = runMatchd({u"restore"_s, dump, u"--store"_s, restoredUrl});
+    QVERIFY2(r.exitCode == 1 && r.err.contains(u"not empty (restore never overwrites"_s),
+             qPrintable(r.all()));
+    r = runMatchd({u"restore"_s, dump, u"--store"_s, url, u"--data-dir"_s, dir.path()});
+    QVERIFY2(r.exitCode == 2 && r.err.contains(u"not both"_s), qPrintable(r.all()));
+
+    pulsco::test::MatchdProcess::Options onRestored;
+    onRestored.storeUrl = restoredUrl;
+    pulsco::test::MatchdProcess again(onRestored);
+    QVERIFY2(again.start(), again.stderrText().constData());
+    for (const QString& id : std::as_const(ids))
+        QCOMPARE(http(again.port(), "GET", "/v1/tickets/" + id.toLatin1()).status, 200);
+    QCOMPARE(again.terminate(), 0);
 }
 
 QTEST_GUILESS_MAIN(TestMatchdPostgres)
