@@ -43,8 +43,18 @@ done_step() {
 }
 
 [[ $(id -u) -eq 0 ]] || { echo "fresh-root-test: needs root (debootstrap, chroot, mount)" >&2; exit 2; }
+# `convert` must be ImageMagick's: a stand-in on PATH that hands over to
+# /usr/bin/convert when it exists (as on the CI machine) cannot read the
+# screenshot by itself.
+have_tool() {
+    if [[ $1 == convert ]]; then
+        convert -version 2>/dev/null | grep -q ImageMagick
+    else
+        command -v "$1" >/dev/null
+    fi
+}
 for tool in debootstrap convert; do
-    if ! command -v "$tool" >/dev/null; then
+    if ! have_tool "$tool"; then
         pkg=$tool; [[ $tool == convert ]] && pkg=imagemagick
         say "installing $pkg on the host (the stage's own tool, not the project's)"
         DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$pkg" >/dev/null ||
