@@ -3,6 +3,7 @@
 // real server, the server started again on what the commands left.
 #include "net/store/Migrations.h"
 #include "support/HttpTestClient.h"
+#include "support/MatchdCommand.h"
 #include "support/MatchdProcess.h"
 
 #include <QCryptographicHash>
@@ -18,37 +19,13 @@
 #include <QtTest>
 
 using namespace Qt::StringLiterals;
+using pulsco::test::CommandResult;
 using pulsco::test::http;
 using pulsco::test::HttpResult;
+using pulsco::test::runMatchd;
 using pulsco::test::soloTicket;
 
 namespace {
-
-struct CommandResult {
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
-
-CommandResult runMatchd(const QStringList& args) {
-    QProcess p;
-    p.start(pulsco::test::MatchdProcess::binary(), args);
-    CommandResult r;
-    if (!p.waitForFinished(60000)) {
-        p.kill();
-        p.waitForFinished();
-        r.err = u"did not finish within 60 s"_s;
-        return r;
-    }
-    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-    r.out = QString::fromUtf8(p.readAllStandardOutput());
-    r.err = QString::fromUtf8(p.readAllStandardError());
-    return r;
-}
-
-QString describe(const CommandResult& r) {
-    return u"exit %1\nstdout:\n%2\nstderr:\n%3"_s.arg(r.exitCode).arg(r.out, r.err);
-}
 
 pulsco::test::MatchdProcess::Options onDataDir(const QString& dataDir) {
     pulsco::test::MatchdProcess::Options o;
@@ -175,9 +152,9 @@ void TestMatchdStoreCommands::badUsageExitsTwo() {
     QFETCH(QStringList, args);
     QFETCH(QString, message);
     const CommandResult r = runMatchd(args);
-    QVERIFY2(r.exitCode == 2, qPrintable(describe(r)));
-    QVERIFY2(r.err.contains(message), qPrintable(describe(r)));
-    QVERIFY2(r.err.startsWith(u"pulsco-matchd "_s + args.first()), qPrintable(describe(r)));
+    QVERIFY2(r.exitCode == 2, qPrintable(r.all()));
+    QVERIFY2(r.err.contains(message), qPrintable(r.all()));
+    QVERIFY2(r.err.startsWith(u"pulsco-matchd "_s + args.first()), qPrintable(r.all()));
 }
 
 // Down to schema 1 and up again on a store a server wrote: the dry run
@@ -196,36 +173,35 @@ void TestMatchdStoreCommands::migrateDownAndUpAgain() {
 
     CommandResult r =
         runMatchd({u"migrate"_s, u"--data-dir"_s, data, u"--to"_s, u"1"_s, u"--dry-run"_s});
-    QVERIFY2(r.exitCode == 0, qPrintable(describe(r)));
+    QVERIFY2(r.exitCode == 0, qPrintable(r.all()));
     QVERIFY2(r.out.contains(u"schema %1 -> 1, %2 steps"_s.arg(latest).arg(latest - 1)),
-             qPrintable(describe(r)));
-    QVERIFY2(r.out.contains(u"down 3 up_intervals"_s), qPrintable(describe(r)));
-    QVERIFY2(r.out.contains(u"DROP TABLE up_intervals"_s), qPrintable(describe(r)));
-    QVERIFY2(r.out.contains(u"drops table up_intervals (%1 row"_s.arg(beats)),
-             qPrintable(describe(r)));
-    QVERIFY2(r.out.contains(u"dry run: nothing changed"_s), qPrintable(describe(r)));
+             qPrintable(r.all()));
+    QVERIFY2(r.out.contains(u"down 3 up_intervals"_s), qPrintable(r.all()));
+    QVERIFY2(r.out.contains(u"DROP TABLE up_intervals"_s), qPrintable(r.all()));
+    QVERIFY2(r.out.contains(u"drops table up_intervals (%1 row"_s.arg(beats)), qPrintable(r.all()));
+    QVERIFY2(r.out.contains(u"dry run: nothing changed"_s), qPrintable(r.all()));
     QCOMPARE(sha256(file), before);
 
     r = runMatchd({u"migrate"_s, u"--data-dir"_s, data, u"--to"_s, u"1"_s});
-    QVERIFY2(r.exitCode == 1, qPrintable(describe(r)));
+    QVERIFY2(r.exitCode == 1, qPrintable(r.all()));
     QVERIFY2(r.err.contains(u"refused"_s) && r.err.contains(u"--allow-data-loss"_s) &&
                  r.err.contains(u"Nothing changed"_s),
-             qPrintable(describe(r)));
+             qPrintable(r.all()));
     QCOMPARE(scalar(file, u"SELECT version FROM schema_version"_s).toInt(), latest);
 
     r = runMatchd({u"migrate"_s, u"--data-dir"_s, data, u"--to"_s, u"1"_s, u"--allow-data-loss"_s});
-    QVERIFY2(r.exitCode == 0, qPrintable(describe(r)));
-    QVERIFY2(r.out.contains(u"now at schema 1"_s), qPrintable(describe(r)));
+    QVERIFY2(r.exitCode == 0, qPrintable(r.all()));
+    QVERIFY2(r.out.contains(u"now at schema 1"_s), qPrintable(r.all()));
     QCOMPARE(scalar(file, u"SELECT version FROM schema_version"_s).toInt(), 1);
     QVERIFY(scalar(file, u"SELECT COUNT(*) FROM up_intervals"_s).toString().startsWith(u"error"_s));
     QCOMPARE(scalar(file, u"SELECT COUNT(*) FROM tickets"_s).toInt(), tickets);
 
     r = runMatchd({u"migrate"_s, u"--data-dir"_s, data, u"--to"_s, QString::number(latest)});
-    QVERIFY2(r.exitCode == 0, qPrintable(describe(r)));
-    QVERIFY2(r.out.contains(u"up   3 up_intervals"_s), qPrintable(describe(r)));
-    QVERIFY2(!r.out.contains(u"drops"_s), qPrintable(describe(r)));
+    QVERIFY2(r.exitCode == 0, qPrintable(r.all()));
+    QVERIFY2(r.out.contains(u"up   3 up_intervals"_s), qPrintable(r.all()));
+    QVERIFY2(!r.out.contains(u"drops"_s), qPrintable(r.all()));
     r = runMatchd({u"migrate"_s, u"--data-dir"_s, data, u"--to"_s, QString::number(latest)});
-    QVERIFY2(r.exitCode == 0 && r.out.contains(u"already at schema"_s), qPrintable(describe(r)));
+    QVERIFY2(r.exitCode == 0 && r.out.contains(u"already at schema"_s), qPrintable(r.all()));
 
     pulsco::test::MatchdProcess s(onDataDir(data));
     QVERIFY2(s.start(), s.stderrText().constData());
@@ -238,7 +214,7 @@ void TestMatchdStoreCommands::migrateDownAndUpAgain() {
     const QString empty = dir.filePath(u"empty"_s);
     QVERIFY(QDir().mkpath(empty));
     r = runMatchd({u"migrate"_s, u"--data-dir"_s, empty, u"--to"_s, u"1"_s});
-    QVERIFY2(r.exitCode == 1 && r.err.contains(u"no store here"_s), qPrintable(describe(r)));
+    QVERIFY2(r.exitCode == 1 && r.err.contains(u"no store here"_s), qPrintable(r.all()));
     QVERIFY(QDir(empty).isEmpty());
 }
 
@@ -276,11 +252,11 @@ void TestMatchdStoreCommands::backupWhileServingVerifiesAndRestores() {
     QVERIFY(!QFile::exists(backupFile + u".partial"_s));
 
     CommandResult r = runMatchd({u"verify"_s, backupFile});
-    QVERIFY2(r.exitCode == 0, qPrintable(describe(r)));
-    QVERIFY2(r.out.contains(u"store check (PRAGMA quick_check): ok"_s), qPrintable(describe(r)));
-    QVERIFY2(r.out.contains(u"a server starts on it: yes"_s), qPrintable(describe(r)));
+    QVERIFY2(r.exitCode == 0, qPrintable(r.all()));
+    QVERIFY2(r.out.contains(u"store check (PRAGMA quick_check): ok"_s), qPrintable(r.all()));
+    QVERIFY2(r.out.contains(u"a server starts on it: yes"_s), qPrintable(r.all()));
     QVERIFY2(r.out.trimmed().endsWith(u"sound"_s) && !r.out.contains(u"NOT sound"_s),
-             qPrintable(describe(r)));
+             qPrintable(r.all()));
     const int inBackup = scalar(backupFile, u"SELECT COUNT(*) FROM tickets"_s).toInt();
     QVERIFY2(inBackup >= before.size() && inBackup <= before.size() + during.size(),
              qPrintable(u"%1 tickets in the backup"_s.arg(inBackup)));
@@ -288,8 +264,8 @@ void TestMatchdStoreCommands::backupWhileServingVerifiesAndRestores() {
 
     const QString restored = dir.filePath(u"restored/data"_s);
     r = runMatchd({u"restore"_s, backupFile, u"--data-dir"_s, restored});
-    QVERIFY2(r.exitCode == 0, qPrintable(describe(r)));
-    QVERIFY2(r.out.contains(u"restored "_s + backupFile), qPrintable(describe(r)));
+    QVERIFY2(r.exitCode == 0, qPrintable(r.all()));
+    QVERIFY2(r.out.contains(u"restored "_s + backupFile), qPrintable(r.all()));
     pulsco::test::MatchdProcess again(onDataDir(restored));
     QVERIFY2(again.start(), again.stderrText().constData());
     for (const QString& id : before)
@@ -314,14 +290,14 @@ void TestMatchdStoreCommands::backupAndRestoreNeverOverwrite() {
     }
     CommandResult r = runMatchd({u"backup"_s, u"--data-dir"_s, m_written, u"--to"_s, existing});
     QVERIFY2(r.exitCode == 1 && r.err.contains(u"exists (a backup never overwrites"_s),
-             qPrintable(describe(r)));
+             qPrintable(r.all()));
     QCOMPARE(sha256(existing), QCryptographicHash::hash("keep me", QCryptographicHash::Sha256));
 
     // A directory as --to gets a timestamped file.
     const QString folder = dir.filePath(u"backups"_s);
     QVERIFY(QDir().mkpath(folder));
     r = runMatchd({u"backup"_s, u"--data-dir"_s, m_written, u"--to"_s, folder});
-    QVERIFY2(r.exitCode == 0, qPrintable(describe(r)));
+    QVERIFY2(r.exitCode == 0, qPrintable(r.all()));
     const QStringList made = QDir(folder).entryList(QDir::Files);
     QCOMPARE(made.size(), 1);
     QVERIFY2(made.first().startsWith(u"matchd-backup-"_s) && made.first().endsWith(u".sqlite"_s),
@@ -329,7 +305,7 @@ void TestMatchdStoreCommands::backupAndRestoreNeverOverwrite() {
 
     r = runMatchd({u"backup"_s, u"--data-dir"_s, dir.filePath(u"nothing"_s), u"--to"_s,
                    dir.filePath(u"x.sqlite"_s)});
-    QVERIFY2(r.exitCode == 1 && r.err.contains(u"no store here"_s), qPrintable(describe(r)));
+    QVERIFY2(r.exitCode == 1 && r.err.contains(u"no store here"_s), qPrintable(r.all()));
 
     // Restore refuses a directory with anything in it, and leaves it as it was.
     const QString occupied = dir.filePath(u"occupied"_s);
@@ -337,13 +313,13 @@ void TestMatchdStoreCommands::backupAndRestoreNeverOverwrite() {
     QVERIFY(QFile::copy(existing, occupied + u"/notes.txt"_s));
     r = runMatchd({u"restore"_s, QDir(folder).filePath(made.first()), u"--data-dir"_s, occupied});
     QVERIFY2(r.exitCode == 1 && r.err.contains(u"not empty (restore never overwrites"_s),
-             qPrintable(describe(r)));
+             qPrintable(r.all()));
     QCOMPARE(QDir(occupied).entryList(QDir::Files), QStringList{u"notes.txt"_s});
 
     // An unsound backup is not restored.
     r = runMatchd({u"restore"_s, existing, u"--data-dir"_s, dir.filePath(u"fresh"_s)});
     QVERIFY2(r.exitCode == 1 && r.err.contains(u"refused: the backup is not sound"_s),
-             qPrintable(describe(r)));
+             qPrintable(r.all()));
     QVERIFY(!QFileInfo::exists(dir.filePath(u"fresh"_s)));
 }
 
@@ -373,9 +349,9 @@ void TestMatchdStoreCommands::verifyFindsWhatIsWrong() {
     QTemporaryDir dir;
     const QString backupFile = dir.filePath(u"backup.sqlite"_s);
     CommandResult r = runMatchd({u"backup"_s, u"--data-dir"_s, m_written, u"--to"_s, backupFile});
-    QVERIFY2(r.exitCode == 0, qPrintable(describe(r)));
+    QVERIFY2(r.exitCode == 0, qPrintable(r.all()));
     r = runMatchd({u"verify"_s, backupFile});
-    QVERIFY2(r.exitCode == 0, qPrintable(describe(r)));  // sound before the damage
+    QVERIFY2(r.exitCode == 0, qPrintable(r.all()));  // sound before the damage
 
     if (damage == u"file:text"_s) {
         QFile f(backupFile);
@@ -390,9 +366,9 @@ void TestMatchdStoreCommands::verifyFindsWhatIsWrong() {
         QVERIFY(execSql(backupFile, damage));
     }
     r = runMatchd({u"verify"_s, backupFile});
-    QVERIFY2(r.exitCode == 1, qPrintable(describe(r)));
-    QVERIFY2(r.out.contains(u"NOT sound"_s), qPrintable(describe(r)));
-    QVERIFY2(r.out.contains(problem), qPrintable(describe(r)));
+    QVERIFY2(r.exitCode == 1, qPrintable(r.all()));
+    QVERIFY2(r.out.contains(u"NOT sound"_s), qPrintable(r.all()));
+    QVERIFY2(r.out.contains(problem), qPrintable(r.all()));
 }
 
 QTEST_GUILESS_MAIN(TestMatchdStoreCommands)

@@ -6,6 +6,7 @@
 // integrity audit and the kill -9 ledger run on PostgreSQL as the
 // `store-variant` entries of their own suites.)
 #include "support/HttpTestClient.h"
+#include "support/MatchdCommand.h"
 #include "support/MatchdProcess.h"
 #include "support/PostgresProcess.h"
 
@@ -16,8 +17,10 @@
 #include <QtTest>
 
 using namespace Qt::StringLiterals;
+using pulsco::test::CommandResult;
 using pulsco::test::http;
 using pulsco::test::HttpResult;
+using pulsco::test::runMatchd;
 using pulsco::test::soloTicket;
 
 class TestMatchdPostgres : public QObject {
@@ -29,32 +32,6 @@ private slots:
     void lostDatabaseAnswers503AndComesBack();
     void storeCommandsOnPostgres();
 };
-
-namespace {
-
-struct CommandResult {
-    int exitCode = -1;
-    QString out;
-    QString err;
-    QString all() const { return u"exit %1\n%2\n%3"_s.arg(exitCode).arg(out, err); }
-};
-
-CommandResult runMatchd(const QStringList& args) {
-    QProcess p;
-    p.start(pulsco::test::MatchdProcess::binary(), args);
-    CommandResult r;
-    if (!p.waitForFinished(60000)) {
-        p.kill();
-        p.waitForFinished();
-        return r;
-    }
-    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-    r.out = QString::fromUtf8(p.readAllStandardOutput());
-    r.err = QString::fromUtf8(p.readAllStandardError());
-    return r;
-}
-
-}  // namespace
 
 void TestMatchdPostgres::badStoreFlagsExitTwo_data() {
     QTest::addColumn<QStringList>("args");
