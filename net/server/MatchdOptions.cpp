@@ -136,7 +136,7 @@ std::optional<MatchdOptions> MatchdOptions::parse(const QStringList& args, QStri
             if (!StoreAddress::isUrl(value)) {
                 *error = u"--store: must be a postgresql://user@host:port/database URL; a SQLite "
                          "store is named with --data-dir DIR (got '"_s +
-                         value + u"')"_s;
+                         StoreAddress::masked(value) + u"')"_s;
                 return std::nullopt;
             }
             if (!StoreAddress::parse(value, error))

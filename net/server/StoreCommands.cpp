@@ -104,8 +104,8 @@ std::optional<StoreAddress> storeOf(const CommandArgs& a, const QString& command
     const QString text = a.values.at(u"--store"_s);
     if (!StoreAddress::isUrl(text)) {
         *error = command +
-                 u": --store: must be a postgresql://user@host:port/database URL (got '"_s + text +
-                 u"')"_s;
+                 u": --store: must be a postgresql://user@host:port/database URL (got '"_s +
+                 StoreAddress::masked(text) + u"')"_s;
         return std::nullopt;
     }
     QString why;
@@ -126,7 +126,8 @@ QString postgresTool(const QString& name) {
 
 // Runs a PostgreSQL client tool against `address` (the password, if the URL
 // has one, through PGPASSWORD, never on the command line). "" or why not.
-QString runPostgresTool(const QString& name, QStringList args, const StoreAddress& address) {
+QString runPostgresTool(const QString& name, QStringList args, const StoreAddress& address,
+                        QByteArray* output = nullptr) {
     const QString program = postgresTool(name);
     if (program.isEmpty())
         return name + u": not found (install the Debian package postgresql-client-15)"_s;
@@ -135,7 +136,7 @@ QString runPostgresTool(const QString& name, QStringList args, const StoreAddres
     if (!address.password.isEmpty())
         env.insert(u"PGPASSWORD"_s, address.password);
     p.setProcessEnvironment(env);
-    p.setProcessChannelMode(QProcess::MergedChannels);
+    p.setProcessChannelMode(output ? QProcess::SeparateChannels : QProcess::MergedChannels);
     args << u"--host"_s << address.host << u"--port"_s << QString::number(address.port);
     if (!address.user.isEmpty())
         args << u"--username"_s << address.user;
@@ -143,7 +144,9 @@ QString runPostgresTool(const QString& name, QStringList args, const StoreAddres
     p.start(program, args);
     if (!p.waitForFinished(-1) || p.exitStatus() != QProcess::NormalExit || p.exitCode() != 0)
         return name + u" failed (exit code %1): "_s.arg(p.exitCode()) +
-               QString::fromLocal8Bit(p.readAll()).trimmed();
+               QString::fromLocal8Bit(output ? p.readAllStandardError() : p.readAll()).trimmed();
+    if (output)
+        *output = p.readAllStandardOutput();
     return {};
 }
 
@@ -306,11 +309,14 @@ int backup(const QStringList& args, QTextStream& out, QTextStream& err) {
     timer.start();
     // PostgreSQL: pg_dump's custom format, one consistent snapshot of the
     // database (a REPEATABLE READ transaction) while the servers write on.
-    if (postgres)
+    if (postgres) {
         error = runPostgresTool(u"pg_dump"_s,
                                 {u"--format=custom"_s, u"--no-owner"_s, u"--file"_s, partial,
                                  u"--dbname"_s, address->database},
                                 *address);
+        if (!error.isEmpty())
+            error = source + u": "_s + error;
+    }
     if ((postgres ? !error.isEmpty() : !copyStoreConsistently(source, partial, &error)) ||
         !syncFile(partial, &error)) {
         QFile::remove(partial);
@@ -360,7 +366,17 @@ struct Verification {
 // cross-checks of the stored records (every matched ticket in a stored match
 // that lists it, no ticket listed by two matches, only known states), with
 // the memory a restarted server would hold.
+Verification verifyIn(const QString& path, const QTemporaryDir& scratch);
+
+// The problems name the backup, never the scratch copy they were found in.
 Verification verifyStore(const QString& path) {
+    QTemporaryDir scratch;
+    Verification v = verifyIn(path, scratch);
+    v.problems.replaceInStrings(QDir(scratch.path()).filePath(u"matchd.sqlite"_s), u"the copy"_s);
+    return v;
+}
+
+Verification verifyIn(const QString& path, const QTemporaryDir& scratch) {
     Verification v;
     const QFileInfo info(path);
     if (!info.isFile()) {
@@ -378,7 +394,6 @@ Verification verifyStore(const QString& path) {
         return v;
     }
     file.close();
-    QTemporaryDir scratch;
     const QString scratchFile = storeFileIn(scratch.path());
     if (!scratch.isValid() || !QFile::copy(path, scratchFile)) {
         v.problems << path + u": cannot copy it into a scratch directory to check"_s;
@@ -515,10 +530,26 @@ int restorePostgres(const QString& path, const QString& url, const StoreAddress&
             return 1;
         }
     }
-    error = runPostgresTool(u"pg_restore"_s,
-                            {u"--no-owner"_s, u"--exit-on-error"_s, u"--single-transaction"_s,
-                             u"--dbname"_s, address.database, path},
-                            address);
+    // Everything but extensions (amcheck): creating one needs rights the
+    // server's role rarely has, and one failure would roll the whole
+    // restore back. The list of the archive's entries, without them.
+    QByteArray contents;
+    error = runPostgresTool(u"pg_restore"_s, {u"--list"_s, path}, address, &contents);
+    QTemporaryDir listDir;
+    const QString list = listDir.filePath(u"entries"_s);
+    if (error.isEmpty()) {
+        QFile f(list);
+        if (!f.open(QIODevice::WriteOnly))
+            error = list + u": "_s + f.errorString();
+        for (const QByteArray& line : contents.split('\n'))
+            if (!line.contains(" EXTENSION "))
+                f.write(line + '\n');
+    }
+    if (error.isEmpty())
+        error = runPostgresTool(u"pg_restore"_s,
+                                {u"--no-owner"_s, u"--exit-on-error"_s, u"--single-transaction"_s,
+                                 u"--use-list"_s, list, u"--dbname"_s, address.database, path},
+                                address);
     if (!error.isEmpty()) {
         err << "pulsco-matchd restore: " << address.display() << ": " << error
             << " (one transaction: nothing was restored)\n";

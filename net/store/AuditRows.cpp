@@ -22,19 +22,40 @@ bool run(QSqlQuery& q, const QString& sql, const QString& what, QString* error) 
 
 // PostgreSQL's counterpart of quick_check: amcheck's bt_index_check on every
 // B-tree index of the store's tables, where the extension is installed
-// (CREATE EXTENSION amcheck, postgresql-contrib). "" when it is not: the
-// report then says "none", never a pass of a check that did not run.
+// (CREATE EXTENSION amcheck, postgresql-contrib) and this role may run it
+// (amcheck grants it to superusers only unless GRANTed). Otherwise the
+// report says why in storeCheck ("none (...)"), never a pass of a check that
+// did not run. The check runs under a savepoint: its failure must not abort
+// the read transaction the audit's cross-checks need.
 QString postgresIndexCheck(QSqlDatabase& db) {
     QSqlQuery q(db);
     if (!q.exec(u"SELECT 1 FROM pg_extension WHERE extname = 'amcheck'"_s) || !q.next())
-        return {};
+        return u"none (amcheck is not installed in this database: CREATE EXTENSION amcheck)"_s;
+    if (!q.exec(u"SELECT has_function_privilege('bt_index_check(regclass)', 'EXECUTE')"_s) ||
+        !q.next() || !q.value(0).toBool())
+        return u"none (this role may not run amcheck's bt_index_check: GRANT EXECUTE ON "
+               "FUNCTION bt_index_check(regclass) TO it)"_s;
+    const bool savepoint = q.exec(u"SAVEPOINT pulsco_amcheck"_s);
+    QString result = u"ok"_s;
     if (!q.exec(u"SELECT COUNT(bt_index_check(i.indexrelid)) FROM pg_index i "
                 "JOIN pg_class t ON t.oid = i.indrelid JOIN pg_class c ON c.oid = i.indexrelid "
                 "JOIN pg_am a ON a.oid = c.relam WHERE a.amname = 'btree' AND t.relname IN "
                 "('tickets', 'matches', 'ratings', 'up_intervals', 'schema_version')"_s) ||
         !q.next())
-        return u"amcheck: "_s + q.lastError().text();
-    return u"ok"_s;
+        result = u"amcheck: "_s + q.lastError().text();
+    if (savepoint)
+        q.exec(result == u"ok"_s ? u"RELEASE SAVEPOINT pulsco_amcheck"_s
+                                 : u"ROLLBACK TO SAVEPOINT pulsco_amcheck"_s);
+    return result;
+}
+
+// A forward-only read whose connection died half way just ends (QPSQL's
+// single-row mode): a truncated read must be an error, not fewer rows.
+bool finishedCleanly(const QSqlQuery& q, const QString& what, QString* error) {
+    if (!q.lastError().isValid())
+        return true;
+    *error = what + u": "_s + q.lastError().text();
+    return false;
 }
 
 }  // namespace
@@ -99,6 +120,8 @@ StoreAuditRows readAuditRows(QSqlDatabase& db) {
                                code >= 0 && code < 4 ? kStates[code] : q.value(3).toString(),
                                q.value(2).toLongLong()});
     }
+    if (!finishedCleanly(q, u"reading tickets"_s, &out.error))
+        return out;
     // A match's tickets are read from its stored detail by a scan for
     // "tickets":["t1","t2"] (the server's own compact JSON; player ids
     // cannot hold a quote, so the key cannot appear inside a value). SQLite's
@@ -112,6 +135,7 @@ StoreAuditRows readAuditRows(QSqlDatabase& db) {
         out.matches.push_back(matchSeq);
         appendTicketsOfDetail(matchSeq, q.value(1).toByteArray(), out.matchTickets);
     }
+    finishedCleanly(q, u"reading matches"_s, &out.error);
     return out;
 }
 

@@ -67,8 +67,8 @@ struct GroupCommitStore::Statements {
         return true;
     }
     // The JSON columns are TEXT: SQLite takes the bytes as they are (no
-    // UTF-16 round trip); QPSQL would send a QByteArray as bytea, which a
-    // TEXT column refuses, so there they go as text.
+    // UTF-16 round trip); QPSQL would send a QByteArray as bytea, stored in
+    // a TEXT column as its escaped \x... hex text, so there they go as text.
     QVariant json(const QByteArray& bytes) const {
         return textForBytes ? QVariant(QString::fromUtf8(bytes)) : QVariant(bytes);
     }
@@ -244,6 +244,9 @@ bool GroupCommitStore::openOnThread(const Options& options, StoreRecovery* recov
         row.updatedMs = row.createdMs;
         recovery->searchingTickets.push_back(std::move(row));
     }
+    // A connection lost half way ends a read like its last row: check.
+    if (q.lastError().isValid())
+        return fail(u"reading searching tickets"_s);
     if (!q.exec(u"SELECT (SELECT COALESCE(MAX(seq), 0) FROM tickets), "
                 "(SELECT COALESCE(MAX(seq), 0) FROM matches)"_s) ||
         !q.next())
@@ -262,6 +265,8 @@ bool GroupCommitStore::openOnThread(const Options& options, StoreRecovery* recov
     while (q.next())
         recovery->upIntervals.push_back(
             {q.value(0).toLongLong(), q.value(1).toLongLong(), q.value(2).toLongLong()});
+    if (q.lastError().isValid())
+        return fail(u"reading up intervals"_s);
     if (options.loadRatings) {
         q.setForwardOnly(true);
         if (!q.exec(u"SELECT player_id, mu, sigma, updated_ms FROM ratings"_s))
@@ -269,6 +274,9 @@ bool GroupCommitStore::openOnThread(const Options& options, StoreRecovery* recov
         while (q.next())
             recovery->ratings.push_back({q.value(0).toString(), q.value(1).toDouble(),
                                          q.value(2).toDouble(), q.value(3).toLongLong()});
+        // Ratings lost here would be overwritten by defaults later.
+        if (q.lastError().isValid())
+            return fail(u"reading ratings"_s);
     }
     return true;
 }
@@ -630,16 +638,21 @@ private:
             return false;
         if (m_address.dialect == SqlDialect::Postgresql) {
             // REPEATABLE READ: one snapshot for the whole transaction, taken
-            // at its first statement, so the SELECT below pins it here.
-            QSqlQuery q(db);
-            if (!q.exec(u"BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"_s) ||
-                !q.exec(u"SELECT COUNT(*) FROM schema_version"_s) || !q.next()) {
+            // at its first statement, so the SELECT below pins it here. An
+            // idle connection the server dropped (a restart) still looks
+            // open until used: on failure, once more on a new connection.
+            for (int attempt = 0; attempt < 2; ++attempt) {
+                if (!db.isOpen() && !open(db, error))
+                    return false;
+                QSqlQuery q(db);
+                if (q.exec(u"BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"_s) &&
+                    q.exec(u"SELECT COUNT(*) FROM schema_version"_s) && q.next())
+                    return true;
                 *error = m_path + u": read connection: "_s + q.lastError().text();
                 q.finish();
                 db.close();
-                return false;
             }
-            return true;
+            return false;
         }
         if (!db.transaction()) {
             *error = m_path + u": read connection: BEGIN: "_s + db.lastError().text();
@@ -761,7 +774,8 @@ void GroupCommitStore::run(Options options, StoreRecovery* recovery, QString* er
             const bool hasReads = std::any_of(batch.begin(), batch.end(), [](const Item& item) {
                 return std::holds_alternative<std::function<void(QSqlDatabase&)>>(item.work);
             });
-            if (hasReads && !db.isOpen()) {
+            if (hasReads && !db.isOpen() &&
+                !(m_address.dialect == SqlDialect::Postgresql && steadyMs() < m_nextConnectMs)) {
                 QSqlError ignored;
                 QString ignoredText;
                 openConnection(&ignored, &ignoredText);  // reads need a connection

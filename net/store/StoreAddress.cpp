@@ -10,7 +10,22 @@ using namespace Qt::StringLiterals;
 namespace pulsco {
 
 bool StoreAddress::isUrl(const QString& text) {
-    return text.startsWith(u"postgresql://"_s) || text.startsWith(u"postgres://"_s);
+    return text.startsWith(u"postgresql://"_s, Qt::CaseInsensitive) ||
+           text.startsWith(u"postgres://"_s, Qt::CaseInsensitive);
+}
+
+QString StoreAddress::masked(const QString& text) {
+    // user:password@ -> user:***@, whatever the password holds (':' too);
+    // the last '@' ends the user part, as in libpq.
+    const qsizetype scheme = text.indexOf(u"://"_s);
+    const qsizetype at = text.lastIndexOf(u'@');
+    if (at < 0 || at < scheme)
+        return text;
+    const qsizetype userFrom = scheme < 0 ? 0 : scheme + 3;
+    const qsizetype colon = text.indexOf(u':', userFrom);
+    if (colon < 0 || colon > at)
+        return text;
+    return text.left(colon + 1) + u"***"_s + text.mid(at);
 }
 
 QString StoreAddress::display() const {
@@ -29,8 +44,7 @@ std::optional<StoreAddress> StoreAddress::parse(const QString& text, QString* er
     const auto fail = [&](const QString& why) -> std::optional<StoreAddress> {
         if (!error)
             return std::nullopt;
-        *error = u"--store: "_s + why + u" (got '"_s +
-                 QString(text).replace(QRegularExpression(u":[^:@/]*@"_s), u":***@"_s) + u"')"_s;
+        *error = u"--store: "_s + why + u" (got '"_s + masked(text) + u"')"_s;
         return std::nullopt;
     };
     const QUrl url(text, QUrl::StrictMode);
@@ -70,7 +84,12 @@ QSqlDatabase addStoreConnection(const StoreAddress& address, const QString& conn
     // A server that does not answer must not hold the store thread for
     // libpq's default of forever: the batch fails (503) and the next one
     // tries again.
-    db.setConnectOptions(u"connect_timeout=5;application_name=pulsco-matchd"_s);
+    // Keepalives and tcp_user_timeout: a network that goes silent (no reset)
+    // fails a commit after about 10 s instead of Linux's 15 minutes of TCP
+    // retries, so requests get 503 and /readyz says not ready.
+    db.setConnectOptions(u"connect_timeout=5;application_name=pulsco-matchd;keepalives=1;"
+                         "keepalives_idle=5;keepalives_interval=2;keepalives_count=3;"
+                         "tcp_user_timeout=10000"_s);
     return db;
 }
 

@@ -33,7 +33,10 @@ struct StoreAddress {
     // A file path, or a postgresql:// (or postgres://) URL. nullopt and
     // *error ("--store: <why> (got '...')") for a malformed URL.
     static std::optional<StoreAddress> parse(const QString& text, QString* error);
+    // Whether `text` names PostgreSQL (postgresql:// or postgres://, any case).
     static bool isUrl(const QString& text);
+    // `text` fit to print: a password in it replaced by ***.
+    static QString masked(const QString& text);
     static StoreAddress sqlite(const QString& file) {
         StoreAddress a;
         a.path = file;

@@ -132,7 +132,8 @@ std::optional<std::vector<MigrationStep>> planMigration(QSqlDatabase& db, int ta
         return std::nullopt;
     }
     std::vector<MigrationStep> steps;
-    const auto& migrations = schemaMigrations();
+    // The statements as they will run on this store (PostgreSQL's types).
+    const auto& migrations = schemaMigrations(dialectOf(db));
     for (int v = current + 1; v <= target; ++v) {
         const SchemaMigration& m = migrations[std::size_t(v - 1)];
         steps.push_back({m.version, m.name, true, m.up, {}});

@@ -113,6 +113,17 @@ void TestMatchdStoreCommands::initTestCase() {
     m_ids = createTickets(s.port(), 30, "w");
     QCOMPARE(m_ids.size(), 30);
     QTest::qWait(300);  // a few ticks: the duels match, heartbeats are written
+    // One match gets a result, so going below schema 2 drops a real value
+    // (matches.result_ms).
+    const QString matchId = http(s.port(), "GET", "/v1/tickets/" + m_ids.first().toLatin1())
+                                .json()
+                                .value(u"match_id")
+                                .toString();
+    QVERIFY2(!matchId.isEmpty(), "the first duel did not match");
+    QCOMPARE(http(s.port(), "POST", "/v1/matches/" + matchId.toLatin1() + "/result",
+                  R"({"winner_team":1})")
+                 .status,
+             200);
     QCOMPARE(s.terminate(), 0);
     const QString file = m_written + u"/matchd.sqlite"_s;
     QVERIFY(scalar(file, u"SELECT COUNT(*) FROM matches"_s).toInt() > 0);
@@ -179,6 +190,8 @@ void TestMatchdStoreCommands::migrateDownAndUpAgain() {
     QVERIFY2(r.out.contains(u"down 3 up_intervals"_s), qPrintable(r.all()));
     QVERIFY2(r.out.contains(u"DROP TABLE up_intervals"_s), qPrintable(r.all()));
     QVERIFY2(r.out.contains(u"drops table up_intervals (%1 row"_s.arg(beats)), qPrintable(r.all()));
+    QVERIFY2(r.out.contains(u"drops column matches.result_ms (1 row with a value)"_s),
+             qPrintable(r.all()));
     QVERIFY2(r.out.contains(u"dry run: nothing changed"_s), qPrintable(r.all()));
     QCOMPARE(sha256(file), before);
 
@@ -339,7 +352,7 @@ void TestMatchdStoreCommands::verifyFindsWhatIsWrong_data() {
     QTest::newRow("newer schema") << u"UPDATE schema_version SET version = 99"_s
                                   << u"schema 99 is newer than this pulsco-matchd knows"_s;
     QTest::newRow("not SQLite") << u"file:text"_s << u"not an SQLite database"_s;
-    QTest::newRow("cut in half") << u"file:truncate"_s << u"matchd.sqlite"_s;
+    QTest::newRow("cut in half") << u"file:truncate"_s << u"database disk image is malformed"_s;
     QTest::newRow("missing") << u"file:missing"_s << u"no such file"_s;
 }
 

@@ -53,7 +53,12 @@ private slots:
         QTest::addRow("clean") << Edit([](World&) {}) << QString() << 0;
         QTest::addRow("quick_check message")
             << Edit([](World& w) { w.stored.quickCheck = u"*** in database main ***"_s; })
-            << u"store: PRAGMA quick_check: *** in database main ***"_s << 0;
+            << u"store: its own check (SQLite quick_check, PostgreSQL amcheck): *** in database "
+               "main ***"_s
+            << 0;
+        QTest::addRow("store check that could not run") << Edit([](World& w) {
+            w.stored.quickCheck = u"none (amcheck is not installed in this database)"_s;
+        }) << QString() << 0;
         QTest::addRow("read failed")
             << Edit([](World& w) { w.stored.error = u"reading tickets: disk I/O error"_s; })
             << u"store: reading tickets: disk I/O error"_s << 0;

@@ -18,6 +18,8 @@ private slots:
     void parsesUrls();
     void refusesBadUrls_data();
     void refusesBadUrls();
+    void masksPasswords_data();
+    void masksPasswords();
     void postgresGetsWideTypes();
     void requestSpecificErrors_data();
     void requestSpecificErrors();
@@ -72,6 +74,27 @@ void TestStoreAddress::refusesBadUrls() {
     QVERIFY2(error.startsWith(u"--store: "_s) && error.contains(message), qPrintable(error));
     QVERIFY2(!error.contains(u":pw@"_s), qPrintable(error));
     QVERIFY(!StoreAddress::parse(text, nullptr));  // no error wanted: no crash either
+}
+
+void TestStoreAddress::masksPasswords_data() {
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<QString>("masked");
+    QTest::newRow("password") << u"postgresql://u:secret@h/db"_s << u"postgresql://u:***@h/db"_s;
+    QTest::newRow("colon in it") << u"postgresql://u:a:b@h/db"_s << u"postgresql://u:***@h/db"_s;
+    QTest::newRow("at in it") << u"postgresql://u:a@b@h/db"_s << u"postgresql://u:***@h/db"_s;
+    QTest::newRow("upper case") << u"POSTGRESQL://u:pw@h/db"_s << u"POSTGRESQL://u:***@h/db"_s;
+    QTest::newRow("no password") << u"postgresql://u@h:5432/db"_s << u"postgresql://u@h:5432/db"_s;
+    QTest::newRow("a path") << u"/var/lib/pulsco"_s << u"/var/lib/pulsco"_s;
+}
+
+void TestStoreAddress::masksPasswords() {
+    QFETCH(QString, text);
+    QTEST(StoreAddress::masked(text), "masked");
+    QString error;
+    if (StoreAddress::isUrl(text) && !StoreAddress::parse(text + u"?x=1"_s, &error))
+        QVERIFY2(!error.contains(u"secret"_s) && !error.contains(u":pw@"_s) &&
+                     !error.contains(u"a:b"_s),
+                 qPrintable(error));
 }
 
 // Every column type of every migration, translated: no INTEGER or REAL left

@@ -11,8 +11,11 @@
 #include "support/PostgresProcess.h"
 
 #include <QDir>
+#include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QSqlError>
+#include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -31,6 +34,7 @@ private slots:
     void unreachableDatabaseExitsOne();
     void lostDatabaseAnswers503AndComesBack();
     void storeCommandsOnPostgres();
+    void ordinaryRoleWithoutAmcheckRights();
 };
 
 void TestMatchdPostgres::badStoreFlagsExitTwo_data() {
@@ -219,6 +223,68 @@ void TestMatchdPostgres::storeCommandsOnPostgres() {
     for (const QString& id : std::as_const(ids))
         QCOMPARE(http(again.port(), "GET", "/v1/tickets/" + id.toLatin1()).status, 200);
     QCOMPARE(again.terminate(), 0);
+}
+
+// Production's shape: the server runs as an ordinary role that owns its
+// database, amcheck installed by a superuser (so the role may not run it).
+// The audit says its store check could not run, and why, and still passes
+// its cross-checks; a backup of that database restores into another such
+// database (the extension left out, which the role could not create).
+void TestMatchdPostgres::ordinaryRoleWithoutAmcheckRights() {
+    pulsco::test::PostgresProcess pg;
+    const QString started = pg.start();
+    QVERIFY2(started.isEmpty(), qPrintable(started));
+    QCOMPARE(pg.createDatabase(u"owned"_s), QString());
+    {
+        pulsco::test::PostgresConnection su(pg, u"postgres"_s);
+        QSqlQuery q(su.db());
+        QVERIFY2(q.exec(u"CREATE ROLE pulsco LOGIN"_s), qPrintable(q.lastError().text()));
+        QVERIFY2(q.exec(u"ALTER DATABASE owned OWNER TO pulsco"_s),
+                 qPrintable(q.lastError().text()));
+        QVERIFY2(q.exec(u"CREATE DATABASE owned2 OWNER pulsco"_s),
+                 qPrintable(q.lastError().text()));
+    }
+    {
+        pulsco::test::PostgresConnection su(pg, u"owned"_s);
+        QSqlQuery q(su.db());
+        QVERIFY2(q.exec(u"CREATE EXTENSION amcheck"_s), qPrintable(q.lastError().text()));
+    }
+    const QString url = u"postgresql://pulsco@127.0.0.1:%1/owned"_s.arg(pg.port());
+    const QByteArray token = "ordinary-role-token-0123456789";
+    pulsco::test::MatchdProcess::Options options;
+    options.storeUrl = url;
+    options.adminToken = token;
+    options.extraArguments = {u"--integrity-interval-s"_s, u"0"_s};
+    pulsco::test::MatchdProcess server(options);
+    QVERIFY2(server.start(), server.stderrText().constData());
+    for (int i = 0; i < 6; ++i)
+        QCOMPARE(http(server.port(), "POST", "/v1/tickets",
+                      soloTicket("duel-1v1", "o" + QByteArray::number(i)))
+                     .status,
+                 201);
+    QCOMPARE(
+        http(server.port(), "POST", "/v1/integrity", {}, "Authorization: Bearer " + token + "\r\n")
+            .status,
+        202);
+    QJsonObject audit;
+    QTRY_VERIFY_WITH_TIMEOUT(
+        !(audit = http(server.port(), "GET", "/v1/integrity").json().value(u"audit").toObject())
+             .isEmpty(),
+        5000);
+    QVERIFY2(audit.value(u"ok").toBool(), QJsonDocument(audit).toJson().constData());
+    QVERIFY2(audit.value(u"store_check")
+                 .toString()
+                 .startsWith(u"none (this role may not run amcheck's bt_index_check"_s),
+             QJsonDocument(audit).toJson().constData());
+    QCOMPARE(server.terminate(), 0);
+
+    QTemporaryDir dir;
+    const QString dump = dir.filePath(u"owned.dump"_s);
+    CommandResult r = runMatchd({u"backup"_s, u"--store"_s, url, u"--to"_s, dump});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.all()));
+    r = runMatchd({u"restore"_s, dump, u"--store"_s,
+                   u"postgresql://pulsco@127.0.0.1:%1/owned2"_s.arg(pg.port())});
+    QVERIFY2(r.exitCode == 0 && r.out.contains(u"highest ticket t6"_s), qPrintable(r.all()));
 }
 
 QTEST_GUILESS_MAIN(TestMatchdPostgres)
