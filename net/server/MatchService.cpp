@@ -197,7 +197,8 @@ void MatchService::createTicket(TicketBody body, Reply reply) {
         });
 }
 
-void MatchService::withTicket(qint64 seq, std::function<void(TicketRecord*)> then) {
+void MatchService::withTicket(qint64 seq, const Reply& reply,
+                              std::function<void(TicketRecord*)> then) {
     if (TicketRecord* t = m_records.ticket(seq)) {
         then(t);
         return;
@@ -208,14 +209,19 @@ void MatchService::withTicket(qint64 seq, std::function<void(TicketRecord*)> the
     }
     // Older than this process: read it behind every queued write.
     m_batcher.flush();
-    readTicketRow(*m_store, seq, this,
-                  [this, then = std::move(then)](std::optional<TicketRow> row) {
-                      if (!row) {
-                          then(nullptr);
-                          return;
-                      }
-                      then(&m_records.adoptTicket(ticketFromRow(*row, m_matchmaker.config())));
-                  });
+    readTicketRow(
+        *m_store, seq, this,
+        [this, reply, then = std::move(then)](std::optional<TicketRow> row, const QString& error) {
+            if (!error.isEmpty()) {
+                reply(answer::storeUnreadable(error));
+                return;
+            }
+            if (!row) {
+                then(nullptr);
+                return;
+            }
+            then(&m_records.adoptTicket(ticketFromRow(*row, m_matchmaker.config())));
+        });
 }
 
 QByteArray MatchService::ticketJson(const TicketRecord& t) const {
@@ -224,7 +230,7 @@ QByteArray MatchService::ticketJson(const TicketRecord& t) const {
 }
 
 void MatchService::getTicket(qint64 seq, Reply reply) {
-    withTicket(seq, [this, seq, reply = std::move(reply)](TicketRecord* t) {
+    withTicket(seq, reply, [this, seq, reply](TicketRecord* t) {
         if (!t)
             reply(answer::notFound(u"ticket_id"_s, m_ids.ticketString(seq)));
         else
@@ -233,7 +239,7 @@ void MatchService::getTicket(qint64 seq, Reply reply) {
 }
 
 void MatchService::cancelTicket(qint64 seq, Reply reply) {
-    withTicket(seq, [this, seq, reply = std::move(reply)](TicketRecord* t) {
+    withTicket(seq, reply, [this, seq, reply](TicketRecord* t) {
         if (!t) {
             reply(answer::notFound(u"ticket_id"_s, m_ids.ticketString(seq)));
             return;
@@ -257,7 +263,8 @@ void MatchService::cancelTicket(qint64 seq, Reply reply) {
     });
 }
 
-void MatchService::withMatch(qint64 seq, std::function<void(MatchRecord*)> then) {
+void MatchService::withMatch(qint64 seq, const Reply& reply,
+                             std::function<void(MatchRecord*)> then) {
     if (MatchRecord* m = m_records.match(seq)) {
         then(m);
         return;
@@ -267,17 +274,23 @@ void MatchService::withMatch(qint64 seq, std::function<void(MatchRecord*)> then)
         return;
     }
     m_batcher.flush();  // the read must see every write made before it
-    readMatchRow(*m_store, seq, this, [this, then = std::move(then)](std::optional<MatchRow> row) {
-        if (!row) {
-            then(nullptr);
-            return;
-        }
-        then(&m_records.adoptMatch(matchFromRow(*row)));
-    });
+    readMatchRow(
+        *m_store, seq, this,
+        [this, reply, then = std::move(then)](std::optional<MatchRow> row, const QString& error) {
+            if (!error.isEmpty()) {
+                reply(answer::storeUnreadable(error));
+                return;
+            }
+            if (!row) {
+                then(nullptr);
+                return;
+            }
+            then(&m_records.adoptMatch(matchFromRow(*row)));
+        });
 }
 
 void MatchService::getMatch(qint64 seq, Reply reply) {
-    withMatch(seq, [this, seq, reply = std::move(reply)](MatchRecord* m) {
+    withMatch(seq, reply, [this, seq, reply](MatchRecord* m) {
         if (!m)
             reply(answer::notFound(u"match_id"_s, m_ids.matchString(seq)));
         else
@@ -286,7 +299,7 @@ void MatchService::getMatch(qint64 seq, Reply reply) {
 }
 
 void MatchService::reportResult(qint64 seq, const QByteArray& body, Reply reply) {
-    withMatch(seq, [this, seq, body, reply = std::move(reply)](MatchRecord* m) {
+    withMatch(seq, reply, [this, seq, body, reply](MatchRecord* m) {
         if (!m) {
             reply(answer::notFound(u"match_id"_s, m_ids.matchString(seq)));
             return;

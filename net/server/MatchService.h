@@ -107,8 +107,11 @@ private:
     void tick();
     // The record in memory, or read back from the store behind every write
     // queued before; nullptr when there is no such id.
-    void withTicket(qint64 seq, std::function<void(TicketRecord*)> then);
-    void withMatch(qint64 seq, std::function<void(MatchRecord*)> then);
+    // The record from memory or, older, from the store; null when there is
+    // none. When the store cannot be read, `reply` gets 503 instead and
+    // `then` is not called ("not found" would be a lie).
+    void withTicket(qint64 seq, const Reply& reply, std::function<void(TicketRecord*)> then);
+    void withMatch(qint64 seq, const Reply& reply, std::function<void(MatchRecord*)> then);
     QByteArray ticketJson(const TicketRecord& t) const;
     void finishTicket(TicketRecord& t, TicketState state, double waitSeconds, qint64 matchSeq,
                       std::vector<StoreWrite>& writes);

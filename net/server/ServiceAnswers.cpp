@@ -209,6 +209,11 @@ HttpResponse storeFailed(const QString& error) {
     return HttpServer::errorResponse(503, u"store: write not durable, try again: "_s + error);
 }
 
+HttpResponse storeUnreadable(const QString& error) {
+    return HttpServer::errorResponse(
+        503, u"store: cannot read this record back now, try again: "_s + error);
+}
+
 HttpResponse draining() {
     return HttpServer::errorResponse(
         503, u"tickets: this server is draining and accepts no new tickets"_s);

@@ -46,6 +46,8 @@ HttpResponse misdirected(const QString& what, QByteArrayView id, const QByteArra
                          const QByteArray& self);
 // A write the answer promised was not made durable.
 HttpResponse storeFailed(const QString& error);
+// 503: a record older than memory could not be read back from the store.
+HttpResponse storeUnreadable(const QString& error);
 HttpResponse draining();
 HttpResponse overloaded(quint64 backlog);
 HttpResponse enqueueRefused(const EnqueueResult& result);

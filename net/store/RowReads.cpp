@@ -3,17 +3,35 @@
 #include "net/store/GroupCommitStore.h"
 
 #include <QPointer>
+#include <QSqlError>
 #include <QSqlQuery>
 
 using namespace Qt::StringLiterals;
 
 namespace pulsco {
 
-std::optional<TicketRow> selectTicketRow(QSqlDatabase& db, qint64 seq) {
+namespace {
+// exec() and next(): false either way, *error set only when the read failed.
+bool execAndNext(QSqlQuery& q, QString* error) {
+    if (!q.exec()) {
+        *error = q.lastError().text().trimmed();
+        if (error->isEmpty())
+            *error = u"no connection to the store"_s;
+        return false;
+    }
+    if (q.next())
+        return true;
+    if (q.lastError().isValid())
+        *error = q.lastError().text().trimmed();
+    return false;
+}
+}  // namespace
+
+std::optional<TicketRow> selectTicketRow(QSqlDatabase& db, qint64 seq, QString* error) {
     QSqlQuery q(db);
     q.prepare(u"SELECT queue, state, match_seq, created_ms, wait_ms FROM tickets WHERE seq = ?"_s);
     q.addBindValue(seq);
-    if (!q.exec() || !q.next())
+    if (!execAndNext(q, error))
         return std::nullopt;
     TicketRow row;
     row.seq = seq;
@@ -25,11 +43,11 @@ std::optional<TicketRow> selectTicketRow(QSqlDatabase& db, qint64 seq) {
     return row;
 }
 
-std::optional<MatchRow> selectMatchRow(QSqlDatabase& db, qint64 seq) {
+std::optional<MatchRow> selectMatchRow(QSqlDatabase& db, qint64 seq, QString* error) {
     QSqlQuery q(db);
     q.prepare(u"SELECT detail, winner_team FROM matches WHERE seq = ?"_s);
     q.addBindValue(seq);
-    if (!q.exec() || !q.next())
+    if (!execAndNext(q, error))
         return std::nullopt;
     MatchRow row;
     row.seq = seq;
@@ -43,15 +61,16 @@ namespace {
 // Runs `select` on the store thread and posts its row back to the receiver.
 template <class Row, class Select>
 void readRow(GroupCommitStore& store, qint64 seq, QObject* receiver,
-             std::function<void(std::optional<Row>)> done, Select select) {
+             std::function<void(std::optional<Row>, const QString&)> done, Select select) {
     QPointer<QObject> guard(receiver);
     store.read([guard, seq, select, done = std::move(done)](QSqlDatabase& db) mutable {
-        std::optional<Row> row = select(db, seq);
+        QString error;
+        std::optional<Row> row = select(db, seq, &error);
         QMetaObject::invokeMethod(
             guard.data(),
-            [guard, row = std::move(row), done = std::move(done)]() mutable {
+            [guard, row = std::move(row), error, done = std::move(done)]() mutable {
                 if (guard)
-                    done(std::move(row));
+                    done(std::move(row), error);
             },
             Qt::QueuedConnection);
     });

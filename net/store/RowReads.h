@@ -17,16 +17,17 @@ class GroupCommitStore;
 
 // On the store's connection. Fill only what the server reads back:
 // a ticket's seq, queue, state, matchSeq, createdMs and waitMs; a match's
-// seq, detail and winnerTeam. nullopt when there is no such row (or the
-// read fails: to the caller the row is not there either way).
-std::optional<TicketRow> selectTicketRow(QSqlDatabase& db, qint64 seq);
-std::optional<MatchRow> selectMatchRow(QSqlDatabase& db, qint64 seq);
+// seq, detail and winnerTeam. nullopt when there is no such row, or when
+// the read failed: then *error says why (the store is gone: the caller
+// must not answer "not found").
+std::optional<TicketRow> selectTicketRow(QSqlDatabase& db, qint64 seq, QString* error);
+std::optional<MatchRow> selectMatchRow(QSqlDatabase& db, qint64 seq, QString* error);
 
 // The same reads on the store thread, behind every write queued before the
 // call (so they see them). `done` runs on `receiver`'s thread, and not at all
-// when the receiver is gone by then.
-using TicketRowDone = std::function<void(std::optional<TicketRow>)>;
-using MatchRowDone = std::function<void(std::optional<MatchRow>)>;
+// when the receiver is gone by then; `error` is empty unless the read failed.
+using TicketRowDone = std::function<void(std::optional<TicketRow>, const QString& error)>;
+using MatchRowDone = std::function<void(std::optional<MatchRow>, const QString& error)>;
 void readTicketRow(GroupCommitStore& store, qint64 seq, QObject* receiver, TicketRowDone done);
 void readMatchRow(GroupCommitStore& store, qint64 seq, QObject* receiver, MatchRowDone done);
 

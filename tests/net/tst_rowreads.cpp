@@ -19,9 +19,10 @@ std::optional<std::optional<Row>> awaitRead(Read read, GroupCommitStore& store, 
                                             QObject* receiver) {
     bool answered = false;
     std::optional<Row> row;
-    read(store, seq, receiver, [&](std::optional<Row> r) {
+    read(store, seq, receiver, [&](std::optional<Row> r, const QString& error) {
         answered = true;
         row = std::move(r);
+        QVERIFY2(error.isEmpty(), qPrintable(error));
     });
     if (!QTest::qWaitFor([&] { return answered; }, 5000))
         return std::nullopt;
@@ -120,11 +121,13 @@ void TestRowReads::match() {
 void TestRowReads::goneReceiverHearsNothing() {
     bool answered = false;
     auto* receiver = new QObject;
-    readTicketRow(m_store, 1, receiver, [&](std::optional<TicketRow>) { answered = true; });
+    readTicketRow(m_store, 1, receiver,
+                  [&](std::optional<TicketRow>, const QString&) { answered = true; });
     delete receiver;
     // A read behind it that does answer: by then the first one would have.
     bool later = false;
-    readTicketRow(m_store, 1, this, [&](std::optional<TicketRow>) { later = true; });
+    readTicketRow(m_store, 1, this,
+                  [&](std::optional<TicketRow>, const QString&) { later = true; });
     QTRY_VERIFY(later);
     QVERIFY(!answered);
 }

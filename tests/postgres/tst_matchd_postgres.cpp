@@ -90,6 +90,8 @@ void TestMatchdPostgres::lostDatabaseAnswers503AndComesBack() {
     QCOMPARE(pg.createDatabase(u"pulsco"_s), QString());
     pulsco::test::MatchdProcess::Options options;
     options.storeUrl = pg.connectionUrl(u"pulsco"_s);
+    // No finished ticket kept in memory: reading one goes to the store.
+    options.extraArguments = {u"--memory-tickets"_s, u"0"_s};
     pulsco::test::MatchdProcess server(options);
     QVERIFY2(server.start(), server.stderrText().constData());
     QCOMPARE(http(server.port(), "GET", "/readyz").status, 200);
@@ -105,6 +107,14 @@ void TestMatchdPostgres::lostDatabaseAnswers503AndComesBack() {
     };
     for (int i = 0; i < 20; ++i)
         QCOMPARE(create("before" + QByteArray::number(i)).status, 201);
+    // A finished ticket: cancelled now, or matched already (409).
+    const QByteArray finished = acknowledged.first().toLatin1();
+    const int cancelled = http(server.port(), "DELETE", "/v1/tickets/" + finished).status;
+    QVERIFY2(cancelled == 200 || cancelled == 409, qPrintable(QString::number(cancelled)));
+    const QString finishedState =
+        http(server.port(), "GET", "/v1/tickets/" + finished).json().value(u"state").toString();
+    QVERIFY2(finishedState == u"cancelled"_s || finishedState == u"matched"_s,
+             qPrintable(finishedState));
 
     // The database goes away (fast shutdown: every connection is closed).
     pg.stop();
@@ -120,6 +130,12 @@ void TestMatchdPostgres::lostDatabaseAnswers503AndComesBack() {
     QVERIFY2(refused.errorMessage().contains(u"database unavailable"_s),
              qPrintable(refused.errorMessage()));
     QTRY_COMPARE_WITH_TIMEOUT(http(server.port(), "GET", "/readyz").status, 503, 5000);
+    // A record only the store holds cannot be read: 503, not "not found".
+    const HttpResult old = http(server.port(), "GET", "/v1/tickets/" + finished);
+    QCOMPARE(old.status, 503);
+    QCOMPARE(old.errorCode(), u"unavailable"_s);
+    QVERIFY2(old.errorMessage().contains(u"cannot read this record back now"_s),
+             qPrintable(old.errorMessage()));
     // Still refused while it is gone: no 201 without a commit.
     for (int i = 0; i < 5; ++i)
         QCOMPARE(create("gone" + QByteArray::number(i)).status, 503);
@@ -142,6 +158,9 @@ void TestMatchdPostgres::lostDatabaseAnswers503AndComesBack() {
                                          QString::fromUtf8(server.stderrText())),
                               10000);
     QTRY_COMPARE_WITH_TIMEOUT(http(server.port(), "GET", "/readyz").status, 200, 5000);
+    QCOMPARE(
+        http(server.port(), "GET", "/v1/tickets/" + finished).json().value(u"state").toString(),
+        finishedState);
     QVERIFY2(QString::fromUtf8(server.stderrText()).contains(u"accepts writes again"_s),
              server.stderrText().constData());
 
