@@ -201,6 +201,34 @@ IntegrityReport readIntegrity(JsonObjectReader o) {
     return r;
 }
 
+constexpr qsizetype kMaxMaintenanceRecords = 1000;
+constexpr qsizetype kMaxMaintenanceText = 4096;
+
+StoreMaintenanceReport readStoreMaintenance(JsonObjectReader o) {
+    StoreMaintenanceReport r;
+    r.migrationRoundTrips = readCount(o, u"migration_round_trips");
+    r.verifiedBackups = readCount(o, u"verified_backups");
+    r.restoreDrills = readCount(o, u"restore_drills");
+    JsonArrayReader latest = o.array(u"latest", kMaxMaintenanceRecords);
+    for (qsizetype i = 0; i < latest.size() && o.ok(); ++i) {
+        JsonObjectReader e = latest.object(i);
+        if (!o.ok())
+            break;
+        MaintenanceRecord m;
+        m.kind =
+            e.oneOf(u"kind", {u"migration_round_trip"_s, u"verified_backup"_s, u"restore_drill"_s})
+                .toStdString();
+        m.atUnixMs = e.number(u"at_ms", 0, 1e15);
+        m.command = e.string(u"command", kMaxMaintenanceText).toStdString();
+        m.ok = e.boolean(u"ok");
+        m.figures = e.string(u"figures", kMaxMaintenanceText).toStdString();
+        e.finish();
+        r.latest.push_back(std::move(m));
+    }
+    o.finish();
+    return r;
+}
+
 // Spans sorted, disjoint and inside [from_s, now_s]: a history that breaks
 // that would make availability over 100 % or count time twice.
 AvailabilityHistory readAvailability(JsonObjectReader o) {
@@ -264,6 +292,26 @@ void writeIntegrityReport(JsonWriter& out, const IntegrityReport& r) {
     out.endObject();
 }
 
+void writeStoreMaintenance(JsonWriter& out, const StoreMaintenanceReport& r) {
+    out.beginObject();
+    out.field("migration_round_trips", r.migrationRoundTrips);
+    out.field("verified_backups", r.verifiedBackups);
+    out.field("restore_drills", r.restoreDrills);
+    out.key("latest");
+    out.beginArray();
+    for (const MaintenanceRecord& m : r.latest) {
+        out.beginObject();
+        out.field("kind", std::string_view(m.kind));
+        out.field("at_ms", m.atUnixMs);
+        out.field("command", std::string_view(m.command));
+        out.field("ok", m.ok);
+        out.field("figures", std::string_view(m.figures));
+        out.endObject();
+    }
+    out.endArray();
+    out.endObject();
+}
+
 void writeMetricsSnapshot(JsonWriter& out, const MetricsSnapshot& s) {
     out.beginObject();
     out.field("format", MetricsSnapshot::kFormat);
@@ -311,6 +359,10 @@ void writeMetricsSnapshot(JsonWriter& out, const MetricsSnapshot& s) {
     if (s.availability) {
         out.key("availability");
         writeAvailability(out, *s.availability);
+    }
+    if (s.storeMaintenance) {
+        out.key("store_maintenance");
+        writeStoreMaintenance(out, *s.storeMaintenance);
     }
     out.endObject();
 }
@@ -376,6 +428,8 @@ MetricsSnapshot readMetricsSnapshot(JsonObjectReader o) {
         s.integrity = readIntegrity(std::move(*integrity));
     if (auto availability = o.optionalObject(u"availability"))
         s.availability = readAvailability(std::move(*availability));
+    if (auto maintenance = o.optionalObject(u"store_maintenance"))
+        s.storeMaintenance = readStoreMaintenance(std::move(*maintenance));
     o.finish();
     if (!o.ok())
         return {};

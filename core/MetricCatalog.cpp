@@ -53,6 +53,18 @@ const std::vector<MetricInfo> kMetrics = {
     {"conservation", MetricShape::Gauge, "", "1 (ok) when every ticket is accounted for", false},
     {"integrity", MetricShape::Gauge, "",
      "1 (ok) when the last integrity audit found nothing; no data before the first", false},
+    {"migration_round_trips", MetricShape::Counter, "",
+     "schema migrations down and back up with every row kept and the store check ok "
+     "(pulsco-matchd migrate); no data without a store",
+     false},
+    {"verified_backups", MetricShape::Counter, "",
+     "backups of the store that pulsco-matchd verify found sound (its checksum matched); "
+     "no data without a store",
+     false},
+    {"restore_drills", MetricShape::Counter, "",
+     "sound restores into the store the server runs on (pulsco-matchd restore); "
+     "no data without a store",
+     false},
     {"time_s", MetricShape::Gauge, "s", "source time: simulated seconds or server uptime", false},
     {"rating_correlation", MetricShape::Gauge, "",
      "Spearman correlation of true skill and rating (simulator, end of run)", false},
@@ -179,6 +191,14 @@ std::optional<double> MetricCatalog::value(const MetricsSnapshot& s, std::string
         return s.conservationOk ? 1.0 : 0.0;
     if (name == "integrity")
         return s.integrity ? std::optional<double>(s.integrity->ok ? 1.0 : 0.0) : std::nullopt;
+    if (name == "migration_round_trips" || name == "verified_backups" || name == "restore_drills") {
+        if (!s.storeMaintenance)
+            return std::nullopt;
+        const StoreMaintenanceReport& m = *s.storeMaintenance;
+        return d(name == "migration_round_trips" ? m.migrationRoundTrips
+                 : name == "verified_backups"    ? m.verifiedBackups
+                                                 : m.restoreDrills);
+    }
     if (name == "time_s")
         return s.timeSeconds;
     if (name == "rating_correlation")

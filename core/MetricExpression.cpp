@@ -487,6 +487,9 @@ ExpressionValue evaluateNode(const Node& n, const MetricsSnapshot& s, double win
         const auto v = MetricCatalog::value(s, n.scope, n.name, window);
         if (!v && (n.name == "uptime" || n.name == "uptime_history_s"))
             return noData("no availability history");
+        if (!v && (n.name == "migration_round_trips" || n.name == "verified_backups" ||
+                   n.name == "restore_drills"))
+            return noData("no store maintenance report (a pulsco-matchd server's store has one)");
         return v ? number(*v) : noData("no data for " + qualified(n));
     }
     case Node::Kind::Call: {

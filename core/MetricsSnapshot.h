@@ -94,6 +94,29 @@ struct IntegrityReport {
     bool operator==(const IntegrityReport&) const = default;
 };
 
+// Store maintenance a server's store has seen, read from the log its store
+// commands write there (pulsco-matchd migrate / backup / verify / restore,
+// net/store/MaintenanceLog.h). Each count is of runs that held, judged from
+// what the commands measured on disk (row counts before and after, a
+// backup's checksum matched by a later verify, the checks of a restore),
+// never from a command saying it succeeded.
+struct MaintenanceRecord {
+    std::string kind;     // "migration_round_trip", "verified_backup", "restore_drill"
+    double atUnixMs = 0;  // when the run that completed it ended
+    std::string command;  // the command line(s) as run
+    bool ok = false;      // held (counted) or not, and figures say why
+    std::string figures;  // "schema 5 -> 3 -> 5; tickets 120, matches 20 kept; quick_check ok"
+    bool operator==(const MaintenanceRecord&) const = default;
+};
+
+struct StoreMaintenanceReport {
+    std::uint64_t migrationRoundTrips = 0;  // down and back up, every row kept, store check ok
+    std::uint64_t verifiedBackups = 0;      // backups of this store a verify found sound
+    std::uint64_t restoreDrills = 0;        // sound restores into this store
+    std::vector<MaintenanceRecord> latest;  // the newest few, held or not, oldest first
+    bool operator==(const StoreMaintenanceReport&) const = default;
+};
+
 struct MetricsSnapshot {
     static constexpr int kFormat = 1;
 
@@ -138,6 +161,9 @@ struct MetricsSnapshot {
     // record, the console's readiness probes taken off it, every server of
     // a live source intersected; the simulator's run. None when unknown.
     std::optional<AvailabilityHistory> availability;
+    // The store's maintenance evidence (pulsco-matchd); none from a
+    // simulator or a server that has not read its store's log yet.
+    std::optional<StoreMaintenanceReport> storeMaintenance;
 
     bool operator==(const MetricsSnapshot&) const = default;
 };

@@ -1,6 +1,7 @@
 #include "rollout/RolloutSession.h"
 
 #include "bridge/MetricsSnapshotJson.h"
+#include "rollout/MaintenanceEvidence.h"
 #include "rollout/ManualTrafficController.h"
 #include "rollout/RolloutPlanJson.h"
 #include "rollout/SourceTrafficController.h"
@@ -594,6 +595,12 @@ QByteArray RolloutSession::gateEvidence(const PlanItem& item, const GateStatus& 
     if (const SnapshotPtr s = m_window.latest()) {
         o[u"source_time_s"_s] = s->timeSeconds;
         o[u"snapshot"_s] = QJsonDocument::fromJson(metricsSnapshotToJson(*s)).object();
+        // A gate on the store's maintenance keeps the runs behind its
+        // figure in the row itself: command, held or not, figures, time.
+        if (s->storeMaintenance)
+            if (const QJsonArray runs = maintenanceRunsFor(*item.gate, *s->storeMaintenance);
+                !runs.isEmpty())
+                o[u"store_maintenance"_s] = runs;
     }
     return compact(o);
 }

@@ -81,6 +81,11 @@ ConsoleOptionsParse parseConsoleOptions(const QStringList& arguments) {
         u"Page to show first: dashboard, rollout, blue-green (the Rollout page's "
         "Blue-green tab) or drills."_s,
         u"PAGE"_s);
+    const QCommandLineOption item(
+        u"item"_s,
+        u"Open the Rollout page on this checklist item (its id, e.g. "
+        "p3.final-validation.database-backup-verification): its gate and evidence."_s,
+        u"ID"_s);
     const QCommandLineOption screenshot(
         u"screenshot"_s, u"Save a PNG of the window after --quit-after seconds, then exit."_s,
         u"FILE"_s);
@@ -95,8 +100,8 @@ ConsoleOptionsParse parseConsoleOptions(const QStringList& arguments) {
                              u"FILE"_s);
     bench.setFlags(QCommandLineOption::HiddenFromHelp);
     parser.addOptions({help, version, simulate, connectOpt, caCert, haproxy, haproxyBackend,
-                       haproxyServers, webhook, page, screenshot, quitAfter, size, speed, players,
-                       theme, bench});
+                       haproxyServers, webhook, page, item, screenshot, quitAfter, size, speed,
+                       players, theme, bench});
 
     ConsoleOptionsParse result;
     if (!parser.parse(arguments)) {
@@ -199,6 +204,19 @@ ConsoleOptionsParse parseConsoleOptions(const QStringList& arguments) {
                     o.page);
             return result;
         }
+    }
+    if (parser.isSet(item)) {
+        o.item = parser.value(item).trimmed();
+        if (o.item.isEmpty()) {
+            result.error = u"--item: must name a checklist item's id"_s;
+            return result;
+        }
+        if (parser.isSet(page) && o.page != u"rollout"_s) {
+            result.error =
+                u"--item: opens the Rollout page; it cannot go with --page %1"_s.arg(o.page);
+            return result;
+        }
+        o.page = u"rollout"_s;
     }
     if (parser.isSet(quitAfter)) {
         bool ok = false;

@@ -3,7 +3,7 @@
 //                  [--ca-cert FILE]
 //                  [--haproxy ADDR [--haproxy-backend NAME] [--haproxy-servers B,G]
 //                   | --webhook URL]
-//                  [--page dashboard|rollout|drills]
+//                  [--page dashboard|rollout|blue-green|drills] [--item ID]
 //                  [--screenshot FILE.png --quit-after SEC] [--size WxH]
 //                  [--speed N|max] [--players N] [--theme light|dark]
 #pragma once
@@ -26,6 +26,7 @@ struct ConsoleOptions {
     // with the server set, else manual confirmation.
     std::optional<TrafficControllerConfig> traffic;
     QString page = QStringLiteral("dashboard");
+    QString item;  // --item: a checklist item to open on the Rollout page
     QString screenshotPath;
     double quitAfterSeconds = 0;  // 0 = run until closed
     QSize size;                   // invalid = remembered geometry

@@ -21,6 +21,7 @@
 #include "ui/QueueDepthChart.h"
 #include "ui/drills/AlertChartAnnotator.h"
 #include "ui/drills/DrillsConsole.h"
+#include "ui/rollout/ChecklistView.h"
 #include "ui/rollout/RolloutPage.h"
 
 #include <QAction>
@@ -211,6 +212,12 @@ int runConsole(const ConsoleOptions& options) {
     if (!window.showPage(blueGreen ? u"rollout"_s : options.page)) {
         printError(u"--page: the %1 page is not available in this build yet (available: %2)"_s.arg(
             options.page, window.pageKeys().join(u", "_s)));
+        return 2;
+    }
+    if (!options.item.isEmpty() &&
+        (!pages.rollout || !pages.rollout->checklist()->selectItem(options.item))) {
+        printError(u"--item: no checklist item \"%1\" in the plan (the ids are in the plan "
+                   "file; docs/rollout.md)"_s.arg(options.item));
         return 2;
     }
 

@@ -48,6 +48,47 @@ std::optional<AvailabilityHistory> mergedAvailability(const std::vector<ColoredS
     return merged;
 }
 
+std::optional<StoreMaintenanceReport>
+mergedStoreMaintenance(const std::vector<ColoredSnapshot>& parts) {
+    // Every store needs its own verified backup, so the set has as many as
+    // its least covered server (a server that has not reported counts as
+    // none). A migration round trip or a restore drill on any one server
+    // shows the scripts and the procedure work: the most any server has.
+    // Never a sum: two servers may share one database.
+    std::optional<StoreMaintenanceReport> merged;
+    bool anyMissing = false;
+    for (const ColoredSnapshot& part : parts) {
+        if (!part.snapshot)
+            continue;
+        const std::optional<StoreMaintenanceReport>& r = part.snapshot->storeMaintenance;
+        if (!r) {
+            anyMissing = true;
+            continue;
+        }
+        if (!merged) {
+            merged = *r;
+            merged->latest.clear();
+        } else {
+            merged->migrationRoundTrips =
+                std::max(merged->migrationRoundTrips, r->migrationRoundTrips);
+            merged->restoreDrills = std::max(merged->restoreDrills, r->restoreDrills);
+            merged->verifiedBackups = std::min(merged->verifiedBackups, r->verifiedBackups);
+        }
+        for (MaintenanceRecord record : r->latest) {
+            record.command = std::string(toString(part.color)) + ": " + record.command;
+            merged->latest.push_back(std::move(record));
+        }
+    }
+    if (merged && anyMissing)
+        merged->verifiedBackups = 0;
+    if (merged)
+        std::stable_sort(merged->latest.begin(), merged->latest.end(),
+                         [](const MaintenanceRecord& a, const MaintenanceRecord& b) {
+                             return a.atUnixMs < b.atUnixMs;
+                         });
+    return merged;
+}
+
 std::optional<IntegrityReport> mergedIntegrity(const std::vector<ColoredSnapshot>& parts) {
     // One server's failed audit fails the set (the data-inconsistency
     // trigger must see a bad green however clean blue is). All must have
@@ -140,6 +181,7 @@ MetricsSnapshot mergeServerSnapshots(const std::vector<ColoredSnapshot>& parts) 
     merged.faultOnsetSeconds = mergedFaultOnset(parts);
     merged.integrity = mergedIntegrity(parts);
     merged.availability = mergedAvailability(parts);
+    merged.storeMaintenance = mergedStoreMaintenance(parts);
     return merged;
 }
 

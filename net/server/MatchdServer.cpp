@@ -9,6 +9,7 @@
 #include "net/server/ServerMetrics.h"
 #include "net/server/TlsFiles.h"
 #include "net/store/GroupCommitStore.h"
+#include "net/store/MaintenanceLog.h"
 
 #include <QDebug>
 #include <QDir>
@@ -161,6 +162,10 @@ bool MatchdServer::start(const MatchdOptions& options, QString* error) {
     connect(&m_heartbeatTimer, &QTimer::timeout, this, &MatchdServer::heartbeat);
     m_heartbeatTimer.start();
     heartbeat();
+    readStoreMaintenance();
+    m_maintenanceTimer.setInterval(kMaintenanceReadMs);
+    connect(&m_maintenanceTimer, &QTimer::timeout, this, &MatchdServer::readStoreMaintenance);
+    m_maintenanceTimer.start();
     publishSnapshot();
     m_service->start(options.tickMs);
     m_snapshotTimer.setInterval(1000);
@@ -193,6 +198,28 @@ void MatchdServer::heartbeat() {
         return;
     m_heartbeatRow = m_uptime->beat(QDateTime::currentMSecsSinceEpoch());
     m_heartbeatToken = m_store->submit(RecordHeartbeat{m_heartbeatRow});
+}
+
+void MatchdServer::readStoreMaintenance() {
+    // On the store thread, after what is queued; the report comes back to
+    // this thread. A log that cannot be read is said once per change of
+    // reason; the last report read stays meanwhile.
+    m_store->read([this](QSqlDatabase& db) {
+        QString error;
+        const auto runs = readMaintenanceRuns(db, &error);
+        std::optional<StoreMaintenanceReport> report;
+        if (runs)
+            report = summarizeMaintenance(*runs);
+        QMetaObject::invokeMethod(this, [this, report, error] {
+            if (!m_metrics)
+                return;
+            if (report)
+                m_metrics->setStoreMaintenance(*report);
+            if (error != m_maintenanceError && !error.isEmpty())
+                qWarning().noquote() << "pulsco-matchd:" << error;
+            m_maintenanceError = error;
+        });
+    });
 }
 
 bool MatchdServer::ready() const {

@@ -62,6 +62,9 @@ private:
     void onIntegrityAudited(const IntegrityReport& report);
     void onTicked();
     void publishSnapshot();
+    // Reads the store's maintenance log (net/store/MaintenanceLog) for the
+    // snapshots: at start, then every kMaintenanceReadMs.
+    void readStoreMaintenance();
     bool ready() const;
     HttpResponse infoResponse() const;
 
@@ -82,6 +85,9 @@ private:
     void heartbeat();
     QTimer m_snapshotTimer;
     QTimer m_heapTrimTimer;
+    QTimer m_maintenanceTimer;
+    static constexpr int kMaintenanceReadMs = 5000;
+    QString m_maintenanceError;  // the last reason the log could not be read
     QTimer m_shutdownPoll;
     QDateTime m_startedAt;
     int m_schemaVersionFound = 0;

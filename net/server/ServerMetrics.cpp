@@ -185,6 +185,7 @@ MetricsSnapshot ServerMetrics::snapshot(const std::vector<QueueStatus>& queues, 
     s.activeFaults = m_faults;
     s.faultOnsetSeconds = m_faultOnset;
     s.integrity = m_integrity;
+    s.storeMaintenance = m_storeMaintenance;
     s.availability = availabilityAt(wallUnixMs);
     return s;
 }
@@ -286,6 +287,18 @@ QByteArray ServerMetrics::prometheusText(const std::vector<QueueStatus>& queues,
              "Violations found, summed over the audits (one that persists counts in each); "
              "grows while the data is inconsistent.",
              double(m_integrityViolations));
+    if (m_storeMaintenance) {
+        w.single("pulsco_store_migration_round_trips", "gauge",
+                 "Migrations down and back up that kept every row, per the store's maintenance "
+                 "log (pulsco-matchd migrate).",
+                 double(m_storeMaintenance->migrationRoundTrips));
+        w.single("pulsco_store_verified_backups", "gauge",
+                 "Backups of this store that pulsco-matchd verify found sound.",
+                 double(m_storeMaintenance->verifiedBackups));
+        w.single("pulsco_store_restore_drills", "gauge",
+                 "Sound restores into this store (pulsco-matchd restore).",
+                 double(m_storeMaintenance->restoreDrills));
+    }
     if (const auto history = availabilityAt(double(QDateTime::currentMSecsSinceEpoch()))) {
         constexpr double kWindows[] = {3600.0, 86400.0, 604800.0};
         const auto labels = [](double window) {

@@ -64,6 +64,12 @@ public:
         m_integrityViolations += report.violations;
     }
 
+    // What the store's maintenance log amounts to (net/store/MaintenanceLog),
+    // as last read: every snapshot carries it, /metrics its counts.
+    void setStoreMaintenance(StoreMaintenanceReport report) {
+        m_storeMaintenance = std::move(report);
+    }
+
     // The server's up record (net/server/UptimeLedger) after a heartbeat
     // committed; snapshots and /metrics read it up to their own now.
     void setAvailability(AvailabilityHistory history) { m_availability = std::move(history); }
@@ -121,6 +127,7 @@ private:
     std::optional<double> m_faultOnset;
     RecentWindow m_recent;
     std::optional<IntegrityReport> m_integrity;
+    std::optional<StoreMaintenanceReport> m_storeMaintenance;
     std::optional<AvailabilityHistory> m_availability;
     // The record up to `wallUnixMs`; none before the first heartbeat.
     std::optional<AvailabilityHistory> availabilityAt(double wallUnixMs) const;

@@ -3,17 +3,21 @@
 #include "net/server/IntegrityCheck.h"
 #include "net/store/AuditRows.h"
 #include "net/store/GroupCommitStore.h"
+#include "net/store/MaintenanceLog.h"
 #include "net/store/Migrations.h"
 #include "net/store/StoreMaintenance.h"
 
+#include <QCoreApplication>
 #include <QDateTime>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
+#include <QJsonArray>
 #include <QProcess>
 #include <QStandardPaths>
 #include <QTemporaryDir>
+#include <QUrl>
 
 #include <map>
 #include <optional>
@@ -171,6 +175,34 @@ bool syncFile(const QString& path, QString* error) {
     return true;
 }
 
+// The command line as run, for the maintenance log (passwords masked).
+QString commandLine(const QString& command, const QStringList& args) {
+    QStringList words{u"pulsco-matchd"_s, command};
+    for (const QString& word : args)
+        words << (StoreAddress::isUrl(word) ? StoreAddress::masked(word) : word);
+    return words.join(u' ');
+}
+
+// Appends the run to the store's maintenance log, where the server reads it
+// (net/store/MaintenanceLog.h). The command's own work is done either way:
+// a log that cannot be written is said, not a failure of the command.
+void logRun(QSqlDatabase& db, const StoreAddress& address, MaintenanceRun run, QTextStream& err) {
+    QString error;
+    if (!appendMaintenanceRun(db, std::move(run), &error))
+        err << "pulsco-matchd: warning: " << address.display() << ": " << error
+            << " (this run will not count as evidence on the Rollout page)\n";
+}
+
+void logRun(const StoreAddress& address, MaintenanceRun run, QTextStream& err) {
+    StoreConnection store(address, StoreConnection::Mode::ReadWrite);
+    if (!store.isOpen()) {
+        err << "pulsco-matchd: warning: " << store.error()
+            << " (the maintenance log was not written: this run will not count as evidence)\n";
+        return;
+    }
+    logRun(store.db(), address, std::move(run), err);
+}
+
 // ---- migrate -------------------------------------------------------------
 
 int migrate(const QStringList& args, QTextStream& out, QTextStream& err) {
@@ -249,15 +281,35 @@ int migrate(const QStringList& args, QTextStream& out, QTextStream& err) {
             << " --to PATH), then pass --allow-data-loss. Nothing changed.\n";
         return 1;
     }
+    // What the store holds before and after: a round trip down and back up
+    // counts only when the rows the lower schema keeps are all still there.
+    MaintenanceRun run{0, 0, u"migrate"_s, commandLine(u"migrate"_s, args), false, {}};
+    run.detail[u"from"_s] = from;
+    run.detail[u"to"_s] = target;
+    if (const auto before = readStoreCounts(store.db(), &error))
+        run.detail[u"before"_s] = countsToJson(*before);
+    error.clear();
     QElapsedTimer timer;
     timer.start();
     if (!migrateSchema(store.db(), target, &error)) {
         QString unused;
         const int now = schemaVersion(store.db(), &unused);
         err << "pulsco-matchd migrate: " << error << " (the store stays at schema " << now << ")\n";
+        run.detail[u"error"_s] = error;
+        logRun(store.db(), *address, run, err);
         return 1;
     }
     out << path << ": now at schema " << target << " (" << timer.elapsed() << " ms)\n";
+    run.ok = true;
+    run.detail[u"ms"_s] = timer.elapsed();
+    if (const auto after = readStoreCounts(store.db(), &error)) {
+        run.detail[u"after"_s] = countsToJson(*after);
+        out << "  " << describeCounts(*after) << '\n';
+    }
+    const QString check = storeOwnCheck(store.db(), &error);
+    run.detail[u"store_check"_s] = check.isEmpty() ? error : check;
+    out << "  store check: " << run.detail[u"store_check"_s].toString() << '\n';
+    logRun(store.db(), *address, run, err);
     return 0;
 }
 
@@ -340,11 +392,23 @@ int backup(const QStringList& args, QTextStream& out, QTextStream& err) {
     if (counts)
         out << (postgres ? "  the database now (the dump holds it as of the dump's start): " : "  ")
             << describeCounts(*counts) << '\n';
+    // The file's checksum, so a later verify can show it checked this very
+    // backup of this store.
+    MaintenanceRun run{0, 0, u"backup"_s, commandLine(u"backup"_s, args), true, {}};
+    run.detail[u"path"_s] = QFileInfo(target).absoluteFilePath();
+    run.detail[u"bytes"_s] = QFileInfo(target).size();
+    run.detail[u"seconds"_s] = seconds;
+    run.detail[u"sha256"_s] = sha256OfFile(target, &error);
+    if (counts)
+        run.detail[u"counts"_s] = countsToJson(*counts);
+    logRun(*address, run, err);
     if (postgres)
-        out << "restore it into an empty database: pulsco-matchd restore " << target
+        out << "check it: pulsco-matchd verify " << target << " --store " << address->display()
+            << "\nrestore it into an empty database: pulsco-matchd restore " << target
             << " --store URL (pg_restore)\n";
     else
-        out << "check it: pulsco-matchd verify " << target << '\n';
+        out << "check it: pulsco-matchd verify " << target << " --data-dir "
+            << QFileInfo(source).path() << '\n';
     return 0;
 }
 
@@ -358,7 +422,45 @@ struct Verification {
     qint64 searchingAgain = 0;
     bool started = false;  // the store opened as pulsco-matchd opens it
     QString storeCheck = u"none"_s;
+    QString checkName = u"PRAGMA quick_check"_s;
 };
+
+// The checks of a restored store a server could start on (`recovery` is
+// what it found): the store's own check, and the integrity audit's
+// cross-checks with the memory a restarted server would hold: every
+// searching ticket, no match formed yet.
+void checkRestored(const QString& path, StoreConnection& db, const StoreRecovery& recovery,
+                   Verification& v) {
+    v.started = true;
+    v.searchingAgain = qint64(recovery.searchingTickets.size());
+    if (!db.isOpen()) {
+        v.problems << path + u": "_s + db.error();
+        return;
+    }
+    const StoreAuditRows rows = readAuditRows(db.db());
+    v.storeCheck = rows.quickCheck.isEmpty() ? u"none"_s : rows.quickCheck;
+    MemoryCut restarted;
+    for (const TicketRow& t : recovery.searchingTickets)
+        restarted.tickets.push_back({t.seq, TicketState::Searching, 0, false});
+    restarted.nextTicketSeq = recovery.maxTicketSeq + 1;
+    restarted.firstMatchSeq = restarted.nextMatchSeq = recovery.maxMatchSeq + 1;
+    restarted.searchingCounter = restarted.matcherSearching = recovery.searchingTickets.size();
+    const IntegrityReport report = compareAtCut(restarted, rows);
+    for (const std::string& finding : report.firstViolations)
+        v.problems << QString::fromStdString(finding);
+    if (report.violations > report.firstViolations.size())
+        v.problems << u"... and %1 more"_s.arg(report.violations - report.firstViolations.size());
+    v.sound = report.ok && v.problems.isEmpty();
+}
+
+// A pg_dump archive checked in a scratch database created for it on the
+// server of `owner` (its role needs CREATEDB): restored with pg_restore in
+// one transaction, opened as the server opens it, the store's own check
+// (amcheck where the role may install it) and the audit's cross-checks,
+// then dropped. nullopt and *error when no scratch database can be had,
+// which says nothing about the backup.
+std::optional<Verification> verifyPostgresDump(const QString& path, const StoreAddress& owner,
+                                               QTextStream& err, QString* error);
 
 // Restores `path` into a scratch store and checks it there: SQLite's own
 // check, a start of the store exactly as pulsco-matchd starts (migrated to
@@ -430,37 +532,18 @@ Verification verifyIn(const QString& path, const QTemporaryDir& scratch) {
             return v;
         }
     }
-    v.started = true;
-    v.searchingAgain = qint64(recovery.searchingTickets.size());
     StoreConnection db(scratchFile, StoreConnection::Mode::ReadOnly);
-    if (!db.isOpen()) {
-        v.problems << path + u": "_s + db.error();
-        return v;
-    }
-    const StoreAuditRows rows = readAuditRows(db.db());
-    v.storeCheck = rows.quickCheck.isEmpty() ? u"none"_s : rows.quickCheck;
-    // What memory holds right after a restart: every searching ticket, no
-    // match formed yet.
-    MemoryCut restarted;
-    for (const TicketRow& t : recovery.searchingTickets)
-        restarted.tickets.push_back({t.seq, TicketState::Searching, 0, false});
-    restarted.nextTicketSeq = recovery.maxTicketSeq + 1;
-    restarted.firstMatchSeq = restarted.nextMatchSeq = recovery.maxMatchSeq + 1;
-    restarted.searchingCounter = restarted.matcherSearching = recovery.searchingTickets.size();
-    const IntegrityReport report = compareAtCut(restarted, rows);
-    for (const std::string& finding : report.firstViolations)
-        v.problems << QString::fromStdString(finding);
-    if (report.violations > report.firstViolations.size())
-        v.problems << u"... and %1 more"_s.arg(report.violations - report.firstViolations.size());
-    v.sound = report.ok && v.problems.isEmpty();
+    checkRestored(path, db, recovery, v);
     return v;
 }
 
-void printVerification(const QString& path, const Verification& v, QTextStream& out) {
+// `note` goes just before the verdict, which stays the last line.
+void printVerification(const QString& path, const Verification& v, QTextStream& out,
+                       const QString& note = {}) {
     out << "verify " << path << '\n';
     if (v.counts) {
         out << "  rows: " << describeCounts(*v.counts) << '\n';
-        out << "  store check (PRAGMA quick_check): " << v.storeCheck << '\n';
+        out << "  store check (" << v.checkName << "): " << v.storeCheck << '\n';
         if (v.started)
             out << "  a server starts on it: yes (schema " << v.schemaFound << " -> "
                 << latestSchemaVersion() << ", " << v.searchingAgain
@@ -470,6 +553,8 @@ void printVerification(const QString& path, const Verification& v, QTextStream& 
     }
     for (const QString& problem : v.problems)
         out << "  problem: " << problem << '\n';
+    if (!note.isEmpty())
+        out << "  " << note << '\n';
     out << (v.sound ? u"sound"_s
                     : u"NOT sound: %1 problem%2"_s.arg(v.problems.size())
                           .arg(v.problems.size() == 1 ? u""_s : u"s"_s))
@@ -477,36 +562,205 @@ void printVerification(const QString& path, const Verification& v, QTextStream& 
 }
 
 int verify(const QStringList& args, QTextStream& out, QTextStream& err) {
-    if (args.size() == 1) {
-        QFile file(args.first());
-        if (file.open(QIODevice::ReadOnly) && file.read(5) == "PGDMP") {
-            err << "pulsco-matchd verify: " << args.first()
-                << ": a pg_dump archive; verify checks SQLite backups. Restore it into an "
-                   "empty scratch database (pulsco-matchd restore PATH --store URL) and run the "
-                   "integrity audit there (docs/matchd.md, Store commands)\n";
-            return 1;
-        }
-    }
     QString error;
-    const auto a = parseArgs(u"verify"_s, args, {}, {}, &error);
+    const auto a = parseArgs(u"verify"_s, args, {u"--data-dir"_s, u"--store"_s}, {}, &error);
     if (!a || a->positional.size() != 1) {
         err << "pulsco-matchd "
             << (a ? u"verify: needs exactly one PATH, the backup to check"_s : error) << '\n';
         return 2;
     }
     const QString path = a->positional.first();
-    const Verification v = verifyStore(path);
-    printVerification(path, v, out);
+    // The store the backup was taken of, where the result is logged.
+    std::optional<StoreAddress> owner;
+    if (a->values.count(u"--data-dir"_s) || a->values.count(u"--store"_s)) {
+        owner = storeOf(*a, u"verify"_s, &error);
+        if (!owner) {
+            err << "pulsco-matchd " << error << '\n';
+            return 2;
+        }
+    }
+    bool dump = false;
+    {
+        QFile file(path);
+        dump = file.open(QIODevice::ReadOnly) && file.read(5) == "PGDMP";
+    }
+    if (dump && (!owner || owner->dialect != SqlDialect::Postgresql)) {
+        err << "pulsco-matchd verify: " << path
+            << ": a pg_dump archive: name the database it is a backup of (verify PATH --store "
+               "URL); it is restored into a scratch database on that server and checked there\n";
+        return 2;
+    }
+    Verification v;
+    if (dump) {
+        const auto checked = verifyPostgresDump(path, *owner, err, &error);
+        if (!checked) {
+            err << "pulsco-matchd verify: " << error << '\n';
+            return 1;
+        }
+        v = *checked;
+    } else {
+        v = verifyStore(path);
+    }
+    QString note;
+    if (owner) {
+        MaintenanceRun run{0, 0, u"verify"_s, commandLine(u"verify"_s, args), v.sound, {}};
+        run.detail[u"path"_s] = QFileInfo(path).absoluteFilePath();
+        run.detail[u"sha256"_s] = sha256OfFile(path, &error);
+        if (v.counts)
+            run.detail[u"counts"_s] = countsToJson(*v.counts);
+        run.detail[u"store_check"_s] = v.storeCheck;
+        run.detail[u"problems"_s] = QJsonArray::fromStringList(v.problems);
+        logRun(*owner, run, err);
+        note = u"logged in the maintenance log of "_s + owner->display();
+    } else {
+        note = u"not logged: add --data-dir DIR or --store URL, the store it is a backup of, "
+               "to count it as a verified backup on the Rollout page"_s;
+    }
+    printVerification(path, v, out, note);
     return v.sound ? 0 : 1;
 }
 
 // ---- restore -------------------------------------------------------------
 
+// A restore drill's evidence, measured on the restored store itself (its
+// rows and its own check) and logged there: the server started on it
+// reports the drill.
+void logRestore(const StoreAddress& address, const QString& path, const QString& command,
+                QTextStream& out, QTextStream& err) {
+    MaintenanceRun run{0, 0, u"restore"_s, command, true, {}};
+    QString error;
+    run.detail[u"path"_s] = QFileInfo(path).absoluteFilePath();
+    run.detail[u"sha256"_s] = sha256OfFile(path, &error);
+    run.detail[u"started"_s] = true;  // the restore refuses when a server cannot start on it
+    StoreConnection store(address, StoreConnection::Mode::ReadWrite);
+    if (!store.isOpen()) {
+        err << "pulsco-matchd: warning: " << store.error()
+            << " (the maintenance log was not written: this run will not count as evidence)\n";
+        return;
+    }
+    if (const auto counts = readStoreCounts(store.db(), &error)) {
+        run.detail[u"counts"_s] = countsToJson(*counts);
+        out << "  " << describeCounts(*counts) << '\n';
+    } else {
+        run.ok = false;
+        run.detail[u"error"_s] = error;
+    }
+    const QString check = storeOwnCheck(store.db(), &error);
+    run.detail[u"store_check"_s] = check.isEmpty() ? error : check;
+    out << "  store check: " << run.detail[u"store_check"_s].toString() << '\n';
+    logRun(store.db(), address, run, err);
+}
+
+// pg_restore of a pg_dump archive into `address`'s (empty) database, in one
+// transaction. "" or why not.
+QString pgRestoreInto(const QString& path, const StoreAddress& address) {
+    QString error;
+    // Everything but extensions (amcheck): creating one needs rights the
+    // server's role rarely has, and one failure would roll the whole
+    // restore back. The list of the archive's entries, without them.
+    QByteArray contents;
+    error = runPostgresTool(u"pg_restore"_s, {u"--list"_s, path}, address, &contents);
+    QTemporaryDir listDir;
+    const QString list = listDir.filePath(u"entries"_s);
+    if (error.isEmpty()) {
+        QFile f(list);
+        if (!f.open(QIODevice::WriteOnly))
+            error = list + u": "_s + f.errorString();
+        for (const QByteArray& line : contents.split('\n'))
+            if (!line.contains(" EXTENSION "))
+                f.write(line + '\n');
+    }
+    if (error.isEmpty())
+        error = runPostgresTool(u"pg_restore"_s,
+                                {u"--no-owner"_s, u"--exit-on-error"_s, u"--single-transaction"_s,
+                                 u"--use-list"_s, list, u"--dbname"_s, address.database, path},
+                                address);
+    return error;
+}
+
+// `address` as the postgresql:// URL GroupCommitStore opens (with the
+// password, if any: never printed).
+QString urlOf(const StoreAddress& address) {
+    QUrl url;
+    url.setScheme(u"postgresql"_s);
+    url.setUserName(address.user);
+    url.setPassword(address.password);
+    url.setHost(address.host);
+    url.setPort(address.port);
+    url.setPath(u"/"_s + address.database);
+    return url.toString(QUrl::FullyEncoded);
+}
+
+std::optional<Verification> verifyPostgresDump(const QString& path, const StoreAddress& owner,
+                                               QTextStream& err, QString* error) {
+    const QString scratchName = u"pulsco_verify_%1_%2"_s.arg(QCoreApplication::applicationPid())
+                                    .arg(QDateTime::currentMSecsSinceEpoch());
+    {
+        StoreConnection admin(owner, StoreConnection::Mode::ReadWrite);
+        if (!admin.isOpen()) {
+            *error = admin.error();
+            return std::nullopt;
+        }
+        if (const QString why = createDatabase(admin.db(), scratchName); !why.isEmpty()) {
+            *error = owner.display() +
+                     u": cannot create a scratch database to restore the archive into: "_s + why +
+                     u" (verify of a pg_dump archive needs CREATEDB)"_s;
+            return std::nullopt;
+        }
+    }
+    StoreAddress scratch = owner;
+    scratch.database = scratchName;
+    Verification v;
+    v.checkName = u"amcheck"_s;
+    if (const QString restoreError = pgRestoreInto(path, scratch); !restoreError.isEmpty()) {
+        v.problems << path + u": does not restore: "_s + restoreError;
+    } else {
+        {
+            StoreConnection db(scratch, StoreConnection::Mode::ReadWrite);
+            if (db.isOpen()) {
+                // amcheck where this role may install it (a superuser); the
+                // check says "none (why)" otherwise.
+                installAmcheckIfAllowed(db.db());
+                QString countError;
+                v.counts = readStoreCounts(db.db(), &countError);
+                if (!v.counts)
+                    v.problems << path + u": "_s + countError;
+                else
+                    v.schemaFound = v.counts->schemaVersion;
+            } else {
+                v.problems << path + u": "_s + db.error();
+            }
+        }
+        StoreRecovery recovery;
+        bool started = false;
+        if (v.problems.isEmpty()) {
+            GroupCommitStore store;
+            GroupCommitStore::Options options;
+            options.path = urlOf(scratch);
+            QString openError;
+            started = store.open(options, &recovery, &openError);
+            if (!started)
+                v.problems << path + u": a server could not start on it: "_s + openError;
+        }
+        if (started) {
+            StoreConnection db(scratch, StoreConnection::Mode::ReadOnly);
+            checkRestored(path, db, recovery, v);
+        }
+    }
+    StoreConnection admin(owner, StoreConnection::Mode::ReadWrite);
+    const QString dropError =
+        admin.isOpen() ? dropDatabase(admin.db(), scratchName) : admin.error();
+    if (!dropError.isEmpty())
+        err << "pulsco-matchd verify: warning: the scratch database " << scratchName
+            << " is left on " << owner.display() << ": " << dropError << " (drop it by hand)\n";
+    return v;
+}
+
 // A pg_dump archive (`backup --store`) into an empty database with
 // pg_restore; the store is then opened as the server opens it (migrated up,
 // recovery state read) and counted.
 int restorePostgres(const QString& path, const QString& url, const StoreAddress& address,
-                    QTextStream& out, QTextStream& err) {
+                    const QStringList& args, QTextStream& out, QTextStream& err) {
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly) || file.read(5) != "PGDMP") {
         err << "pulsco-matchd restore: " << path
@@ -530,26 +784,7 @@ int restorePostgres(const QString& path, const QString& url, const StoreAddress&
             return 1;
         }
     }
-    // Everything but extensions (amcheck): creating one needs rights the
-    // server's role rarely has, and one failure would roll the whole
-    // restore back. The list of the archive's entries, without them.
-    QByteArray contents;
-    error = runPostgresTool(u"pg_restore"_s, {u"--list"_s, path}, address, &contents);
-    QTemporaryDir listDir;
-    const QString list = listDir.filePath(u"entries"_s);
-    if (error.isEmpty()) {
-        QFile f(list);
-        if (!f.open(QIODevice::WriteOnly))
-            error = list + u": "_s + f.errorString();
-        for (const QByteArray& line : contents.split('\n'))
-            if (!line.contains(" EXTENSION "))
-                f.write(line + '\n');
-    }
-    if (error.isEmpty())
-        error = runPostgresTool(u"pg_restore"_s,
-                                {u"--no-owner"_s, u"--exit-on-error"_s, u"--single-transaction"_s,
-                                 u"--use-list"_s, list, u"--dbname"_s, address.database, path},
-                                address);
+    error = pgRestoreInto(path, address);
     if (!error.isEmpty()) {
         err << "pulsco-matchd restore: " << address.display() << ": " << error
             << " (one transaction: nothing was restored)\n";
@@ -568,6 +803,7 @@ int restorePostgres(const QString& path, const QString& url, const StoreAddress&
         << recovery.schemaVersionFound << ", " << recovery.searchingTickets.size()
         << " tickets searching again, highest ticket t" << recovery.maxTicketSeq << ")\n"
         << "start the server on it: pulsco-matchd --store " << address.display() << '\n';
+    logRestore(address, path, commandLine(u"restore"_s, args), out, err);
     return 0;
 }
 
@@ -580,8 +816,8 @@ int restore(const QStringList& args, QTextStream& out, QTextStream& err) {
     }
     const auto address = storeOf(*a, u"restore"_s, &error);
     if (address && address->dialect == SqlDialect::Postgresql && a->positional.size() == 1)
-        return restorePostgres(a->positional.first(), a->values.at(u"--store"_s), *address, out,
-                               err);
+        return restorePostgres(a->positional.first(), a->values.at(u"--store"_s), *address, args,
+                               out, err);
     const QString dataDir =
         a->values.count(u"--data-dir"_s) ? a->values.at(u"--data-dir"_s) : QString();
     if (!error.isEmpty() || a->positional.size() != 1) {
@@ -626,6 +862,7 @@ int restore(const QStringList& args, QTextStream& out, QTextStream& err) {
     QFile::setPermissions(target, QFile::ReadOwner | QFile::WriteOwner);
     out << "restored " << path << " into " << target << '\n'
         << "start the server on it: pulsco-matchd --data-dir " << dataDir << '\n';
+    logRestore(StoreAddress::sqlite(target), path, commandLine(u"restore"_s, args), out, err);
     return 0;
 }
 
@@ -666,13 +903,18 @@ QString storeCommandsUsage() {
            "      a consistent copy while the server runs (SQLite VACUUM INTO; PostgreSQL\n"
            "      pg_dump --format=custom); PATH is a new file, or a directory to put\n"
            "      matchd-backup-<UTC time>.sqlite (.dump) in\n"
-           "  pulsco-matchd verify PATH\n"
-           "      (SQLite backups) restore into a scratch store, run quick_check, start the\n"
-           "      store as the server does and the integrity audit's cross-checks; print\n"
-           "      row counts; exit 0 when sound, 1 when not\n"
+           "  pulsco-matchd verify PATH [--data-dir DIR]\n"
+           "      restore into a scratch store, run its own check (quick_check; amcheck),\n"
+           "      start the store as the server does and the integrity audit's\n"
+           "      cross-checks; print row counts; exit 0 when sound, 1 when not. With the\n"
+           "      store it is a backup of, the result is logged there: a verified backup on\n"
+           "      the Rollout page. A pg_dump archive needs --store URL: it is restored into\n"
+           "      a scratch database on that server (CREATEDB), checked, dropped\n"
            "  pulsco-matchd restore PATH --data-dir DIR\n"
            "      verify, then restore into an empty or new DIR; never overwrites\n"
            "      (--store URL: pg_restore into an empty database, in one transaction)\n"
+           "  every run is logged in the store's maintenance log, which the server reports\n"
+           "  and the Rollout page's data items count (docs/matchd.md)\n"
            "  exit codes: 0 done or sound, 1 failed, refused or not sound, 2 bad usage\n"_s.arg(
                latestSchemaVersion());
 }

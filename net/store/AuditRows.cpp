@@ -60,6 +60,18 @@ bool finishedCleanly(const QSqlQuery& q, const QString& what, QString* error) {
 
 }  // namespace
 
+QString storeOwnCheck(QSqlDatabase& db, QString* error) {
+    if (dialectOf(db) != SqlDialect::Sqlite)
+        return postgresIndexCheck(db);
+    QSqlQuery q(db);
+    if (!run(q, u"PRAGMA quick_check"_s, u"PRAGMA quick_check"_s, error))
+        return {};
+    QStringList messages;
+    while (q.next())
+        messages << q.value(0).toString();
+    return messages.join(u"; "_s);
+}
+
 void appendTicketsOfDetail(qint64 matchSeq, const QByteArray& detail,
                            std::vector<std::pair<qint64, qint64>>& out) {
     static constexpr QByteArrayView kKey = "\"tickets\":[";
@@ -91,17 +103,10 @@ void appendTicketsOfDetail(qint64 matchSeq, const QByteArray& detail,
 
 StoreAuditRows readAuditRows(QSqlDatabase& db) {
     StoreAuditRows out;
+    out.quickCheck = storeOwnCheck(db, &out.error);
+    if (!out.error.isEmpty())
+        return out;
     QSqlQuery q(db);
-    if (dialectOf(db) == SqlDialect::Sqlite) {
-        if (!run(q, u"PRAGMA quick_check"_s, u"PRAGMA quick_check"_s, &out.error))
-            return out;
-        QStringList messages;
-        while (q.next())
-            messages << q.value(0).toString();
-        out.quickCheck = messages.join(u"; "_s);
-    } else {
-        out.quickCheck = postgresIndexCheck(db);
-    }
     // The four states come back as codes and share one QString each: a
     // string per row (100 000 allocations and conversions) was a good part
     // of the audit's read. Any other text comes back as it is, for the

@@ -34,6 +34,11 @@ struct StoreAuditRows {
 void appendTicketsOfDetail(qint64 matchSeq, const QByteArray& detail,
                            std::vector<std::pair<qint64, qint64>>& out);
 
+// The store's own check: SQLite's PRAGMA quick_check ("ok" or its
+// messages), PostgreSQL's amcheck where installed and allowed ("none (why)"
+// where not). "" and *error when the check itself could not be run.
+QString storeOwnCheck(QSqlDatabase& db, QString* error);
+
 // On the store's read-only audit connection, inside the read transaction
 // pinned at the audit's cut (GroupCommitStore::readAtCut), so every row comes
 // from that one snapshot while the store commits on.

@@ -198,6 +198,21 @@ QString describeCounts(const StoreCounts& c) {
     return out;
 }
 
+QString createDatabase(QSqlDatabase& db, const QString& name) {
+    QSqlQuery q(db);
+    return q.exec(u"CREATE DATABASE "_s + name) ? QString() : q.lastError().text();
+}
+
+QString dropDatabase(QSqlDatabase& db, const QString& name) {
+    QSqlQuery q(db);
+    return q.exec(u"DROP DATABASE IF EXISTS "_s + name + u" WITH (FORCE)"_s) ? QString()
+                                                                             : q.lastError().text();
+}
+
+void installAmcheckIfAllowed(QSqlDatabase& db) {
+    QSqlQuery(db).exec(u"CREATE EXTENSION IF NOT EXISTS amcheck"_s);
+}
+
 bool copyStoreConsistently(const QString& sourcePath, const QString& targetPath, QString* error) {
     if (!QFileInfo(sourcePath).isFile()) {
         *error = sourcePath + u": no such store"_s;

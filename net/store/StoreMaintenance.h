@@ -60,6 +60,15 @@ struct MigrationStep {
 std::optional<std::vector<MigrationStep>> planMigration(QSqlDatabase& db, int target,
                                                         QString* error);
 
+// PostgreSQL: a database of its own on the server `db` is connected to
+// (the role needs CREATEDB), and gone again (WITH (FORCE): connections
+// left in it are closed). "" or why not.
+QString createDatabase(QSqlDatabase& db, const QString& name);
+QString dropDatabase(QSqlDatabase& db, const QString& name);
+// PostgreSQL: CREATE EXTENSION amcheck where this role may (a superuser);
+// nothing otherwise (the store check then says why it did not run).
+void installAmcheckIfAllowed(QSqlDatabase& db);
+
 // Whether the database holds no table at all (a restore's target).
 bool hasNoTables(QSqlDatabase& db);
 

@@ -104,6 +104,16 @@ MetricsSnapshot randomSnapshot(std::uint64_t seed) {
         r.inFlightExcluded = count(rng) % 100;
         r.durationMs = 12.5;
         s.integrity = r;
+        s.storeMaintenance = StoreMaintenanceReport{
+            1,
+            2,
+            seed % 3,
+            {{"migration_round_trip", 1764700000125.0,
+              "pulsco-matchd migrate --data-dir /d --to 1 && pulsco-matchd migrate --data-dir "
+              "/d --to 3",
+              true, "schema 3 -> 1 -> 3; tickets 10 kept; store check ok"},
+             {"verified_backup", 1764700100250.0, "pulsco-matchd verify /b \"x\"", false,
+              "/b: no backup run of this store wrote a file with this SHA-256"}}};
         // Unix seconds with milliseconds, as pulsco-matchd's record has them.
         s.availability =
             AvailabilityHistory{1764700000.125,
@@ -226,7 +236,8 @@ void TestMetricsSnapshotJson::documentedKeyNames() {
                           u"active_faults"_s,
                           u"fault_onset_s"_s,
                           u"integrity"_s,
-                          u"availability"_s};
+                          u"availability"_s,
+                          u"store_maintenance"_s};
     QCOMPARE(root.keys().size(), top.size());
     for (const QString& key : top)
         QVERIFY2(root.contains(key), qPrintable(key));
@@ -292,8 +303,14 @@ void TestMetricsSnapshotJson::badInput_data() {
         u"players_in_match, "
         u"players_in_queue, "
         u"players_online, queue_depth_peak, rating_correlation, regions, sequence, source, "
-        u"speed, tick_duration_ms, time_s, total, "
+        u"speed, store_maintenance, tick_duration_ms, time_s, total, "
         u"wall_ms)"_s);
+    row("store maintenance of an unknown kind",
+        set(u"store_maintenance.latest#0.kind"_s, u"vacuum"_s),
+        u"store_maintenance.latest[0].kind: must be one of migration_round_trip, "
+        u"verified_backup, restore_drill (got \"vacuum\")"_s);
+    row("store maintenance count negative", set(u"store_maintenance.verified_backups"_s, -1),
+        u"store_maintenance.verified_backups: must be an integer"_s);
     row("availability span outside the record",
         set(u"availability.up"_s, QJsonArray{QJsonArray{1764700000.125, 1764786401.0}}),
         u"availability.up[0]: must be a non-empty span inside [from_s, now_s]"_s);

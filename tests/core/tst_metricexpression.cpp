@@ -18,6 +18,7 @@ MetricsSnapshot sampleSnapshot() {
     s.playersInQueue = 150;
     s.conservationOk = true;
     s.integrity = IntegrityReport{};  // a completed audit that found nothing
+    s.storeMaintenance = StoreMaintenanceReport{1, 2, 0, {}};
     for (int i = 1; i <= 100; ++i) {
         s.blue.recentApiLatencyMs.record(i);         // p95 ~ 95 ms
         s.green.recentApiLatencyMs.record(i * 100);  // p95 ~ 9500 ms
@@ -79,6 +80,9 @@ void TestMetricExpression::evaluates_data() {
     QTest::addRow("uptime history") << "uptime_history_s" << 864000.0;
     QTest::addRow("conservation") << "conservation == ok" << 1.0;
     QTest::addRow("not") << "not (conservation == fail)" << 1.0;
+    QTest::addRow("migration round trips") << "migration_round_trips >= 1" << 1.0;
+    QTest::addRow("verified backups") << "verified_backups" << 2.0;
+    QTest::addRow("no restore drill yet") << "restore_drills >= 1" << 0.0;
     QTest::addRow("arithmetic precedence") << "1 + 2 * 3 - 4 / 2" << 5.0;
     QTest::addRow("unary minus") << "-(2 - 5)" << 3.0;
     QTest::addRow("queue depth sums queues") << "queue_depth" << 150.0;

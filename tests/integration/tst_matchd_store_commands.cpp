@@ -9,6 +9,8 @@
 #include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
+#include <QJsonArray>
 #include <QJsonObject>
 #include <QProcess>
 #include <QSqlDatabase>
@@ -82,6 +84,11 @@ QByteArray sha256(const QString& file) {
     if (!f.open(QIODevice::ReadOnly))
         return {};
     return QCryptographicHash::hash(f.readAll(), QCryptographicHash::Sha256);
+}
+
+// The server's report of its store's maintenance log, once it has read it.
+QJsonObject maintenanceOf(quint16 port) {
+    return http(port, "GET", "/v1/stats").json().value(u"store_maintenance").toObject();
 }
 
 }  // namespace
@@ -221,7 +228,47 @@ void TestMatchdStoreCommands::migrateDownAndUpAgain() {
     for (const QString& id : std::as_const(m_ids))
         QVERIFY2(http(s.port(), "GET", "/v1/tickets/" + id.toLatin1()).status == 200,
                  qPrintable(id));
+    // The round trip is evidence the server reports: every row schema 1
+    // keeps was kept; what going down dropped is said.
+    QTRY_VERIFY_WITH_TIMEOUT(maintenanceOf(s.port()).contains(u"latest"_s), 10000);
+    const QJsonObject m = maintenanceOf(s.port());
+    QCOMPARE(m.value(u"migration_round_trips").toInt(), 1);
+    QCOMPARE(m.value(u"verified_backups").toInt(), 0);
+    QCOMPARE(m.value(u"restore_drills").toInt(), 0);
+    const QJsonObject trip = m.value(u"latest").toArray().first().toObject();
+    QCOMPARE(trip.value(u"kind").toString(), u"migration_round_trip"_s);
+    QVERIFY(trip.value(u"ok").toBool());
+    const QString figures = trip.value(u"figures").toString();
+    QVERIFY2(figures.contains(u"schema %1 -> 1 -> %1"_s.arg(latest)), qPrintable(figures));
+    QVERIFY2(figures.contains(u"tickets %1"_s.arg(tickets)) && figures.contains(u" kept"_s),
+             qPrintable(figures));
+    QVERIFY2(figures.contains(u"dropped going down: up intervals (%1 row"_s.arg(beats)),
+             qPrintable(figures));
+    QVERIFY2(trip.value(u"command").toString().contains(u"--to 1 --allow-data-loss && "_s),
+             qPrintable(trip.value(u"command").toString()));
     QCOMPARE(s.terminate(), 0);
+
+    // A row lost on the way is no round trip: down and up again with one
+    // ticket deleted in between.
+    QVERIFY(
+        runMatchd({u"migrate"_s, u"--data-dir"_s, data, u"--to"_s, u"1"_s, u"--allow-data-loss"_s})
+            .exitCode == 0);
+    QVERIFY(execSql(file, u"DELETE FROM tickets WHERE seq = (SELECT MIN(seq) FROM tickets)"_s));
+    QVERIFY(runMatchd({u"migrate"_s, u"--data-dir"_s, data, u"--to"_s, QString::number(latest)})
+                .exitCode == 0);
+    pulsco::test::MatchdProcess lost(onDataDir(data));
+    QVERIFY2(lost.start(), lost.stderrText().constData());
+    QTRY_COMPARE_WITH_TIMEOUT(maintenanceOf(lost.port()).value(u"latest"_s).toArray().size(), 2,
+                              10000);
+    const QJsonObject afterLoss = maintenanceOf(lost.port());
+    QCOMPARE(afterLoss.value(u"migration_round_trips").toInt(), 1);
+    const QJsonObject bad = afterLoss.value(u"latest").toArray().last().toObject();
+    QVERIFY(!bad.value(u"ok").toBool());
+    QVERIFY2(bad.value(u"figures")
+                 .toString()
+                 .contains(u"not kept: tickets %1 -> %1 -> %2"_s.arg(tickets).arg(tickets - 1)),
+             qPrintable(bad.value(u"figures").toString()));
+    QCOMPARE(lost.terminate(), 0);
 
     // A store that is not there is said so, and nothing is created.
     const QString empty = dir.filePath(u"empty"_s);
@@ -266,6 +313,7 @@ void TestMatchdStoreCommands::backupWhileServingVerifiesAndRestores() {
 
     CommandResult r = runMatchd({u"verify"_s, backupFile});
     QVERIFY2(r.exitCode == 0, qPrintable(r.all()));
+    QVERIFY2(r.out.contains(u"  not logged: add --data-dir DIR"_s), qPrintable(r.all()));
     QVERIFY2(r.out.contains(u"store check (PRAGMA quick_check): ok"_s), qPrintable(r.all()));
     QVERIFY2(r.out.contains(u"a server starts on it: yes"_s), qPrintable(r.all()));
     QVERIFY2(r.out.trimmed().endsWith(u"sound"_s) && !r.out.contains(u"NOT sound"_s),
@@ -273,6 +321,37 @@ void TestMatchdStoreCommands::backupWhileServingVerifiesAndRestores() {
     const int inBackup = scalar(backupFile, u"SELECT COUNT(*) FROM tickets"_s).toInt();
     QVERIFY2(inBackup >= before.size() && inBackup <= before.size() + during.size(),
              qPrintable(u"%1 tickets in the backup"_s.arg(inBackup)));
+    // Named as a backup of the running server's store, the verification is
+    // logged there and the server reports a verified backup.
+    r = runMatchd({u"verify"_s, backupFile, u"--data-dir"_s, data});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.all()));
+    QVERIFY2(r.out.contains(u"logged in the maintenance log of "_s), qPrintable(r.all()));
+    QTRY_COMPARE_WITH_TIMEOUT(maintenanceOf(s.port()).value(u"verified_backups"_s).toInt(), 1,
+                              10000);
+    {
+        const QJsonObject v = maintenanceOf(s.port()).value(u"latest").toArray().last().toObject();
+        QCOMPARE(v.value(u"kind").toString(), u"verified_backup"_s);
+        const QString figures = v.value(u"figures").toString();
+        QVERIFY2(figures.startsWith(u"backup "_s + QFileInfo(backupFile).absoluteFilePath()) &&
+                     figures.contains(u"store check ok"_s),
+                 qPrintable(figures));
+    }
+    // A file no backup of this store wrote is not a verified backup of it,
+    // however sound.
+    const QString foreign = dir.filePath(u"foreign.sqlite"_s);
+    QVERIFY(QFile::copy(m_written + u"/matchd.sqlite"_s, foreign));
+    r = runMatchd({u"verify"_s, foreign, u"--data-dir"_s, data});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.all()));
+    QTRY_COMPARE_WITH_TIMEOUT(maintenanceOf(s.port()).value(u"latest"_s).toArray().size(), 2,
+                              10000);
+    {
+        const QJsonObject m = maintenanceOf(s.port());
+        QCOMPARE(m.value(u"verified_backups").toInt(), 1);
+        const QJsonObject v = m.value(u"latest").toArray().last().toObject();
+        QVERIFY(!v.value(u"ok").toBool());
+        QVERIFY2(v.value(u"figures").toString().contains(u"no backup run of this store"_s),
+                 qPrintable(v.value(u"figures").toString()));
+    }
     QCOMPARE(s.terminate(), 0);
 
     const QString restored = dir.filePath(u"restored/data"_s);
@@ -288,6 +367,16 @@ void TestMatchdStoreCommands::backupWhileServingVerifiesAndRestores() {
     // the backup's tickets.
     const QJsonObject stats = http(again.port(), "GET", "/v1/stats").json();
     QVERIFY2(!stats.isEmpty(), "no /v1/stats");
+    // The restore drill, measured on the restored store and reported by the
+    // server running on it.
+    QTRY_COMPARE_WITH_TIMEOUT(maintenanceOf(again.port()).value(u"restore_drills"_s).toInt(), 1,
+                              10000);
+    const QJsonObject drill =
+        maintenanceOf(again.port()).value(u"latest").toArray().last().toObject();
+    QCOMPARE(drill.value(u"kind").toString(), u"restore_drill"_s);
+    QVERIFY2(drill.value(u"figures").toString().contains(u"tickets %1"_s.arg(inBackup)) &&
+                 drill.value(u"figures").toString().contains(u"a server started on it"_s),
+             qPrintable(drill.value(u"figures").toString()));
     QCOMPARE(again.terminate(), 0);
     QCOMPARE(scalar(restored + u"/matchd.sqlite"_s, u"SELECT COUNT(*) FROM tickets"_s).toInt(),
              inBackup);

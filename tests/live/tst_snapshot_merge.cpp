@@ -59,6 +59,8 @@ private slots:
     void serverSetEnvironment();
     void faultOnsetOnTheMergedClock_data();
     void faultOnsetOnTheMergedClock();
+    void storeMaintenanceOfAServerSet_data();
+    void storeMaintenanceOfAServerSet();
 };
 
 using Series = QList<ServerMoment>;  // one server's figures, moment by moment
@@ -213,6 +215,60 @@ void TestSnapshotMerge::faultOnsetOnTheMergedClock() {
             std::abs(*merged.faultOnsetSeconds - expected) < 1e-6,
             qPrintable(u"onset %1, expected %2"_s.arg(*merged.faultOnsetSeconds).arg(expected)));
     }
+}
+
+void TestSnapshotMerge::storeMaintenanceOfAServerSet_data() {
+    // Per server: round trips, verified backups, restore drills; an empty
+    // list: that server has not reported its store's log.
+    QTest::addColumn<QList<int>>("blue");
+    QTest::addColumn<QList<int>>("green");
+    QTest::addColumn<QList<int>>("expected");  // empty: none
+    QTest::addRow("neither reported") << QList<int>{} << QList<int>{} << QList<int>{};
+    QTest::addRow("one server") << QList<int>{1, 2, 0} << QList<int>{} << QList<int>{1, 0, 0};
+    // Every store needs its own verified backup: the least; one round trip
+    // or drill anywhere is shown: the most. Never a sum (a shared database).
+    QTest::addRow("both") << QList<int>{1, 2, 0} << QList<int>{0, 1, 1} << QList<int>{1, 1, 1};
+    QTest::addRow("shared database")
+        << QList<int>{2, 3, 1} << QList<int>{2, 3, 1} << QList<int>{2, 3, 1};
+    QTest::addRow("green has no backup")
+        << QList<int>{0, 4, 0} << QList<int>{0, 0, 0} << QList<int>{0, 0, 0};
+}
+
+void TestSnapshotMerge::storeMaintenanceOfAServerSet() {
+    QFETCH(QList<int>, blue);
+    QFETCH(QList<int>, green);
+    QFETCH(QList<int>, expected);
+    const auto part = [](Color color, const QList<int>& counts, double at) {
+        SnapshotPtr s = clockSnapshot(10, 1, -1);
+        if (!counts.isEmpty()) {
+            auto m = std::make_shared<MetricsSnapshot>(*s);
+            m->storeMaintenance = StoreMaintenanceReport{
+                std::uint64_t(counts[0]),
+                std::uint64_t(counts[1]),
+                std::uint64_t(counts[2]),
+                {{"restore_drill", at, "pulsco-matchd restore b", true, "restored b"}}};
+            s = m;
+        }
+        return ColoredSnapshot{color, s};
+    };
+    const MetricsSnapshot merged =
+        mergeServerSnapshots({part(Color::Blue, blue, 200), part(Color::Green, green, 100)});
+    if (expected.isEmpty()) {
+        QVERIFY(!merged.storeMaintenance);
+        return;
+    }
+    QVERIFY(merged.storeMaintenance);
+    QCOMPARE(int(merged.storeMaintenance->migrationRoundTrips), expected[0]);
+    QCOMPARE(int(merged.storeMaintenance->verifiedBackups), expected[1]);
+    QCOMPARE(int(merged.storeMaintenance->restoreDrills), expected[2]);
+    // Each run named by its server, oldest first.
+    const auto& latest = merged.storeMaintenance->latest;
+    QCOMPARE(int(latest.size()), int(!blue.isEmpty()) + int(!green.isEmpty()));
+    if (!green.isEmpty())
+        QCOMPARE(QString::fromStdString(latest.front().command),
+                 u"green: pulsco-matchd restore b"_s);
+    if (!blue.isEmpty())
+        QCOMPARE(QString::fromStdString(latest.back().command), u"blue: pulsco-matchd restore b"_s);
 }
 
 QTEST_GUILESS_MAIN(TestSnapshotMerge)

@@ -92,6 +92,8 @@ private slots:
                                             << 2 << u"--connect: ftp://127.0.0.1:9"_s;
         QTest::addRow("unknown page")
             << QStringList{u"--page"_s, u"settings"_s} << 2 << u"--page"_s;
+        QTest::addRow("unknown item") << QStringList{u"--item"_s, u"p9.nothing"_s} << 2
+                                      << u"--item: no checklist item \"p9.nothing\""_s;
         QTest::addRow("missing scenario file")
             << QStringList{u"--simulate"_s, u"/nonexistent/x.json"_s} << 2
             << u"/nonexistent/x.json"_s;

@@ -30,6 +30,9 @@ private slots:
         QTest::addRow("speed 100 and page")
             << QStringList{u"--speed"_s, u"100"_s, u"--page"_s, u"rollout"_s} << QString()
             << u"rollout"_s << 0.0 << QSize() << 100.0;
+        QTest::addRow("item opens the rollout page")
+            << QStringList{u"--item"_s, u"p1.criteria.database-migrations-tested-and-rollb"_s}
+            << QString() << u"rollout"_s << 0.0 << QSize() << -1.0;
     }
     void good() {
         QFETCH(QStringList, args);
@@ -67,6 +70,9 @@ private slots:
         QTest::addRow("players huge")
             << QStringList{u"--players"_s, u"2000000"_s} << u"--players"_s;
         QTest::addRow("theme") << QStringList{u"--theme"_s, u"blue"_s} << u"--theme"_s;
+        QTest::addRow("item with another page")
+            << QStringList{u"--item"_s, u"p1.x"_s, u"--page"_s, u"drills"_s} << u"--item"_s;
+        QTest::addRow("item empty") << QStringList{u"--item"_s, u" "_s} << u"--item"_s;
         QTest::addRow("connect and simulate")
             << QStringList{u"--connect"_s, u"http://127.0.0.1:8080"_s, u"--simulate"_s, u"a.json"_s}
             << u"choose one"_s;

@@ -1,5 +1,6 @@
 #include "ui/rollout/ChecklistView.h"
 
+#include "rollout/MaintenanceEvidence.h"
 #include "rollout/RolloutSession.h"
 #include "ui/Format.h"
 #include "ui/rollout/ChecklistFilter.h"
@@ -10,6 +11,7 @@
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLabel>
@@ -238,9 +240,25 @@ void ChecklistView::showDetail() {
         QJsonObject o = QJsonDocument::fromJson(state.evidence).object();
         const bool hasSnapshot = o.contains(u"snapshot"_s);
         o.remove(u"snapshot"_s);
+        // A store gate's runs first, one readable entry each: what ran,
+        // whether it held, what it measured.
+        if (const QJsonArray runs = o.take(u"store_maintenance"_s).toArray(); !runs.isEmpty())
+            evidence += maintenanceRunsText(runs) + u'\n';
         evidence += QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Indented));
         if (hasSnapshot)
             evidence += tr("(the whole snapshot is kept in the audit trail)");
+    }
+    // Before a store gate passes (or where its evidence does not count),
+    // the runs the server reports now, or what to run to produce them.
+    if (item->gated() && !state.done) {
+        const SnapshotPtr latest = m_session.latestSnapshot();
+        const QJsonArray runs = latest && latest->storeMaintenance
+                                    ? maintenanceRunsFor(*item->gate, *latest->storeMaintenance)
+                                    : QJsonArray();
+        if (!runs.isEmpty())
+            evidence += tr("Reported by the server now:") + u'\n' + maintenanceRunsText(runs);
+        else if (const QString howTo = maintenanceHowTo(*item->gate); !howTo.isEmpty())
+            evidence += tr("No run yet. To produce this evidence:") + u'\n' + howTo;
     }
     m_evidence->setPlainText(evidence);
 }
