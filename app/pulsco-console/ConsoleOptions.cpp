@@ -1,5 +1,7 @@
 #include "app/pulsco-console/ConsoleOptions.h"
 
+#include "net/alerts/AlertmanagerClient.h"
+
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QRegularExpression>
@@ -81,6 +83,14 @@ ConsoleOptionsParse parseConsoleOptions(const QStringList& arguments) {
         u"Page to show first: dashboard, rollout, blue-green (the Rollout page's "
         "Blue-green tab) or drills."_s,
         u"PAGE"_s);
+    const QCommandLineOption alertmanager(
+        u"alertmanager"_s,
+        u"Send firing and resolved alerts to Alertmanager at URL (POST /api/v2/alerts), "
+        "e.g. http://127.0.0.1:9093."_s,
+        u"URL"_s);
+    const QCommandLineOption alertmanagerDrills(
+        u"alertmanager-drills"_s,
+        u"With --alertmanager: send the alerts of drills too, labelled drill=\"true\"."_s);
     const QCommandLineOption item(
         u"item"_s,
         u"Open the Rollout page on this checklist item (its id, e.g. "
@@ -99,9 +109,26 @@ ConsoleOptionsParse parseConsoleOptions(const QStringList& arguments) {
     QCommandLineOption bench(u"bench-report"_s, u"Write UI responsiveness figures (JSON)."_s,
                              u"FILE"_s);
     bench.setFlags(QCommandLineOption::HiddenFromHelp);
-    parser.addOptions({help, version, simulate, connectOpt, caCert, haproxy, haproxyBackend,
-                       haproxyServers, webhook, page, item, screenshot, quitAfter, size, speed,
-                       players, theme, bench});
+    parser.addOptions({help,
+                       version,
+                       simulate,
+                       connectOpt,
+                       caCert,
+                       haproxy,
+                       haproxyBackend,
+                       haproxyServers,
+                       webhook,
+                       alertmanager,
+                       alertmanagerDrills,
+                       page,
+                       item,
+                       screenshot,
+                       quitAfter,
+                       size,
+                       speed,
+                       players,
+                       theme,
+                       bench});
 
     ConsoleOptionsParse result;
     if (!parser.parse(arguments)) {
@@ -205,6 +232,19 @@ ConsoleOptionsParse parseConsoleOptions(const QStringList& arguments) {
             return result;
         }
     }
+    if (parser.isSet(alertmanager)) {
+        QString why;
+        o.alertmanager = AlertmanagerClient::parseUrl(parser.value(alertmanager), &why);
+        if (!o.alertmanager) {
+            result.error = why;
+            return result;
+        }
+    }
+    if (parser.isSet(alertmanagerDrills) && !o.alertmanager) {
+        result.error = u"--alertmanager-drills: needs --alertmanager URL"_s;
+        return result;
+    }
+    o.alertmanagerDrills = parser.isSet(alertmanagerDrills);
     if (parser.isSet(item)) {
         o.item = parser.value(item).trimmed();
         if (o.item.isEmpty()) {

@@ -3,10 +3,13 @@
 //                  [--ca-cert FILE]
 //                  [--haproxy ADDR [--haproxy-backend NAME] [--haproxy-servers B,G]
 //                   | --webhook URL]
+//                  [--alertmanager URL [--alertmanager-drills]]
 //                  [--page dashboard|rollout|blue-green|drills] [--item ID]
 //                  [--screenshot FILE.png --quit-after SEC] [--size WxH]
 //                  [--speed N|max] [--players N] [--theme light|dark]
 #pragma once
+
+#include <QUrl>
 
 #include "bridge/TrafficControllerConfig.h"
 
@@ -27,6 +30,10 @@ struct ConsoleOptions {
     std::optional<TrafficControllerConfig> traffic;
     QString page = QStringLiteral("dashboard");
     QString item;  // --item: a checklist item to open on the Rollout page
+    // --alertmanager: where alerts go (POST /api/v2/alerts); drills' alerts
+    // too only with --alertmanager-drills.
+    std::optional<QUrl> alertmanager;
+    bool alertmanagerDrills = false;
     QString screenshotPath;
     double quitAfterSeconds = 0;  // 0 = run until closed
     QSize size;                   // invalid = remembered geometry

@@ -1,5 +1,6 @@
 #include "app/pulsco-console/ConsoleRun.h"
 
+#include "app/pulsco-console/AlertmanagerForwarder.h"
 #include "app/pulsco-console/ConsoleSourceFactory.h"
 #include "app/pulsco-console/ConsoleTrafficControllers.h"
 #include "app/pulsco-console/LiveServersStatus.h"
@@ -214,6 +215,9 @@ int runConsole(const ConsoleOptions& options) {
             options.page, window.pageKeys().join(u", "_s)));
         return 2;
     }
+    if (options.alertmanager && pages.drills)
+        new AlertmanagerForwarder(window, pages.drills->alerts(), pages.drills->runner(),
+                                  *options.alertmanager, options.alertmanagerDrills);
     if (!options.item.isEmpty() &&
         (!pages.rollout || !pages.rollout->checklist()->selectItem(options.item))) {
         printError(u"--item: no checklist item \"%1\" in the plan (the ids are in the plan "

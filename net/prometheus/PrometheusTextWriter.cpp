@@ -11,6 +11,13 @@ QByteArray PrometheusTextWriter::formatValue(double value) {
         return value > 0 ? "+Inf" : "-Inf";
     if (value == std::floor(value) && std::fabs(value) < 1e15)
         return QByteArray::number(static_cast<qint64>(value));
+    // The shortest text that reads back as the same double: "0.15", not
+    // "0.14999999999999999" (a bucket's le label is read by people too).
+    for (int precision = 15; precision < 17; ++precision) {
+        const QByteArray text = QByteArray::number(value, 'g', precision);
+        if (text.toDouble() == value)
+            return text;
+    }
     return QByteArray::number(value, 'g', 17);
 }
 

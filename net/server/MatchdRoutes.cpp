@@ -63,10 +63,12 @@ HttpResponse MatchdServer::infoResponse() const {
 void MatchdServer::route(HttpRequest& request, HttpResponder untagged) {
     const QByteArray& path = request.path;
     const QByteArray& method = request.method;
-    // Every answer to this request is counted under its class (the response
-    // observer in MatchdServer::start): only the API's are user figures.
-    const TrafficClass trafficClass = trafficClassOf(path);
-    const HttpResponder responder = untagged.tagged(int(trafficClass));
+    // Every answer to this request is counted under its route, method and
+    // class (the response observer in MatchdServer::start): only the API's
+    // are user figures.
+    const HttpRoute httpRoute = routeOf(path);
+    const TrafficClass trafficClass = trafficClassOf(httpRoute);
+    const HttpResponder responder = untagged.tagged(routeTag(httpRoute, methodOf(method)));
 
     if (path == "/healthz") {
         if (method != "GET" && method != "HEAD")

@@ -119,10 +119,11 @@ bool MatchdServer::start(const MatchdOptions& options, QString* error) {
     m_service->recover(recovery);
     m_http->setHandler(
         [this](HttpRequest& r, HttpResponder responder) { route(r, std::move(responder)); });
-    // route() tags each answer with its request's TrafficClass; answers the
-    // HTTP layer gave by itself carry 0, TrafficClass::Other.
+    // route() tags each answer with its request's route and method
+    // (routeTag); answers the HTTP layer gave by itself carry 0: no route.
     m_http->setResponseObserver([this](int status, double latencyMs, int tag) {
-        m_metrics->recordHttp(status, latencyMs, m_service->now(), TrafficClass(tag));
+        m_metrics->recordHttp(status, latencyMs, m_service->now(), routeOfTag(tag),
+                              methodOfTag(tag));
     });
     connect(m_service, &MatchService::ticked, this, &MatchdServer::onTicked);
     connect(m_service, &MatchService::ticketEvent, this,

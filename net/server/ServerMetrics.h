@@ -27,6 +27,9 @@ namespace pulsco {
 // ping is lowest (ties: the first in queues.json); -1 when none is reachable.
 int homeRegion(const std::vector<PartyMember>& party);
 
+// The upper bounds (seconds) of pulsco_http_request_duration_seconds.
+const std::vector<double>& latencyBucketBounds();
+
 class ServerMetrics {
 public:
     ServerMetrics(const QueueConfig& config, Color color, DeploymentEnvironment environment,
@@ -39,7 +42,7 @@ public:
     // (errors_total, errors_by_code, recent_errors), as in the simulator: a
     // 4xx is the client's mistake, not a failure of the service
     // (docs/snapshot-schema.md).
-    void recordHttp(int status, double latencyMs, double now, TrafficClass trafficClass);
+    void recordHttp(int status, double latencyMs, double now, HttpRoute route, HttpMethod method);
     // `region`: the ticket's home region (homeRegion), -1 if none.
     void ticketCreated(int players, int region, double now);
     // Re-queued after a restart: searching, created earlier.
@@ -104,8 +107,13 @@ private:
     std::string m_source;
     std::uint64_t m_sequence = 0;
 
-    // Answers by class (TrafficClass's value) and status, for /metrics.
-    std::array<std::array<std::uint64_t, 600>, std::size(kTrafficClasses)> m_byClassStatus{};
+    // Per route template and method (routeTag's index), every class: answers
+    // by status code and their latency, for /metrics.
+    struct RouteFigures {
+        std::map<int, std::uint64_t> byStatus;
+        Histogram latencyMs;
+    };
+    std::array<RouteFigures, kHttpRoutes * kHttpMethods> m_byRoute;
     std::uint64_t m_requests = 0;  // API answers only, as the rest below
     std::uint64_t m_errors = 0;
     std::map<std::string, std::uint64_t> m_errorsByStatus;  // 5xx only

@@ -80,9 +80,12 @@ import re, sys
 def read(path):
     h, c = {}, {}
     for line in open(path):
-        m = re.match(r'^(pulsco_\w+)_bucket\{le="([^"]+)"\} (\S+)$', line)
+        # A series' key is its name and its labels but le:
+        # pulsco_http_request_duration_seconds{class="api",route="/v1/tickets",method="POST"}
+        m = re.match(r'^(pulsco_\w+)_bucket\{(.*?)(?:,)?le="([^"]+)"\} (\S+)$', line)
         if m:
-            h.setdefault(m.group(1), {})[m.group(2)] = float(m.group(3))
+            key = m.group(1) + ('{' + m.group(2).rstrip(',') + '}' if m.group(2) else '')
+            h.setdefault(key, {})[m.group(3)] = float(m.group(4))
             continue
         m = re.match(r'^(pulsco_store_\w+_total) (\S+)$', line)
         if m:
@@ -99,7 +102,8 @@ def p95_ms(name):
     return ''
 d = {k: c1.get(k, 0) - c0.get(k, 0) for k in c1}
 batches = d.get('pulsco_store_batches_total', 0)
-print(p95_ms('pulsco_http_request_duration_seconds'), p95_ms('pulsco_tick_duration_seconds'),
+create = 'pulsco_http_request_duration_seconds{class="api",route="/v1/tickets",method="POST"}'
+print(p95_ms(create), p95_ms('pulsco_tick_duration_seconds'),
       f"{d.get('pulsco_store_commit_seconds_total', 0) * 1000 / batches:.2f}" if batches else '',
       f"{d.get('pulsco_store_writes_total', 0) / batches:.0f}" if batches else '')
 PY

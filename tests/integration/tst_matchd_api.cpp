@@ -42,6 +42,24 @@ std::optional<pulsco::PrometheusExposition> metricsOf(quint16 port) {
         qWarning().noquote() << error;
     return m;
 }
+
+// The sum of the series of `name` whose labels include `having` (over the
+// routes and methods a class spans); nullopt when there is none.
+std::optional<double> sumWhere(const pulsco::PrometheusExposition& metrics, const QByteArray& name,
+                               const QMap<QByteArray, QByteArray>& having) {
+    std::optional<double> sum;
+    for (const auto& family : metrics.families)
+        for (const auto& sample : family.samples) {
+            if (sample.name != name)
+                continue;
+            bool match = true;
+            for (auto it = having.cbegin(); it != having.cend() && match; ++it)
+                match = sample.labels.value(it.key()) == it.value();
+            if (match)
+                sum = sum.value_or(0) + sample.value;
+        }
+    return sum;
+}
 }  // namespace
 
 class TestMatchdApi : public QObject {
@@ -442,13 +460,40 @@ void TestMatchdApi::metricsParseBack() {
     QCOMPARE(parsed->family("pulsco_matches_total")->type, QByteArray("counter"));
     QCOMPARE(parsed->value("pulsco_matches_total"), 3.0);
     QCOMPARE(parsed->value("pulsco_ticket_wait_seconds_count"), 6.0);
-    QCOMPARE(parsed->value("pulsco_http_requests_total", {{"class", "api"}, {"code", "201"}}), 6.0);
-    QCOMPARE(parsed->value("pulsco_http_requests_total", {{"class", "api"}, {"code", "404"}}), 1.0);
-    // The API's answers only: 6 creates and the 404 (the /v1/stats polls
-    // above are monitoring).
-    QCOMPARE(parsed->value("pulsco_http_request_duration_seconds_count"), 7.0);
-    QVERIFY(*parsed->value("pulsco_http_requests_total",
-                           {{"class", "monitoring"}, {"code", "200"}}) >= 1);
+    // By route template and method: the creates apart from the reads, never
+    // a raw path (the ticket's id) in a label.
+    using Labels = QMap<QByteArray, QByteArray>;
+    const auto route = [](const char* cls, const char* route, const char* method) {
+        return Labels{{"class", cls}, {"route", route}, {"method", method}};
+    };
+    const auto withCode = [](Labels labels, const char* code) {
+        labels.insert("code", code);
+        return labels;
+    };
+    const auto creates = route("api", "/v1/tickets", "POST");
+    const auto reads = route("api", "/v1/tickets/{id}", "GET");
+    const auto stats = route("monitoring", "/v1/stats", "GET");
+    QCOMPARE(parsed->value("pulsco_http_requests_total", withCode(creates, "201")), 6.0);
+    QCOMPARE(parsed->value("pulsco_http_requests_total", withCode(reads, "404")), 1.0);
+    QCOMPARE(parsed->value("pulsco_http_request_duration_seconds_count", creates), 6.0);
+    QCOMPARE(parsed->value("pulsco_http_request_duration_seconds_count", reads), 1.0);
+    QVERIFY(*parsed->value("pulsco_http_requests_total", withCode(stats, "200")) >= 1);
+    QVERIFY(*parsed->value("pulsco_http_request_duration_seconds_count", stats) >= 1);
+    // The plan's bars are bounds of their own.
+    for (const char* le : {"0.15", "5"}) {
+        auto bucket = creates;
+        bucket.insert("le", le);
+        QVERIFY2(parsed->value("pulsco_http_request_duration_seconds_bucket", bucket), le);
+    }
+    QVERIFY(!r.body.contains("t999999"));
+    // The snapshot's API figures stay user traffic only: 6 creates and the 404.
+    QTRY_COMPARE_WITH_TIMEOUT(http(port(), "GET", "/v1/stats")
+                                  .json()
+                                  .value(u"total")
+                                  .toObject()
+                                  .value(u"requests_total")
+                                  .toInt(),
+                              7, 5000);
     for (const char* q : {"duel-1v1", "slow-1v1", "squad-2v2"})
         QCOMPARE(parsed->value("pulsco_queue_depth", {{"queue", q}}), 0.0);
 }
@@ -533,11 +578,13 @@ void TestMatchdApi::statsCountOnlyServerErrors() {
     QCOMPARE(s->total.errorsByCode, expected);
     QCOMPARE(s->total.errorsTotal, 2u);
     QCOMPARE(s->total.recentErrors, 2u);
-    // /metrics still counts every answer by its class and code.
-    const QByteArray metrics = http(port(), "GET", "/metrics").body;
-    QVERIFY(metrics.contains("pulsco_http_requests_total{class=\"api\",code=\"400\"} 1"));
-    QVERIFY(metrics.contains("pulsco_http_requests_total{class=\"api\",code=\"503\"} 2"));
-    QVERIFY(metrics.contains("pulsco_http_requests_total{class=\"admin\",code=\"401\"} 1"));
+    // /metrics still counts every answer by its class, route and code.
+    const auto metrics = metricsOf(port());
+    QVERIFY(metrics);
+    const QByteArray total = "pulsco_http_requests_total";
+    QCOMPARE(sumWhere(*metrics, total, {{"class", "api"}, {"code", "400"}}), 1.0);
+    QCOMPARE(sumWhere(*metrics, total, {{"class", "api"}, {"code", "503"}}), 2.0);
+    QCOMPARE(sumWhere(*metrics, total, {{"class", "admin"}, {"code", "401"}}), 1.0);
 }
 
 void TestMatchdApi::eventsHaveNoGaps() {
@@ -918,24 +965,29 @@ void TestMatchdApi::monitoringIsNotUserTraffic() {
     QCOMPARE(idle->total.errorsTotal, 0u);
     auto metrics = metricsOf(port());
     QVERIFY(metrics);
-    QCOMPARE(metrics->value("pulsco_http_request_duration_seconds_count"), 0.0);
-    QVERIFY(
-        *metrics->value("pulsco_http_requests_total", {{"class", "monitoring"}, {"code", "200"}}) >=
-        double(kRounds * std::size(monitoring)));
-    QCOMPARE(metrics->value("pulsco_http_requests_total", {{"class", "admin"}, {"code", "200"}}),
-             1.0);
-    QCOMPARE(metrics->value("pulsco_http_requests_total", {{"class", "other"}, {"code", "404"}}),
-             1.0);
-    QVERIFY(!metrics->value("pulsco_http_requests_total", {{"class", "api"}, {"code", "200"}}));
+    const QByteArray total = "pulsco_http_requests_total";
+    const QByteArray durations = "pulsco_http_request_duration_seconds_count";
+    // Their durations are there, under their own class; none under api.
+    QVERIFY(!sumWhere(*metrics, durations, {{"class", "api"}}));
+    QVERIFY(*sumWhere(*metrics, durations, {{"class", "monitoring"}}) >=
+            double(kRounds * std::size(monitoring)));
+    QVERIFY(*sumWhere(*metrics, total, {{"class", "monitoring"}, {"code", "200"}}) >=
+            double(kRounds * std::size(monitoring)));
+    QCOMPARE(sumWhere(*metrics, total, {{"class", "admin"}, {"code", "200"}}), 1.0);
+    QCOMPARE(sumWhere(*metrics, total, {{"class", "other"}, {"code", "404"}}), 1.0);
+    QCOMPARE(
+        metrics->value(
+            total, {{"class", "other"}, {"route", "other"}, {"method", "GET"}, {"code", "404"}}),
+        1.0);
+    QVERIFY(!sumWhere(*metrics, total, {{"class", "api"}}));
 
     // One user request, and the API figures move by exactly one.
     QVERIFY(!create(soloTicket("squad-2v2", "mon1")).isEmpty());
     QTRY_COMPARE_WITH_TIMEOUT(statsOf(port())->total.requestsTotal, 1u, 5000);
     QCOMPARE(statsOf(port())->total.apiLatencyMs.count(), 1u);
     metrics = metricsOf(port());
-    QCOMPARE(metrics->value("pulsco_http_requests_total", {{"class", "api"}, {"code", "201"}}),
-             1.0);
-    QCOMPARE(metrics->value("pulsco_http_request_duration_seconds_count"), 1.0);
+    QCOMPARE(sumWhere(*metrics, total, {{"class", "api"}, {"code", "201"}}), 1.0);
+    QCOMPARE(sumWhere(*metrics, durations, {{"class", "api"}}), 1.0);
 }
 
 QTEST_GUILESS_MAIN(TestMatchdApi)

@@ -51,6 +51,18 @@ private slots:
         QCOMPARE(parsed.options->speed.value_or(-1.0), speed);
     }
 
+    void alertmanager() {
+        const ConsoleOptionsParse parsed =
+            parseConsoleOptions({u"pulsco-console"_s, u"--alertmanager"_s,
+                                 u"http://127.0.0.1:9093"_s, u"--alertmanager-drills"_s});
+        QVERIFY2(parsed.options, qPrintable(parsed.error));
+        QCOMPARE(parsed.options->alertmanager,
+                 std::optional<QUrl>(QUrl(u"http://127.0.0.1:9093"_s)));
+        QVERIFY(parsed.options->alertmanagerDrills);
+        const ConsoleOptionsParse none = parseConsoleOptions({u"pulsco-console"_s});
+        QVERIFY(!none.options->alertmanager && !none.options->alertmanagerDrills);
+    }
+
     void bad_data() {
         QTest::addColumn<QStringList>("args");
         QTest::addColumn<QString>("mentions");
@@ -73,6 +85,10 @@ private slots:
         QTest::addRow("item with another page")
             << QStringList{u"--item"_s, u"p1.x"_s, u"--page"_s, u"drills"_s} << u"--item"_s;
         QTest::addRow("item empty") << QStringList{u"--item"_s, u" "_s} << u"--item"_s;
+        QTest::addRow("alertmanager not a URL")
+            << QStringList{u"--alertmanager"_s, u"localhost:9093"_s} << u"--alertmanager:"_s;
+        QTest::addRow("alertmanager drills alone")
+            << QStringList{u"--alertmanager-drills"_s} << u"--alertmanager-drills: needs"_s;
         QTest::addRow("connect and simulate")
             << QStringList{u"--connect"_s, u"http://127.0.0.1:8080"_s, u"--simulate"_s, u"a.json"_s}
             << u"choose one"_s;
