@@ -24,6 +24,7 @@ packages=(
   haproxy  # tests/haproxy: the shipped blue-green config and tools/pulsco-staging (make staging)
   postgresql-15 postgresql-client-15  # tests/postgres: throw-away clusters (initdb, pg_ctl, createdb; amcheck)
   libqt6sql6-psql  # Qt's QPSQL driver: the tests talk to those clusters through Qt SQL
+  libyaml-cpp-dev  # YAML through one library: Prometheus rule files (drills/PrometheusRules)
   prometheus  # tests/prometheus: promtool checks pulsco-matchd's /metrics; a real Prometheus scrapes it
   prometheus-alertmanager  # tests/prometheus: the console's alerts delivered to a real Alertmanager
 )

@@ -1,0 +1,83 @@
+// pulsco-rules: the console's alert rules in Prometheus' rule format.
+//
+//   pulsco-rules export [--rules FILE] [--to FILE]
+//
+// Writes the rule file (stdout without --to; the shipped rules without
+// --rules) and says on stderr which rules have no PromQL counterpart.
+// Exit codes: 0 written, 1 the rules or the file could not be read or
+// written, 2 bad usage. `make alert-rules` regenerates
+// resources/alerts/pulsco.rules.yml with it. docs/prometheus.md.
+#include "drills/AlertRuleJson.h"
+#include "drills/PrometheusRules.h"
+
+#include <QCoreApplication>
+#include <QFile>
+#include <QSaveFile>
+#include <QTextStream>
+
+using namespace Qt::StringLiterals;
+using namespace pulsco;
+
+namespace {
+
+constexpr const char* kUsage =
+    "usage: pulsco-rules export [--rules FILE] [--to FILE]\n"
+    "  the console's alert rules (FILE, or the shipped ones) as a Prometheus rule file\n"
+    "  (to FILE, or stdout); rules with no PromQL counterpart are named on stderr\n";
+
+int exportRules(const QStringList& args, QTextStream& err) {
+    QString rulesPath, toPath;
+    for (qsizetype i = 0; i < args.size(); ++i) {
+        const QString& a = args[i];
+        if ((a == u"--rules"_s || a == u"--to"_s) && i + 1 < args.size()) {
+            (a == u"--rules"_s ? rulesPath : toPath) = args[++i];
+            continue;
+        }
+        err << "pulsco-rules export: " << a
+            << (a.startsWith(u"--"_s) ? ": unknown flag or missing value" : ": unexpected argument")
+            << '\n'
+            << kUsage;
+        return 2;
+    }
+    const AlertRulesLoad load =
+        rulesPath.isEmpty() ? loadDefaultAlertRules() : loadAlertRulesFile(rulesPath);
+    if (!load.rules) {
+        err << "pulsco-rules export: " << load.error << '\n';
+        return 1;
+    }
+    const PrometheusRulesExport out = exportPrometheusRules(
+        *load.rules, rulesPath.isEmpty() ? u"resources/alerts/default-rules.json"_s : rulesPath);
+    for (const QString& left : out.left)
+        err << "pulsco-rules export: left out: " << left << '\n';
+    if (toPath.isEmpty()) {
+        QFile stdoutFile;
+        if (!stdoutFile.open(stdout, QIODevice::WriteOnly) || stdoutFile.write(out.yaml) < 0) {
+            err << "pulsco-rules export: cannot write to stdout\n";
+            return 1;
+        }
+        return 0;
+    }
+    QSaveFile file(toPath);
+    if (!file.open(QIODevice::WriteOnly) || file.write(out.yaml) < 0 || !file.commit()) {
+        err << "pulsco-rules export: " << toPath << ": " << file.errorString() << '\n';
+        return 1;
+    }
+    err << "pulsco-rules export: " << out.exported << " rules written to " << toPath << '\n';
+    return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    QCoreApplication app(argc, argv);
+    QTextStream err(stderr);
+    const QStringList args = app.arguments().mid(1);
+    if (args.isEmpty() || args.first() == u"--help"_s || args.first() == u"-h"_s) {
+        QTextStream(stdout) << kUsage;
+        return args.isEmpty() ? 2 : 0;
+    }
+    if (args.first() == u"export"_s)
+        return exportRules(args.mid(1), err);
+    err << "pulsco-rules: " << args.first() << ": not a command (export)\n" << kUsage;
+    return 2;
+}
