@@ -1,56 +1,30 @@
 // A throw-away real Prometheus for the Prometheus suites (issue 18): the
-// Debian package's `prometheus`, a TSDB in a QTemporaryDir of its own, its
-// web API on a free loopback port, scraping the targets a test names every
-// second; started in the foreground, waited for until /-/ready answers,
-// stopped with SIGTERM (then SIGKILL) when this object goes. A missing
-// binary or a failed start is a failure whose reason start() returns (for
-// QFAIL), never a skip: tools/install-deps.sh installs prometheus.
+// Debian package's `prometheus`, a TSDB in a temporary directory of its own,
+// its web API on a free loopback port, scraping the targets a test names
+// every second (tests/support/ReadyProcess.h: started, waited for until
+// /-/ready answers, stopped). A missing binary or a failed start is a
+// failure whose reason start() returns (for QFAIL), never a skip:
+// tools/install-deps.sh installs prometheus.
 //
 // Copyright the Pulsco authors. SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include <QElapsedTimer>
-#include <QEventLoop>
+#include "support/ReadyProcess.h"
+
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QNetworkAccessManager>
-#include <QNetworkReply>
-#include <QProcess>
-#include <QStandardPaths>
-#include <QString>
-#include <QStringList>
-#include <QTcpServer>
-#include <QTemporaryDir>
-#include <QThread>
-#include <QTimer>
-#include <QUrl>
 
-#include <memory>
 #include <optional>
 
 namespace pulsco::test {
 
-class PrometheusProcess {
+class PrometheusProcess : public ReadyProcess {
 public:
-    PrometheusProcess() = default;
-    ~PrometheusProcess() { stop(); }
-    PrometheusProcess(const PrometheusProcess&) = delete;
-    PrometheusProcess& operator=(const PrometheusProcess&) = delete;
-
     // PULSCO_PROMETHEUS overrides the binary found on PATH.
     static QString binary() {
-        const QString override = qEnvironmentVariable("PULSCO_PROMETHEUS");
-        return override.isEmpty() ? QStandardPaths::findExecutable(QStringLiteral("prometheus"))
-                                  : override;
-    }
-
-    static quint16 freePort() {
-        QTcpServer probe;
-        if (!probe.listen(QHostAddress::LocalHost, 0))
-            return 0;
-        return probe.serverPort();
+        return findBinary("PULSCO_PROMETHEUS", QStringLiteral("prometheus"));
     }
 
     // The config Prometheus runs: one job `pulsco` scraping `targets`
@@ -89,42 +63,13 @@ public:
         if (!file.open(QIODevice::WriteOnly) || file.write(config.toUtf8()) < 0)
             return QStringLiteral("prometheus config: cannot write ") + configPath;
         file.close();
-        m_process = std::make_unique<QProcess>();
-        m_process->setProgram(program);
-        m_process->setArguments(
+        return startAndWait(
+            QStringLiteral("prometheus"), program,
             {QStringLiteral("--config.file=") + configPath,
              QStringLiteral("--storage.tsdb.path=") + m_dir.filePath(QStringLiteral("data")),
              QStringLiteral("--web.listen-address=127.0.0.1:%1").arg(m_port),
-             QStringLiteral("--log.level=warn")});
-        m_process->setProcessChannelMode(QProcess::MergedChannels);
-        m_process->start();
-        if (!m_process->waitForStarted(5000))
-            return QStringLiteral("prometheus (%1) did not start: %2")
-                .arg(program, m_process->errorString());
-        QElapsedTimer t;
-        t.start();
-        while (t.elapsed() < 20000) {
-            if (m_process->state() == QProcess::NotRunning)
-                return QStringLiteral("prometheus exited (code %1) before it was ready:\n%2")
-                    .arg(m_process->exitCode())
-                    .arg(QString::fromUtf8(output()));
-            if (get(QStringLiteral("/-/ready")).first == 200)
-                return {};
-            QThread::msleep(100);
-        }
-        return QStringLiteral("prometheus on 127.0.0.1:%1 was not ready within 20 s:\n%2")
-            .arg(m_port)
-            .arg(QString::fromUtf8(output()));
-    }
-
-    void stop() {
-        if (!m_process || m_process->state() == QProcess::NotRunning)
-            return;
-        m_process->terminate();
-        if (!m_process->waitForFinished(10000)) {
-            m_process->kill();
-            m_process->waitForFinished(5000);
-        }
+             QStringLiteral("--log.level=warn")},
+            QStringLiteral("/-/ready"));
     }
 
     // An instant query through the HTTP API: the `data.result` array, or
@@ -148,24 +93,6 @@ public:
             .toArray();
     }
 
-    // GET on the web API: the status (0: no answer within 5 s) and body.
-    std::pair<int, QByteArray> get(const QString& pathAndQuery) const {
-        QNetworkAccessManager network;
-        QNetworkReply* reply = network.get(QNetworkRequest(
-            QUrl(QStringLiteral("http://127.0.0.1:%1").arg(m_port) + pathAndQuery)));
-        QEventLoop loop;
-        QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
-        QTimer::singleShot(5000, &loop, &QEventLoop::quit);
-        loop.exec();
-        const int status = reply->isFinished()
-                               ? reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt()
-                               : 0;
-        const QByteArray body = reply->readAll();
-        reply->abort();
-        delete reply;
-        return {status, body};
-    }
-
     // The value of a query that yields one sample; nullopt when it yields
     // none (or more than one).
     std::optional<double> scalar(const QString& promql) const {
@@ -180,19 +107,6 @@ public:
             .toString()
             .toDouble();
     }
-
-    QByteArray output() {
-        if (m_process)
-            m_output += m_process->readAll();
-        return m_output;
-    }
-    quint16 port() const { return m_port; }
-
-private:
-    QTemporaryDir m_dir;
-    std::unique_ptr<QProcess> m_process;
-    QByteArray m_output;
-    quint16 m_port = 0;
 };
 
 }  // namespace pulsco::test
