@@ -1,6 +1,7 @@
 #include "drills/AlertRuleJson.h"
 
 #include "bridge/JsonReader.h"
+#include "drills/PrometheusRules.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -118,6 +119,9 @@ AlertRulesLoad loadAlertRulesFile(const QString& pathOrResource) {
         readFileForParsing(pathOrResource, kMaxAlertRulesBytes, &load.error);
     if (!bytes)
         return load;
+    // A Prometheus rule file reads as well (drills/PrometheusRules.h).
+    if (pathOrResource.endsWith(u".yml"_s) || pathOrResource.endsWith(u".yaml"_s))
+        return importPrometheusRules(*bytes, pathOrResource);
     return parseAlertRules(*bytes, pathOrResource);
 }
 

@@ -1,6 +1,7 @@
 #include "drills/PrometheusRules.h"
 
 #include <QRegularExpression>
+#include <QSet>
 
 #include <yaml-cpp/yaml.h>
 
@@ -173,6 +174,211 @@ PrometheusRulesExport exportPrometheusRules(const std::vector<AlertRule>& rules,
     }
     out.yaml = header + QByteArray(y.c_str()) + '\n';
     return out;
+}
+
+namespace {
+
+// Every term the export can write, by its PromQL: the import's inverse is
+// the export itself, so the two cannot disagree.
+std::optional<QString> termOf(const QString& promqlTerm, double quantile) {
+    static const QStringList kColors = {QString(), u"blue"_s, u"green"_s};
+    QStringList candidates;
+    for (const QString& color : kColors) {
+        const QString scope = color.isEmpty() ? QString() : color + u'.';
+        if (quantile >= 0) {
+            const QString q = QString::number(quantile * 100, 'g', 6);
+            candidates << u"p(%1)(%2api_latency_ms)"_s.arg(q, scope)
+                       << u"p(%1)(%2ticket_wait_s)"_s.arg(q, scope);
+        }
+        candidates << u"rate(%1errors)"_s.arg(scope) << u"rate(%1tickets_expired)"_s.arg(scope)
+                   << u"rate(%1tickets_cancelled)"_s.arg(scope)
+                   << u"%1tickets_searching"_s.arg(scope);
+    }
+    for (const QString& candidate : std::as_const(candidates)) {
+        AlertRule probe;
+        ExpressionError error;
+        probe.expression = MetricExpression::parse(QString(candidate + u" > 0"_s).toStdString(), &error);
+        const PromqlTranslation t = probe.expression ? toPromql(probe) : PromqlTranslation{};
+        if (t.promql && t.promql->chopped(4) == promqlTerm)
+            return candidate;
+    }
+    return std::nullopt;
+}
+
+// "1m", "90s", "1h30m", "0s"; nullopt otherwise.
+std::optional<double> durationSeconds(const QString& text) {
+    static const QRegularExpression part(u"(\\d+)(ms|s|m|h|d|w|y)"_s);
+    static const QRegularExpression whole(u"^(?:\\d+(?:ms|s|m|h|d|w|y))+$"_s);
+    if (!whole.match(text).hasMatch())
+        return std::nullopt;
+    double seconds = 0;
+    auto it = part.globalMatch(text);
+    while (it.hasNext()) {
+        const auto m = it.next();
+        const double n = m.captured(1).toDouble();
+        const QString unit = m.captured(2);
+        seconds += unit == u"ms"_s  ? n / 1000
+                   : unit == u"s"_s ? n
+                   : unit == u"m"_s ? n * 60
+                   : unit == u"h"_s ? n * 3600
+                   : unit == u"d"_s ? n * 86400
+                   : unit == u"w"_s ? n * 604800
+                                    : n * 31536000;
+    }
+    return seconds;
+}
+
+// HighErrorRate, high_error_rate, "high error rate" -> high-error-rate.
+QString consoleName(const QString& alert) {
+    QString out;
+    for (qsizetype i = 0; i < alert.size(); ++i) {
+        const QChar c = alert[i];
+        if (c.isUpper() && i > 0 && alert[i - 1].isLower() && !out.endsWith(u'-'))
+            out += u'-';
+        if (c.isLetterOrNumber() && c.unicode() < 128)
+            out += c.toLower();
+        else if (!out.isEmpty() && !out.endsWith(u'-'))
+            out += u'-';
+    }
+    while (out.endsWith(u'-'))
+        out.chop(1);
+    return out.left(64);
+}
+
+QString scalarOf(const YAML::Node& node) {
+    return QString::fromStdString(node.as<std::string>());
+}
+
+}  // namespace
+
+AlertRulesLoad importPrometheusRules(const QByteArray& yaml, const QString& sourceName) {
+    AlertRulesLoad load;
+    YAML::Node root;
+    try {
+        root = YAML::Load(yaml.toStdString());
+    } catch (const YAML::Exception& e) {
+        load.error = u"%1: line %2: not YAML: %3"_s.arg(sourceName)
+                         .arg(e.mark.line + 1)
+                         .arg(QString::fromStdString(e.msg));
+        return load;
+    }
+    const auto fail = [&](const QString& where, const QString& why) {
+        load.error = sourceName + u": "_s + where + u": "_s + why;
+        return load;
+    };
+    if (!root.IsMap() || !root["groups"] || !root["groups"].IsSequence())
+        return fail(u"groups"_s, u"required: a list of rule groups (Prometheus' rule format)"_s);
+    std::vector<AlertRule> rules;
+    QSet<QString> names;
+    const YAML::Node groups = root["groups"];
+    try {
+        for (std::size_t g = 0; g < groups.size(); ++g) {
+            const YAML::Node group = groups[g];
+            const QString groupPath = u"groups[%1]"_s.arg(g);
+            if (!group.IsMap() || !group["rules"] || !group["rules"].IsSequence())
+                return fail(groupPath + u".rules"_s, u"required: a list of rules"_s);
+            const YAML::Node list = group["rules"];
+            for (std::size_t r = 0; r < list.size(); ++r) {
+                const YAML::Node node = list[r];
+                QString path = u"%1.rules[%2]"_s.arg(groupPath).arg(r);
+                if (!node.IsMap())
+                    return fail(path, u"must be a map (alert, expr, for, labels, annotations)"_s);
+                if (node["record"])
+                    return fail(path + u" (record '"_s + scalarOf(node["record"]) + u"')"_s,
+                                u"a recording rule: the console reads alerting rules only"_s);
+                if (!node["alert"] || !node["alert"].IsScalar())
+                    return fail(path + u".alert"_s, u"required: the alert's name"_s);
+                const QString alert = scalarOf(node["alert"]);
+                path += u" (alert '"_s + alert + u"')"_s;
+                for (auto it = node.begin(); it != node.end(); ++it) {
+                    const QString key = QString::fromStdString(it->first.as<std::string>());
+                    if (!QStringList{u"alert"_s, u"expr"_s, u"for"_s, u"keep_firing_for"_s,
+                                     u"labels"_s, u"annotations"_s}
+                             .contains(key))
+                        return fail(path + u'.' + key, u"unknown field"_s);
+                }
+                AlertRule rule;
+                rule.name = consoleName(alert);
+                if (rule.name.isEmpty())
+                    return fail(path, u"the name has no letter or digit the console can use"_s);
+                if (names.contains(rule.name))
+                    return fail(path, u"its console name '%1' is taken by an earlier rule"_s.arg(
+                                          rule.name));
+                if (!node["expr"] || !node["expr"].IsScalar())
+                    return fail(path + u".expr"_s, u"required: a PromQL condition"_s);
+                const QString expr = scalarOf(node["expr"]).simplified();
+                static const QRegularExpression comparison(
+                    uR"(^(.*\S)\s*(<=|>=|==|!=|<|>)\s*(-?\d+(?:\.\d+)?(?:e-?\d+)?)$)"_s);
+                const QRegularExpressionMatch m = comparison.match(expr);
+                if (!m.hasMatch())
+                    return fail(path + u".expr"_s,
+                                u"'%1': the console reads one comparison of a term with a "
+                                "number (docs/prometheus.md lists the terms)"_s.arg(expr));
+                static const QRegularExpression quantile(uR"(^histogram_quantile\(([0-9.]+),)"_s);
+                const auto q = quantile.match(m.captured(1));
+                const std::optional<QString> term =
+                    termOf(m.captured(1), q.hasMatch() ? q.captured(1).toDouble() : -1);
+                if (!term)
+                    return fail(path + u".expr"_s,
+                                u"'%1' is not a PromQL term the console reads (docs/"
+                                "prometheus.md, \"Alert rules\", lists them)"_s.arg(m.captured(1)));
+                double bar = m.captured(3).toDouble();
+                QString barText = QString::number(bar, 'g', 10);
+                if (term->startsWith(u"rate("_s))
+                    barText = QString::number(bar * 100, 'g', 10) + u'%';
+                const QString condition = *term + u' ' + m.captured(2) + u' ' + barText;
+                ExpressionError error;
+                rule.expression = MetricExpression::parse(condition.toStdString(), &error);
+                rule.value = MetricExpression::parse(term->toStdString(), &error);
+                if (!rule.expression || !rule.value)
+                    return fail(path + u".expr"_s, QString::fromStdString(error.describe()));
+                rule.valueUnit = term->contains(u"latency_ms"_s) ? u"ms"_s
+                                 : term->contains(u"wait_s"_s)   ? u"s"_s
+                                 : term->startsWith(u"rate("_s)  ? u"%"_s
+                                                                 : QString();
+                for (const char* key : {"for", "keep_firing_for"}) {
+                    if (!node[key])
+                        continue;
+                    const auto seconds = durationSeconds(scalarOf(node[key]));
+                    if (!seconds)
+                        return fail(path + u'.' + QLatin1StringView(key),
+                                    u"'%1': not a Prometheus duration (1m, 90s, 1h30m)"_s.arg(
+                                        scalarOf(node[key])));
+                    (QByteArrayView(key) == "for" ? rule.forSeconds : rule.keepFiringForSeconds) =
+                        *seconds;
+                }
+                if (node["labels"] && node["labels"]["severity"]) {
+                    const QString severity = scalarOf(node["labels"]["severity"]);
+                    const auto parsed = alertSeverityFromString(severity);
+                    if (!parsed)
+                        return fail(path + u".labels.severity"_s,
+                                    u"'%1': must be info, warning or critical"_s.arg(severity));
+                    rule.severity = *parsed;
+                }
+                const YAML::Node annotations = node["annotations"];
+                if (!annotations || !annotations["summary"] ||
+                    scalarOf(annotations["summary"]).trimmed().isEmpty())
+                    return fail(path + u".annotations.summary"_s,
+                                u"required: the line the Alerts panel shows"_s);
+                rule.summary = scalarOf(annotations["summary"]).left(300);
+                if (annotations["runbook"]) {
+                    rule.runbook = scalarOf(annotations["runbook"]);
+                    if (!rule.runbook.endsWith(u".md"_s) || rule.runbook.contains(u".."_s) ||
+                        rule.runbook.startsWith(u'/') || rule.runbook.contains(u"://"_s))
+                        return fail(path + u".annotations.runbook"_s,
+                                    u"'%1': the console opens runbooks from the repository: a "
+                                    "relative path to a Markdown file (docs/runbooks/x.md)"_s.arg(
+                                        rule.runbook));
+                }
+                names.insert(rule.name);
+                rules.push_back(std::move(rule));
+            }
+        }
+    } catch (const YAML::Exception& e) {
+        return fail(u"line %1"_s.arg(e.mark.line + 1), QString::fromStdString(e.msg));
+    }
+    load.rules = std::move(rules);
+    return load;
 }
 
 }  // namespace pulsco

@@ -9,6 +9,7 @@
 #pragma once
 
 #include "drills/AlertRule.h"
+#include "drills/AlertRuleJson.h"
 
 #include <QByteArray>
 #include <QString>
@@ -36,5 +37,15 @@ struct PrometheusRulesExport {
 // The rule file for `rules`; `generatedFrom` names the source in its header.
 PrometheusRulesExport exportPrometheusRules(const std::vector<AlertRule>& rules,
                                             const QString& generatedFrom);
+
+// A Prometheus rule file read back as the console's rules (yaml-cpp): each
+// alerting rule's `expr` must be one of the PromQL shapes toPromql writes
+// (a comparison of one translated term with a number), `for` and
+// `keep_firing_for` Prometheus durations, `labels.severity` info, warning
+// or critical (default warning), `annotations.summary` required,
+// `annotations.runbook` optional. A name is made the console's kind
+// (HighErrorRate -> high-error-rate). Any other construct is an error that
+// names the file, the rule and the construct; nothing is skipped.
+AlertRulesLoad importPrometheusRules(const QByteArray& yaml, const QString& sourceName);
 
 }  // namespace pulsco

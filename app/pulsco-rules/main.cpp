@@ -1,6 +1,7 @@
 // pulsco-rules: the console's alert rules in Prometheus' rule format.
 //
 //   pulsco-rules export [--rules FILE] [--to FILE]
+//   pulsco-rules import FILE.yml [--to FILE.json]
 //
 // Writes the rule file (stdout without --to; the shipped rules without
 // --rules) and says on stderr which rules have no PromQL counterpart.
@@ -23,7 +24,10 @@ namespace {
 constexpr const char* kUsage =
     "usage: pulsco-rules export [--rules FILE] [--to FILE]\n"
     "  the console's alert rules (FILE, or the shipped ones) as a Prometheus rule file\n"
-    "  (to FILE, or stdout); rules with no PromQL counterpart are named on stderr\n";
+    "  (to FILE, or stdout); rules with no PromQL counterpart are named on stderr\n"
+    "       pulsco-rules import FILE.yml [--to FILE.json]\n"
+    "  a Prometheus rule file as the console's rules (JSON, to FILE or stdout); a rule\n"
+    "  outside the PromQL the console reads is an error naming it (exit 1)\n";
 
 int exportRules(const QStringList& args, QTextStream& err) {
     QString rulesPath, toPath;
@@ -66,6 +70,48 @@ int exportRules(const QStringList& args, QTextStream& err) {
     return 0;
 }
 
+int importRules(const QStringList& args, QTextStream& err) {
+    QString from, toPath;
+    for (qsizetype i = 0; i < args.size(); ++i) {
+        if (args[i] == u"--to"_s && i + 1 < args.size()) {
+            toPath = args[++i];
+        } else if (!args[i].startsWith(u"--"_s) && from.isEmpty()) {
+            from = args[i];
+        } else {
+            err << "pulsco-rules import: " << args[i] << ": unexpected argument\n" << kUsage;
+            return 2;
+        }
+    }
+    if (from.isEmpty()) {
+        err << "pulsco-rules import: needs the rule file to read\n" << kUsage;
+        return 2;
+    }
+    QFile in(from);
+    if (!in.open(QIODevice::ReadOnly)) {
+        err << "pulsco-rules import: " << from << ": " << in.errorString() << '\n';
+        return 1;
+    }
+    const AlertRulesLoad load = importPrometheusRules(in.readAll(), from);
+    if (!load.rules) {
+        err << "pulsco-rules import: " << load.error << '\n';
+        return 1;
+    }
+    const QByteArray json = alertRulesToJson(*load.rules);
+    if (toPath.isEmpty()) {
+        QFile out;
+        if (!out.open(stdout, QIODevice::WriteOnly) || out.write(json) < 0)
+            return 1;
+        return 0;
+    }
+    QSaveFile file(toPath);
+    if (!file.open(QIODevice::WriteOnly) || file.write(json) < 0 || !file.commit()) {
+        err << "pulsco-rules import: " << toPath << ": " << file.errorString() << '\n';
+        return 1;
+    }
+    err << "pulsco-rules import: " << load.rules->size() << " rules written to " << toPath << '\n';
+    return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -78,6 +124,8 @@ int main(int argc, char** argv) {
     }
     if (args.first() == u"export"_s)
         return exportRules(args.mid(1), err);
-    err << "pulsco-rules: " << args.first() << ": not a command (export)\n" << kUsage;
+    if (args.first() == u"import"_s)
+        return importRules(args.mid(1), err);
+    err << "pulsco-rules: " << args.first() << ": not a command (export, import)\n" << kUsage;
     return 2;
 }

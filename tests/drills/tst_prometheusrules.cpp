@@ -29,6 +29,10 @@ private slots:
     void namesWhatDoesNotTranslate_data();
     void namesWhatDoesNotTranslate();
     void shippedRulesExport();
+    void importReadsTheExportBack();
+    void importNamesWhatItCannotRead_data();
+    void importNamesWhatItCannotRead();
+    void consoleLoadsARuleFile();
 };
 
 void TestPrometheusRules::translates_data() {
@@ -118,6 +122,86 @@ void TestPrometheusRules::shippedRulesExport() {
                  qPrintable(r.name));
     QVERIFY(out.yaml.contains("keep_firing_for: 1m"));
     QVERIFY(out.yaml.contains("pulsco_expr: p(95)(api_latency_ms) > 150"));
+}
+
+// Export, then import: every exported rule comes back as it was.
+void TestPrometheusRules::importReadsTheExportBack() {
+    const AlertRulesLoad shipped = loadDefaultAlertRules();
+    QVERIFY(shipped.rules);
+    const PrometheusRulesExport out = exportPrometheusRules(*shipped.rules, u"shipped"_s);
+    const AlertRulesLoad back = importPrometheusRules(out.yaml, u"pulsco.rules.yml"_s);
+    QVERIFY2(back.rules, qPrintable(back.error));
+    QCOMPARE(int(back.rules->size()), out.exported);
+    std::size_t i = 0;
+    for (const AlertRule& r : *shipped.rules) {
+        if (!toPromql(r).promql)
+            continue;
+        const AlertRule& b = (*back.rules)[i++];
+        QCOMPARE(b.name, r.name);
+        QCOMPARE(b.expression->text(), r.expression->text());
+        QCOMPARE(b.forSeconds, r.forSeconds);
+        QCOMPARE(b.keepFiringForSeconds, r.keepFiringForSeconds);
+        QCOMPARE(toString(b.severity), toString(r.severity));
+        QCOMPARE(b.summary, r.summary);
+        QCOMPARE(b.runbook, r.runbook);
+        QVERIFY(b.value);
+    }
+}
+
+void TestPrometheusRules::importNamesWhatItCannotRead_data() {
+    QTest::addColumn<QByteArray>("yaml");
+    QTest::addColumn<QString>("error");
+    const QByteArray head = "groups:\n  - name: g\n    rules:\n";
+    const QByteArray ok = "        expr: sum(pulsco_tickets_searching) > 100\n"
+                          "        annotations: {summary: s}\n";
+    QTest::newRow("not YAML") << QByteArray("groups: [\n") << u"f.yml: line "_s;
+    QTest::newRow("no groups") << QByteArray("rules: []\n") << u"f.yml: groups: required"_s;
+    QTest::newRow("recording rule")
+        << head + "      - record: job:x\n        expr: sum(x)\n"
+        << u"f.yml: groups[0].rules[0] (record 'job:x'): a recording rule"_s;
+    QTest::newRow("foreign metric")
+        << head + "      - alert: HighErrorRate\n        expr: rate(http_requests_total[5m]) > 1\n"
+                  "        annotations: {summary: s}\n"
+        << u"f.yml: groups[0].rules[0] (alert 'HighErrorRate').expr: "
+           "'rate(http_requests_total[5m])' is not a PromQL term"_s;
+    QTest::newRow("no comparison")
+        << head + "      - alert: A\n        expr: up == 0 and on() vector(1)\n"
+                  "        annotations: {summary: s}\n"
+        << u"(alert 'A').expr: 'up == 0 and on() vector(1)': the console reads one comparison"_s;
+    QTest::newRow("bad for") << head + "      - alert: A\n" + ok + "        for: 5 minutes\n"
+                             << u"(alert 'A').for: '5 minutes': not a Prometheus duration"_s;
+    QTest::newRow("bad severity")
+        << head + "      - alert: A\n" + ok + "        labels: {severity: page}\n"
+        << u"(alert 'A').labels.severity: 'page': must be info, warning or critical"_s;
+    QTest::newRow("no summary")
+        << head + "      - alert: A\n        expr: sum(pulsco_tickets_searching) > 1\n"
+        << u"(alert 'A').annotations.summary: required"_s;
+    QTest::newRow("url runbook")
+        << head + "      - alert: A\n        expr: sum(pulsco_tickets_searching) > 1\n"
+                  "        annotations: {summary: s, runbook: 'https://wiki/x.md'}\n"
+        << u"(alert 'A').annotations.runbook: 'https://wiki/x.md'"_s;
+    QTest::newRow("unknown field") << head + "      - alert: A\n" + ok + "        owner: me\n"
+                                   << u"(alert 'A').owner: unknown field"_s;
+    QTest::newRow("same console name")
+        << head + "      - alert: HighLoad\n" + ok + "      - alert: high_load\n" + ok
+        << u"groups[0].rules[1] (alert 'high_load'): its console name 'high-load' is taken"_s;
+}
+
+void TestPrometheusRules::importNamesWhatItCannotRead() {
+    QFETCH(QByteArray, yaml);
+    QFETCH(QString, error);
+    const AlertRulesLoad load = importPrometheusRules(yaml, u"f.yml"_s);
+    QVERIFY(!load.rules);
+    QVERIFY2(load.error.contains(error), qPrintable(load.error));
+}
+
+// Wherever the console takes a rules file, a Prometheus rule file does.
+void TestPrometheusRules::consoleLoadsARuleFile() {
+    const AlertRulesLoad load =
+        loadAlertRulesFile(QStringLiteral(PULSCO_SOURCE_DIR "/resources/alerts/pulsco.rules.yml"));
+    QVERIFY2(load.rules, qPrintable(load.error));
+    QCOMPARE(load.rules->size(), std::size_t(9));
+    QCOMPARE(load.rules->front().name, u"api-latency-p95-high"_s);
 }
 
 QTEST_GUILESS_MAIN(TestPrometheusRules)
