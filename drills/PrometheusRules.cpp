@@ -5,6 +5,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <cmath>
 
 using namespace Qt::StringLiterals;
@@ -197,7 +198,8 @@ std::optional<QString> termOf(const QString& promqlTerm, double quantile) {
     for (const QString& candidate : std::as_const(candidates)) {
         AlertRule probe;
         ExpressionError error;
-        probe.expression = MetricExpression::parse(QString(candidate + u" > 0"_s).toStdString(), &error);
+        probe.expression =
+            MetricExpression::parse(QString(candidate + u" > 0"_s).toStdString(), &error);
         const PromqlTranslation t = probe.expression ? toPromql(probe) : PromqlTranslation{};
         if (t.promql && t.promql->chopped(4) == promqlTerm)
             return candidate;
@@ -253,6 +255,30 @@ QString scalarOf(const YAML::Node& node) {
 
 AlertRulesLoad importPrometheusRules(const QByteArray& yaml, const QString& sourceName) {
     AlertRulesLoad load;
+    // yaml-cpp recurses once per level of nesting: a file nested thousands
+    // deep would exhaust the stack. A rule file needs a handful of levels.
+    int depth = 0, deepest = 0, indent = 0, widest = 0;
+    bool lineStart = true;
+    for (const char c : yaml) {
+        if (c == '[' || c == '{')
+            deepest = std::max(deepest, ++depth);
+        else if (c == ']' || c == '}')
+            --depth;
+        if (c == '\n') {
+            lineStart = true;
+            indent = 0;
+        } else if (lineStart && c == ' ') {
+            widest = std::max(widest, ++indent);
+        } else {
+            lineStart = false;
+        }
+    }
+    if (deepest > 32 || widest > 160) {
+        load.error = sourceName + u": nested deeper than a rule file needs (%1 brackets, %2 "
+                                  "spaces of indentation at most)"_s.arg(deepest)
+                                      .arg(widest);
+        return load;
+    }
     YAML::Node root;
     try {
         root = YAML::Load(yaml.toStdString());
@@ -372,6 +398,9 @@ AlertRulesLoad importPrometheusRules(const QByteArray& yaml, const QString& sour
                 }
                 names.insert(rule.name);
                 rules.push_back(std::move(rule));
+                // Aliases can repeat a list without growing the file.
+                if (rules.size() > std::size_t(kMaxAlertRules))
+                    return fail(path, u"more than %1 rules"_s.arg(kMaxAlertRules));
             }
         }
     } catch (const YAML::Exception& e) {

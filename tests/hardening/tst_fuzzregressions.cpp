@@ -7,6 +7,7 @@
 #include "bridge/QueueConfigJson.h"
 #include "core/MetricExpression.h"
 #include "drills/AlertRuleJson.h"
+#include "drills/PrometheusRules.h"
 #include "drills/DrillJson.h"
 #include "net/http/HttpRequestParser.h"
 #include "net/live/EventMessage.h"
@@ -49,6 +50,9 @@ Outcome parseAs(const QString& target, const QByteArray& input) {
         out = {l.drill.has_value(), l.error};
     } else if (target == u"alert_rules") {
         const auto l = parseAlertRules(input, source);
+        out = {l.rules.has_value(), l.error};
+    } else if (target == u"prometheus_rules") {
+        const auto l = importPrometheusRules(input, source);
         out = {l.rules.has_value(), l.error};
     } else if (target == u"rollout_plan") {
         const auto l = parseRolloutPlan(input, source);
