@@ -2,6 +2,7 @@
 
 #include "bridge/MetricsSnapshotJson.h"
 #include "bridge/QueueConfigJson.h"
+#include "bridge/ThreadHandoff.h"
 #include "net/server/ApiJson.h"
 #include "net/server/EventStream.h"
 #include "net/server/IntegrityAudit.h"
@@ -211,14 +212,22 @@ void MatchdServer::readStoreMaintenance() {
         std::optional<StoreMaintenanceReport> report;
         if (runs)
             report = summarizeMaintenance(*runs);
-        QMetaObject::invokeMethod(this, [this, report, error] {
-            if (!m_metrics)
-                return;
-            if (report)
-                m_metrics->setStoreMaintenance(*report);
-            if (error != m_maintenanceError && !error.isEmpty())
-                qWarning().noquote() << "pulsco-matchd:" << error;
-            m_maintenanceError = error;
+        // Through Qt's event queue, whose lock TSan cannot see: see
+        // bridge/ThreadHandoff.h.
+        handoff::post(&m_maintenanceError, [&] {
+            QMetaObject::invokeMethod(
+                this,
+                [this, report, error] {
+                    handoff::acquire(&m_maintenanceError);
+                    if (!m_metrics)
+                        return;
+                    if (report)
+                        m_metrics->setStoreMaintenance(*report);
+                    if (error != m_maintenanceError && !error.isEmpty())
+                        qWarning().noquote() << "pulsco-matchd:" << error;
+                    m_maintenanceError = error;
+                },
+                Qt::QueuedConnection);
         });
     });
 }
