@@ -267,7 +267,8 @@ AlertRulesLoad importPrometheusRules(const QByteArray& yaml, const QString& sour
         if (c == '\n') {
             lineStart = true;
             indent = 0;
-        } else if (lineStart && c == ' ') {
+        } else if (lineStart && (c == ' ' || c == '-' || c == '?')) {
+            // "- - - x" nests as deep as indentation does.
             widest = std::max(widest, ++indent);
         } else {
             lineStart = false;
@@ -275,7 +276,7 @@ AlertRulesLoad importPrometheusRules(const QByteArray& yaml, const QString& sour
     }
     if (deepest > 32 || widest > 160) {
         load.error = sourceName + u": nested deeper than a rule file needs (%1 brackets, %2 "
-                                  "spaces of indentation at most)"_s.arg(deepest)
+                                  "columns of indentation and dashes at most)"_s.arg(deepest)
                                       .arg(widest);
         return load;
     }

@@ -1,5 +1,7 @@
 #include "net/store/RowReads.h"
 
+#include "bridge/ThreadHandoff.h"
+
 #include "net/store/GroupCommitStore.h"
 
 #include <QPointer>
@@ -63,16 +65,23 @@ template <class Row, class Select>
 void readRow(GroupCommitStore& store, qint64 seq, QObject* receiver,
              std::function<void(std::optional<Row>, const QString&)> done, Select select) {
     QPointer<QObject> guard(receiver);
-    store.read([guard, seq, select, done = std::move(done)](QSqlDatabase& db) mutable {
+    const void* channel = &store;
+    store.read([guard, seq, select, channel, done = std::move(done)](QSqlDatabase& db) mutable {
         QString error;
         std::optional<Row> row = select(db, seq, &error);
-        QMetaObject::invokeMethod(
-            guard.data(),
-            [guard, row = std::move(row), error, done = std::move(done)]() mutable {
-                if (guard)
-                    done(std::move(row), error);
-            },
-            Qt::QueuedConnection);
+        // Through Qt's event queue, whose lock TSan cannot see (also when
+        // the receiver goes first and the call is destroyed unrun): see
+        // bridge/ThreadHandoff.h.
+        handoff::post(channel, [&] {
+            QMetaObject::invokeMethod(
+                guard.data(),
+                [guard, channel, row = std::move(row), error, done = std::move(done)]() mutable {
+                    handoff::acquire(channel);
+                    if (guard)
+                        done(std::move(row), error);
+                },
+                Qt::QueuedConnection);
+        });
     });
 }
 
