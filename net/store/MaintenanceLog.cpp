@@ -118,10 +118,9 @@ MaintenanceRecord judgeVerify(const MaintenanceRun& verify,
         figures = path + u": no backup run of this store wrote a file with this SHA-256"_s;
     } else {
         const MaintenanceRun& backup = *it->second;
-        figures =
-            u"backup %1 (%2 bytes, taken %3)"_s.arg(backup.detail.value(u"path"_s).toString())
-                .arg(backup.detail.value(u"bytes"_s).toInteger())
-                .arg(utcText(backup.atMs));
+        figures = u"backup %1 (%2 bytes, taken %3)"_s.arg(backup.detail.value(u"path"_s).toString())
+                      .arg(backup.detail.value(u"bytes"_s).toInteger())
+                      .arg(utcText(backup.atMs));
     }
     if (verify.ok) {
         figures += u"; sound: "_s + countsText(verify.detail.value(u"counts"_s).toObject()) +
