@@ -14,12 +14,16 @@
 namespace pulsco {
 
 struct SourceRequest {
-    enum class Kind { Simulator, Live };
+    // Prometheus: live servers read through a Prometheus that scrapes them.
+    enum class Kind { Simulator, Live, Prometheus };
     Kind kind = Kind::Simulator;
-    QString scenario;  // Simulator: shipped scenario name or a file path
-    int players = 0;   // Simulator: population override (0 = scenario's own)
-    QStringList urls;  // Live: base URLs of the servers to watch
-    // Live: what moves traffic between blue and green (Manual by default).
+    QString scenario;            // Simulator: shipped scenario name or a file path
+    int players = 0;             // Simulator: population override (0 = scenario's own)
+    QStringList urls;            // Live: base URLs of the servers to watch
+    QString prometheusUrl;       // Prometheus: its base URL
+    QString prometheusSelector;  // Prometheus: label matchers, "" = {job="pulsco"}
+    // Live, Prometheus: what moves traffic between blue and green (Manual
+    // by default).
     TrafficControllerConfig traffic;
 };
 

@@ -23,6 +23,8 @@ namespace {
 constexpr int kRecentMax = 10;
 const auto kRecentKey = u"live/recentServers"_s;
 const auto kCaFileKey = u"live/caCertificateFile"_s;
+const auto kPrometheusUrlKey = u"live/prometheusUrl"_s;
+const auto kPrometheusSelectorKey = u"live/prometheusSelector"_s;
 
 QString trafficKey(const QStringList& urls) {
     return u"live/trafficControllers/"_s +
@@ -136,6 +138,24 @@ ConnectDialog::ConnectDialog(QWidget* parent)
     setWindowTitle(tr("Connect to live servers"));
     auto* layout = new QVBoxLayout(this);
     auto* form = new QFormLayout;
+    // Where the figures come from: the servers' own API, or a Prometheus
+    // that scrapes them (read-only: no faults or drain through it).
+    m_readFrom = new QComboBox(this);
+    m_readFrom->addItems({tr("The servers themselves (their /v1 API)"),
+                          tr("A Prometheus that scrapes them (read-only)")});
+    m_readFrom->setAccessibleName(tr("Read figures from"));
+    form->addRow(tr("Read &from:"), m_readFrom);
+    m_prometheusUrl = new QLineEdit(QSettings().value(kPrometheusUrlKey).toString(), this);
+    m_prometheusUrl->setPlaceholderText(u"http://127.0.0.1:9090"_s);
+    m_prometheusUrl->setAccessibleName(tr("Prometheus URL"));
+    form->addRow(tr("&Prometheus URL:"), m_prometheusUrl);
+    m_prometheusSelector = new QLineEdit(
+        QSettings().value(kPrometheusSelectorKey, u"{job=\"pulsco\"}"_s).toString(), this);
+    m_prometheusSelector->setAccessibleName(tr("Prometheus selector of the pulsco-matchd targets"));
+    m_prometheusSelector->setToolTip(
+        tr("Label matchers of the pulsco-matchd targets in Prometheus; blue and green are told "
+           "apart by pulsco_info's color label"));
+    form->addRow(tr("&Selector:"), m_prometheusSelector);
     m_recent->addItem(tr("(choose recent servers)"));
     m_recent->addItems(recentServerSets());
     m_recent->setAccessibleName(tr("Recent servers"));
@@ -147,6 +167,7 @@ ConnectDialog::ConnectDialog(QWidget* parent)
     m_table->setAccessibleName(tr("Servers"));
     layout->addWidget(m_table);
     auto* add = new QPushButton(tr("&Add server"), this);
+    m_addServer = add;
     layout->addWidget(add, 0, Qt::AlignLeft);
     auto* caRow = new QHBoxLayout;
     m_caFile->setPlaceholderText(tr("none: only certificates the system trusts"));
@@ -224,6 +245,8 @@ ConnectDialog::ConnectDialog(QWidget* parent)
     connect(buttons, &QDialogButtonBox::accepted, this, &ConnectDialog::accept);
     connect(buttons, &QDialogButtonBox::rejected, this, &ConnectDialog::reject);
     connect(add, &QPushButton::clicked, this, [this] { addRow(); });
+    connect(m_readFrom, &QComboBox::currentIndexChanged, this, &ConnectDialog::updateReadFrom);
+    updateReadFrom();
     connect(m_recent, &QComboBox::activated, this, [this](int index) {
         if (index > 0)
             setServers(m_recent->itemText(index).split(u',', Qt::SkipEmptyParts));
@@ -231,7 +254,7 @@ ConnectDialog::ConnectDialog(QWidget* parent)
     const QStringList recent = recentServerSets();
     setServers(recent.isEmpty() ? QStringList{u"http://127.0.0.1:8080"_s}
                                 : recent.constFirst().split(u',', Qt::SkipEmptyParts));
-    resize(640, 520);
+    resize(640, 600);
 }
 
 void ConnectDialog::addRow(const QString& url, const QString& token) {
@@ -270,10 +293,42 @@ QStringList ConnectDialog::servers() const {
     return out;
 }
 
+bool ConnectDialog::viaPrometheus() const {
+    return m_readFrom->currentIndex() == 1;
+}
+
+void ConnectDialog::setPrometheus(const QString& url, const QString& selector) {
+    m_readFrom->setCurrentIndex(1);
+    m_prometheusUrl->setText(url);
+    if (!selector.isEmpty())
+        m_prometheusSelector->setText(selector);
+}
+
+QStringList ConnectDialog::connectionKey() const {
+    if (viaPrometheus())
+        return {u"prometheus:"_s + normalised(m_prometheusUrl->text())};
+    return servers();
+}
+
+void ConnectDialog::updateReadFrom() {
+    const bool prometheus = viaPrometheus();
+    m_prometheusUrl->setEnabled(prometheus);
+    m_prometheusSelector->setEnabled(prometheus);
+    m_table->setEnabled(!prometheus);
+    m_recent->setEnabled(!prometheus);
+    if (m_addServer)
+        m_addServer->setEnabled(!prometheus);
+}
+
 SourceRequest ConnectDialog::request() const {
     SourceRequest r;
-    r.kind = SourceRequest::Kind::Live;
-    r.urls = servers();
+    r.kind = viaPrometheus() ? SourceRequest::Kind::Prometheus : SourceRequest::Kind::Live;
+    if (viaPrometheus()) {
+        r.prometheusUrl = normalised(m_prometheusUrl->text());
+        r.prometheusSelector = m_prometheusSelector->text().trimmed();
+    } else {
+        r.urls = servers();
+    }
     r.traffic = trafficController();
     return r;
 }
@@ -284,7 +339,11 @@ void ConnectDialog::showError(const QString& message) {
 }
 
 void ConnectDialog::accept() {
-    if (servers().isEmpty()) {
+    if (viaPrometheus() && normalised(m_prometheusUrl->text()).isEmpty()) {
+        showError(tr("Give Prometheus' base URL, e.g. http://127.0.0.1:9090."));
+        return;
+    }
+    if (!viaPrometheus() && servers().isEmpty()) {
         showError(tr("Give at least one server's base URL."));
         return;
     }
@@ -293,8 +352,12 @@ void ConnectDialog::accept() {
         showError(tr("Traffic controller: %1").arg(why));
         return;
     }
-    saveTrafficController(servers(), traffic);
+    saveTrafficController(connectionKey(), traffic);
     QSettings settings;
+    if (viaPrometheus()) {
+        settings.setValue(kPrometheusUrlKey, normalised(m_prometheusUrl->text()));
+        settings.setValue(kPrometheusSelectorKey, m_prometheusSelector->text().trimmed());
+    }
     if (caCertificateFile().isEmpty())
         settings.remove(kCaFileKey);
     else

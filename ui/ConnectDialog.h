@@ -15,6 +15,7 @@
 class QComboBox;
 class QLabel;
 class QLineEdit;
+class QPushButton;
 class QTableWidget;
 
 namespace pulsco {
@@ -24,9 +25,16 @@ class ConnectDialog : public QDialog {
 public:
     explicit ConnectDialog(QWidget* parent = nullptr);
 
-    // The request for the servers listed (kind Live); tokens already saved.
+    // The request for the servers listed (kind Live), or for the Prometheus
+    // that scrapes them (kind Prometheus); tokens already saved.
     SourceRequest request() const;
     void setServers(const QStringList& urls);
+    // Read through a Prometheus instead of from the servers themselves.
+    bool viaPrometheus() const;
+    void setPrometheus(const QString& url, const QString& selector);
+    // What the traffic controller is saved under: the server set, or the
+    // Prometheus URL.
+    QStringList connectionKey() const;
     QStringList servers() const;
     // Shows why the last attempt failed (e.g. the factory's URL check).
     void showError(const QString& message);
@@ -54,6 +62,11 @@ public:
 private:
     void addRow(const QString& url = {}, const QString& token = {});
     void updateTrafficFields();
+    void updateReadFrom();
+    QComboBox* m_readFrom = nullptr;
+    QLineEdit* m_prometheusUrl = nullptr;
+    QLineEdit* m_prometheusSelector = nullptr;
+    QPushButton* m_addServer = nullptr;
     QComboBox* m_recent;
     QComboBox* m_trafficKind = nullptr;
     QLineEdit* m_haproxyAddress = nullptr;

@@ -57,6 +57,16 @@ ConsoleOptionsParse parseConsoleOptions(const QStringList& arguments) {
                                       u"SCENARIO"_s);
     const QCommandLineOption connectOpt(u"connect"_s,
                                         u"Watch live servers (comma-separated URLs)."_s, u"URLS"_s);
+    const QCommandLineOption prometheusOpt(
+        u"prometheus"_s,
+        u"Watch the servers a Prometheus at URL scrapes (PromQL over its HTTP API), e.g. "
+        "http://127.0.0.1:9090. Read-only: no faults or drain."_s,
+        u"URL"_s);
+    const QCommandLineOption selectorOpt(
+        u"selector"_s,
+        u"With --prometheus: the label matchers of the pulsco-matchd targets (default "
+        "{job=\"pulsco\"})."_s,
+        u"MATCHERS"_s);
     const QCommandLineOption caCert(
         u"ca-cert"_s,
         u"Trust the CA certificate(s) in FILE (PEM or DER) for https:// servers, e.g. a staging "
@@ -113,6 +123,8 @@ ConsoleOptionsParse parseConsoleOptions(const QStringList& arguments) {
                        version,
                        simulate,
                        connectOpt,
+                       prometheusOpt,
+                       selectorOpt,
                        caCert,
                        haproxy,
                        haproxyBackend,
@@ -167,6 +179,26 @@ ConsoleOptionsParse parseConsoleOptions(const QStringList& arguments) {
             return result;
         }
     }
+    if (parser.isSet(prometheusOpt)) {
+        o.prometheusUrl = parser.value(prometheusOpt).trimmed();
+        if (o.prometheusUrl.isEmpty()) {
+            result.error =
+                u"--prometheus: needs Prometheus' base URL, e.g. http://127.0.0.1:9090"_s;
+            return result;
+        }
+        if (parser.isSet(simulate) || parser.isSet(connectOpt)) {
+            result.error = u"--prometheus: choose one source (not with --%1)"_s.arg(
+                parser.isSet(simulate) ? u"simulate"_s : u"connect"_s);
+            return result;
+        }
+    }
+    if (parser.isSet(selectorOpt)) {
+        if (!parser.isSet(prometheusOpt)) {
+            result.error = u"--selector: only with --prometheus"_s;
+            return result;
+        }
+        o.prometheusSelector = parser.value(selectorOpt).trimmed();
+    }
     if (parser.isSet(caCert)) {
         o.caCertFile = parser.value(caCert);
         if (o.caCertFile.trimmed().isEmpty()) {
@@ -189,9 +221,10 @@ ConsoleOptionsParse parseConsoleOptions(const QStringList& arguments) {
             result.error = u"--haproxy and --webhook: choose one traffic controller"_s;
             return result;
         }
-        if (!parser.isSet(connectOpt)) {
+        if (!parser.isSet(connectOpt) && !parser.isSet(prometheusOpt)) {
             result.error =
-                u"--%1: only for live servers (with --connect); the simulator moves "
+                u"--%1: only for live servers (with --connect or --prometheus); the simulator "
+                u"moves "
                 "its own traffic"_s.arg(parser.isSet(haproxy) ? u"haproxy"_s : u"webhook"_s);
             return result;
         }

@@ -24,6 +24,9 @@ namespace pulsco {
 struct ConsoleOptions {
     QString scenario;  // --simulate: a file path or a shipped name; "" = default
     QStringList connectUrls;
+    // --prometheus / --selector: read the servers through a Prometheus.
+    QString prometheusUrl;
+    QString prometheusSelector;
     QString caCertFile;  // --ca-cert: extra CA trusted for https:// servers
     // --haproxy / --webhook: what moves live traffic; unset = the one saved
     // with the server set, else manual confirmation.

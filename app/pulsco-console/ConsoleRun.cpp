@@ -82,12 +82,16 @@ void installConnectAction(MainWindow& window, ConsoleSourceFactory& factory) {
             dialog.setCaCertificateFile(factory.caCertificateFile());
         while (dialog.exec() == QDialog::Accepted) {
             factory.setCaCertificateFile(dialog.caCertificateFile());
-            if (!window.confirmReplaceSource(QObject::tr("Connecting to %n server(s)", nullptr,
-                                                         int(dialog.servers().size()))))
+            const bool prometheus = dialog.viaPrometheus();
+            if (!window.confirmReplaceSource(
+                    prometheus ? QObject::tr("Reading the servers through Prometheus")
+                               : QObject::tr("Connecting to %n server(s)", nullptr,
+                                             int(dialog.servers().size()))))
                 return;
             QString error;
             if (window.openSource(dialog.request(), &error)) {
-                ConnectDialog::remember(dialog.servers());
+                if (!prometheus)
+                    ConnectDialog::remember(dialog.servers());
                 return;
             }
             dialog.showError(error);
@@ -243,6 +247,12 @@ int runConsole(const ConsoleOptions& options) {
             if (options.traffic)
                 ConnectDialog::saveTrafficController(options.connectUrls, *options.traffic);
         }
+    } else if (!options.prometheusUrl.isEmpty()) {
+        request.kind = SourceRequest::Kind::Prometheus;
+        request.prometheusUrl = options.prometheusUrl;
+        request.prometheusSelector = options.prometheusSelector;
+        if (options.traffic)
+            request.traffic = *options.traffic;
     } else if (options.scenario.isEmpty() && !scripted && window.reopenLastScenario()) {
         const SourceRequest last = window.lastSavedRequest();
         if (!last.scenario.isEmpty()) {
@@ -279,7 +289,9 @@ int runConsole(const ConsoleOptions& options) {
         }
     }
     if (!source) {
-        printError(request.kind == SourceRequest::Kind::Live ? u"--connect: "_s + error : error);
+        printError(request.kind == SourceRequest::Kind::Live         ? u"--connect: "_s + error
+                   : request.kind == SourceRequest::Kind::Prometheus ? u"--prometheus: "_s + error
+                                                                     : error);
         return 2;
     }
 

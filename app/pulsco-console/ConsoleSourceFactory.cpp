@@ -2,6 +2,7 @@
 
 #include "net/live/CaCertificates.h"
 #include "net/live/LiveSource.h"
+#include "net/promsource/PrometheusSource.h"
 #include "simulator/ScenarioJson.h"
 #include "simulator/SimulatorSource.h"
 #include "ui/ConnectDialog.h"
@@ -26,6 +27,26 @@ std::unique_ptr<Source> ConsoleSourceFactory::create(const SourceRequest& reques
             *error = why;
         return nullptr;
     };
+    if (request.kind == SourceRequest::Kind::Prometheus) {
+        PrometheusSourceConfig config;
+        config.url = request.prometheusUrl.trimmed();
+        while (config.url.endsWith(u'/'))
+            config.url.chop(1);
+        if (const QString why = PrometheusSource::checkUrl(config.url); !why.isEmpty())
+            return fail(why);
+        if (!request.prometheusSelector.trimmed().isEmpty())
+            config.selector = request.prometheusSelector.trimmed();
+        if (const QString why = checkPromSelector(config.selector); !why.isEmpty())
+            return fail(why);
+        if (!m_caCertificateFile.isEmpty()) {
+            QString why;
+            const auto loaded = loadCaCertificates(m_caCertificateFile, &why);
+            if (!loaded)
+                return fail(why);
+            config.caCertificates = *loaded;
+        }
+        return std::make_unique<PrometheusSource>(std::move(config));
+    }
     if (request.kind == SourceRequest::Kind::Live) {
         if (request.urls.isEmpty())
             return fail(u"live: needs at least one server URL"_s);

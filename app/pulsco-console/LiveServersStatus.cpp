@@ -1,6 +1,7 @@
 #include "app/pulsco-console/LiveServersStatus.h"
 
 #include "net/live/LiveSource.h"
+#include "net/promsource/PrometheusSource.h"
 #include "ui/MainWindow.h"
 
 #include <QStatusBar>
@@ -53,12 +54,52 @@ QString LiveServersStatus::describe(const LiveSource& source) {
     return parts.join(u" · "_s);
 }
 
+QString LiveServersStatus::describe(const PrometheusSource& source) {
+    QStringList parts{u"Prometheus "_s + source.prometheusUrl() + u' ' + source.selector()};
+    if (!source.problem().isEmpty())
+        parts << u"⚠ "_s + source.problem();
+    for (const PrometheusSource::TargetStatus& t : source.targets()) {
+        const QString who = t.color.isEmpty() ? t.instance : t.color + u' ' + t.instance;
+        parts << who + u": "_s +
+                     (!t.known ? tr("not scraped")
+                      : t.up   ? tr("up")
+                               : tr("down (up == 0)"));
+    }
+    return parts.join(u" · "_s);
+}
+
+void LiveServersStatus::refreshPrometheus() {
+    if (!m_prometheus)
+        return;
+    const QString text = describe(*m_prometheus);
+    if (text != m_loggedPrometheus) {
+        std::fprintf(stderr, "pulsco-console: prometheus: %s\n", text.toUtf8().constData());
+        m_loggedPrometheus = text;
+    }
+    if (text == this->text())
+        return;
+    setText(text);
+    setToolTip(text);
+    setStyleSheet(m_prometheus->problem().isEmpty() ? QString()
+                                                    : u"color: #b00020; font-weight: bold"_s);
+}
+
 void LiveServersStatus::follow(Source* source) {
     if (m_source)
         m_source->disconnect(this);
+    if (m_prometheus)
+        m_prometheus->disconnect(this);
     m_source = qobject_cast<LiveSource*>(source);
+    m_prometheus = qobject_cast<PrometheusSource*>(source);
     m_logged.clear();
-    setVisible(m_source != nullptr);
+    m_loggedPrometheus.clear();
+    setVisible(m_source != nullptr || m_prometheus != nullptr);
+    if (m_prometheus) {
+        connect(m_prometheus.data(), &PrometheusSource::refreshed, this,
+                &LiveServersStatus::refreshPrometheus);
+        refreshPrometheus();
+        return;
+    }
     if (!m_source) {
         clear();
         return;

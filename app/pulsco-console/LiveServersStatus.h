@@ -21,6 +21,7 @@ namespace pulsco {
 
 class LiveSource;
 class MainWindow;
+class PrometheusSource;
 class Source;
 
 class LiveServersStatus : public QLabel {
@@ -31,6 +32,8 @@ public:
 
     // "blue http://127.0.0.1:8080: push · ⚠ http://…/v1/stats: reply larger…"
     static QString describe(const LiveSource& source);
+    // "Prometheus http://…:9090 · blue 127.0.0.1:8081: up · green …: down"
+    static QString describe(const PrometheusSource& source);
 
 private:
     void follow(Source* source);
@@ -41,7 +44,10 @@ private:
         bool receiving = false;
         QString problem;
     };
+    void refreshPrometheus();
     QPointer<LiveSource> m_source;
+    QPointer<PrometheusSource> m_prometheus;
+    QString m_loggedPrometheus;       // the last line written to stderr
     QHash<QString, Logged> m_logged;  // by server URL
 };
 

@@ -246,6 +246,12 @@ QByteArray ServerMetrics::prometheusText(const std::vector<QueueStatus>& queues,
              "Time from ticket accepted to match formed, matched tickets only.");
     w.histogram("pulsco_ticket_wait_seconds", {}, m_waitSeconds,
                 {0.5, 1, 2, 5, 10, 15, 20, 30, 45, 60, 90, 120, 180, 300, 600});
+    w.family("pulsco_match_quality", "histogram",
+             "Predicted quality of the matches formed: 0 poor, 1 perfect (the console's match "
+             "quality chart).");
+    w.histogram("pulsco_match_quality", {}, m_quality,
+                {0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5,
+                 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95, 1});
     // Every route and method that has answered, labelled with its class.
     const auto forEachRoute = [this](const auto& visit) {
         for (int r = 0; r < kHttpRoutes; ++r) {
@@ -278,6 +284,14 @@ QByteArray ServerMetrics::prometheusText(const std::vector<QueueStatus>& queues,
     for (const QueueStatus& q : queues)
         w.sample("pulsco_queue_oldest_wait_seconds", {{"queue", QByteArray::fromStdString(q.name)}},
                  q.oldestWaitSeconds);
+    std::uint64_t playersInQueue = 0;
+    for (const QueueStatus& q : queues)
+        playersInQueue += std::uint64_t(q.playersSearching);
+    w.single("pulsco_players_in_queue", "gauge", "Players in the parties of the searching tickets.",
+             double(playersInQueue));
+    w.single("pulsco_players_in_match", "gauge",
+             "Players in matches formed whose result is not reported yet.",
+             double(m_playersInMatch));
     w.single("pulsco_matches_total", "counter", "Matches formed since the server started.",
              double(m_matches));
     w.family("pulsco_tickets_total", "counter", "Tickets by outcome since the server started.");
