@@ -231,7 +231,8 @@ ConnectDialog::ConnectDialog(QWidget* parent)
         tr("Blue and green are told apart by each server's /v1/info. Without an admin token, "
            "faults and drain are disabled for that server. Tokens are kept in your console "
            "settings. For https:// servers with a self-signed certificate, give the CA "
-           "certificate (PEM) that signed it."),
+           "certificate (PEM) that signed it. Through Prometheus, blue and green come from "
+           "pulsco_info's color label, and faults and drain are off (docs/prometheus.md)."),
         this);
     hint->setWordWrap(true);
     layout->addWidget(hint);
@@ -299,7 +300,8 @@ bool ConnectDialog::viaPrometheus() const {
 
 void ConnectDialog::setPrometheus(const QString& url, const QString& selector) {
     m_readFrom->setCurrentIndex(1);
-    m_prometheusUrl->setText(url);
+    if (!url.isEmpty())
+        m_prometheusUrl->setText(url);
     if (!selector.isEmpty())
         m_prometheusSelector->setText(selector);
 }
@@ -318,6 +320,7 @@ void ConnectDialog::updateReadFrom() {
     m_recent->setEnabled(!prometheus);
     if (m_addServer)
         m_addServer->setEnabled(!prometheus);
+    showError(QString());  // an error about the other mode no longer applies
 }
 
 SourceRequest ConnectDialog::request() const {

@@ -29,7 +29,8 @@ public:
     // that scrapes them (kind Prometheus); tokens already saved.
     SourceRequest request() const;
     void setServers(const QStringList& urls);
-    // Read through a Prometheus instead of from the servers themselves.
+    // Read through a Prometheus instead of from the servers themselves;
+    // setPrometheus switches to it (an empty argument keeps the saved one).
     bool viaPrometheus() const;
     void setPrometheus(const QString& url, const QString& selector);
     // What the traffic controller is saved under: the server set, or the

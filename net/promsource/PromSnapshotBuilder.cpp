@@ -29,8 +29,11 @@ QString withMatchers(const QString& metric, const QString& own, const QString& i
     return metric + u'{' + parts.join(u',') + u'}';
 }
 
+// A count as a whole number: negative and NaN are 0, beyond 2^53 (no real
+// counter gets there) is capped rather than wrapped.
 std::uint64_t whole(double v) {
-    return std::isfinite(v) && v > 0 ? std::uint64_t(std::llround(v)) : 0;
+    constexpr double kMax = 9007199254740992.0;
+    return std::isfinite(v) && v > 0 ? std::uint64_t(std::llround(std::min(v, kMax))) : 0;
 }
 
 // The point of `series` at `t`: instant answers carry one point at the
@@ -55,12 +58,18 @@ struct Figures {
 };
 
 void addBucket(std::map<double, double>& into, const PromSeries& series, double value) {
+    // A bound that is not a non-negative number (or +Inf), or a count that
+    // is not finite, is no bucket of ours: left out rather than guessed.
     const QString le = series.labels.value(u"le"_s);
+    if (!std::isfinite(value))
+        return;
+    if (le == u"+Inf") {
+        into[std::numeric_limits<double>::infinity()] += value;
+        return;
+    }
     bool ok = false;
-    double bound = le == u"+Inf" ? std::numeric_limits<double>::infinity() : le.toDouble(&ok);
-    if (le == u"+Inf")
-        ok = true;
-    if (ok)
+    const double bound = le.toDouble(&ok);
+    if (ok && std::isfinite(bound) && bound >= 0)
         into[bound] += value;
 }
 
@@ -188,8 +197,9 @@ Histogram histogramFromPromBuckets(std::vector<std::pair<double, double>> bucket
         below = upTo;
         if (n > 0) {
             if (!std::isfinite(bound)) {
-                h.record(highestFinite * scale, n);
-            } else {
+                if (std::isfinite(highestFinite * scale))
+                    h.record(highestFinite * scale, n);
+            } else if (std::isfinite(bound * scale)) {
                 // Spread evenly over (lower, bound]: at most 16 points, which
                 // the 1 % core buckets resolve well inside a 10 % bucket.
                 const std::uint64_t points = std::min<std::uint64_t>(n, 16);

@@ -10,6 +10,7 @@
 #include <QNetworkRequest>
 #include <QSslConfiguration>
 
+#include <algorithm>
 #include <cmath>
 
 using namespace Qt::StringLiterals;
@@ -91,6 +92,13 @@ QList<PrometheusSource::TargetStatus> PrometheusSource::targets() const {
     QList<TargetStatus> out;
     for (const PromTarget& t : m_known)
         out.append({t.instance, t.color, t.up.value_or(false), t.up.has_value()});
+    // Blue, green, then targets without a colour: the order people read.
+    const auto rank = [](const QString& color) {
+        return color == u"blue" ? 0 : color == u"green" ? 1 : 2;
+    };
+    std::stable_sort(out.begin(), out.end(), [&rank](const TargetStatus& a, const TargetStatus& b) {
+        return rank(a.color) < rank(b.color);
+    });
     return out;
 }
 

@@ -75,7 +75,7 @@ public:
 
     const QString& prometheusUrl() const { return m_config.url; }
     const QString& selector() const { return m_config.selector; }
-    QList<TargetStatus> targets() const;
+    QList<TargetStatus> targets() const;  // blue, green, then the others
     // Why the source is not current ("" when it is): the failed query with
     // Prometheus' error, or the targets that are down.
     const QString& problem() const { return m_problem; }

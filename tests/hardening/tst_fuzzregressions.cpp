@@ -12,6 +12,8 @@
 #include "net/http/HttpRequestParser.h"
 #include "net/live/EventMessage.h"
 #include "net/prometheus/PrometheusTextParser.h"
+#include "net/promsource/PromQueryResponse.h"
+#include "net/promsource/PromSnapshotBuilder.h"
 #include "rollout/RolloutPlanJson.h"
 #include "simulator/ScenarioJson.h"
 
@@ -71,6 +73,17 @@ Outcome parseAs(const QString& target, const QByteArray& input) {
         out.accepted = metricsSnapshotFromJson(input, source, &out.error).has_value();
     } else if (target == u"event_message") {
         out.accepted = parseEventMessage(input, {source, u"blue"_s, 0, 0}, &out.error).has_value();
+    } else if (target == u"prom_query") {
+        PromQueryError error;
+        const auto result = parsePromQueryResponse(input, 200, source, &error);
+        out.accepted = result.has_value();
+        out.error = error.message;
+        if (result) {
+            PromAnswers answers;
+            for (auto& answer : answers)
+                answer = *result;
+            buildPromSnapshots(answers, 0, -600, {});
+        }
     } else {
         qFatal("no parser for fuzz target %s", qPrintable(target));
     }

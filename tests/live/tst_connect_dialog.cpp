@@ -112,6 +112,36 @@ private slots:
         QCOMPARE(ConnectDialog::savedCaCertificateFile(), QString());
     }
 
+    // Issue 18: "Read from" a Prometheus; the URL and selector are
+    // remembered; the server table is not used; no URL is refused.
+    void prometheusIsOfferedAndRemembered() {
+        ConnectDialog dialog;
+        QComboBox* readFrom = nullptr;
+        for (QComboBox* box : dialog.findChildren<QComboBox*>())
+            if (box->accessibleName() == u"Read figures from"_s)
+                readFrom = box;
+        QVERIFY(readFrom);
+        QCOMPARE(readFrom->count(), 2);
+        QVERIFY(!dialog.viaPrometheus());
+        dialog.setPrometheus(QString(), QString());
+        QVERIFY(dialog.viaPrometheus());
+        QVERIFY(!dialog.findChild<QTableWidget*>()->isEnabled());
+        dialog.accept();
+        QVERIFY(dialog.result() != int(QDialog::Accepted));  // no URL
+        dialog.setPrometheus(u"http://127.0.0.1:9090/"_s, u"{job=\"pulsco-staging\"}"_s);
+        dialog.accept();
+        QCOMPARE(dialog.result(), int(QDialog::Accepted));
+        const pulsco::SourceRequest request = dialog.request();
+        QCOMPARE(request.kind, pulsco::SourceRequest::Kind::Prometheus);
+        QCOMPARE(request.prometheusUrl, u"http://127.0.0.1:9090"_s);
+        QCOMPARE(request.prometheusSelector, u"{job=\"pulsco-staging\"}"_s);
+        QVERIFY(request.urls.isEmpty());
+        ConnectDialog again;
+        again.setPrometheus(QString(), QString());  // keeps what was saved
+        QCOMPARE(again.request().prometheusUrl, u"http://127.0.0.1:9090"_s);
+        QCOMPARE(again.request().prometheusSelector, u"{job=\"pulsco-staging\"}"_s);
+    }
+
     void noServerIsRefused() {
         ConnectDialog dialog;
         dialog.setServers({});
