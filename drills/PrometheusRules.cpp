@@ -75,6 +75,16 @@ Term translateTerm(const QString& function, const QString& percentileText, QStri
                 {}};
     if (function.isEmpty() && name == u"tickets_searching"_s)
         return {u"sum(%1)"_s.arg(colored(u"pulsco_tickets_searching"_s, color)), {}};
+    // Players (total scope only, as in the console): pulsco-matchd's online
+    // players are those searching plus those in a match.
+    if (function.isEmpty() && color.isEmpty()) {
+        if (name == u"players_in_queue"_s)
+            return {u"sum(pulsco_players_in_queue)"_s, {}};
+        if (name == u"players_in_match"_s)
+            return {u"sum(pulsco_players_in_match)"_s, {}};
+        if (name == u"players_online"_s || name == u"concurrent_players"_s)
+            return {u"(sum(pulsco_players_in_queue) + sum(pulsco_players_in_match))"_s, {}};
+    }
     const QString shown = function.isEmpty() ? name : function + u'(' + name + u')';
     if (name == u"conservation"_s || name == u"uptime"_s || name.startsWith(u"players_"_s))
         return {std::nullopt,
@@ -195,6 +205,7 @@ std::optional<QString> termOf(const QString& promqlTerm, double quantile) {
                    << u"rate(%1tickets_cancelled)"_s.arg(scope)
                    << u"%1tickets_searching"_s.arg(scope);
     }
+    candidates << u"players_online"_s << u"players_in_queue"_s << u"players_in_match"_s;
     for (const QString& candidate : std::as_const(candidates)) {
         AlertRule probe;
         ExpressionError error;

@@ -51,6 +51,11 @@ void TestPrometheusRules::translates_data() {
         << u"p(95)(ticket_wait_s) > 90"_s
         << u"histogram_quantile(0.95, sum by (le) (rate(pulsco_ticket_wait_seconds_bucket[1m]))) "
            "> 90"_s;
+    QTest::newRow("players online")
+        << u"players_online > 1500"_s
+        << u"(sum(pulsco_players_in_queue) + sum(pulsco_players_in_match)) > 1500"_s;
+    QTest::newRow("players in queue")
+        << u"players_in_queue >= 10"_s << u"sum(pulsco_players_in_queue) >= 10"_s;
     QTest::newRow("error rate percent")
         << u"rate(errors) > 0.1%"_s
         << u"(sum(rate(pulsco_http_requests_total{class=\"api\",code=~\"5..\"}[1m])) / "
@@ -84,7 +89,6 @@ void TestPrometheusRules::namesWhatDoesNotTranslate_data() {
     QTest::newRow("check") << QString() << u"check matcher_stalled"_s;
     QTest::newRow("conservation") << u"conservation == fail"_s << u"conservation: pulsco-matchd"_s;
     QTest::newRow("uptime") << u"uptime < 99.9%"_s << u"uptime: pulsco-matchd"_s;
-    QTest::newRow("players") << u"players_online > 1500"_s << u"players_online: pulsco-matchd"_s;
     QTest::newRow("a peak") << u"max(concurrent_players) >= 1000"_s
                             << u"max(concurrent_players): the console's peak"_s;
     QTest::newRow("two conditions")
@@ -200,7 +204,7 @@ void TestPrometheusRules::consoleLoadsARuleFile() {
     const AlertRulesLoad load =
         loadAlertRulesFile(QStringLiteral(PULSCO_SOURCE_DIR "/resources/alerts/pulsco.rules.yml"));
     QVERIFY2(load.rules, qPrintable(load.error));
-    QCOMPARE(load.rules->size(), std::size_t(9));
+    QCOMPARE(load.rules->size(), std::size_t(10));
     QCOMPARE(load.rules->front().name, u"api-latency-p95-high"_s);
 }
 

@@ -45,6 +45,10 @@ public:
             .arg(list);
     }
 
+    // Where start() keeps the TSDB: blocks written there before start()
+    // (promtool tsdb create-blocks-from) are what Prometheus serves.
+    QString tsdbPath() const { return m_dir.filePath(QStringLiteral("data")); }
+
     // "" once /-/ready answers 200; else why not (binary missing, config
     // refused, not ready within 20 s).
     QString start(const QString& config) {
