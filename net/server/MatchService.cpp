@@ -1,6 +1,7 @@
 #include "net/server/MatchService.h"
 
 #include "net/http/HttpServer.h"
+#include "net/record/ArrivalRecorder.h"
 #include "net/server/ApiJson.h"
 #include "net/server/RecordRows.h"
 #include "net/server/ServerMetrics.h"
@@ -172,6 +173,11 @@ void MatchService::createTicket(TicketBody body, Reply reply) {
     rec->region = homeRegion(rec->players);
     m_records.linkCoreId(result.id, seq);
     m_metrics->ticketCreated(int(rec->players.size()), rec->region, t);
+    if (m_recorder)  // the party as the matchmaker saw it: the ratings it used
+        m_recorder->record(RecordedTicket{
+            t,
+            m_ids.ticketString(seq).toStdString(),
+            {m_matchmaker.config().queues[std::size_t(queueIndex)].name, rec->players}});
     m_records.addTicket(std::move(rec));
     emit ticketEvent(m_ids.ticketString(seq), u"searching"_s, {});
     m_batcher.submitThen(
@@ -184,6 +190,9 @@ void MatchService::createTicket(TicketBody body, Reply reply) {
                 if (t) {
                     if (t->state == TicketState::Searching) {
                         m_matchmaker.cancel(t->coreId, now());
+                        if (m_recorder)  // it arrived, and left unanswered
+                            m_recorder->record(
+                                RecordedCancel{now(), m_ids.ticketString(seq).toStdString()});
                         std::vector<StoreWrite> ignored;
                         finishTicket(*t, TicketState::Cancelled, 0, 0, ignored);
                     }
@@ -252,6 +261,8 @@ void MatchService::cancelTicket(qint64 seq, Reply reply) {
         m_matchmaker.cancel(t->coreId, n);
         std::vector<StoreWrite> writes;
         finishTicket(*t, TicketState::Cancelled, n - t->enqueuedAt, 0, writes);
+        if (m_recorder)
+            m_recorder->record(RecordedCancel{n, m_ids.ticketString(seq).toStdString()});
         emit ticketEvent(m_ids.ticketString(seq), u"cancelled"_s, {});
         m_batcher.submitThen(std::move(writes), [this, seq, reply](bool ok, const QString& error) {
             const TicketRecord* t = m_records.ticket(seq);
@@ -340,6 +351,9 @@ void MatchService::reportResult(qint64 seq, const QByteArray& body, Reply reply)
         const QByteArray out = resultJson(seq, *winner, *m, before, after, m_ids);
         writes.push_back(SetMatchResult{seq, *winner, wall});
         m->winnerTeam = *winner;  // a second report now gets 409 at once
+        if (m_recorder)
+            m_recorder->record(
+                RecordedResult{now(), m_ids.matchString(seq).toStdString(), *winner});
         const auto& regions = m_matchmaker.config().regions;
         const auto region = std::find(regions.begin(), regions.end(), m->region.toStdString());
         m_metrics->matchResulted(region == regions.end() ? -1 : int(region - regions.begin()),

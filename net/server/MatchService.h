@@ -30,6 +30,7 @@
 
 namespace pulsco {
 
+class ArrivalRecorder;
 class ServerMetrics;
 struct TicketBody;
 
@@ -60,6 +61,9 @@ public:
     QByteArray queuesJson() const;
 
     void setDraining(bool draining) { m_draining = draining; }
+    // Where accepted tickets, cancels and results are recorded (--record);
+    // null: none. The recorder must outlive its use here.
+    void setRecorder(ArrivalRecorder* recorder) { m_recorder = recorder; }
     bool draining() const { return m_draining; }
     void setStalled(bool stalled) { m_stalled = stalled; }
     bool storeHealthy() const { return m_batcher.storeHealthy(); }
@@ -131,6 +135,7 @@ private:
     qint64 m_nextMatchSeq = 1;
     qint64 m_firstMatchSeq = 1;  // the first this process forms
     bool m_draining = false;
+    ArrivalRecorder* m_recorder = nullptr;
     bool m_stalled = false;
     quint64 m_maxStoreBacklog = 200000;
 

@@ -39,6 +39,8 @@ QString MatchdOptions::usage() {
            "                     [--memory-tickets N] [--memory-matches N]\n"
            "                     [--integrity-interval-s S] [--heartbeat-s S]\n"
            "                     [--tls-cert FILE --tls-key FILE]\n"
+           "                     [--record FILE [--record-raw-ids] [--record-part-mb N]\n"
+           "                      [--record-keep-parts N]]\n"
            "  --listen HOST:PORT      address to serve on (default 127.0.0.1:8080; port 0 = any "
            "free)\n"
            "  --data-dir DIR          where the SQLite database lives (created if missing)\n"
@@ -68,6 +70,12 @@ QString MatchdOptions::usage() {
            "                          (availability), 0.05..60 (default 2)\n"
            "  --tls-cert FILE         PEM certificate (chain): serve HTTPS and WSS only;\n"
            "  --tls-key FILE          PEM private key of that certificate (both or neither)\n"
+           "  --record FILE           record the arrival stream (tickets, cancels, results) to\n"
+           "                          FILE for replay (docs/file-formats.md); never overwrites;\n"
+           "                          player ids pseudonymous unless --record-raw-ids\n"
+           "  --record-part-mb N      rotate at N MiB, 1..4096 (default 64): FILE.2, FILE.3, ...\n"
+           "  --record-keep-parts N   keep the newest N parts, 1..100000 (default 16)\n"
+           "                          (these three apply to POST /v1/admin/recording too)\n"
            "Binding beyond loopback without --admin-token-file prints a warning.\n"_s;
 }
 
@@ -84,6 +92,14 @@ std::optional<MatchdOptions> MatchdOptions::parse(const QStringList& args, QStri
             flag = flag.left(eq);
             inlineValue = true;
         }
+        if (flag == u"--record-raw-ids"_s) {
+            if (inlineValue) {
+                *error = u"--record-raw-ids: takes no value"_s;
+                return std::nullopt;
+            }
+            o.recordRawIds = true;
+            continue;
+        }
         if (flag == u"--help"_s || flag == u"-h"_s) {
             if (helpRequested)
                 *helpRequested = true;
@@ -95,7 +111,8 @@ std::optional<MatchdOptions> MatchdOptions::parse(const QStringList& args, QStri
             u"--tick-ms"_s,        u"--max-connections"_s,  u"--io-threads"_s,
             u"--tls-cert"_s,       u"--tls-key"_s,          u"--memory-tickets"_s,
             u"--memory-matches"_s, u"--environment"_s,      u"--integrity-interval-s"_s,
-            u"--heartbeat-s"_s,    u"--server-id"_s};
+            u"--heartbeat-s"_s,    u"--server-id"_s,        u"--record"_s,
+            u"--record-part-mb"_s, u"--record-keep-parts"_s};
         if (!known.contains(flag)) {
             *error = flag + u": unknown flag (see --help)"_s;
             return std::nullopt;
@@ -214,6 +231,22 @@ std::optional<MatchdOptions> MatchdOptions::parse(const QStringList& args, QStri
                 return std::nullopt;
             }
             o.heartbeatSeconds = s;
+        } else if (flag == u"--record"_s) {
+            if (value.isEmpty()) {
+                *error = u"--record: must name the file to record to"_s;
+                return std::nullopt;
+            }
+            o.recordPath = value;
+        } else if (flag == u"--record-part-mb"_s || flag == u"--record-keep-parts"_s) {
+            bool ok = false;
+            const int n = value.toInt(&ok);
+            const int most = flag == u"--record-part-mb"_s ? 4096 : 100000;
+            if (!ok || n < 1 || n > most) {
+                *error = flag + u": must be an integer from 1 to %1 (got '"_s.arg(most) + value +
+                         u"')"_s;
+                return std::nullopt;
+            }
+            (flag == u"--record-part-mb"_s ? o.recordPartMb : o.recordKeepParts) = n;
         } else if (flag == u"--tls-cert"_s || flag == u"--tls-key"_s) {
             if (value.isEmpty()) {
                 *error = flag + u": must name a PEM file"_s;

@@ -46,6 +46,14 @@ struct MatchdOptions {
     // Seconds between heartbeat rows of the up record (docs/matchd.md,
     // Availability). Decimals allowed (tests compress time).
     double heartbeatSeconds = 2;
+    // --record FILE: the arrival stream from the start (net/record); also
+    // where POST /v1/admin/recording starts one. Player ids pseudonymous
+    // unless --record-raw-ids. Parts of --record-part-mb, the newest
+    // --record-keep-parts kept.
+    QString recordPath;
+    bool recordRawIds = false;
+    int recordPartMb = 64;
+    int recordKeepParts = 16;
 
     // `args` without the program name. nullopt and *error ("--tick-ms: must
     // be an integer from 10 to 60000") on bad input; *helpRequested for --help.

@@ -4,6 +4,7 @@
 #include "bridge/FaultSpecJson.h"
 #include "bridge/JsonWriter.h"
 #include "net/prometheus/PrometheusTextWriter.h"
+#include "net/record/ArrivalRecorder.h"
 #include "net/server/ApiJson.h"
 #include "net/server/EventStream.h"
 #include "net/server/IntegrityAudit.h"
@@ -14,6 +15,12 @@
 #include "net/store/GroupCommitStore.h"
 #include "net/store/Migrations.h"
 
+#include <QDateTime>
+#include <QDir>
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QJsonParseError>
 #include <QRandomGenerator>
 
 using namespace Qt::StringLiterals;
@@ -89,12 +96,22 @@ void MatchdServer::route(HttpRequest& request, HttpResponder untagged) {
             return responder.respond(methodNotAllowed(request, "GET"));
         HttpResponse r;
         r.contentType = PrometheusTextWriter::kContentType;
-        r.body = m_metrics->prometheusText(
-            m_service->queueStatus(), ready(),
-            {m_store->batches(), m_store->writesCommitted(), m_store->commitSecondsTotal(),
-             m_service->ticketsInMemory(), m_service->matchesInMemory(),
-             m_service->ratingsInMemory(), m_service->unwrittenTickUpdates(),
-             m_service->queuedMatchmakerWrites()});
+        ServerMetrics::StoreFigures figures{m_store->batches(),
+                                            m_store->writesCommitted(),
+                                            m_store->commitSecondsTotal(),
+                                            m_service->ticketsInMemory(),
+                                            m_service->matchesInMemory(),
+                                            m_service->ratingsInMemory(),
+                                            m_service->unwrittenTickUpdates(),
+                                            m_service->queuedMatchmakerWrites()};
+        const ArrivalRecorder::Status now =
+            m_recorder ? m_recorder->status() : ArrivalRecorder::Status{};
+        figures.recording = m_recorder != nullptr;
+        figures.recordedEvents = m_recordedBefore[0] + now.written;
+        figures.recordLostEvents = m_recordedBefore[1] + now.lost;
+        figures.recordGaps = m_recordedBefore[2] + now.gaps;
+        figures.recordBytes = m_recordedBefore[3] + now.bytes;
+        r.body = m_metrics->prometheusText(m_service->queueStatus(), ready(), figures);
         return responder.respond(std::move(r));
     }
     if (path.startsWith("/v1/admin/"))
@@ -227,6 +244,11 @@ void MatchdServer::routeAdmin(const HttpRequest& request, HttpResponder responde
     const QByteArray& method = request.method;
     const bool faults = path == "/v1/admin/faults";
     const bool drainRoute = path == "/v1/admin/drain";
+    if (path == "/v1/admin/recording") {
+        if (auto refused = m_admin.check(request))
+            return responder.respond(std::move(*refused));
+        return routeRecording(request, std::move(responder));
+    }
     if (!faults && !drainRoute)
         return responder.respond(HttpServer::errorResponse(
             404, u"path: no route for "_s + QString::fromLatin1(method + ' ' + path)));
@@ -266,6 +288,82 @@ void MatchdServer::routeAdmin(const HttpRequest& request, HttpResponder responde
             400, u"POST /v1/admin/faults: "_s + QString::fromStdString(refused)));
     onTicked();  // effective now, not at the next tick
     return responder.respond(HttpResponse::json(201, m_faults->toJson(now)));
+}
+
+}  // namespace pulsco
+
+namespace pulsco {
+
+QByteArray MatchdServer::recordingJson() const {
+    QJsonObject o;
+    o.insert(u"recording"_s, m_recorder != nullptr);
+    if (m_recorder) {
+        const ArrivalRecorder::Status s = m_recorder->status();
+        o.insert(u"path"_s, s.path);
+        o.insert(u"part"_s, s.part);
+        o.insert(u"events"_s, double(s.written));
+        o.insert(u"lost_events"_s, double(s.lost));
+        o.insert(u"gaps"_s, double(s.gaps));
+        o.insert(u"bytes"_s, double(s.bytes));
+        o.insert(u"error"_s, s.error.isEmpty() ? QJsonValue() : QJsonValue(s.error));
+    }
+    return QJsonDocument(o).toJson(QJsonDocument::Compact);
+}
+
+// GET: the recording's state. POST {"action":"start"[,"path":FILE]} or
+// {"action":"stop"}. A path given here must not exist yet (nothing is
+// overwritten); without one, --record FILE, else a new file under
+// DATA_DIR/recordings.
+void MatchdServer::routeRecording(const HttpRequest& request, HttpResponder responder) {
+    if (request.method == "GET")
+        return responder.respond(jsonOk(recordingJson()));
+    if (request.method != "POST")
+        return responder.respond(methodNotAllowed(request, "GET, POST"));
+    const QString where = u"POST /v1/admin/recording"_s;
+    QJsonParseError parseError;
+    const QJsonDocument doc = QJsonDocument::fromJson(request.body, &parseError);
+    if (!doc.isObject())
+        return responder.respond(HttpServer::errorResponse(
+            400, where + u": body: must be {\"action\": \"start\"|\"stop\"}"_s));
+    const QJsonObject body = doc.object();
+    for (auto it = body.begin(); it != body.end(); ++it)
+        if (it.key() != u"action" && it.key() != u"path")
+            return responder.respond(
+                HttpServer::errorResponse(400, where + u": "_s + it.key() + u": unknown field"_s));
+    const QString action = body.value(u"action").toString();
+    if (action == u"stop") {
+        if (!m_recorder)
+            return responder.respond(
+                HttpServer::errorResponse(409, where + u": no recording is running"_s));
+        stopRecording();
+        return responder.respond(jsonOk(recordingJson()));
+    }
+    if (action != u"start")
+        return responder.respond(
+            HttpServer::errorResponse(400, where + u": action: must be \"start\" or \"stop\""_s));
+    if (m_recorder)
+        return responder.respond(
+            HttpServer::errorResponse(409, where + u": a recording is running (to "_s +
+                                               m_recorder->status().path + u"); stop it first"_s));
+    QString path = body.value(u"path").toString();
+    if (body.contains(u"path") && (!body.value(u"path").isString() || path.isEmpty()))
+        return responder.respond(
+            HttpServer::errorResponse(400, where + u": path: must be a file name"_s));
+    if (path.isEmpty() && !m_options.recordPath.isEmpty() && !QFile::exists(m_options.recordPath))
+        path = m_options.recordPath;
+    if (path.isEmpty()) {
+        if (m_options.dataDir.isEmpty())
+            return responder.respond(HttpServer::errorResponse(
+                400, where + u": path: required (the server has no --data-dir to put it in)"_s));
+        QDir dir(m_options.dataDir);
+        dir.mkpath(u"recordings"_s);
+        path = dir.filePath(u"recordings/arrivals-%1.rec"_s.arg(
+            QDateTime::currentDateTimeUtc().toString(u"yyyyMMdd-HHmmss-zzz"_s)));
+    }
+    QString error;
+    if (!startRecording(path, &error))
+        return responder.respond(HttpServer::errorResponse(409, where + u": "_s + error));
+    return responder.respond(HttpResponse::json(201, recordingJson()));
 }
 
 }  // namespace pulsco

@@ -3,6 +3,7 @@
 #include "bridge/MetricsSnapshotJson.h"
 #include "bridge/QueueConfigJson.h"
 #include "bridge/ThreadHandoff.h"
+#include "net/record/ArrivalRecorder.h"
 #include "net/server/ApiJson.h"
 #include "net/server/EventStream.h"
 #include "net/server/IntegrityAudit.h"
@@ -28,10 +29,12 @@ MatchdServer::MatchdServer(QObject* parent)
     : QObject(parent) {}
 
 MatchdServer::~MatchdServer() {
-    // The HTTP side first (no new work), then the service, then the store,
-    // whose destructor commits whatever is still queued.
+    // The HTTP side first (no new work), then the recording (its queue
+    // written out), the service, then the store, whose destructor commits
+    // whatever is still queued.
     delete m_http;
     m_http = nullptr;
+    stopRecording();
     delete m_events;
     m_events = nullptr;
     delete m_integrity;
@@ -118,6 +121,12 @@ bool MatchdServer::start(const MatchdOptions& options, QString* error) {
                                  RecordIds(options.effectiveServerId().toLatin1()));
     m_service->setMemoryLimits(options.memoryTickets, options.memoryMatches);
     m_service->recover(recovery);
+    // Recording from the first request on, or not starting at all: a
+    // recording asked for and silently missing would be lost data.
+    if (!options.recordPath.isEmpty() && !startRecording(options.recordPath, error)) {
+        *error = u"--record: "_s + *error;
+        return false;
+    }
     m_http->setHandler(
         [this](HttpRequest& r, HttpResponder responder) { route(r, std::move(responder)); });
     // route() tags each answer with its request's route and method
@@ -260,6 +269,41 @@ void warnIfUnwritten(std::size_t updates) {
 
 }  // namespace
 
+bool MatchdServer::startRecording(const QString& path, QString* error) {
+    RecorderOptions o;
+    o.path = path;
+    o.rawIds = m_options.recordRawIds;
+    o.maxPartBytes = qint64(m_options.recordPartMb) * 1024 * 1024;
+    o.keepParts = m_options.recordKeepParts;
+    RecordingHeader header;
+    header.server = toString(m_options.color);
+    header.environment = toString(m_options.environment);
+    header.startedUnixMs = double(QDateTime::currentMSecsSinceEpoch());
+    header.regions = m_service->config().regions;
+    m_recorder = ArrivalRecorder::start(o, std::move(header), error);
+    if (!m_recorder)
+        return false;
+    m_service->setRecorder(m_recorder.get());
+    qInfo().noquote() << "recording arrivals to" << path
+                      << (o.rawIds ? "(raw player ids)" : "(player ids pseudonymous)");
+    return true;
+}
+
+void MatchdServer::stopRecording() {
+    if (!m_recorder)
+        return;
+    if (m_service)
+        m_service->setRecorder(nullptr);
+    const ArrivalRecorder::Status s = m_recorder->stop();  // queued events written, closed
+    m_recorder.reset();
+    m_recordedBefore[0] += s.written;
+    m_recordedBefore[1] += s.lost;
+    m_recordedBefore[2] += s.gaps;
+    m_recordedBefore[3] += s.bytes;
+    qInfo().noquote() << "recording stopped:" << s.path << s.written << "events," << s.lost
+                      << "lost";
+}
+
 void MatchdServer::shutdown() {
     if (m_shuttingDown)
         return;
@@ -278,6 +322,7 @@ void MatchdServer::shutdown() {
         m_events->closeAll();
         m_http->close();
         m_store->waitForIdle();
+        stopRecording();  // every queued event written, the file closed
         warnIfUnwritten(m_service->unwrittenTickUpdates());
         qInfo().noquote() << "stopped: every acknowledged write is committed";
         emit finished(0);

@@ -19,6 +19,7 @@
 
 namespace pulsco {
 
+class ArrivalRecorder;
 class EventStream;
 class GroupCommitStore;
 class IntegrityAudit;
@@ -58,6 +59,12 @@ signals:
 private:
     void route(HttpRequest& request, HttpResponder responder);
     void routeAdmin(const HttpRequest& request, HttpResponder responder);
+    void routeRecording(const HttpRequest& request, HttpResponder responder);
+    // Starts recording the arrival stream to `path` (net/record); false and
+    // *error naming the file and why when it cannot.
+    bool startRecording(const QString& path, QString* error);
+    void stopRecording();
+    QByteArray recordingJson() const;
     void routeIntegrity(const HttpRequest& request, HttpResponder responder);
     void onIntegrityAudited(const IntegrityReport& report);
     void onTicked();
@@ -76,6 +83,9 @@ private:
     IntegrityAudit* m_integrity = nullptr;
     std::unique_ptr<ServerMetrics> m_metrics;
     std::unique_ptr<FaultState> m_faults;
+    std::unique_ptr<ArrivalRecorder> m_recorder;
+    // What recordings stopped earlier counted, so /metrics' counters only grow.
+    quint64 m_recordedBefore[4] = {};  // events, lost, gaps, bytes
     AdminGuard m_admin;
     QByteArray m_statsJson;
     std::unique_ptr<UptimeLedger> m_uptime;

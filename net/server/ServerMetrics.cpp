@@ -336,6 +336,21 @@ QByteArray ServerMetrics::prometheusText(const std::vector<QueueStatus>& queues,
     w.single("pulsco_matches_in_memory", "gauge",
              "Matches held in memory, the newest ones (--memory-matches).",
              double(store.matchesInMemory));
+    w.single("pulsco_recording_active", "gauge",
+             "1 while the arrival stream is recorded (--record, POST /v1/admin/recording).",
+             store.recording ? 1 : 0);
+    w.single("pulsco_recording_events_total", "counter",
+             "Arrival events (tickets, cancels, results) written to the recording.",
+             double(store.recordedEvents));
+    w.single("pulsco_recording_lost_events_total", "counter",
+             "Arrival events the recording could not keep (the disk was behind, or a write "
+             "failed); the API was not slowed: each loss is a gap line in the file.",
+             double(store.recordLostEvents));
+    w.single("pulsco_recording_gaps_total", "counter",
+             "Gap lines written to the recording (where events were lost).",
+             double(store.recordGaps));
+    w.single("pulsco_recording_bytes_total", "counter", "Bytes written to the recording.",
+             double(store.recordBytes));
     // Absent before the first audit: no figure, rather than a 1 nothing earned.
     if (m_integrity)
         w.single("pulsco_integrity_ok", "gauge",

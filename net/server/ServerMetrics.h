@@ -89,6 +89,13 @@ public:
         quint64 ratingsInMemory = 0;
         quint64 unwrittenUpdates = 0;        // matchmaker writes waiting for the disk
         quint64 queuedMatchmakerWrites = 0;  // matchmaker writes not yet handed to the store
+        // The arrival recording (--record): whether one runs, and its
+        // counts over the server's life.
+        bool recording = false;
+        quint64 recordedEvents = 0;
+        quint64 recordLostEvents = 0;
+        quint64 recordGaps = 0;
+        quint64 recordBytes = 0;
     };
     QByteArray prometheusText(const std::vector<QueueStatus>& queues, bool ready,
                               const StoreFigures& store) const;

@@ -6,6 +6,7 @@
 #include "bridge/MetricsSnapshotJson.h"
 #include "bridge/QueueConfigJson.h"
 #include "core/MetricExpression.h"
+#include "core/Recording.h"
 #include "drills/AlertRuleJson.h"
 #include "drills/DrillJson.h"
 #include "drills/PrometheusRules.h"
@@ -84,6 +85,20 @@ Outcome parseAs(const QString& target, const QByteArray& input) {
                 answer = *result;
             buildPromSnapshots(answers, 0, -600, {});
         }
+    } else if (target == u"recording") {
+        // Accepted: the header and every event line decode.
+        const QList<QByteArray> lines = input.split('\n');
+        std::string error;
+        const auto header = decodeRecordingHeader(lines.value(0).toStdString(), &error);
+        out.accepted = header.has_value();
+        for (qsizetype i = 1; out.accepted && i < lines.size(); ++i)
+            if (!lines[i].isEmpty() &&
+                !decodeRecordedEvent(lines[i].toStdString(), header->regions.size(), &error)) {
+                out.accepted = false;
+                error = "line " + std::to_string(i + 1) + ": " + error;
+            }
+        if (!out.accepted)
+            out.error = source + u": "_s + QString::fromStdString(error);
     } else {
         qFatal("no parser for fuzz target %s", qPrintable(target));
     }

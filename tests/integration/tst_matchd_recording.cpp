@@ -1,0 +1,215 @@
+// pulsco-matchd recording its arrival stream (issue 20, item 1), a real
+// server: under pulsco-sim --target load the file holds exactly the
+// tickets, cancels and results the server counted, in time order, ids
+// pseudonymous; /metrics agrees; POST /v1/admin/recording stops and starts
+// one (token required, an existing file refused, a bad body named); an
+// existing --record file stops the server from starting, with the reason.
+#include "support/HttpTestClient.h"
+#include "support/MatchdProcess.h"
+
+#include "core/Recording.h"
+
+#include <QDir>
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <map>
+
+using namespace Qt::StringLiterals;
+using pulsco::test::http;
+using pulsco::test::MatchdProcess;
+
+namespace {
+
+const QByteArray kToken = "recording-token-0123456789";
+
+QString simBinary() {
+    return QStringLiteral(PULSCO_BINARY_DIR "/bin/pulsco-sim");
+}
+
+struct Counts {
+    int tickets = 0, cancels = 0, results = 0, gaps = 0;
+    std::map<std::string, int> byQueue;
+    std::string firstPlayer;
+    QString error;  // the first line that did not read, or time going back
+};
+
+Counts readRecording(const QString& path) {
+    Counts c;
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly)) {
+        c.error = path + u": cannot be read"_s;
+        return c;
+    }
+    const QList<QByteArray> lines = f.readAll().split('\n');
+    std::string error;
+    const auto header = pulsco::decodeRecordingHeader(lines.value(0).toStdString(), &error);
+    if (!header) {
+        c.error = QString::fromStdString(error);
+        return c;
+    }
+    double last = 0;
+    for (qsizetype i = 1; i < lines.size(); ++i) {
+        if (lines[i].isEmpty())
+            continue;
+        const auto e =
+            pulsco::decodeRecordedEvent(lines[i].toStdString(), header->regions.size(), &error);
+        if (!e || pulsco::timeOf(*e) < last) {
+            c.error = u"line %1: %2"_s.arg(i + 1).arg(e ? u"time goes back"_s
+                                                        : QString::fromStdString(error));
+            return c;
+        }
+        last = pulsco::timeOf(*e);
+        if (const auto* t = std::get_if<pulsco::RecordedTicket>(&*e)) {
+            ++c.tickets;
+            ++c.byQueue[t->request.queue];
+            if (c.firstPlayer.empty())
+                c.firstPlayer = t->request.players.front().id;
+        }
+        c.cancels += std::holds_alternative<pulsco::RecordedCancel>(*e);
+        c.results += std::holds_alternative<pulsco::RecordedResult>(*e);
+        c.gaps += std::holds_alternative<pulsco::RecordedGap>(*e);
+    }
+    return c;
+}
+
+double metric(const MatchdProcess& server, const QByteArray& name) {
+    const auto r = http(server.port(), "GET", "/metrics");
+    for (const QByteArray& line : r.body.split('\n'))
+        if (line.startsWith(QByteArray(name + ' ')))
+            return line.mid(name.size() + 1).toDouble();
+    return -1;
+}
+
+}  // namespace
+
+class TestMatchdRecording : public QObject {
+    Q_OBJECT
+private slots:
+    void recordsTheLoadExactly();
+    void adminStartsAndStops();
+    void anExistingFileStopsTheStart();
+
+private:
+    QTemporaryDir m_dir;
+};
+
+void TestMatchdRecording::recordsTheLoadExactly() {
+    const QString path = m_dir.filePath(u"load.rec"_s);
+    MatchdProcess::Options o;
+    o.color = u"blue"_s;
+    o.adminToken = kToken;
+    o.extraArguments = {u"--record"_s, path};
+    MatchdProcess server(o);
+    QVERIFY(server.start());
+
+    // Synthetic players over HTTP for a few seconds: tickets, polls,
+    // cancels and results from the load generator.
+    QFile scenario(m_dir.filePath(u"load.json"_s));
+    QVERIFY(scenario.open(QIODevice::WriteOnly));
+    scenario.write(R"({"format": 1, "name": "record-load", "seed": 11, "duration_s": 4,
+      "population": {"players": 300, "poll_s": 0.2, "break_s": 0.5}})");
+    scenario.close();
+    QProcess sim;
+    sim.start(simBinary(), {u"--scenario"_s, scenario.fileName(), u"--target"_s, server.url()});
+    QVERIFY(sim.waitForFinished(90000));
+    QVERIFY2(sim.exitCode() == 0 || sim.exitCode() == 1, sim.readAllStandardError().constData());
+
+    // Stop the recording (all queued events written), then compare.
+    const auto stopped = http(server.port(), "POST", "/v1/admin/recording", R"({"action":"stop"})",
+                              "Authorization: Bearer " + kToken + "\r\n");
+    QVERIFY2(stopped.status == 200, stopped.body.constData());
+    // /metrics counts live (/v1/stats is a snapshot taken each second).
+    const double created = metric(server, "pulsco_tickets_total{state=\"created\"}");
+    const double cancelled = metric(server, "pulsco_tickets_total{state=\"cancelled\"}");
+    const Counts c = readRecording(path);
+    QVERIFY2(c.error.isEmpty(), qPrintable(c.error));
+    qInfo("recorded %d tickets, %d cancels, %d results; the server counted %.0f created, %.0f "
+          "cancelled",
+          c.tickets, c.cancels, c.results, created, cancelled);
+    QVERIFY(c.tickets > 100);
+    QCOMPARE(c.gaps, 0);
+    QCOMPARE(double(c.tickets), created);
+    QCOMPARE(double(c.cancels), cancelled);
+    QVERIFY(c.results > 0);
+    QVERIFY(c.byQueue.size() >= 2);
+    QVERIFY2(QByteArray::fromStdString(c.firstPlayer).startsWith('p') && c.firstPlayer.size() == 17,
+             c.firstPlayer.c_str());
+    QCOMPARE(metric(server, "pulsco_recording_events_total"),
+             double(c.tickets + c.cancels + c.results));
+    QCOMPARE(metric(server, "pulsco_recording_lost_events_total"), 0.0);
+    QCOMPARE(metric(server, "pulsco_recording_active"), 0.0);
+}
+
+void TestMatchdRecording::adminStartsAndStops() {
+    MatchdProcess::Options o;
+    o.adminToken = kToken;
+    MatchdProcess server(o);
+    QVERIFY(server.start());
+    const QByteArray auth = "Authorization: Bearer " + kToken + "\r\n";
+    const auto post = [&](const QByteArray& body, const QByteArray& headers) {
+        return http(server.port(), "POST", "/v1/admin/recording", body, headers);
+    };
+    QCOMPARE(post(R"({"action":"start"})", {}).status, 401);
+    const auto idle = http(server.port(), "GET", "/v1/admin/recording", {}, auth);
+    QCOMPARE(idle.status, 200);
+    QCOMPARE(QJsonDocument::fromJson(idle.body).object().value(u"recording").toBool(), false);
+    const auto bad = post(R"({"action":"begin"})", auth);
+    QCOMPARE(bad.status, 400);
+    QVERIFY2(bad.body.contains("action: must be"), bad.body.constData());
+    QCOMPARE(post(R"({"action":"start","colour":1})", auth).status, 400);
+    QCOMPARE(post(R"({"action":"stop"})", auth).status, 409);  // nothing runs
+
+    // Without a path: a new file under the data dir's recordings/.
+    const auto started = post(R"({"action":"start"})", auth);
+    QVERIFY2(started.status == 201, started.body.constData());
+    const QString path = QJsonDocument::fromJson(started.body).object().value(u"path").toString();
+    QVERIFY2(path.startsWith(QDir(server.dataDir()).filePath(u"recordings/"_s)), qPrintable(path));
+    QCOMPARE(post(R"({"action":"start"})", auth).status, 409);  // one at a time
+    QCOMPARE(metric(server, "pulsco_recording_active"), 1.0);
+    for (int i = 0; i < 5; ++i)
+        QCOMPARE(http(server.port(), "POST", "/v1/tickets",
+                      pulsco::test::soloTicket("duel-1v1", "admin" + QByteArray::number(i)))
+                     .status,
+                 201);
+    // duel-1v1 pairs the first four; the fifth searches until cancelled.
+    const auto fifth = http(server.port(), "POST", "/v1/tickets",
+                            pulsco::test::soloTicket("ranked-5v5", "admin-solo"));
+    QCOMPARE(fifth.status, 201);
+    const QByteArray id = fifth.json().value(u"ticket_id").toString().toLatin1();
+    QCOMPARE(http(server.port(), "DELETE", "/v1/tickets/" + id).status, 200);
+    const auto stopped = post(R"({"action":"stop"})", auth);
+    QCOMPARE(stopped.status, 200);
+    const Counts c = readRecording(path);
+    QVERIFY2(c.error.isEmpty(), qPrintable(c.error));
+    QCOMPARE(c.tickets, 6);
+    QCOMPARE(c.cancels, 1);
+
+    // A file that exists is never overwritten.
+    const QByteArray again = R"({"action":"start","path":")" + path.toUtf8() + R"("})";
+    const auto refused = post(again, auth);
+    QCOMPARE(refused.status, 409);
+    QVERIFY2(refused.body.contains("never overwritten"), refused.body.constData());
+}
+
+void TestMatchdRecording::anExistingFileStopsTheStart() {
+    const QString path = m_dir.filePath(u"exists.rec"_s);
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::WriteOnly) && f.write("earlier\n") > 0);
+    f.close();
+    MatchdProcess::Options o;
+    o.extraArguments = {u"--record"_s, path};
+    o.forwardStderr = false;
+    MatchdProcess server(o);
+    QVERIFY(!server.start());
+    QVERIFY2(server.stderrText().contains(QByteArray("--record: " + path.toUtf8() + ": exists")),
+             server.stderrText().constData());
+}
+
+QTEST_GUILESS_MAIN(TestMatchdRecording)
+#include "tst_matchd_recording.moc"
