@@ -12,5 +12,5 @@ add_dependencies(tst_matchd_store_commands pulsco-matchd)
 # The arrival recording of a real server under pulsco-sim --target load
 # (exactly what it counted), the admin endpoint, no overwrite (issue 20).
 pulsco_add_qtest(tst_matchd_recording SOURCES tst_matchd_recording.cpp
-  LIBS pulsco_core pulsco_test_support LABELS integration e2e TIMEOUT 120)
+  LIBS pulsco_simulator pulsco_test_support LABELS integration e2e TIMEOUT 120)
 add_dependencies(tst_matchd_recording pulsco-matchd pulsco-sim)

@@ -7,7 +7,7 @@
 #include "support/HttpTestClient.h"
 #include "support/MatchdProcess.h"
 
-#include "core/Recording.h"
+#include "simulator/RecordingReader.h"
 
 #include <QDir>
 #include <QFile>
@@ -36,44 +36,27 @@ struct Counts {
     int tickets = 0, cancels = 0, results = 0, gaps = 0;
     std::map<std::string, int> byQueue;
     std::string firstPlayer;
-    QString error;  // the first line that did not read, or time going back
+    QString error;  // why the reader refused it
 };
 
+// Through the replay's own reader: what it accepts is what a replay gets.
 Counts readRecording(const QString& path) {
     Counts c;
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly)) {
-        c.error = path + u": cannot be read"_s;
+    const pulsco::RecordingLoad load = pulsco::loadRecording(path);
+    if (!load.recording) {
+        c.error = load.error;
         return c;
     }
-    const QList<QByteArray> lines = f.readAll().split('\n');
-    std::string error;
-    const auto header = pulsco::decodeRecordingHeader(lines.value(0).toStdString(), &error);
-    if (!header) {
-        c.error = QString::fromStdString(error);
-        return c;
-    }
-    double last = 0;
-    for (qsizetype i = 1; i < lines.size(); ++i) {
-        if (lines[i].isEmpty())
-            continue;
-        const auto e =
-            pulsco::decodeRecordedEvent(lines[i].toStdString(), header->regions.size(), &error);
-        if (!e || pulsco::timeOf(*e) < last) {
-            c.error = u"line %1: %2"_s.arg(i + 1).arg(e ? u"time goes back"_s
-                                                        : QString::fromStdString(error));
-            return c;
-        }
-        last = pulsco::timeOf(*e);
-        if (const auto* t = std::get_if<pulsco::RecordedTicket>(&*e)) {
+    for (const pulsco::RecordedEvent& e : load.recording->events) {
+        if (const auto* t = std::get_if<pulsco::RecordedTicket>(&e)) {
             ++c.tickets;
             ++c.byQueue[t->request.queue];
             if (c.firstPlayer.empty())
                 c.firstPlayer = t->request.players.front().id;
         }
-        c.cancels += std::holds_alternative<pulsco::RecordedCancel>(*e);
-        c.results += std::holds_alternative<pulsco::RecordedResult>(*e);
-        c.gaps += std::holds_alternative<pulsco::RecordedGap>(*e);
+        c.cancels += std::holds_alternative<pulsco::RecordedCancel>(e);
+        c.results += std::holds_alternative<pulsco::RecordedResult>(e);
+        c.gaps += std::holds_alternative<pulsco::RecordedGap>(e);
     }
     return c;
 }
