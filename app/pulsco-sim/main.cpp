@@ -1,9 +1,12 @@
 // pulsco-sim --scenario FILE [--duration SEC] [--speed max|N] [--seed N]
 //            [--players N] [--report FILE.json] [--target URL[,URL...] [--balancer]]
 //            [--connections N] [--ledger FILE]
+// pulsco-sim --replay PATH [--queues FILE] [--amplify K] [--seed N] [--speed max|N]
+//            [--report FILE.json]
 // Composition root of a headless run: load, override, run, report, judge.
 #include "simulator/engine/SimulationEngine.h"
 
+#include "ReplayRun.h"
 #include "TargetRun.h"
 
 #include "bridge/JsonReader.h"
@@ -90,6 +93,17 @@ int main(int argc, char** argv) {
     cli.addOption({u"ledger"_s,
                    u"--target: write the acknowledged ticket ids here, one per line."_s,
                    u"FILE"_s});
+    cli.addOption({u"replay"_s,
+                   u"Replay a recording of pulsco-matchd's arrivals (--record: a file, or the "
+                   "folder of its parts) through the matchmaker on the virtual clock."_s,
+                   u"PATH"_s});
+    cli.addOption({u"queues"_s,
+                   u"--replay: the queue rules to replay against (default: the "
+                   "embedded queues.json)."_s,
+                   u"FILE"_s});
+    cli.addOption({u"amplify"_s,
+                   u"--replay: K copies of every arrival (K-1 jittered, new ids), 1 to 1000."_s,
+                   u"K"_s});
     if (!cli.parse(QCoreApplication::arguments()))
         return badInput(cli.errorText() + u" (see --help)"_s);
     if (cli.isSet(u"help"_s)) {
@@ -99,6 +113,40 @@ int main(int argc, char** argv) {
     if (!cli.positionalArguments().isEmpty())
         return badInput(u"unexpected argument \""_s + cli.positionalArguments().constFirst() +
                         u"\" (see --help)"_s);
+    if (cli.isSet(u"replay"_s)) {
+        for (const QString& other : {u"scenario"_s, u"target"_s, u"players"_s, u"duration"_s,
+                                     u"connections"_s, u"ledger"_s, u"balancer"_s})
+            if (cli.isSet(other))
+                return badInput(
+                    u"--%1: not with --replay (the recording is the traffic)"_s.arg(other));
+        pulsco::ReplayRunOptions replay;
+        replay.path = cli.value(u"replay"_s);
+        if (cli.isSet(u"queues"_s))
+            replay.queuesPath = cli.value(u"queues"_s);
+        QString error;
+        if (cli.isSet(u"amplify"_s)) {
+            const auto v = numberOption(cli, u"amplify"_s, 1, 1000, true, &error);
+            if (!v)
+                return badInput(error);
+            replay.amplify = int(*v);
+        }
+        if (cli.isSet(u"seed"_s)) {
+            const auto v = numberOption(cli, u"seed"_s, 0, 9007199254740992.0, true, &error);
+            if (!v)
+                return badInput(error);
+            replay.seed = static_cast<std::uint64_t>(*v);
+        }
+        if (cli.isSet(u"speed"_s) && cli.value(u"speed"_s) != u"max"_s) {
+            const auto v = numberOption(cli, u"speed"_s, 0.01, 1e6, false, &error);
+            if (!v)
+                return badInput(error);
+            replay.speed = *v;
+        }
+        replay.reportPath = cli.value(u"report"_s);
+        return pulsco::runReplay(replay);
+    }
+    if (cli.isSet(u"queues"_s) || cli.isSet(u"amplify"_s))
+        return badInput(u"--queues, --amplify: only with --replay"_s);
     if (!cli.isSet(u"scenario"_s))
         return badInput(u"--scenario: is required (a scenario file or one of: "_s +
                         pulsco::shippedScenarioNames().join(u", "_s) + u')');

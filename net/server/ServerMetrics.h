@@ -6,6 +6,7 @@
 
 #include "core/Fault.h"
 #include "core/Histogram.h"
+#include "core/HomeRegion.h"
 #include "core/Matchmaker.h"
 #include "core/MetricsSnapshot.h"
 #include "core/RecentWindow.h"
@@ -23,9 +24,6 @@
 
 namespace pulsco {
 
-// The region a party is "of" for per-region figures: the one where its worst
-// ping is lowest (ties: the first in queues.json); -1 when none is reachable.
-int homeRegion(const std::vector<PartyMember>& party);
 
 // The upper bounds (seconds) of pulsco_http_request_duration_seconds.
 const std::vector<double>& latencyBucketBounds();

@@ -127,6 +127,32 @@ void TestMatchdRecording::recordsTheLoadExactly() {
              double(c.tickets + c.cancels + c.results));
     QCOMPARE(metric(server, "pulsco_recording_lost_events_total"), 0.0);
     QCOMPARE(metric(server, "pulsco_recording_active"), 0.0);
+
+    // Replayed into the simulator: the same arrivals, queue by queue, and
+    // one trace for one recording and seed.
+    const auto replay = [&](const QStringList& extra, const QString& report) {
+        QProcess p;
+        p.start(simBinary(), QStringList{u"--replay"_s, path, u"--report"_s, report} + extra);
+        if (!p.waitForFinished(60000) || p.exitCode() != 0)
+            qWarning("%s", p.readAllStandardError().constData());
+        QFile f(report);
+        f.open(QIODevice::ReadOnly);
+        return QJsonDocument::fromJson(f.readAll()).object();
+    };
+    const QJsonObject first = replay({}, m_dir.filePath(u"replay1.json"_s));
+    const QJsonObject second = replay({}, m_dir.filePath(u"replay2.json"_s));
+    const QJsonObject arrivals = first.value(u"arrivals").toObject();
+    QCOMPARE(arrivals.value(u"total").toInteger(), qint64(c.tickets));
+    const QJsonObject byQueue = arrivals.value(u"by_queue").toObject();
+    QCOMPARE(byQueue.size(), qsizetype(c.byQueue.size()));
+    for (const auto& [queue, n] : c.byQueue)
+        QCOMPARE(byQueue.value(QString::fromStdString(queue)).toInteger(), qint64(n));
+    QVERIFY(!first.value(u"trace_hash"_s).toString().isEmpty());
+    QCOMPARE(second.value(u"trace_hash"_s), first.value(u"trace_hash"_s));
+    QCOMPARE(second.value(u"arrivals"_s), first.value(u"arrivals"_s));
+    const QJsonObject doubled = replay({u"--amplify"_s, u"2"_s}, m_dir.filePath(u"replay3.json"_s));
+    QCOMPARE(doubled.value(u"arrivals").toObject().value(u"total").toInteger(),
+             2 * qint64(c.tickets));
 }
 
 void TestMatchdRecording::adminStartsAndStops() {

@@ -1,0 +1,281 @@
+#include "simulator/engine/ReplayEngine.h"
+
+#include "core/HomeRegion.h"
+#include "simulator/engine/Random.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <unordered_map>
+
+namespace pulsco {
+
+namespace {
+
+std::uint64_t bitsOf(double v) {
+    std::uint64_t out = 0;
+    static_assert(sizeof out == sizeof v);
+    std::memcpy(&out, &v, sizeof v);
+    return out;
+}
+
+// Refusals counted by kind, not by message (messages name players).
+const char* refusalName(EnqueueError e) {
+    switch (e) {
+    case EnqueueError::None:
+        return "none";
+    case EnqueueError::UnknownQueue:
+        return "unknown queue";
+    case EnqueueError::PartySizeNotAllowed:
+        return "party size not allowed";
+    case EnqueueError::DuplicatePlayer:
+        return "a player already searching";
+    case EnqueueError::InvalidPlayer:
+        return "invalid player";
+    case EnqueueError::NoReachableRegion:
+        return "no reachable region";
+    }
+    return "other";
+}
+
+}  // namespace
+
+ReplayEngine::ReplayEngine(QueueConfig rules, const std::vector<std::string>& recordedRegions,
+                           const std::vector<RecordedEvent>& events, ReplayOptions options)
+    : m_matchmaker(std::move(rules))
+    , m_options(options) {
+    const QueueConfig& config = m_matchmaker.config();
+    m_options.amplify = std::max(1, m_options.amplify);
+    m_options.tickSeconds = m_options.tickSeconds > 0 ? m_options.tickSeconds : 0.25;
+    m_regionFigures.resize(config.regions.size());
+    m_matchesByQueue.resize(config.queues.size());
+
+    // Recorded pings are in the recording's region order; the rules' may
+    // differ. Map by name.
+    std::vector<int> fromRecorded(recordedRegions.size(), -1);
+    for (std::size_t i = 0; i < recordedRegions.size(); ++i) {
+        fromRecorded[i] = config.regionIndex(recordedRegions[i]);
+        if (fromRecorded[i] < 0)
+            m_notes.push_back("region " + recordedRegions[i] +
+                              " of the recording is not in the rules: its pings are dropped");
+    }
+    for (const std::string& r : config.regions)
+        if (std::find(recordedRegions.begin(), recordedRegions.end(), r) == recordedRegions.end())
+            m_notes.push_back("region " + r +
+                              " of the rules is not in the recording: unreachable for everyone");
+
+    double first = -1;
+    for (const RecordedEvent& e : events)
+        if (std::holds_alternative<RecordedTicket>(e)) {
+            first = timeOf(e);
+            break;
+        }
+    sim::Random jitter(m_options.seed, 0x7e91a7);
+    std::unordered_map<std::string, std::vector<std::pair<std::uint32_t, double>>> copiesOf;
+    std::uint64_t order = 0;
+    double lastArrival = 0;
+    for (const RecordedEvent& e : events) {
+        if (const auto* t = std::get_if<RecordedTicket>(&e)) {
+            const double at = t->t - first;
+            auto& copies = copiesOf[t->ticket];
+            copies.clear();
+            for (int k = 0; k < m_options.amplify; ++k) {
+                Ticket ticket;
+                ticket.request.queue = t->request.queue;
+                for (const PartyMember& recorded : t->request.players) {
+                    PartyMember m;
+                    m.id = k == 0 ? recorded.id : recorded.id + "#" + std::to_string(k);
+                    m.rating = recorded.rating;
+                    m.pingMs.assign(config.regions.size(), kUnreachablePing);
+                    for (std::size_t r = 0; r < recorded.pingMs.size() && r < fromRecorded.size();
+                         ++r)
+                        if (fromRecorded[r] >= 0)
+                            m.pingMs[std::size_t(fromRecorded[r])] = recorded.pingMs[r];
+                    ticket.request.players.push_back(std::move(m));
+                }
+                ticket.region = homeRegion(ticket.request.players);
+                const double delay =
+                    k == 0 ? 0 : jitter.uniform() * std::max(0.0, m_options.jitterSeconds);
+                const auto index = std::uint32_t(m_tickets.size());
+                m_tickets.push_back(std::move(ticket));
+                m_schedule.push_back({at + delay, true, index, order++});
+                copies.emplace_back(index, delay);
+                lastArrival = std::max(lastArrival, at + delay);
+            }
+        } else if (const auto* c = std::get_if<RecordedCancel>(&e)) {
+            const auto it = copiesOf.find(c->ticket);
+            if (it == copiesOf.end() || first < 0)
+                continue;  // a ticket from before the recording started
+            for (const auto& [index, delay] : it->second)
+                m_schedule.push_back({c->t - first + delay, false, index, order++});
+        }
+    }
+    std::stable_sort(m_schedule.begin(), m_schedule.end(), [](const Item& a, const Item& b) {
+        return a.t < b.t || (a.t == b.t && a.order < b.order);
+    });
+    double longestWait = 0;
+    for (const QueueRules& q : config.queues)
+        longestWait = std::max(longestWait, q.maxWaitSeconds);
+    m_duration = m_schedule.empty() ? 0 : lastArrival + longestWait + 2 * m_options.tickSeconds;
+}
+
+ReplayEngine::~ReplayEngine() = default;
+
+void ReplayEngine::hash(std::uint64_t value) {
+    // FNV-1a 64, as the simulation engine's trace.
+    for (int i = 0; i < 8; ++i) {
+        m_hash ^= (value >> (8 * i)) & 0xFF;
+        m_hash *= 1099511628211ull;
+    }
+}
+
+std::uint64_t ReplayEngine::advanceTo(double runSeconds) {
+    const std::uint64_t before = m_events;
+    const double until = std::min(runSeconds, m_duration);
+    for (;;) {
+        const bool haveItem = m_next < m_schedule.size() && m_schedule[m_next].t <= until;
+        const bool haveTick = m_nextTick <= until;
+        if (!haveItem && !haveTick)
+            break;
+        // A request at the tick's time is served before the tick, as on the
+        // server (the tick runs after the requests of its loop pass).
+        if (haveItem && (!haveTick || m_schedule[m_next].t <= m_nextTick)) {
+            const Item item = m_schedule[m_next++];
+            m_now = item.t;
+            Ticket& ticket = m_tickets[item.ticket];
+            if (item.arrival) {
+                arrive(ticket);
+            } else if (ticket.coreId != 0 && m_matchmaker.cancel(ticket.coreId, m_now)) {
+                ++m_counts.cancelled;
+                if (m_counts.searching > 0)
+                    --m_counts.searching;
+                hash(0xC0 ^ item.ticket);
+            }
+        } else {
+            m_now = m_nextTick;
+            m_nextTick += m_options.tickSeconds;
+            tick();
+        }
+        ++m_events;
+    }
+    m_now = std::max(m_now, until);
+    return m_events - before;
+}
+
+void ReplayEngine::arrive(Ticket& ticket) {
+    ++m_arrivals.total;
+    ++m_arrivals.byQueue[ticket.request.queue];
+    ++m_arrivals.byPartySize[int(ticket.request.players.size())];
+    ++m_arrivals.byHomeRegion[ticket.region < 0
+                                  ? std::string()
+                                  : m_matchmaker.config().regions[std::size_t(ticket.region)]];
+    EnqueueResult r = m_matchmaker.enqueue(ticket.request, m_now);
+    if (!r.ok()) {
+        ++m_refused[refusalName(r.error)];
+        hash(0xEE);
+        return;
+    }
+    ticket.coreId = r.id;
+    m_byCoreId[r.id] = std::uint32_t(&ticket - m_tickets.data());
+    ++m_counts.created;
+    ++m_counts.searching;
+    if (ticket.region >= 0)
+        m_regionFigures[std::size_t(ticket.region)].playersInQueue += ticket.request.players.size();
+    hash(0xA0 ^ r.id);
+    hash(bitsOf(m_now));
+}
+
+void ReplayEngine::tick() {
+    m_matchmaker.tick(m_now);
+    m_matchmaker.takeOutput(m_output);
+    const auto leaveQueue = [this](TicketId id) {
+        const auto it = m_byCoreId.find(id);
+        if (it == m_byCoreId.end())
+            return;
+        const Ticket& t = m_tickets[it->second];
+        if (t.region >= 0) {
+            auto& inQueue = m_regionFigures[std::size_t(t.region)].playersInQueue;
+            inQueue -= std::min<std::uint64_t>(inQueue, t.request.players.size());
+        }
+        m_byCoreId.erase(it);
+    };
+    for (const TicketEvent& e : m_output.ticketEvents) {
+        if (e.kind == TicketEvent::Kind::Expired) {
+            ++m_counts.expired;
+            if (m_counts.searching > 0)
+                --m_counts.searching;
+            leaveQueue(e.ticket);
+            hash(0xE0 ^ e.ticket);
+        } else if (e.kind == TicketEvent::Kind::Cancelled) {
+            leaveQueue(e.ticket);
+        }
+    }
+    for (const MatchFormed& m : m_output.matches) {
+        ++m_matches;
+        if (m.queue >= 0 && std::size_t(m.queue) < m_matchesByQueue.size())
+            ++m_matchesByQueue[std::size_t(m.queue)];
+        m_quality.record(m.quality);
+        if (m.teamStrength.size() == 2) {
+            ++m_twoTeam;
+            if (m.team0WinProbability >= 0.4 && m.team0WinProbability <= 0.6)
+                ++m_balanced;
+        }
+        if (m.region >= 0 && std::size_t(m.region) < m_regionFigures.size())
+            ++m_regionFigures[std::size_t(m.region)].matchesTotal;
+        for (const MatchSlot& slot : m.tickets) {
+            ++m_counts.matched;
+            if (m_counts.searching > 0)
+                --m_counts.searching;
+            m_wait.record(slot.waitSeconds);
+            const auto it = m_byCoreId.find(slot.ticket);
+            if (it != m_byCoreId.end()) {
+                const int region = m_tickets[it->second].region;
+                if (region >= 0)
+                    m_regionFigures[std::size_t(region)].ticketWaitSeconds.record(slot.waitSeconds);
+            }
+            leaveQueue(slot.ticket);
+        }
+        hash(0x3A ^ m.id);
+        hash(bitsOf(m.quality));
+        hash(std::uint64_t(m.region));
+    }
+}
+
+MetricsSnapshot ReplayEngine::snapshot() const {
+    MetricsSnapshot s;
+    s.source = "replay";
+    s.environment = DeploymentEnvironment::Rehearsal;
+    s.timeSeconds = m_now;
+    s.speed = 0;
+    EnvironmentMetrics& e = s.total;
+    e.tickets = m_counts;
+    e.matchesTotal = m_matches;
+    e.twoTeamMatches = m_twoTeam;
+    e.balancedMatches = m_balanced;
+    e.ticketWaitSeconds = m_wait;
+    e.matchQuality = m_quality;
+    std::uint64_t inQueue = 0;
+    const auto status = m_matchmaker.queueStatus(m_now);
+    for (std::size_t i = 0; i < status.size(); ++i) {
+        QueueSnapshot q;
+        q.name = status[i].name;
+        q.depth = std::uint64_t(status[i].depth);
+        q.playersSearching = std::uint64_t(status[i].playersSearching);
+        q.oldestWaitSeconds = status[i].oldestWaitSeconds;
+        q.matchesTotal = i < m_matchesByQueue.size() ? m_matchesByQueue[i] : 0;
+        inQueue += q.playersSearching;
+        e.queues.push_back(std::move(q));
+    }
+    s.blue = e;  // a recording is one server's traffic: it replays as blue
+    s.playersInQueue = inQueue;
+    s.playersOnline = inQueue;
+    s.queueDepthPeak = m_counts.searching;
+    const QueueConfig& config = m_matchmaker.config();
+    for (std::size_t r = 0; r < config.regions.size(); ++r)
+        s.regions[config.regions[r]] = m_regionFigures[r];
+    s.conservationOk = m_counts.created == m_counts.matched + m_counts.expired +
+                                               m_counts.cancelled + m_counts.searching;
+    return s;
+}
+
+}  // namespace pulsco
