@@ -24,7 +24,6 @@
 
 namespace pulsco {
 
-
 // The upper bounds (seconds) of pulsco_http_request_duration_seconds.
 const std::vector<double>& latencyBucketBounds();
 
