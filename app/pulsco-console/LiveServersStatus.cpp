@@ -55,9 +55,9 @@ QString LiveServersStatus::describe(const LiveSource& source) {
 }
 
 QString LiveServersStatus::describe(const PrometheusSource& source) {
+    // The targets first (blue, green), then what else is wrong: a target
+    // that is down is said once, in its own place.
     QStringList parts{u"Prometheus "_s + source.prometheusUrl() + u' ' + source.selector()};
-    if (!source.problem().isEmpty())
-        parts << u"⚠ "_s + source.problem();
     for (const PrometheusSource::TargetStatus& t : source.targets()) {
         const QString who = t.color.isEmpty() ? t.instance : t.color + u' ' + t.instance;
         parts << who + u": "_s +
@@ -65,6 +65,9 @@ QString LiveServersStatus::describe(const PrometheusSource& source) {
                       : t.up   ? tr("up")
                                : tr("down (up == 0)"));
     }
+    for (const QString& problem : source.problem().split(u"; "_s, Qt::SkipEmptyParts))
+        if (!problem.endsWith(u"(up == 0)"_s))
+            parts << u"⚠ "_s + problem;
     return parts.join(u" · "_s);
 }
 

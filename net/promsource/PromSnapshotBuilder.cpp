@@ -292,6 +292,9 @@ PromBuild buildPromSnapshots(const PromAnswers& answers, double at, double origi
     for (auto& [instance, f] : figures) {
         PromTarget& target = out.targets[instance];
         target.instance = instance;
+        if (target.up && !*target.up)
+            continue;  // down: only increase() over the last minute still sees its
+                       // old samples; a part from them would read as zero counters
         target.hasData = true;
         if (target.color.isEmpty()) {
             out.problems << u"%1: no pulsco_info series (is it a pulsco-matchd?); its figures "

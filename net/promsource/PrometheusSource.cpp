@@ -8,6 +8,7 @@
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QNetworkRequest>
+#include <QSet>
 #include <QSslConfiguration>
 
 #include <algorithm>
@@ -107,6 +108,7 @@ void PrometheusSource::start() {
         return;
     m_running = true;
     m_peaks.reset();
+    m_lastParts.clear();
     setState(State::Starting);
     const double now = nowUnixSeconds();
     m_originUnixSeconds = now - m_historySeconds;
@@ -237,9 +239,14 @@ void PrometheusSource::onBatchDone(const std::shared_ptr<Batch>& batch) {
     }
     m_lastRefreshMs = double(batch->clock.nsecsElapsed()) / 1e6;
     ++m_refreshesDone;
-    if (batch->range && m_running) {
-        m_timer.start();
-        refresh();
+    if (batch->range) {
+        // The history says nothing of the present (a target up ten minutes
+        // ago): the first live refresh, right now, does.
+        if (m_running) {
+            m_timer.start();
+            refresh();
+        }
+        return;
     }
     emit refreshed();
 }
@@ -267,10 +274,20 @@ void PrometheusSource::publish(const PromBuild& build, bool live) {
                                                                                 m_config.selector);
     std::vector<ColoredSnapshot> parts;
     std::vector<ServerEnvironment> environments;
+    QSet<QString> fresh;
     for (const auto& [color, snapshot] : build.parts) {
         parts.push_back({color, snapshot});
         environments.push_back({QString::fromStdString(snapshot->source), snapshot->environment});
+        fresh.insert(QString::fromStdString(snapshot->source));
+        m_lastParts.insert(QString::fromStdString(snapshot->source), {color, snapshot});
     }
+    const std::vector<ColoredSnapshot> freshParts = parts;
+    // A target Prometheus lost keeps its last figures in the merge, as a
+    // server watched directly does (the source is stale meanwhile): its
+    // colour's counts since start do not drop to nothing. They raise no peak.
+    for (auto it = m_lastParts.begin(); it != m_lastParts.end(); ++it)
+        if (!fresh.contains(it.key()) && m_known.contains(it.key()))
+            parts.push_back(*it);
     QString conflict;
     m_environmentConflict = false;
     if (!parts.empty() && !commonEnvironment(environments, &conflict)) {
@@ -283,14 +300,14 @@ void PrometheusSource::publish(const PromBuild& build, bool live) {
     // The history's steps show figures; only the present says what is wrong.
     if (live)
         setProblem(problems.join(u"; "_s));
-    if (targetsChanged)
+    if (live && targetsChanged)
         emit this->targetsChanged();
     if (parts.empty() || m_environmentConflict) {
         updateState();
         return;
     }
     MetricsSnapshot merged = mergeServerSnapshots(parts);
-    m_peaks.observe(merged);
+    m_peaks.observe(freshParts.size() == parts.size() ? merged : mergeServerSnapshots(freshParts));
     m_peaks.apply(merged);
     merged.sequence = ++m_sequence;
     if (m_appliedWeight) {

@@ -14,6 +14,7 @@
 
 #include "bridge/Source.h"
 #include "net/live/MergedPeaks.h"
+#include "net/live/SnapshotMerge.h"
 #include "net/promsource/PromSnapshotBuilder.h"
 
 #include <QElapsedTimer>
@@ -93,7 +94,7 @@ public slots:
 
 signals:
     void targetsChanged();
-    void refreshed();  // a refresh completed (with or without data)
+    void refreshed();  // a live refresh completed (with or without data; not the history)
 
 private:
     struct Batch {
@@ -119,6 +120,8 @@ private:
     std::vector<PromQuerySpec> m_queries;
     QTimer m_timer;
     QMap<QString, PromTarget> m_known;
+    // The last figures of each target, by instance (kept while it is down).
+    QMap<QString, ColoredSnapshot> m_lastParts;
     SnapshotPtr m_merged;
     std::uint64_t m_sequence = 0;
     MergedPeaks m_peaks;

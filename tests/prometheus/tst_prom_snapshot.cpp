@@ -282,6 +282,10 @@ void TestPromSnapshot::remembersTheColourOfADownTarget() {
     PromAnswers answers;
     answers[std::size_t(PromQueryId::Up)] =
         vector(vec(R"({"metric":{"instance":"g:2"},"value":[100,"0"]})"));
+    // increase() over the last minute still sees its samples from before:
+    // no part is built from them (it would read as counters of zero).
+    answers[std::size_t(PromQueryId::RecentRequests)] = vector(
+        vec(R"({"metric":{"instance":"g:2","class":"api","code":"201"},"value":[100,"12"]})"));
     const PromBuild build = buildPromSnapshots(answers, 100, 0, known);
     QVERIFY(build.parts.empty());
     QCOMPARE(build.problems, QStringList{u"green g:2: down for Prometheus (up == 0)"_s});

@@ -204,8 +204,10 @@ void TestPrometheusSource::readsBlueAndGreenThroughPrometheus() {
         if (t.color == u"green"_s)
             greenDown = t.known && !t.up;
     QVERIFY(greenDown);
-    // Blue is still read.
+    // Blue is still read; green keeps its last figures (stale), as a server
+    // watched directly does.
     QVERIFY(source.latestSnapshot() && source.latestSnapshot()->blue.tickets.created == 200);
+    QCOMPARE(source.latestSnapshot()->green.tickets.created, 60u);
     source.stop();
 
     // A query Prometheus refuses: its errorType and error are what is shown.
