@@ -15,13 +15,15 @@ namespace pulsco {
 
 struct SourceRequest {
     // Prometheus: live servers read through a Prometheus that scrapes them.
-    enum class Kind { Simulator, Live, Prometheus };
+    // Replay: a recording of pulsco-matchd's arrivals (pulsco-matchd --record).
+    enum class Kind { Simulator, Live, Prometheus, Replay };
     Kind kind = Kind::Simulator;
     QString scenario;            // Simulator: shipped scenario name or a file path
     int players = 0;             // Simulator: population override (0 = scenario's own)
     QStringList urls;            // Live: base URLs of the servers to watch
     QString prometheusUrl;       // Prometheus: its base URL
     QString prometheusSelector;  // Prometheus: label matchers, "" = {job="pulsco"}
+    QString recordingPath;       // Replay: a recording file or the folder of its parts
     // Live, Prometheus: what moves traffic between blue and green (Manual
     // by default).
     TrafficControllerConfig traffic;

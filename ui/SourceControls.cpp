@@ -146,6 +146,8 @@ SourceControls::SourceControls(QWidget* parent)
         button->setAccessibleName(tr("Restart with this scenario and population"));
     m_scenarioWidgets = {m_scenario, scenarioLabel, m_players, playersLabel};
     m_simulatorOnly.push_back(addSeparator());
+    // From the scenario label to here: what a replay has no use for.
+    m_scenarioOnly.assign(m_simulatorOnly.end() - 6, m_simulatorOnly.end());
 
     m_faultMenu = new QMenu(tr("Inject fa&ult"), this);
     for (const FaultKind kind : kAllFaultKinds) {
@@ -190,6 +192,7 @@ SourceControls::SourceControls(QWidget* parent)
     m_simulatorOnly.push_back(addWidget(trafficLabel));
     m_simulatorOnly.push_back(addWidget(m_traffic));
     m_simulatorOnly.push_back(addWidget(m_trafficValue));
+    m_scenarioOnly.insert(m_scenarioOnly.end(), m_simulatorOnly.end() - 3, m_simulatorOnly.end());
 
     // On live servers, instead of the simulator's controls: why they are gone.
     auto* liveNote =
@@ -393,6 +396,11 @@ void SourceControls::applyCapabilities() {
     const bool live = m_source && m_source->kind() == Source::Kind::Live;
     for (QAction* action : m_simulatorOnly)
         action->setVisible(!live);
+    // A replay has speed and pause but no scenario, population or weight:
+    // those controls would show the last scenario's, greyed.
+    const bool replay = m_source && !live && caps.speedControl && !caps.scenarios;
+    for (QAction* action : m_scenarioOnly)
+        action->setVisible(!live && !replay);
     m_liveNote->setVisible(live);
 }
 

@@ -90,6 +90,7 @@ private:
     // Toolbar entries that only a simulator can honour: hidden on live
     // servers rather than showing the last scenario or a stale weight.
     std::vector<QAction*> m_simulatorOnly;
+    std::vector<QAction*> m_scenarioOnly;  // hidden for a replay too
     QAction* m_liveNote = nullptr;
 };
 

@@ -67,6 +67,11 @@ ConsoleOptionsParse parseConsoleOptions(const QStringList& arguments) {
         u"With --prometheus: the label matchers of the pulsco-matchd targets (default "
         "{job=\"pulsco\"})."_s,
         u"MATCHERS"_s);
+    const QCommandLineOption replayOpt(
+        u"replay"_s,
+        u"Replay a recording of pulsco-matchd's arrivals (pulsco-matchd --record: a file or "
+        "the folder of its parts) through the matchmaker, with pause and speed."_s,
+        u"PATH"_s);
     const QCommandLineOption caCert(
         u"ca-cert"_s,
         u"Trust the CA certificate(s) in FILE (PEM or DER) for https:// servers, e.g. a staging "
@@ -119,27 +124,17 @@ ConsoleOptionsParse parseConsoleOptions(const QStringList& arguments) {
     QCommandLineOption bench(u"bench-report"_s, u"Write UI responsiveness figures (JSON)."_s,
                              u"FILE"_s);
     bench.setFlags(QCommandLineOption::HiddenFromHelp);
-    parser.addOptions({help,
-                       version,
-                       simulate,
-                       connectOpt,
-                       prometheusOpt,
-                       selectorOpt,
-                       caCert,
-                       haproxy,
-                       haproxyBackend,
-                       haproxyServers,
-                       webhook,
-                       alertmanager,
-                       alertmanagerDrills,
-                       page,
-                       item,
-                       screenshot,
-                       quitAfter,
-                       size,
-                       speed,
-                       players,
-                       theme,
+    parser.addOptions({help,           version,
+                       simulate,       connectOpt,
+                       prometheusOpt,  selectorOpt,
+                       replayOpt,      caCert,
+                       haproxy,        haproxyBackend,
+                       haproxyServers, webhook,
+                       alertmanager,   alertmanagerDrills,
+                       page,           item,
+                       screenshot,     quitAfter,
+                       size,           speed,
+                       players,        theme,
                        bench});
 
     ConsoleOptionsParse result;
@@ -191,6 +186,19 @@ ConsoleOptionsParse parseConsoleOptions(const QStringList& arguments) {
                 parser.isSet(simulate) ? u"simulate"_s : u"connect"_s);
             return result;
         }
+    }
+    if (parser.isSet(replayOpt)) {
+        o.replayPath = parser.value(replayOpt).trimmed();
+        if (o.replayPath.isEmpty()) {
+            result.error = u"--replay: needs a recording file or folder"_s;
+            return result;
+        }
+        for (const QCommandLineOption* other : {&simulate, &connectOpt, &prometheusOpt})
+            if (parser.isSet(*other)) {
+                result.error = u"--replay: choose one source (not with --%1)"_s.arg(
+                    other->names().constFirst());
+                return result;
+            }
     }
     if (parser.isSet(selectorOpt)) {
         if (!parser.isSet(prometheusOpt)) {

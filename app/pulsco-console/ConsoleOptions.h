@@ -27,6 +27,7 @@ struct ConsoleOptions {
     // --prometheus / --selector: read the servers through a Prometheus.
     QString prometheusUrl;
     QString prometheusSelector;
+    QString replayPath;  // --replay: a recording of pulsco-matchd's arrivals
     QString caCertFile;  // --ca-cert: extra CA trusted for https:// servers
     // --haproxy / --webhook: what moves live traffic; unset = the one saved
     // with the server set, else manual confirmation.

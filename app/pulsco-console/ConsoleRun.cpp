@@ -28,6 +28,7 @@
 #include <QAction>
 #include <QApplication>
 #include <QDir>
+#include <QFileDialog>
 #include <QFileInfo>
 #include <QMenu>
 #include <QMenuBar>
@@ -60,10 +61,28 @@ void installConnectAction(MainWindow& window, ConsoleSourceFactory& factory) {
     QAction* connectAction = new QAction(MainWindow::tr("&Connect to live servers…"), &window);
     connectAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_L));
     file->insertAction(file->actions().value(1), connectAction);
+    // A recording of a server's arrivals, replayed like a scenario.
+    QAction* openRecording = new QAction(MainWindow::tr("Open &recording…"), &window);
+    openRecording->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R));
+    file->insertAction(file->actions().value(2), openRecording);
+    QObject::connect(openRecording, &QAction::triggered, &window, [&window] {
+        const QString path = QFileDialog::getOpenFileName(
+            &window, MainWindow::tr("Open a recording of pulsco-matchd's arrivals"), {},
+            MainWindow::tr("Recordings (*.rec *.rec.*);;All files (*)"));
+        if (path.isEmpty() ||
+            !window.confirmReplaceSource(MainWindow::tr("Replaying %1").arg(path)))
+            return;
+        SourceRequest request;
+        request.kind = SourceRequest::Kind::Replay;
+        request.recordingPath = path;
+        QString error;
+        if (!window.openSource(request, &error))
+            QMessageBox::warning(&window, MainWindow::tr("Cannot replay this recording"), error);
+    });
     // Engineers rehearsing against staging: a pulsco-sim --target run
     // against the servers watched, beside this executable.
     QAction* loadAction = new QAction(MainWindow::tr("Start &load run…"), &window);
-    file->insertAction(file->actions().value(2), loadAction);
+    file->insertAction(file->actions().value(3), loadAction);
     const auto updateLoad = [&window, loadAction] {
         loadAction->setEnabled(window.source() && window.source()->kind() == Source::Kind::Live);
     };
@@ -247,6 +266,9 @@ int runConsole(const ConsoleOptions& options) {
             if (options.traffic)
                 ConnectDialog::saveTrafficController(options.connectUrls, *options.traffic);
         }
+    } else if (!options.replayPath.isEmpty()) {
+        request.kind = SourceRequest::Kind::Replay;
+        request.recordingPath = QFileInfo(options.replayPath).absoluteFilePath();
     } else if (!options.prometheusUrl.isEmpty()) {
         request.kind = SourceRequest::Kind::Prometheus;
         request.prometheusUrl = options.prometheusUrl;
@@ -291,6 +313,7 @@ int runConsole(const ConsoleOptions& options) {
     if (!source) {
         printError(request.kind == SourceRequest::Kind::Live         ? u"--connect: "_s + error
                    : request.kind == SourceRequest::Kind::Prometheus ? u"--prometheus: "_s + error
+                   : request.kind == SourceRequest::Kind::Replay     ? u"--replay: "_s + error
                                                                      : error);
         return 2;
     }

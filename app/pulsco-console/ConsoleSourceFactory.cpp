@@ -1,8 +1,11 @@
 #include "app/pulsco-console/ConsoleSourceFactory.h"
 
+#include "bridge/QueueConfigJson.h"
 #include "net/live/CaCertificates.h"
 #include "net/live/LiveSource.h"
 #include "net/promsource/PrometheusSource.h"
+#include "simulator/RecordingReader.h"
+#include "simulator/ReplaySource.h"
 #include "simulator/ScenarioJson.h"
 #include "simulator/SimulatorSource.h"
 #include "ui/ConnectDialog.h"
@@ -27,6 +30,17 @@ std::unique_ptr<Source> ConsoleSourceFactory::create(const SourceRequest& reques
             *error = why;
         return nullptr;
     };
+    if (request.kind == SourceRequest::Kind::Replay) {
+        const RecordingLoad load = loadRecording(request.recordingPath);
+        if (!load.recording)
+            return fail(load.error);
+        QString why;
+        auto rules = loadQueueConfig(u":/pulsco/queues.json"_s, &why);
+        if (!rules)
+            return fail(why);
+        return std::make_unique<ReplaySource>(request.recordingPath, std::move(*load.recording),
+                                              std::move(*rules));
+    }
     if (request.kind == SourceRequest::Kind::Prometheus) {
         PrometheusSourceConfig config;
         config.url = request.prometheusUrl.trimmed();

@@ -176,6 +176,7 @@ void ReplayEngine::arrive(Ticket& ticket) {
         return;
     }
     ticket.coreId = r.id;
+    m_recent.recordTicketCreated(std::int64_t(std::floor(m_now)));
     m_byCoreId[r.id] = std::uint32_t(&ticket - m_tickets.data());
     ++m_counts.created;
     ++m_counts.searching;
@@ -186,6 +187,13 @@ void ReplayEngine::arrive(Ticket& ticket) {
 }
 
 void ReplayEngine::tick() {
+    // The deepest the queues got, before this tick forms its matches.
+    m_peakInQueue =
+        std::max<std::uint64_t>(m_peakInQueue, std::uint64_t(m_matchmaker.searchingTickets()));
+    std::uint64_t players = 0;
+    for (const RegionMetrics& r : m_regionFigures)
+        players += r.playersInQueue;  // every accepted party has a home region
+    m_peakPlayers = std::max(m_peakPlayers, players);
     m_matchmaker.tick(m_now);
     m_matchmaker.takeOutput(m_output);
     const auto leaveQueue = [this](TicketId id) {
@@ -212,6 +220,7 @@ void ReplayEngine::tick() {
     }
     for (const MatchFormed& m : m_output.matches) {
         ++m_matches;
+        m_recent.recordMatch(std::int64_t(std::floor(m_now)));
         if (m.queue >= 0 && std::size_t(m.queue) < m_matchesByQueue.size())
             ++m_matchesByQueue[std::size_t(m.queue)];
         m_quality.record(m.quality);
@@ -227,6 +236,7 @@ void ReplayEngine::tick() {
             if (m_counts.searching > 0)
                 --m_counts.searching;
             m_wait.record(slot.waitSeconds);
+            m_recent.recordWait(std::int64_t(std::floor(m_now)), slot.waitSeconds);
             const auto it = m_byCoreId.find(slot.ticket);
             if (it != m_byCoreId.end()) {
                 const int region = m_tickets[it->second].region;
@@ -254,6 +264,7 @@ MetricsSnapshot ReplayEngine::snapshot() const {
     e.balancedMatches = m_balanced;
     e.ticketWaitSeconds = m_wait;
     e.matchQuality = m_quality;
+    m_recent.fill(e, std::int64_t(std::floor(m_now)));
     std::uint64_t inQueue = 0;
     const auto status = m_matchmaker.queueStatus(m_now);
     for (std::size_t i = 0; i < status.size(); ++i) {
@@ -269,7 +280,8 @@ MetricsSnapshot ReplayEngine::snapshot() const {
     s.blue = e;  // a recording is one server's traffic: it replays as blue
     s.playersInQueue = inQueue;
     s.playersOnline = inQueue;
-    s.queueDepthPeak = m_counts.searching;
+    s.queueDepthPeak = m_peakInQueue;
+    s.concurrentPlayersPeak = m_peakPlayers;
     const QueueConfig& config = m_matchmaker.config();
     for (std::size_t r = 0; r < config.regions.size(); ++r)
         s.regions[config.regions[r]] = m_regionFigures[r];

@@ -14,6 +14,7 @@
 #include "core/Matchmaker.h"
 #include "core/MetricsSnapshot.h"
 #include "core/QueueRules.h"
+#include "core/RecentWindow.h"
 #include "core/Recording.h"
 
 #include <cstdint>
@@ -102,6 +103,9 @@ private:
     std::uint64_t m_matches = 0;
     std::uint64_t m_twoTeam = 0, m_balanced = 0;
     Histogram m_wait, m_quality;
+    RecentWindow m_recent;            // the last 60 s of run time, as a server keeps them
+    std::uint64_t m_peakInQueue = 0;  // tickets searching at once
+    std::uint64_t m_peakPlayers = 0;  // players searching at once
     std::vector<RegionMetrics> m_regionFigures;
     std::vector<std::uint64_t> m_matchesByQueue;
     std::uint64_t m_hash = 14695981039346656037ull;

@@ -13,4 +13,4 @@ add_dependencies(tst_matchd_store_commands pulsco-matchd)
 # (exactly what it counted), the admin endpoint, no overwrite (issue 20).
 pulsco_add_qtest(tst_matchd_recording SOURCES tst_matchd_recording.cpp
   LIBS pulsco_simulator pulsco_test_support LABELS integration e2e TIMEOUT 120)
-add_dependencies(tst_matchd_recording pulsco-matchd pulsco-sim)
+add_dependencies(tst_matchd_recording pulsco-matchd pulsco-sim pulsco-console)

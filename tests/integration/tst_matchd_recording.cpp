@@ -4,6 +4,7 @@
 // pseudonymous; /metrics agrees; POST /v1/admin/recording stops and starts
 // one (token required, an existing file refused, a bad body named); an
 // existing --record file stops the server from starting, with the reason.
+#include "support/ConsoleProcess.h"
 #include "support/HttpTestClient.h"
 #include "support/MatchdProcess.h"
 
@@ -77,6 +78,7 @@ private slots:
     void recordsTheLoadExactly();
     void adminStartsAndStops();
     void anExistingFileStopsTheStart();
+    void theConsoleReplaysARecording();
 
 private:
     QTemporaryDir m_dir;
@@ -218,6 +220,36 @@ void TestMatchdRecording::anExistingFileStopsTheStart() {
     QVERIFY(!server.start());
     QVERIFY2(server.stderrText().contains(QByteArray("--record: " + path.toUtf8() + ": exists")),
              server.stderrText().constData());
+}
+
+void TestMatchdRecording::theConsoleReplaysARecording() {
+    const QString path = m_dir.filePath(u"console.rec"_s);
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write("pulsco-recording 1 server=blue environment=staging started_unix_ms=1 "
+            "ids=pseudonymous regions=eu-west part=1\n");
+    for (int i = 0; i < 40; ++i)
+        f.write("T " + QByteArray::number(i * 0.25, 'f', 3) + " blue-t" + QByteArray::number(i) +
+                " duel-1v1 p" + QByteArray::number(i) + "|25.000|8.333|30\n");
+    f.close();
+    pulsco::test::ConsoleProcess console;
+    QVERIFY(console.start({u"--replay"_s, path, u"--speed"_s, u"max"_s, u"--quit-after"_s, u"3"_s,
+                           u"--screenshot"_s, console.homePath(u"replay.png"_s)}));
+    QCOMPARE(console.waitForExit(30000), 0);
+    QVERIFY(QFile::exists(console.homePath(u"replay.png"_s)));
+
+    // Not a recording: refused with the file, the line and why.
+    const QString bad = m_dir.filePath(u"bad.rec"_s);
+    QFile b(bad);
+    QVERIFY(b.open(QIODevice::WriteOnly) && b.write("hello\n") > 0);
+    b.close();
+    pulsco::test::ConsoleProcess refused;
+    QVERIFY(refused.start({u"--replay"_s, bad}));
+    QVERIFY(
+        refused.waitForLine(QRegularExpression(QRegularExpression::escape(u"--replay: "_s + bad) +
+                                               u":1: not a recording"_s),
+                            20000) >= 0);
+    QCOMPARE(refused.waitForExit(20000), 2);
 }
 
 QTEST_GUILESS_MAIN(TestMatchdRecording)
