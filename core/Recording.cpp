@@ -2,7 +2,6 @@
 
 #include <charconv>
 #include <cmath>
-#include <cstdio>
 
 namespace pulsco {
 
@@ -42,17 +41,26 @@ std::optional<std::int64_t> integer(std::string_view text) {
     return v;
 }
 
+// Bounds of what a recording can hold: a server's clock (seconds) within a
+// thousand years, ratings far beyond any model's. Beyond them a number is
+// garbage, and refused rather than written back differently.
+constexpr double kMaxSeconds = 3.2e10;
+constexpr double kMaxRating = 1e6;
+
 std::string fixed(double v, int decimals) {
-    char text[64];
-    std::snprintf(text, sizeof text, "%.*f", decimals, v);
-    return text;
+    // Room for any double in fixed notation (309 digits, sign, decimals):
+    // never cut short.
+    char text[400];
+    const auto [end, ec] =
+        std::to_chars(text, text + sizeof text, v, std::chars_format::fixed, decimals);
+    return ec == std::errc() ? std::string(text, end) : std::string("0");
 }
 
-// The event's time: finite, not negative.
+// The event's time: finite, not negative, within the bound.
 std::optional<double> eventTime(std::string_view text, std::string* error) {
     const auto t = number(text);
-    if (!t || *t < 0) {
-        *error = "field 2 (time): must be seconds, a number >= 0";
+    if (!t || *t < 0 || *t > kMaxSeconds) {
+        *error = "field 2 (time): must be seconds, a number from 0 to 3.2e10";
         return std::nullopt;
     }
     return t;
@@ -197,8 +205,8 @@ std::optional<RecordingHeader> decodeRecordingHeader(std::string_view line, std:
             h.environment = *text;
         } else if (key == "started_unix_ms") {
             const auto v = number(value);
-            if (!v || *v < 0) {
-                *error = "header started_unix_ms: must be a number >= 0";
+            if (!v || *v < 0 || *v > kMaxSeconds * 1000) {
+                *error = "header started_unix_ms: must be a number from 0 to 3.2e13";
                 return std::nullopt;
             }
             h.startedUnixMs = *v;
@@ -308,8 +316,10 @@ std::optional<RecordedEvent> decodeRecordedEvent(std::string_view line, std::siz
         PartyMember m;
         const auto id = recordingUnescape(parts[0]);
         const auto mu = number(parts[1]), sigma = number(parts[2]);
-        if (!id || id->empty() || !mu || !sigma || *sigma < 0) {
-            *error = where + ": id must be non-empty, mu a number, sigma a number >= 0";
+        if (!id || id->empty() || !mu || !sigma || *sigma < 0 || std::abs(*mu) > kMaxRating ||
+            *sigma > kMaxRating) {
+            *error = where + ": id must be non-empty, mu a number, sigma a number >= 0 (both "
+                             "within 1e6)";
             return std::nullopt;
         }
         m.id = *id;
