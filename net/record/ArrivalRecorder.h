@@ -4,8 +4,9 @@
 //
 // Never slows or fails a request: the server thread only appends an event
 // to a bounded queue (a mutex held for a push); a writer thread of its own
-// pseudonymises the player ids (a salted SHA-256, the salt kept in memory
-// only, so ids cannot be looked up by hashing guesses), encodes and writes.
+// pseudonymises the player ids (SipHash-2-4 under a random 128-bit key kept
+// in memory only, so ids cannot be looked up by hashing guesses:
+// net/record/SipHash.h), encodes and writes.
 // When the queue is full — the disk is behind — the event is counted as
 // lost and a gap line ("G <time> <lost>") marks the place in the file; the
 // counts are in /metrics. Parts rotate at a size (FILE, FILE.2, FILE.3, …,
@@ -36,6 +37,9 @@ struct RecorderOptions {
 
 class ArrivalRecorder {
 public:
+    // The writer takes the queued events every this many milliseconds.
+    static constexpr int kBatchMs = 20;
+
     struct Status {
         QString path;
         int part = 0;

@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
 # What recording the arrival stream costs pulsco-matchd (issue 20): the same
 # wrk load (1000 connections creating tickets) on a server without and with
-# --record, one after the other in the same run, each on a fresh data dir.
-# CPU per created ticket is the server's user+system time (/proc/PID/stat)
-# over the tickets it created (/metrics), steadier than a p95 on a shared
-# machine:
-#   BENCH record.create_cpu_overhead_pct  (CPU per ticket with - without) / without (target <= 5)
-#   BENCH record.create_p95_ms_off / _on  wrk's create p95 without and with recording
+# --record, alternating for ROUNDS rounds in the same run, each server on a
+# fresh data dir. CPU per created ticket is the server's user+system time
+# (/proc/PID/stat) over the tickets it created (/metrics); the medians of the
+# rounds are compared, as one round on a busy 2-core machine varies by 10 %:
+#   BENCH record.create_cpu_overhead_pct  (median CPU per ticket with - without) / without (target <= 5)
+#   BENCH record.writer_cpu_us_per_ticket the recorder's own thread (pulsco-record) per ticket
 #   BENCH record.cpu_us_per_ticket_off / _on
+#   BENCH record.create_p95_ms_off / _on  wrk's create p95 (medians)
 # Never fails the build: when something is missing it says why and exits 0.
-# By hand: tests/bench/record.sh [BUILD_DIR]   (env: DURATION, CONNECTIONS, THREADS)
+# By hand: tests/bench/record.sh [BUILD_DIR]   (env: DURATION, CONNECTIONS, THREADS, ROUNDS)
 set -uo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 build=${PULSCO_BUILD_DIR:-${1:-$root/build-release}}
@@ -17,6 +18,7 @@ build=${PULSCO_BUILD_DIR:-${1:-$root/build-release}}
 duration=${DURATION:-15}
 connections=${CONNECTIONS:-1000}
 threads=${THREADS:-2}
+rounds=${ROUNDS:-3}
 
 skip() { echo "record.sh: skipped: $*"; exit 0; }
 [[ -x "$build/bin/pulsco-matchd" ]] || skip "$build/bin/pulsco-matchd not built (make bench builds it)"
@@ -32,7 +34,7 @@ cleanup() {
 trap cleanup EXIT
 ticks=$(getconf CLK_TCK)
 
-# run NAME [matchd flags...]: prints "<cpu seconds> <tickets> <p95 ms>"
+# run NAME [matchd flags...]: prints "<cpu ticks> <tickets> <p95 ms> <writer ticks>"
 run() {
   local name=$1; shift
   local port
@@ -46,26 +48,39 @@ run() {
   wrk -t"$threads" -c"$connections" -d"${duration}s" --latency \
     -s "$root/tests/bench/net/create_ticket.lua" "http://127.0.0.1:$port" >"$tmp/$name.wrk" 2>&1
   after=$(awk '{print $14 + $15}' "/proc/$server/stat")
+  local writer=0
+  for task in /proc/"$server"/task/*; do
+    [[ "$(cat "$task/comm" 2>/dev/null)" == pulsco-record ]] && writer=$(awk '{print $14 + $15}' "$task/stat")
+  done
   local tickets p95
   tickets=$(curl -s "http://127.0.0.1:$port/metrics" | awk '/^pulsco_tickets_total\{state="created"\}/ {print $2}')
   p95=$(awk '/^P95_MS/ {print $2}' "$tmp/$name.wrk")
   kill -TERM "$server" 2>/dev/null; wait "$server" 2>/dev/null; server=
-  echo "$(( after - before )) $tickets $p95"
+  rm -rf "$tmp/$name" "$tmp/$name.rec"*
+  echo "$(( after - before )) $tickets $p95 $writer"
 }
 
-read -r cpu_off tickets_off p95_off < <(run off)
-read -r cpu_on tickets_on p95_on < <(run on --record "$tmp/arrivals.rec")
-recorded=$(grep -c '^T ' "$tmp/arrivals.rec" 2>/dev/null || echo 0)
-echo "record.sh: without: ${tickets_off} tickets, ${cpu_off} CPU ticks; with: ${tickets_on} tickets (${recorded} recorded), ${cpu_on} CPU ticks" >&2
-python3 - "$cpu_off" "$tickets_off" "$p95_off" "$cpu_on" "$tickets_on" "$p95_on" "$ticks" <<'PY'
-import sys
-cpu_off, t_off, p95_off, cpu_on, t_on, p95_on, hz = sys.argv[1:8]
-hz = float(hz)
-off = float(cpu_off) / hz / float(t_off) * 1e6
-on = float(cpu_on) / hz / float(t_on) * 1e6
+results=()
+for round in $(seq "$rounds"); do
+  results+=("off $(run off)")
+  results+=("on $(run on --record "$tmp/on.rec")")
+  echo "record.sh: round $round: ${results[-2]} | ${results[-1]}" >&2
+done
+RESULTS=$(printf '%s\n' "${results[@]}") python3 - "$ticks" <<'PY'
+import os, statistics, sys
+hz = float(sys.argv[1])
+rows = {"off": [], "on": []}
+for line in os.environ["RESULTS"].split("\n"):
+    if not line.strip():
+        continue
+    name, cpu, tickets, p95, writer = line.split()
+    rows[name].append((float(cpu) / hz / float(tickets) * 1e6, float(p95), float(writer) / hz / float(tickets) * 1e6))
+off = statistics.median(r[0] for r in rows["off"])
+on = statistics.median(r[0] for r in rows["on"])
 print(f"BENCH record.cpu_us_per_ticket_off {off:.2f} us")
 print(f"BENCH record.cpu_us_per_ticket_on {on:.2f} us")
 print(f"BENCH record.create_cpu_overhead_pct {(on - off) / off * 100:.2f} %")
-print(f"BENCH record.create_p95_ms_off {float(p95_off):.3f} ms")
-print(f"BENCH record.create_p95_ms_on {float(p95_on):.3f} ms")
+print(f"BENCH record.writer_cpu_us_per_ticket {statistics.median(r[2] for r in rows['on']):.2f} us")
+print(f"BENCH record.create_p95_ms_off {statistics.median(r[1] for r in rows['off']):.3f} ms")
+print(f"BENCH record.create_p95_ms_on {statistics.median(r[1] for r in rows['on']):.3f} ms")
 PY

@@ -6,6 +6,7 @@
 // at the place they were lost, while record() never waits for it; an
 // existing file is never overwritten.
 #include "net/record/ArrivalRecorder.h"
+#include "net/record/SipHash.h"
 
 #include <QDir>
 #include <QElapsedTimer>
@@ -73,7 +74,18 @@ private slots:
     void rotatesAndKeepsTheNewest();
     void losesNothingSilentlyWhenBehind();
     void neverOverwrites();
+    void sipHashMatchesTheReference();
 };
+
+// The reference implementation's test vector: key 00..0f, message 00..0e.
+void TestArrivalRecorder::sipHashMatchesTheReference() {
+    std::string message;
+    for (int i = 0; i < 15; ++i)
+        message += char(i);
+    QCOMPARE(sipHash24(0x0706050403020100ull, 0x0f0e0d0c0b0a0908ull, message),
+             0xa129ca6149be45e5ull);
+    QCOMPARE(sipHash24(0x0706050403020100ull, 0x0f0e0d0c0b0a0908ull, {}), 0x726fdb47dd0e0e31ull);
+}
 
 void TestArrivalRecorder::writesWhatWasRecorded() {
     QTemporaryDir dir;
