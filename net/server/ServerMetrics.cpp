@@ -1,5 +1,6 @@
 #include "net/server/ServerMetrics.h"
 
+#include "core/QueueSnapshots.h"
 #include "net/prometheus/PrometheusTextWriter.h"
 
 #include <QDateTime>
@@ -160,17 +161,7 @@ MetricsSnapshot ServerMetrics::snapshot(const std::vector<QueueStatus>& queues, 
     e.apiLatencyMs = m_latencyMs;
     e.matchQuality = m_quality;
     m_recent.fill(e, secondOf(now));
-    std::uint64_t playersInQueue = 0;
-    for (std::size_t i = 0; i < queues.size(); ++i) {
-        QueueSnapshot q;
-        q.name = queues[i].name;
-        q.depth = std::uint64_t(queues[i].depth);
-        q.playersSearching = std::uint64_t(queues[i].playersSearching);
-        q.oldestWaitSeconds = queues[i].oldestWaitSeconds;
-        q.matchesTotal = i < m_matchesByQueue.size() ? m_matchesByQueue[i] : 0;
-        playersInQueue += q.playersSearching;
-        e.queues.push_back(std::move(q));
-    }
+    const std::uint64_t playersInQueue = appendQueueSnapshots(queues, m_matchesByQueue, e.queues);
     // This server is one color; the other color's figures stay empty. It
     // declares no weight: what share of the traffic it takes is measured by
     // whoever sees both colours (traffic_weight), and set by the traffic

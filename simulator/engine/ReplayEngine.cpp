@@ -1,6 +1,7 @@
 #include "simulator/engine/ReplayEngine.h"
 
 #include "core/HomeRegion.h"
+#include "core/QueueSnapshots.h"
 #include "simulator/engine/Random.h"
 
 #include <algorithm>
@@ -147,8 +148,6 @@ std::uint64_t ReplayEngine::advanceTo(double runSeconds) {
                 arrive(ticket);
             } else if (ticket.coreId != 0 && m_matchmaker.cancel(ticket.coreId, m_now)) {
                 ++m_counts.cancelled;
-                if (m_counts.searching > 0)
-                    --m_counts.searching;
                 hash(0xC0 ^ item.ticket);
             }
         } else {
@@ -179,7 +178,6 @@ void ReplayEngine::arrive(Ticket& ticket) {
     m_recent.recordTicketCreated(std::int64_t(std::floor(m_now)));
     m_byCoreId[r.id] = std::uint32_t(&ticket - m_tickets.data());
     ++m_counts.created;
-    ++m_counts.searching;
     if (ticket.region >= 0)
         m_regionFigures[std::size_t(ticket.region)].playersInQueue += ticket.request.players.size();
     hash(0xA0 ^ r.id);
@@ -210,8 +208,6 @@ void ReplayEngine::tick() {
     for (const TicketEvent& e : m_output.ticketEvents) {
         if (e.kind == TicketEvent::Kind::Expired) {
             ++m_counts.expired;
-            if (m_counts.searching > 0)
-                --m_counts.searching;
             leaveQueue(e.ticket);
             hash(0xE0 ^ e.ticket);
         } else if (e.kind == TicketEvent::Kind::Cancelled) {
@@ -233,8 +229,6 @@ void ReplayEngine::tick() {
             ++m_regionFigures[std::size_t(m.region)].matchesTotal;
         for (const MatchSlot& slot : m.tickets) {
             ++m_counts.matched;
-            if (m_counts.searching > 0)
-                --m_counts.searching;
             m_wait.record(slot.waitSeconds);
             m_recent.recordWait(std::int64_t(std::floor(m_now)), slot.waitSeconds);
             const auto it = m_byCoreId.find(slot.ticket);
@@ -259,24 +253,15 @@ MetricsSnapshot ReplayEngine::snapshot() const {
     s.speed = 0;
     EnvironmentMetrics& e = s.total;
     e.tickets = m_counts;
+    e.tickets.searching = std::uint64_t(m_matchmaker.searchingTickets());
     e.matchesTotal = m_matches;
     e.twoTeamMatches = m_twoTeam;
     e.balancedMatches = m_balanced;
     e.ticketWaitSeconds = m_wait;
     e.matchQuality = m_quality;
     m_recent.fill(e, std::int64_t(std::floor(m_now)));
-    std::uint64_t inQueue = 0;
-    const auto status = m_matchmaker.queueStatus(m_now);
-    for (std::size_t i = 0; i < status.size(); ++i) {
-        QueueSnapshot q;
-        q.name = status[i].name;
-        q.depth = std::uint64_t(status[i].depth);
-        q.playersSearching = std::uint64_t(status[i].playersSearching);
-        q.oldestWaitSeconds = status[i].oldestWaitSeconds;
-        q.matchesTotal = i < m_matchesByQueue.size() ? m_matchesByQueue[i] : 0;
-        inQueue += q.playersSearching;
-        e.queues.push_back(std::move(q));
-    }
+    const std::uint64_t inQueue =
+        appendQueueSnapshots(m_matchmaker.queueStatus(m_now), m_matchesByQueue, e.queues);
     s.blue = e;  // a recording is one server's traffic: it replays as blue
     s.playersInQueue = inQueue;
     s.playersOnline = inQueue;
@@ -285,8 +270,12 @@ MetricsSnapshot ReplayEngine::snapshot() const {
     const QueueConfig& config = m_matchmaker.config();
     for (std::size_t r = 0; r < config.regions.size(); ++r)
         s.regions[config.regions[r]] = m_regionFigures[r];
+    // Two books: the replay's counts of outcomes, and what the matchmaker
+    // itself still holds as searching. A ticket lost or counted twice on
+    // either side breaks the equation.
     s.conservationOk = m_counts.created == m_counts.matched + m_counts.expired +
-                                               m_counts.cancelled + m_counts.searching;
+                                               m_counts.cancelled +
+                                               std::uint64_t(m_matchmaker.searchingTickets());
     return s;
 }
 
