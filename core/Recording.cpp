@@ -1,5 +1,6 @@
 #include "core/Recording.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 
@@ -45,6 +46,7 @@ std::optional<std::int64_t> integer(std::string_view text) {
 // thousand years, ratings far beyond any model's. Beyond them a number is
 // garbage, and refused rather than written back differently.
 constexpr double kMaxSeconds = 3.2e10;
+constexpr long long kMaxRecordingParts = 1000000;  // far past any keep-parts setting
 constexpr double kMaxRating = 1e6;
 
 std::string fixed(double v, int decimals) {
@@ -190,6 +192,7 @@ std::optional<RecordingHeader> decodeRecordingHeader(std::string_view line, std:
     }
     RecordingHeader h;
     bool sawRegions = false, sawServer = false;
+    std::vector<std::string_view> seen;
     for (std::size_t i = 2; i < fields.size(); ++i) {
         const std::size_t eq = fields[i].find('=');
         if (eq == std::string_view::npos) {
@@ -197,6 +200,13 @@ std::optional<RecordingHeader> decodeRecordingHeader(std::string_view line, std:
             return std::nullopt;
         }
         const std::string_view key = fields[i].substr(0, eq), value = fields[i].substr(eq + 1);
+        // A key given twice has no one meaning: refused rather than
+        // silently taking the first or the last.
+        if (std::find(seen.begin(), seen.end(), key) != seen.end()) {
+            *error = "header " + std::string(key) + ": given twice";
+            return std::nullopt;
+        }
+        seen.push_back(key);
         const auto text = recordingUnescape(value);
         if (key == "server" && text) {
             h.server = *text;
@@ -228,8 +238,9 @@ std::optional<RecordingHeader> decodeRecordingHeader(std::string_view line, std:
             }
         } else if (key == "part") {
             const auto v = integer(value);
-            if (!v || *v < 1) {
-                *error = "header part: must be an integer >= 1";
+            if (!v || *v < 1 || *v > kMaxRecordingParts) {
+                *error = "header part: must be an integer from 1 to " +
+                         std::to_string(kMaxRecordingParts);
                 return std::nullopt;
             }
             h.part = int(*v);

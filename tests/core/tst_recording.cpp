@@ -123,7 +123,12 @@ void TestRecording::refusesOtherHeaders_data() {
     QTest::newRow("no regions") << QByteArray("pulsco-recording 1 server=blue")
                                 << QByteArray("regions is missing");
     QTest::newRow("part") << QByteArray("pulsco-recording 1 server=blue regions=eu part=0")
-                          << QByteArray("part: must be an integer >= 1");
+                          << QByteArray("part: must be an integer from 1 to 1000000");
+    QTest::newRow("part past int")
+        << QByteArray("pulsco-recording 1 server=blue regions=eu part=2997993480")
+        << QByteArray("part: must be an integer from 1 to 1000000");
+    QTest::newRow("key twice") << QByteArray("pulsco-recording 1 server=blue regions=eu regions=na")
+                               << QByteArray("header regions: given twice");
     QTest::newRow("ids") << QByteArray("pulsco-recording 1 server=blue regions=eu ids=hashed")
                          << QByteArray("ids: must be pseudonymous or raw");
 }
