@@ -3,9 +3,12 @@
 //            [--connections N] [--ledger FILE]
 // pulsco-sim --replay PATH [--queues FILE] [--amplify K] [--seed N] [--speed max|N]
 //            [--report FILE.json]
+// pulsco-sim --replay PATH --compare A.json B.json [--thresholds FILE]
+//            [--amplify K] [--seed N] [--report FILE.json] [--markdown FILE.md]
 // Composition root of a headless run: load, override, run, report, judge.
 #include "simulator/engine/SimulationEngine.h"
 
+#include "CompareRun.h"
 #include "ReplayRun.h"
 #include "TargetRun.h"
 
@@ -104,13 +107,29 @@ int main(int argc, char** argv) {
     cli.addOption({u"amplify"_s,
                    u"--replay: K copies of every arrival (K-1 jittered, new ids), 1 to 1000."_s,
                    u"K"_s});
+    cli.addOption({u"compare"_s,
+                   u"--replay: replay through two queue-rule files, A (this option) and B (the "
+                   "argument after it), and report B's changes with bootstrap intervals; exit 1 "
+                   "when B regresses."_s,
+                   u"A.json"_s});
+    cli.addOption({u"thresholds"_s,
+                   u"--compare: a JSON file of bars for B's changes (default: "
+                   "docs/simulator.md, \"Comparing two configurations\")."_s,
+                   u"FILE"_s});
+    cli.addOption({u"markdown"_s, u"--compare: also write the Markdown report here."_s, u"FILE"_s});
     if (!cli.parse(QCoreApplication::arguments()))
         return badInput(cli.errorText() + u" (see --help)"_s);
     if (cli.isSet(u"help"_s)) {
         std::fputs(qPrintable(cli.helpText()), stdout);
         return kExitPass;
     }
-    if (!cli.positionalArguments().isEmpty())
+    const bool comparing = cli.isSet(u"compare"_s);
+    if (comparing && (!cli.isSet(u"replay"_s) || cli.positionalArguments().size() != 1))
+        return badInput(u"--compare: takes two queue-rule files after --replay PATH: "
+                        "--replay PATH --compare A.json B.json"_s);
+    if (!comparing && (cli.isSet(u"thresholds"_s) || cli.isSet(u"markdown"_s)))
+        return badInput(u"--thresholds, --markdown: only with --compare"_s);
+    if (!comparing && !cli.positionalArguments().isEmpty())
         return badInput(u"unexpected argument \""_s + cli.positionalArguments().constFirst() +
                         u"\" (see --help)"_s);
     if (cli.isSet(u"replay"_s)) {
@@ -119,6 +138,9 @@ int main(int argc, char** argv) {
             if (cli.isSet(other))
                 return badInput(
                     u"--%1: not with --replay (the recording is the traffic)"_s.arg(other));
+        if (comparing && (cli.isSet(u"queues"_s) || cli.isSet(u"speed"_s)))
+            return badInput(u"--queues, --speed: not with --compare (A and B are the rules; "
+                            "both replay as fast as they can)"_s);
         pulsco::ReplayRunOptions replay;
         replay.path = cli.value(u"replay"_s);
         if (cli.isSet(u"queues"_s))
@@ -143,6 +165,18 @@ int main(int argc, char** argv) {
             replay.speed = *v;
         }
         replay.reportPath = cli.value(u"report"_s);
+        if (comparing) {
+            pulsco::CompareRunOptions compare;
+            compare.recordingPath = replay.path;
+            compare.rulesA = cli.value(u"compare"_s);
+            compare.rulesB = cli.positionalArguments().constFirst();
+            compare.thresholdsPath = cli.value(u"thresholds"_s);
+            compare.amplify = replay.amplify;
+            compare.seed = replay.seed;
+            compare.reportPath = replay.reportPath;
+            compare.markdownPath = cli.value(u"markdown"_s);
+            return pulsco::runCompare(compare);
+        }
         return pulsco::runReplay(replay);
     }
     if (cli.isSet(u"queues"_s) || cli.isSet(u"amplify"_s))

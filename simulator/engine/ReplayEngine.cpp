@@ -95,6 +95,13 @@ ReplayEngine::ReplayEngine(QueueConfig rules, const std::vector<std::string>& re
                     ticket.request.players.push_back(std::move(m));
                 }
                 ticket.region = homeRegion(ticket.request.players);
+                ticket.outcome.homeRegion = ticket.region < 0 ? std::uint32_t(config.regions.size())
+                                                              : std::uint32_t(ticket.region);
+                const auto known =
+                    std::find(m_queueNames.begin(), m_queueNames.end(), ticket.request.queue);
+                ticket.outcome.queue = std::uint32_t(known - m_queueNames.begin());
+                if (known == m_queueNames.end())
+                    m_queueNames.push_back(ticket.request.queue);
                 const double delay =
                     k == 0 ? 0 : jitter.uniform() * std::max(0.0, m_options.jitterSeconds);
                 const auto index = std::uint32_t(m_tickets.size());
@@ -148,6 +155,7 @@ std::uint64_t ReplayEngine::advanceTo(double runSeconds) {
                 arrive(ticket);
             } else if (ticket.coreId != 0 && m_matchmaker.cancel(ticket.coreId, m_now)) {
                 ++m_counts.cancelled;
+                ticket.outcome.fate = ArrivalFate::Cancelled;
                 hash(0xC0 ^ item.ticket);
             }
         } else {
@@ -170,6 +178,8 @@ void ReplayEngine::arrive(Ticket& ticket) {
                                   : m_matchmaker.config().regions[std::size_t(ticket.region)]];
     EnqueueResult r = m_matchmaker.enqueue(ticket.request, m_now);
     if (!r.ok()) {
+        ticket.outcome.fate =
+            r.error == EnqueueError::DuplicatePlayer ? ArrivalFate::Busy : ArrivalFate::Refused;
         ++m_refused[refusalName(r.error)];
         hash(0xEE);
         return;
@@ -208,6 +218,8 @@ void ReplayEngine::tick() {
     for (const TicketEvent& e : m_output.ticketEvents) {
         if (e.kind == TicketEvent::Kind::Expired) {
             ++m_counts.expired;
+            if (const auto it = m_byCoreId.find(e.ticket); it != m_byCoreId.end())
+                m_tickets[it->second].outcome.fate = ArrivalFate::Expired;
             leaveQueue(e.ticket);
             hash(0xE0 ^ e.ticket);
         } else if (e.kind == TicketEvent::Kind::Cancelled) {
@@ -233,9 +245,20 @@ void ReplayEngine::tick() {
             m_recent.recordWait(std::int64_t(std::floor(m_now)), slot.waitSeconds);
             const auto it = m_byCoreId.find(slot.ticket);
             if (it != m_byCoreId.end()) {
-                const int region = m_tickets[it->second].region;
-                if (region >= 0)
-                    m_regionFigures[std::size_t(region)].ticketWaitSeconds.record(slot.waitSeconds);
+                Ticket& t = m_tickets[it->second];
+                if (t.region >= 0)
+                    m_regionFigures[std::size_t(t.region)].ticketWaitSeconds.record(
+                        slot.waitSeconds);
+                ArrivalOutcome& o = t.outcome;
+                o.fate = ArrivalFate::Matched;
+                o.waitSeconds = float(slot.waitSeconds);
+                o.quality = float(m.quality);
+                o.ratingSpread = float(m.skillSpread);
+                int worst = 0;
+                for (const PartyMember& p : t.request.players)
+                    if (m.region >= 0 && std::size_t(m.region) < p.pingMs.size())
+                        worst = std::max(worst, p.pingMs[std::size_t(m.region)]);
+                o.pingMs = float(worst);
             }
             leaveQueue(slot.ticket);
         }
@@ -243,6 +266,17 @@ void ReplayEngine::tick() {
         hash(bitsOf(m.quality));
         hash(std::uint64_t(m.region));
     }
+}
+
+ReplayOutcomes ReplayEngine::outcomes() const {
+    ReplayOutcomes out;
+    out.queues = m_queueNames;
+    out.regions = m_matchmaker.config().regions;
+    out.regions.emplace_back();  // no region reachable
+    out.arrivals.reserve(m_tickets.size());
+    for (const Ticket& t : m_tickets)
+        out.arrivals.push_back(t.outcome);
+    return out;
 }
 
 MetricsSnapshot ReplayEngine::snapshot() const {

@@ -16,6 +16,7 @@
 #include "core/QueueRules.h"
 #include "core/RecentWindow.h"
 #include "core/Recording.h"
+#include "core/ReplayComparison.h"
 
 #include <cstdint>
 #include <map>
@@ -68,12 +69,18 @@ public:
     const std::vector<std::string>& notes() const { return m_notes; }
     std::uint64_t traceHash() const { return m_hash; }
     std::uint64_t eventsProcessed() const { return m_events; }
+    // One outcome per arrival (copies included), in the schedule's build
+    // order: the same index is the same party in every replay of one
+    // recording with one amplify and seed, whatever the rules
+    // (core/ReplayComparison.h).
+    ReplayOutcomes outcomes() const;
 
 private:
     struct Ticket {
         TicketRequest request;
         TicketId coreId = 0;
         int region = -1;  // home region index in the rules, -1 none
+        ArrivalOutcome outcome;
     };
     struct Item {
         double t = 0;
@@ -98,6 +105,7 @@ private:
     std::vector<std::string> m_notes;
     std::map<TicketId, std::uint32_t> m_byCoreId;
     MatchmakerOutput m_output;
+    std::vector<std::string> m_queueNames;  // as recorded, in order of first arrival
 
     TicketCounts m_counts;
     std::uint64_t m_matches = 0;

@@ -14,3 +14,4 @@ add_dependencies(tst_matchd_store_commands pulsco-matchd)
 pulsco_add_qtest(tst_matchd_recording SOURCES tst_matchd_recording.cpp
   LIBS pulsco_simulator pulsco_test_support LABELS integration e2e TIMEOUT 120)
 add_dependencies(tst_matchd_recording pulsco-matchd pulsco-sim pulsco-console)
+target_compile_definitions(tst_matchd_recording PRIVATE PULSCO_SOURCE_DIR="${PROJECT_SOURCE_DIR}")

@@ -8,10 +8,12 @@
 #include "support/HttpTestClient.h"
 #include "support/MatchdProcess.h"
 
+#include "bridge/ReplayComparisonJson.h"
 #include "simulator/RecordingReader.h"
 
 #include <QDir>
 #include <QFile>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
@@ -76,6 +78,7 @@ class TestMatchdRecording : public QObject {
     Q_OBJECT
 private slots:
     void recordsTheLoadExactly();
+    void compareFlagsANarrowerSkillWindow();
     void adminStartsAndStops();
     void anExistingFileStopsTheStart();
     void theConsoleReplaysARecording();
@@ -155,6 +158,101 @@ void TestMatchdRecording::recordsTheLoadExactly() {
     const QJsonObject doubled = replay({u"--amplify"_s, u"2"_s}, m_dir.filePath(u"replay3.json"_s));
     QCOMPARE(doubled.value(u"arrivals").toObject().value(u"total").toInteger(),
              2 * qint64(c.tickets));
+}
+
+// Item 3: the recording of recordsTheLoadExactly through the shipped rules
+// and through the same rules with skill windows twenty times narrower.
+void TestMatchdRecording::compareFlagsANarrowerSkillWindow() {
+    const QString recording = m_dir.filePath(u"load.rec"_s);
+    QVERIFY2(QFile::exists(recording), "recordsTheLoadExactly makes the recording");
+    QFile shipped(QStringLiteral(PULSCO_SOURCE_DIR "/resources/queues.json"));
+    QVERIFY(shipped.open(QIODevice::ReadOnly));
+    const QJsonObject rules = QJsonDocument::fromJson(shipped.readAll()).object();
+    QJsonObject narrow = rules;
+    QJsonArray queues = narrow.value(u"queues").toArray();
+    for (qsizetype q = 0; q < queues.size(); ++q) {
+        QJsonObject queue = queues.at(q).toObject();
+        QJsonArray steps = queue.value(u"skill_window").toArray();
+        for (qsizetype i = 0; i < steps.size(); ++i) {
+            QJsonObject step = steps.at(i).toObject();
+            step.insert(u"value"_s, step.value(u"value").toDouble() * 0.05);
+            steps.replace(i, step);
+        }
+        queue.insert(u"skill_window"_s, steps);
+        queues.replace(q, queue);
+    }
+    narrow.insert(u"queues"_s, queues);
+    const auto write = [&](const QString& name, const QByteArray& bytes) {
+        QFile f(m_dir.filePath(name));
+        f.open(QIODevice::WriteOnly | QIODevice::Truncate);
+        f.write(bytes);
+        return f.fileName();
+    };
+    const QString a = write(u"a.json"_s, QJsonDocument(rules).toJson());
+    const QString same = write(u"same.json"_s, QJsonDocument(rules).toJson(QJsonDocument::Compact));
+    const QString b = write(u"narrow.json"_s, QJsonDocument(narrow).toJson());
+
+    struct Run {
+        int exitCode = -1;
+        QByteArray out, err;
+        std::optional<pulsco::ReplayComparisonReport> report;
+        QString error;
+    };
+    const auto compare = [&](const QStringList& args) {
+        Run run;
+        const QString reportPath = m_dir.filePath(u"comparison.json"_s);
+        QFile::remove(reportPath);
+        QProcess p;
+        p.start(simBinary(),
+                QStringList{u"--replay"_s, recording, u"--report"_s, reportPath} + args);
+        if (!p.waitForFinished(90000))
+            return run;
+        run.exitCode = p.exitCode();
+        run.out = p.readAllStandardOutput();
+        run.err = p.readAllStandardError();
+        QFile f(reportPath);
+        if (f.open(QIODevice::ReadOnly))
+            run.report = pulsco::replayComparisonFromJson(f.readAll(), reportPath, &run.error);
+        return run;
+    };
+
+    const Run identical = compare({u"--compare"_s, a, same});
+    QVERIFY2(identical.exitCode == 0, identical.err.constData());
+    QVERIFY(identical.out.contains("**Verdict: B passes**"));
+    QVERIFY2(identical.report, qPrintable(identical.error));
+    QCOMPARE(identical.report->traceHashA, identical.report->traceHashB);
+    QVERIFY(!identical.report->comparison.regressed());
+
+    const Run worse = compare({u"--compare"_s, a, b, u"--markdown"_s, m_dir.filePath(u"c.md"_s)});
+    QVERIFY2(worse.exitCode == 1, worse.err.constData());
+    QVERIFY(worse.out.contains("**Verdict: B regresses**"));
+    QVERIFY2(worse.report, qPrintable(worse.error));
+    QVERIFY(worse.report->traceHashA != worse.report->traceHashB);
+    QCOMPARE(worse.report->arrivals, quint64(readRecording(recording).tickets));
+    // All traffic: waits or expiries worse beyond chance.
+    const pulsco::GroupComparison& all = worse.report->comparison.groups.front();
+    QVERIFY(all.queue.empty());
+    QStringList flagged;
+    for (const pulsco::MetricChange& m : all.metrics)
+        if (m.regressed)
+            flagged << QString::fromStdString(m.metric);
+    qInfo("narrower skill window, all traffic regressed on: %s", qPrintable(flagged.join(u", ")));
+    QVERIFY2(flagged.contains(u"wait_p95_s"_s) || flagged.contains(u"expiry_rate"_s),
+             qPrintable(flagged.join(u", ")));
+    QFile markdown(m_dir.filePath(u"c.md"_s));
+    QVERIFY(markdown.open(QIODevice::ReadOnly));
+    QCOMPARE(markdown.readAll(), worse.out);
+
+    // Bad input: exit 2 with the file and why.
+    const Run missing = compare({u"--compare"_s, a});
+    QCOMPARE(missing.exitCode, 2);
+    QVERIFY2(missing.err.contains("--compare: takes two queue-rule files"),
+             missing.err.constData());
+    const QString broken = write(u"broken.json"_s, "{\"format\": 1, \"queues\": 3}");
+    const Run bad = compare({u"--compare"_s, a, broken});
+    QCOMPARE(bad.exitCode, 2);
+    QVERIFY2(bad.err.contains(QByteArray(QByteArray("--compare (B): ") + broken.toUtf8())),
+             bad.err.constData());
 }
 
 void TestMatchdRecording::adminStartsAndStops() {
