@@ -30,19 +30,24 @@ std::optional<double> readOptional(JsonObjectReader& o, QStringView key) {
     return o.number(key);
 }
 
-QString figure(const std::optional<double>& v) {
+}  // namespace
+
+QString comparisonFigureText(const std::optional<double>& v) {
     if (!v)
         return u"no data"_s;
     const double a = std::fabs(*v);
-    const int digits = a == 0 ? 0 : a < 0.01 ? 5 : a < 1 ? 3 : a < 100 ? 2 : 1;
+    // Whole numbers (a ping in ms, a count) print without decimals.
+    const int digits = a == 0 || (a < 1e9 && *v == std::floor(*v)) ? 0
+                       : a < 0.01                                  ? 5
+                       : a < 1                                     ? 3
+                       : a < 100                                   ? 2
+                                                                   : 1;
     return QString::number(*v, 'f', digits);
 }
 
-QString signedFigure(double v) {
-    return (v > 0 ? u"+"_s : QString()) + figure(v);
+QString comparisonChangeText(double v) {
+    return (v > 0 ? u"+"_s : QString()) + comparisonFigureText(v);
 }
-
-}  // namespace
 
 QString comparisonGroupName(const GroupComparison& group) {
     if (group.queue.empty())
@@ -205,8 +210,10 @@ QString replayComparisonMarkdown(const ReplayComparisonReport& r) {
                 if (m.regressed)
                     md += u"| %1 | %2 | %3 | %4 | %5 | [%6, %7] | %8 |\n"_s.arg(
                         markdownTableCell(comparisonGroupName(g)), QString::fromStdString(m.metric),
-                        figure(m.a), figure(m.b), signedFigure(m.change), signedFigure(m.low),
-                        signedFigure(m.high), markdownTableCell(QString::fromStdString(m.bar)));
+                        comparisonFigureText(m.a), comparisonFigureText(m.b),
+                        comparisonChangeText(m.change), comparisonChangeText(m.low),
+                        comparisonChangeText(m.high),
+                        markdownTableCell(QString::fromStdString(m.bar)));
     } else {
         md += u"**Verdict: B passes**: no figure breaks its bar beyond chance.\n"_s;
     }
@@ -218,9 +225,10 @@ QString replayComparisonMarkdown(const ReplayComparisonReport& r) {
         for (const MetricChange& m : g.metrics) {
             const bool both = m.a && m.b;
             md += u"| %1 | %2 | %3 | %4 | %5 | %6 | %7 |\n"_s.arg(
-                QString::fromStdString(m.metric), figure(m.a), figure(m.b),
-                both ? signedFigure(m.change) : u"-"_s,
-                both ? u"["_s + signedFigure(m.low) + u", "_s + signedFigure(m.high) + u']'
+                QString::fromStdString(m.metric), comparisonFigureText(m.a),
+                comparisonFigureText(m.b), both ? comparisonChangeText(m.change) : u"-"_s,
+                both ? u"["_s + comparisonChangeText(m.low) + u", "_s +
+                           comparisonChangeText(m.high) + u']'
                      : u"-"_s,
                 m.bar.empty() ? u"-"_s : markdownTableCell(QString::fromStdString(m.bar)),
                 (m.regressed ? u"**REGRESSED**: "_s : QString()) +

@@ -41,5 +41,9 @@ std::optional<ComparisonOptions> loadComparisonOptions(const QString& path, QStr
 
 // "all traffic", "ranked-5v5", "ranked-5v5 / eu-west".
 QString comparisonGroupName(const GroupComparison& group);
+// A figure as the report prints it ("no data" for nullopt), and a change
+// with its sign; the console's table shows the same text.
+QString comparisonFigureText(const std::optional<double>& value);
+QString comparisonChangeText(double change);
 
 }  // namespace pulsco

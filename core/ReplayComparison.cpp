@@ -126,7 +126,12 @@ struct Draw {
 std::string number(double v) {
     char buffer[32];
     const double a = std::fabs(v);
-    const int digits = a == 0 ? 0 : a < 0.01 ? 5 : a < 1 ? 3 : a < 100 ? 2 : 1;
+    // Whole numbers (a 95 % level, a ping in ms) print without decimals.
+    const int digits = a == 0 || (a < 1e9 && v == std::floor(v)) ? 0
+                       : a < 0.01                                ? 5
+                       : a < 1                                   ? 3
+                       : a < 100                                 ? 2
+                                                                 : 1;
     std::snprintf(buffer, sizeof buffer, "%.*f", digits, v);
     return buffer;
 }

@@ -72,6 +72,11 @@ ConsoleOptionsParse parseConsoleOptions(const QStringList& arguments) {
         u"Replay a recording of pulsco-matchd's arrivals (pulsco-matchd --record: a file or "
         "the folder of its parts) through the matchmaker, with pause and speed."_s,
         u"PATH"_s);
+    const QCommandLineOption comparisonOpt(
+        u"comparison"_s,
+        u"Show a replay comparison report (pulsco-sim --replay --compare --report FILE) on "
+        "start; with --screenshot the picture is of the report."_s,
+        u"FILE"_s);
     const QCommandLineOption caCert(
         u"ca-cert"_s,
         u"Trust the CA certificate(s) in FILE (PEM or DER) for https:// servers, e.g. a staging "
@@ -124,18 +129,12 @@ ConsoleOptionsParse parseConsoleOptions(const QStringList& arguments) {
     QCommandLineOption bench(u"bench-report"_s, u"Write UI responsiveness figures (JSON)."_s,
                              u"FILE"_s);
     bench.setFlags(QCommandLineOption::HiddenFromHelp);
-    parser.addOptions({help,           version,
-                       simulate,       connectOpt,
-                       prometheusOpt,  selectorOpt,
-                       replayOpt,      caCert,
-                       haproxy,        haproxyBackend,
-                       haproxyServers, webhook,
-                       alertmanager,   alertmanagerDrills,
-                       page,           item,
-                       screenshot,     quitAfter,
-                       size,           speed,
-                       players,        theme,
-                       bench});
+    parser.addOptions(
+        {help,           version,        simulate,      connectOpt,   prometheusOpt,
+         selectorOpt,    replayOpt,      comparisonOpt, caCert,       haproxy,
+         haproxyBackend, haproxyServers, webhook,       alertmanager, alertmanagerDrills,
+         page,           item,           screenshot,    quitAfter,    size,
+         speed,          players,        theme,         bench});
 
     ConsoleOptionsParse result;
     if (!parser.parse(arguments)) {
@@ -184,6 +183,13 @@ ConsoleOptionsParse parseConsoleOptions(const QStringList& arguments) {
         if (parser.isSet(simulate) || parser.isSet(connectOpt)) {
             result.error = u"--prometheus: choose one source (not with --%1)"_s.arg(
                 parser.isSet(simulate) ? u"simulate"_s : u"connect"_s);
+            return result;
+        }
+    }
+    if (parser.isSet(comparisonOpt)) {
+        o.comparisonPath = parser.value(comparisonOpt).trimmed();
+        if (o.comparisonPath.isEmpty()) {
+            result.error = u"--comparison: needs a report file"_s;
             return result;
         }
     }

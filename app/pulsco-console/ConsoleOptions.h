@@ -28,6 +28,9 @@ struct ConsoleOptions {
     QString prometheusUrl;
     QString prometheusSelector;
     QString replayPath;  // --replay: a recording of pulsco-matchd's arrivals
+    // --comparison: a pulsco-sim --compare report shown on start (and, with
+    // --screenshot, the picture taken of it).
+    QString comparisonPath;
     QString caCertFile;  // --ca-cert: extra CA trusted for https:// servers
     // --haproxy / --webhook: what moves live traffic; unset = the one saved
     // with the server set, else manual confirmation.

@@ -5,6 +5,8 @@
 #include "app/pulsco-console/ConsoleTrafficControllers.h"
 #include "app/pulsco-console/LiveServersStatus.h"
 #include "app/pulsco-console/UiProbe.h"
+#include "bridge/JsonReader.h"
+#include "bridge/ReplayComparisonJson.h"
 #include "drills/AlertRuleJson.h"
 #include "drills/DrillJournal.h"
 #include "drills/DrillLibrary.h"
@@ -15,6 +17,7 @@
 #include "rollout/TrafficStepper.h"
 #include "store/ConsoleStore.h"
 #include "store/ReadinessProbeLog.h"
+#include "ui/ComparisonReportDialog.h"
 #include "ui/ConnectDialog.h"
 #include "ui/DashboardPage.h"
 #include "ui/LoadRunDialog.h"
@@ -49,6 +52,21 @@ void printError(const QString& message) {
     std::fprintf(stderr, "pulsco-console: %s\n", qPrintable(message));
 }
 
+// A pulsco-sim --compare report in its dialog; nullptr with *error naming
+// the file, the field and why.
+ComparisonReportDialog* openComparisonReport(QWidget* parent, const QString& path, QString* error) {
+    const auto bytes = readFileForParsing(path, 64 << 20, error);
+    if (!bytes)
+        return nullptr;
+    const auto report = replayComparisonFromJson(*bytes, path, error);
+    if (!report)
+        return nullptr;
+    auto* dialog = new ComparisonReportDialog(*report, parent);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->show();
+    return dialog;
+}
+
 // File > Connect to live servers…: the Connect dialog, retried in place
 // until the factory accepts the servers or the user cancels.
 void installConnectAction(MainWindow& window, ConsoleSourceFactory& factory) {
@@ -79,10 +97,23 @@ void installConnectAction(MainWindow& window, ConsoleSourceFactory& factory) {
         if (!window.openSource(request, &error))
             QMessageBox::warning(&window, MainWindow::tr("Cannot replay this recording"), error);
     });
+    // A comparison of two queue configurations on a recording.
+    QAction* openComparison = new QAction(MainWindow::tr("Open &comparison report…"), &window);
+    openComparison->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_M));
+    file->insertAction(file->actions().value(3), openComparison);
+    QObject::connect(openComparison, &QAction::triggered, &window, [&window] {
+        const QString path = QFileDialog::getOpenFileName(
+            &window, MainWindow::tr("Open a replay comparison report (pulsco-sim --compare)"), {},
+            MainWindow::tr("Comparison reports (*.json);;All files (*)"));
+        QString error;
+        if (!path.isEmpty() && !openComparisonReport(&window, path, &error))
+            QMessageBox::warning(&window, MainWindow::tr("Cannot open this comparison report"),
+                                 error);
+    });
     // Engineers rehearsing against staging: a pulsco-sim --target run
     // against the servers watched, beside this executable.
     QAction* loadAction = new QAction(MainWindow::tr("Start &load run…"), &window);
-    file->insertAction(file->actions().value(3), loadAction);
+    file->insertAction(file->actions().value(4), loadAction);
     const auto updateLoad = [&window, loadAction] {
         loadAction->setEnabled(window.source() && window.source()->kind() == Source::Kind::Live);
     };
@@ -331,11 +362,21 @@ int runConsole(const ConsoleOptions& options) {
     window.show();
     window.setSource(std::move(source), request);
 
+    QPointer<ComparisonReportDialog> comparison;
+    if (!options.comparisonPath.isEmpty()) {
+        comparison = openComparisonReport(&window, options.comparisonPath, &error);
+        if (!comparison) {
+            printError(u"--comparison: "_s + error);
+            return 2;
+        }
+    }
+
     int exitCode = 0;
     if (options.quitAfterSeconds > 0) {
         QTimer::singleShot(static_cast<int>(options.quitAfterSeconds * 1000), &window, [&] {
             if (!options.screenshotPath.isEmpty()) {
-                const QImage image = window.grab().toImage();
+                const QImage image =
+                    comparison ? comparison->grab().toImage() : window.grab().toImage();
                 const QFileInfo info(options.screenshotPath);
                 if (!QDir().mkpath(info.absolutePath()) ||
                     !image.save(options.screenshotPath, "PNG")) {

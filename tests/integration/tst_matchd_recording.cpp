@@ -243,6 +243,28 @@ void TestMatchdRecording::compareFlagsANarrowerSkillWindow() {
     QVERIFY(markdown.open(QIODevice::ReadOnly));
     QCOMPARE(markdown.readAll(), worse.out);
 
+    // The console shows the report; one whose verdict was edited is refused.
+    const QString reportPath = m_dir.filePath(u"worse.json"_s);
+    QVERIFY(QFile::copy(m_dir.filePath(u"comparison.json"_s), reportPath));
+    pulsco::test::ConsoleProcess console;
+    QVERIFY(console.start({u"--comparison"_s, reportPath, u"--quit-after"_s, u"2"_s,
+                           u"--screenshot"_s, console.homePath(u"comparison.png"_s)}));
+    QCOMPARE(console.waitForExit(30000), 0);
+    QVERIFY(QFile::exists(console.homePath(u"comparison.png"_s)));
+    QFile edit(reportPath);
+    QVERIFY(edit.open(QIODevice::ReadOnly));
+    QByteArray text = edit.readAll();
+    edit.close();
+    text.replace("\"verdict\": \"regressed\"", "\"verdict\": \"passed\"");
+    const QString lying = write(u"lying.json"_s, text);
+    pulsco::test::ConsoleProcess refused;
+    QVERIFY(refused.start({u"--comparison"_s, lying}));
+    QVERIFY(refused.waitForLine(QRegularExpression(QRegularExpression::escape(
+                                    u"--comparison: "_s + lying +
+                                    u": verdict: says \"passed\" but a figure regressed"_s)),
+                                20000) >= 0);
+    QCOMPARE(refused.waitForExit(20000), 2);
+
     // Bad input: exit 2 with the file and why.
     const Run missing = compare({u"--compare"_s, a});
     QCOMPARE(missing.exitCode, 2);
