@@ -5,6 +5,7 @@
 // inputs which must be accepted (so the replay cannot pass by refusing all).
 #include "bridge/MetricsSnapshotJson.h"
 #include "bridge/QueueConfigJson.h"
+#include "bridge/ReplayComparisonJson.h"
 #include "core/MetricExpression.h"
 #include "core/Recording.h"
 #include "drills/AlertRuleJson.h"
@@ -85,6 +86,8 @@ Outcome parseAs(const QString& target, const QByteArray& input) {
                 answer = *result;
             buildPromSnapshots(answers, 0, -600, {});
         }
+    } else if (target == u"comparison_report") {
+        out.accepted = replayComparisonFromJson(input, source, &out.error).has_value();
     } else if (target == u"recording") {
         // Accepted: the header and every event line decode.
         const QList<QByteArray> lines = input.split('\n');
