@@ -2,12 +2,11 @@
 
 #include "core/HomeRegion.h"
 #include "core/QueueSnapshots.h"
-#include "simulator/engine/Random.h"
+#include "simulator/engine/ReplaySchedule.h"
 
 #include <algorithm>
 #include <cmath>
 #include <cstring>
-#include <unordered_map>
 
 namespace pulsco {
 
@@ -65,62 +64,32 @@ ReplayEngine::ReplayEngine(QueueConfig rules, const std::vector<std::string>& re
             m_notes.push_back("region " + r +
                               " of the rules is not in the recording: unreachable for everyone");
 
-    double first = -1;
-    for (const RecordedEvent& e : events)
-        if (std::holds_alternative<RecordedTicket>(e)) {
-            first = timeOf(e);
-            break;
+    ReplaySchedule schedule =
+        buildReplaySchedule(events, m_options.amplify, m_options.jitterSeconds, m_options.seed);
+    m_tickets.reserve(schedule.tickets.size());
+    for (TicketRequest& recorded : schedule.tickets) {
+        Ticket ticket;
+        ticket.request.queue = std::move(recorded.queue);
+        for (PartyMember& m : recorded.players) {
+            std::vector<int> pings(config.regions.size(), kUnreachablePing);
+            for (std::size_t r = 0; r < m.pingMs.size() && r < fromRecorded.size(); ++r)
+                if (fromRecorded[r] >= 0)
+                    pings[std::size_t(fromRecorded[r])] = m.pingMs[r];
+            m.pingMs = std::move(pings);
+            ticket.request.players.push_back(std::move(m));
         }
-    sim::Random jitter(m_options.seed, 0x7e91a7);
-    std::unordered_map<std::string, std::vector<std::pair<std::uint32_t, double>>> copiesOf;
-    std::uint64_t order = 0;
-    double lastArrival = 0;
-    for (const RecordedEvent& e : events) {
-        if (const auto* t = std::get_if<RecordedTicket>(&e)) {
-            const double at = t->t - first;
-            auto& copies = copiesOf[t->ticket];
-            copies.clear();
-            for (int k = 0; k < m_options.amplify; ++k) {
-                Ticket ticket;
-                ticket.request.queue = t->request.queue;
-                for (const PartyMember& recorded : t->request.players) {
-                    PartyMember m;
-                    m.id = k == 0 ? recorded.id : recorded.id + "#" + std::to_string(k);
-                    m.rating = recorded.rating;
-                    m.pingMs.assign(config.regions.size(), kUnreachablePing);
-                    for (std::size_t r = 0; r < recorded.pingMs.size() && r < fromRecorded.size();
-                         ++r)
-                        if (fromRecorded[r] >= 0)
-                            m.pingMs[std::size_t(fromRecorded[r])] = recorded.pingMs[r];
-                    ticket.request.players.push_back(std::move(m));
-                }
-                ticket.region = homeRegion(ticket.request.players);
-                ticket.outcome.homeRegion = ticket.region < 0 ? std::uint32_t(config.regions.size())
-                                                              : std::uint32_t(ticket.region);
-                const auto known =
-                    std::find(m_queueNames.begin(), m_queueNames.end(), ticket.request.queue);
-                ticket.outcome.queue = std::uint32_t(known - m_queueNames.begin());
-                if (known == m_queueNames.end())
-                    m_queueNames.push_back(ticket.request.queue);
-                const double delay =
-                    k == 0 ? 0 : jitter.uniform() * std::max(0.0, m_options.jitterSeconds);
-                const auto index = std::uint32_t(m_tickets.size());
-                m_tickets.push_back(std::move(ticket));
-                m_schedule.push_back({at + delay, true, index, order++});
-                copies.emplace_back(index, delay);
-                lastArrival = std::max(lastArrival, at + delay);
-            }
-        } else if (const auto* c = std::get_if<RecordedCancel>(&e)) {
-            const auto it = copiesOf.find(c->ticket);
-            if (it == copiesOf.end() || first < 0)
-                continue;  // a ticket from before the recording started
-            for (const auto& [index, delay] : it->second)
-                m_schedule.push_back({c->t - first + delay, false, index, order++});
-        }
+        ticket.region = homeRegion(ticket.request.players);
+        ticket.outcome.homeRegion =
+            ticket.region < 0 ? std::uint32_t(config.regions.size()) : std::uint32_t(ticket.region);
+        const auto known =
+            std::find(m_queueNames.begin(), m_queueNames.end(), ticket.request.queue);
+        ticket.outcome.queue = std::uint32_t(known - m_queueNames.begin());
+        if (known == m_queueNames.end())
+            m_queueNames.push_back(ticket.request.queue);
+        m_tickets.push_back(std::move(ticket));
     }
-    std::stable_sort(m_schedule.begin(), m_schedule.end(), [](const Item& a, const Item& b) {
-        return a.t < b.t || (a.t == b.t && a.order < b.order);
-    });
+    m_schedule = std::move(schedule.items);
+    const double lastArrival = schedule.lastArrival;
     double longestWait = 0;
     for (const QueueRules& q : config.queues)
         longestWait = std::max(longestWait, q.maxWaitSeconds);
@@ -148,7 +117,7 @@ std::uint64_t ReplayEngine::advanceTo(double runSeconds) {
         // A request at the tick's time is served before the tick, as on the
         // server (the tick runs after the requests of its loop pass).
         if (haveItem && (!haveTick || m_schedule[m_next].t <= m_nextTick)) {
-            const Item item = m_schedule[m_next++];
+            const ReplayItem item = m_schedule[m_next++];
             m_now = item.t;
             Ticket& ticket = m_tickets[item.ticket];
             if (item.arrival) {

@@ -17,6 +17,7 @@
 #include "core/RecentWindow.h"
 #include "core/Recording.h"
 #include "core/ReplayComparison.h"
+#include "simulator/engine/ReplaySchedule.h"
 
 #include <cstdint>
 #include <map>
@@ -82,19 +83,13 @@ private:
         int region = -1;  // home region index in the rules, -1 none
         ArrivalOutcome outcome;
     };
-    struct Item {
-        double t = 0;
-        bool arrival = true;  // else a cancel
-        std::uint32_t ticket = 0;
-        std::uint64_t order = 0;  // ties keep the recording's order
-    };
     void arrive(Ticket& ticket);
     void tick();
     void hash(std::uint64_t value);
 
     Matchmaker m_matchmaker;
     std::vector<Ticket> m_tickets;
-    std::vector<Item> m_schedule;
+    std::vector<ReplayItem> m_schedule;
     std::size_t m_next = 0;
     double m_now = 0;
     double m_nextTick = 0;
