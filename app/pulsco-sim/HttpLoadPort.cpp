@@ -3,6 +3,8 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
+#include <cstdio>
+
 namespace pulsco {
 
 HttpLoadPort::HttpLoadPort(HttpLoadClient& client, std::array<std::vector<int>, 2> colorTargets)
@@ -16,16 +18,37 @@ HttpLoadPort::HttpLoadPort(HttpLoadClient& client, Balancer)
 
 namespace {
 
-// The colour an id's prefix names: "green-t4" -> green; nullopt for an id
-// of before prefixes ("t4") or of a server called otherwise.
+// A JSON string literal of `text`, quotes included: queue names and ids of
+// a recording are whatever it holds, and must not break the body.
+QByteArray jsonString(const std::string& text) {
+    QByteArray out;
+    out.reserve(qsizetype(text.size()) + 2);
+    out += '"';
+    for (const char c : text) {
+        if (c == '"' || c == '\\') {
+            out += '\\';
+            out += c;
+        } else if (static_cast<unsigned char>(c) < 0x20) {
+            char escaped[8];
+            std::snprintf(escaped, sizeof escaped, "\\u%04x",
+                          unsigned(static_cast<unsigned char>(c)));
+            out += escaped;
+        } else {
+            out += c;  // UTF-8 bytes pass as they are
+        }
+    }
+    out += '"';
+    return out;
+}
+
+}  // namespace
+
 std::optional<Color> colorOfId(const std::string& id) {
     const std::size_t dash = id.find('-');
     if (dash == std::string::npos)
         return std::nullopt;
     return colorFromString(std::string_view(id).substr(0, dash));
 }
-
-}  // namespace
 
 int HttpLoadPort::target(Color color) {
     const auto c = indexOf(color);
@@ -66,20 +89,19 @@ void HttpLoadPort::send(Color color, double intendedMs, const QByteArray& method
 
 void HttpLoadPort::createTicket(Color color, double intendedMs, const std::string& queue,
                                 const std::vector<LoadMember>& party, Callback done) {
-    QByteArray body = "{\"queue\":\"" + QByteArray::fromStdString(queue) + "\",\"players\":[";
+    QByteArray body = "{\"queue\":" + jsonString(queue) + ",\"players\":[";
     for (std::size_t i = 0; i < party.size(); ++i) {
         const LoadMember& m = party[i];
         if (i)
             body += ',';
-        body += "{\"id\":\"" + QByteArray::fromStdString(m.id) +
-                "\",\"rating\":{\"mu\":" + QByteArray::number(m.mu, 'g', 8) +
+        body += "{\"id\":" + jsonString(m.id) +
+                ",\"rating\":{\"mu\":" + QByteArray::number(m.mu, 'g', 8) +
                 ",\"sigma\":" + QByteArray::number(std::max(0.001, m.sigma), 'g', 8) +
                 "},\"pings\":{";
         for (std::size_t r = 0; r < m.pings.size(); ++r) {
             if (r)
                 body += ',';
-            body += '"' + QByteArray::fromStdString(m.pings[r].first) +
-                    "\":" + QByteArray::number(m.pings[r].second);
+            body += jsonString(m.pings[r].first) + ':' + QByteArray::number(m.pings[r].second);
         }
         body += "}}";
     }

@@ -12,6 +12,10 @@
 
 namespace pulsco {
 
+// The colour an id's prefix names: "green-t4" -> green; nullopt for an id
+// of before prefixes ("t4") or of a server called otherwise.
+std::optional<Color> colorOfId(const std::string& id);
+
 class HttpLoadPort : public LoadPort {
 public:
     // colorTargets[c]: indexes of the client's targets serving color c

@@ -1,7 +1,7 @@
 #include "TargetRun.h"
 
 #include "HttpLoadPort.h"
-#include "bridge/JsonReader.h"
+#include "TargetDiscovery.h"
 #include "net/load/HttpLoadClient.h"
 #include "simulator/RunReport.h"
 #include "simulator/engine/LivePlayers.h"
@@ -9,8 +9,6 @@
 #include <QCoreApplication>
 #include <QDateTime>
 #include <QEventLoop>
-#include <QNetworkAccessManager>
-#include <QNetworkReply>
 #include <QSaveFile>
 #include <QTimer>
 
@@ -31,28 +29,6 @@ double cpuSeconds() {
     getrusage(RUSAGE_SELF, &usage);
     return static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
            static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
-}
-
-// The color a server says it is, from GET /v1/info; "" and *error on failure.
-QString colorOf(QNetworkAccessManager& network, const QString& url, QString* error) {
-    QNetworkRequest request{QUrl(url + u"/v1/info"_s)};
-    request.setTransferTimeout(5000);
-    QNetworkReply* reply = network.get(request);
-    QEventLoop loop;
-    QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
-    loop.exec();
-    reply->deleteLater();
-    if (reply->error() != QNetworkReply::NoError) {
-        *error = u"--target: "_s + url + u"/v1/info: "_s + reply->errorString();
-        return {};
-    }
-    JsonReader reader(u"--target: "_s + url + u"/v1/info"_s);
-    QString color;
-    if (auto info = reader.parseObject(reply->readAll()))
-        color = info->oneOf(u"color", {u"blue"_s, u"green"_s});
-    if (!reader.ok())
-        *error = reader.error();
-    return reader.ok() ? color : QString();
 }
 
 QString endpointTable(const LivePlayers& players) {
@@ -101,27 +77,13 @@ int runAgainstTargets(const Scenario& given, const TargetRunOptions& options) {
         std::fprintf(stderr,
                      "pulsco-sim: note: not judged in a --target run (in-process figures): %s\n",
                      skipped.c_str());
-    QList<QUrl> urls;
-    std::array<std::vector<int>, 2> colorTargets;
-    QNetworkAccessManager network;
-    for (const QString& raw : options.urls) {
-        QString url = raw;
-        while (url.endsWith(u'/'))
-            url.chop(1);
-        if (const QString why = HttpLoadClient::checkTargetUrl(url); !why.isEmpty()) {
-            std::fprintf(stderr, "pulsco-sim: --target: %s\n", qPrintable(why));
-            return 2;
-        }
-        QString error;
-        const QString color = colorOf(network, url, &error);
-        if (color.isEmpty()) {
-            std::fprintf(stderr, "pulsco-sim: %s\n", qPrintable(error));
-            return 2;
-        }
-        colorTargets[indexOf(colorFromString(color.toStdString()).value_or(Color::Blue))].push_back(
-            int(urls.size()));
-        urls << QUrl(url);
+    Targets targets;
+    if (QString error; !discoverTargets(options.urls, &targets, &error)) {
+        std::fprintf(stderr, "pulsco-sim: %s\n", qPrintable(error));
+        return 2;
     }
+    const QList<QUrl>& urls = targets.urls;
+    const std::array<std::vector<int>, 2>& colorTargets = targets.byColor;
     const int green = scenario.traffic.greenWeightPercent;
     if (options.balancer) {
         // The balancer's weights decide; the players' own draw would only

@@ -3,12 +3,15 @@
 //            [--connections N] [--ledger FILE]
 // pulsco-sim --replay PATH [--queues FILE] [--amplify K] [--seed N] [--speed max|N]
 //            [--report FILE.json]
+// pulsco-sim --replay PATH --target URL[,URL...] [--balancer] [--speed N] [--amplify K]
+//            [--seed N] [--connections N] [--ledger FILE] [--report FILE.json]
 // pulsco-sim --replay PATH --compare A.json B.json [--thresholds FILE]
 //            [--amplify K] [--seed N] [--report FILE.json] [--markdown FILE.md]
 // Composition root of a headless run: load, override, run, report, judge.
 #include "simulator/engine/SimulationEngine.h"
 
 #include "CompareRun.h"
+#include "LiveReplayRun.h"
 #include "ReplayRun.h"
 #include "TargetRun.h"
 
@@ -133,11 +136,21 @@ int main(int argc, char** argv) {
         return badInput(u"unexpected argument \""_s + cli.positionalArguments().constFirst() +
                         u"\" (see --help)"_s);
     if (cli.isSet(u"replay"_s)) {
-        for (const QString& other : {u"scenario"_s, u"target"_s, u"players"_s, u"duration"_s,
-                                     u"connections"_s, u"ledger"_s, u"balancer"_s})
+        const bool live = cli.isSet(u"target"_s);
+        for (const QString& other : {u"scenario"_s, u"players"_s, u"duration"_s})
             if (cli.isSet(other))
                 return badInput(
                     u"--%1: not with --replay (the recording is the traffic)"_s.arg(other));
+        if (!live)
+            for (const QString& other : {u"connections"_s, u"ledger"_s, u"balancer"_s})
+                if (cli.isSet(other))
+                    return badInput(u"--%1: only with --target"_s.arg(other));
+        if (live && (comparing || cli.isSet(u"queues"_s)))
+            return badInput(u"--target: not with --compare or --queues (the live servers' own "
+                            "rules decide)"_s);
+        if (live && cli.value(u"speed"_s) == u"max"_s)
+            return badInput(u"--speed: max is for the in-process replay; against live servers "
+                            "give a factor (e.g. 2: twice the recorded pace)"_s);
         if (comparing && (cli.isSet(u"queues"_s) || cli.isSet(u"speed"_s)))
             return badInput(u"--queues, --speed: not with --compare (A and B are the rules; "
                             "both replay as fast as they can)"_s);
@@ -165,6 +178,30 @@ int main(int argc, char** argv) {
             replay.speed = *v;
         }
         replay.reportPath = cli.value(u"report"_s);
+        if (live) {
+            pulsco::LiveReplayOptions o;
+            o.recordingPath = replay.path;
+            o.urls = cli.value(u"target"_s).split(u',', Qt::SkipEmptyParts);
+            o.balancer = cli.isSet(u"balancer"_s);
+            if (o.urls.isEmpty())
+                return badInput(u"--target: must list at least one base URL"_s);
+            if (o.balancer && o.urls.size() != 1)
+                return badInput(
+                    u"--balancer: takes one --target URL, the load balancer's (got %1)"_s.arg(
+                        o.urls.size()));
+            if (cli.isSet(u"connections"_s)) {
+                const auto v = numberOption(cli, u"connections"_s, 1, 20000, true, &error);
+                if (!v)
+                    return badInput(error);
+                o.connections = int(*v);
+            }
+            o.amplify = replay.amplify;
+            o.seed = replay.seed;
+            o.speed = replay.speed > 0 ? replay.speed : 1.0;
+            o.ledgerPath = cli.value(u"ledger"_s);
+            o.reportPath = replay.reportPath;
+            return pulsco::runLiveReplay(o);
+        }
         if (comparing) {
             pulsco::CompareRunOptions compare;
             compare.recordingPath = replay.path;

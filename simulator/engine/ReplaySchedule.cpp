@@ -31,7 +31,7 @@ ReplaySchedule buildReplaySchedule(const std::vector<RecordedEvent>& events, int
                 TicketRequest request = t->request;
                 if (k > 0)
                     for (PartyMember& m : request.players)
-                        m.id += "#" + std::to_string(k);
+                        m.id += ":k" + std::to_string(k + 1);
                 const double delay = k == 0 ? 0 : jitter.uniform() * std::max(0.0, jitterSeconds);
                 const auto index = std::uint32_t(s.tickets.size());
                 s.tickets.push_back(std::move(request));

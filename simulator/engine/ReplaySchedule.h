@@ -6,8 +6,8 @@
 // offsets for one recording, amplify and seed.
 //
 // A copy is later than its original by a jitter drawn from the seed (below
-// `jitterSeconds`), has new player ids ("<id>#k") and the same queue,
-// ratings and pings; its cancel keeps the original's delay. Cancels of
+// `jitterSeconds`), has new player ids ("<id>:k2" for the second copy: characters a live server
+// accepts) and the same queue, ratings and pings; its cancel keeps the original's delay. Cancels of
 // tickets from before the recording started are left out. Recorded results
 // and gaps are not scheduled: matches form anew.
 #pragma once

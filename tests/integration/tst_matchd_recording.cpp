@@ -21,6 +21,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <algorithm>
 #include <map>
 
 using namespace Qt::StringLiterals;
@@ -79,6 +80,7 @@ class TestMatchdRecording : public QObject {
 private slots:
     void recordsTheLoadExactly();
     void compareFlagsANarrowerSkillWindow();
+    void replaysAgainstALiveServer();
     void adminStartsAndStops();
     void anExistingFileStopsTheStart();
     void theConsoleReplaysARecording();
@@ -275,6 +277,107 @@ void TestMatchdRecording::compareFlagsANarrowerSkillWindow() {
     QCOMPARE(bad.exitCode, 2);
     QVERIFY2(bad.err.contains(QByteArray(QByteArray("--compare (B): ") + broken.toUtf8())),
              bad.err.constData());
+}
+
+// Item 2, live: the recording sent to another real server on the real clock
+// (4x): every recorded arrival is sent, per queue as recorded; what the
+// server acknowledged is exactly what its own recording and the ledger hold;
+// cancels follow their tickets.
+void TestMatchdRecording::replaysAgainstALiveServer() {
+    const QString recording = m_dir.filePath(u"load.rec"_s);
+    QVERIFY2(QFile::exists(recording), "recordsTheLoadExactly makes the recording");
+    const Counts recorded = readRecording(recording);
+    const QString again = m_dir.filePath(u"again.rec"_s);
+    MatchdProcess::Options o;
+    o.color = u"blue"_s;
+    o.adminToken = kToken;
+    o.extraArguments = {u"--record"_s, again};
+    MatchdProcess server(o);
+    QVERIFY(server.start());
+    const auto live = [&](const QString& path, const QStringList& extra, QByteArray* err) {
+        QProcess sim;
+        sim.start(simBinary(), QStringList{u"--replay"_s, path, u"--target"_s, server.url(),
+                                           u"--report"_s, m_dir.filePath(u"live.json"_s),
+                                           u"--ledger"_s, m_dir.filePath(u"ledger.txt"_s)} +
+                                   extra);
+        if (!sim.waitForFinished(120000))
+            return -1;
+        *err = sim.readAllStandardError();
+        return sim.exitCode();
+    };
+    QByteArray err;
+    QCOMPARE(live(recording, {u"--speed"_s, u"4"_s}, &err), 0);
+    QFile reportFile(m_dir.filePath(u"live.json"_s));
+    QVERIFY(reportFile.open(QIODevice::ReadOnly));
+    const QJsonObject report = QJsonDocument::fromJson(reportFile.readAll()).object();
+    const QJsonObject arrivals = report.value(u"arrivals").toObject();
+    QCOMPARE(arrivals.value(u"total").toInteger(), qint64(recorded.tickets));
+    const QJsonObject byQueue = arrivals.value(u"by_queue").toObject();
+    for (const auto& [queue, n] : recorded.byQueue)
+        QCOMPARE(byQueue.value(QString::fromStdString(queue)).toInteger(), qint64(n));
+    const qint64 acknowledged = arrivals.value(u"acknowledged").toInteger();
+    const QJsonObject answers = arrivals.value(u"answers").toObject();
+    // 409: a recorded player came back while the replayed ticket still searched.
+    QCOMPARE(answers.value(u"201").toInteger(), acknowledged);
+    QCOMPARE(acknowledged + answers.value(u"409").toInteger(), qint64(recorded.tickets));
+    QCOMPARE(report.value(u"server_errors").toInteger(), 0);
+    QCOMPARE(report.value(u"unanswered").toInteger(), 0);
+    QFile ledger(m_dir.filePath(u"ledger.txt"_s));
+    QVERIFY(ledger.open(QIODevice::ReadOnly));
+    const QList<QByteArray> lines = ledger.readAll().split('\n');
+    QCOMPARE(qint64(lines.size() - 1), acknowledged);
+    QVERIFY2(lines.front().startsWith("blue blue-t"), lines.front().constData());
+    QCOMPARE(metric(server, "pulsco_tickets_total{state=\"created\"}"), double(acknowledged));
+
+    // Cancels: ten duels, each cancelled 0.3 recorded s after it came.
+    const QString withCancels = m_dir.filePath(u"cancels.rec"_s);
+    QFile f(withCancels);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write("pulsco-recording 1 server=blue environment=staging ids=pseudonymous "
+            "regions=eu-west part=1\n");
+    // In time order: ticket i at i/10 s, its cancel 0.3 s later.
+    std::vector<std::pair<double, QByteArray>> timed;
+    for (int i = 0; i < 10; ++i) {
+        const QByteArray id = "blue-c" + QByteArray::number(i);
+        timed.emplace_back(i * 0.1, "T " + QByteArray::number(i * 0.1, 'f', 3) + ' ' + id +
+                                        " ranked-5v5 q" + QByteArray::number(i) +
+                                        "|25.000|8.333|30\n");
+        timed.emplace_back(i * 0.1 + 0.3,
+                           "C " + QByteArray::number(i * 0.1 + 0.3, 'f', 3) + ' ' + id + '\n');
+    }
+    std::stable_sort(timed.begin(), timed.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    for (const auto& [t, line] : timed)
+        f.write(line);
+    f.close();
+    QVERIFY2(live(withCancels, {}, &err) == 0, err.constData());
+    reportFile.close();
+    QVERIFY(reportFile.open(QIODevice::ReadOnly));
+    const QJsonObject cancels =
+        QJsonDocument::fromJson(reportFile.readAll()).object().value(u"cancels").toObject();
+    QCOMPARE(cancels.value(u"sent").toInteger(), 10);
+    QCOMPARE(cancels.value(u"answers").toObject().value(u"200").toInteger(), 10);
+    QCOMPARE(metric(server, "pulsco_tickets_total{state=\"cancelled\"}"), 10.0);
+
+    // What the server recorded of the replay: the acknowledged tickets and
+    // the ten cancels, nothing else.
+    const auto stopped = http(server.port(), "POST", "/v1/admin/recording", R"({"action":"stop"})",
+                              "Authorization: Bearer " + kToken + "\r\n");
+    QCOMPARE(stopped.status, 200);
+    const Counts replayed = readRecording(again);
+    QVERIFY2(replayed.error.isEmpty(), qPrintable(replayed.error));
+    QCOMPARE(qint64(replayed.tickets), acknowledged + 10);
+    QCOMPARE(replayed.cancels, 10);
+
+    // Bad input: exit 2 and why.
+    QCOMPARE(live(recording, {u"--speed"_s, u"max"_s}, &err), 2);
+    QVERIFY2(err.contains("--speed: max is for the in-process replay"), err.constData());
+    QProcess unreachable;
+    unreachable.start(simBinary(),
+                      {u"--replay"_s, recording, u"--target"_s, u"http://127.0.0.1:1"_s});
+    QVERIFY(unreachable.waitForFinished(30000));
+    QCOMPARE(unreachable.exitCode(), 2);
+    QVERIFY(unreachable.readAllStandardError().contains("--target: http://127.0.0.1:1/v1/info"));
 }
 
 void TestMatchdRecording::adminStartsAndStops() {
