@@ -223,6 +223,13 @@ struct Matchmaker::Impl {
     std::vector<std::uint16_t> mergedPing;
     std::vector<std::vector<std::uint32_t>> candidates;  // per region: pool positions
     std::vector<int> candidatePlayers;                   // per region
+    // Per region: candidates per party size, and whether a count that can
+    // still matter moved since the last selectGroup. A mix of sizes is
+    // feasible or not by the counts capped at need / size alone, so a
+    // candidate that adds past its cap cannot turn a failed selection into
+    // a match: it is not tried again (the same matches, far fewer tries).
+    std::vector<std::vector<int>> candidateSizes;
+    std::vector<char> candidatesChanged;
     std::vector<std::size_t> anchorRegions;
     std::vector<std::uint32_t> group;  // pool positions of the match being formed, anchor first
     std::vector<int> sizeCount, chosenCount, sizes;
@@ -244,6 +251,8 @@ struct Matchmaker::Impl {
                 std::min<double>(rules.pingLimitMs.steps().back().value, kUnreachablePing - 1)));
         candidates.resize(regionCount);
         candidatePlayers.resize(regionCount);
+        candidateSizes.resize(regionCount);
+        candidatesChanged.resize(regionCount);
     }
 
     double advance(double now) {
@@ -628,6 +637,8 @@ bool Matchmaker::Impl::tryAnchor(int queue, FifoEntry& anchorEntry, double now) 
             anchorRegions.push_back(r);
             candidates[r].clear();
             candidatePlayers[r] = 0;
+            candidateSizes[r].assign(std::size_t(rules.teamSize) + 1, 0);
+            candidatesChanged[r] = 0;
         }
     }
     if (anchorRegions.empty()) {
@@ -674,9 +685,16 @@ bool Matchmaker::Impl::tryAnchor(int queue, FifoEntry& anchorEntry, double now) 
                 continue;
             candidates[r].push_back(pos);
             candidatePlayers[r] += size;
-            if (candidatePlayers[r] >= need && selectGroup(queue, anchorPos, r, need)) {
-                formMatch(queue, now);
-                return true;
+            int& count = candidateSizes[r][std::size_t(size)];
+            if (count < need / size)
+                candidatesChanged[r] = 1;
+            ++count;
+            if (candidatePlayers[r] >= need && candidatesChanged[r]) {
+                candidatesChanged[r] = 0;
+                if (selectGroup(queue, anchorPos, r, need)) {
+                    formMatch(queue, now);
+                    return true;
+                }
             }
         }
     }
@@ -703,9 +721,7 @@ bool Matchmaker::Impl::selectGroup(int queue, std::uint32_t anchorPos, std::size
     }
 
     const std::size_t maxSize = std::size_t(rules.teamSize);
-    sizeCount.assign(maxSize + 1, 0);
-    for (std::uint32_t pos : cands)
-        ++sizeCount[std::size_t(q.pool[pos].size)];
+    sizeCount = candidateSizes[region];
     chosenCount.assign(maxSize + 1, 0);
     if (!chooseSizes(rules, q.pool[anchorPos].size, maxSize, need))
         return false;
