@@ -1,12 +1,12 @@
 #include "CompareRun.h"
 
+#include "ReplayCommon.h"
+
 #include "bridge/QueueConfigJson.h"
 #include "bridge/ReplayComparisonJson.h"
-#include "simulator/RecordingReader.h"
 #include "simulator/engine/ReplayEngine.h"
 
 #include <QElapsedTimer>
-#include <QSaveFile>
 
 #include <cstdio>
 #include <future>
@@ -16,11 +16,6 @@ using namespace Qt::StringLiterals;
 namespace pulsco {
 
 namespace {
-
-int bad(const QString& message) {
-    std::fprintf(stderr, "pulsco-sim: %s\n", qPrintable(message));
-    return 2;
-}
 
 struct ReplayResult {
     ReplayOutcomes outcomes;
@@ -35,38 +30,28 @@ ReplayResult replayOnce(const QueueConfig& rules, const Recording& recording,
     return {engine.outcomes(), engine.traceHash(), engine.notes()};
 }
 
-bool save(const QString& path, const QByteArray& bytes, QString* error) {
-    QSaveFile file(path);
-    if (file.open(QIODevice::WriteOnly) && file.write(bytes) == bytes.size() && file.commit())
-        return true;
-    *error = u"cannot write "_s + path + u": "_s + file.errorString();
-    return false;
-}
-
 }  // namespace
 
 int runCompare(const CompareRunOptions& options) {
-    const RecordingLoad load = loadRecording(options.recordingPath);
-    if (!load.recording)
-        return bad(u"--replay: "_s + load.error);
+    const std::optional<Recording> loaded = loadReplayRecording(options.recordingPath);
+    if (!loaded)
+        return 2;
     QString error;
     const auto rulesA = loadQueueConfig(options.rulesA, &error);
     if (!rulesA)
-        return bad(u"--compare (A): "_s + error);
+        return replayBadInput(u"--compare (A): "_s + error);
     const auto rulesB = loadQueueConfig(options.rulesB, &error);
     if (!rulesB)
-        return bad(u"--compare (B): "_s + error);
+        return replayBadInput(u"--compare (B): "_s + error);
     ComparisonOptions comparison;
     if (!options.thresholdsPath.isEmpty()) {
         const auto loaded = loadComparisonOptions(options.thresholdsPath, &error);
         if (!loaded)
-            return bad(u"--thresholds: "_s + error);
+            return replayBadInput(u"--thresholds: "_s + error);
         comparison = *loaded;
     }
     comparison.seed = options.seed;
-    const Recording& recording = *load.recording;
-    for (const QString& note : recording.notes)
-        std::fprintf(stderr, "pulsco-sim: --replay: %s\n", qPrintable(note));
+    const Recording& recording = *loaded;
 
     ReplayOptions replay;
     replay.amplify = options.amplify;
@@ -97,7 +82,7 @@ int runCompare(const CompareRunOptions& options) {
     std::string why;
     auto compared = compareReplays(a.outcomes, b.outcomes, comparison, &why);
     if (!compared)
-        return bad(u"--compare: "_s + QString::fromStdString(why));
+        return replayBadInput(u"--compare: "_s + QString::fromStdString(why));
     ReplayComparisonReport report;
     report.recording = options.recordingPath;
     report.rulesA = options.rulesA;
@@ -117,10 +102,11 @@ int runCompare(const CompareRunOptions& options) {
     std::fputs(qPrintable(markdown), stdout);
     std::fflush(stdout);
     if (!options.reportPath.isEmpty() &&
-        !save(options.reportPath, replayComparisonToJson(report), &error))
-        return bad(u"--report: "_s + error);
-    if (!options.markdownPath.isEmpty() && !save(options.markdownPath, markdown.toUtf8(), &error))
-        return bad(u"--markdown: "_s + error);
+        !saveReplayFile(options.reportPath, replayComparisonToJson(report), &error))
+        return replayBadInput(u"--report: "_s + error);
+    if (!options.markdownPath.isEmpty() &&
+        !saveReplayFile(options.markdownPath, markdown.toUtf8(), &error))
+        return replayBadInput(u"--markdown: "_s + error);
     return report.comparison.regressed() ? 1 : 0;
 }
 

@@ -1,11 +1,12 @@
 #include "LiveReplayRun.h"
 
+#include "ReplayCommon.h"
+
 #include "HttpLoadPort.h"
 #include "TargetDiscovery.h"
 #include "core/Histogram.h"
 #include "core/HomeRegion.h"
 #include "net/load/HttpLoadClient.h"
-#include "simulator/RecordingReader.h"
 #include "simulator/engine/ReplaySchedule.h"
 
 #include <QEventLoop>
@@ -24,11 +25,6 @@ using namespace Qt::StringLiterals;
 namespace pulsco {
 
 namespace {
-
-int bad(const QString& message) {
-    std::fprintf(stderr, "pulsco-sim: %s\n", qPrintable(message));
-    return 2;
-}
 
 // What became of one scheduled ticket on the server.
 struct LiveTicket {
@@ -54,31 +50,6 @@ QString answerName(const LoadReply& reply) {
                : QString::fromStdString(reply.failure.empty() ? "no answer" : reply.failure);
 }
 
-template <typename Map>
-QJsonObject countsJson(const Map& counts) {
-    QJsonObject o;
-    for (const auto& [key, n] : counts) {
-        QString name;
-        if constexpr (std::is_same_v<typename Map::key_type, int>)
-            name = QString::number(key);
-        else if constexpr (std::is_same_v<typename Map::key_type, QString>)
-            name = key;
-        else
-            name = key.empty() ? u"(none reachable)"_s : QString::fromStdString(key);
-        o.insert(name, double(n));
-    }
-    return o;
-}
-
-template <typename Map>
-QString countsLine(const Map& counts) {
-    QStringList parts;
-    const QJsonObject o = countsJson(counts);
-    for (auto it = o.begin(); it != o.end(); ++it)
-        parts << it.key() + u' ' + QString::number(it.value().toInteger());
-    return parts.isEmpty() ? u"none"_s : parts.join(u", "_s);
-}
-
 QJsonObject latencyJson(const Histogram& h) {
     return {{u"count"_s, double(h.count())},
             {u"p50_ms"_s, h.quantile(0.5)},
@@ -90,15 +61,13 @@ QJsonObject latencyJson(const Histogram& h) {
 }  // namespace
 
 int runLiveReplay(const LiveReplayOptions& options) {
-    const RecordingLoad load = loadRecording(options.recordingPath);
-    if (!load.recording)
-        return bad(u"--replay: "_s + load.error);
-    const Recording& recording = *load.recording;
-    for (const QString& note : recording.notes)
-        std::fprintf(stderr, "pulsco-sim: --replay: %s\n", qPrintable(note));
+    const std::optional<Recording> loaded = loadReplayRecording(options.recordingPath);
+    if (!loaded)
+        return 2;
+    const Recording& recording = *loaded;
     Targets targets;
     if (QString error; !discoverTargets(options.urls, &targets, &error))
-        return bad(error);
+        return replayBadInput(error);
 
     const ReplaySchedule schedule =
         buildReplaySchedule(recording.events, options.amplify, 1.0, options.seed);
@@ -271,8 +240,8 @@ int runLiveReplay(const LiveReplayOptions& options) {
         for (const auto& [id, colour] : ledger)
             ok = ok && file.write(QByteArray::fromStdString(colour + ' ' + id + '\n')) > 0;
         if (!ok || !file.commit())
-            return bad(u"--ledger: cannot write "_s + options.ledgerPath + u": "_s +
-                       file.errorString());
+            return replayBadInput(u"--ledger: cannot write "_s + options.ledgerPath + u": "_s +
+                                  file.errorString());
     }
     if (!options.reportPath.isEmpty()) {
         QJsonObject report{
@@ -300,11 +269,9 @@ int runLiveReplay(const LiveReplayOptions& options) {
             {u"unanswered"_s, double(f.unanswered)},
             {u"wall_seconds"_s, wallSeconds},
         };
-        QSaveFile file(options.reportPath);
-        const QByteArray bytes = QJsonDocument(report).toJson();
-        if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit())
-            return bad(u"--report: cannot write "_s + options.reportPath + u": "_s +
-                       file.errorString());
+        QString error;
+        if (!saveReplayFile(options.reportPath, QJsonDocument(report).toJson(), &error))
+            return replayBadInput(u"--report: "_s + error);
     }
     return f.serverErrors == 0 && f.unanswered == 0 ? 0 : 1;
 }

@@ -1,15 +1,15 @@
 #include "ReplayRun.h"
 
+#include "ReplayCommon.h"
+
 #include "bridge/MetricsSnapshotJson.h"
 #include "bridge/QueueConfigJson.h"
-#include "simulator/RecordingReader.h"
 #include "simulator/engine/ReplayEngine.h"
 
 #include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QSaveFile>
 #include <QThread>
 
 #include <cstdio>
@@ -18,49 +18,15 @@ using namespace Qt::StringLiterals;
 
 namespace pulsco {
 
-namespace {
-
-int bad(const QString& message) {
-    std::fprintf(stderr, "pulsco-sim: %s\n", qPrintable(message));
-    return 2;
-}
-
-template <typename Map>
-QJsonObject countsJson(const Map& counts) {
-    QJsonObject o;
-    for (const auto& [key, n] : counts) {
-        QString name;
-        if constexpr (std::is_same_v<typename Map::key_type, int>)
-            name = QString::number(key);
-        else
-            name = key.empty() ? u"(none reachable)"_s : QString::fromStdString(key);
-        o.insert(name, double(n));
-    }
-    return o;
-}
-
-template <typename Map>
-QString countsLine(const Map& counts) {
-    QStringList parts;
-    const QJsonObject o = countsJson(counts);
-    for (auto it = o.begin(); it != o.end(); ++it)
-        parts << it.key() + u' ' + QString::number(it.value().toInteger());
-    return parts.join(u", "_s);
-}
-
-}  // namespace
-
 int runReplay(const ReplayRunOptions& options) {
-    const RecordingLoad load = loadRecording(options.path);
-    if (!load.recording)
-        return bad(u"--replay: "_s + load.error);
+    const std::optional<Recording> loaded = loadReplayRecording(options.path);
+    if (!loaded)
+        return 2;
     QString error;
     const auto rules = loadQueueConfig(options.queuesPath, &error);
     if (!rules)
-        return bad(u"--queues: "_s + error);
-    const Recording& recording = *load.recording;
-    for (const QString& note : recording.notes)
-        std::fprintf(stderr, "pulsco-sim: --replay: %s\n", qPrintable(note));
+        return replayBadInput(u"--queues: "_s + error);
+    const Recording& recording = *loaded;
 
     ReplayOptions replay;
     replay.amplify = options.amplify;
@@ -137,11 +103,8 @@ int runReplay(const ReplayRunOptions& options) {
         report.insert(u"refused"_s, countsJson(engine.refused()));
         report.insert(u"wall_seconds"_s, wallSeconds);
         report.insert(u"snapshot"_s, QJsonDocument::fromJson(metricsSnapshotToJson(s)).object());
-        QSaveFile file(options.reportPath);
-        if (!file.open(QIODevice::WriteOnly) || file.write(QJsonDocument(report).toJson()) < 0 ||
-            !file.commit())
-            return bad(u"--report: cannot write "_s + options.reportPath + u": "_s +
-                       file.errorString());
+        if (!saveReplayFile(options.reportPath, QJsonDocument(report).toJson(), &error))
+            return replayBadInput(u"--report: "_s + error);
     }
     return 0;
 }

@@ -9,6 +9,7 @@
 #include "support/MatchdProcess.h"
 
 #include "bridge/ReplayComparisonJson.h"
+#include "core/HomeRegion.h"
 #include "simulator/RecordingReader.h"
 
 #include <QDir>
@@ -39,6 +40,10 @@ QString simBinary() {
 struct Counts {
     int tickets = 0, cancels = 0, results = 0, gaps = 0;
     std::map<std::string, int> byQueue;
+    std::map<int, int> byPartySize;
+    // Where the party's worst ping is lowest, by the header's region names
+    // (core/HomeRegion, as /v1/stats defines it).
+    std::map<std::string, int> byHomeRegion;
     std::string firstPlayer;
     QString error;  // why the reader refused it
 };
@@ -55,6 +60,10 @@ Counts readRecording(const QString& path) {
         if (const auto* t = std::get_if<pulsco::RecordedTicket>(&e)) {
             ++c.tickets;
             ++c.byQueue[t->request.queue];
+            ++c.byPartySize[int(t->request.players.size())];
+            const int home = pulsco::homeRegion(t->request.players);
+            ++c.byHomeRegion[home < 0 ? std::string("(none reachable)")
+                                      : load.recording->header.regions[std::size_t(home)]];
             if (c.firstPlayer.empty())
                 c.firstPlayer = t->request.players.front().id;
         }
@@ -154,6 +163,15 @@ void TestMatchdRecording::recordsTheLoadExactly() {
     QCOMPARE(byQueue.size(), qsizetype(c.byQueue.size()));
     for (const auto& [queue, n] : c.byQueue)
         QCOMPARE(byQueue.value(QString::fromStdString(queue)).toInteger(), qint64(n));
+    const QJsonObject byParty = arrivals.value(u"by_party_size").toObject();
+    QCOMPARE(byParty.size(), qsizetype(c.byPartySize.size()));
+    for (const auto& [size, n] : c.byPartySize)
+        QCOMPARE(byParty.value(QString::number(size)).toInteger(), qint64(n));
+    const QJsonObject byHome = arrivals.value(u"by_home_region").toObject();
+    QCOMPARE(byHome.size(), qsizetype(c.byHomeRegion.size()));
+    QVERIFY(c.byHomeRegion.size() >= 3);
+    for (const auto& [region, n] : c.byHomeRegion)
+        QCOMPARE(byHome.value(QString::fromStdString(region)).toInteger(), qint64(n));
     QVERIFY(!first.value(u"trace_hash"_s).toString().isEmpty());
     QCOMPARE(second.value(u"trace_hash"_s), first.value(u"trace_hash"_s));
     QCOMPARE(second.value(u"arrivals"_s), first.value(u"arrivals"_s));
