@@ -27,6 +27,7 @@ packages=(
   libyaml-cpp-dev  # YAML through one library: Prometheus rule files (drills/PrometheusRules)
   prometheus  # tests/prometheus: promtool checks pulsco-matchd's /metrics; a real Prometheus scrapes it
   prometheus-alertmanager  # tests/prometheus: the console's alerts delivered to a real Alertmanager
+  r-base-core  # tests/core/tst_mannwhitney: R's wilcox.test is the reference the rank-sum test is checked against
 )
 list_only=0
 for arg in "$@"; do
