@@ -6,10 +6,9 @@
 // log-bucket histograms, shifted and separated samples. R missing is a
 // failure, not a skip. Plus what R would refuse: empty and all-tied samples.
 #include "core/MannWhitney.h"
+#include "support/Rscript.h"
 
 #include <QFile>
-#include <QProcess>
-#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -41,24 +40,13 @@ std::vector<double> fromR(const Sample& x, const Sample& y, double confidence) {
     fy.write(expanded(y));
     fx.close();
     fy.close();
-    const QString rscript = QStandardPaths::findExecutable(QStringLiteral("Rscript"));
-    if (rscript.isEmpty())
-        qFatal("Rscript is missing: `make test` installs r-base-core (tools/install-deps.sh)");
-    const QString program =
+    return pulsco::test::runR(
         QStringLiteral("x <- scan('%1', quiet=TRUE); y <- scan('%2', quiet=TRUE); "
                        "r <- wilcox.test(x, y, conf.int=TRUE, exact=FALSE, correct=TRUE, "
                        "conf.level=%3); "
                        "cat(sprintf('%.17g', c(r$statistic, r$p.value, r$conf.int, r$estimate)), "
                        "sep='\\n')")
-            .arg(fx.fileName(), fy.fileName(), QString::number(confidence, 'g', 17));
-    QProcess r;
-    r.start(rscript, {QStringLiteral("-e"), program});
-    if (!r.waitForFinished(60000) || r.exitCode() != 0)
-        qFatal("Rscript failed: %s", r.readAllStandardError().constData());
-    std::vector<double> out;
-    for (const QByteArray& line : r.readAllStandardOutput().trimmed().split('\n'))
-        out.push_back(line.toDouble());
-    return out;
+            .arg(fx.fileName(), fy.fileName(), QString::number(confidence, 'g', 17)));
 }
 
 Sample continuous(std::mt19937_64& rng, int n, double mean, double sd) {
