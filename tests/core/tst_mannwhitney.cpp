@@ -7,6 +7,7 @@
 // failure, not a skip. Plus what R would refuse: empty and all-tied samples.
 #include "core/MannWhitney.h"
 #include "support/Rscript.h"
+#include "support/SampleHistograms.h"
 
 #include <QFile>
 #include <QTemporaryDir>
@@ -57,19 +58,6 @@ Sample continuous(std::mt19937_64& rng, int n, double mean, double sd) {
     return s;
 }
 
-// Latencies as the console keeps them: log buckets 1 % wide, each one
-// value with its count (core/Histogram's representative values).
-Sample histogram(std::mt19937_64& rng, int n, double medianMs, double spread) {
-    std::lognormal_distribution<double> d(std::log(medianMs), spread);
-    std::map<int, std::uint64_t> buckets;
-    for (int i = 0; i < n; ++i)
-        ++buckets[int(std::floor(std::log(d(rng)) / std::log(1.01)))];
-    Sample s;
-    for (const auto& [b, count] : buckets)
-        s.push_back({std::pow(1.01, b + 0.5), count});
-    return s;
-}
-
 }  // namespace
 
 class TestMannWhitney : public QObject {
@@ -94,9 +82,11 @@ void TestMannWhitney::agreesWithR_data() {
         << Sample{{1, 40}, {2, 90}, {3, 120}, {4, 80}, {5, 30}, {6, 5}}
         << Sample{{1, 20}, {2, 60}, {3, 130}, {4, 110}, {5, 60}, {7, 9}} << 0.95;
     QTest::newRow("latency histograms, green 20 % slower")
-        << histogram(rng, 3000, 6.0, 0.4) << histogram(rng, 3000, 5.0, 0.4) << 0.95;
+        << test::latencyHistogram(rng, 3000, 6.0, 0.4)
+        << test::latencyHistogram(rng, 3000, 5.0, 0.4) << 0.95;
     QTest::newRow("latency histograms, the same")
-        << histogram(rng, 2000, 5.0, 0.5) << histogram(rng, 2500, 5.0, 0.5) << 0.99;
+        << test::latencyHistogram(rng, 2000, 5.0, 0.5)
+        << test::latencyHistogram(rng, 2500, 5.0, 0.5) << 0.99;
     QTest::newRow("separated") << continuous(rng, 30, 0, 1) << continuous(rng, 40, 100, 1) << 0.9;
 }
 
