@@ -158,11 +158,20 @@ CanaryMetricJudgement judgeOne(const CanaryMetric& m, const CanarySamples& s,
 CanaryStepJudgement judgeCanary(const std::vector<CanaryMetric>& metrics,
                                 const std::vector<CanarySamples>& samples, const CanaryBars& bars) {
     CanaryStepJudgement step;
+    for (std::size_t i = 0; i < metrics.size(); ++i)
+        step.metrics.push_back(
+            judgeOne(metrics[i], i < samples.size() ? samples[i] : CanarySamples{}, bars));
+    scoreCanaryStep(metrics, step, bars);
+    return step;
+}
+
+void scoreCanaryStep(const std::vector<CanaryMetric>& metrics, CanaryStepJudgement& step,
+                     const CanaryBars& bars) {
     double judged = 0, passed = 0;
-    for (std::size_t i = 0; i < metrics.size(); ++i) {
+    step.criticalFailed = false;
+    for (std::size_t i = 0; i < metrics.size() && i < step.metrics.size(); ++i) {
         const CanaryMetric& m = metrics[i];
-        CanaryMetricJudgement j =
-            judgeOne(m, i < samples.size() ? samples[i] : CanarySamples{}, bars);
+        const CanaryMetricJudgement& j = step.metrics[i];
         const bool counted =
             !(j.verdict == CanaryVerdict::NoData && m.noData == CanaryNoData::Ignore);
         if (counted) {
@@ -171,14 +180,12 @@ CanaryStepJudgement judgeCanary(const std::vector<CanaryMetric>& metrics,
                 passed += m.weight;
         }
         step.criticalFailed = step.criticalFailed || (m.critical && j.failed);
-        step.metrics.push_back(std::move(j));
     }
     // Nothing judged is not a pass: a step must have measured something.
     step.score = judged > 0 ? passed / judged * 100 : 0;
     step.outcome = step.criticalFailed || step.score < bars.marginal ? CanaryOutcome::Fail
                    : step.score < bars.pass                          ? CanaryOutcome::Marginal
                                                                      : CanaryOutcome::Pass;
-    return step;
 }
 
 }  // namespace pulsco

@@ -83,6 +83,10 @@ struct CanaryBars {
 CanaryStepJudgement judgeCanary(const std::vector<CanaryMetric>& metrics,
                                 const std::vector<CanarySamples>& samples,
                                 const CanaryBars& bars = {});
+// The score, critical failure and outcome from the metrics' `failed`
+// (judgeCanary calls it; CanaryWatch again after its sequential verdicts).
+void scoreCanaryStep(const std::vector<CanaryMetric>& metrics, CanaryStepJudgement& step,
+                     const CanaryBars& bars);
 
 // The median of weighted values (the lower middle value for an even count).
 double weightedMedian(const std::vector<WeightedValue>& values);
