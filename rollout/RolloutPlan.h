@@ -7,6 +7,7 @@
 // File format: docs/rollout.md.
 #pragma once
 
+#include "core/CanaryJudge.h"
 #include "core/DeploymentEnvironment.h"
 #include "core/MetricExpression.h"
 
@@ -101,11 +102,21 @@ struct PlanTrigger {
     MetricExpression expression;
 };
 
+// The canary judge of an analysis step (docs/canary.md): green against
+// blue per metric since the step began, decided by always-valid tests.
+struct CanaryJudgeSpec {
+    std::vector<CanaryMetric> metrics;
+    CanaryBars bars;
+    double alpha = 0.05;  // one false-alarm budget for every look of the step
+};
+
 // Argo Rollouts style step analysis: every `intervalSeconds`, all gates are
-// measured; more than `failureLimit` failed measurements fail the step; after
-// `count` measurements it succeeds.
+// measured (and the judge, when there is one, looks); more than
+// `failureLimit` failed measurements fail the step; after `count`
+// measurements it succeeds.
 struct AnalysisSpec {
     std::vector<MetricExpression> gates;
+    std::optional<CanaryJudgeSpec> judge;
     double intervalSeconds = 30;
     int count = 10;
     int failureLimit = 0;

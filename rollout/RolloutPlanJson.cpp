@@ -1,5 +1,7 @@
 #include "rollout/RolloutPlanJson.h"
 
+#include "rollout/CanarySamples.h"
+
 #include "rollout/GateSample.h"
 
 #include <QJsonDocument>
@@ -197,6 +199,73 @@ std::vector<PlanTextGroup> readTextGroups(JsonObjectReader& o, QStringView key,
     return groups;
 }
 
+const QStringList kDirections = {u"increase"_s, u"decrease"_s, u"either"_s};
+const QStringList kNoData = {u"ignore"_s, u"pass"_s, u"fail"_s};
+
+CanaryJudgeSpec readJudge(JsonObjectReader j) {
+    CanaryJudgeSpec judge;
+    JsonArrayReader metrics = j.array(u"metrics", 50);
+    for (qsizetype i = 0; i < metrics.size() && j.ok(); ++i) {
+        JsonObjectReader m = metrics.object(i);
+        const QString name = m.oneOf(u"metric", canaryMetricNames());
+        auto metric = canaryMetricDefaults(name);
+        if (!m.ok() || !metric)
+            break;
+        for (const CanaryMetric& earlier : judge.metrics)
+            if (earlier.name == metric->name)
+                m.fail(u"metric", u"is judged twice in this step"_s);
+        const QString defaultDirection =
+            metric->direction == CanaryDirection::DecreaseIsBad ? u"decrease"_s : u"increase"_s;
+        const QString direction = m.optionalOneOf(u"direction", kDirections, defaultDirection);
+        metric->direction = direction == u"decrease"_s ? CanaryDirection::DecreaseIsBad
+                            : direction == u"either"_s ? CanaryDirection::EitherIsBad
+                                                       : CanaryDirection::IncreaseIsBad;
+        metric->allowedChangePct = m.optionalNumber(u"allowed_change_pct", 10, 0, 1000);
+        metric->minSamples = quint64(m.optionalInteger(u"min_samples", 100, 1, 1000000000));
+        const QString noData = m.optionalOneOf(u"no_data", kNoData, u"ignore"_s);
+        metric->noData = noData == u"pass"_s   ? CanaryNoData::Pass
+                         : noData == u"fail"_s ? CanaryNoData::Fail
+                                               : CanaryNoData::Ignore;
+        metric->weight = m.optionalNumber(u"weight", 1, 0, 1000);
+        metric->critical = m.optionalBoolean(u"critical", false);
+        m.finish();
+        judge.metrics.push_back(*metric);
+    }
+    if (j.ok() && judge.metrics.empty())
+        j.fail(u"metrics", u"must list at least one metric"_s);
+    judge.bars.pass = j.optionalNumber(u"pass_score", 95, 0, 100);
+    judge.bars.marginal = j.optionalNumber(u"marginal_score", 75, 0, 100);
+    if (j.ok() && judge.bars.marginal > judge.bars.pass)
+        j.fail(u"marginal_score", u"must not be above pass_score"_s);
+    judge.bars.confidence = j.optionalNumber(u"confidence", 0.95, 0.5, 0.999);
+    judge.alpha = j.optionalNumber(u"alpha", 0.05, 0.0001, 0.5);
+    j.finish();
+    return judge;
+}
+
+QJsonObject judgeToJson(const CanaryJudgeSpec& judge) {
+    QJsonArray metrics;
+    for (const CanaryMetric& m : judge.metrics)
+        metrics.append(QJsonObject{
+            {u"metric"_s, QString::fromStdString(m.name)},
+            {u"direction"_s, m.direction == CanaryDirection::DecreaseIsBad ? u"decrease"_s
+                             : m.direction == CanaryDirection::EitherIsBad ? u"either"_s
+                                                                           : u"increase"_s},
+            {u"allowed_change_pct"_s, m.allowedChangePct},
+            {u"min_samples"_s, double(m.minSamples)},
+            {u"no_data"_s, m.noData == CanaryNoData::Pass   ? u"pass"_s
+                           : m.noData == CanaryNoData::Fail ? u"fail"_s
+                                                            : u"ignore"_s},
+            {u"weight"_s, m.weight},
+            {u"critical"_s, m.critical},
+        });
+    return {{u"metrics"_s, metrics},
+            {u"pass_score"_s, judge.bars.pass},
+            {u"marginal_score"_s, judge.bars.marginal},
+            {u"confidence"_s, judge.bars.confidence},
+            {u"alpha"_s, judge.alpha}};
+}
+
 TrafficStep readStep(JsonObjectReader o) {
     TrafficStep step;
     const QStringList keys = o.keys();
@@ -215,7 +284,8 @@ TrafficStep readStep(JsonObjectReader o) {
     } else if (o.has(u"analysis")) {
         step.kind = TrafficStep::Kind::Analysis;
         JsonObjectReader a = o.object(u"analysis");
-        JsonArrayReader gates = a.array(u"gates", 100);
+        std::optional<JsonArrayReader> gatesArray = a.optionalArray(u"gates", 100);
+        JsonArrayReader gates = gatesArray ? *gatesArray : JsonArrayReader(&a.reader(), {}, {});
         for (qsizetype i = 0; i < gates.size() && a.ok(); ++i) {
             const QString text = gates.string(i, kMaxText);
             if (!a.ok())
@@ -226,8 +296,10 @@ TrafficStep readStep(JsonObjectReader o) {
             else if (parsed)
                 step.analysis.gates.push_back(std::move(*parsed));
         }
-        if (a.ok() && step.analysis.gates.empty())
-            a.fail(u"gates", u"must list at least one gate"_s);
+        if (auto judge = a.optionalObject(u"judge"); judge && a.ok())
+            step.analysis.judge = readJudge(*judge);
+        if (a.ok() && step.analysis.gates.empty() && !step.analysis.judge)
+            a.fail(u"gates", u"must list at least one gate, or the step a judge"_s);
         step.analysis.intervalSeconds = a.optionalNumber(u"interval_s", 30, 1, 86400);
         step.analysis.count = static_cast<int>(a.optionalInteger(u"count", 10, 1, 10000));
         step.analysis.failureLimit =
@@ -289,11 +361,13 @@ QJsonArray trafficStepsToJson(const std::vector<TrafficStep>& steps) {
             QJsonArray gates;
             for (const MetricExpression& g : s.analysis.gates)
                 gates.append(QString::fromStdString(g.text()));
-            array.append(QJsonObject{
-                {u"analysis"_s, QJsonObject{{u"gates"_s, gates},
-                                            {u"interval_s"_s, s.analysis.intervalSeconds},
-                                            {u"count"_s, s.analysis.count},
-                                            {u"failure_limit"_s, s.analysis.failureLimit}}}});
+            QJsonObject analysis{{u"gates"_s, gates},
+                                 {u"interval_s"_s, s.analysis.intervalSeconds},
+                                 {u"count"_s, s.analysis.count},
+                                 {u"failure_limit"_s, s.analysis.failureLimit}};
+            if (s.analysis.judge)
+                analysis.insert(u"judge"_s, judgeToJson(*s.analysis.judge));
+            array.append(QJsonObject{{u"analysis"_s, analysis}});
             break;
         }
         }

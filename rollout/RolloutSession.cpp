@@ -1,5 +1,7 @@
 #include "rollout/RolloutSession.h"
 
+#include "rollout/CanarySamples.h"
+
 #include "bridge/MetricsSnapshotJson.h"
 #include "rollout/MaintenanceEvidence.h"
 #include "rollout/ManualTrafficController.h"
@@ -868,6 +870,8 @@ void RolloutSession::handle(const StepperEffects& effects, const QString& actor)
             e.note = fx.failed ? u"failed: "_s + fx.reason : u"passed"_s;
             QJsonObject evidence = decisionFigures(m_window.windowed());
             evidence[u"failed"_s] = fx.failed;
+            if (fx.judgement)
+                evidence[u"judge"_s] = canaryJudgementToJson(*fx.judgement);
             e.evidence = compact(evidence);
             record(e);
             break;

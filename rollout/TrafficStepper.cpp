@@ -1,5 +1,7 @@
 #include "rollout/TrafficStepper.h"
 
+#include "rollout/CanarySamples.h"
+
 using namespace Qt::StringLiterals;
 
 namespace pulsco {
@@ -97,6 +99,7 @@ void TrafficStepper::enterStep(int index, double now, StepperEffects& out) {
         break;
     case TrafficStep::Kind::Analysis:
         m_nextMeasurement = now + step.analysis.intervalSeconds;
+        resetJudge(index);
         break;
     }
 }
@@ -132,6 +135,8 @@ StepperEffects TrafficStepper::update(const MetricsSnapshot& snapshot) {
             advance(now, out);
     } else if (step.kind == TrafficStep::Kind::Analysis) {
         const AnalysisSpec& a = step.analysis;
+        if (m_watch && !m_judgeStart)
+            m_judgeStart = snapshot;  // the judge counts from the step's first snapshot
         while (now >= m_nextMeasurement && m_measurements < a.count) {
             QStringList failing;
             for (const MetricExpression& gate : a.gates) {
@@ -140,9 +145,28 @@ StepperEffects TrafficStepper::update(const MetricsSnapshot& snapshot) {
                     failing << QString::fromStdString(gate.text()) +
                                    (v.hasValue ? QString() : u" (no data)"_s);
             }
+            StepperEffect m = makeEffect(StepperEffect::Kind::Measured);
+            if (m_watch) {
+                std::vector<CanarySamples> samples;
+                for (const CanaryMetric& metric : m_watch->metrics())
+                    samples.push_back(canarySamples(metric, snapshot, *m_judgeStart));
+                m_lastJudgement = m_watch->look(samples);
+                m.judgement = m_lastJudgement;
+                if (m_lastJudgement->outcome == CanaryOutcome::Fail) {
+                    QStringList why;
+                    for (const CanaryMetricJudgement& j : m_lastJudgement->metrics)
+                        if (j.failed)
+                            why << QString::fromStdString(j.metric + ": " + j.why);
+                    failing << u"judge: score %1%2: %3"_s.arg(m_lastJudgement->score, 0, 'f', 0)
+                                   .arg(m_lastJudgement->criticalFailed
+                                            ? u", a critical metric failed"_s
+                                            : QString())
+                                   .arg(why.isEmpty() ? u"no metric could be judged"_s
+                                                      : why.join(u"; "_s));
+                }
+            }
             ++m_measurements;
             m_nextMeasurement += a.intervalSeconds;
-            StepperEffect m = makeEffect(StepperEffect::Kind::Measured);
             m.step = m_step;
             m.failed = !failing.isEmpty();
             m.reason = failing.join(u"; "_s);
@@ -242,8 +266,19 @@ void TrafficStepper::restore(RolloutState state, int step, int weight, double no
     m_failures = 0;
     m_awaitingWeight = true;  // until a snapshot shows the weight in effect
     if (step >= 0 && step < int(m_steps.size()) &&
-        m_steps[std::size_t(step)].kind == TrafficStep::Kind::Analysis)
+        m_steps[std::size_t(step)].kind == TrafficStep::Kind::Analysis) {
         m_nextMeasurement = now + m_steps[std::size_t(step)].analysis.intervalSeconds;
+        resetJudge(step);
+    }
+}
+
+void TrafficStepper::resetJudge(int step) {
+    m_watch.reset();
+    m_judgeStart.reset();
+    m_lastJudgement.reset();
+    const AnalysisSpec& a = m_steps[std::size_t(step)].analysis;
+    if (a.judge)
+        m_watch.emplace(a.judge->metrics, a.judge->bars, a.judge->alpha);
 }
 
 }  // namespace pulsco

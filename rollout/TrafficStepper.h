@@ -7,6 +7,7 @@
 // record.
 #pragma once
 
+#include "core/CanaryWatch.h"
 #include "core/MetricsSnapshot.h"
 #include "rollout/RolloutPlan.h"
 
@@ -35,6 +36,8 @@ struct StepperEffect {
     RolloutState state = RolloutState::Healthy;
     bool failed = false;
     QString reason;
+    // Measured on a step with a judge: every metric's verdict at this look.
+    std::optional<CanaryStepJudgement> judgement;
 };
 using StepperEffects = std::vector<StepperEffect>;
 
@@ -57,6 +60,8 @@ public:
     int failedMeasurements() const { return m_failures; }
     double stepStartedAt() const { return m_stepStart; }
     const QString& lastReason() const { return m_reason; }
+    // The judge's latest look in the current analysis step, if it has one.
+    const std::optional<CanaryStepJudgement>& lastJudgement() const { return m_lastJudgement; }
 
     StepperEffects start(double now);
     // Each snapshot (windowed figures): triggers, pause timers, analysis.
@@ -96,6 +101,12 @@ private:
     int m_measurements = 0;
     int m_failures = 0;
     QString m_reason;
+    // The current analysis step's judge: its tests across looks, and the
+    // snapshot its samples are counted from (the step's first).
+    std::optional<CanaryWatch> m_watch;
+    std::optional<MetricsSnapshot> m_judgeStart;
+    std::optional<CanaryStepJudgement> m_lastJudgement;
+    void resetJudge(int step);
 };
 
 }  // namespace pulsco
