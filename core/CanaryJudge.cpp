@@ -182,6 +182,7 @@ void scoreCanaryStep(const std::vector<CanaryMetric>& metrics, CanaryStepJudgeme
         step.criticalFailed = step.criticalFailed || (m.critical && j.failed);
     }
     // Nothing judged is not a pass: a step must have measured something.
+    step.nothingJudged = judged == 0;
     step.score = judged > 0 ? passed / judged * 100 : 0;
     step.outcome = step.criticalFailed || step.score < bars.marginal ? CanaryOutcome::Fail
                    : step.score < bars.pass                          ? CanaryOutcome::Marginal

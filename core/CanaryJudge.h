@@ -70,6 +70,9 @@ struct CanaryStepJudgement {
     std::vector<CanaryMetricJudgement> metrics;
     double score = 100;  // 0-100
     bool criticalFailed = false;
+    // No metric counted (all NoData and left out): the look says nothing,
+    // and the score of 0 is no verdict on green (a step must not pass on it).
+    bool nothingJudged = false;
     CanaryOutcome outcome = CanaryOutcome::Pass;
 };
 

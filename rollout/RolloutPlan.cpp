@@ -62,12 +62,17 @@ QString describeStep(const TrafficStep& step) {
     case TrafficStep::Kind::Pause:
         return step.pauseSeconds > 0 ? u"pause %1 s"_s.arg(step.pauseSeconds)
                                      : u"pause until resumed"_s;
-    case TrafficStep::Kind::Analysis:
-        return u"analysis: %1 gates every %2 s × %3 (failure limit %4)"_s
-            .arg(step.analysis.gates.size())
+    case TrafficStep::Kind::Analysis: {
+        QStringList what;
+        if (!step.analysis.gates.empty())
+            what << u"%1 gates"_s.arg(step.analysis.gates.size());
+        if (step.analysis.judge)
+            what << u"judge of %1 metrics"_s.arg(step.analysis.judge->metrics.size());
+        return u"analysis: %1 every %2 s × %3 (failure limit %4)"_s.arg(what.join(u" + "_s))
             .arg(step.analysis.intervalSeconds)
             .arg(step.analysis.count)
             .arg(step.analysis.failureLimit);
+    }
     }
     return {};
 }

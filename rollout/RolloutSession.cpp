@@ -867,7 +867,9 @@ void RolloutSession::handle(const StepperEffects& effects, const QString& actor)
         }
         case StepperEffect::Kind::Measured: {
             AuditEntry e = entry(audit::kAnalysis, actor, stepSubject(fx.step, stepCount));
-            e.note = fx.failed ? u"failed: "_s + fx.reason : u"passed"_s;
+            e.note = fx.inconclusive ? fx.reason
+                     : fx.failed     ? u"failed: "_s + fx.reason
+                                     : u"passed"_s;
             QJsonObject evidence = decisionFigures(m_window.windowed());
             evidence[u"failed"_s] = fx.failed;
             if (fx.judgement)

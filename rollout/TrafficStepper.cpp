@@ -152,6 +152,16 @@ StepperEffects TrafficStepper::update(const MetricsSnapshot& snapshot) {
                     samples.push_back(canarySamples(metric, snapshot, *m_judgeStart));
                 m_lastJudgement = m_watch->look(samples);
                 m.judgement = m_lastJudgement;
+                if (m_lastJudgement->nothingJudged && failing.isEmpty()) {
+                    // Too little traffic to say anything: wait for more
+                    // rather than pass on no evidence or fail on none.
+                    m_nextMeasurement += a.intervalSeconds;
+                    m.step = m_step;
+                    m.inconclusive = true;
+                    m.reason = u"inconclusive: no metric has enough observations yet"_s;
+                    out.push_back(m);
+                    continue;
+                }
                 if (m_lastJudgement->outcome == CanaryOutcome::Fail) {
                     QStringList why;
                     for (const CanaryMetricJudgement& j : m_lastJudgement->metrics)

@@ -38,6 +38,9 @@ struct StepperEffect {
     QString reason;
     // Measured on a step with a judge: every metric's verdict at this look.
     std::optional<CanaryStepJudgement> judgement;
+    // Measured: the judge could judge nothing yet (too few observations);
+    // the look neither passes nor fails and does not count towards `count`.
+    bool inconclusive = false;
 };
 using StepperEffects = std::vector<StepperEffect>;
 

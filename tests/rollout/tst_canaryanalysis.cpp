@@ -2,8 +2,8 @@
 // an analysis step's `judge:` reads and writes back, bad ones are refused
 // with the field; a step judged on green's and blue's histograms since it
 // began promotes a healthy green, rolls back a slower one with the metric
-// and why, keeps every look's verdicts in the measurement, and fails a look
-// where nothing could be judged.
+// and why, keeps every look's verdicts in the measurement, and waits
+// (inconclusive looks) while there are too few observations to judge.
 #include "rollout/CanarySamples.h"
 #include "rollout/RolloutPlanJson.h"
 #include "rollout/TrafficStepper.h"
@@ -87,7 +87,7 @@ private slots:
     void badJudgesAreRefused();
     void healthyGreenIsPromoted();
     void slowerGreenRollsBack();
-    void nothingJudgedFailsTheLook();
+    void tooFewObservationsWait();
 };
 
 void TestCanaryAnalysis::judgeReadsAndWritesBack() {
@@ -179,10 +179,22 @@ void TestCanaryAnalysis::slowerGreenRollsBack() {
              u"high"_s);
 }
 
-void TestCanaryAnalysis::nothingJudgedFailsTheLook() {
-    const Run run = rollout(5.0, 5);  // 50 requests a colour by the first look: under 100
-    QCOMPARE(run.state, RolloutState::Degraded);
-    QVERIFY2(run.reason.contains(u"no metric could be judged"_s), qPrintable(run.reason));
+void TestCanaryAnalysis::tooFewObservationsWait() {
+    // 5 requests a colour a second: 50 by the first look, under the
+    // minimum of 100. That look is inconclusive, not a failure, and does
+    // not count; the next ones judge and the step completes.
+    const Run run = rollout(5.0, 5);
+    QCOMPARE(run.state, RolloutState::Promoted);
+    QVERIFY(run.measured.size() >= 5);
+    QVERIFY(run.measured.front().inconclusive);
+    QVERIFY(!run.measured.front().failed);
+    QCOMPARE(run.measured.front().reason, u"inconclusive: no metric has enough observations yet"_s);
+    QVERIFY(!run.measured.back().inconclusive);
+    // No traffic at all: the step waits, it neither passes nor fails.
+    const Run idle = rollout(5.0, 0);
+    QCOMPARE(idle.state, RolloutState::Progressing);
+    for (const StepperEffect& m : idle.measured)
+        QVERIFY(m.inconclusive && !m.failed);
 }
 
 QTEST_GUILESS_MAIN(TestCanaryAnalysis)

@@ -1,5 +1,7 @@
 #include "ui/rollout/TrafficStepPanel.h"
 
+#include "ui/rollout/CanaryJudgementModel.h"
+
 #include "bridge/TrafficController.h"
 #include "rollout/RolloutPlanJson.h"
 #include "rollout/RolloutSession.h"
@@ -22,6 +24,7 @@
 #include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QTabWidget>
 #include <QTableView>
 #include <QVBoxLayout>
 
@@ -112,7 +115,7 @@ TrafficStepPanel::TrafficStepPanel(RolloutSession& session, QWidget* parent)
     m_comparisonTable->setAccessibleName(tr("Blue and green comparison"));
     m_comparisonTable->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
     m_comparisonTable->verticalHeader()->hide();
-    auto* compareBox = new QGroupBox(tr("Blue vs green"), this);
+    auto* compareBox = new QWidget(this);
     auto* compare = new QGridLayout(compareBox);
     compare->addWidget(m_blueChart, 0, 0);
     compare->addWidget(m_greenChart, 0, 1);
@@ -123,6 +126,33 @@ TrafficStepPanel::TrafficStepPanel(RolloutSession& session, QWidget* parent)
     compare->setColumnStretch(2, 2);
     m_blueChart->setMinimumHeight(220);
 
+    // Green against blue per metric, when the step has a judge.
+    auto* judgeBox = new QWidget(this);
+    m_judgeBox = judgeBox;
+    m_judgeLabel = new QLabel(judgeBox);
+    m_judgeLabel->setWordWrap(true);
+    m_judgeLabel->setAccessibleName(tr("Canary judge score"));
+    m_judge = new CanaryJudgementModel(this);
+    m_judgeTable = new QTableView(judgeBox);
+    m_judgeTable->setModel(m_judge);
+    m_judgeTable->setAccessibleName(tr("Canary judge verdicts"));
+    m_judgeTable->verticalHeader()->hide();
+    m_judgeTable->setWordWrap(false);
+    for (int c = 0; c < CanaryJudgementModel::ColumnCount; ++c)
+        m_judgeTable->horizontalHeader()->setSectionResizeMode(c, QHeaderView::ResizeToContents);
+    m_judgeTable->horizontalHeader()->setSectionResizeMode(CanaryJudgementModel::Why,
+                                                           QHeaderView::Stretch);
+    auto* judgeLayout = new QVBoxLayout(judgeBox);
+    judgeLayout->addWidget(m_judgeLabel);
+    judgeLayout->addWidget(m_judgeTable);
+    // Blue vs green and the judge share the space under the steps: the page
+    // must fit 1280x800, and the judge's tab title carries its score.
+    m_bottomTabs = new QTabWidget(this);
+    m_bottomTabs->setAccessibleName(tr("Blue and green, and the canary judge"));
+    m_bottomTabs->addTab(compareBox, tr("Blue vs green"));
+    m_bottomTabs->addTab(judgeBox, tr("Canary judge"));
+    m_bottomTabs->setTabEnabled(1, false);
+
     auto* layout = new QVBoxLayout(this);
     auto* head = new QHBoxLayout;
     head->addWidget(m_state);
@@ -130,7 +160,7 @@ TrafficStepPanel::TrafficStepPanel(RolloutSession& session, QWidget* parent)
     layout->addLayout(head);
     layout->addLayout(commands);
     layout->addWidget(stepsBox, 2);
-    layout->addWidget(compareBox, 3);
+    layout->addWidget(m_bottomTabs, 3);
 
     connect(apply, &QPushButton::clicked, this, [this] {
         QString error;
@@ -284,6 +314,49 @@ void TrafficStepPanel::refresh() {
             item->setFont(bold);
         }
     }
+    // The judge of the step shown as current: its latest look.
+    const bool judgedStep = shown && current >= 0 &&
+                            steps[std::size_t(current)].kind == TrafficStep::Kind::Analysis &&
+                            steps[std::size_t(current)].analysis.judge;
+    m_bottomTabs->setTabEnabled(1, judgedStep);
+    m_judge->setJudgement(judgedStep ? stepper->lastJudgement() : std::nullopt);
+    if (!judgedStep) {
+        m_bottomTabs->setTabText(1, tr("Canary judge"));
+        if (m_bottomTabs->currentIndex() == 1)
+            m_bottomTabs->setCurrentIndex(0);
+    } else {
+        const AnalysisSpec& a = steps[std::size_t(current)].analysis;
+        const auto& j = stepper->lastJudgement();
+        const QString outcome =
+            j ? QString(QString::fromLatin1(toString(j->outcome)) +
+                        (j->criticalFailed ? tr(" (a critical metric failed)") : QString()))
+              : QString();
+        m_bottomTabs->setTabText(1, j ? tr("Canary judge — score %1, %2")
+                                            .arg(j->score, 0, 'f', 0)
+                                            .arg(QString::fromLatin1(toString(j->outcome)))
+                                      : tr("Canary judge — waiting"));
+        m_judgeLabel->setText(
+            j ? tr("Score %1 — %2 after %3 of %4 looks (pass at %5, marginal from %6; one "
+                   "false-alarm budget of %7 % for every look)")
+                    .arg(j->score, 0, 'f', 0)
+                    .arg(outcome)
+                    .arg(stepper->measurements())
+                    .arg(a.count)
+                    .arg(a.judge->bars.pass)
+                    .arg(a.judge->bars.marginal)
+                    .arg(a.judge->alpha * 100)
+              : tr("Waiting for the first look (every %1 s): green against blue on %2 metrics "
+                   "since the step began.")
+                    .arg(a.intervalSeconds)
+                    .arg(a.judge->metrics.size()));
+        // Rolled back by the judge: show why, once.
+        const bool judgeFailed =
+            state == RolloutState::Degraded && j && j->outcome == CanaryOutcome::Fail;
+        if (judgeFailed && !m_judgeFailureShown)
+            m_bottomTabs->setCurrentIndex(1);
+        m_judgeFailureShown = judgeFailed;
+    }
+
     // The state itself in the theme's state colours: Degraded is a breach.
     const KpiLevel level = state == RolloutState::Degraded   ? KpiLevel::Breach
                            : state == RolloutState::Paused   ? KpiLevel::Warning

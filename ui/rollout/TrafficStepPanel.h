@@ -14,10 +14,12 @@ class QLineEdit;
 class QListWidget;
 class QPlainTextEdit;
 class QPushButton;
+class QTabWidget;
 class QTableView;
 
 namespace pulsco {
 
+class CanaryJudgementModel;
 class EnvironmentComparisonModel;
 class HistogramChart;
 class RolloutSession;
@@ -38,6 +40,10 @@ public:
     QListWidget* stepList() const { return m_steps; }
     QPlainTextEdit* stepEditor() const { return m_editor; }
     QPushButton* button(const QString& name) const;  // "start", "pause", ...
+    QWidget* judgeBox() const { return m_judgeBox; }
+    QTabWidget* bottomTabs() const { return m_bottomTabs; }  // blue vs green, the judge
+    QLabel* judgeLabel() const { return m_judgeLabel; }
+    QTableView* judgeTable() const { return m_judgeTable; }
     bool applyEditedSteps(QString* error);
 
 signals:
@@ -62,6 +68,13 @@ private:
     HistogramChart* m_greenChart = nullptr;
     EnvironmentComparisonModel* m_comparison = nullptr;
     QTableView* m_comparisonTable = nullptr;
+    // The canary judge of the current (or failed) analysis step.
+    QTabWidget* m_bottomTabs = nullptr;
+    bool m_judgeFailureShown = false;
+    QWidget* m_judgeBox = nullptr;
+    QLabel* m_judgeLabel = nullptr;
+    CanaryJudgementModel* m_judge = nullptr;
+    QTableView* m_judgeTable = nullptr;
 };
 
 }  // namespace pulsco
