@@ -347,7 +347,8 @@ void TestMatchdRecording::replaysAgainstALiveServer() {
     QVERIFY2(lines.front().startsWith("blue blue-t"), lines.front().constData());
     QCOMPARE(metric(server, "pulsco_tickets_total{state=\"created\"}"), double(acknowledged));
 
-    // Cancels: ten duels, each cancelled 0.3 recorded s after it came.
+    // Cancels: ten ranked solos, each cancelled 0.3 recorded s after it
+    // came; ratings 50 apart, so no two can be matched before their cancel.
     const QString withCancels = m_dir.filePath(u"cancels.rec"_s);
     QFile f(withCancels);
     QVERIFY(f.open(QIODevice::WriteOnly));
@@ -358,8 +359,8 @@ void TestMatchdRecording::replaysAgainstALiveServer() {
     for (int i = 0; i < 10; ++i) {
         const QByteArray id = "blue-c" + QByteArray::number(i);
         timed.emplace_back(i * 0.1, "T " + QByteArray::number(i * 0.1, 'f', 3) + ' ' + id +
-                                        " ranked-5v5 q" + QByteArray::number(i) +
-                                        "|25.000|8.333|30\n");
+                                        " ranked-5v5 q" + QByteArray::number(i) + '|' +
+                                        QByteArray::number(i * 50) + ".000|8.333|30\n");
         timed.emplace_back(i * 0.1 + 0.3,
                            "C " + QByteArray::number(i * 0.1 + 0.3, 'f', 3) + ' ' + id + '\n');
     }
