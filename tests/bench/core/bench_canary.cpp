@@ -8,29 +8,18 @@
 //                           three distributions, two rates); target <= 500
 #include "BenchReport.h"
 
+#include "../../support/SampleHistograms.h"
 #include "core/CanaryJudge.h"
 
 #include <algorithm>
 #include <cmath>
-#include <map>
 #include <random>
 
 using namespace pulsco;
 
-namespace {
-
 std::vector<WeightedValue> histogram(std::mt19937_64& rng, int n, double medianMs) {
-    std::lognormal_distribution<double> d(std::log(medianMs), 0.5);
-    std::map<int, std::uint64_t> buckets;
-    for (int i = 0; i < n; ++i)
-        ++buckets[int(std::floor(std::log(d(rng)) / std::log(1.01)))];
-    std::vector<WeightedValue> out;
-    for (const auto& [b, count] : buckets)
-        out.push_back({std::pow(1.01, b + 0.5), count});
-    return out;
+    return test::latencyHistogram(rng, n, medianMs, 0.5);
 }
-
-}  // namespace
 
 int main() {
     std::mt19937_64 rng(7);
