@@ -33,8 +33,9 @@ ReplayOutcomes matchedArrivals(std::size_t n) {
     return o;
 }
 
-const MetricChange& figure(const ReplayComparison& c, const std::string& group,
-                           const std::string& metric) {
+// A copy: callers may pass a temporary comparison.
+MetricChange figure(const ReplayComparison& c, const std::string& group,
+                    const std::string& metric) {
     for (const GroupComparison& g : c.groups) {
         const std::string name = g.queue.empty()    ? "all"
                                  : g.region.empty() ? g.queue
@@ -44,8 +45,7 @@ const MetricChange& figure(const ReplayComparison& c, const std::string& group,
                 if (m.metric == metric)
                     return m;
     }
-    static MetricChange none;
-    return none;
+    return {};
 }
 
 ReplayComparison compare(const ReplayOutcomes& a, const ReplayOutcomes& b,
