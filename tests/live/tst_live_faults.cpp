@@ -113,10 +113,13 @@ void TestLiveFaults::faultIsNamedAndRecovered() {
     source.start();
 
     const QString expected = server.url() + why;
+    // Generous: 8 MiB over loopback while the whole suite runs on two cores
+    // once took 24 s (CI rehearsal at 189aa5b); the check is that the fault
+    // is named, not how fast.
     QTRY_VERIFY2_WITH_TIMEOUT(
         problemOf(source).startsWith(expected),
         qPrintable(u"problem: \""_s + problemOf(source) + u"\", wanted \""_s + expected + u'"'),
-        12000);
+        45000);
     QVERIFY(!source.latestOf(server.url()));
     QVERIFY(source.state() != Source::State::Running);
     QTRY_VERIFY_WITH_TIMEOUT(
