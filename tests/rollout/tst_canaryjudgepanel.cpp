@@ -137,7 +137,8 @@ private slots:
         // Rolled back by the judge: its tab comes forward with why.
         QCOMPARE(panel->bottomTabs()->currentIndex(), 1);
         QVERIFY(panel->judgeBox()->isVisible());
-        QVERIFY2(panel->judgeLabel()->text().contains(u"fail (a critical metric failed) after 1 of 3 looks"_s),
+        QVERIFY2(panel->judgeLabel()->text().contains(
+                     u"fail (a critical metric failed) after 1 of 3 looks"_s),
                  qPrintable(panel->judgeLabel()->text()));
         const QAbstractItemModel* m = panel->judgeTable()->model();
         QCOMPARE(m->index(0, CanaryJudgementModel::Verdict).data().toString(), u"high, fails"_s);
