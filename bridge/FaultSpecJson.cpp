@@ -8,11 +8,6 @@ namespace pulsco {
 
 namespace {
 
-constexpr FaultKind kAllKinds[] = {
-    FaultKind::Latency,      FaultKind::ErrorRate,     FaultKind::MatcherStall,
-    FaultKind::RegionOutage, FaultKind::PlayerSurge,   FaultKind::BadRelease,
-    FaultKind::StoreLatency, FaultKind::Inconsistency,
-};
 constexpr double kMaxSeconds = 1e9;
 constexpr double kMaxLatencyMs = 600000;
 constexpr double kMaxMultiplier = 1000;
@@ -42,6 +37,9 @@ KindFields fieldsOf(FaultKind kind) {
     case FaultKind::BadRelease:
         f.multiplier = true;
         break;
+    case FaultKind::LatencyFactor:
+        f.multiplier = f.share = true;
+        break;
     case FaultKind::RegionOutage:
         f.region = true;
         break;
@@ -54,7 +52,7 @@ KindFields fieldsOf(FaultKind kind) {
 
 QStringList kindNames() {
     QStringList names;
-    for (FaultKind kind : kAllKinds)
+    for (FaultKind kind : kAllFaultKinds)
         names.append(QString::fromLatin1(toString(kind)));
     return names;
 }

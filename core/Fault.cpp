@@ -12,7 +12,7 @@ namespace {
 template <typename Enum, std::size_t N>
 using NameTable = std::array<std::pair<Enum, const char*>, N>;
 
-constexpr NameTable<FaultKind, 8> kFaultKinds{{
+constexpr NameTable<FaultKind, 9> kFaultKinds{{
     {FaultKind::Latency, "latency"},
     {FaultKind::ErrorRate, "error_rate"},
     {FaultKind::MatcherStall, "matcher_stall"},
@@ -21,6 +21,7 @@ constexpr NameTable<FaultKind, 8> kFaultKinds{{
     {FaultKind::BadRelease, "bad_release"},
     {FaultKind::StoreLatency, "store_latency"},
     {FaultKind::Inconsistency, "inconsistency"},
+    {FaultKind::LatencyFactor, "latency_factor"},
 }};
 
 constexpr NameTable<FaultTarget, 3> kTargets{{
@@ -83,6 +84,13 @@ std::string validate(const FaultSpec& fault) {
             return "share: must be a number > 0 and <= 1";
         break;
     case FaultKind::ErrorRate:
+        if (!(fault.share > 0 && fault.share <= 1))
+            return "share: must be a number > 0 and <= 1";
+        break;
+    case FaultKind::LatencyFactor:
+        // Below 1 it would make a release faster, which is no fault.
+        if (!std::isfinite(fault.multiplier) || fault.multiplier <= 1 || fault.multiplier > 100)
+            return "multiplier: must be a number > 1 and <= 100 (the server's time is multiplied)";
         if (!(fault.share > 0 && fault.share <= 1))
             return "share: must be a number > 0 and <= 1";
         break;

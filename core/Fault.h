@@ -3,6 +3,7 @@
 
 #include "core/Color.h"
 
+#include <array>
 #include <optional>
 #include <string>
 
@@ -20,6 +21,19 @@ enum class FaultKind {
     // dropped, a stored ticket state flipped; the simulator its own
     // equivalent), for the integrity audit to find. Staging only.
     Inconsistency,
+    // A slower release: a share of API requests take `multiplier` times as
+    // long, as the API latency histogram measures them (green's latency
+    // x1.2). The simulator multiplies the modelled latency, network included;
+    // pulsco-matchd, whose histogram times the server alone, holds each
+    // answer back until it has taken `multiplier` times its own time.
+    LatencyFactor,
+};
+
+// Every kind, in the order menus and the JSON schema list them.
+inline constexpr std::array<FaultKind, 9> kAllFaultKinds{
+    FaultKind::Latency,      FaultKind::LatencyFactor, FaultKind::ErrorRate,
+    FaultKind::MatcherStall, FaultKind::RegionOutage,  FaultKind::PlayerSurge,
+    FaultKind::BadRelease,   FaultKind::StoreLatency,  FaultKind::Inconsistency,
 };
 
 const char* toString(FaultKind kind);  // "latency", "error_rate", ...
@@ -35,8 +49,8 @@ struct FaultSpec {
     double durationSeconds = 0;  // 0 = until cleared
     FaultTarget target = FaultTarget::Both;
     double latencyMs = 0;     // Latency, StoreLatency
-    double share = 1.0;       // Latency, ErrorRate: share of requests hit (0..1)
-    double multiplier = 1.0;  // PlayerSurge, BadRelease
+    double share = 1.0;       // Latency, LatencyFactor, ErrorRate: share of requests hit (0..1)
+    double multiplier = 1.0;  // PlayerSurge, BadRelease, LatencyFactor
     std::string region;       // RegionOutage
     bool operator==(const FaultSpec&) const = default;
 };

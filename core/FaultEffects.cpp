@@ -28,6 +28,9 @@ std::string describeFault(const FaultSpec& f, std::optional<Color> where) {
     case FaultKind::Latency:
         return "latency +" + number(f.latencyMs, 0) + " ms on " + percent(f.share) +
                " of requests, " + target;
+    case FaultKind::LatencyFactor:
+        return "latency x" + number(f.multiplier, 2) + " on " + percent(f.share) +
+               " of requests, " + target;
     case FaultKind::ErrorRate:
         return "error rate " + percent(f.share) + " (503), " + target;
     case FaultKind::MatcherStall:

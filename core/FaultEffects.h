@@ -31,13 +31,16 @@ constexpr std::optional<Color> colorOf(FaultTarget target) {
 
 struct RequestImpact {
     double addedLatencyMs = 0;
-    bool fails = false;  // answered 503
+    double latencyFactor = 1.0;  // the time spent in the server is multiplied by it
+    bool fails = false;          // answered 503
 };
 
 // One API request served by `color`: each latency fault adds its latency to
-// `share` of requests, each error_rate fault fails `share` of them, and a
+// `share` of requests, each latency_factor fault multiplies the server's time
+// for `share` of them, each error_rate fault fails `share` of them, and a
 // store_latency fault slows writes (`write`) by its latency. One draw per
-// latency or error_rate fault that hits the colour, in the order given.
+// latency, latency_factor or error_rate fault that hits the colour, in the
+// order given.
 template <typename Faults, typename Chance>
 RequestImpact requestImpact(const Faults& running, Color color, bool write, Chance&& chance) {
     RequestImpact impact;
@@ -48,6 +51,10 @@ RequestImpact requestImpact(const Faults& running, Color color, bool write, Chan
         case FaultKind::Latency:
             if (chance(f.share))
                 impact.addedLatencyMs += f.latencyMs;
+            break;
+        case FaultKind::LatencyFactor:
+            if (chance(f.share))
+                impact.latencyFactor *= f.multiplier;
             break;
         case FaultKind::StoreLatency:
             if (write)

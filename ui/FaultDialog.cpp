@@ -25,10 +25,12 @@ bool usesLatency(FaultKind kind) {
     return kind == FaultKind::Latency || kind == FaultKind::StoreLatency;
 }
 bool usesShare(FaultKind kind) {
-    return kind == FaultKind::Latency || kind == FaultKind::ErrorRate;
+    return kind == FaultKind::Latency || kind == FaultKind::LatencyFactor ||
+           kind == FaultKind::ErrorRate;
 }
 bool usesMultiplier(FaultKind kind) {
-    return kind == FaultKind::PlayerSurge || kind == FaultKind::BadRelease;
+    return kind == FaultKind::PlayerSurge || kind == FaultKind::BadRelease ||
+           kind == FaultKind::LatencyFactor;
 }
 bool usesRegion(FaultKind kind) {
     return kind == FaultKind::RegionOutage;
@@ -44,6 +46,8 @@ QString FaultDialog::kindTitle(FaultKind kind) {
     switch (kind) {
     case FaultKind::Latency:
         return tr("Latency spike");
+    case FaultKind::LatencyFactor:
+        return tr("Slower release");
     case FaultKind::ErrorRate:
         return tr("Error surge");
     case FaultKind::MatcherStall:
@@ -66,6 +70,9 @@ QString FaultDialog::kindDescription(FaultKind kind) {
     switch (kind) {
     case FaultKind::Latency:
         return tr("Adds latency to a share of API requests.");
+    case FaultKind::LatencyFactor:
+        return tr("The server takes longer to answer a share of API requests: its time is "
+                  "multiplied (a release 20 % slower is × 1.2).");
     case FaultKind::ErrorRate:
         return tr("A share of API requests fail with 503.");
     case FaultKind::MatcherStall:
@@ -93,6 +100,10 @@ FaultSpec FaultDialog::defaults(FaultKind kind, const QStringList& regions) {
     switch (kind) {
     case FaultKind::Latency:
         spec.latencyMs = 300;
+        spec.share = 1.0;
+        break;
+    case FaultKind::LatencyFactor:
+        spec.multiplier = 1.2;  // the canary judge's calibration case
         spec.share = 1.0;
         break;
     case FaultKind::ErrorRate:
@@ -203,7 +214,7 @@ FaultDialog::FaultDialog(FaultKind kind, const QStringList& regions, QWidget* pa
 
     m_multiplier = new QDoubleSpinBox(this);
     m_multiplier->setRange(0, 100);
-    m_multiplier->setDecimals(1);
+    m_multiplier->setDecimals(2);
     m_multiplier->setPrefix(tr("× "));
     m_multiplier->setAccessibleName(tr("Multiplier"));
 

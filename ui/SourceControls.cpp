@@ -21,11 +21,6 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-constexpr std::array<FaultKind, 8> kAllFaultKinds{
-    FaultKind::Latency,      FaultKind::ErrorRate,    FaultKind::MatcherStall,
-    FaultKind::RegionOutage, FaultKind::PlayerSurge,  FaultKind::BadRelease,
-    FaultKind::StoreLatency, FaultKind::Inconsistency};
-
 QLabel* buddyLabel(const QString& text, QWidget* buddy, QWidget* parent) {
     auto* label = new QLabel(text, parent);
     label->setBuddy(buddy);

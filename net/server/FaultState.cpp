@@ -14,6 +14,7 @@ namespace pulsco {
 std::string FaultState::add(const FaultSpec& spec, double now, qint64* id) {
     switch (spec.kind) {
     case FaultKind::Latency:
+    case FaultKind::LatencyFactor:
     case FaultKind::ErrorRate:
     case FaultKind::MatcherStall:
     case FaultKind::StoreLatency:
@@ -21,8 +22,8 @@ std::string FaultState::add(const FaultSpec& spec, double now, qint64* id) {
         break;
     default:
         return std::string("kind: '") + toString(spec.kind) +
-               "' is a simulator fault; pulsco-matchd plays latency, error_rate, stall, "
-               "store_latency and inconsistency";
+               "' is a simulator fault; pulsco-matchd plays latency, latency_factor, error_rate, "
+               "stall, store_latency and inconsistency";
     }
     const FaultTarget mine = m_color == Color::Blue ? FaultTarget::Blue : FaultTarget::Green;
     if (spec.target != FaultTarget::Both && spec.target != mine)
@@ -65,6 +66,11 @@ std::vector<std::reference_wrapper<const FaultSpec>> FaultState::runningSpecs(do
 double FaultState::latencyMs(double now, double random01) const {
     const auto draw = [random01](double share) { return random01 < share; };
     return requestImpact(runningSpecs(now), m_color, false, draw).addedLatencyMs;
+}
+
+double FaultState::latencyFactor(double now, double random01) const {
+    const auto draw = [random01](double share) { return random01 < share; };
+    return requestImpact(runningSpecs(now), m_color, false, draw).latencyFactor;
 }
 
 bool FaultState::injectError(double now, double random01) const {

@@ -36,6 +36,9 @@ public:
     bool update(double now);
 
     double latencyMs(double now, double random01) const;
+    // What latency_factor faults multiply this request's time in the server
+    // by (1 without one); the routes hold the answer back accordingly.
+    double latencyFactor(double now, double random01) const;
     bool injectError(double now, double random01) const;
     bool stalled(double now) const;
     int storeLatencyMs(double now) const;

@@ -17,11 +17,14 @@
 
 #include <QDateTime>
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QJsonParseError>
 #include <QRandomGenerator>
+
+#include <cmath>
 
 using namespace Qt::StringLiterals;
 
@@ -132,10 +135,18 @@ void MatchdServer::route(HttpRequest& request, HttpResponder untagged) {
         return responder.respond(
             HttpServer::errorResponse(503, u"fault: injected error (drill)"_s));
     MatchService::Reply reply;
-    if (const double delay = faultable ? m_faults->latencyMs(now, rng->generateDouble()) : 0;
-        delay > 0) {
-        reply = [this, responder, delay](HttpResponse r) {
-            QTimer::singleShot(int(delay), this, [responder, r = std::move(r)]() mutable {
+    // latency adds its delay; latency_factor holds the answer back until the
+    // request has spent `factor` times its own time in the server.
+    const double latencyDraw = rng->generateDouble();
+    const double delay = faultable ? m_faults->latencyMs(now, latencyDraw) : 0;
+    const double factor = faultable ? m_faults->latencyFactor(now, latencyDraw) : 1.0;
+    if (delay > 0 || factor > 1) {
+        QElapsedTimer inServer;
+        inServer.start();
+        reply = [this, responder, delay, factor, inServer](HttpResponse r) {
+            const double ownMs = double(inServer.nsecsElapsed()) / 1e6;
+            const auto held = int(std::lround(delay + (factor - 1.0) * ownMs));
+            QTimer::singleShot(held, this, [responder, r = std::move(r)]() mutable {
                 responder.respond(std::move(r));
             });
         };

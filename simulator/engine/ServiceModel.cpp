@@ -35,7 +35,7 @@ int ServiceModel::waiting(double nowSeconds) {
 }
 
 ServiceOutcome ServiceModel::serve(double arrival, Random& rng, double extraLatencyMs,
-                                   bool injectError) {
+                                   double latencyFactor, bool injectError) {
     ServiceOutcome out;
     if (injectError) {
         out.code = ServiceCode::Injected;
@@ -61,7 +61,9 @@ ServiceOutcome ServiceModel::serve(double arrival, Random& rng, double extraLate
         m_waitingStarts[(m_head + m_count) % m_waitingStarts.size()] = start;
         ++m_count;
     }
-    out.latencyMs = m_spec.networkMs + extraLatencyMs + (start + serviceSeconds - arrival) * 1000.0;
+    out.latencyMs =
+        (m_spec.networkMs + (start + serviceSeconds - arrival) * 1000.0) * latencyFactor +
+        extraLatencyMs;
     if (out.latencyMs > m_spec.timeoutMs) {
         // The server still does the work; the client has gone.
         out.code = ServiceCode::Timeout;

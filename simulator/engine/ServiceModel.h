@@ -28,9 +28,13 @@ public:
     explicit ServiceModel(const ServiceSpec& spec);
 
     // One request arriving at `arrivalSeconds`. `extraLatencyMs` is added on
-    // the way (faults); `injectError` fails it fast with a 503 (faults).
+    // the way (faults); `latencyFactor` multiplies the request's latency as
+    // the API latency histogram records it, network and queueing included
+    // (latency_factor faults: pulsco-matchd's histogram times the server
+    // alone, and it is that time it multiplies; the worker is not held longer);
+    // `injectError` fails it fast with a 503 (faults).
     ServiceOutcome serve(double arrivalSeconds, Random& rng, double extraLatencyMs,
-                         bool injectError);
+                         double latencyFactor, bool injectError);
 
     int waiting(double nowSeconds);  // requests queued for a worker
     const ServiceSpec& spec() const { return m_spec; }

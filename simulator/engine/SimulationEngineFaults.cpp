@@ -26,8 +26,8 @@ sim::ServiceOutcome SimulationEngine::request(Color color, bool write, sim::Rand
     const RequestImpact impact = requestImpact(runningFaults(), color, write,
                                                [&rng](double share) { return rng.chance(share); });
     sim::Environment& served = env(color);
-    const sim::ServiceOutcome outcome =
-        served.service().serve(m_now, rng, impact.addedLatencyMs, impact.fails);
+    const sim::ServiceOutcome outcome = served.service().serve(m_now, rng, impact.addedLatencyMs,
+                                                               impact.latencyFactor, impact.fails);
     served.recordRequest(outcome);
     return outcome;
 }

@@ -38,6 +38,10 @@ FaultSpec fault(FaultKind kind) {
     case FaultKind::BadRelease:
         f.multiplier = 3;
         break;
+    case FaultKind::LatencyFactor:
+        f.multiplier = 1.2;
+        f.share = 0.75;
+        break;
     case FaultKind::RegionOutage:
         f.region = "sa-east";
         break;
@@ -73,9 +77,7 @@ private slots:
 
 void TestFaultLogJson::faultRoundTrip_data() {
     QTest::addColumn<FaultSpec>("spec");
-    for (FaultKind kind : {FaultKind::Latency, FaultKind::ErrorRate, FaultKind::MatcherStall,
-                           FaultKind::RegionOutage, FaultKind::PlayerSurge, FaultKind::BadRelease,
-                           FaultKind::StoreLatency, FaultKind::Inconsistency})
+    for (FaultKind kind : kAllFaultKinds)
         QTest::addRow("%s", toString(kind)) << fault(kind);
 }
 
@@ -122,8 +124,8 @@ void TestFaultLogJson::badFault_data() {
     };
     row("missing kind", R"({"at_s": 1})", u"kind: is required"_s);
     row("unknown kind", R"({"kind": "meteor"})",
-        u"kind: must be one of latency, error_rate, matcher_stall, region_outage, player_surge, "
-        u"bad_release, store_latency, inconsistency (got \"meteor\")"_s);
+        u"kind: must be one of latency, latency_factor, error_rate, matcher_stall, region_outage, "
+        u"player_surge, bad_release, store_latency, inconsistency (got \"meteor\")"_s);
     row("kind wrong type", R"({"kind": 3})", u"kind: must be a string (got a number)"_s);
     row("latency without latency_ms", R"({"kind": "latency"})", u"latency_ms: is required"_s);
     row("latency_ms zero", R"({"kind": "latency", "latency_ms": 0})",
@@ -143,6 +145,14 @@ void TestFaultLogJson::badFault_data() {
     row("surge without multiplier", R"({"kind": "player_surge"})", u"multiplier: is required"_s);
     row("multiplier zero", R"({"kind": "bad_release", "multiplier": 0})",
         u"multiplier: must be a number > 0 and <= 1000"_s);
+    row("latency factor without multiplier", R"({"kind": "latency_factor"})",
+        u"multiplier: is required"_s);
+    row("latency factor below 1", R"({"kind": "latency_factor", "multiplier": 0.9})",
+        u"multiplier: must be a number > 1 and <= 100 (the server's time is multiplied)"_s);
+    row("latency_ms on a latency factor",
+        R"({"kind": "latency_factor", "multiplier": 1.2, "latency_ms": 5})",
+        u"latency_ms: unknown field (known fields: at_s, duration_s, kind, multiplier, share, "
+        u"target)"_s);
     row("outage without region", R"({"kind": "region_outage"})", u"region: is required"_s);
     row("outage with empty region", R"({"kind": "region_outage", "region": ""})",
         u"region: must name the region that goes out"_s);

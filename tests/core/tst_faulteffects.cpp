@@ -41,6 +41,7 @@ private slots:
     void requestImpactAddsAndFails();
     void onlyDrawsForSharedFaults();
     void storeLatencySlowsWritesOnly();
+    void latencyFactorMultiplies();
     void stallAndSurge();
     void shareIsHonouredByAFairDraw();
     void wording_data();
@@ -108,6 +109,26 @@ void TestFaultEffects::storeLatencySlowsWritesOnly() {
     QCOMPARE(storeLatencyMs(running, Color::Green), 0.0);
 }
 
+void TestFaultEffects::latencyFactorMultiplies() {
+    // Two slower releases on green compound; blue is untouched; one draw each.
+    FaultSpec slower = fault(FaultKind::LatencyFactor, FaultTarget::Green, 0, 0.5);
+    slower.multiplier = 1.2;
+    FaultSpec slowerStill = fault(FaultKind::LatencyFactor, FaultTarget::Both, 0, 1.0);
+    slowerStill.multiplier = 1.5;
+    const std::vector<FaultSpec> running{slower, slowerStill};
+    ScriptedChance yes{{true, true}, {}};
+    const RequestImpact green = requestImpact(running, Color::Green, false, std::ref(yes));
+    QCOMPARE(green.latencyFactor, 1.2 * 1.5);
+    QCOMPARE(green.addedLatencyMs, 0.0);
+    QCOMPARE(yes.asked, (std::vector<double>{0.5, 1.0}));
+    ScriptedChance firstMisses{{false, true}, {}};
+    QCOMPARE(requestImpact(running, Color::Green, false, std::ref(firstMisses)).latencyFactor, 1.5);
+    const std::vector<FaultSpec> greenOnly{slower};
+    ScriptedChance blue{{true}, {}};
+    QCOMPARE(requestImpact(greenOnly, Color::Blue, false, std::ref(blue)).latencyFactor, 1.0);
+    QVERIFY(blue.asked.empty());
+}
+
 void TestFaultEffects::stallAndSurge() {
     FaultSpec surge = fault(FaultKind::PlayerSurge, FaultTarget::Both);
     surge.multiplier = 3;
@@ -145,6 +166,10 @@ void TestFaultEffects::wording_data() {
                            << u"matcher stall, blue"_qs;
     QTest::addRow("store latency") << fault(FaultKind::StoreLatency, FaultTarget::Green, 40) << 1
                                    << u"store latency +40 ms, green"_qs;
+    FaultSpec slower = fault(FaultKind::LatencyFactor, FaultTarget::Green, 0, 1.0);
+    slower.multiplier = 1.2;
+    QTest::addRow("latency factor")
+        << slower << -1 << u"latency x1.20 on 100 % of requests, green"_qs;
     FaultSpec outage = fault(FaultKind::RegionOutage, FaultTarget::Both);
     outage.region = "eu-west";
     QTest::addRow("outage") << outage << -1 << u"region outage eu-west"_qs;

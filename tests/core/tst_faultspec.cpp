@@ -36,6 +36,8 @@ void TestFaultSpec::faultKindNames_data() {
     QTest::addRow("player surge") << int(FaultKind::PlayerSurge) << u"player_surge"_qs;
     QTest::addRow("bad release") << int(FaultKind::BadRelease) << u"bad_release"_qs;
     QTest::addRow("store latency") << int(FaultKind::StoreLatency) << u"store_latency"_qs;
+    QTest::addRow("inconsistency") << int(FaultKind::Inconsistency) << u"inconsistency"_qs;
+    QTest::addRow("latency factor") << int(FaultKind::LatencyFactor) << u"latency_factor"_qs;
 }
 
 void TestFaultSpec::faultKindNames() {
@@ -141,6 +143,18 @@ void TestFaultSpec::validate_data() {
     QTest::addRow("bad release NaN") << f << u"multiplier: must be a number > 0 and <= 1000"_qs;
     f.multiplier = 3;
     QTest::addRow("bad release valid") << f << QString();
+    f = spec(FaultKind::LatencyFactor);
+    f.multiplier = 1.2;
+    QTest::addRow("latency factor valid") << f << QString();
+    f.multiplier = 1.0;  // no slower: no fault
+    QTest::addRow("latency factor x1")
+        << f << u"multiplier: must be a number > 1 and <= 100 (the server's time is multiplied)"_qs;
+    f.multiplier = 0.8;
+    QTest::addRow("latency factor speeds up")
+        << f << u"multiplier: must be a number > 1 and <= 100 (the server's time is multiplied)"_qs;
+    f.multiplier = 1.2;
+    f.share = 0;
+    QTest::addRow("latency factor share 0") << f << u"share: must be a number > 0 and <= 1"_qs;
     f = spec(FaultKind::RegionOutage);
     f.region.clear();
     QTest::addRow("outage without region") << f << u"region: must name the region that goes out"_qs;

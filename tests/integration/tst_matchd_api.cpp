@@ -10,7 +10,9 @@
 #include "net/server/EventStream.h"
 #include "net/server/MatchService.h"
 
+#include <QElapsedTimer>
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QRegularExpression>
 #include <QSignalSpy>
 #include <QWebSocket>
@@ -84,6 +86,7 @@ private slots:
     void statsCountOnlyServerErrors();
     void eventsHaveNoGaps();
     void faultsChangeRealAnswers();
+    void latencyFactorMultipliesTheServersTime();
     void infoAndQueues();
     void evictedTicketsAndMatchesComeFromTheStore();
     void slowEventConsumerIsDropped();
@@ -659,6 +662,48 @@ void TestMatchdApi::faultsChangeRealAnswers() {
         !http(port(), "GET", "/v1/stats").json().value(u"active_faults").toArray().isEmpty(), 5000);
 }
 
+// latency_factor multiplies the time an answer spends in the server, where
+// `latency` adds to it: with commits slowed to 120 ms a ticket takes at least
+// 120 ms, and x3 on top makes it at least 360 ms (an added delay could not
+// scale with the commit). Lower bounds only: a loaded machine is slower, not
+// faster.
+void TestMatchdApi::latencyFactorMultipliesTheServersTime() {
+    QCOMPARE(http(port(), "POST", "/v1/admin/faults",
+                  R"({"kind":"store_latency","latency_ms":120})", kBearer)
+                 .status,
+             201);
+    QElapsedTimer timer;
+    timer.start();
+    QCOMPARE(http(port(), "POST", "/v1/tickets", soloTicket("squad-2v2", "lf1")).status, 201);
+    const qint64 slowStore = timer.elapsed();
+    QVERIFY2(slowStore >= 115, qPrintable(QString::number(slowStore)));
+
+    const HttpResult added = http(port(), "POST", "/v1/admin/faults",
+                                  R"({"kind":"latency_factor","multiplier":3})", kBearer);
+    QCOMPARE(added.status, 201);
+    const QJsonObject fault =
+        added.json().value(u"faults").toArray().last().toObject().value(u"fault").toObject();
+    QCOMPARE(fault.value(u"kind").toString(), u"latency_factor"_s);
+    QCOMPARE(fault.value(u"multiplier").toDouble(), 3.0);
+    QCOMPARE(fault.value(u"share").toDouble(), 1.0);
+    timer.restart();
+    QCOMPARE(http(port(), "POST", "/v1/tickets", soloTicket("squad-2v2", "lf2")).status, 201);
+    const qint64 slowRelease = timer.elapsed();
+    QVERIFY2(slowRelease >= 3 * 115,
+             qPrintable(u"%1 ms with x3, %2 ms without"_s.arg(slowRelease).arg(slowStore)));
+    const auto described = [this] {
+        return QJsonDocument(
+                   http(port(), "GET", "/v1/stats").json().value(u"active_faults").toArray())
+            .toJson();
+    };
+    QTRY_VERIFY2_WITH_TIMEOUT(described().contains("latency x3.00 on 100 % of requests, blue"),
+                              described().constData(), 5000);
+    // Monitoring is not what a drill slows.
+    timer.restart();
+    QCOMPARE(http(port(), "GET", "/v1/queues").status, 200);
+    QVERIFY(timer.elapsed() < 300);
+}
+
 void TestMatchdApi::infoAndQueues() {
     const QJsonObject info = http(port(), "GET", "/v1/info").json();
     QCOMPARE(info.value(u"color").toString(), u"blue"_s);
@@ -872,6 +917,8 @@ void TestMatchdApi::productionRefusesEveryFault_data() {
     QTest::addColumn<int>("stagingStatus");
     QTest::addRow("latency") << QByteArray(R"({"kind":"latency","latency_ms":300,"share":0.5})")
                              << 201;
+    QTest::addRow("latency_factor")
+        << QByteArray(R"({"kind":"latency_factor","multiplier":1.2})") << 201;
     QTest::addRow("error_rate") << QByteArray(R"({"kind":"error_rate","share":0.1})") << 201;
     QTest::addRow("matcher_stall")
         << QByteArray(R"({"kind":"matcher_stall","duration_s":30})") << 201;

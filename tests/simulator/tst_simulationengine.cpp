@@ -429,7 +429,7 @@ private slots:
             sim::ServiceModel light(spec);
             double lightWorst = 0;
             for (int i = 0; i < 1000; ++i) {
-                const auto out = light.serve(i * 0.01, rng, 0, false);
+                const auto out = light.serve(i * 0.01, rng, 0, 1.0, false);
                 QVERIFY(out.ok());
                 lightWorst = std::max(lightWorst, out.latencyMs);
             }
@@ -438,7 +438,7 @@ private slots:
             double firstLatency = -1, peakLatency = 0;
             int overloaded = 0;
             for (int i = 0; i < 2000; ++i) {
-                const auto out = heavy.serve(i * 0.001, rng, 0, false);
+                const auto out = heavy.serve(i * 0.001, rng, 0, 1.0, false);
                 if (firstLatency < 0)
                     firstLatency = out.latencyMs;
                 if (out.ok())
@@ -449,7 +449,17 @@ private slots:
             QVERIFY(overloaded > 500);
             QVERIFY(firstLatency < 100);
             // Injected errors fail fast without a worker.
-            QCOMPARE(heavy.serve(10.0, rng, 0, true).code, sim::ServiceCode::Injected);
+            QCOMPARE(heavy.serve(10.0, rng, 0, 1.0, true).code, sim::ServiceCode::Injected);
+            // latency_factor: the same draws, the server's time x1.5 (and
+            // here all of the latency is the server's: networkMs is 0).
+            sim::Random drawsA(seed, 2), drawsB(seed, 2);
+            sim::ServiceModel plain(spec), slow(spec);
+            for (int i = 0; i < 200; ++i) {
+                const auto p = plain.serve(i * 0.01, drawsA, 0, 1.0, false);
+                const auto s = slow.serve(i * 0.01, drawsB, 0, 1.5, false);
+                QVERIFY(p.ok() && s.ok());
+                QCOMPARE_LE(std::abs(s.latencyMs - 1.5 * p.latencyMs), 1e-9);
+            }
         }
     }
 };

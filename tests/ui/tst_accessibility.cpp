@@ -72,10 +72,7 @@ private slots:
     }
 
     void faultDialogWidgetsHaveNames() {
-        for (const FaultKind kind :
-             {FaultKind::Latency, FaultKind::ErrorRate, FaultKind::MatcherStall,
-              FaultKind::RegionOutage, FaultKind::PlayerSurge, FaultKind::BadRelease,
-              FaultKind::StoreLatency, FaultKind::Inconsistency}) {
+        for (const FaultKind kind : kAllFaultKinds) {
             FaultDialog dialog(kind, {u"eu-west"_s, u"us-east"_s});
             dialog.show();
             QVERIFY2(dialog.validationError().isEmpty(), qPrintable(dialog.validationError()));

@@ -25,9 +25,11 @@ QString drillScriptMarkdown(const DrillScript& d) {
                        QString::fromLatin1(toString(f.target));
         if (f.latencyMs > 0)
             what += u", +%1 ms"_s.arg(f.latencyMs);
-        if (f.kind == FaultKind::Latency || f.kind == FaultKind::ErrorRate)
+        if (f.kind == FaultKind::Latency || f.kind == FaultKind::LatencyFactor ||
+            f.kind == FaultKind::ErrorRate)
             what += u", %1 % of requests"_s.arg(f.share * 100);
-        if (f.kind == FaultKind::PlayerSurge || f.kind == FaultKind::BadRelease)
+        if (f.kind == FaultKind::PlayerSurge || f.kind == FaultKind::BadRelease ||
+            f.kind == FaultKind::LatencyFactor)
             what += u", x%1"_s.arg(f.multiplier);
         if (!f.region.empty())
             what += u", region "_s + QString::fromStdString(f.region);

@@ -1,17 +1,26 @@
-// The canary judge calibrated on the simulator (issue 21, item 3), A/A
-// part: 200 seeded rollouts of the same release on both colours, green at
-// 50 % so both serve the same load (the service model makes latency grow
-// with a colour's load: an even split is what equalises it), one analysis
-// step of 20 looks 30 s apart judged on api_latency_ms, ticket_wait_s and
-// error_rate (core/CanaryWatch: always-valid tests, alpha 5 %).
+// The canary judge calibrated on the simulator (issue 21, item 3). Each case
+// is 200 seeded rollouts of `baseline-1000`, green at 50 % so both colours
+// serve the same load (the service model makes latency grow with a
+// colour's load: an even split is what equalises it), one analysis step of
+// 20 looks 30 s apart judged on api_latency_ms, ticket_wait_s and
+// error_rate (core/CanaryWatch: always-valid tests, alpha 5 %, all three
+// critical, 30 observations minimum, the default 10 % allowance).
+//
+// A/A: the same release on both colours.
 //   canary.aa_false_positive_pct  share of the 200 that fail the step (target <= 1)
 //   canary.aa_fixed_test_fail_pct the same rollouts judged by the fixed
 //                                 interval alone at each look (what the
 //                                 always-valid test replaces), for contrast
 //   canary.aa_median_abs_change_pct  how far green's latency moved from
 //                                 blue's at the last look (noise, not zero)
-// Detection of a +20 % latency regression needs a multiplicative latency
-// fault in the one fault model, which does not exist yet: not measured.
+// Injected regressions on green, from the step's start (the one fault
+// model's faults, as a drill would inject them):
+//   canary.detect_pct_latency_20  latency_factor x1.2 on green: share of the
+//                                 200 that fail before promotion (target >= 95)
+//   canary.detect_s_latency_20    median seconds from the fault's start to
+//                                 the failing look
+//   canary.detect_pct_errors_1pt  error_rate 1 % on green (+1 point)
+//   canary.detect_s_errors_1pt    the same, median seconds
 #include "simulator/engine/SimulationEngine.h"
 
 #include "BenchReport.h"
@@ -24,8 +33,89 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <optional>
 
 using namespace pulsco;
+
+namespace {
+
+constexpr int kRollouts = 200, kLooks = 20;
+constexpr double kLookSeconds = 30, kWarmup = 120;
+
+struct CaseResult {
+    int failed = 0;
+    int fixedFailed = 0;
+    int inconclusive = 0;
+    std::uint64_t looksJudged = 0;
+    std::vector<double> secondsToFail;  // one per failed rollout
+    std::vector<double> lastAbsChange;  // api_latency_ms, one per rollout
+};
+
+double median(std::vector<double> values) {
+    if (values.empty())
+        return std::nan("");
+    const auto mid = values.begin() + std::ptrdiff_t(values.size() / 2);
+    std::nth_element(values.begin(), mid, values.end());
+    return *mid;
+}
+
+CaseResult runCase(const Scenario& base, const std::vector<CanaryMetric>& metrics,
+                   const std::optional<FaultSpec>& regression) {
+    CaseResult out;
+    for (int r = 0; r < kRollouts; ++r) {
+        Scenario scenario = base;
+        scenario.seed = 1000 + std::uint64_t(r);
+        scenario.durationSeconds = kWarmup + kLooks * kLookSeconds + 10;
+        SimulationEngine engine(scenario);
+        engine.setTrafficWeight(50);
+        engine.advanceTo(kWarmup);
+        if (regression)
+            engine.injectFault(*regression);  // starts now, with the step
+        const MetricsSnapshot stepStart = engine.snapshot();
+        CanaryWatch watch(metrics);
+        bool stepFailed = false, fixedFailedHere = false;
+        double change = 0;
+        for (int k = 1; k <= kLooks && !stepFailed; ++k) {
+            engine.advanceTo(kWarmup + k * kLookSeconds);
+            const MetricsSnapshot now = engine.snapshot();
+            std::vector<CanarySamples> samples;
+            for (const CanaryMetric& m : metrics)
+                samples.push_back(canarySamples(m, now, stepStart));
+            const CanaryStepJudgement fixed = judgeCanary(metrics, samples);
+            fixedFailedHere = fixedFailedHere || fixed.outcome == CanaryOutcome::Fail;
+            change = fixed.metrics[0].changePct;
+            const CanaryStepJudgement j = watch.look(samples);
+            if (j.nothingJudged) {
+                ++out.inconclusive;
+                continue;
+            }
+            ++out.looksJudged;
+            stepFailed = j.outcome == CanaryOutcome::Fail;
+            if (stepFailed)
+                out.secondsToFail.push_back(k * kLookSeconds);
+        }
+        out.failed += stepFailed;
+        out.fixedFailed += fixedFailedHere;
+        out.lastAbsChange.push_back(std::fabs(change));
+    }
+    return out;
+}
+
+void describe(const char* name, const CaseResult& r, double wallSeconds) {
+    std::printf("bench_canary_calibration: %s: %d rollouts x %d looks in %.1f s wall; %d failed "
+                "(fixed test alone: %d), %llu looks judged, %d inconclusive\n",
+                name, kRollouts, kLooks, wallSeconds, r.failed, r.fixedFailed,
+                static_cast<unsigned long long>(r.looksJudged), r.inconclusive);
+}
+
+FaultSpec onGreen(FaultKind kind) {
+    FaultSpec f;
+    f.kind = kind;
+    f.target = FaultTarget::Green;
+    return f;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
     QCoreApplication app(argc, argv);
@@ -42,51 +132,29 @@ int main(int argc, char** argv) {
         m.critical = true;
         metrics.push_back(m);
     }
-    constexpr int kRollouts = 200, kLooks = 20;
-    constexpr double kLookSeconds = 30, kWarmup = 120;
-    int failed = 0, fixedFailed = 0, inconclusive = 0;
-    std::vector<double> lastChange;
-    std::uint64_t looksJudged = 0;
-    const auto start = std::chrono::steady_clock::now();
-    for (int r = 0; r < kRollouts; ++r) {
-        Scenario scenario = *load.scenario;
-        scenario.seed = 1000 + std::uint64_t(r);
-        scenario.durationSeconds = kWarmup + kLooks * kLookSeconds + 10;
-        SimulationEngine engine(scenario);
-        engine.setTrafficWeight(50);
-        engine.advanceTo(kWarmup);
-        const MetricsSnapshot stepStart = engine.snapshot();
-        CanaryWatch watch(metrics);
-        bool stepFailed = false, fixedFailedHere = false;
-        double change = 0;
-        for (int k = 1; k <= kLooks && !stepFailed; ++k) {
-            engine.advanceTo(kWarmup + k * kLookSeconds);
-            const MetricsSnapshot now = engine.snapshot();
-            std::vector<CanarySamples> samples;
-            for (const CanaryMetric& m : metrics)
-                samples.push_back(canarySamples(m, now, stepStart));
-            const CanaryStepJudgement fixed = judgeCanary(metrics, samples);
-            fixedFailedHere = fixedFailedHere || fixed.outcome == CanaryOutcome::Fail;
-            change = fixed.metrics[0].changePct;
-            const CanaryStepJudgement j = watch.look(samples);
-            if (j.nothingJudged) {
-                ++inconclusive;
-                continue;
-            }
-            ++looksJudged;
-            stepFailed = j.outcome == CanaryOutcome::Fail;
-        }
-        failed += stepFailed;
-        fixedFailed += fixedFailedHere;
-        lastChange.push_back(std::fabs(change));
-    }
-    std::nth_element(lastChange.begin(), lastChange.begin() + kRollouts / 2, lastChange.end());
-    std::printf("bench_canary_calibration: %d A/A rollouts x %d looks in %.1f s wall; %d failed, "
-                "%llu looks judged, %d inconclusive\n",
-                kRollouts, kLooks, bench::secondsSince(start), failed,
-                static_cast<unsigned long long>(looksJudged), inconclusive);
-    bench::report("canary.aa_false_positive_pct", 100.0 * failed / kRollouts, "%");
-    bench::report("canary.aa_fixed_test_fail_pct", 100.0 * fixedFailed / kRollouts, "%");
-    bench::report("canary.aa_median_abs_change_pct", lastChange[kRollouts / 2], "%");
+
+    auto start = std::chrono::steady_clock::now();
+    const CaseResult aa = runCase(*load.scenario, metrics, std::nullopt);
+    describe("A/A", aa, bench::secondsSince(start));
+    bench::report("canary.aa_false_positive_pct", 100.0 * aa.failed / kRollouts, "%");
+    bench::report("canary.aa_fixed_test_fail_pct", 100.0 * aa.fixedFailed / kRollouts, "%");
+    bench::report("canary.aa_median_abs_change_pct", median(aa.lastAbsChange), "%");
+
+    FaultSpec slower = onGreen(FaultKind::LatencyFactor);
+    slower.multiplier = 1.2;
+    start = std::chrono::steady_clock::now();
+    const CaseResult latency = runCase(*load.scenario, metrics, slower);
+    describe("green latency x1.2", latency, bench::secondsSince(start));
+    bench::report("canary.detect_pct_latency_20", 100.0 * latency.failed / kRollouts, "%");
+    bench::report("canary.detect_s_latency_20", median(latency.secondsToFail), "s");
+    bench::report("canary.latency_20_median_change_pct", median(latency.lastAbsChange), "%");
+
+    FaultSpec errors = onGreen(FaultKind::ErrorRate);
+    errors.share = 0.01;
+    start = std::chrono::steady_clock::now();
+    const CaseResult errorCase = runCase(*load.scenario, metrics, errors);
+    describe("green errors +1 point", errorCase, bench::secondsSince(start));
+    bench::report("canary.detect_pct_errors_1pt", 100.0 * errorCase.failed / kRollouts, "%");
+    bench::report("canary.detect_s_errors_1pt", median(errorCase.secondsToFail), "s");
     return 0;
 }
