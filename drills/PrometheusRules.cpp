@@ -1,5 +1,7 @@
 #include "drills/PrometheusRules.h"
 
+#include "bridge/PromqlTerms.h"
+
 #include <QRegularExpression>
 #include <QSet>
 
@@ -13,85 +15,6 @@ using namespace Qt::StringLiterals;
 namespace pulsco {
 
 namespace {
-
-// The window of the console's recent figures (core/RecentWindow): a rate or
-// a percentile over the last minute.
-const QString kWindow = u"[1m]"_s;
-
-// Restricts a per-instance series to one colour through pulsco_info's label
-// (every server exposes pulsco_info{color,environment} 1).
-QString colored(const QString& series, const QString& color) {
-    if (color.isEmpty())
-        return series;
-    return u"(%1 * on (instance) group_left (color) pulsco_info{color=\"%2\"})"_s.arg(series,
-                                                                                      color);
-}
-
-QString percentile(double q, const QString& bucket, const QString& color, double scale) {
-    QString out = u"histogram_quantile(%1, sum by (le) (%2))"_s.arg(
-        QString::number(q / 100.0, 'g', 6), colored(u"rate(%1%2)"_s.arg(bucket, kWindow), color));
-    if (scale != 1)
-        out += u" * "_s + QString::number(scale, 'g', 6);
-    return out;
-}
-
-struct Term {
-    std::optional<QString> promql;
-    QString unsupported;
-};
-
-Term translateTerm(const QString& function, const QString& percentileText, QString name) {
-    QString color;
-    if (name.startsWith(u"blue."_s) || name.startsWith(u"green."_s)) {
-        color = name.section(u'.', 0, 0);
-        name = name.section(u'.', 1);
-    }
-    if (function == u"p"_s) {
-        const double q = percentileText.toDouble();
-        if (name == u"api_latency_ms"_s)
-            return {percentile(q, u"pulsco_http_request_duration_seconds_bucket{class=\"api\"}"_s,
-                               color, 1000),
-                    {}};
-        if (name == u"ticket_wait_s"_s)
-            return {percentile(q, u"pulsco_ticket_wait_seconds_bucket"_s, color, 1), {}};
-        return {std::nullopt,
-                u"p(%1)(%2): no Prometheus histogram of it"_s.arg(percentileText, name)};
-    }
-    if (function == u"rate"_s && name == u"errors"_s)
-        return {
-            u"(sum(%1) / sum(%2))"_s.arg(
-                colored(u"rate(pulsco_http_requests_total{class=\"api\",code=~\"5..\"}%1)"_s.arg(
-                            kWindow),
-                        color),
-                colored(u"rate(pulsco_http_requests_total{class=\"api\"}%1)"_s.arg(kWindow),
-                        color)),
-            {}};
-    if (function == u"rate"_s && (name == u"tickets_expired"_s || name == u"tickets_cancelled"_s))
-        // The console's rate of a ticket outcome is a share of the tickets
-        // accepted since the start: the counters themselves, not rate().
-        return {u"(sum(%1) / sum(%2))"_s.arg(
-                    colored(u"pulsco_tickets_total{state=\"%1\"}"_s.arg(name.mid(8)), color),
-                    colored(u"pulsco_tickets_total{state=\"created\"}"_s, color)),
-                {}};
-    if (function.isEmpty() && name == u"tickets_searching"_s)
-        return {u"sum(%1)"_s.arg(colored(u"pulsco_tickets_searching"_s, color)), {}};
-    // Players (total scope only, as in the console): pulsco-matchd's online
-    // players are those searching plus those in a match.
-    if (function.isEmpty() && color.isEmpty()) {
-        if (name == u"players_in_queue"_s)
-            return {u"sum(pulsco_players_in_queue)"_s, {}};
-        if (name == u"players_in_match"_s)
-            return {u"sum(pulsco_players_in_match)"_s, {}};
-        if (name == u"players_online"_s || name == u"concurrent_players"_s)
-            return {u"(sum(pulsco_players_in_queue) + sum(pulsco_players_in_match))"_s, {}};
-    }
-    const QString shown = function.isEmpty() ? name : function + u'(' + name + u')';
-    if (name == u"conservation"_s || name == u"uptime"_s || name.startsWith(u"players_"_s))
-        return {std::nullopt,
-                u"%1: pulsco-matchd exports no Prometheus metric with its meaning"_s.arg(shown)};
-    return {std::nullopt,
-            u"%1: no PromQL translation (docs/prometheus.md lists them)"_s.arg(shown)};
-}
 
 QString durationText(double seconds) {
     const qint64 s = qint64(std::llround(seconds));
@@ -118,16 +41,17 @@ PromqlTranslation toPromql(const AlertRule& rule) {
     if (!m.hasMatch())
         return {std::nullopt,
                 u"'%1': only one comparison of a metric with a number translates"_s.arg(text)};
-    Term term;
+    PromqlTerm term;
     if (!m.captured(1).isEmpty())
-        term = translateTerm(u"p"_s, m.captured(2), m.captured(3));
+        term = promqlOfTerm(u"p"_s, m.captured(2), m.captured(3));
     else if (!m.captured(4).isEmpty())
         term = m.captured(4) == u"rate"_s
-                   ? translateTerm(u"rate"_s, {}, m.captured(5))
-                   : Term{std::nullopt, u"%1(%2): the console's peak over its session has no "
-                                        "PromQL counterpart"_s.arg(m.captured(4), m.captured(5))};
+                   ? promqlOfTerm(u"rate"_s, {}, m.captured(5))
+                   : PromqlTerm{std::nullopt,
+                                u"%1(%2): the console's peak over its session has no PromQL "
+                                "counterpart"_s.arg(m.captured(4), m.captured(5))};
     else
-        term = translateTerm({}, {}, m.captured(6));
+        term = promqlOfTerm({}, {}, m.captured(6));
     if (!term.promql)
         return {std::nullopt, term.unsupported};
     double bar = m.captured(8) == u"ok"_s ? 1 : m.captured(8).toDouble();  // fail: 0
@@ -189,58 +113,6 @@ PrometheusRulesExport exportPrometheusRules(const std::vector<AlertRule>& rules,
 
 namespace {
 
-// Every term the export can write, by its PromQL: the import's inverse is
-// the export itself, so the two cannot disagree.
-std::optional<QString> termOf(const QString& promqlTerm, double quantile) {
-    static const QStringList kColors = {QString(), u"blue"_s, u"green"_s};
-    QStringList candidates;
-    for (const QString& color : kColors) {
-        const QString scope = color.isEmpty() ? QString() : color + u'.';
-        if (quantile >= 0) {
-            const QString q = QString::number(quantile * 100, 'g', 6);
-            candidates << u"p(%1)(%2api_latency_ms)"_s.arg(q, scope)
-                       << u"p(%1)(%2ticket_wait_s)"_s.arg(q, scope);
-        }
-        candidates << u"rate(%1errors)"_s.arg(scope) << u"rate(%1tickets_expired)"_s.arg(scope)
-                   << u"rate(%1tickets_cancelled)"_s.arg(scope)
-                   << u"%1tickets_searching"_s.arg(scope);
-    }
-    candidates << u"players_online"_s << u"players_in_queue"_s << u"players_in_match"_s;
-    for (const QString& candidate : std::as_const(candidates)) {
-        AlertRule probe;
-        ExpressionError error;
-        probe.expression =
-            MetricExpression::parse(QString(candidate + u" > 0"_s).toStdString(), &error);
-        const PromqlTranslation t = probe.expression ? toPromql(probe) : PromqlTranslation{};
-        if (t.promql && t.promql->chopped(4) == promqlTerm)
-            return candidate;
-    }
-    return std::nullopt;
-}
-
-// "1m", "90s", "1h30m", "0s"; nullopt otherwise.
-std::optional<double> durationSeconds(const QString& text) {
-    static const QRegularExpression part(u"(\\d+)(ms|s|m|h|d|w|y)"_s);
-    static const QRegularExpression whole(u"^(?:\\d+(?:ms|s|m|h|d|w|y))+$"_s);
-    if (!whole.match(text).hasMatch())
-        return std::nullopt;
-    double seconds = 0;
-    auto it = part.globalMatch(text);
-    while (it.hasNext()) {
-        const auto m = it.next();
-        const double n = m.captured(1).toDouble();
-        const QString unit = m.captured(2);
-        seconds += unit == u"ms"_s  ? n / 1000
-                   : unit == u"s"_s ? n
-                   : unit == u"m"_s ? n * 60
-                   : unit == u"h"_s ? n * 3600
-                   : unit == u"d"_s ? n * 86400
-                   : unit == u"w"_s ? n * 604800
-                                    : n * 31536000;
-    }
-    return seconds;
-}
-
 // HighErrorRate, high_error_rate, "high error rate" -> high-error-rate.
 QString consoleName(const QString& alert) {
     QString out;
@@ -266,29 +138,8 @@ QString scalarOf(const YAML::Node& node) {
 
 AlertRulesLoad importPrometheusRules(const QByteArray& yaml, const QString& sourceName) {
     AlertRulesLoad load;
-    // yaml-cpp recurses once per level of nesting: a file nested thousands
-    // deep would exhaust the stack. A rule file needs a handful of levels.
-    int depth = 0, deepest = 0, indent = 0, widest = 0;
-    bool lineStart = true;
-    for (const char c : yaml) {
-        if (c == '[' || c == '{')
-            deepest = std::max(deepest, ++depth);
-        else if (c == ']' || c == '}')
-            --depth;
-        if (c == '\n') {
-            lineStart = true;
-            indent = 0;
-        } else if (lineStart && (c == ' ' || c == '-' || c == '?')) {
-            // "- - - x" nests as deep as indentation does.
-            widest = std::max(widest, ++indent);
-        } else {
-            lineStart = false;
-        }
-    }
-    if (deepest > 32 || widest > 160) {
-        load.error = sourceName + u": nested deeper than a rule file needs (%1 brackets, %2 "
-                                  "columns of indentation and dashes at most)"_s.arg(deepest)
-                                      .arg(widest);
+    if (const QString deep = yamlNestingProblem(yaml, u"a rule file"_s); !deep.isEmpty()) {
+        load.error = sourceName + u": "_s + deep;
         return load;
     }
     YAML::Node root;
@@ -344,40 +195,24 @@ AlertRulesLoad importPrometheusRules(const QByteArray& yaml, const QString& sour
                                           rule.name));
                 if (!node["expr"] || !node["expr"].IsScalar())
                     return fail(path + u".expr"_s, u"required: a PromQL condition"_s);
-                const QString expr = scalarOf(node["expr"]).simplified();
-                static const QRegularExpression comparison(
-                    uR"(^(.*\S)\s*(<=|>=|==|!=|<|>)\s*(-?\d+(?:\.\d+)?(?:e-?\d+)?)$)"_s);
-                const QRegularExpressionMatch m = comparison.match(expr);
-                if (!m.hasMatch())
-                    return fail(path + u".expr"_s,
-                                u"'%1': the console reads one comparison of a term with a "
-                                "number (docs/prometheus.md lists the terms)"_s.arg(expr));
-                static const QRegularExpression quantile(uR"(^histogram_quantile\(([0-9.]+),)"_s);
-                const auto q = quantile.match(m.captured(1));
-                const std::optional<QString> term =
-                    termOf(m.captured(1), q.hasMatch() ? q.captured(1).toDouble() : -1);
-                if (!term)
-                    return fail(path + u".expr"_s,
-                                u"'%1' is not a PromQL term the console reads (docs/"
-                                "prometheus.md, \"Alert rules\", lists them)"_s.arg(m.captured(1)));
-                double bar = m.captured(3).toDouble();
-                QString barText = QString::number(bar, 'g', 10);
-                if (term->startsWith(u"rate("_s))
-                    barText = QString::number(bar * 100, 'g', 10) + u'%';
-                const QString condition = *term + u' ' + m.captured(2) + u' ' + barText;
+                const PromqlCondition read = consoleConditionOfPromql(scalarOf(node["expr"]));
+                if (!read.error.isEmpty())
+                    return fail(path + u".expr"_s, read.error);
+                const QString& condition = read.condition;
+                const QString& term = read.term;
                 ExpressionError error;
                 rule.expression = MetricExpression::parse(condition.toStdString(), &error);
-                rule.value = MetricExpression::parse(term->toStdString(), &error);
+                rule.value = MetricExpression::parse(term.toStdString(), &error);
                 if (!rule.expression || !rule.value)
                     return fail(path + u".expr"_s, QString::fromStdString(error.describe()));
-                rule.valueUnit = term->contains(u"latency_ms"_s) ? u"ms"_s
-                                 : term->contains(u"wait_s"_s)   ? u"s"_s
-                                 : term->startsWith(u"rate("_s)  ? u"%"_s
-                                                                 : QString();
+                rule.valueUnit = term.contains(u"latency_ms"_s) ? u"ms"_s
+                                 : term.contains(u"wait_s"_s)   ? u"s"_s
+                                 : term.startsWith(u"rate("_s)  ? u"%"_s
+                                                                : QString();
                 for (const char* key : {"for", "keep_firing_for"}) {
                     if (!node[key])
                         continue;
-                    const auto seconds = durationSeconds(scalarOf(node[key]));
+                    const auto seconds = prometheusDurationSeconds(scalarOf(node[key]));
                     if (!seconds)
                         return fail(path + u'.' + QLatin1StringView(key),
                                     u"'%1': not a Prometheus duration (1m, 90s, 1h30m)"_s.arg(

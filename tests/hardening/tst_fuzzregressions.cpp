@@ -16,6 +16,7 @@
 #include "net/prometheus/PrometheusTextParser.h"
 #include "net/promsource/PromQueryResponse.h"
 #include "net/promsource/PromSnapshotBuilder.h"
+#include "rollout/AnalysisImport.h"
 #include "rollout/RolloutPlanJson.h"
 #include "simulator/ScenarioJson.h"
 
@@ -86,6 +87,12 @@ Outcome parseAs(const QString& target, const QByteArray& input) {
                 answer = *result;
             buildPromSnapshots(answers, 0, -600, {});
         }
+    } else if (target == u"analysis_import") {
+        // Accepted: the one import its seed's format names takes it.
+        const AnalysisImport k = importKayentaCanaryConfig(input, source);
+        const AnalysisImport a = importArgoAnalysisTemplate(input, source);
+        out.accepted = k.step.has_value() || a.step.has_value();
+        out.error = k.error + u" / "_s + a.error;
     } else if (target == u"comparison_report") {
         out.accepted = replayComparisonFromJson(input, source, &out.error).has_value();
     } else if (target == u"recording") {

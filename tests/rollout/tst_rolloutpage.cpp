@@ -35,6 +35,7 @@
 #include <QMap>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTabWidget>
 #include <QTableWidget>
@@ -304,6 +305,47 @@ private slots:
         panel->stepEditor()->setPlainText(u"[{\"set_weight\": 25}, {\"set_weight\": 100}]"_s);
         QVERIFY(panel->applyEditedSteps(&error));
         QCOMPARE(m_page->session().draftSteps().size(), std::size_t(2));
+    }
+
+    // Import analysis… adds the step an Argo template maps to after what is
+    // being edited; nothing is applied until the operator applies it, and a
+    // file that does not map changes nothing.
+    void importedAnalysisIsAddedForReview() {
+        TrafficStepPanel* panel = m_page->steps();
+        m_page->tabs()->setCurrentWidget(panel);
+        panel->stepEditor()->setPlainText(u"[{\"set_weight\": 50}]"_s);
+        const std::size_t before = m_page->session().draftSteps().size();
+        panel->setPickFile([] {
+            return QStringLiteral(PULSCO_SOURCE_DIR "/resources/analysis/argo-pulsco-green.yaml");
+        });
+        auto* importButton = panel->findChild<QPushButton*>(u"import-analysis"_s);
+        QVERIFY(importButton);
+        QTest::mouseClick(importButton, Qt::LeftButton);
+        const QString edited = panel->stepEditor()->toPlainText();
+        QVERIFY2(edited.contains(u"\"set_weight\": 50"_s), qPrintable(edited));
+        QVERIFY2(edited.contains(u"rate(green.errors) < 1%"_s), qPrintable(edited));
+        QVERIFY2(panel->editorStatus()->text().startsWith(
+                     u"Added an analysis step from argo-pulsco-green.yaml (step 2)"_s),
+                 qPrintable(panel->editorStatus()->text()));
+        QVERIFY(panel->editorStatus()->text().contains(u"Note: spec.metrics[0]"_s));
+        QCOMPARE(m_page->session().draftSteps().size(), before);  // not applied yet
+        QString error;
+        QVERIFY2(panel->applyEditedSteps(&error), qPrintable(error));
+        QCOMPARE(m_page->session().draftSteps().size(), std::size_t(2));
+        QCOMPARE(m_page->session().draftSteps()[1].kind, TrafficStep::Kind::Analysis);
+
+        const QString bad = m_dir.filePath(u"bad-analysis.yaml"_s);
+        QFile f(bad);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("apiVersion: argoproj.io/v1alpha1\nkind: Rollout\nspec: {}\n");
+        f.close();
+        QSignalSpy failed(panel, &TrafficStepPanel::failed);
+        panel->setPickFile([bad] { return bad; });
+        QTest::mouseClick(importButton, Qt::LeftButton);
+        QCOMPARE(failed.size(), 1);
+        QVERIFY2(failed[0][0].toString().contains(u"kind: must be AnalysisTemplate"_s),
+                 qPrintable(failed[0][0].toString()));
+        QCOMPARE(panel->stepEditor()->toPlainText(), edited);  // nothing added
     }
 
     void badPlanChangesNothing() {

@@ -3,6 +3,7 @@
 #include "ui/rollout/CanaryJudgementModel.h"
 
 #include "bridge/TrafficController.h"
+#include "rollout/AnalysisImport.h"
 #include "rollout/RolloutPlanJson.h"
 #include "rollout/RolloutSession.h"
 #include "ui/EnvironmentComparisonModel.h"
@@ -11,11 +12,14 @@
 #include "ui/KpiStatus.h"
 #include "ui/Theme.h"
 
+#include <QFileDialog>
+#include <QFileInfo>
 #include <QGridLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QInputDialog>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QLabel>
 #include <QLineEdit>
@@ -88,6 +92,17 @@ TrafficStepPanel::TrafficStepPanel(RolloutSession& session, QWidget* parent)
     m_editorStatus->setWordWrap(true);
     auto* apply = new QPushButton(tr("Apply &steps"), this);
     apply->setAccessibleName(tr("Apply edited steps"));
+    auto* importButton = new QPushButton(tr("&Import analysis…"), this);
+    importButton->setObjectName(u"import-analysis"_s);
+    importButton->setAccessibleName(tr("Import a Kayenta or Argo Rollouts analysis"));
+    importButton->setToolTip(
+        tr("Adds the analysis step a Kayenta canary config (.json) or an Argo Rollouts "
+           "AnalysisTemplate (.yaml) maps to, for you to read and apply."));
+    m_pickFile = [this] {
+        return QFileDialog::getOpenFileName(
+            this, tr("Import analysis"), {},
+            tr("Kayenta canary config or Argo AnalysisTemplate (*.json *.yaml *.yml)"));
+    };
     // Requested, read back and measured side by side: a switch that was
     // asked for but did not move the traffic shows here at once.
     m_traffic = new QLabel(this);
@@ -100,7 +115,11 @@ TrafficStepPanel::TrafficStepPanel(RolloutSession& session, QWidget* parent)
     stepsLayout->addWidget(m_steps, 0, 0, 3, 1);
     stepsLayout->addWidget(m_editor, 0, 1);
     stepsLayout->addWidget(m_editorStatus, 1, 1);
-    stepsLayout->addWidget(apply, 2, 1, Qt::AlignRight);
+    auto* editorButtons = new QHBoxLayout;
+    editorButtons->addStretch(1);
+    editorButtons->addWidget(importButton);
+    editorButtons->addWidget(apply);
+    stepsLayout->addLayout(editorButtons, 2, 1);
     stepsLayout->addWidget(m_traffic, 3, 0, 1, 2);
     stepsLayout->setColumnStretch(0, 1);
     stepsLayout->setColumnStretch(1, 1);
@@ -165,6 +184,12 @@ TrafficStepPanel::TrafficStepPanel(RolloutSession& session, QWidget* parent)
     connect(apply, &QPushButton::clicked, this, [this] {
         QString error;
         if (!applyEditedSteps(&error))
+            emit failed(error);
+    });
+    connect(importButton, &QPushButton::clicked, this, [this] {
+        const QString path = m_pickFile ? m_pickFile() : QString();
+        QString error;
+        if (!path.isEmpty() && !importAnalysis(path, &error))
             emit failed(error);
     });
     connect(button(u"start"_s), &QPushButton::clicked, this, [this] {
@@ -242,6 +267,37 @@ bool TrafficStepPanel::applyEditedSteps(QString* error) {
     m_editorStatus->setText(
         tr("%1 steps ready for the next rollout.").arg(m_session.draftSteps().size()));
     refresh();
+    return true;
+}
+
+bool TrafficStepPanel::importAnalysis(const QString& path, QString* error) {
+    // The edited list first: an import never overwrites what the operator typed.
+    const QString typed = m_editor->toPlainText().trimmed();
+    QJsonArray steps;
+    if (!typed.isEmpty()) {
+        const QJsonDocument doc = QJsonDocument::fromJson(typed.toUtf8());
+        if (!doc.isArray()) {
+            *error = tr("Import analysis: the step list being edited is not a JSON array; fix "
+                        "it first, nothing was added");
+            m_editorStatus->setText(*error);
+            return false;
+        }
+        steps = doc.array();
+    }
+    const AnalysisImport imported = importAnalysisFile(path);
+    if (!imported.step) {
+        *error = tr("Import analysis: %1").arg(imported.error);
+        m_editorStatus->setText(*error);
+        return false;
+    }
+    steps.append(trafficStepsToJson({*imported.step}).first());
+    m_editor->setPlainText(QString::fromUtf8(QJsonDocument(steps).toJson(QJsonDocument::Indented)));
+    QString status = tr("Added an analysis step from %1 (step %2): read it, then Apply steps.")
+                         .arg(QFileInfo(path).fileName())
+                         .arg(steps.size());
+    for (const QString& note : imported.notes)
+        status += u"\n"_s + tr("Note: %1").arg(note);
+    m_editorStatus->setText(status);
     return true;
 }
 

@@ -30,8 +30,12 @@ public:
     // Asks "are you sure"; the page swaps it for tests.
     using Confirm = std::function<bool(const QString& title, const QString& text)>;
 
+    // Picks the analysis file to import ("" = cancelled); tests swap it.
+    using PickFile = std::function<QString()>;
+
     explicit TrafficStepPanel(RolloutSession& session, QWidget* parent = nullptr);
     void setConfirm(Confirm confirm) { m_confirm = std::move(confirm); }
+    void setPickFile(PickFile pick) { m_pickFile = std::move(pick); }
 
     void refresh();        // state, buttons, step list
     void refreshCharts();  // comparison (once per frame at most)
@@ -45,6 +49,12 @@ public:
     QLabel* judgeLabel() const { return m_judgeLabel; }
     QTableView* judgeTable() const { return m_judgeTable; }
     bool applyEditedSteps(QString* error);
+    // Appends the analysis step a Kayenta canary config or an Argo
+    // AnalysisTemplate maps to (rollout/AnalysisImport) to the edited list,
+    // for the operator to read and apply; the status line says what was
+    // imported and what had nothing to do here.
+    bool importAnalysis(const QString& path, QString* error);
+    QLabel* editorStatus() const { return m_editorStatus; }
 
 signals:
     void failed(const QString& message);
@@ -57,6 +67,7 @@ private:
 
     RolloutSession& m_session;
     Confirm m_confirm;
+    PickFile m_pickFile;
     QLabel* m_state = nullptr;
     QLabel* m_detail = nullptr;
     QListWidget* m_steps = nullptr;
