@@ -73,8 +73,17 @@ std::optional<double> CanaryWatch::secondsToDetect(std::size_t metric, double bl
                                                    double variancePerSecond) const {
     if (metric >= m_metrics.size())
         return std::nullopt;
+    return secondsToDetectChange(metric, blueLevel, changePct / 100 * std::fabs(blueLevel),
+                                 variancePerSecond);
+}
+
+std::optional<double> CanaryWatch::secondsToDetectChange(std::size_t metric, double blueLevel,
+                                                         double change,
+                                                         double variancePerSecond) const {
+    if (metric >= m_metrics.size())
+        return std::nullopt;
     const CanaryMetric& m = m_metrics[metric];
-    const double excess = (changePct - m.allowedChangePct) / 100 * std::fabs(blueLevel);
+    const double excess = std::fabs(change) - margin(m, blueLevel);
     return pulsco::secondsToDetect(excess, variancePerSecond, m_alpha, tauFor(m, blueLevel));
 }
 

@@ -37,6 +37,11 @@ public:
     // previous step's interval: variance x seconds observed).
     std::optional<double> secondsToDetect(std::size_t metric, double blueLevel, double changePct,
                                           double variancePerSecond) const;
+    // The same for a change green - blue in the metric's own units (a rate's
+    // one point is 0.01, whatever blue's level): what lies beyond the
+    // allowance is what must be detected.
+    std::optional<double> secondsToDetectChange(std::size_t metric, double blueLevel, double change,
+                                                double variancePerSecond) const;
 
 private:
     double tauFor(const CanaryMetric& m, double blueLevel) const;

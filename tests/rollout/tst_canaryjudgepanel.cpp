@@ -13,6 +13,7 @@
 
 #include <QDir>
 #include <QLabel>
+#include <QListWidget>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QStandardPaths>
@@ -50,7 +51,7 @@ private:
         std::unique_ptr<EngineSource> source;
         std::unique_ptr<RolloutPage> page;
     };
-    Page open(const QString& name, QSize size) {
+    Page open(const QString& name, QSize size, bool start = true) {
         Page p;
         QString error;
         p.source = EngineSource::shipped(u"baseline-1000"_s);
@@ -64,7 +65,7 @@ private:
             qFatal("%s: %s", qPrintable(name), qPrintable(error));
         p.source->advance(p.source->engine().runTime() + 120);  // warm both colours up
         p.page->session().setOperatorName(u"Ana"_s);
-        if (!p.page->session().startRollout(&error))
+        if (start && !p.page->session().startRollout(&error))
             qFatal("%s: start: %s", qPrintable(name), qPrintable(error));
         return p;
     }
@@ -80,6 +81,34 @@ private slots:
         QString error;
         m_store = ConsoleStore::open(m_dir.filePath(u"console.sqlite"_s), &error);
         QVERIFY2(m_store, qPrintable(error));
+    }
+
+    // Before the rollout: the judged step says how long its judge needs at
+    // the traffic so far (blue alone for two minutes; the step splits it
+    // 50/50), per metric in its tooltip, and whether the step runs long
+    // enough.
+    void runTimeShownBeforeTheStep() {
+        Page p = open(u"before"_s, QSize(1280, 800), false);
+        TrafficStepPanel* panel = p.page->steps();
+        p.source->advance(p.source->engine().runTime() + 120);  // blue alone serves
+        QTest::qWait(RolloutPage::kFrameMs + 50);
+        panel->refresh();
+        QCOMPARE(panel->stepList()->count(), 3);
+        const QListWidgetItem* judged = panel->stepList()->item(1);
+        qInfo("%s", qPrintable(judged->toolTip()));
+        QVERIFY2(judged->text().contains(u" — detects "_s) ||
+                     judged->text().contains(u" — too short: needs ~"_s),
+                 qPrintable(judged->text()));
+        const QString tip = judged->toolTip();
+        QVERIFY2(tip.contains(u"Time to detect at green 50 % and the traffic so far (the step "
+                              "runs 3 min):"_s),
+                 qPrintable(tip));
+        QVERIFY2(tip.contains(u"api_latency_ms +20 %: ~"_s), qPrintable(tip));
+        QVERIFY2(tip.contains(u"error_rate +1 point: ~"_s), qPrintable(tip));
+        QVERIFY2(tip.contains(u"ticket_wait_s +20 %: "_s), qPrintable(tip));
+        // The other steps say nothing of it.
+        QVERIFY(!panel->stepList()->item(0)->text().contains(u"detect"_s));
+        shoot(*p.page, u"rollout-detection-time-1280.png"_s);
     }
 
     void sameReleasePasses() {

@@ -4,6 +4,7 @@
 
 #include "bridge/TrafficController.h"
 #include "rollout/AnalysisImport.h"
+#include "rollout/DetectionTime.h"
 #include "rollout/RolloutPlanJson.h"
 #include "rollout/RolloutSession.h"
 #include "ui/EnvironmentComparisonModel.h"
@@ -301,6 +302,40 @@ bool TrafficStepPanel::importAnalysis(const QString& path, QString* error) {
     return true;
 }
 
+QString TrafficStepPanel::detectionText(const std::vector<TrafficStep>& steps, std::size_t index,
+                                        QString* tooltip, bool* tooShort) const {
+    const SnapshotPtr now = m_session.latestSnapshot();
+    if (!now)
+        return {};
+    const AnalysisSpec& a = steps[index].analysis;
+    const int weight = weightAtStep(steps, index);
+    const std::vector<DetectionEstimate> estimates = estimateDetection(*a.judge, weight, *now);
+    const double runs = a.intervalSeconds * a.count;
+    const DetectionEstimate* slowest = nullptr;
+    QStringList lines;
+    for (const DetectionEstimate& e : estimates) {
+        lines << (e.seconds
+                      ? tr("%1 %2: ~%3").arg(e.metric, e.regression, durationWords(*e.seconds))
+                      : tr("%1 %2: no estimate (%3)").arg(e.metric, e.regression, e.why));
+        if (!slowest || (e.seconds && (!slowest->seconds || *e.seconds > *slowest->seconds)))
+            slowest = &e;
+    }
+    *tooltip += u"\n"_s +
+                tr("Time to detect at green %1 % and the traffic so far (the step runs %2):")
+                    .arg(weight)
+                    .arg(durationWords(runs)) +
+                u"\n  "_s + lines.join(u"\n  "_s);
+    if (!slowest || !slowest->seconds)
+        return slowest ? tr("no detection estimate: %1").arg(slowest->why) : QString();
+    *tooShort = *slowest->seconds > runs;
+    if (*tooShort)
+        return tr("too short: needs ~%1 to detect %2 %3, runs %4")
+            .arg(durationWords(*slowest->seconds), slowest->metric, slowest->regression,
+                 durationWords(runs));
+    return tr("detects %1 %2 in ~%3 at this traffic")
+        .arg(slowest->metric, slowest->regression, durationWords(*slowest->seconds));
+}
+
 void TrafficStepPanel::refresh() {
     const TrafficStepper* stepper = m_session.stepper();
     const bool active = m_session.rolloutActive();
@@ -361,8 +396,23 @@ void TrafficStepPanel::refresh() {
             text += tr(" — %1 measured, %2 failed")
                         .arg(stepper->measurements())
                         .arg(stepper->failedMeasurements());
+        // Before a judged step runs: how long its judge needs at the traffic so
+        // far, and whether the step runs that long.
+        QString tooltip = text + suffix;
+        bool tooShort = false;
+        const bool upcoming = !shown || i > current ||
+                              (i == current && stepper->measurements() == 0 &&
+                               state != RolloutState::Degraded && state != RolloutState::Promoted);
+        if (upcoming && steps[std::size_t(i)].kind == TrafficStep::Kind::Analysis &&
+            steps[std::size_t(i)].analysis.judge) {
+            const QString needs = detectionText(steps, std::size_t(i), &tooltip, &tooShort);
+            if (!needs.isEmpty())
+                text += u" — "_s + needs;
+        }
         auto* item = new QListWidgetItem(text + suffix, m_steps);
-        item->setToolTip(text + suffix);
+        item->setToolTip(tooltip);
+        if (tooShort)  // a step that cannot see what it is there to see
+            item->setForeground(levelColor(KpiLevel::Warning, palette()));
         if (shown && i == current && state == RolloutState::Degraded) {
             item->setForeground(levelColor(KpiLevel::Breach, palette()));
             QFont bold = item->font();

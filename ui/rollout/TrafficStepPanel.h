@@ -5,6 +5,8 @@
 // green side by side (latency histograms, error rates).
 #pragma once
 
+#include "rollout/RolloutPlan.h"
+
 #include <QWidget>
 
 #include <functional>
@@ -62,6 +64,11 @@ signals:
 private:
     QPushButton* addButton(const QString& key, const QString& text, const QString& accessible);
     QString trafficText() const;
+    // "detects api_latency_ms +20 % in ~2 min 21 s at this traffic" for the
+    // judged step at `index` before it runs; each metric in `tooltip`;
+    // `tooShort` when the step ends before its judge could detect it.
+    QString detectionText(const std::vector<TrafficStep>& steps, std::size_t index,
+                          QString* tooltip, bool* tooShort) const;
     void run(const QString& title, const QString& question,
              const std::function<bool(QString*)>& action);
 
