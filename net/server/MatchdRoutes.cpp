@@ -143,9 +143,14 @@ void MatchdServer::route(HttpRequest& request, HttpResponder untagged) {
     if (delay > 0 || factor > 1) {
         QElapsedTimer inServer;
         inServer.start();
-        reply = [this, responder, delay, factor, inServer](HttpResponse r) {
+        const double roundingDraw = rng->generateDouble();
+        reply = [this, responder, delay, factor, inServer, roundingDraw](HttpResponse r) {
             const double ownMs = double(inServer.nsecsElapsed()) / 1e6;
-            const auto held = int(std::lround(delay + (factor - 1.0) * ownMs));
+            // Timers count whole milliseconds: a fraction is held one more
+            // millisecond as often as it is long, so the mean is exact even
+            // for answers that take well under a millisecond.
+            const double exact = delay + (factor - 1.0) * ownMs;
+            const auto held = int(std::floor(exact)) + (roundingDraw < exact - std::floor(exact));
             QTimer::singleShot(held, this, [responder, r = std::move(r)]() mutable {
                 responder.respond(std::move(r));
             });
