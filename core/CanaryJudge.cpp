@@ -1,23 +1,21 @@
 #include "core/CanaryJudge.h"
 
+#include "core/NumberText.h"
 #include "core/ProportionTest.h"
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 
 namespace pulsco {
 
 namespace {
 
 std::string number(double v, int digits = 3) {
-    char buffer[64];
-    std::snprintf(buffer, sizeof buffer, "%.*g", digits, v);
-    return buffer;
+    return significantText(v, digits);
 }
 
 std::string signedNumber(double v, int digits = 3) {
-    return (v > 0 ? "+" : "") + number(v, digits);
+    return withSign(v, significantText(v, digits));
 }
 
 }  // namespace

@@ -1,6 +1,6 @@
 #include "core/FaultEffects.h"
 
-#include <cstdio>
+#include "core/NumberText.h"
 
 namespace pulsco {
 
@@ -15,9 +15,7 @@ std::string percent(double share) {
 }
 
 std::string number(double v, int decimals) {
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
-    return buf;
+    return fixedText(v, decimals);
 }
 
 }  // namespace

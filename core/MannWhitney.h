@@ -18,6 +18,8 @@
 // green's shift against blue in the values' unit.
 #pragma once
 
+#include "core/Normal.h"  // the normal approximation it uses, for its callers too
+
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -44,9 +46,5 @@ struct MannWhitneyResult {
 // counts of 0 are ignored.
 MannWhitneyResult mannWhitney(std::vector<WeightedValue> x, std::vector<WeightedValue> y,
                               double confidence = 0.95, double tolRoot = 1e-4);
-
-// The standard normal's CDF and its inverse (to double precision).
-double normalCdf(double z);
-double normalQuantile(double p);
 
 }  // namespace pulsco

@@ -1,6 +1,6 @@
 #include "core/ProportionTest.h"
 
-#include "core/MannWhitney.h"
+#include "core/Normal.h"
 
 #include <algorithm>
 #include <cmath>

@@ -1,10 +1,11 @@
 #include "core/ReplayComparison.h"
 
+#include "core/NumberText.h"
+
 #include <algorithm>
 #include <array>
 #include <charconv>
 #include <cmath>
-#include <cstdio>
 #include <limits>
 #include <map>
 
@@ -124,7 +125,6 @@ struct Draw {
 };
 
 std::string number(double v) {
-    char buffer[32];
     const double a = std::fabs(v);
     // Whole numbers (a 95 % level, a ping in ms) print without decimals.
     const int digits = a == 0 || (a < 1e9 && v == std::floor(v)) ? 0
@@ -132,12 +132,11 @@ std::string number(double v) {
                        : a < 1                                   ? 3
                        : a < 100                                 ? 2
                                                                  : 1;
-    std::snprintf(buffer, sizeof buffer, "%.*f", digits, v);
-    return buffer;
+    return fixedText(v, digits);
 }
 
 std::string signedNumber(double v) {
-    return (v > 0 ? "+" : "") + number(v);
+    return withSign(v, number(v));
 }
 
 std::string changeText(const ComparisonBar* bar, double a, double b) {

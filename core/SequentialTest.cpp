@@ -1,6 +1,6 @@
 #include "core/SequentialTest.h"
 
-#include "core/MannWhitney.h"
+#include "core/Normal.h"
 
 #include <algorithm>
 #include <cmath>

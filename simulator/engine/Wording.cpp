@@ -1,14 +1,14 @@
 #include "simulator/engine/Wording.h"
 
+#include "core/NumberText.h"
+
 #include <cmath>
 #include <cstdio>
 
 namespace pulsco::sim {
 
 std::string number(double v, int decimals) {
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
-    return buf;
+    return fixedText(v, decimals);
 }
 
 std::string significant(double v) {
