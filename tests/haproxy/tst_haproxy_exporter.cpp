@@ -69,6 +69,10 @@ private slots:
             prometheus.scalar(u"sum(haproxy_server_status{proxy=\"pulsco\",state=\"UP\"})"_s)
                 .value_or(-1),
             2.0, 10000);
+        // The docs' session counter exists per colour (docs/prometheus.md).
+        QCOMPARE(prometheus.scalar(u"count(haproxy_server_sessions_total{proxy=\"pulsco\"})"_s)
+                     .value_or(-1),
+                 2.0);
         QCOMPARE(stack.interrupt(), 0);
     }
 };
