@@ -16,6 +16,7 @@ std::string FaultState::add(const FaultSpec& spec, double now, qint64* id) {
     case FaultKind::Latency:
     case FaultKind::LatencyFactor:
     case FaultKind::ErrorRate:
+    case FaultKind::RegionOutage:
     case FaultKind::MatcherStall:
     case FaultKind::StoreLatency:
     case FaultKind::Inconsistency:
@@ -23,7 +24,7 @@ std::string FaultState::add(const FaultSpec& spec, double now, qint64* id) {
     default:
         return std::string("kind: '") + toString(spec.kind) +
                "' is a simulator fault; pulsco-matchd plays latency, latency_factor, error_rate, "
-               "stall, store_latency and inconsistency";
+               "region_outage, stall, store_latency and inconsistency";
     }
     const FaultTarget mine = m_color == Color::Blue ? FaultTarget::Blue : FaultTarget::Green;
     if (spec.target != FaultTarget::Both && spec.target != mine)
@@ -90,6 +91,14 @@ int FaultState::takeStartedCorruptions(double now) {
 
 bool FaultState::stalled(double now) const {
     return matcherStalled(runningSpecs(now), m_color);
+}
+
+std::vector<std::string> FaultState::regionsOut(double now) const {
+    std::vector<std::string> out;
+    for (const auto& a : m_faults)
+        if (a.spec.kind == FaultKind::RegionOutage && running(a, now))
+            out.push_back(a.spec.region);
+    return out;
 }
 
 int FaultState::storeLatencyMs(double now) const {

@@ -1,5 +1,7 @@
 // Drill faults injected into a staging pulsco-matchd through the admin API:
-// latency and error_rate change real answers, stall stops the matcher's
+// latency, latency_factor and error_rate change real answers, region_outage
+// takes a region's game servers out (MatchService::setRegionsOut), stall
+// stops the matcher's
 // ticks, store_latency slows every commit, inconsistency corrupts one stored
 // record once when it starts (clearing it repairs nothing). Each fault may start later
 // (at_s, from when it was posted) and end by itself (duration_s).
@@ -41,6 +43,8 @@ public:
     double latencyFactor(double now, double random01) const;
     bool injectError(double now, double random01) const;
     bool stalled(double now) const;
+    // The regions region_outage faults take out now (names, as posted).
+    std::vector<std::string> regionsOut(double now) const;
     int storeLatencyMs(double now) const;
     // `inconsistency` faults that started running since the last call: the
     // server corrupts one stored record for each, once.

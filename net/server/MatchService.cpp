@@ -12,6 +12,9 @@
 #include <QDebug>
 #include <QMetaMethod>
 
+#include <algorithm>
+#include <iterator>
+
 using namespace Qt::StringLiterals;
 
 namespace pulsco {
@@ -144,11 +147,22 @@ void MatchService::createTicket(TicketBody body, Reply reply) {
         else
             p.rating = body.bodyRatings[i].value_or(m_ratingModel.initial());
     }
-    std::vector<PartyMember> players = request.players;
+    std::vector<PartyMember> players = request.players;  // stored with the pings as sent
+    for (const int region : m_regionsOut)
+        for (PartyMember& p : request.players)
+            if (std::size_t(region) < p.pingMs.size())
+                p.pingMs[std::size_t(region)] = kUnreachablePing;
     const int queueIndex = m_matchmaker.config().queueIndex(request.queue);
     const double t = now();
     EnqueueResult result = m_matchmaker.enqueue(std::move(request), t);
     if (!result.ok()) {
+        if (result.error == EnqueueError::NoReachableRegion && !m_regionsOut.empty()) {
+            QStringList out;
+            for (const int region : m_regionsOut)
+                out << QString::fromStdString(m_matchmaker.config().regions[std::size_t(region)]);
+            reply(answer::regionsOut(out));
+            return;
+        }
         reply(answer::enqueueRefused(result));
         return;
     }
@@ -244,6 +258,45 @@ void MatchService::getTicket(qint64 seq, Reply reply) {
             reply(answer::notFound(u"ticket_id"_s, m_ids.ticketString(seq)));
         else
             reply(HttpResponse::json(200, ticketJson(*t)));
+    });
+}
+
+void MatchService::setRegionsOut(std::vector<int> regions) {
+    std::sort(regions.begin(), regions.end());
+    regions.erase(std::unique(regions.begin(), regions.end()), regions.end());
+    if (regions == m_regionsOut)
+        return;
+    std::vector<int> newlyOut;
+    std::set_difference(regions.begin(), regions.end(), m_regionsOut.begin(), m_regionsOut.end(),
+                        std::back_inserter(newlyOut));
+    m_regionsOut = std::move(regions);
+    if (newlyOut.empty())
+        return;
+    // The players homed there can no longer be reached: their searching
+    // tickets are dropped, each a cancel like a player's own.
+    std::vector<qint64> dropped;
+    m_records.forEachTicket([&](const TicketRecord& t) {
+        if (t.state == TicketState::Searching &&
+            std::binary_search(newlyOut.begin(), newlyOut.end(), t.region))
+            dropped.push_back(t.seq);
+    });
+    if (dropped.empty())
+        return;
+    const double n = now();
+    std::vector<StoreWrite> writes;
+    for (const qint64 seq : dropped) {
+        TicketRecord* t = m_records.ticket(seq);
+        m_matchmaker.cancel(t->coreId, n);
+        finishTicket(*t, TicketState::Cancelled, n - t->enqueuedAt, 0, writes);
+        if (m_recorder)
+            m_recorder->record(RecordedCancel{n, m_ids.ticketString(seq).toStdString()});
+        emit ticketEvent(m_ids.ticketString(seq), u"cancelled"_s, {});
+    }
+    qInfo().noquote() << u"region outage (drill): %1 searching tickets of players homed in the "
+                         "region dropped"_s.arg(dropped.size());
+    m_batcher.submitThen(std::move(writes), [](bool ok, const QString& error) {
+        if (!ok)
+            qWarning().noquote() << "region outage: dropped tickets not written:" << error;
     });
 }
 

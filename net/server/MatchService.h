@@ -66,6 +66,14 @@ public:
     void setRecorder(ArrivalRecorder* recorder) { m_recorder = recorder; }
     bool draining() const { return m_draining; }
     void setStalled(bool stalled) { m_stalled = stalled; }
+    // The regions (indices into the config's) whose game servers a
+    // region_outage drill fault has taken out, as the simulator plays it: new
+    // tickets cannot be placed there (their pings to it count as
+    // unreachable; a party left with no region is refused 503), and the
+    // searching tickets of players homed in a region as it goes out are
+    // dropped (cancelled, as the players can no longer be reached).
+    void setRegionsOut(std::vector<int> regions);
+    const std::vector<int>& regionsOut() const { return m_regionsOut; }
     bool storeHealthy() const { return m_batcher.storeHealthy(); }
     // No durable answer is waiting for the store.
     bool idle() const { return m_batcher.idle() && m_matchmakerWrites.idle(); }
@@ -137,6 +145,7 @@ private:
     bool m_draining = false;
     ArrivalRecorder* m_recorder = nullptr;
     bool m_stalled = false;
+    std::vector<int> m_regionsOut;  // sorted
     quint64 m_maxStoreBacklog = 200000;
 
     InMemoryRecords m_records;

@@ -298,6 +298,15 @@ void MatchdServer::routeAdmin(const HttpRequest& request, HttpResponder responde
     const auto spec = faultSpecFromJson(request.body, u"POST /v1/admin/faults"_s, &error);
     if (!spec)
         return responder.respond(HttpServer::errorResponse(400, error));
+    if (spec->kind == FaultKind::RegionOutage &&
+        m_service->config().regionIndex(spec->region) < 0) {
+        QStringList regions;
+        for (const std::string& r : m_service->config().regions)
+            regions << QString::fromStdString(r);
+        return responder.respond(HttpServer::errorResponse(
+            400, u"POST /v1/admin/faults: region: unknown region \"%1\" (this server's regions: "
+                 "%2)"_s.arg(QString::fromStdString(spec->region), regions.join(u", "_s))));
+    }
     qint64 id = 0;
     if (const std::string refused = m_faults->add(*spec, now, &id); !refused.empty())
         return responder.respond(HttpServer::errorResponse(

@@ -336,6 +336,11 @@ void MatchdServer::onTicked() {
     for (int n = m_faults->takeStartedCorruptions(now); n > 0; --n)
         m_integrity->corruptOneRecord();
     m_service->setStalled(m_faults->stalled(now));
+    std::vector<int> regionsOut;
+    for (const std::string& region : m_faults->regionsOut(now))
+        if (const int index = m_service->config().regionIndex(region); index >= 0)
+            regionsOut.push_back(index);
+    m_service->setRegionsOut(std::move(regionsOut));
     m_store->setExtraLatencyMs(m_faults->storeLatencyMs(now));
     m_metrics->setActiveFaults(m_faults->describe(now), m_faults->onset(now));
     publishSnapshot();

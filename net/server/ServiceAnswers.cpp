@@ -231,6 +231,12 @@ HttpResponse enqueueRefused(const EnqueueResult& result) {
                                      message);
 }
 
+HttpResponse regionsOut(const QStringList& regions) {
+    return HttpServer::errorResponse(
+        503, u"POST /v1/tickets: region %1 %2 out (drill): no region left that every player "
+             "reaches"_s.arg(regions.join(u", "_s), regions.size() == 1 ? u"is"_s : u"are"_s));
+}
+
 HttpResponse ticketAlreadyFinished(const QString& ticketId, TicketState state) {
     return HttpServer::errorResponse(409, u"ticket_id: ticket "_s + ticketId + u" is already "_s +
                                               stateName(state));

@@ -51,6 +51,8 @@ HttpResponse storeUnreadable(const QString& error);
 HttpResponse draining();
 HttpResponse overloaded(quint64 backlog);
 HttpResponse enqueueRefused(const EnqueueResult& result);
+// 503: a region_outage drill fault left no region every player reaches.
+HttpResponse regionsOut(const QStringList& regions);
 HttpResponse ticketAlreadyFinished(const QString& ticketId, TicketState state);
 HttpResponse resultAlreadyReported(const QString& matchId, int winnerTeam);
 }  // namespace answer

@@ -87,6 +87,7 @@ private slots:
     void eventsHaveNoGaps();
     void faultsChangeRealAnswers();
     void latencyFactorMultipliesTheServersTime();
+    void regionOutageTakesARegionOut();
     void infoAndQueues();
     void evictedTicketsAndMatchesComeFromTheStore();
     void slowEventConsumerIsDropped();
@@ -704,6 +705,52 @@ void TestMatchdApi::latencyFactorMultipliesTheServersTime() {
     QVERIFY(timer.elapsed() < 300);
 }
 
+// region_outage as the simulator plays it: the region's game servers are
+// out. Searching players homed there are dropped; new tickets cannot be
+// placed there (a party that reaches nothing else is refused 503, one that
+// reaches another region is accepted); clearing the fault brings it back.
+void TestMatchdApi::regionOutageTakesARegionOut() {
+    // A QByteArray, not the builder: the numbers' temporaries end here.
+    const auto twoRegions = [](const QByteArray& player, int euPing, int usPing) -> QByteArray {
+        return QByteArray(R"({"queue":"squad-2v2","players":[{"id":")" + player +
+                          R"(","pings":{"eu-west":)" + QByteArray::number(euPing) +
+                          R"(,"us-east":)" + QByteArray::number(usPing) + "}}]}");
+    };
+    const QString euHome = create(twoRegions("ro-eu", 20, 150));
+    const QString usHome = create(twoRegions("ro-us", 150, 20));
+
+    const HttpResult unknown = http(port(), "POST", "/v1/admin/faults",
+                                    R"({"kind":"region_outage","region":"mars"})", kBearer);
+    QCOMPARE(unknown.status, 400);
+    QCOMPARE(unknown.errorMessage(),
+             u"POST /v1/admin/faults: region: unknown region \"mars\" (this server's regions: "
+             "eu-west, us-east)"_s);
+    QCOMPARE(http(port(), "POST", "/v1/admin/faults",
+                  R"({"kind":"region_outage","region":"eu-west"})", kBearer)
+                 .status,
+             201);
+    QTRY_COMPARE_WITH_TIMEOUT(ticketState(port(), euHome), u"cancelled"_s, 5000);
+    QCOMPARE(ticketState(port(), usHome), u"searching"_s);
+
+    const HttpResult refused =
+        http(port(), "POST", "/v1/tickets", soloTicket("squad-2v2", "ro-eu-only"));
+    QCOMPARE(refused.status, 503);
+    QCOMPARE(refused.errorCode(), u"unavailable"_s);
+    QCOMPARE(refused.errorMessage(), u"POST /v1/tickets: region eu-west is out (drill): no region "
+                                     "left that every player reaches"_s);
+    const QString elsewhere = create(twoRegions("ro-both", 20, 40));
+    QCOMPARE(ticketState(port(), elsewhere), u"searching"_s);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        QJsonDocument(http(port(), "GET", "/v1/stats").json().value(u"active_faults").toArray())
+            .toJson()
+            .contains("region outage eu-west"),
+        5000);
+
+    QCOMPARE(http(port(), "DELETE", "/v1/admin/faults", {}, kBearer).status, 200);
+    QCOMPARE(http(port(), "POST", "/v1/tickets", soloTicket("squad-2v2", "ro-eu-only")).status,
+             201);
+}
+
 void TestMatchdApi::infoAndQueues() {
     const QJsonObject info = http(port(), "GET", "/v1/info").json();
     QCOMPARE(info.value(u"color").toString(), u"blue"_s);
@@ -920,6 +967,8 @@ void TestMatchdApi::productionRefusesEveryFault_data() {
     QTest::addRow("latency_factor")
         << QByteArray(R"({"kind":"latency_factor","multiplier":1.2})") << 201;
     QTest::addRow("error_rate") << QByteArray(R"({"kind":"error_rate","share":0.1})") << 201;
+    QTest::addRow("region_outage")
+        << QByteArray(R"({"kind":"region_outage","region":"us-east"})") << 201;
     QTest::addRow("matcher_stall")
         << QByteArray(R"({"kind":"matcher_stall","duration_s":30})") << 201;
     QTest::addRow("store_latency")
