@@ -93,6 +93,14 @@ bool FaultState::stalled(double now) const {
     return matcherStalled(runningSpecs(now), m_color);
 }
 
+int FaultState::endRunningStalls(double now) {
+    const auto before = m_faults.size();
+    std::erase_if(m_faults, [&](const Active& a) {
+        return a.spec.kind == FaultKind::MatcherStall && running(a, now);
+    });
+    return int(before - m_faults.size());
+}
+
 std::vector<std::string> FaultState::regionsOut(double now) const {
     std::vector<std::string> out;
     for (const auto& a : m_faults)

@@ -43,6 +43,10 @@ public:
     double latencyFactor(double now, double random01) const;
     bool injectError(double now, double random01) const;
     bool stalled(double now) const;
+    // A restart of the matcher cures the matcher_stall faults running now
+    // (the wedged loop is gone; one that starts later still stalls it): they
+    // end, and their number is returned.
+    int endRunningStalls(double now);
     // The regions region_outage faults take out now (names, as posted).
     std::vector<std::string> regionsOut(double now) const;
     int storeLatencyMs(double now) const;

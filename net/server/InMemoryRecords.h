@@ -31,6 +31,9 @@ public:
     MatchRecord& addMatch(std::unique_ptr<MatchRecord> match);  // newly formed
     void eraseTicket(qint64 seq);
     void linkCoreId(TicketId coreId, qint64 seq);
+    // A new matchmaker issues new core ids: every link goes (the matcher's
+    // restart links the tickets it queues again).
+    void clearCoreIds() { m_byCoreId.clear(); }
     // A ticket left the matchmaker: no longer searching, it counts against
     // the limit of finished tickets from now on.
     void ticketFinished(TicketRecord& ticket);

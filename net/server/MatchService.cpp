@@ -130,6 +130,10 @@ void MatchService::createTicket(TicketBody body, Reply reply) {
         reply(answer::draining());
         return;
     }
+    if (m_restarting) {
+        reply(answer::matcherRestarting());
+        return;
+    }
     if (const quint64 backlog = m_batcher.backlog() + m_matchmakerWrites.queuedWrites();
         backlog > m_maxStoreBacklog) {
         reply(answer::overloaded(backlog));
@@ -300,6 +304,103 @@ void MatchService::setRegionsOut(std::vector<int> regions) {
     });
 }
 
+void MatchService::restartMatcher(RestartDone done) {
+    if (m_restarting) {
+        done(std::nullopt, u"matcher: a restart is already under way"_s);
+        return;
+    }
+    m_restarting = true;
+    QElapsedTimer took;
+    took.start();
+    // Every write the old matcher made reaches the store first, so the rows
+    // read next are the searching tickets, no more (a match formed but not
+    // written would otherwise be queued again) and no fewer.
+    m_batcher.flush();
+    m_matchmakerWrites.queueAfter({}, [this, done, took](bool ok, const QString& error) {
+        if (!ok) {
+            m_restarting = false;
+            done(std::nullopt, u"matcher restart: the store refused earlier writes: "_s + error);
+            return;
+        }
+        readSearchingTicketRows(
+            *m_store, this,
+            [this, done, took](std::optional<std::vector<TicketRow>> rows, const QString& error) {
+                if (!rows) {
+                    m_restarting = false;
+                    done(std::nullopt, u"matcher restart: "_s + error);
+                    return;
+                }
+                MatcherRestart restart = requeueFromRows(*rows);
+                m_restarting = false;
+                restart.tookMs = double(took.nsecsElapsed()) / 1e6;
+                qInfo().noquote() << u"matcher restarted: %1 searching tickets queued again from "
+                                     "the store, %2 expired, %3 ms"_s.arg(restart.requeued)
+                                         .arg(restart.expired)
+                                         .arg(restart.tookMs, 0, 'f', 1);
+                done(restart, {});
+            });
+    });
+}
+
+MatchService::MatcherRestart MatchService::requeueFromRows(const std::vector<TicketRow>& rows) {
+    MatcherRestart out;
+    Matchmaker fresh(m_matchmaker.config());
+    m_records.clearCoreIds();
+    // The core takes tickets in the order they were first queued.
+    std::vector<std::pair<TicketRecord*, const TicketRow*>> order;
+    for (const TicketRow& row : rows) {
+        TicketRecord* rec = m_records.ticket(row.seq);
+        if (!rec || rec->state != TicketState::Searching) {
+            qWarning().noquote() << "matcher restart: stored ticket" << m_ids.ticketString(row.seq)
+                                 << "is searching on disk but not in memory; left out";
+            continue;
+        }
+        order.emplace_back(rec, &row);
+    }
+    std::stable_sort(order.begin(), order.end(), [](const auto& a, const auto& b) {
+        return a.first->enqueuedAt < b.first->enqueuedAt;
+    });
+    const double n = now();
+    std::vector<StoreWrite> writes;
+    for (const auto& [rec, row] : order) {
+        QString error;
+        auto players = playersFromJson(row->players, fresh.config(), &error);
+        EnqueueResult result;
+        if (players) {
+            for (const int region : m_regionsOut)
+                for (PartyMember& p : *players)
+                    if (std::size_t(region) < p.pingMs.size())
+                        p.pingMs[std::size_t(region)] = kUnreachablePing;
+            result = fresh.enqueue(TicketRequest{row->queue.toStdString(), std::move(*players)},
+                                   rec->enqueuedAt);
+        } else {
+            result.error = EnqueueError::InvalidPlayer;
+            result.message = error.toStdString();
+        }
+        if (!result.ok()) {
+            qWarning().noquote() << "matcher restart: ticket" << m_ids.ticketString(rec->seq)
+                                 << "cannot be queued again, expiring it:"
+                                 << QString::fromStdString(result.message);
+            const qint64 seq = rec->seq;
+            finishTicket(*rec, TicketState::Expired, n - rec->enqueuedAt, 0, writes);
+            emit ticketEvent(m_ids.ticketString(seq), u"expired"_s, {});
+            ++out.expired;
+            continue;
+        }
+        rec->coreId = result.id;
+        m_records.linkCoreId(result.id, rec->seq);
+        ++out.requeued;
+    }
+    fresh.takeOutput(m_output);  // the Queued events of the tickets queued again
+    m_matchmaker = std::move(fresh);
+    if (!writes.empty())
+        m_batcher.submitThen(std::move(writes), [](bool ok, const QString& error) {
+            if (!ok)
+                qWarning().noquote() << "matcher restart: expiries not written:" << error;
+        });
+    return out;
+}
+
 void MatchService::cancelTicket(qint64 seq, Reply reply) {
     withTicket(seq, reply, [this, seq, reply](TicketRecord* t) {
         if (!t) {
@@ -308,6 +409,10 @@ void MatchService::cancelTicket(qint64 seq, Reply reply) {
         }
         if (t->state != TicketState::Searching) {
             reply(answer::ticketAlreadyFinished(m_ids.ticketString(seq), t->state));
+            return;
+        }
+        if (m_restarting) {
+            reply(answer::matcherRestarting());
             return;
         }
         const double n = now();
@@ -503,7 +608,7 @@ std::unique_ptr<MatchRecord> MatchService::recordFormedMatch(const MatchFormed& 
 }
 
 void MatchService::tick() {
-    if (m_stalled) {
+    if (m_stalled || m_restarting) {
         emit ticked();
         return;
     }

@@ -27,6 +27,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 
 namespace pulsco {
 
@@ -73,6 +74,22 @@ public:
     // searching tickets of players homed in a region as it goes out are
     // dropped (cancelled, as the players can no longer be reached).
     void setRegionsOut(std::vector<int> regions);
+
+    // Restarts the matchmaker loop, as an operator does to a wedged matcher
+    // (a drill's "restart matcher" remedy). New tickets and cancels are
+    // answered 503 while every write the old matcher made reaches the store;
+    // then a fresh matchmaker queues every searching ticket again from its
+    // stored row, with its original age (ids do not change; one whose queue
+    // rules no longer take it expires). `done` gets what happened, or why
+    // the restart could not be made (the old matcher then runs on).
+    struct MatcherRestart {
+        int requeued = 0;
+        int expired = 0;
+        double tookMs = 0;
+    };
+    using RestartDone = std::function<void(std::optional<MatcherRestart>, const QString& error)>;
+    void restartMatcher(RestartDone done);
+    bool restarting() const { return m_restarting; }
     const std::vector<int>& regionsOut() const { return m_regionsOut; }
     bool storeHealthy() const { return m_batcher.storeHealthy(); }
     // No durable answer is waiting for the store.
@@ -125,6 +142,7 @@ private:
     void withTicket(qint64 seq, const Reply& reply, std::function<void(TicketRecord*)> then);
     void withMatch(qint64 seq, const Reply& reply, std::function<void(MatchRecord*)> then);
     QByteArray ticketJson(const TicketRecord& t) const;
+    MatcherRestart requeueFromRows(const std::vector<TicketRow>& rows);
     void finishTicket(TicketRecord& t, TicketState state, double waitSeconds, qint64 matchSeq,
                       std::vector<StoreWrite>& writes);
     // A match the tick formed, as a record; its tickets finish as matched.
@@ -146,6 +164,7 @@ private:
     ArrivalRecorder* m_recorder = nullptr;
     bool m_stalled = false;
     std::vector<int> m_regionsOut;  // sorted
+    bool m_restarting = false;
     quint64 m_maxStoreBacklog = 200000;
 
     InMemoryRecords m_records;

@@ -265,12 +265,37 @@ void MatchdServer::routeAdmin(const HttpRequest& request, HttpResponder responde
             return responder.respond(std::move(*refused));
         return routeRecording(request, std::move(responder));
     }
-    if (!faults && !drainRoute)
+    const bool restartRoute = path == "/v1/admin/matcher/restart";
+    if (!faults && !drainRoute && !restartRoute)
         return responder.respond(HttpServer::errorResponse(
             404, u"path: no route for "_s + QString::fromLatin1(method + ' ' + path)));
     if (auto refused = m_admin.check(request))
         return responder.respond(std::move(*refused));
     const double now = m_service->now();
+    if (restartRoute) {
+        if (method != "POST")
+            return responder.respond(methodNotAllowed(request, "POST"));
+        // A remedy, not a fault: allowed on every server. The wedged loop is
+        // gone with the old matcher, so its running stalls end with it.
+        const int stallsEnded = m_faults->endRunningStalls(now);
+        onTicked();
+        return m_service->restartMatcher(
+            [responder, stallsEnded](std::optional<MatchService::MatcherRestart> restart,
+                                     const QString& error) {
+                if (!restart)
+                    return responder.respond(HttpServer::errorResponse(503, error));
+                QByteArray out;
+                JsonWriter w(&out);
+                w.beginObject();
+                w.field("restarted", true);
+                w.field("requeued", std::int64_t(restart->requeued));
+                w.field("expired", std::int64_t(restart->expired));
+                w.field("stall_faults_ended", std::int64_t(stallsEnded));
+                w.field("took_ms", restart->tookMs);
+                w.endObject();
+                responder.respond(jsonOk(std::move(out)));
+            });
+    }
     if (drainRoute) {
         if (method != "POST")
             return responder.respond(methodNotAllowed(request, "POST"));

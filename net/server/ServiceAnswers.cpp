@@ -219,6 +219,11 @@ HttpResponse draining() {
         503, u"tickets: this server is draining and accepts no new tickets"_s);
 }
 
+HttpResponse matcherRestarting() {
+    return HttpServer::errorResponse(
+        503, u"tickets: the matcher is restarting (an operator's remedy); retry in a moment"_s);
+}
+
 HttpResponse overloaded(quint64 backlog) {
     return HttpServer::errorResponse(
         503, u"store: %1 writes are waiting for the disk; retry later"_s.arg(backlog),

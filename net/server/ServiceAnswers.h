@@ -49,6 +49,8 @@ HttpResponse storeFailed(const QString& error);
 // 503: a record older than memory could not be read back from the store.
 HttpResponse storeUnreadable(const QString& error);
 HttpResponse draining();
+// 503: the matcher is being restarted (a remedy); retry in a moment.
+HttpResponse matcherRestarting();
 HttpResponse overloaded(quint64 backlog);
 HttpResponse enqueueRefused(const EnqueueResult& result);
 // 503: a region_outage drill fault left no region every player reaches.

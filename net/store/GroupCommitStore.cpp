@@ -2,6 +2,7 @@
 
 #include "bridge/ThreadHandoff.h"
 #include "net/store/Migrations.h"
+#include "net/store/RowReads.h"
 #include "net/store/StoreAddress.h"
 #include "net/store/StoreFailure.h"
 
@@ -231,22 +232,13 @@ bool GroupCommitStore::openOnThread(const Options& options, StoreRecovery* recov
         *error = m_address.display() + u": "_s + what + u": "_s + q.lastError().text();
         return false;
     };
-    if (!q.exec(u"SELECT seq, queue, players, created_ms FROM tickets WHERE state = 'searching' "
-                "ORDER BY created_ms, seq"_s))
-        return fail(u"reading searching tickets"_s);
-    while (q.next()) {
-        TicketRow row;
-        row.seq = q.value(0).toLongLong();
-        row.queue = q.value(1).toString();
-        row.players = q.value(2).toByteArray();
-        row.state = u"searching"_s;
-        row.createdMs = q.value(3).toLongLong();
-        row.updatedMs = row.createdMs;
-        recovery->searchingTickets.push_back(std::move(row));
+    QString readError;
+    auto searching = selectSearchingTicketRows(db, &readError);
+    if (!searching) {
+        *error = m_address.display() + u": "_s + readError;
+        return false;
     }
-    // A connection lost half way ends a read like its last row: check.
-    if (q.lastError().isValid())
-        return fail(u"reading searching tickets"_s);
+    recovery->searchingTickets = std::move(*searching);
     if (!q.exec(u"SELECT (SELECT COALESCE(MAX(seq), 0) FROM tickets), "
                 "(SELECT COALESCE(MAX(seq), 0) FROM matches)"_s) ||
         !q.next())

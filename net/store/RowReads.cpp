@@ -60,25 +60,29 @@ std::optional<MatchRow> selectMatchRow(QSqlDatabase& db, qint64 seq, QString* er
 
 namespace {
 
-// Runs `select` on the store thread and posts its row back to the receiver.
-template <class Row, class Select>
-void readRow(GroupCommitStore& store, qint64 seq, QObject* receiver,
-             std::function<void(std::optional<Row>, const QString&)> done, Select select) {
+// Runs `select` on the store thread and posts its result back to the
+// receiver.
+template <class Result>
+void readOnStore(GroupCommitStore& store, QObject* receiver,
+                 std::function<Result(QSqlDatabase&, QString*)> select,
+                 std::function<void(Result, const QString&)> done) {
     QPointer<QObject> guard(receiver);
     const void* channel = &store;
-    store.read([guard, seq, select, channel, done = std::move(done)](QSqlDatabase& db) mutable {
+    store.read([guard, select = std::move(select), channel,
+                done = std::move(done)](QSqlDatabase& db) mutable {
         QString error;
-        std::optional<Row> row = select(db, seq, &error);
+        Result result = select(db, &error);
         // Through Qt's event queue, whose lock TSan cannot see (also when
         // the receiver goes first and the call is destroyed unrun): see
         // bridge/ThreadHandoff.h.
         handoff::post(channel, [&] {
             QMetaObject::invokeMethod(
                 guard.data(),
-                [guard, channel, row = std::move(row), error, done = std::move(done)]() mutable {
+                [guard, channel, result = std::move(result), error,
+                 done = std::move(done)]() mutable {
                     handoff::acquire(channel);
                     if (guard)
-                        done(std::move(row), error);
+                        done(std::move(result), error);
                 },
                 Qt::QueuedConnection);
         });
@@ -88,11 +92,47 @@ void readRow(GroupCommitStore& store, qint64 seq, QObject* receiver,
 }  // namespace
 
 void readTicketRow(GroupCommitStore& store, qint64 seq, QObject* receiver, TicketRowDone done) {
-    readRow<TicketRow>(store, seq, receiver, std::move(done), &selectTicketRow);
+    readOnStore<std::optional<TicketRow>>(
+        store, receiver,
+        [seq](QSqlDatabase& db, QString* e) { return selectTicketRow(db, seq, e); },
+        std::move(done));
 }
 
 void readMatchRow(GroupCommitStore& store, qint64 seq, QObject* receiver, MatchRowDone done) {
-    readRow<MatchRow>(store, seq, receiver, std::move(done), &selectMatchRow);
+    readOnStore<std::optional<MatchRow>>(
+        store, receiver, [seq](QSqlDatabase& db, QString* e) { return selectMatchRow(db, seq, e); },
+        std::move(done));
+}
+
+std::optional<std::vector<TicketRow>> selectSearchingTicketRows(QSqlDatabase& db, QString* error) {
+    QSqlQuery q(db);
+    if (!q.exec(u"SELECT seq, queue, players, created_ms FROM tickets WHERE state = 'searching' "
+                "ORDER BY created_ms, seq"_s)) {
+        *error = u"reading searching tickets: "_s + q.lastError().text();
+        return std::nullopt;
+    }
+    std::vector<TicketRow> rows;
+    while (q.next()) {
+        TicketRow row;
+        row.seq = q.value(0).toLongLong();
+        row.queue = q.value(1).toString();
+        row.players = q.value(2).toByteArray();
+        row.state = u"searching"_s;
+        row.createdMs = q.value(3).toLongLong();
+        row.updatedMs = row.createdMs;
+        rows.push_back(std::move(row));
+    }
+    // A connection lost half way ends a read like its last row: check.
+    if (q.lastError().isValid()) {
+        *error = u"reading searching tickets: "_s + q.lastError().text();
+        return std::nullopt;
+    }
+    return rows;
+}
+
+void readSearchingTicketRows(GroupCommitStore& store, QObject* receiver, TicketRowsDone done) {
+    readOnStore<std::optional<std::vector<TicketRow>>>(store, receiver, &selectSearchingTicketRows,
+                                                       std::move(done));
 }
 
 }  // namespace pulsco

@@ -10,6 +10,7 @@
 
 #include <functional>
 #include <optional>
+#include <vector>
 
 namespace pulsco {
 
@@ -30,5 +31,13 @@ using TicketRowDone = std::function<void(std::optional<TicketRow>, const QString
 using MatchRowDone = std::function<void(std::optional<MatchRow>, const QString& error)>;
 void readTicketRow(GroupCommitStore& store, qint64 seq, QObject* receiver, TicketRowDone done);
 void readMatchRow(GroupCommitStore& store, qint64 seq, QObject* receiver, MatchRowDone done);
+
+// Every searching ticket's row, oldest first (seq, queue, players,
+// createdMs): what a start after a crash, and a restart of the matcher,
+// queue again. nullopt (and *error) when the read failed.
+std::optional<std::vector<TicketRow>> selectSearchingTicketRows(QSqlDatabase& db, QString* error);
+using TicketRowsDone =
+    std::function<void(std::optional<std::vector<TicketRow>>, const QString& error)>;
+void readSearchingTicketRows(GroupCommitStore& store, QObject* receiver, TicketRowsDone done);
 
 }  // namespace pulsco

@@ -88,6 +88,7 @@ private slots:
     void faultsChangeRealAnswers();
     void latencyFactorMultipliesTheServersTime();
     void regionOutageTakesARegionOut();
+    void restartMatcherCuresAStall();
     void infoAndQueues();
     void evictedTicketsAndMatchesComeFromTheStore();
     void slowEventConsumerIsDropped();
@@ -749,6 +750,44 @@ void TestMatchdApi::regionOutageTakesARegionOut() {
     QCOMPARE(http(port(), "DELETE", "/v1/admin/faults", {}, kBearer).status, 200);
     QCOMPARE(http(port(), "POST", "/v1/tickets", soloTicket("squad-2v2", "ro-eu-only")).status,
              201);
+}
+
+// The "restart matcher" remedy: a stalled matcher forms no match; the
+// restart queues the searching tickets again from the store (same ids) in a
+// fresh matcher, which matches them, and the stall it cured is over.
+void TestMatchdApi::restartMatcherCuresAStall() {
+    QCOMPARE(
+        http(port(), "POST", "/v1/admin/faults", R"({"kind":"matcher_stall"})", kBearer).status,
+        201);
+    const QString a = create(soloTicket("duel-1v1", "rs-a"));
+    const QString b = create(soloTicket("duel-1v1", "rs-b"));
+    QTest::qWait(400);  // several ticks: a working matcher would have matched them
+    QCOMPARE(ticketState(port(), a), u"searching"_s);
+    QCOMPARE(ticketState(port(), b), u"searching"_s);
+
+    QCOMPARE(http(port(), "POST", "/v1/admin/matcher/restart").status, 401);  // no token
+    QCOMPARE(http(port(), "GET", "/v1/admin/matcher/restart", {}, kBearer).status, 405);
+    const HttpResult restarted = http(port(), "POST", "/v1/admin/matcher/restart", {}, kBearer);
+    QCOMPARE(restarted.status, 200);
+    const QJsonObject r = restarted.json();
+    QVERIFY(r.value(u"restarted").toBool());
+    QCOMPARE(r.value(u"requeued").toInt(), 2);
+    QCOMPARE(r.value(u"expired").toInt(), 0);
+    QCOMPARE(r.value(u"stall_faults_ended").toInt(), 1);
+    QVERIFY(r.value(u"took_ms").toDouble() >= 0);
+    QTRY_COMPARE_WITH_TIMEOUT(ticketState(port(), a), u"matched"_s, 5000);
+    QCOMPARE(ticketState(port(), b), u"matched"_s);
+    QCOMPARE(http(port(), "GET", "/v1/admin/faults", {}, kBearer)
+                 .json()
+                 .value(u"faults")
+                 .toArray()
+                 .size(),
+             0);
+    // The restarted matcher takes new tickets as before.
+    const QString c = create(soloTicket("duel-1v1", "rs-c"));
+    const QString d = create(soloTicket("duel-1v1", "rs-d"));
+    QTRY_COMPARE_WITH_TIMEOUT(ticketState(port(), d), u"matched"_s, 5000);
+    QCOMPARE(ticketState(port(), c), u"matched"_s);
 }
 
 void TestMatchdApi::infoAndQueues() {
