@@ -9,3 +9,22 @@ const int kRegistered = [] {
     return 0;
 }();
 }  // namespace
+
+namespace pulsco {
+
+using namespace Qt::StringLiterals;
+
+void Source::restartMatcher(std::optional<Color> /*color*/) {
+    emit commandFailed(u"restart matcher"_s, u"%1 cannot restart a matcher"_s.arg(displayName()));
+}
+
+void Source::failoverStore(std::optional<Color> /*color*/) {
+    emit commandFailed(u"fail over the store"_s,
+                       u"%1 has no store standby to fail over to"_s.arg(displayName()));
+}
+
+void Source::scaleOut() {
+    emit commandFailed(u"scale out"_s, u"%1 cannot add capacity"_s.arg(displayName()));
+}
+
+}  // namespace pulsco

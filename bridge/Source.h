@@ -75,6 +75,16 @@ public:
     virtual void noteAppliedWeight(int /*greenPercent*/) {}
     virtual void rollback() { setTrafficWeight(0); }
 
+    // Remedies an on-call engineer applies (the drills' actions, issue 22).
+    // Each does what it says on `color` (or both colours), or emits
+    // commandFailed saying plainly why this source cannot.
+    // Restarts the matchmaker loop; searching tickets survive.
+    virtual void restartMatcher(std::optional<Color> color);
+    // Switches the store to its standby.
+    virtual void failoverStore(std::optional<Color> color);
+    // Adds API capacity.
+    virtual void scaleOut();
+
 signals:
     void snapshotReady(pulsco::SnapshotPtr snapshot);
     void eventsReady(pulsco::LogEventBatch events);

@@ -98,19 +98,10 @@ QString DrillAction::describe() const {
 }
 
 bool remediationEnds(const DrillAction& action, const FaultSpec& fault) {
-    switch (action.kind) {
-    case DrillActionKind::RestartMatcher:
-        return fault.kind == FaultKind::MatcherStall;
-    case DrillActionKind::ShedRegion:
-        return fault.kind == FaultKind::RegionOutage &&
-               QString::fromStdString(fault.region) == action.region;
-    case DrillActionKind::ScaleOut:
-        return fault.kind == FaultKind::PlayerSurge;
-    case DrillActionKind::FailoverStore:
-        return fault.kind == FaultKind::StoreLatency;
-    default:
-        return false;
-    }
+    // Only shedding a region is still modelled by ending its outage; the
+    // other remedies act on the source (DrillSession::act).
+    return action.kind == DrillActionKind::ShedRegion && fault.kind == FaultKind::RegionOutage &&
+           QString::fromStdString(fault.region) == action.region;
 }
 
 }  // namespace pulsco

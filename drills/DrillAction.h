@@ -40,10 +40,11 @@ struct DrillAction {
     QString describe() const;  // "drain blue", "shed region asia-east", ...
 };
 
-// The fault kinds a modelled remediation ends in the simulator (the Source
-// interface has no call for them): restart_matcher ends matcher_stall,
-// shed_region ends that region's outage, scale_out ends a player surge,
-// failover_store ends store latency. Rollback and drain move real traffic.
+// Whether a remediation is modelled by ending `fault`: only shed_region, which
+// ends that region's outage (the Source has no call for it yet). The others
+// act on the source itself (Source::restartMatcher, failoverStore, scaleOut;
+// rollback and drain move real traffic), and the fault they answer stops
+// acting because its cause is gone.
 bool remediationEnds(const DrillAction& action, const FaultSpec& fault);
 
 }  // namespace pulsco

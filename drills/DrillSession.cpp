@@ -19,6 +19,18 @@ QString faultText(const FaultSpec& f) {
     return text;
 }
 
+// Whether the source reports `f` in force: in its own wording, or in a
+// server's, which names its colour (a fault for both colours is reported by
+// each server).
+bool reportsFault(const MetricsSnapshot& snapshot, const FaultSpec& f) {
+    const auto& active = snapshot.activeFaults;
+    const auto has = [&](const std::string& text) {
+        return std::find(active.begin(), active.end(), text) != active.end();
+    };
+    return has(describeFault(f)) || has(describeFault(f, Color::Blue)) ||
+           has(describeFault(f, Color::Green));
+}
+
 }  // namespace
 
 DrillSession::DrillSession(DrillScript drill, Source* source, AlertEngine* alerts, QObject* parent)
@@ -27,7 +39,7 @@ DrillSession::DrillSession(DrillScript drill, Source* source, AlertEngine* alert
     , m_source(source)
     , m_alerts(alerts) {
     for (const FaultSpec& f : m_drill.faults)
-        m_faults.push_back(FaultRun{f, false, false, 0});
+        m_faults.push_back(FaultRun{f, false, false, 0, false});
     m_record.drillName = m_drill.name;
     m_record.drillTitle = m_drill.title;
     // Health is judged on the expected alerts' own conditions, without their
@@ -149,6 +161,20 @@ void DrillSession::onSnapshot(const SnapshotPtr& snapshot) {
         }
     }
 
+    // Faults a remedy removed, as the source reports them: measured, not
+    // assumed from the button that was pressed.
+    for (FaultRun& f : m_faults) {
+        if (!f.injected || f.ended)
+            continue;
+        if (reportsFault(*snapshot, f.spec))
+            f.seenActive = true;
+        else if (f.seenActive) {
+            f.ended = true;
+            record(DrillEventKind::FaultEnded,
+                   u"fault no longer in force on the source: "_s + faultText(f.spec), {}, true);
+        }
+    }
+
     m_health.evaluate(*snapshot);
     const bool healthy = expectedHealthy(*snapshot);
     if (m_facts.faultStart && !healthy)
@@ -247,12 +273,28 @@ bool DrillSession::act(const DrillAction& action, const QString& note) {
         case DrillActionKind::Drain:
             m_source->setTrafficWeight(action.target == u"blue" ? 100 : 0);
             break;
+        // These do what they say on the source; the fault they answer stops
+        // acting because its cause is gone, and the drill ends when the
+        // metrics show it (health restored), not when the button is pressed.
+        case DrillActionKind::RestartMatcher:
+            m_source->restartMatcher(colorOfTarget(action.target));
+            break;
+        case DrillActionKind::FailoverStore:
+            m_source->failoverStore(colorOfTarget(action.target));
+            break;
+        case DrillActionKind::ScaleOut:
+            m_source->scaleOut();
+            break;
         default:
             endFaults(action);
             break;
         }
     }
     return true;
+}
+
+std::optional<Color> DrillSession::colorOfTarget(const QString& target) {
+    return target.isEmpty() ? std::nullopt : colorFromString(target.toStdString());
 }
 
 void DrillSession::endFaults(const DrillAction& action) {

@@ -82,7 +82,8 @@ private:
         FaultSpec spec;
         bool injected = false;
         bool ended = false;
-        double startedAt = 0;  // drill time
+        double startedAt = 0;     // drill time
+        bool seenActive = false;  // the source has reported it in force
     };
     void onSnapshot(const SnapshotPtr& snapshot);
     void onTransition(const AlertTransition& transition);
@@ -91,6 +92,8 @@ private:
     bool record(DrillEventKind kind, const QString& text, const QString& who = {},
                 bool hidden = false);
     void endFaults(const DrillAction& action);
+    // An action's target as a colour: empty is both.
+    static std::optional<Color> colorOfTarget(const QString& target);
     void end(bool emergency);
     bool expectedHealthy(const MetricsSnapshot& snapshot) const;
 

@@ -175,6 +175,13 @@ void SimulationWorker::clearFaults() {
     m_dirty = true;
 }
 
+void SimulationWorker::command(const std::function<void(SimulationEngine&)>& apply) {
+    if (!m_engine)
+        return;
+    apply(*m_engine);
+    m_dirty = true;
+}
+
 void SimulationWorker::setTrafficWeight(int greenPercent) {
     m_weight = greenPercent;
     if (m_engine)

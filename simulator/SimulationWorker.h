@@ -2,6 +2,8 @@
 // SimulationEngine, runs it in slices on a timer, publishes snapshots.
 #pragma once
 
+#include <functional>
+
 #include "bridge/Source.h"
 #include "simulator/engine/Scenario.h"
 
@@ -34,6 +36,8 @@ public:
     void injectFault(const pulsco::FaultSpec& fault);
     void clearFaults();
     void setTrafficWeight(int greenPercent);
+    // A remedy or other command on the engine, at its current time.
+    void command(const std::function<void(SimulationEngine&)>& apply);
 
     bool event(QEvent* event) override;
 

@@ -3,6 +3,7 @@
 #include "simulator/SimulationWorker.h"
 
 #include "bridge/ThreadHandoff.h"
+#include "simulator/engine/SimulationEngine.h"
 
 #include <QMutexLocker>
 #include <QThread>
@@ -153,6 +154,35 @@ void SimulatorSource::injectFault(const FaultSpec& fault) {
 void SimulatorSource::clearFaults() {
     if (m_worker)
         postToWorker([w = m_worker] { w->clearFaults(); });
+}
+
+namespace {
+// A remedy runs on the engine where it is now, like a fault; false (and
+// said) when there is no engine running.
+bool running(SimulatorSource* source, SimulationWorker* worker, const QString& remedy) {
+    if (!worker)
+        emit source->commandFailed(remedy, u"the simulator is not running; start it first"_s);
+    return worker != nullptr;
+}
+}  // namespace
+
+void SimulatorSource::restartMatcher(std::optional<Color> color) {
+    if (running(this, m_worker, u"restart matcher"_s))
+        postToWorker([w = m_worker, color] {
+            w->command([color](SimulationEngine& e) { e.restartMatcher(color); });
+        });
+}
+
+void SimulatorSource::failoverStore(std::optional<Color> color) {
+    if (running(this, m_worker, u"fail over the store"_s))
+        postToWorker([w = m_worker, color] {
+            w->command([color](SimulationEngine& e) { e.failoverStore(color); });
+        });
+}
+
+void SimulatorSource::scaleOut() {
+    if (running(this, m_worker, u"scale out"_s))
+        postToWorker([w = m_worker] { w->command([](SimulationEngine& e) { e.scaleOut(); }); });
 }
 
 void SimulatorSource::setTrafficWeight(int greenPercent) {

@@ -43,6 +43,9 @@ public:
     void injectFault(const FaultSpec& fault) override;
     void clearFaults() override;
     void setTrafficWeight(int greenPercent) override;
+    void restartMatcher(std::optional<Color> color) override;
+    void failoverStore(std::optional<Color> color) override;
+    void scaleOut() override;
 
     const Scenario& scenario() const { return m_scenario; }
     double speed() const { return m_speed; }

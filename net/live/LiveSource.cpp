@@ -403,6 +403,30 @@ void LiveSource::injectFault(const FaultSpec& fault) {
                                                   QString::fromLatin1(toString(fault.target)));
 }
 
+void LiveSource::restartMatcher(std::optional<Color> color) {
+    bool sent = false;
+    for (const Server& s : m_servers) {
+        const QString own = s.link->color();
+        if (own.isEmpty() ||
+            (color && colorFromString(own.toStdString()).value_or(Color::Blue) != *color))
+            continue;
+        sendAdmin(s, "POST", u"/v1/admin/matcher/restart"_s, {}, u"restart matcher"_s);
+        sent = true;
+    }
+    if (!sent)
+        emit commandFailed(
+            u"restart matcher"_s,
+            u"no connected server%1"_s.arg(
+                color ? u" of the color "_s + QString::fromLatin1(toString(*color)) : QString()));
+}
+
+void LiveSource::failoverStore(std::optional<Color> /*color*/) {
+    emit commandFailed(u"fail over the store"_s,
+                       u"this stack cannot: pulsco-matchd's store (SQLite, or PostgreSQL without a "
+                       u"standby) has no "
+                       "standby to fail over to"_s);
+}
+
 void LiveSource::clearFaults() {
     for (const Server& s : m_servers)
         sendAdmin(s, "DELETE", u"/v1/admin/faults"_s, {}, u"clear faults"_s);

@@ -67,6 +67,11 @@ public:
     void start() override;
     void stop() override;
     void injectFault(const FaultSpec& fault) override;
+    // POST /v1/admin/matcher/restart on the servers of `color` (all without
+    // one): their searching tickets survive through their stores.
+    void restartMatcher(std::optional<Color> color) override;
+    // pulsco-matchd's stores have no standby to fail over to: said plainly.
+    void failoverStore(std::optional<Color> color) override;
     void clearFaults() override;
     void setTrafficWeight(int greenPercent) override;
     void noteAppliedWeight(int greenPercent) override { m_appliedWeight = greenPercent; }

@@ -34,6 +34,14 @@ int ServiceModel::waiting(double nowSeconds) {
     return static_cast<int>(m_count);
 }
 
+void ServiceModel::addWorkers(int count, double nowSeconds) {
+    for (int i = 0; i < count; ++i) {
+        m_workerFreeAt.push_back(nowSeconds);
+        std::push_heap(m_workerFreeAt.begin(), m_workerFreeAt.end(), std::greater<>());
+    }
+    m_spec.workers += count;
+}
+
 ServiceOutcome ServiceModel::serve(double arrival, Random& rng, double extraLatencyMs,
                                    double latencyFactor, bool injectError) {
     ServiceOutcome out;

@@ -37,6 +37,8 @@ public:
                          double latencyFactor, bool injectError);
 
     int waiting(double nowSeconds);  // requests queued for a worker
+    // `count` more workers, free from `nowSeconds` (a scale-out).
+    void addWorkers(int count, double nowSeconds);
     const ServiceSpec& spec() const { return m_spec; }
 
 private:

@@ -54,6 +54,18 @@ public:
     int trafficWeight() const { return m_weight; }
     std::vector<std::string> activeFaults() const;
 
+    // Remedies (drills, issue 22): each does what it says, on `color`'s side
+    // or, without one, on both. The fault it answers stops acting there
+    // because the operation removed its cause, not because a drill ended it.
+    // The matcher restarts: a running matcher_stall no longer stalls it (its
+    // tickets are kept, as pulsco-matchd keeps them through its store).
+    void restartMatcher(std::optional<Color> color);
+    // The store fails over to its standby: a running store_latency no longer
+    // slows its writes.
+    void failoverStore(std::optional<Color> color);
+    // Twice the API workers on both colours: capacity for a surge.
+    void scaleOut();
+
     // Everything measured so far (source, sequence, wall time, speed and
     // paused are left for the caller).
     MetricsSnapshot snapshot() const;
@@ -80,6 +92,9 @@ private:
         bool active = false, done = false;
         std::uint32_t generation = 0;
         int releaseOf[2] = {-1, -1};  // BadRelease: the release it switched to, per color
+        // Colours whose remedy removed this fault's cause (bit per colour
+        // index): it no longer acts there.
+        std::uint8_t cured = 0;
     };
 
     void process(const sim::Event& e);
@@ -117,32 +132,60 @@ private:
     bool dropFromMatch(Color color);        // a live match forgets a party
     bool dropTicketAsMatched(Color color);  // a ticket leaves, no match recorded
     void endFault(std::uint32_t slot);
+    // A remedy: faults of `kind` stop acting on `color` (both: every colour);
+    // one cured wherever it hit ends. Returns how many it cured.
+    int cure(FaultKind kind, std::optional<Color> color, const char* remedy);
     // The specs of the faults in force, as a range for core/FaultEffects.h.
     // A plain iterator, not std::views::transform: clang 14 (the fuzz
     // build's compiler) cannot compile libstdc++ 12's <ranges>.
     class RunningFaults {
     public:
+        // Skips the faults a remedy cured on the colour asked about
+        // (`curedMask` 0: none is skipped).
         struct Iterator {
             const std::vector<FaultSlot>* table;  // not "slots": Qt defines it
             const std::uint32_t* at;
+            const std::uint32_t* end;
+            std::uint8_t curedMask;
             const FaultSpec& operator*() const { return (*table)[*at].spec; }
             Iterator& operator++() {
                 ++at;
+                skipCured();
                 return *this;
+            }
+            void skipCured() {
+                while (curedMask != 0 && at != end && ((*table)[*at].cured & curedMask) != 0)
+                    ++at;
             }
             bool operator!=(const Iterator& other) const { return at != other.at; }
         };
-        RunningFaults(const std::vector<FaultSlot>& table, const std::vector<std::uint32_t>& active)
+        RunningFaults(const std::vector<FaultSlot>& table, const std::vector<std::uint32_t>& active,
+                      std::uint8_t curedMask = 0)
             : m_slots(table)
-            , m_active(active) {}
-        Iterator begin() const { return {&m_slots, m_active.data()}; }
-        Iterator end() const { return {&m_slots, m_active.data() + m_active.size()}; }
+            , m_active(active)
+            , m_curedMask(curedMask) {}
+        Iterator begin() const {
+            const std::uint32_t* last = m_active.data() + m_active.size();
+            Iterator it{&m_slots, m_active.data(), last, m_curedMask};
+            it.skipCured();
+            return it;
+        }
+        Iterator end() const {
+            const std::uint32_t* last = m_active.data() + m_active.size();
+            return {&m_slots, last, last, m_curedMask};
+        }
 
     private:
         const std::vector<FaultSlot>& m_slots;
         const std::vector<std::uint32_t>& m_active;
+        std::uint8_t m_curedMask;
     };
+    // Every fault in force, whichever colours a remedy cured.
     RunningFaults runningFaults() const { return {m_faults, m_activeFaults}; }
+    // The faults in force that still act on `color`.
+    RunningFaults runningFaults(Color color) const {
+        return {m_faults, m_activeFaults, std::uint8_t(1u << indexOf(color))};
+    }
     bool regionOut(int region) const { return m_regionOut[static_cast<std::size_t>(region)] > 0; }
 
     void resetMetrics();

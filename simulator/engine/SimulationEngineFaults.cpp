@@ -23,7 +23,7 @@ constexpr double kInf = std::numeric_limits<double>::infinity();
 }  // namespace
 
 sim::ServiceOutcome SimulationEngine::request(Color color, bool write, sim::Random& rng) {
-    const RequestImpact impact = requestImpact(runningFaults(), color, write,
+    const RequestImpact impact = requestImpact(runningFaults(color), color, write,
                                                [&rng](double share) { return rng.chance(share); });
     sim::Environment& served = env(color);
     const sim::ServiceOutcome outcome = served.service().serve(m_now, rng, impact.addedLatencyMs,
@@ -58,6 +58,64 @@ void SimulationEngine::injectFault(const FaultSpec& fault) {
         startFault(index);
     else
         m_calendar.push(m_now + fault.atSeconds, EventType::FaultStart, index, 0);
+}
+
+int SimulationEngine::cure(FaultKind kind, std::optional<Color> color, const char* remedy) {
+    const std::uint8_t mask = color ? std::uint8_t(1u << indexOf(*color)) : std::uint8_t(3);
+    std::vector<std::uint32_t> ended;
+    int cured = 0;
+    for (const std::uint32_t index : m_activeFaults) {
+        FaultSlot& slot = m_faults[index];
+        const std::uint8_t hit = (hits(slot.spec.target, Color::Blue) ? 1 : 0) |
+                                 (hits(slot.spec.target, Color::Green) ? 2 : 0);
+        if (slot.spec.kind != kind || (hit & mask & ~slot.cured) == 0)
+            continue;
+        slot.cured |= std::uint8_t(hit & mask);
+        ++cured;
+        hash(0xC0DE000000000000ull | (std::uint64_t(slot.cured) << 32) | index);
+        log(LogEventKind::FaultEnd, colorOf(slot.spec.target),
+            std::string(remedy) + ": " + describeFault(slot.spec) +
+                ((slot.cured & hit) == hit ? " over"
+                                           : " over on " + std::string(toString(*color))));
+        if ((slot.cured & hit) == hit)
+            ended.push_back(index);
+    }
+    for (const std::uint32_t index : ended)
+        endFault(index);
+    return cured;
+}
+
+void SimulationEngine::restartMatcher(std::optional<Color> color) {
+    warmUp();
+    hash(0x4E57A47000000000ull | (color ? indexOf(*color) + 1 : 0));
+    // The tickets stay queued: the engine's matcher keeps them in memory as
+    // pulsco-matchd keeps them through its store across a restart.
+    if (cure(FaultKind::MatcherStall, color, "matcher restarted") == 0)
+        log(LogEventKind::Info, color,
+            std::string("matcher restarted on ") + (color ? toString(*color) : "both") +
+                ": it was not stalled");
+}
+
+void SimulationEngine::failoverStore(std::optional<Color> color) {
+    warmUp();
+    hash(0xFA110FE000000000ull | (color ? indexOf(*color) + 1 : 0));
+    if (cure(FaultKind::StoreLatency, color, "store failed over to its standby") == 0)
+        log(LogEventKind::Info, color,
+            std::string("store failed over on ") + (color ? toString(*color) : "both") +
+                ": the primary was not slow");
+}
+
+void SimulationEngine::scaleOut() {
+    warmUp();
+    hash(0x5CA1E00000000000ull);
+    for (const Color c : kColors) {
+        sim::ServiceModel& service = env(c).service();
+        const int added = service.spec().workers;
+        service.addWorkers(added, m_now);
+        log(LogEventKind::Info, c,
+            "scaled out: API workers " + std::to_string(added) + " -> " +
+                std::to_string(service.spec().workers));
+    }
 }
 
 void SimulationEngine::clearFaults() {

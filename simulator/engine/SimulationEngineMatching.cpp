@@ -19,7 +19,7 @@ using sim::PartyState;
 
 void SimulationEngine::tick(Color color) {
     sim::Environment& ticking = env(color);
-    if (!matcherStalled(runningFaults(), color)) {
+    if (!matcherStalled(runningFaults(color), color)) {
         for (std::size_t r = 0; r < ticking.releases().size(); ++r) {
             const auto start = std::chrono::steady_clock::now();
             ticking.releases()[r]->matcher.tick(m_now);

@@ -136,6 +136,7 @@ private slots:
     void blueAndGreenToldApartAndMerged();
     void killedServerIsStaleAndPickedUpAfterRestart();
     void adminFaultWithTokenShowsInSnapshot();
+    void remediesActOnTheServer();
     void withoutTokenFaultsAreOffWithReason();
     void trafficWeightIsRefusedWithReason();
     void serversOfOneEnvironmentMergeAsIt();
@@ -317,6 +318,32 @@ void TestLiveSource::adminFaultWithTokenShowsInSnapshot() {
     source.clearFaults();
     QTRY_VERIFY_WITH_TIMEOUT(source.latestSnapshot()->activeFaults.empty(), 5000);
     QVERIFY(failures.isEmpty());
+}
+
+// The remedies a drill applies, on a real pulsco-matchd: a restart of its
+// matcher ends the stall it cured (the server reports it gone); a store
+// fail-over is refused plainly (no standby).
+void TestLiveSource::remediesActOnTheServer() {
+    Watched blue(u"blue"_s, kToken);
+    QVERIFY(blue.start());
+    LiveSource& source = *blue.source;
+    const QSignalSpy& failures = *blue.failures;
+    QTRY_COMPARE_WITH_TIMEOUT(source.state(), Source::State::Running, 5000);
+    pulsco::FaultSpec stall;
+    stall.kind = pulsco::FaultKind::MatcherStall;
+    source.injectFault(stall);
+    QTRY_COMPARE_WITH_TIMEOUT(source.latestSnapshot()->activeFaults,
+                              std::vector<std::string>{"matcher stall, blue"}, 5000);
+    source.restartMatcher(pulsco::Color::Green);  // no green server here
+    QCOMPARE(failures.size(), 1);
+    QCOMPARE(failures[0][1].toString(), u"no connected server of the color green"_s);
+    source.restartMatcher(std::nullopt);
+    QTRY_VERIFY_WITH_TIMEOUT(source.latestSnapshot()->activeFaults.empty(), 5000);
+    QCOMPARE(failures.size(), 1);
+    source.failoverStore(std::nullopt);
+    QCOMPARE(failures.size(), 2);
+    QVERIFY2(failures[1][1].toString().startsWith(u"this stack cannot: "_s),
+             qPrintable(failures[1][1].toString()));
 }
 
 void TestLiveSource::withoutTokenFaultsAreOffWithReason() {

@@ -415,6 +415,56 @@ private slots:
         QVERIFY(std::abs(spearman({1, 2, 3, 4, 5}, {1, 3, 2, 5, 4}) - 0.8) < 1e-12);
     }
 
+    // Remedies act on their colour: a restart cures a stall there (the other
+    // colour of a fault for both stays stalled), a fail-over cures the slow
+    // store, and a scale-out doubles the API workers.
+    void remediesActOnTheirColour() {
+        Scenario scenario = test::smallScenario();
+        scenario.traffic.greenWeightPercent = 50;
+        SimulationEngine engine(scenario);
+        engine.enableLog(100000);
+        engine.advanceTo(30);
+        FaultSpec stall;
+        stall.kind = FaultKind::MatcherStall;
+        stall.target = FaultTarget::Both;
+        engine.injectFault(stall);
+        FaultSpec slowStore;
+        slowStore.kind = FaultKind::StoreLatency;
+        slowStore.latencyMs = 200;
+        slowStore.target = FaultTarget::Blue;
+        engine.injectFault(slowStore);
+        engine.advanceTo(60);
+        const std::uint64_t stalledMatches = engine.snapshot().total.matchesTotal;
+        engine.advanceTo(90);
+        QCOMPARE(engine.snapshot().total.matchesTotal, stalledMatches);  // both stalled
+        engine.restartMatcher(Color::Blue);
+        QCOMPARE(engine.activeFaults().size(), std::size_t(2));  // green is still stalled
+        engine.advanceTo(150);
+        const MetricsSnapshot blueOnly = engine.snapshot();
+        QVERIFY(blueOnly.blue.matchesTotal > 0);
+        const std::uint64_t greenStalled = blueOnly.green.matchesTotal;
+        engine.advanceTo(180);
+        QCOMPARE(engine.snapshot().green.matchesTotal, greenStalled);
+        engine.restartMatcher(Color::Green);
+        QCOMPARE(engine.activeFaults(), std::vector<std::string>{"store latency +200 ms, blue"});
+        engine.failoverStore(std::nullopt);
+        QVERIFY(engine.activeFaults().empty());
+        engine.advanceTo(300);
+        QVERIFY(engine.snapshot().green.matchesTotal > greenStalled);  // green matches again
+        engine.scaleOut();
+        const std::vector<LogEvent> log = engine.takeLog();
+        const auto said = [&](const std::string& text) {
+            return std::any_of(log.begin(), log.end(),
+                               [&](const LogEvent& e) { return e.text == text; });
+        };
+        QVERIFY(said("matcher restarted: matcher stall, both over on blue"));
+        QVERIFY(said("matcher restarted: matcher stall, both over"));
+        QVERIFY(said("store failed over to its standby: store latency +200 ms, blue over"));
+        const std::string workers = std::to_string(scenario.service.workers);
+        QVERIFY(said("scaled out: API workers " + workers + " -> " +
+                     std::to_string(2 * scenario.service.workers)));
+    }
+
     void serviceOverloadRaisesLatencyThenErrors() {
         ServiceSpec spec;
         spec.workers = 2;

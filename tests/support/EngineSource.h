@@ -56,6 +56,9 @@ public:
     void injectFault(const FaultSpec& fault) override { m_engine->injectFault(fault); }
     void clearFaults() override { m_engine->clearFaults(); }
     void setTrafficWeight(int greenPercent) override { m_engine->setTrafficWeight(greenPercent); }
+    void restartMatcher(std::optional<Color> color) override { m_engine->restartMatcher(color); }
+    void failoverStore(std::optional<Color> color) override { m_engine->failoverStore(color); }
+    void scaleOut() override { m_engine->scaleOut(); }
 
     // Runs the engine up to run time `untilSeconds` (seconds since the
     // run's start) in steps of `step` (the last one may be shorter), one
