@@ -11,10 +11,10 @@
 #include "rollout/AnalysisImport.h"
 #include "rollout/RolloutPlanJson.h"
 
+#include "app/CliOutput.h"
+
 #include <QCoreApplication>
-#include <QFile>
 #include <QJsonDocument>
-#include <QSaveFile>
 #include <QTextStream>
 
 using namespace Qt::StringLiterals;
@@ -74,21 +74,8 @@ int importAnalysis(const QStringList& args, QTextStream& err) {
         err << "pulsco-plan import-analysis: note: " << note << '\n';
     const QByteArray json =
         QJsonDocument(trafficStepsToJson({*imported.step})).toJson(QJsonDocument::Indented);
-    if (toPath.isEmpty()) {
-        QFile out;
-        if (!out.open(stdout, QIODevice::WriteOnly) || out.write(json) < 0) {
-            err << "pulsco-plan import-analysis: cannot write to stdout\n";
-            return 1;
-        }
-        return 0;
-    }
-    QSaveFile file(toPath);
-    if (!file.open(QIODevice::WriteOnly) || file.write(json) < 0 || !file.commit()) {
-        err << "pulsco-plan import-analysis: " << toPath << ": " << file.errorString() << '\n';
-        return 1;
-    }
-    err << "pulsco-plan import-analysis: one analysis step written to " << toPath << '\n';
-    return 0;
+    return cli::writeOutput(json, toPath, err, u"pulsco-plan import-analysis"_s,
+                            u"one analysis step"_s);
 }
 
 }  // namespace

@@ -11,9 +11,10 @@
 #include "drills/AlertRuleJson.h"
 #include "drills/PrometheusRules.h"
 
+#include "app/CliOutput.h"
+
 #include <QCoreApplication>
 #include <QFile>
-#include <QSaveFile>
 #include <QTextStream>
 
 using namespace Qt::StringLiterals;
@@ -53,21 +54,8 @@ int exportRules(const QStringList& args, QTextStream& err) {
         *load.rules, rulesPath.isEmpty() ? u"resources/alerts/default-rules.json"_s : rulesPath);
     for (const QString& left : out.left)
         err << "pulsco-rules export: left out: " << left << '\n';
-    if (toPath.isEmpty()) {
-        QFile stdoutFile;
-        if (!stdoutFile.open(stdout, QIODevice::WriteOnly) || stdoutFile.write(out.yaml) < 0) {
-            err << "pulsco-rules export: cannot write to stdout\n";
-            return 1;
-        }
-        return 0;
-    }
-    QSaveFile file(toPath);
-    if (!file.open(QIODevice::WriteOnly) || file.write(out.yaml) < 0 || !file.commit()) {
-        err << "pulsco-rules export: " << toPath << ": " << file.errorString() << '\n';
-        return 1;
-    }
-    err << "pulsco-rules export: " << out.exported << " rules written to " << toPath << '\n';
-    return 0;
+    return cli::writeOutput(out.yaml, toPath, err, u"pulsco-rules export"_s,
+                            u"%1 rules"_s.arg(out.exported));
 }
 
 int importRules(const QStringList& args, QTextStream& err) {
@@ -96,20 +84,8 @@ int importRules(const QStringList& args, QTextStream& err) {
         err << "pulsco-rules import: " << load.error << '\n';
         return 1;
     }
-    const QByteArray json = alertRulesToJson(*load.rules);
-    if (toPath.isEmpty()) {
-        QFile out;
-        if (!out.open(stdout, QIODevice::WriteOnly) || out.write(json) < 0)
-            return 1;
-        return 0;
-    }
-    QSaveFile file(toPath);
-    if (!file.open(QIODevice::WriteOnly) || file.write(json) < 0 || !file.commit()) {
-        err << "pulsco-rules import: " << toPath << ": " << file.errorString() << '\n';
-        return 1;
-    }
-    err << "pulsco-rules import: " << load.rules->size() << " rules written to " << toPath << '\n';
-    return 0;
+    return cli::writeOutput(alertRulesToJson(*load.rules), toPath, err, u"pulsco-rules import"_s,
+                            u"%1 rules"_s.arg(load.rules->size()));
 }
 
 }  // namespace

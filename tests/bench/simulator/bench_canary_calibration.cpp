@@ -34,6 +34,7 @@
 #include <cmath>
 #include <cstdio>
 #include <optional>
+#include <string>
 
 using namespace pulsco;
 
@@ -140,21 +141,26 @@ int main(int argc, char** argv) {
     bench::report("canary.aa_fixed_test_fail_pct", 100.0 * aa.fixedFailed / kRollouts, "%");
     bench::report("canary.aa_median_abs_change_pct", median(aa.lastAbsChange), "%");
 
+    // The injected regressions, each reported under its suffix.
+    struct Regression {
+        const char* title;
+        std::string suffix;
+        FaultSpec fault;
+    };
     FaultSpec slower = onGreen(FaultKind::LatencyFactor);
     slower.multiplier = 1.2;
-    start = std::chrono::steady_clock::now();
-    const CaseResult latency = runCase(*load.scenario, metrics, slower);
-    describe("green latency x1.2", latency, bench::secondsSince(start));
-    bench::report("canary.detect_pct_latency_20", 100.0 * latency.failed / kRollouts, "%");
-    bench::report("canary.detect_s_latency_20", median(latency.secondsToFail), "s");
-    bench::report("canary.latency_20_median_change_pct", median(latency.lastAbsChange), "%");
-
     FaultSpec errors = onGreen(FaultKind::ErrorRate);
     errors.share = 0.01;
-    start = std::chrono::steady_clock::now();
-    const CaseResult errorCase = runCase(*load.scenario, metrics, errors);
-    describe("green errors +1 point", errorCase, bench::secondsSince(start));
-    bench::report("canary.detect_pct_errors_1pt", 100.0 * errorCase.failed / kRollouts, "%");
-    bench::report("canary.detect_s_errors_1pt", median(errorCase.secondsToFail), "s");
+    for (const Regression& r : {Regression{"green latency x1.2", "latency_20", slower},
+                                Regression{"green errors +1 point", "errors_1pt", errors}}) {
+        start = std::chrono::steady_clock::now();
+        const CaseResult c = runCase(*load.scenario, metrics, r.fault);
+        describe(r.title, c, bench::secondsSince(start));
+        bench::report(("canary.detect_pct_" + r.suffix).c_str(), 100.0 * c.failed / kRollouts, "%");
+        bench::report(("canary.detect_s_" + r.suffix).c_str(), median(c.secondsToFail), "s");
+        if (r.fault.kind == FaultKind::LatencyFactor)  // the shift the judge saw
+            bench::report(("canary." + r.suffix + "_median_change_pct").c_str(),
+                          median(c.lastAbsChange), "%");
+    }
     return 0;
 }
