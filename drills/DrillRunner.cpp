@@ -39,6 +39,20 @@ bool DrillRunner::start(const DrillScript& drill, const QString& trainee, const 
     if (!source->capabilities().faults)
         return fail(tr("This source cannot inject faults: %1")
                         .arg(source->capabilities().faultsDisabledReason));
+    // Drills break things on purpose: live, only on servers that say they
+    // are staging (pulsco-matchd --environment staging), never production.
+    if (source->kind() == Source::Kind::Live) {
+        const SnapshotPtr latest = source->latestSnapshot();
+        if (!latest)
+            return fail(tr("%1 has not reported its environment yet: drills run on staging "
+                           "servers only; try again once its first figures are in.")
+                            .arg(source->displayName()));
+        if (latest->environment != DeploymentEnvironment::Staging)
+            return fail(tr("%1 reports environment \"%2\": drills run on staging servers only "
+                           "(pulsco-matchd --environment staging), never on production.")
+                            .arg(source->displayName(),
+                                 QString::fromLatin1(toString(latest->environment))));
+    }
     delete m_session;
     m_session = new DrillSession(drill, source, m_alerts, this);
     m_session->setTrainee(trainee);

@@ -123,6 +123,27 @@ private slots:
         QCOMPARE(DrillJournal::recoverInterrupted(*store, &error), std::optional<int>(0));
     }
 
+    // The same servers, saying they are staging: the drill runs.
+    void liveStagingServersRunDrills() {
+        QTemporaryDir dir;
+        QString why;
+        auto store = ConsoleStore::open(dir.filePath(u"c.sqlite"_s), &why);
+        QVERIFY2(store, qPrintable(why));
+        DrillSessionStore sessions(*store);
+        AlertEngine alerts(defaultRules());
+        Source::Capabilities withFaults;
+        withFaults.faults = true;
+        IdleLiveSource servers(u"Live · servers"_s, withFaults);
+        auto snapshot = std::make_shared<MetricsSnapshot>();
+        snapshot->environment = DeploymentEnvironment::Staging;
+        servers.setLatestSnapshot(snapshot);
+        DrillRunner runner(&alerts, &sessions);
+        runner.setSource(&servers);
+        QVERIFY2(runner.start(shippedDrill(u"matcher-stall"_s), u"ann"_s, u"tess"_s, &why),
+                 qPrintable(why));
+        QVERIFY(runner.isRunning());
+    }
+
     void refusesWhatCannotRun_data() {
         QTest::addColumn<QString>("setup");
         QTest::addColumn<QString>("error");
@@ -130,6 +151,14 @@ private slots:
         QTest::addRow("source without faults")
             << u"read-only"_s << u"This source cannot inject faults: read-only servers"_s;
         QTest::addRow("opener fails") << u"opener"_s << u"cannot open the scenario"_s;
+        QTest::addRow("live, environment not reported yet")
+            << u"live-unknown"_s
+            << u"Live · servers has not reported its environment yet: drills run on staging "
+               "servers only; try again once its first figures are in."_s;
+        QTest::addRow("live production")
+            << u"live-production"_s
+            << u"Live · servers reports environment \"production\": drills run on staging "
+               "servers only (pulsco-matchd --environment staging), never on production."_s;
     }
     void refusesWhatCannotRun() {
         QFETCH(QString, setup);
@@ -146,6 +175,16 @@ private slots:
         DrillRunner runner(&alerts, &sessions);
         if (setup == u"read-only"_s)
             runner.setSource(&live);
+        Source::Capabilities withFaults;
+        withFaults.faults = true;
+        IdleLiveSource servers(u"Live · servers"_s, withFaults);
+        if (setup.startsWith(u"live-"_s))
+            runner.setSource(&servers);
+        if (setup == u"live-production"_s) {
+            auto snapshot = std::make_shared<MetricsSnapshot>();
+            snapshot->environment = DeploymentEnvironment::Production;
+            servers.setLatestSnapshot(snapshot);
+        }
         if (setup == u"opener"_s)
             runner.setSourceOpener([](const DrillScript&, QString* e) -> Source* {
                 *e = u"cannot open the scenario"_s;

@@ -17,7 +17,9 @@ public:
     QString displayName() const override { return m_name; }
     State state() const override { return State::Running; }
     Capabilities capabilities() const override { return m_capabilities; }
-    SnapshotPtr latestSnapshot() const override { return nullptr; }
+    SnapshotPtr latestSnapshot() const override { return m_latest; }
+    // What the servers last reported (none until set).
+    void setLatestSnapshot(SnapshotPtr snapshot) { m_latest = std::move(snapshot); }
     void start() override {}
     void stop() override {}
     void injectFault(const FaultSpec&) override {}
@@ -27,6 +29,7 @@ public:
 private:
     QString m_name;
     Capabilities m_capabilities;
+    SnapshotPtr m_latest;
 };
 
 }  // namespace pulsco::test
