@@ -38,6 +38,9 @@ public:
     void setSource(Source* source) { m_source = source; }
     Source* source() const { return m_source; }
     void setSourceOpener(SourceOpener opener) { m_opener = std::move(opener); }
+    // What moves live traffic, for the sessions started from now on (their
+    // setup weight, rollback and drain); null: the source moves it.
+    void setTrafficController(TrafficController* controller) { m_traffic = controller; }
 
     // Starts `drill` for `trainee`, run by `trainer` (both land in the
     // journal and the report); false and *error (for the trainer to read)
@@ -72,6 +75,7 @@ private:
     QPointer<AlertEngine> m_alerts;
     DrillSessionStore* m_store = nullptr;
     QPointer<Source> m_source;
+    QPointer<TrafficController> m_traffic;
     SourceOpener m_opener;
     QPointer<DrillSession> m_session;
     double m_speed = 1;

@@ -94,7 +94,7 @@ bool DrillSession::start(QString* error) {
             return fail(u"its journal cannot be written: "_s + why);
     }
     if (m_drill.greenWeight)
-        m_source->setTrafficWeight(*m_drill.greenWeight);
+        moveTraffic(*m_drill.greenWeight, false);
     m_waitingForFirstSnapshot = true;
     m_phase = Phase::Running;
     emit phaseChanged(m_phase);
@@ -268,10 +268,10 @@ bool DrillSession::act(const DrillAction& action, const QString& note) {
     if (m_source) {
         switch (action.kind) {
         case DrillActionKind::Rollback:
-            m_source->rollback();
+            moveTraffic(0, true);
             break;
         case DrillActionKind::Drain:
-            m_source->setTrafficWeight(action.target == u"blue" ? 100 : 0);
+            moveTraffic(action.target == u"blue" ? 100 : 0, false);
             break;
         // These do what they say on the source; the fault they answer stops
         // acting because its cause is gone, and the drill ends when the
@@ -291,6 +291,47 @@ bool DrillSession::act(const DrillAction& action, const QString& note) {
         }
     }
     return true;
+}
+
+void DrillSession::setTrafficController(TrafficController* controller) {
+    if (m_traffic)
+        disconnect(m_traffic, nullptr, this, nullptr);
+    m_traffic = controller;
+    if (!controller)
+        return;
+    // The switch counts when the controller read it back from the router.
+    connect(controller, &TrafficController::weightApplied, this,
+            [this](int weight, const QString& readBack) {
+                if (m_phase != Phase::Running && m_phase != Phase::Paused)
+                    return;
+                if (m_source)
+                    m_source->noteAppliedWeight(weight);
+                record(DrillEventKind::Note,
+                       u"traffic: green %1 % in effect (%2)"_s.arg(weight).arg(readBack));
+            });
+    connect(controller, &TrafficController::weightFailed, this,
+            [this](int weight, const QString& reason) {
+                if (m_phase != Phase::Running && m_phase != Phase::Paused)
+                    return;
+                record(DrillEventKind::Note,
+                       u"traffic: green %1 % not applied: %2"_s.arg(weight).arg(reason));
+            });
+}
+
+void DrillSession::moveTraffic(int greenPercent, bool rollback) {
+    if (m_traffic) {
+        if (rollback)
+            m_traffic->rollback();
+        else
+            m_traffic->requestWeight(greenPercent);
+        return;
+    }
+    if (!m_source)
+        return;
+    if (rollback)
+        m_source->rollback();
+    else
+        m_source->setTrafficWeight(greenPercent);
 }
 
 std::optional<Color> DrillSession::colorOfTarget(const QString& target) {

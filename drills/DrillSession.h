@@ -10,6 +10,7 @@
 #pragma once
 
 #include "bridge/Source.h"
+#include "bridge/TrafficController.h"
 #include "drills/AlertEngine.h"
 #include "drills/DrillJournal.h"
 #include "drills/DrillRecord.h"
@@ -40,6 +41,11 @@ public:
     const DrillScript& drill() const { return m_drill; }
     Phase phase() const { return m_phase; }
     Source* source() const { return m_source; }
+    // What moves live traffic (HAProxy, a webhook, an operator): the setup
+    // weight, rollback and drain go through it, as a rollout's do, and its
+    // read-back (or refusal) is on the timeline. Without one they go to the
+    // source (the simulator's players follow its weight). Set before start().
+    void setTrafficController(TrafficController* controller);
     void setTrainee(const QString& name) { m_record.trainee = name; }
     // Journals every event (drills/DrillJournal.h, from
     // DrillSessionStore::openJournal) so a crash loses nothing the trainee
@@ -99,6 +105,9 @@ private:
 
     DrillScript m_drill;
     QPointer<Source> m_source;
+    QPointer<TrafficController> m_traffic;
+    // Green's share of new traffic through the controller or the source.
+    void moveTraffic(int greenPercent, bool rollback);
     QPointer<AlertEngine> m_alerts;
     AlertEngine m_health;  // the expected alerts' rules, judged on their own
     Phase m_phase = Phase::Ready;

@@ -181,16 +181,16 @@ ConsolePages installConsolePages(MainWindow& window, ConsoleStore& store,
             .arg(session.stepper() ? session.stepper()->weight() : 0);
     });
     window.addPage(u"rollout"_s, pages.rollout, QObject::tr("Rollout"));
-    // Live servers' traffic controller (HAProxy, webhook, manual), rebuilt
-    // with each source; created before the page's own sourceChanged slot so
-    // the session knows its controller when the new source's first snapshot
-    // asks for the rollout's weight.
-    new ConsoleTrafficControllers(window, pages.rollout->session());
-    QObject::connect(&window, &MainWindow::sourceChanged, pages.rollout, &RolloutPage::setSource);
     // Drills bring the Alerts dock (on every page), the Drills page and
     // fire/clear markers on the queue-depth chart.
     pages.drills = installDrills(window, &store, DrillLibrary::defaultUserDirectory());
     new AlertChartAnnotator(pages.drills->alerts(), window.dashboard()->queueChart(), 60, &window);
+    // Live servers' traffic controller (HAProxy, webhook, manual), rebuilt
+    // with each source; created before the page's own sourceChanged slot so
+    // the session knows its controller when the new source's first snapshot
+    // asks for the rollout's weight. Drills move live traffic through it too.
+    new ConsoleTrafficControllers(window, pages.rollout->session(), pages.drills->runner());
+    QObject::connect(&window, &MainWindow::sourceChanged, pages.rollout, &RolloutPage::setSource);
 
     installConnectAction(window, factory);
     new LiveServersStatus(window);

@@ -1,5 +1,6 @@
 #include "app/pulsco-console/ConsoleTrafficControllers.h"
 
+#include "drills/DrillRunner.h"
 #include "net/balancer/HaproxyTrafficController.h"
 #include "rollout/RolloutSession.h"
 #include "rollout/WebhookTrafficController.h"
@@ -11,10 +12,12 @@ using namespace Qt::StringLiterals;
 
 namespace pulsco {
 
-ConsoleTrafficControllers::ConsoleTrafficControllers(MainWindow& window, RolloutSession& session)
+ConsoleTrafficControllers::ConsoleTrafficControllers(MainWindow& window, RolloutSession& session,
+                                                     DrillRunner* drills)
     : QObject(&window)
     , m_window(window)
-    , m_session(session) {
+    , m_session(session)
+    , m_drills(drills) {
     connect(&window, &MainWindow::sourceChanged, this, &ConsoleTrafficControllers::onSourceChanged);
     onSourceChanged();
 }
@@ -50,6 +53,8 @@ TrafficController* ConsoleTrafficControllers::create(const TrafficControllerConf
 
 void ConsoleTrafficControllers::onSourceChanged() {
     m_session.setTrafficController(nullptr);
+    if (m_drills)
+        m_drills->setTrafficController(nullptr);
     delete m_controller;
     Source* source = m_window.source();
     if (!source || source->kind() != Source::Kind::Live)
@@ -60,6 +65,8 @@ void ConsoleTrafficControllers::onSourceChanged() {
         m_window.statusBar()->showMessage(
             tr("Traffic controller: %1; switches are confirmed by hand").arg(error), 30000);
     m_session.setTrafficController(m_controller);
+    if (m_drills)
+        m_drills->setTrafficController(m_controller);
 }
 
 }  // namespace pulsco
