@@ -32,11 +32,13 @@ namespace pulsco::test {
 
 inline constexpr int kPlayers = 300;
 
-inline QByteArray scenario(double seconds) {
+// `morePopulation`: further population fields, e.g. `, "patience_s": 15`.
+inline QByteArray scenario(double seconds, const QByteArray& morePopulation = {}) {
     return R"({"format": 1, "name": "bluegreen-e2e", "seed": 11, "duration_s": )" +
            QByteArray::number(seconds) + R"(,
   "population": {"players": )" +
-           QByteArray::number(kPlayers) + R"(, "poll_s": 0.2, "break_s": 0.5},
+           QByteArray::number(kPlayers) + R"(, "poll_s": 0.2, "break_s": 0.5)" + morePopulation +
+           R"(},
   "thresholds": {"error_rate": "<1"}})";
 }
 
@@ -112,10 +114,11 @@ struct Console {
 struct Sim {
     QProcess process;
     QString ledger;
-    void start(const Stack& stack, QTemporaryDir& dir, double seconds) {
+    void start(const Stack& stack, QTemporaryDir& dir, double seconds,
+               const QByteArray& morePopulation = {}) {
         QFile f(dir.filePath(u"scenario.json"_s));
         if (f.open(QIODevice::WriteOnly))
-            f.write(scenario(seconds));
+            f.write(scenario(seconds, morePopulation));
         f.close();
         ledger = dir.filePath(u"ledger.txt"_s);
         process.setProcessChannelMode(QProcess::MergedChannels);
@@ -159,14 +162,15 @@ inline quint64 createdOn(QNetworkAccessManager& network, const QString& url) {
 
 // The stack, the console on it (until its first snapshot) and `seconds` of
 // players through HAProxy; "" or why not.
-inline QString startAll(Stack& stack, Console& console, Sim& sim, double seconds) {
+inline QString startAll(Stack& stack, Console& console, Sim& sim, double seconds,
+                        const QByteArray& morePopulation = {}) {
     if (QString e = stack.start(); !e.isEmpty())
         return e;
     if (QString e = console.open(stack); !e.isEmpty())
         return e;
     if (!QTest::qWaitFor([&] { return console.session->latestSnapshot() != nullptr; }, 15000))
         return u"no snapshot from the stack's servers within 15 s"_s;
-    sim.start(stack, console.dir, seconds);
+    sim.start(stack, console.dir, seconds, morePopulation);
     if (!sim.process.waitForStarted(5000))
         return u"pulsco-sim did not start: "_s + sim.process.errorString();
     return {};
