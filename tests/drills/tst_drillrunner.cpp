@@ -40,6 +40,24 @@ ScriptedTrainee::Plan correctPlan(const DrillScript& script) {
 
 }  // namespace
 
+namespace {
+
+// Live servers that can take faults and have reported `environment` (none:
+// not reported yet).
+std::unique_ptr<IdleLiveSource> liveServers(std::optional<DeploymentEnvironment> environment) {
+    Source::Capabilities withFaults;
+    withFaults.faults = true;
+    auto servers = std::make_unique<IdleLiveSource>(u"Live · servers"_s, withFaults);
+    if (environment) {
+        auto snapshot = std::make_shared<MetricsSnapshot>();
+        snapshot->environment = *environment;
+        servers->setLatestSnapshot(snapshot);
+    }
+    return servers;
+}
+
+}  // namespace
+
 class TestDrillRunner : public QObject {
     Q_OBJECT
 private slots:
@@ -131,14 +149,9 @@ private slots:
         QVERIFY2(store, qPrintable(why));
         DrillSessionStore sessions(*store);
         AlertEngine alerts(defaultRules());
-        Source::Capabilities withFaults;
-        withFaults.faults = true;
-        IdleLiveSource servers(u"Live · servers"_s, withFaults);
-        auto snapshot = std::make_shared<MetricsSnapshot>();
-        snapshot->environment = DeploymentEnvironment::Staging;
-        servers.setLatestSnapshot(snapshot);
+        const auto servers = liveServers(DeploymentEnvironment::Staging);
         DrillRunner runner(&alerts, &sessions);
-        runner.setSource(&servers);
+        runner.setSource(servers.get());
         QVERIFY2(runner.start(shippedDrill(u"matcher-stall"_s), u"ann"_s, u"tess"_s, &why),
                  qPrintable(why));
         QVERIFY(runner.isRunning());
@@ -175,16 +188,11 @@ private slots:
         DrillRunner runner(&alerts, &sessions);
         if (setup == u"read-only"_s)
             runner.setSource(&live);
-        Source::Capabilities withFaults;
-        withFaults.faults = true;
-        IdleLiveSource servers(u"Live · servers"_s, withFaults);
+        const auto servers = liveServers(setup == u"live-production"_s
+                                             ? std::optional(DeploymentEnvironment::Production)
+                                             : std::nullopt);
         if (setup.startsWith(u"live-"_s))
-            runner.setSource(&servers);
-        if (setup == u"live-production"_s) {
-            auto snapshot = std::make_shared<MetricsSnapshot>();
-            snapshot->environment = DeploymentEnvironment::Production;
-            servers.setLatestSnapshot(snapshot);
-        }
+            runner.setSource(servers.get());
         if (setup == u"opener"_s)
             runner.setSourceOpener([](const DrillScript&, QString* e) -> Source* {
                 *e = u"cannot open the scenario"_s;
