@@ -152,10 +152,7 @@ void MatchService::createTicket(TicketBody body, Reply reply) {
             p.rating = body.bodyRatings[i].value_or(m_ratingModel.initial());
     }
     std::vector<PartyMember> players = request.players;  // stored with the pings as sent
-    for (const int region : m_regionsOut)
-        for (PartyMember& p : request.players)
-            if (std::size_t(region) < p.pingMs.size())
-                p.pingMs[std::size_t(region)] = kUnreachablePing;
+    cutOffRegionsOut(request.players);
     const int queueIndex = m_matchmaker.config().queueIndex(request.queue);
     const double t = now();
     EnqueueResult result = m_matchmaker.enqueue(std::move(request), t);
@@ -265,6 +262,13 @@ void MatchService::getTicket(qint64 seq, Reply reply) {
     });
 }
 
+void MatchService::cutOffRegionsOut(std::vector<PartyMember>& players) const {
+    for (const int region : m_regionsOut)
+        for (PartyMember& p : players)
+            if (std::size_t(region) < p.pingMs.size())
+                p.pingMs[std::size_t(region)] = kUnreachablePing;
+}
+
 void MatchService::setRegionsOut(std::vector<int> regions) {
     std::sort(regions.begin(), regions.end());
     regions.erase(std::unique(regions.begin(), regions.end()), regions.end());
@@ -367,10 +371,7 @@ MatchService::MatcherRestart MatchService::requeueFromRows(const std::vector<Tic
         auto players = playersFromJson(row->players, fresh.config(), &error);
         EnqueueResult result;
         if (players) {
-            for (const int region : m_regionsOut)
-                for (PartyMember& p : *players)
-                    if (std::size_t(region) < p.pingMs.size())
-                        p.pingMs[std::size_t(region)] = kUnreachablePing;
+            cutOffRegionsOut(*players);
             result = fresh.enqueue(TicketRequest{row->queue.toStdString(), std::move(*players)},
                                    rec->enqueuedAt);
         } else {

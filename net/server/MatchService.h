@@ -143,6 +143,8 @@ private:
     void withMatch(qint64 seq, const Reply& reply, std::function<void(MatchRecord*)> then);
     QByteArray ticketJson(const TicketRecord& t) const;
     MatcherRestart requeueFromRows(const std::vector<TicketRow>& rows);
+    // The pings the matchmaker gets: a region out is unreachable for all.
+    void cutOffRegionsOut(std::vector<PartyMember>& players) const;
     void finishTicket(TicketRecord& t, TicketState state, double waitSeconds, qint64 matchSeq,
                       std::vector<StoreWrite>& writes);
     // A match the tick formed, as a record; its tickets finish as matched.
