@@ -2,7 +2,7 @@
 # Each installs missing Debian packages, configures (CMake presets, Ninja,
 # ccache) and builds incrementally before doing its job.
 
-.PHONY: all deps build run staging alert-rules test bench coverage test-asan asan test-tsan fuzz ci fresh-root-test format clean help
+.PHONY: all deps build run staging drills-live alert-rules test bench coverage test-asan asan test-tsan fuzz ci fresh-root-test format clean help
 
 CMAKE ?= cmake
 CTEST ?= ctest
@@ -26,6 +26,7 @@ help:
 	@echo "make run       build and launch pulsco-console on the embedded simulator"
 	@echo "make test      build and run the whole test suite (ctest)"
 	@echo "make staging   HAProxy + blue + green pulsco-matchd on loopback (docs/haproxy.md)"
+	@echo "make drills-live  the shipped drills not in the suite, on a staging stack (docs/drills.md)"
 	@echo "make alert-rules  regenerate resources/alerts/pulsco.rules.yml (docs/prometheus.md)"
 	@echo "make bench     release build, run tests/bench, print BENCH lines"
 	@echo "make coverage  coverage build, tests, line coverage per folder"
@@ -51,6 +52,13 @@ run: build
 STAGING_ARGS ?=
 staging: build
 	tools/pulsco-staging $(STAGING_ARGS)
+
+# The shipped drills that tst_live_drills leaves out, each on its own
+# throw-away staging stack with a scripted trainee (docs/drills.md); a few
+# minutes each, so outside `make test`.
+drills-live: build
+	$(CMAKE) --build --preset dev --target live_drills_more
+	QT_QPA_PLATFORM=offscreen build/tests/live_drills_more
 
 # The shipped alert rules in Prometheus' format, regenerated from the
 # console's (tst_prometheus_rules fails when the file drifts from them).

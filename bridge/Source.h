@@ -90,6 +90,10 @@ signals:
     void eventsReady(pulsco::LogEventBatch events);
     void stateChanged(pulsco::Source::State state);
     void commandFailed(const QString& command, const QString& reason);
+    // A remedy the source carried out, with what it measured doing it (e.g.
+    // "blue http://…: 222 searching tickets queued again from the store, 0
+    // expired, 14 ms"), for the drill's timeline.
+    void commandDone(const QString& command, const QString& outcome);
 };
 
 }  // namespace pulsco

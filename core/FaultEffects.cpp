@@ -20,6 +20,16 @@ std::string number(double v, int decimals) {
 
 }  // namespace
 
+QueueConfig defectiveRelease(QueueConfig shipped, double skillFactor) {
+    for (QueueRules& q : shipped.queues) {
+        std::vector<WaitStep> steps = q.skillWindow.steps();
+        for (WaitStep& s : steps)
+            s.value *= skillFactor;
+        q.skillWindow = WaitWindowSchedule(std::move(steps));
+    }
+    return shipped;
+}
+
 std::string describeFault(const FaultSpec& f, std::optional<Color> where) {
     const std::string target = where ? toString(*where) : toString(f.target);
     switch (f.kind) {

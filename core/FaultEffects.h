@@ -10,6 +10,7 @@
 #pragma once
 
 #include "core/Fault.h"
+#include "core/QueueRules.h"
 
 #include <optional>
 #include <string>
@@ -99,6 +100,22 @@ double arrivalMultiplier(const Faults& running) {
             m *= f.multiplier;
     return m;
 }
+
+// How much the bad_release faults running on `color` multiply the skill
+// windows (1 without one; several multiply).
+template <typename Faults>
+double releaseSkillFactor(const Faults& running, Color color) {
+    double m = 1.0;
+    for (const FaultSpec& f : running)
+        if (f.kind == FaultKind::BadRelease && hits(f.target, color))
+            m *= f.multiplier;
+    return m;
+}
+
+// The rules a bad_release runs: the shipped ones with every skill window
+// step x `skillFactor` (e.g. 0.05: no party is ever close enough, waits
+// explode; 20: anyone plays anyone).
+QueueConfig defectiveRelease(QueueConfig shipped, double skillFactor);
 
 // The one wording of a fault, e.g. "latency +300 ms on 50 % of requests,
 // green" or "matcher stall, both". `where` names the colour instead of the

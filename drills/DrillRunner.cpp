@@ -57,6 +57,7 @@ bool DrillRunner::start(const DrillScript& drill, const QString& trainee, const 
     m_session = new DrillSession(drill, source, m_alerts, this);
     m_session->setTrafficController(source->kind() == Source::Kind::Live ? m_traffic.data()
                                                                          : nullptr);
+    m_session->setSurgeLoad(source->kind() == Source::Kind::Live ? m_surge.data() : nullptr);
     m_session->setTrainee(trainee);
     m_session->setTrainer(trainer);
     if (m_store)

@@ -41,6 +41,8 @@ public:
     // What moves live traffic, for the sessions started from now on (their
     // setup weight, rollback and drain); null: the source moves it.
     void setTrafficController(TrafficController* controller) { m_traffic = controller; }
+    // The extra players of a live drill's player surge (drills/SurgeLoad.h).
+    void setSurgeLoad(SurgeLoad* load) { m_surge = load; }
 
     // Starts `drill` for `trainee`, run by `trainer` (both land in the
     // journal and the report); false and *error (for the trainer to read)
@@ -76,6 +78,7 @@ private:
     DrillSessionStore* m_store = nullptr;
     QPointer<Source> m_source;
     QPointer<TrafficController> m_traffic;
+    QPointer<SurgeLoad> m_surge;
     SourceOpener m_opener;
     QPointer<DrillSession> m_session;
     double m_speed = 1;

@@ -56,8 +56,20 @@ DrillSession::DrillSession(DrillScript drill, Source* source, AlertEngine* alert
                 healthRules.push_back(std::move(copy));
             }
     m_health.setRules(std::move(healthRules));
-    if (m_source)
+    if (m_source) {
         connect(m_source, &Source::snapshotReady, this, &DrillSession::onSnapshot);
+        // What a remedy did, or why it could not, belongs in the timeline.
+        connect(m_source, &Source::commandDone, this,
+                [this](const QString& command, const QString& outcome) {
+                    if (m_phase == Phase::Running || m_phase == Phase::Paused)
+                        record(DrillEventKind::Note, u"%1: %2"_s.arg(command, outcome));
+                });
+        connect(m_source, &Source::commandFailed, this,
+                [this](const QString& command, const QString& reason) {
+                    if (m_phase == Phase::Running || m_phase == Phase::Paused)
+                        record(DrillEventKind::Note, u"%1 failed: %2"_s.arg(command, reason));
+                });
+    }
     if (m_alerts) {
         connect(m_alerts, &AlertEngine::transitioned, this, &DrillSession::onTransition);
         connect(m_alerts, &AlertEngine::acknowledged, this, &DrillSession::onAcknowledged);
@@ -86,6 +98,12 @@ bool DrillSession::start(QString* error) {
         return fail(u"the session has already run"_s);
     if (!m_source)
         return fail(u"no source to run it on"_s);
+    if (surgesThroughLoad() && !m_surge &&
+        std::any_of(m_faults.begin(), m_faults.end(),
+                    [](const FaultRun& f) { return f.spec.kind == FaultKind::PlayerSurge; }))
+        return fail(u"its player surge needs extra players, and live servers cannot make them: "
+                    "start the console with --surge-target URL (the staging balancer) so the "
+                    "drill can start pulsco-sim against it"_s);
     m_record.sourceName = m_source->displayName();
     m_record.startedAt = QDateTime::currentDateTimeUtc();
     if (m_journal) {
@@ -104,18 +122,36 @@ bool DrillSession::start(QString* error) {
 void DrillSession::pause() {
     if (m_phase != Phase::Running || !m_source)
         return;
-    m_source->pause();
     m_phase = Phase::Paused;
-    record(DrillEventKind::Paused, u"paused by the trainer"_s);
+    if (m_source->capabilities().speedControl) {
+        m_source->pause();
+        record(DrillEventKind::Paused, u"paused by the trainer"_s);
+    } else {
+        // Live servers' clocks cannot stop: the drill's clock stops instead,
+        // and its faults are lifted until it resumes, so nothing the drill
+        // caused goes on while nobody is training.
+        m_pausedAtSource = m_sourceTime;
+        suspendFaults();
+        record(DrillEventKind::Paused, u"paused by the trainer: the drill's faults are lifted "
+                                       "from the servers and its clock stops until resumed"_s);
+    }
     emit phaseChanged(m_phase);
 }
 
 void DrillSession::resume() {
     if (m_phase != Phase::Paused || !m_source)
         return;
-    m_source->resume();
     m_phase = Phase::Running;
-    record(DrillEventKind::Resumed, u"resumed"_s);
+    if (m_pausedAtSource) {
+        m_pausedTotal += std::max(0.0, m_sourceTime - *m_pausedAtSource);
+        m_pausedAtSource.reset();
+        resumeFaults();
+        record(DrillEventKind::Resumed, u"resumed: the drill's faults are back for the time "
+                                        "they had left"_s);
+    } else {
+        m_source->resume();
+        record(DrillEventKind::Resumed, u"resumed"_s);
+    }
     emit phaseChanged(m_phase);
 }
 
@@ -134,31 +170,24 @@ void DrillSession::onSnapshot(const SnapshotPtr& snapshot) {
         record(DrillEventKind::Started,
                u"drill \"%1\" started on %2"_s.arg(m_drill.title, m_record.sourceName));
     }
-    m_now = std::max(m_now, snapshot->timeSeconds - m_t0);
+    m_sourceTime = snapshot->timeSeconds;
+    if (m_pausedAtSource)
+        return;  // a live drill's clock stands still while paused
+    m_now = std::max(m_now, snapshot->timeSeconds - m_t0 - m_pausedTotal);
 
     // Faults whose own duration ran out.
     for (FaultRun& f : m_faults)
         if (f.injected && !f.ended && f.spec.durationSeconds > 0 &&
             m_now >= f.startedAt + f.spec.durationSeconds) {
             f.ended = true;
+            stopSurge(f);
             record(DrillEventKind::FaultEnded, u"fault over: "_s + faultText(f.spec), {}, true);
         }
     // Faults that are due, injected at source time.
     if (m_phase == Phase::Running && m_source) {
-        for (FaultRun& f : m_faults) {
-            if (f.injected || f.spec.atSeconds > m_now)
-                continue;
-            FaultSpec now = f.spec;
-            now.atSeconds = 0;
-            m_source->injectFault(now);
-            f.injected = true;
-            f.startedAt = m_now;
-            ++m_injected;
-            if (!m_facts.faultStart)
-                m_facts.faultStart = m_now;
-            record(DrillEventKind::FaultInjected, u"fault injected: "_s + faultText(f.spec), {},
-                   true);
-        }
+        for (FaultRun& f : m_faults)
+            if (!f.injected && f.spec.atSeconds <= m_now)
+                inject(f);
     }
 
     // Faults a remedy removed, as the source reports them: measured, not
@@ -195,6 +224,98 @@ void DrillSession::onSnapshot(const SnapshotPtr& snapshot) {
     const bool done = m_facts.healthRestored && (!m_drill.escalationExpected || m_facts.escalated);
     if (done || m_now >= m_drill.timeLimitSeconds)
         end(false);
+}
+
+void DrillSession::inject(FaultRun& f) {
+    f.injected = true;
+    f.startedAt = m_now;
+    QString how;
+    if (f.spec.kind == FaultKind::PlayerSurge && surgesThroughLoad()) {
+        if (const QString why = m_surge->start(f.spec.multiplier); !why.isEmpty()) {
+            f.ended = true;
+            record(DrillEventKind::Note,
+                   u"fault not injected: %1: %2"_s.arg(faultText(f.spec), why));
+            return;
+        }
+        how = u": "_s + m_surge->description();
+    } else {
+        FaultSpec now = f.spec;
+        now.atSeconds = 0;
+        m_source->injectFault(now);
+    }
+    ++m_injected;
+    if (!m_facts.faultStart)
+        m_facts.faultStart = m_now;
+    record(DrillEventKind::FaultInjected, u"fault injected: "_s + faultText(f.spec) + how, {},
+           true);
+}
+
+bool DrillSession::surgesThroughLoad() const {
+    return m_source && m_source->kind() == Source::Kind::Live;
+}
+
+void DrillSession::stopSurge(const FaultRun& f) {
+    if (f.spec.kind == FaultKind::PlayerSurge && surgesThroughLoad() && m_surge)
+        m_surge->stop();
+}
+
+bool DrillSession::running(const FaultRun& f) const {
+    return f.injected && !f.ended &&
+           (f.spec.durationSeconds <= 0 || m_now < f.startedAt + f.spec.durationSeconds);
+}
+
+FaultSpec DrillSession::remainder(const FaultRun& f) const {
+    FaultSpec rest = f.spec;
+    rest.atSeconds = 0;
+    if (rest.durationSeconds > 0)
+        rest.durationSeconds = f.startedAt + f.spec.durationSeconds - m_now;
+    return rest;
+}
+
+void DrillSession::suspendFaults() {
+    m_source->clearFaults();
+    for (const FaultRun& f : m_faults)
+        if (running(f))
+            stopSurge(f);
+}
+
+void DrillSession::resumeFaults() {
+    for (FaultRun& f : m_faults) {
+        if (!running(f))
+            continue;
+        // Seen afresh: the first snapshots after the resume may not show it yet.
+        f.seenActive = false;
+        const FaultSpec rest = remainder(f);
+        if (rest.kind == FaultKind::PlayerSurge && surgesThroughLoad()) {
+            if (!m_surge)
+                continue;
+            if (const QString why = m_surge->start(rest.multiplier); !why.isEmpty())
+                record(DrillEventKind::Note,
+                       u"fault not resumed: %1: %2"_s.arg(faultText(f.spec), why));
+        } else {
+            m_source->injectFault(rest);
+        }
+    }
+}
+
+void DrillSession::setSurgeLoad(SurgeLoad* load) {
+    if (m_surge)
+        disconnect(m_surge, nullptr, this, nullptr);
+    m_surge = load;
+    if (!load)
+        return;
+    connect(load, &SurgeLoad::endedByItself, this, [this](const QString& why) {
+        if (m_phase != Phase::Running && m_phase != Phase::Paused)
+            return;
+        for (FaultRun& f : m_faults)
+            if (f.spec.kind == FaultKind::PlayerSurge && f.injected && !f.ended) {
+                f.ended = true;
+                record(
+                    DrillEventKind::FaultEnded,
+                    u"fault over: %1: the extra players stopped: %2"_s.arg(faultText(f.spec), why),
+                    {}, true);
+            }
+    });
 }
 
 bool DrillSession::expectedHealthy(const MetricsSnapshot& snapshot) const {
@@ -339,10 +460,7 @@ std::optional<Color> DrillSession::colorOfTarget(const QString& target) {
 }
 
 void DrillSession::endFaults(const DrillAction& action) {
-    auto active = [this](const FaultRun& f) {
-        return f.injected && !f.ended &&
-               (f.spec.durationSeconds <= 0 || m_now < f.startedAt + f.spec.durationSeconds);
-    };
+    auto active = [this](const FaultRun& f) { return running(f); };
     bool any = false;
     for (const FaultRun& f : m_faults)
         any = any || (active(f) && remediationEnds(action, f.spec));
@@ -356,16 +474,17 @@ void DrillSession::endFaults(const DrillAction& action) {
             continue;
         if (remediationEnds(action, f.spec)) {
             f.ended = true;
+            stopSurge(f);
             record(DrillEventKind::FaultEnded,
                    u"fault ended by %1: %2"_s.arg(action.describe(), faultText(f.spec)), {}, true);
+        } else if (f.spec.kind == FaultKind::PlayerSurge && surgesThroughLoad()) {
+            continue;  // its extra players are not on the source: clearing leaves them
         } else {
-            FaultSpec rest = f.spec;
-            rest.atSeconds = 0;
-            if (rest.durationSeconds > 0)
-                rest.durationSeconds = f.startedAt + f.spec.durationSeconds - m_now;
-            keep.push_back(rest);
+            keep.push_back(remainder(f));
         }
     }
+    if (m_pausedAtSource)
+        return;  // a live pause has lifted them all; the resume puts back the rest
     m_source->clearFaults();
     for (const FaultSpec& f : keep)
         m_source->injectFault(f);
@@ -376,12 +495,14 @@ void DrillSession::emergencyStop() {
         return;
     if (m_source) {
         m_source->clearFaults();
-        if (m_phase == Phase::Paused)
+        if (m_phase == Phase::Paused && !m_pausedAtSource)
             m_source->resume();
     }
     for (FaultRun& f : m_faults)
-        if (f.injected && !f.ended)
+        if (f.injected && !f.ended) {
             f.ended = true;
+            stopSurge(f);
+        }
     record(DrillEventKind::EmergencyStop,
            u"emergency stop: every injected fault cleared, timeline stopped"_s);
     end(true);
@@ -401,9 +522,12 @@ void DrillSession::end(bool emergency) {
         if (std::any_of(m_faults.begin(), m_faults.end(),
                         [](const FaultRun& f) { return f.injected && !f.ended; }))
             m_source->clearFaults();
-        if (m_phase == Phase::Paused)
+        if (m_phase == Phase::Paused && !m_pausedAtSource)
             m_source->resume();
     }
+    for (const FaultRun& f : m_faults)
+        if (f.injected && !f.ended)
+            stopSurge(f);
     m_phase = Phase::Finished;
     m_record.durationSeconds = m_now;
     m_record.score = judgeDrill(m_drill, m_facts);

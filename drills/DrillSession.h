@@ -5,8 +5,9 @@
 // simulator and on a staging pulsco-matchd: everything goes through Source.
 //
 // Time is the source's time (snapshots), so pause and speed apply to the
-// drill too; faults start at the first snapshot at or after their at_s, so a
-// fault's recorded start is at most one snapshot early for the trainee.
+// drill too (on live servers, whose clock cannot stop, a pause stops the
+// drill's clock and lifts its faults until it resumes); faults start at the first snapshot at or
+// after their at_s, so a fault's recorded start is at most one snapshot early for the trainee.
 #pragma once
 
 #include "bridge/Source.h"
@@ -16,6 +17,7 @@
 #include "drills/DrillRecord.h"
 #include "drills/DrillScoring.h"
 #include "drills/DrillScript.h"
+#include "drills/SurgeLoad.h"
 
 #include <QObject>
 #include <QPointer>
@@ -46,6 +48,10 @@ public:
     // read-back (or refusal) is on the timeline. Without one they go to the
     // source (the simulator's players follow its weight). Set before start().
     void setTrafficController(TrafficController* controller);
+    // Where a player_surge's extra players come from on live servers
+    // (drills/SurgeLoad.h); a live drill with a surge is refused without
+    // one. The simulator plays its surges itself. Set before start().
+    void setSurgeLoad(SurgeLoad* load);
     void setTrainee(const QString& name) { m_record.trainee = name; }
     // Journals every event (drills/DrillJournal.h, from
     // DrillSessionStore::openJournal) so a crash loses nothing the trainee
@@ -101,11 +107,25 @@ private:
     // An action's target as a colour: empty is both.
     static std::optional<Color> colorOfTarget(const QString& target);
     void end(bool emergency);
+    // Starts a due fault: a live surge through the load, the rest on the source.
+    void inject(FaultRun& f);
+    // The extra players stop with the surge (a no-op for other faults).
+    void stopSurge(const FaultRun& f);
+    bool surgesThroughLoad() const;
+    // Injected, not ended, and within its own duration.
+    bool running(const FaultRun& f) const;
+    // A running fault as it is injected again: now, for the time it has left.
+    FaultSpec remainder(const FaultRun& f) const;
+    // A live pause lifts the running faults; resuming puts them back for
+    // the time they had left.
+    void suspendFaults();
+    void resumeFaults();
     bool expectedHealthy(const MetricsSnapshot& snapshot) const;
 
     DrillScript m_drill;
     QPointer<Source> m_source;
     QPointer<TrafficController> m_traffic;
+    QPointer<SurgeLoad> m_surge;
     // Green's share of new traffic through the controller or the source.
     void moveTraffic(int greenPercent, bool rollback);
     QPointer<AlertEngine> m_alerts;
@@ -114,7 +134,11 @@ private:
     bool m_waitingForFirstSnapshot = false;
     bool m_sawUnhealthy = false;
     double m_t0 = 0;
-    double m_now = 0;  // last source time seen
+    double m_now = 0;         // drill time: source time since the start, pauses left out
+    double m_sourceTime = 0;  // the last snapshot's own time
+    // Live pauses: the source's clock goes on, the drill's does not.
+    std::optional<double> m_pausedAtSource;
+    double m_pausedTotal = 0;
     std::vector<FaultRun> m_faults;
     int m_injected = 0;
     DrillFacts m_facts;

@@ -111,6 +111,16 @@ ConsoleOptionsParse parseConsoleOptions(const QStringList& arguments) {
     const QCommandLineOption alertmanagerDrills(
         u"alertmanager-drills"_s,
         u"With --alertmanager: send the alerts of drills too, labelled drill=\"true\"."_s);
+    const QCommandLineOption surgeTarget(
+        u"surge-target"_s,
+        u"Live drills: play a player surge as extra players from pulsco-sim sent to URL, the "
+        "staging stack's balancer (e.g. http://127.0.0.1:8080)."_s,
+        u"URL"_s);
+    const QCommandLineOption surgePlayers(
+        u"surge-players"_s,
+        u"With --surge-target: the stack's usual population; a xK surge adds (K-1) x N players, "
+        "at most 2000 (default 1000)."_s,
+        u"N"_s);
     const QCommandLineOption item(
         u"item"_s,
         u"Open the Rollout page on this checklist item (its id, e.g. "
@@ -134,7 +144,8 @@ ConsoleOptionsParse parseConsoleOptions(const QStringList& arguments) {
          selectorOpt,    replayOpt,      comparisonOpt, caCert,       haproxy,
          haproxyBackend, haproxyServers, webhook,       alertmanager, alertmanagerDrills,
          page,           item,           screenshot,    quitAfter,    size,
-         speed,          players,        theme,         bench});
+         speed,          players,        theme,         bench,        surgeTarget,
+         surgePlayers});
 
     ConsoleOptionsParse result;
     if (!parser.parse(arguments)) {
@@ -292,6 +303,29 @@ ConsoleOptionsParse parseConsoleOptions(const QStringList& arguments) {
         return result;
     }
     o.alertmanagerDrills = parser.isSet(alertmanagerDrills);
+    if (parser.isSet(surgeTarget)) {
+        const QUrl url(parser.value(surgeTarget));
+        if (!url.isValid() || (url.scheme() != u"http"_s && url.scheme() != u"https"_s) ||
+            url.host().isEmpty()) {
+            result.error = u"--surge-target: \"%1\" is not an http:// or https:// URL"_s.arg(
+                parser.value(surgeTarget));
+            return result;
+        }
+        o.surgeTarget = url.toString();
+    }
+    if (parser.isSet(surgePlayers)) {
+        bool ok = false;
+        o.surgePlayers = parser.value(surgePlayers).toInt(&ok);
+        if (!ok || o.surgePlayers < 1 || o.surgePlayers > 1000000) {
+            result.error = u"--surge-players: must be a whole number from 1 to 1000000 (got "
+                           "\"%1\")"_s.arg(parser.value(surgePlayers));
+            return result;
+        }
+        if (!parser.isSet(surgeTarget)) {
+            result.error = u"--surge-players: needs --surge-target URL"_s;
+            return result;
+        }
+    }
     if (parser.isSet(item)) {
         o.item = parser.value(item).trimmed();
         if (o.item.isEmpty()) {

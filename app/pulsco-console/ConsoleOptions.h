@@ -4,6 +4,7 @@
 //                  [--haproxy ADDR [--haproxy-backend NAME] [--haproxy-servers B,G]
 //                   | --webhook URL]
 //                  [--alertmanager URL [--alertmanager-drills]]
+//                  [--surge-target URL [--surge-players N]]
 //                  [--page dashboard|rollout|blue-green|drills] [--item ID]
 //                  [--screenshot FILE.png --quit-after SEC] [--size WxH]
 //                  [--speed N|max] [--players N] [--theme light|dark]
@@ -41,6 +42,11 @@ struct ConsoleOptions {
     // too only with --alertmanager-drills.
     std::optional<QUrl> alertmanager;
     bool alertmanagerDrills = false;
+    // --surge-target: where a live drill's player surge sends its extra
+    // players (the staging balancer); --surge-players: the stack's usual
+    // population, which the surge multiplies.
+    QString surgeTarget;
+    int surgePlayers = 1000;
     QString screenshotPath;
     double quitAfterSeconds = 0;  // 0 = run until closed
     QSize size;                   // invalid = remembered geometry

@@ -269,6 +269,14 @@ int runConsole(const ConsoleOptions& options) {
             options.page, window.pageKeys().join(u", "_s)));
         return 2;
     }
+    if (!options.surgeTarget.isEmpty() && pages.drills) {
+        SurgeLoadConfig surge;
+        surge.simProgram = QCoreApplication::applicationDirPath() + u"/pulsco-sim"_s;
+        surge.targets = {options.surgeTarget};
+        surge.balancer = true;
+        surge.usualPlayers = options.surgePlayers;
+        pages.drills->runner()->setSurgeLoad(new SurgeLoad(surge, &window));
+    }
     if (options.alertmanager && pages.drills)
         new AlertmanagerForwarder(window, pages.drills->alerts(), pages.drills->runner(),
                                   *options.alertmanager, options.alertmanagerDrills);

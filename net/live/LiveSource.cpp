@@ -370,8 +370,18 @@ void LiveSource::sendAdmin(const Server& server, const QByteArray& method, const
                                                     LiveServerLink::kMaxMessageBytes >> 20));
             return;
         }
-        if (reply->error() == QNetworkReply::NoError)
+        if (reply->error() == QNetworkReply::NoError) {
+            const QJsonObject answer = QJsonDocument::fromJson(reply->readAll()).object();
+            if (answer.value(u"restarted").toBool())
+                emit commandDone(
+                    command,
+                    where + u": %1 searching tickets queued again from the store, %2 expired, "
+                            "%3 stalls ended, %4 ms"_s.arg(answer.value(u"requeued").toInt())
+                                .arg(answer.value(u"expired").toInt())
+                                .arg(answer.value(u"stall_faults_ended").toInt())
+                                .arg(answer.value(u"took_ms").toDouble(), 0, 'f', 1));
             return;
+        }
         // The server's error message says what was wrong; never the token.
         const QJsonObject error =
             QJsonDocument::fromJson(reply->readAll()).object().value(u"error").toObject();

@@ -20,11 +20,11 @@ std::string FaultState::add(const FaultSpec& spec, double now, qint64* id) {
     case FaultKind::MatcherStall:
     case FaultKind::StoreLatency:
     case FaultKind::Inconsistency:
+    case FaultKind::BadRelease:
         break;
-    default:
-        return std::string("kind: '") + toString(spec.kind) +
-               "' is a simulator fault; pulsco-matchd plays latency, latency_factor, error_rate, "
-               "region_outage, stall, store_latency and inconsistency";
+    case FaultKind::PlayerSurge:
+        return "kind: 'player_surge' is more players, not something a server does; on a "
+               "staging stack the drill starts extra load (pulsco-sim --target) instead";
     }
     const FaultTarget mine = m_color == Color::Blue ? FaultTarget::Blue : FaultTarget::Green;
     if (spec.target != FaultTarget::Both && spec.target != mine)
@@ -111,6 +111,10 @@ std::vector<std::string> FaultState::regionsOut(double now) const {
 
 int FaultState::storeLatencyMs(double now) const {
     return int(std::lround(pulsco::storeLatencyMs(runningSpecs(now), m_color)));
+}
+
+double FaultState::releaseSkillFactor(double now) const {
+    return pulsco::releaseSkillFactor(runningSpecs(now), m_color);
 }
 
 std::vector<std::string> FaultState::describe(double now) const {

@@ -1,6 +1,8 @@
 // Drill faults injected into a staging pulsco-matchd through the admin API:
 // latency, latency_factor and error_rate change real answers, region_outage
-// takes a region's game servers out (MatchService::setRegionsOut), stall
+// takes a region's game servers out (MatchService::setRegionsOut), bad_release
+// switches the matcher onto defective rules (MatchService::
+// setReleaseSkillFactor), stall
 // stops the matcher's
 // ticks, store_latency slows every commit, inconsistency corrupts one stored
 // record once when it starts (clearing it repairs nothing). Each fault may start later
@@ -50,6 +52,8 @@ public:
     // The regions region_outage faults take out now (names, as posted).
     std::vector<std::string> regionsOut(double now) const;
     int storeLatencyMs(double now) const;
+    // How much running bad_release faults multiply the skill windows (1: none).
+    double releaseSkillFactor(double now) const;
     // `inconsistency` faults that started running since the last call: the
     // server corrupts one stored record for each, once.
     int takeStartedCorruptions(double now);

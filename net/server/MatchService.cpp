@@ -1,5 +1,6 @@
 #include "net/server/MatchService.h"
 
+#include "core/FaultEffects.h"
 #include "net/http/HttpServer.h"
 #include "net/record/ArrivalRecorder.h"
 #include "net/server/ApiJson.h"
@@ -30,7 +31,8 @@ qint64 wallMs() {
 MatchService::MatchService(QueueConfig config, GroupCommitStore* store, ServerMetrics* metrics,
                            RecordIds ids, QObject* parent)
     : QObject(parent)
-    , m_matchmaker(std::move(config))
+    , m_matchmaker(config)
+    , m_shippedRules(std::move(config))
     , m_ids(std::move(ids))
     , m_store(store)
     , m_metrics(metrics)
@@ -309,6 +311,29 @@ void MatchService::setRegionsOut(std::vector<int> regions) {
 }
 
 void MatchService::restartMatcher(RestartDone done) {
+    restartOnto(m_matchmaker.config(), std::move(done));
+}
+
+void MatchService::setReleaseSkillFactor(double factor) {
+    if (factor == m_releaseSkillFactor || m_restarting)
+        return;
+    const double from = m_releaseSkillFactor;
+    m_releaseSkillFactor = factor;  // the next tick does not switch again meanwhile
+    restartOnto(defectiveRelease(m_shippedRules, factor),
+                [this, from, factor](std::optional<MatcherRestart> restart, const QString& error) {
+                    if (!restart) {
+                        m_releaseSkillFactor = from;  // tried again on a later tick
+                        qWarning().noquote() << "release switch:" << error;
+                        return;
+                    }
+                    qInfo().noquote()
+                        << (factor == 1.0 ? u"release switched back to the shipped rules"_s
+                                          : u"bad release (drill): the matcher runs the rules "
+                                            "with every skill window x%1"_s.arg(factor));
+                });
+}
+
+void MatchService::restartOnto(QueueConfig rules, RestartDone done) {
     if (m_restarting) {
         done(std::nullopt, u"matcher: a restart is already under way"_s);
         return;
@@ -320,7 +345,8 @@ void MatchService::restartMatcher(RestartDone done) {
     // read next are the searching tickets, no more (a match formed but not
     // written would otherwise be queued again) and no fewer.
     m_batcher.flush();
-    m_matchmakerWrites.queueAfter({}, [this, done, took](bool ok, const QString& error) {
+    m_matchmakerWrites.queueAfter({}, [this, done, took,
+                                       rules = std::move(rules)](bool ok, const QString& error) {
         if (!ok) {
             m_restarting = false;
             done(std::nullopt, u"matcher restart: the store refused earlier writes: "_s + error);
@@ -328,13 +354,14 @@ void MatchService::restartMatcher(RestartDone done) {
         }
         readSearchingTicketRows(
             *m_store, this,
-            [this, done, took](std::optional<std::vector<TicketRow>> rows, const QString& error) {
+            [this, done, took, rules](std::optional<std::vector<TicketRow>> rows,
+                                      const QString& error) {
                 if (!rows) {
                     m_restarting = false;
                     done(std::nullopt, u"matcher restart: "_s + error);
                     return;
                 }
-                MatcherRestart restart = requeueFromRows(*rows);
+                MatcherRestart restart = requeueFromRows(*rows, rules);
                 m_restarting = false;
                 restart.tookMs = double(took.nsecsElapsed()) / 1e6;
                 qInfo().noquote() << u"matcher restarted: %1 searching tickets queued again from "
@@ -346,9 +373,10 @@ void MatchService::restartMatcher(RestartDone done) {
     });
 }
 
-MatchService::MatcherRestart MatchService::requeueFromRows(const std::vector<TicketRow>& rows) {
+MatchService::MatcherRestart MatchService::requeueFromRows(const std::vector<TicketRow>& rows,
+                                                           QueueConfig rules) {
     MatcherRestart out;
-    Matchmaker fresh(m_matchmaker.config());
+    Matchmaker fresh(std::move(rules));
     m_records.clearCoreIds();
     // The core takes tickets in the order they were first queued.
     std::vector<std::pair<TicketRecord*, const TicketRow*>> order;

@@ -90,6 +90,14 @@ public:
     using RestartDone = std::function<void(std::optional<MatcherRestart>, const QString& error)>;
     void restartMatcher(RestartDone done);
     bool restarting() const { return m_restarting; }
+    // A bad_release drill fault: the matcher runs the shipped rules with
+    // every skill window x `factor` (core defectiveRelease; 1: the rules as
+    // shipped). As on a real deploy the matcher restarts onto the new rules
+    // (restartMatcher's path), so searching tickets carry over through the
+    // store. Nothing happens while a restart is under way or when the factor
+    // is the one running; the caller asks again on its next tick.
+    void setReleaseSkillFactor(double factor);
+    double releaseSkillFactor() const { return m_releaseSkillFactor; }
     const std::vector<int>& regionsOut() const { return m_regionsOut; }
     bool storeHealthy() const { return m_batcher.storeHealthy(); }
     // No durable answer is waiting for the store.
@@ -142,7 +150,9 @@ private:
     void withTicket(qint64 seq, const Reply& reply, std::function<void(TicketRecord*)> then);
     void withMatch(qint64 seq, const Reply& reply, std::function<void(MatchRecord*)> then);
     QByteArray ticketJson(const TicketRecord& t) const;
-    MatcherRestart requeueFromRows(const std::vector<TicketRow>& rows);
+    // restartMatcher onto `rules` (the running ones, or a release's).
+    void restartOnto(QueueConfig rules, RestartDone done);
+    MatcherRestart requeueFromRows(const std::vector<TicketRow>& rows, QueueConfig rules);
     // The pings the matchmaker gets: a region out is unreachable for all.
     void cutOffRegionsOut(std::vector<PartyMember>& players) const;
     void finishTicket(TicketRecord& t, TicketState state, double waitSeconds, qint64 matchSeq,
@@ -152,6 +162,8 @@ private:
                                                    std::vector<StoreWrite>& writes);
 
     Matchmaker m_matchmaker;
+    QueueConfig m_shippedRules;  // what a release switch starts from
+    double m_releaseSkillFactor = 1.0;
     RecordIds m_ids;
     RatingModel m_ratingModel;
     GroupCommitStore* m_store;

@@ -340,7 +340,9 @@ void MatchdServer::onTicked() {
     for (const std::string& region : m_faults->regionsOut(now))
         if (const int index = m_service->config().regionIndex(region); index >= 0)
             regionsOut.push_back(index);
+    m_metrics->setRegionsOut(regionsOut);
     m_service->setRegionsOut(std::move(regionsOut));
+    m_service->setReleaseSkillFactor(m_faults->releaseSkillFactor(now));
     m_store->setExtraLatencyMs(m_faults->storeLatencyMs(now));
     m_metrics->setActiveFaults(m_faults->describe(now), m_faults->onset(now));
     publishSnapshot();

@@ -181,6 +181,8 @@ MetricsSnapshot ServerMetrics::snapshot(const std::vector<QueueStatus>& queues, 
         region.ticketWaitSeconds = m_waitByRegion[r];
         region.playersInQueue = m_inQueueByRegion[r];
         region.playersOnline = m_inQueueByRegion[r] + m_inMatchByRegion[r];
+        region.reachable =
+            std::find(m_regionsOut.begin(), m_regionsOut.end(), int(r)) == m_regionsOut.end();
     }
     s.tickDurationMs = m_tickMs;
     s.conservationOk = m_tickets.created == m_tickets.matched + m_tickets.expired +

@@ -56,6 +56,11 @@ public:
         m_faultOnset = onsetSeconds;
     }
 
+    // The regions (config indices) a region_outage has taken out: their
+    // snapshot regions say unreachable, as the simulator's do, so the
+    // region-unreachable alert reads the same on both.
+    void setRegionsOut(std::vector<int> regions) { m_regionsOut = std::move(regions); }
+
     // An integrity audit completed (net/server/IntegrityAudit): every
     // snapshot from now on carries it, and /metrics its figures.
     void integrityAudited(const IntegrityReport& report) {
@@ -137,6 +142,7 @@ private:
     Histogram m_tickMs;
     std::vector<std::string> m_faults;
     std::optional<double> m_faultOnset;
+    std::vector<int> m_regionsOut;
     RecentWindow m_recent;
     std::optional<IntegrityReport> m_integrity;
     std::optional<StoreMaintenanceReport> m_storeMaintenance;

@@ -169,13 +169,8 @@ void SimulationEngine::startFault(std::uint32_t index) {
             if (!hits(f.target, color))
                 continue;
             sim::Environment& bad = env(color);
-            QueueConfig config = bad.releases().front()->matcher.config();
-            for (QueueRules& q : config.queues) {
-                std::vector<WaitStep> steps = q.skillWindow.steps();
-                for (WaitStep& s : steps)
-                    s.value *= f.multiplier;
-                q.skillWindow = WaitWindowSchedule(std::move(steps));
-            }
+            QueueConfig config =
+                defectiveRelease(bad.releases().front()->matcher.config(), f.multiplier);
             int& release = slot.releaseOf[indexOf(color)];
             release = static_cast<int>(bad.addRelease(std::move(config), true));
             bad.setActive(static_cast<std::size_t>(release));

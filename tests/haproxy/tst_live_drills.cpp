@@ -93,6 +93,197 @@ private slots:
         sim.process.waitForFinished();
         QCOMPARE(stack.interrupt(), 0);
     }
+
+    // The matcher stall on blue: the trainee acknowledges matcher-stalled and
+    // restarts the matcher through blue's admin API. The restart really ends
+    // the stall (the server stops reporting it), the searching tickets come
+    // back from the store, and matches form again.
+    void matcherStallRestartedPasses() {
+        Stack stack;
+        Console console;
+        Sim sim;
+        const QString error = startAll(stack, console, sim, 200);
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        ScriptedTrainee::Plan plan;
+        plan.ackDelay = 2;
+        plan.actDelay = 2;
+        plan.action = DrillAction{DrillActionKind::RestartMatcher, {}, {}};
+        const LiveDrill run = runLive(console, compressedMatcherStall(), plan, 200000);
+        for (const QString& line : run.timeline)
+            qInfo("%s", qPrintable(line));
+        const DrillScore& score = run.record.score;
+        QVERIFY2(score.passed, qPrintable(score.reasons.join(u"; "_s)));
+        QVERIFY(score.detected && score.resolved);
+        qInfo("matcher stall on the staging stack: MTTD %.1f s, MTTR %.1f s", score.mttdSeconds,
+              score.mttrSeconds);
+        QVERIFY(score.mttdSeconds >= 15);  // the alert holds for 15 s before it fires
+        QVERIFY(score.mttrSeconds > score.mttdSeconds);
+        QVERIFY2(mentions(run.timeline, u"searching tickets queued again from the store"_s),
+                 qPrintable(run.timeline.join(u'\n')));
+        QVERIFY(mentions(run.timeline, u"health restored"_s));
+        sim.process.kill();
+        sim.process.waitForFinished();
+        QCOMPARE(stack.interrupt(), 0);
+    }
+
+    // The wrong remedy for a stall: a rollback moves no traffic that matters
+    // and leaves the matcher wedged. The drill runs out of time and fails
+    // with the rollback's cost; blue still reports the stall.
+    void matcherStallRolledBackFails() {
+        Stack stack;
+        Console console;
+        Sim sim;
+        const QString error = startAll(stack, console, sim, 120);
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        // The stall check waits 60 s without a match and its alert 15 s more,
+        // so the trainee acts about 80 s in; the drill gives them 110.
+        DrillScript drill = compressedMatcherStall();
+        drill.timeLimitSeconds = 110;
+        ScriptedTrainee::Plan plan;
+        plan.ackDelay = 2;
+        plan.actDelay = 1;
+        plan.action = DrillAction{DrillActionKind::Rollback, {}, {}};
+        const LiveDrill run = runLive(console, drill, plan, 170000);
+        const DrillScore& score = run.record.score;
+        QVERIFY(!score.passed);
+        QVERIFY(!score.resolved);
+        QCOMPARE(score.wrongActions.size(), std::size_t(1));
+        const QString reasons = score.reasons.join(u"; "_s);
+        QVERIFY2(reasons.contains(drill.costOf(DrillAction{DrillActionKind::Rollback, {}, {}})),
+                 qPrintable(reasons));
+        sim.process.kill();
+        sim.process.waitForFinished();
+        QCOMPARE(stack.interrupt(), 0);
+    }
+
+    // The surge at peak, live: a server cannot make players, so the drill
+    // starts real ones (pulsco-sim through the balancer) at the fault's
+    // time and stops them with the drill. The servers measure the extra
+    // load: API requests per second at least double.
+    void surgeBringsRealExtraPlayers() {
+        Stack stack;
+        Console console;
+        Sim sim;
+        const QString error = startAll(stack, console, sim, 200);
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        // The extra players behave like the usual ones (the same scenario).
+        QFile scenarioFile(console.dir.filePath(u"surge.json"_s));
+        QVERIFY(scenarioFile.open(QIODevice::WriteOnly));
+        scenarioFile.write(scenario(200));
+        scenarioFile.close();
+        SurgeLoadConfig config;
+        config.simProgram = kStagingBin + u"/pulsco-sim"_s;
+        config.targets = {stack.url(stack.api())};
+        config.balancer = true;
+        config.scenario = scenarioFile.fileName();
+        config.usualPlayers = kPlayers;
+        config.maxExtraPlayers = 2 * kPlayers;  // x5 wants 4 x 300: bounded to 600
+        SurgeLoad load(config);
+
+        std::vector<std::pair<double, double>> served;  // (server time, API requests)
+        QObject::connect(console.source.get(), &Source::snapshotReady, [&](const SnapshotPtr& s) {
+            served.emplace_back(s->timeSeconds,
+                                double(s->blue.requestsTotal + s->green.requestsTotal));
+        });
+        DrillScript drill = shippedDrill(u"surge-5x-peak"_s);
+        drill.faults.front().atSeconds = 20;
+        drill.timeLimitSeconds = 45;
+        ScriptedTrainee::Plan plan;
+        plan.ackDelay = 1000;  // watches only
+        plan.actDelay = 1000;
+        const LiveDrill run = runLive(console, drill, plan, 120000, &load);
+        for (const QString& line : run.timeline)
+            qInfo("%s", qPrintable(line));
+        QVERIFY2(
+            mentions(run.timeline,
+                     u"fault injected: player surge x5.0: 600 extra players from pulsco-sim"_s),
+            qPrintable(run.timeline.join(u'\n')));
+        QVERIFY(mentions(run.timeline, u"1200 wanted, bounded to 600 on this machine"_s));
+        // The drill is over: its extra players are gone.
+        QTRY_VERIFY_WITH_TIMEOUT(!load.running(), 5000);
+
+        QVERIFY(served.size() > 10);
+        const double t0 = served.front().first;
+        const auto rate = [&](double from, double to) {
+            std::optional<std::pair<double, double>> first, last;
+            for (const auto& p : served)
+                if (p.first - t0 >= from && p.first - t0 <= to) {
+                    if (!first)
+                        first = p;
+                    last = p;
+                }
+            return first && last && last->first > first->first
+                       ? (last->second - first->second) / (last->first - first->first)
+                       : 0.0;
+        };
+        const double before = rate(5, 19);
+        const double during = rate(30, 44);
+        qInfo("API requests per second: %.0f before the surge, %.0f during it", before, during);
+        QVERIFY2(during >= 2 * before, qPrintable(u"%1 -> %2"_s.arg(before).arg(during)));
+        QObject::disconnect(console.source.get(), &Source::snapshotReady, nullptr, nullptr);
+        sim.process.kill();
+        sim.process.waitForFinished();
+        QCOMPARE(stack.interrupt(), 0);
+    }
+
+    // Without a load generator a live surge drill is refused up front, with
+    // the option that fixes it, rather than run without its fault.
+    void surgeWithoutLoadIsRefused() {
+        Stack stack;
+        Console console;
+        QVERIFY2(stack.start().isEmpty(), "stack");
+        QVERIFY2(console.open(stack).isEmpty(), "console");
+        QVERIFY(
+            QTest::qWaitFor([&] { return console.session->latestSnapshot() != nullptr; }, 15000));
+        DrillSession session(shippedDrill(u"surge-5x-peak"_s), console.source.get(), nullptr);
+        QString why;
+        QVERIFY(!session.start(&why));
+        QVERIFY2(why.contains(u"--surge-target URL"_s), qPrintable(why));
+        QCOMPARE(stack.interrupt(), 0);
+    }
+
+    // Pause on live servers: their clocks cannot stop, so the drill's clock
+    // stops and its faults are lifted from the servers until it resumes;
+    // then they are back (for the time they had left).
+    void pauseLiftsTheFaultsAndStopsTheClock() {
+        Stack stack;
+        Console console;
+        QVERIFY2(stack.start().isEmpty(), "stack");
+        QVERIFY2(console.open(stack).isEmpty(), "console");
+        QVERIFY(
+            QTest::qWaitFor([&] { return console.session->latestSnapshot() != nullptr; }, 15000));
+        const auto greenFaulted = [&] {
+            const SnapshotPtr s = console.source->latestSnapshot();
+            return s && std::find(s->activeFaults.begin(), s->activeFaults.end(),
+                                  "error rate 30 % (503), green") != s->activeFaults.end();
+        };
+        DrillSession session(compressedErrorSurge(), console.source.get(), nullptr);
+        session.setTrafficController(console.controller.get());
+        QVERIFY(session.start());
+        QTRY_VERIFY_WITH_TIMEOUT(greenFaulted(), 20000);
+
+        session.pause();
+        QCOMPARE(session.phase(), DrillSession::Phase::Paused);
+        QTRY_VERIFY_WITH_TIMEOUT(!greenFaulted(), 5000);
+        const double frozen = session.drillTime();
+        QTest::qWait(3000);
+        QCOMPARE(session.drillTime(), frozen);
+
+        session.resume();
+        QTRY_VERIFY_WITH_TIMEOUT(greenFaulted(), 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(session.drillTime() > frozen + 0.5, 5000);
+        const QStringList timeline = [&] {
+            QStringList out;
+            for (const DrillEvent& e : session.record().events)
+                out << e.text;
+            return out;
+        }();
+        QVERIFY2(mentions(timeline, u"the drill's faults are lifted from the servers"_s),
+                 qPrintable(timeline.join(u'\n')));
+        session.finish();
+        QTRY_VERIFY_WITH_TIMEOUT(!greenFaulted(), 5000);  // nothing outlives the drill
+        QCOMPARE(stack.interrupt(), 0);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestLiveDrills)

@@ -89,6 +89,7 @@ private slots:
     void latencyFactorMultipliesTheServersTime();
     void regionOutageTakesARegionOut();
     void restartMatcherCuresAStall();
+    void badReleaseRunsTheDefectiveRules();
     void infoAndQueues();
     void evictedTicketsAndMatchesComeFromTheStore();
     void slowEventConsumerIsDropped();
@@ -342,9 +343,10 @@ void TestMatchdApi::errors_data() {
         << u"unauthorized"_s << u"wrong bearer token"_s;
     QTest::addRow("bad fault") << post("/v1/admin/faults", R"({"kind":"meteor"})", kBearer) << 400
                                << u"invalid_argument"_s << u"kind"_s;
-    QTest::addRow("simulator-only fault")
+    QTest::addRow("player surge")
         << post("/v1/admin/faults", R"({"kind":"player_surge","multiplier":2})", kBearer) << 400
-        << u"invalid_argument"_s << u"kind: 'player_surge' is a simulator fault"_s;
+        << u"invalid_argument"_s
+        << u"kind: 'player_surge' is more players, not something a server does"_s;
 }
 
 void TestMatchdApi::errors() {
@@ -746,6 +748,11 @@ void TestMatchdApi::regionOutageTakesARegionOut() {
             .toJson()
             .contains("region outage eu-west"),
         5000);
+    // The snapshot's regions say so, as the simulator's do (region-unreachable).
+    const QJsonObject regions =
+        http(port(), "GET", "/v1/stats").json().value(u"regions").toObject();
+    QCOMPARE(regions.value(u"eu-west").toObject().value(u"reachable").toBool(true), false);
+    QCOMPARE(regions.value(u"us-east").toObject().value(u"reachable").toBool(false), true);
 
     QCOMPARE(http(port(), "DELETE", "/v1/admin/faults", {}, kBearer).status, 200);
     QCOMPARE(http(port(), "POST", "/v1/tickets", soloTicket("squad-2v2", "ro-eu-only")).status,
@@ -788,6 +795,50 @@ void TestMatchdApi::restartMatcherCuresAStall() {
     const QString d = create(soloTicket("duel-1v1", "rs-d"));
     QTRY_COMPARE_WITH_TIMEOUT(ticketState(port(), d), u"matched"_s, 5000);
     QCOMPARE(ticketState(port(), c), u"matched"_s);
+}
+
+// bad_release as the simulator plays it: the matcher runs the shipped rules
+// with every skill window x multiplier. Two duellists 2 mu apart match at
+// once under the fixture's window (100) and never under 0.01 x it (1); ending the
+// fault switches back, and the tickets, carried through the store, match.
+void TestMatchdApi::badReleaseRunsTheDefectiveRules() {
+    const auto firstWindow = [this] {
+        for (const QJsonValue& q :
+             http(port(), "GET", "/v1/queues").json().value(u"queues").toArray())
+            if (q.toObject().value(u"name").toString() == u"duel-1v1"_s)
+                return q.toObject()
+                    .value(u"rules")
+                    .toObject()
+                    .value(u"skill_window")
+                    .toArray()[0]
+                    .toObject()
+                    .value(u"value")
+                    .toDouble();
+        return -1.0;
+    };
+    QCOMPARE(firstWindow(), 100.0);
+    QCOMPARE(http(port(), "POST", "/v1/admin/faults", R"({"kind":"bad_release","multiplier":0.01})",
+                  kBearer)
+                 .status,
+             201);
+    QTRY_VERIFY_WITH_TIMEOUT(std::abs(firstWindow() - 1.0) < 1e-9, 5000);
+    const QString e =
+        create(soloTicket("duel-1v1", "br-e", "eu-west", 20, R"({"mu": 30, "sigma": 5})"));
+    const QString f =
+        create(soloTicket("duel-1v1", "br-f", "eu-west", 20, R"({"mu": 32, "sigma": 5})"));
+    QTest::qWait(600);  // several ticks: the shipped rules would have matched them
+    QCOMPARE(ticketState(port(), e), u"searching"_s);
+    QCOMPARE(ticketState(port(), f), u"searching"_s);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        QJsonDocument(http(port(), "GET", "/v1/stats").json().value(u"active_faults").toArray())
+            .toJson()
+            .contains("bad release (skill window x0.01), blue"),
+        5000);
+
+    QCOMPARE(http(port(), "DELETE", "/v1/admin/faults", {}, kBearer).status, 200);
+    QTRY_COMPARE_WITH_TIMEOUT(ticketState(port(), e), u"matched"_s, 5000);
+    QCOMPARE(ticketState(port(), f), u"matched"_s);
+    QCOMPARE(firstWindow(), 100.0);
 }
 
 void TestMatchdApi::infoAndQueues() {
@@ -1013,8 +1064,9 @@ void TestMatchdApi::productionRefusesEveryFault_data() {
     QTest::addRow("store_latency")
         << QByteArray(R"({"kind":"store_latency","latency_ms":50})") << 201;
     QTest::addRow("inconsistency") << QByteArray(R"({"kind":"inconsistency"})") << 201;
-    QTest::addRow("simulator kind")
-        << QByteArray(R"({"kind":"player_surge","multiplier":2})") << 400;
+    QTest::addRow("bad_release") << QByteArray(R"({"kind":"bad_release","multiplier":0.05})")
+                                 << 201;
+    QTest::addRow("player surge") << QByteArray(R"({"kind":"player_surge","multiplier":2})") << 400;
     QTest::addRow("malformed body") << QByteArray("{nope") << 400;
 }
 

@@ -22,14 +22,17 @@ struct LiveDrill {
 
 // Runs `drill` (its timeline already compressed) on the stack's servers with
 // `plan`; the players come from `sim`.
+// `surge`: where a player_surge's extra players come from (none: refused).
 inline LiveDrill runLive(Console& console, const DrillScript& drill,
-                         const ScriptedTrainee::Plan& plan, int timeoutMs) {
+                         const ScriptedTrainee::Plan& plan, int timeoutMs,
+                         SurgeLoad* surge = nullptr) {
     AlertEngine alerts(defaultRules());
     QObject::connect(console.source.get(), &Source::snapshotReady,
                      [&](const SnapshotPtr& s) { alerts.evaluate(*s); });
     DrillSession session(drill, console.source.get(), &alerts);
     session.setTrainee(u"trainee"_s);
     session.setTrafficController(console.controller.get());
+    session.setSurgeLoad(surge);
     ScriptedTrainee trainee(session, alerts, *console.source, plan);
     QString why;
     if (!session.start(&why))
@@ -49,6 +52,14 @@ inline LiveDrill runLive(Console& console, const DrillScript& drill,
 // The shipped error-surge drill with its fault 5 s in and a 150 s limit.
 inline DrillScript compressedErrorSurge() {
     DrillScript drill = shippedDrill(u"error-surge-rollback"_s);
+    drill.faults.front().atSeconds = 5;
+    drill.timeLimitSeconds = 150;
+    return drill;
+}
+
+// The shipped matcher stall (on blue) 5 s in, with a 150 s limit.
+inline DrillScript compressedMatcherStall() {
+    DrillScript drill = shippedDrill(u"matcher-stall"_s);
     drill.faults.front().atSeconds = 5;
     drill.timeLimitSeconds = 150;
     return drill;
