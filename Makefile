@@ -58,7 +58,7 @@ staging: build
 # minutes each, so outside `make test`.
 drills-live: build
 	$(CMAKE) --build --preset dev --target live_drills_more
-	QT_QPA_PLATFORM=offscreen build/tests/live_drills_more
+	QT_QPA_PLATFORM=offscreen QTEST_FUNCTION_TIMEOUT=1800000 build/tests/live_drills_more
 
 # The shipped alert rules in Prometheus' format, regenerated from the
 # console's (tst_prometheus_rules fails when the file drifts from them).

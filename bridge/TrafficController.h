@@ -19,9 +19,9 @@ namespace pulsco {
 // What a load balancer counted per colour, cumulative since it started. The
 // rollout session turns two readings into a share over its trigger window.
 struct BalancerCounters {
-    double atWallMs = 0;               // when read (wall clock, ms since epoch)
-    std::uint64_t blueRequests = 0;    // HTTP requests the balancer sent to blue
-    std::uint64_t greenRequests = 0;   // ... to green
+    double atWallMs = 0;                 // when read (wall clock, ms since epoch)
+    std::uint64_t blueRequests = 0;      // HTTP requests the balancer sent to blue
+    std::uint64_t greenRequests = 0;     // ... to green
     std::uint64_t blueConnections = 0;   // connections open to blue now
     std::uint64_t greenConnections = 0;  // ... to green
     int blueWeight = -1;                 // weights in effect as read, -1 unknown
@@ -62,12 +62,24 @@ public:
 
     // The weight last read back (-1 before any).
     virtual int appliedWeight() const { return m_applied; }
+    // Adds serving capacity: a spare server of blue's release joins blue's
+    // pool (a drill's "scale out"). Answers with exactly one of scaledOut
+    // (with the read-back) or scaleOutFailed; green's share stays what it
+    // was. Only controllers that manage a pool can; the rest say so.
+    virtual void scaleOut() {
+        emit scaleOutFailed(
+            QStringLiteral("the %1 controller cannot add a server: it moves traffic between blue "
+                           "and green only")
+                .arg(kindName()));
+    }
 
 signals:
     // `readBack` is the evidence, kept in the audit trail: what the
     // controller read from the router ("get weight pulsco/green: 10 ...").
     void weightApplied(int greenPercent, const QString& readBack);
     void weightFailed(int greenPercent, const QString& reason);
+    void scaledOut(const QString& readBack);
+    void scaleOutFailed(const QString& reason);
     // A load balancer's counters, read every few seconds while connected.
     void countersRead(const pulsco::BalancerCounters& counters);
 

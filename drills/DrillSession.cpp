@@ -190,6 +190,23 @@ void DrillSession::onSnapshot(const SnapshotPtr& snapshot) {
                 inject(f);
     }
 
+    // MTTD and MTTR count from when the fault began where it acts: the
+    // source's own onset (a server starts a posted fault a round trip after
+    // the console sent it), once, for the drill's first fault. An onset
+    // from before that fault was sent is not this drill's and is ignored.
+    if (m_facts.faultStart && !m_onsetFromSource && snapshot->faultOnsetSeconds) {
+        const double onset = *snapshot->faultOnsetSeconds - m_t0 - m_pausedTotal;
+        if (onset >= *m_facts.faultStart - kOnsetSlackSeconds && onset <= m_now) {
+            m_onsetFromSource = true;
+            if (onset > *m_facts.faultStart) {
+                m_facts.faultStart = onset;
+                record(DrillEventKind::Note,
+                       u"fault onset reported by the source at %1 s"_s.arg(onset, 0, 'f', 1), {},
+                       true);
+            }
+        }
+    }
+
     // Faults a remedy removed, as the source reports them: measured, not
     // assumed from the button that was pressed.
     for (FaultRun& f : m_faults) {
@@ -208,7 +225,9 @@ void DrillSession::onSnapshot(const SnapshotPtr& snapshot) {
     const bool healthy = expectedHealthy(*snapshot);
     if (m_facts.faultStart && !healthy)
         m_sawUnhealthy = true;
-    if (m_facts.correctActionAt && !m_facts.healthRestored && healthy) {
+    // Health counts once the correct remedy is in effect: a traffic move or a
+    // scale out when the controller has read it back, not when it was asked.
+    if (m_facts.correctActionAt && !m_facts.healthRestored && healthy && !m_awaitingReadBack) {
         m_facts.healthRestored = m_now;
         record(
             DrillEventKind::HealthRestored,
@@ -386,6 +405,11 @@ bool DrillSession::act(const DrillAction& action, const QString& note) {
         m_facts.wrongActions.push_back({m_now, action.describe(), m_drill.costOf(action)});
     }
     // The action really happens, right or wrong.
+    const bool throughController = m_traffic && (action.kind == DrillActionKind::Rollback ||
+                                                 action.kind == DrillActionKind::Drain ||
+                                                 action.kind == DrillActionKind::ScaleOut);
+    if (throughController && m_drill.isCorrect(action))
+        m_awaitingReadBack = true;
     if (m_source) {
         switch (action.kind) {
         case DrillActionKind::Rollback:
@@ -404,7 +428,11 @@ bool DrillSession::act(const DrillAction& action, const QString& note) {
             m_source->failoverStore(colorOfTarget(action.target));
             break;
         case DrillActionKind::ScaleOut:
-            m_source->scaleOut();
+            // Live, capacity is another server in the balancer's pool.
+            if (m_traffic)
+                m_traffic->scaleOut();
+            else
+                m_source->scaleOut();
             break;
         default:
             endFaults(action);
@@ -423,6 +451,7 @@ void DrillSession::setTrafficController(TrafficController* controller) {
     // The switch counts when the controller read it back from the router.
     connect(controller, &TrafficController::weightApplied, this,
             [this](int weight, const QString& readBack) {
+                m_awaitingReadBack = false;
                 if (m_phase != Phase::Running && m_phase != Phase::Paused)
                     return;
                 if (m_source)
@@ -430,8 +459,20 @@ void DrillSession::setTrafficController(TrafficController* controller) {
                 record(DrillEventKind::Note,
                        u"traffic: green %1 % in effect (%2)"_s.arg(weight).arg(readBack));
             });
+    connect(controller, &TrafficController::scaledOut, this, [this](const QString& readBack) {
+        m_awaitingReadBack = false;
+        if (m_phase == Phase::Running || m_phase == Phase::Paused)
+            record(DrillEventKind::Note,
+                   u"scale out: a spare server joined blue's pool (%1)"_s.arg(readBack));
+    });
+    connect(controller, &TrafficController::scaleOutFailed, this, [this](const QString& reason) {
+        m_awaitingReadBack = false;
+        if (m_phase == Phase::Running || m_phase == Phase::Paused)
+            record(DrillEventKind::Note, u"scale out failed: "_s + reason);
+    });
     connect(controller, &TrafficController::weightFailed, this,
             [this](int weight, const QString& reason) {
+                m_awaitingReadBack = false;
                 if (m_phase != Phase::Running && m_phase != Phase::Paused)
                     return;
                 record(DrillEventKind::Note,

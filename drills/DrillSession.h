@@ -139,6 +139,14 @@ private:
     // Live pauses: the source's clock goes on, the drill's does not.
     std::optional<double> m_pausedAtSource;
     double m_pausedTotal = 0;
+    // faultStart is the source's reported onset (not the time it was sent).
+    bool m_onsetFromSource = false;
+    // A correct remedy through the controller, not read back yet: health
+    // does not count as restored by it until it is in effect.
+    bool m_awaitingReadBack = false;
+    // Snapshot times are about a second apart: an onset this much before
+    // the sending snapshot is still the drill's.
+    static constexpr double kOnsetSlackSeconds = 2;
     std::vector<FaultRun> m_faults;
     int m_injected = 0;
     DrillFacts m_facts;

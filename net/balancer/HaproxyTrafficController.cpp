@@ -3,7 +3,9 @@
 #include "net/balancer/HaproxyStat.h"
 
 #include <QDateTime>
+
 #include <QRegularExpression>
+#include <algorithm>
 
 namespace pulsco {
 
@@ -31,6 +33,8 @@ struct HaproxyTrafficController::Request {
     quint64 generation = 0;
     int greenPercent = 0;
     bool rollback = false;
+    bool joinSpare = false;  // a scale out: answers scaledOut / scaleOutFailed
+    QStringList pool;        // blue's pool, read back in this order after green
     std::vector<Step> steps;
     std::size_t next = 0;
     QStringList answers;  // of the read-back steps, in order
@@ -103,7 +107,35 @@ void HaproxyTrafficController::rollback() {
     start(0, true);
 }
 
-void HaproxyTrafficController::start(int greenPercent, bool rollback) {
+void HaproxyTrafficController::scaleOut() {
+    if (m_spare.isEmpty()) {
+        emit scaleOutFailed(QStringLiteral("no spare server is configured for backend %1 "
+                                           "(pulsco-console --haproxy-spare NAME)")
+                                .arg(m_backend));
+        return;
+    }
+    if (m_spareInPool) {
+        emit scaleOutFailed(QStringLiteral("the spare server %1 is already in blue's pool")
+                                .arg(serverPath(m_spare)));
+        return;
+    }
+    start(std::max(0, m_lastRequested), false, true);
+}
+
+QStringList HaproxyTrafficController::readBackOrder(const QStringList& pool) const {
+    QStringList order{pool.front(), m_green};
+    order += pool.mid(1);
+    return order;
+}
+
+QStringList HaproxyTrafficController::bluePool(bool joinSpare) const {
+    QStringList pool{m_blue};
+    if (joinSpare || m_spareInPool)
+        pool << m_spare;
+    return pool;
+}
+
+void HaproxyTrafficController::start(int greenPercent, bool rollback, bool joinSpare) {
     // A newer request supersedes: answers to older generations are ignored,
     // and an older chain stops at its next step.
     const quint64 generation = ++m_generation;
@@ -118,10 +150,20 @@ void HaproxyTrafficController::start(int greenPercent, bool rollback) {
     request->generation = generation;
     request->greenPercent = greenPercent;
     request->rollback = rollback;
-    const QString blueWeight =
-        QStringLiteral("set server %1 weight %2").arg(serverPath(m_blue)).arg(100 - greenPercent);
-    const QString greenWeight =
-        QStringLiteral("set server %1 weight %2").arg(serverPath(m_green)).arg(greenPercent);
+    request->joinSpare = joinSpare;
+    request->pool = bluePool(joinSpare);
+    // Every server of blue's pool weighs 100-g, green g x the pool's size:
+    // green's share is g % however many serve blue's release.
+    std::vector<Step> blueWeights;
+    for (const QString& server : request->pool)
+        blueWeights.push_back({QStringLiteral("set server %1 weight %2")
+                                   .arg(serverPath(server))
+                                   .arg(100 - greenPercent),
+                               Expect::Nothing});
+    const Step greenWeight{QStringLiteral("set server %1 weight %2")
+                               .arg(serverPath(m_green))
+                               .arg(greenPercent * int(request->pool.size())),
+                           Expect::Nothing};
     // Green back to READY first when it should take traffic: a rollback left
     // it in DRAIN, where any weight gives it nothing.
     if (greenPercent > 0)
@@ -130,22 +172,29 @@ void HaproxyTrafficController::start(int greenPercent, bool rollback) {
              Expect::Nothing});
     // The side that shrinks goes first, so the share between the two
     // commands lies between the old and the new one (never a burst beyond).
+    // A joining spare gets its weight before it leaves maintenance.
     const bool greenShrinks = m_lastRequested < 0 || greenPercent < m_lastRequested;
-    if (greenShrinks) {
-        request->steps.push_back({greenWeight, Expect::Nothing});
-        request->steps.push_back({blueWeight, Expect::Nothing});
+    if (greenShrinks || joinSpare) {
+        if (!joinSpare)
+            request->steps.push_back(greenWeight);
+        request->steps.insert(request->steps.end(), blueWeights.begin(), blueWeights.end());
+        if (joinSpare) {
+            request->steps.push_back(
+                {QStringLiteral("set server %1 state ready").arg(serverPath(m_spare)),
+                 Expect::Nothing});
+            request->steps.push_back(greenWeight);
+        }
     } else {
-        request->steps.push_back({blueWeight, Expect::Nothing});
-        request->steps.push_back({greenWeight, Expect::Nothing});
+        request->steps.insert(request->steps.end(), blueWeights.begin(), blueWeights.end());
+        request->steps.push_back(greenWeight);
     }
     if (rollback)
         request->steps.push_back(
             {QStringLiteral("set server %1 state drain").arg(serverPath(m_green)),
              Expect::Nothing});
-    request->steps.push_back(
-        {QStringLiteral("get weight %1").arg(serverPath(m_blue)), Expect::Text});
-    request->steps.push_back(
-        {QStringLiteral("get weight %1").arg(serverPath(m_green)), Expect::Text});
+    for (const QString& server : readBackOrder(request->pool))
+        request->steps.push_back(
+            {QStringLiteral("get weight %1").arg(serverPath(server)), Expect::Text});
     request->steps.push_back({showStatCommand(), Expect::Text});
     m_lastRequested = greenPercent;
     runStep(request);
@@ -175,39 +224,51 @@ void HaproxyTrafficController::runStep(const std::shared_ptr<Request>& request) 
 
 void HaproxyTrafficController::fail(const std::shared_ptr<Request>& request,
                                     const QString& reason) {
-    emit weightFailed(request->greenPercent, reason);
+    if (request->joinSpare)
+        emit scaleOutFailed(reason);
+    else
+        emit weightFailed(request->greenPercent, reason);
 }
 
 void HaproxyTrafficController::verify(const std::shared_ptr<Request>& request) {
     const int g = request->greenPercent;
     const QString source = QStringLiteral("haproxy %1").arg(m_client.address().toString());
-    const QString blueCmd = QStringLiteral("get weight ") + serverPath(m_blue);
-    const QString greenCmd = QStringLiteral("get weight ") + serverPath(m_green);
+    // The answers: blue's weight, green's, the spare's, then `show stat`.
+    const QStringList servers = readBackOrder(request->pool);
     QString error;
-    const auto blue =
-        parseGetWeight(request->answers.value(0), source + u": '" + blueCmd + u'\'', &error);
-    if (!blue)
-        return fail(request, error);
-    const auto green =
-        parseGetWeight(request->answers.value(1), source + u": '" + greenCmd + u'\'', &error);
-    if (!green)
-        return fail(request, error);
-    const auto stat = parseShowStat(request->answers.value(2).toUtf8(),
+    std::vector<int> weights;
+    QStringList readBackParts;
+    for (qsizetype i = 0; i < servers.size(); ++i) {
+        const QString command = QStringLiteral("get weight ") + serverPath(servers.at(i));
+        const auto weight =
+            parseGetWeight(request->answers.value(i), source + u": '" + command + u'\'', &error);
+        if (!weight)
+            return fail(request, error);
+        weights.push_back(weight->current);
+        readBackParts << command + u": " + request->answers.value(i).trimmed();
+    }
+    const auto stat = parseShowStat(request->answers.value(servers.size()).toUtf8(),
                                     source + u": '" + showStatCommand() + u'\'', &error);
     if (!stat)
         return fail(request, error);
-    const HaproxyStatRow* blueRow = stat->find(m_backend, m_blue);
-    const HaproxyStatRow* greenRow = stat->find(m_backend, m_green);
-    if (!blueRow || !greenRow)
-        return fail(request, source + QStringLiteral(": '%1': no row for server '%2'")
-                                          .arg(showStatCommand(), blueRow ? m_green : m_blue));
-
-    const QString readBack = QStringLiteral("%1: %2; %3: %4; state %5: %6, %7: %8")
-                                 .arg(blueCmd, request->answers.value(0).trimmed(), greenCmd,
-                                      request->answers.value(1).trimmed(), m_blue, blueRow->status,
-                                      m_green, greenRow->status);
-    const int b = blue->current;
-    const int w = green->current;
+    std::vector<const HaproxyStatRow*> rows;
+    for (const QString& server : servers) {
+        const HaproxyStatRow* row = stat->find(m_backend, server);
+        if (!row)
+            return fail(request, source + QStringLiteral(": '%1': no row for server '%2'")
+                                              .arg(showStatCommand(), server));
+        rows.push_back(row);
+    }
+    QStringList states;
+    for (std::size_t i = 0; i < rows.size(); ++i)
+        states << servers.at(qsizetype(i)) + u": " + rows[i]->status;
+    const QString readBack = readBackParts.join(QStringLiteral("; ")) + QStringLiteral("; state ") +
+                             states.join(QStringLiteral(", "));
+    const int w = weights[1];
+    int b = 0;
+    for (std::size_t i = 0; i < weights.size(); ++i)
+        b += i == 1 ? 0 : weights[i];
+    const HaproxyStatRow* greenRow = rows[1];
     // The read-back rule: the weights HAProxy holds give exactly g % green.
     if (b + w == 0)
         return fail(request, QStringLiteral("read back both weights 0: no server would take "
@@ -223,13 +284,21 @@ void HaproxyTrafficController::verify(const std::shared_ptr<Request>& request) {
     if (g > 0 && adminDrainedOrMaint(greenRow->status))
         return fail(request, QStringLiteral("green is %1, so it takes no new traffic (%2)")
                                  .arg(greenRow->status, readBack));
-    if (g < 100 && adminDrainedOrMaint(blueRow->status))
-        return fail(request, QStringLiteral("blue is %1, so it takes no new traffic (%2)")
-                                 .arg(blueRow->status, readBack));
+    for (std::size_t i = 0; i < rows.size(); ++i)
+        if (i != 1 && g < 100 && adminDrainedOrMaint(rows[i]->status))
+            return fail(request,
+                        QStringLiteral("%1 is %2, so it takes no new traffic (%3)")
+                            .arg(i == 0 ? QStringLiteral("blue") : servers.at(qsizetype(i)),
+                                 rows[i]->status, readBack));
     if (request->rollback && !greenRow->status.startsWith(QLatin1String("DRAIN")))
         return fail(request, QStringLiteral("green reads %1 after 'set server %2 state drain' "
                                             "(%3)")
                                  .arg(greenRow->status, serverPath(m_green), readBack));
+    if (request->joinSpare) {
+        m_spareInPool = true;
+        emit scaledOut(readBack);
+        return;
+    }
     reportApplied(g, readBack);
 
     if (request->rollback && m_shutdownGraceMs >= 0) {
@@ -302,6 +371,14 @@ void HaproxyTrafficController::pollNow() {
         c.greenConnections = green->current;
         c.blueWeight = takesTraffic(blue->status) ? blue->weight : 0;
         c.greenWeight = takesTraffic(green->status) ? green->weight : 0;
+        // The spare serves blue's release: what it served is blue's.
+        if (const HaproxyStatRow* spare =
+                m_spare.isEmpty() ? nullptr : stat->find(m_backend, m_spare)) {
+            c.blueRequests += spare->requests;
+            c.blueConnections += spare->current;
+            if (takesTraffic(spare->status))
+                c.blueWeight += spare->weight;
+        }
         emit countersRead(c);
     });
 }

@@ -7,6 +7,12 @@
 // 10`). A step counts as applied only when `get weight` of both servers
 // gives exactly g % and both servers are in a state that takes traffic
 // (docs/live.md, "HAProxy"). The socket must be at `level admin`.
+//
+// Scale out: a spare server of the backend (shipped config: `spare`, in
+// maintenance until needed, running blue's release) joins blue's pool. From
+// then on every server of the pool gets blue's weight 100-g and green gets
+// g x the pool's size, so green's share stays g %, and the counters count
+// the spare's requests as blue's.
 #pragma once
 
 #include "bridge/TrafficController.h"
@@ -50,6 +56,14 @@ public:
     // still open there (WebSocket tunnels), so those clients reconnect to
     // blue: see setShutdownGraceMs.
     void rollback() override;
+    // `set server <spare> state ready` with blue's weight (and green's
+    // doubled), read back like a weight; scaledOut once the spare is in the
+    // pool and not in maintenance. Supersedes a weight change in flight.
+    void scaleOut() override;
+    // The spare's server name ("" = none: scale out refused).
+    void setSpareServer(const QString& name) { m_spare = name; }
+    const QString& spareServer() const { return m_spare; }
+    bool spareInPool() const { return m_spareInPool; }
 
     // Counters: `show stat` every interval while polling (default 2 s).
     void setPollIntervalMs(int ms);
@@ -89,7 +103,11 @@ private:
         HaproxyRuntimeClient::Expect expect;
     };
     struct Request;
-    void start(int greenPercent, bool rollback);
+    void start(int greenPercent, bool rollback, bool joinSpare = false);
+    // The servers of blue's pool: blue, and the spare once it joined.
+    QStringList bluePool(bool joinSpare) const;
+    // The servers read back: blue, green, then the rest of blue's pool.
+    QStringList readBackOrder(const QStringList& pool) const;
     void runStep(const std::shared_ptr<Request>& request);
     void verify(const std::shared_ptr<Request>& request);
     void fail(const std::shared_ptr<Request>& request, const QString& reason);
@@ -101,6 +119,8 @@ private:
     QString m_backend;
     QString m_blue;
     QString m_green;
+    QString m_spare = QStringLiteral("spare");
+    bool m_spareInPool = false;
     quint64 m_generation = 0;  // the request that may still answer
     int m_lastRequested = -1;  // green share last asked for (orders the two `set weight`)
     int m_shutdownGraceMs = 1000;

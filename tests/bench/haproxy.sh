@@ -31,14 +31,14 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# Five free consecutive ports: api, blue, green, stats, runtime.
+# Six free consecutive ports: api, blue, green, stats, runtime, spare.
 base=$(python3 - <<'PY'
 import random, socket
 for _ in range(200):
     b = random.randint(20000, 60000)
     socks = []
     try:
-        for i in range(5):
+        for i in range(6):
             s = socket.socket(); s.bind(("127.0.0.1", b + i)); socks.append(s)
         print(b); break
     except OSError:
@@ -47,7 +47,7 @@ for _ in range(200):
         for s in socks: s.close()
 PY
 )
-[[ -n "$base" ]] || skip "no five free loopback ports"
+[[ -n "$base" ]] || skip "no six free loopback ports"
 PULSCO_MATCHD=$build/bin/pulsco-matchd "$root/tools/pulsco-staging" --dir "$tmp/stack" \
   --base-port "$base" --haproxy "$haproxy" >"$tmp/stack.out" 2>&1 &
 stack_pid=$!

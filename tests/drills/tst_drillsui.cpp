@@ -29,6 +29,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTextBrowser>
+#include <QTextDocument>
+#include <QUrl>
 
 using namespace pulsco;
 using namespace pulsco::test;
@@ -268,6 +270,13 @@ private slots:
             if (b->accessibleName() == u"Session report"_s)
                 report = b;
         QVERIFY(report && !report->toPlainText().isEmpty());
+        // The timeline's chart is shown with the report, and printed in the PDF.
+        QVERIFY(!report->document()
+                     ->resource(QTextDocument::ImageResource, QUrl(u"drill-timeline"_s))
+                     .value<QImage>()
+                     .isNull());
+        QVERIFY2(page.exportStatusLabel()->text().contains(u", 1 chart, "_s),
+                 qPrintable(page.exportStatusLabel()->text()));
         const QString shownReport = report->toPlainText();
         const QString blocked = dir.filePath(u"r.pdf/nested.pdf"_s);
         QVERIFY(!page.exportSelectedSession(blocked, &error));

@@ -64,15 +64,23 @@ private slots:
         QVERIFY(runtime(stack.rt(), "set weight pulsco/green 25").trimmed().isEmpty());
         QVERIFY(runtime(stack.rt(), "get weight pulsco/green").startsWith("25 "));
         QTRY_COMPARE_WITH_TIMEOUT(prometheus.scalar(greenWeight).value_or(-1), 25.0, 10000);
-        // Its health checks of both servers pass (/readyz).
+        // Its health checks of both servers pass (/readyz); the spare is in
+        // maintenance until a scale out.
         QTRY_COMPARE_WITH_TIMEOUT(
             prometheus.scalar(u"sum(haproxy_server_status{proxy=\"pulsco\",state=\"UP\"})"_s)
                 .value_or(-1),
             2.0, 10000);
-        // The docs' session counter exists per colour (docs/prometheus.md).
+        QCOMPARE(
+            prometheus
+                .scalar(
+                    u"haproxy_server_status{proxy=\"pulsco\",server=\"spare\",state=\"MAINT\"}"_s)
+                .value_or(-1),
+            1.0);
+        // The docs' session counter exists per server (docs/prometheus.md):
+        // blue, green and the spare.
         QCOMPARE(prometheus.scalar(u"count(haproxy_server_sessions_total{proxy=\"pulsco\"})"_s)
                      .value_or(-1),
-                 2.0);
+                 3.0);
         QCOMPARE(stack.interrupt(), 0);
     }
 };

@@ -6,6 +6,7 @@
 // day: the fault is injected into the server, the alert comes from the
 // servers' own figures, the remedy goes through the real controller or admin
 // API, and the drill ends when the figures recover.
+#include "support/HttpTestClient.h"
 #include "support/LiveDrill.h"
 
 #include <QTest>
@@ -191,7 +192,8 @@ private slots:
         ScriptedTrainee::Plan plan;
         plan.ackDelay = 1000;  // watches only
         plan.actDelay = 1000;
-        const LiveDrill run = runLive(console, drill, plan, 120000, &load);
+        const LiveDrill run =
+            runLive(console, drill, plan, 150000, &load, rulesForCompressedPopulation());
         for (const QString& line : run.timeline)
             qInfo("%s", qPrintable(line));
         QVERIFY2(
@@ -221,6 +223,94 @@ private slots:
         qInfo("API requests per second: %.0f before the surge, %.0f during it", before, during);
         QVERIFY2(during >= 2 * before, qPrintable(u"%1 -> %2"_s.arg(before).arg(during)));
         QObject::disconnect(console.source.get(), &Source::snapshotReady, nullptr, nullptr);
+        sim.process.kill();
+        sim.process.waitForFinished();
+        QCOMPARE(stack.interrupt(), 0);
+    }
+
+    // The surge at peak, end to end, its population compressed like its
+    // timeline: 300 players, 1200 more in the surge, capacity-exceeded's bar
+    // at 400 online instead of 1500 (measured by the servers); the
+    // trainee acknowledges, scales out (the stack's spare joins blue's pool
+    // through HAProxy's runtime API and serves tickets) and escalates.
+    void surgeAtPeakScaledOutPasses() {
+        Stack stack;
+        Console console;
+        console.watchSpare = true;
+        Sim sim;
+        const QString error = startAll(stack, console, sim, 300);
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        SurgeLoad load(surgeConfig(stack, console.dir, kPlayers));
+        const auto spareCreated = [&] {
+            return http(stack.spare(), "GET", "/v1/stats")
+                .json()
+                .value(u"blue"_s)
+                .toObject()
+                .value(u"tickets"_s)
+                .toObject()
+                .value(u"created"_s)
+                .toInt();
+        };
+        QCOMPARE(spareCreated(), 0);
+        DrillScript drill = shippedDrill(u"surge-5x-peak"_s);
+        drill.faults.front().atSeconds = 5;
+        drill.timeLimitSeconds = 150;
+        ScriptedTrainee::Plan plan;
+        plan.ackDelay = 2;
+        plan.actDelay = 2;
+        plan.action = DrillAction{DrillActionKind::ScaleOut, {}, {}};
+        plan.escalate = true;
+        std::uint64_t mostOnline = 0;  // as the servers count them, all three together
+        QObject::connect(console.source.get(), &Source::snapshotReady, [&](const SnapshotPtr& s) {
+            mostOnline = std::max(mostOnline, s->playersOnline);
+        });
+        const LiveDrill run =
+            runLive(console, drill, plan, 200000, &load, rulesForCompressedPopulation());
+        qInfo("most players online: %llu", static_cast<unsigned long long>(mostOnline));
+        for (const QString& line : run.timeline)
+            qInfo("%s", qPrintable(line));
+        const DrillScore& score = run.record.score;
+        QVERIFY2(score.passed, qPrintable(score.reasons.join(u"; "_s)));
+        qInfo("surge at peak on the staging stack: MTTD %.1f s, MTTR %.1f s", score.mttdSeconds,
+              score.mttrSeconds);
+        QVERIFY2(mentions(run.timeline, u"alert firing: capacity-exceeded"_s),
+                 qPrintable(run.timeline.join(u'\n')));
+        QVERIFY2(mentions(run.timeline, u"scale out: a spare server joined blue's pool"_s),
+                 qPrintable(run.timeline.join(u'\n')));
+        // In blue's pool the spare takes new tickets (the usual players go on).
+        QTRY_VERIFY_WITH_TIMEOUT(spareCreated() > 0, 15000);
+        QTRY_VERIFY_WITH_TIMEOUT(!load.running(), 5000);
+        sim.process.kill();
+        sim.process.waitForFinished();
+        QCOMPARE(stack.interrupt(), 0);
+    }
+
+    // The wrong remedy at peak: restarting the matcher re-queues everyone
+    // at once and adds no capacity. Fails with its cost.
+    void surgeAtPeakRestartFails() {
+        Stack stack;
+        Console console;
+        Sim sim;
+        const QString error = startAll(stack, console, sim, 200);
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        SurgeLoad load(surgeConfig(stack, console.dir, kPlayers));
+        DrillScript drill = shippedDrill(u"surge-5x-peak"_s);
+        drill.faults.front().atSeconds = 5;
+        drill.timeLimitSeconds = 100;
+        ScriptedTrainee::Plan plan;
+        plan.ackDelay = 2;
+        plan.actDelay = 1;
+        plan.action = DrillAction{DrillActionKind::RestartMatcher, {}, {}};
+        const LiveDrill run =
+            runLive(console, drill, plan, 150000, &load, rulesForCompressedPopulation());
+        const DrillScore& score = run.record.score;
+        QVERIFY(!score.passed);
+        QCOMPARE(score.wrongActions.size(), std::size_t(1));
+        const QString reasons = score.reasons.join(u"; "_s);
+        QVERIFY2(
+            reasons.contains(drill.costOf(DrillAction{DrillActionKind::RestartMatcher, {}, {}})),
+            qPrintable(reasons));
+        QTRY_VERIFY_WITH_TIMEOUT(!load.running(), 5000);
         sim.process.kill();
         sim.process.waitForFinished();
         QCOMPARE(stack.interrupt(), 0);

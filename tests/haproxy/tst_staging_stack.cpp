@@ -9,10 +9,13 @@
 #include "support/HttpTestClient.h"
 #include "support/StagingStack.h"
 
+#include "net/balancer/HaproxyTrafficController.h"
+
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QProcess>
+#include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTcpServer>
 #include <QTcpSocket>
@@ -27,6 +30,8 @@ using namespace Qt::StringLiterals;
 using pulsco::test::http;
 using pulsco::test::HttpResult;
 using namespace pulsco::test;
+using pulsco::HaproxyTrafficController;
+using pulsco::TrafficController;
 
 namespace {
 
@@ -54,6 +59,7 @@ private slots:
     void shippedConfigIsValid();
     void idsStayReachableThroughWeightsAndDrain();
     void simThroughTheBalancerLosesNoTicket();
+    void scaleOutPutsTheSpareInBluesPool();
 };
 
 void TestStagingStack::shippedConfigIsValid() {
@@ -130,7 +136,7 @@ void TestStagingStack::idsStayReachableThroughWeightsAndDrain() {
 
     // Ctrl+C: everything stops, exit 0, no process left behind.
     const std::vector<qint64> pids = printedPids(stack.out);
-    QCOMPARE(pids.size(), std::size_t(3));
+    QCOMPARE(pids.size(), std::size_t(4));  // haproxy, blue, green, the spare
     QCOMPARE(stack.interrupt(), 0);
     QVERIFY2(stack.out.contains("pulsco-staging: stopped"), stack.out.constData());
     for (qint64 pid : pids)
@@ -178,6 +184,73 @@ void TestStagingStack::simThroughTheBalancerLosesNoTicket() {
     }
     QVERIFY2(checked > 20, out.constData());
     QVERIFY2(perColor["blue"] > 0 && perColor["green"] > 0, out.constData());
+    QCOMPARE(stack.interrupt(), 0);
+}
+
+// Scale out: the spare pulsco-matchd (blue's release), held in maintenance
+// by the shipped config, joins blue's pool through the runtime API. It then
+// takes a share of new tickets, its ids stay reachable through the
+// balancer, and a later step keeps green's share exact with three servers.
+void TestStagingStack::scaleOutPutsTheSpareInBluesPool() {
+    Stack stack;
+    const QString error = stack.start();
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    QVERIFY(runtime(stack.rt(), "show stat").contains("pulsco,spare,"));
+    const auto createSome = [&](const QByteArray& prefix, int n) {
+        std::map<QString, int> perServer;
+        for (int i = 0; i < n; ++i) {
+            const HttpResult r = http(stack.api(), "POST", "/v1/tickets",
+                                      soloTicket(prefix + QByteArray::number(i)));
+            if (r.status != 201)
+                qFatal("POST /v1/tickets: %d %s", r.status, r.body.constData());
+            const QString id = r.json().value(u"ticket_id").toString();
+            ++perServer[id.section(u'-', 0, 0)];
+            const HttpResult back = http(stack.api(), "GET", "/v1/tickets/" + id.toLatin1());
+            if (back.status != 200)
+                qFatal("GET %s through the balancer: %d", qPrintable(id), back.status);
+        }
+        return perServer;
+    };
+    // In maintenance: the spare gets nothing.
+    QCOMPARE(createSome("before", 20)[u"spare"_s], 0);
+
+    QString why;
+    auto controller = HaproxyTrafficController::create(u"127.0.0.1:%1"_s.arg(stack.rt()),
+                                                       u"pulsco"_s, u"blue"_s, u"green"_s, &why);
+    QVERIFY2(controller, qPrintable(why));
+    QSignalSpy scaled(controller.get(), &TrafficController::scaledOut);
+    QSignalSpy refused(controller.get(), &TrafficController::scaleOutFailed);
+    controller->scaleOut();
+    QVERIFY2(scaled.wait(10000),
+             qPrintable(refused.isEmpty() ? u"no answer"_s : refused.first().first().toString()));
+    const QString readBack = scaled.first().first().toString();
+    QVERIFY2(readBack.contains(u"get weight pulsco/spare: 100"_s), qPrintable(readBack));
+    QVERIFY(controller->spareInPool());
+    // Health checks need two passes (rise 2) before the spare is UP.
+    const auto spareRow = [&] {
+        for (const QByteArray& line : runtime(stack.rt(), "show stat pulsco 4 -1").split('\n'))
+            if (line.startsWith("pulsco,spare,"))
+                return line;
+        return QByteArray();
+    };
+    QTRY_VERIFY2_WITH_TIMEOUT(spareRow().contains(",UP"), spareRow().constData(), 10000);
+    const std::map<QString, int> after = createSome("after", 40);
+    QVERIFY2(after.count(u"spare"_s) && after.at(u"spare"_s) >= 10,
+             qPrintable(
+                 u"spare took %1 of 40"_s.arg(after.count(u"spare"_s) ? after.at(u"spare"_s) : 0)));
+    // Twice is refused, saying why.
+    controller->scaleOut();
+    QTRY_COMPARE(refused.size(), 1);
+    QVERIFY(refused.first().first().toString().contains(u"already in blue's pool"_s));
+
+    // A 10 % step with the spare in the pool: blue 90, spare 90, green 20.
+    QSignalSpy applied(controller.get(), &TrafficController::weightApplied);
+    controller->requestWeight(10);
+    QVERIFY(applied.wait(10000));
+    const QString stepReadBack = applied.first().at(1).toString();
+    QVERIFY2(stepReadBack.contains(u"get weight pulsco/green: 20"_s) &&
+                 stepReadBack.contains(u"get weight pulsco/spare: 90"_s),
+             qPrintable(stepReadBack));
     QCOMPARE(stack.interrupt(), 0);
 }
 

@@ -49,6 +49,8 @@ struct Console {
     std::unique_ptr<LiveSource> source;
     std::unique_ptr<HaproxyTrafficController> controller;
     std::unique_ptr<RolloutSession> session;
+    // The spare too (its figures count as blue's): set before open().
+    bool watchSpare = false;
 
     QString open(const Stack& stack) {
         QString error;
@@ -56,8 +58,11 @@ struct Console {
         if (!store)
             return error;
         const QString token = stack.adminToken();
-        source = std::make_unique<LiveSource>(QList<LiveServerConfig>{
-            {stack.url(stack.blue()), token, {}}, {stack.url(stack.green()), token, {}}});
+        QList<LiveServerConfig> servers{{stack.url(stack.blue()), token, {}},
+                                        {stack.url(stack.green()), token, {}}};
+        if (watchSpare)
+            servers.append({stack.url(stack.spare()), token, {}});
+        source = std::make_unique<LiveSource>(servers);
         controller = HaproxyTrafficController::create(u"127.0.0.1:%1"_s.arg(stack.rt()),
                                                       u"pulsco"_s, u"blue"_s, u"green"_s, &error);
         if (!controller)

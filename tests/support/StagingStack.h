@@ -35,13 +35,13 @@ inline QString haproxyBinary() {
     return found;
 }
 
-// Five consecutive free loopback ports (api, blue, green, stats, runtime).
+// Six consecutive free loopback ports (api, blue, green, stats, runtime, spare).
 inline quint16 freeBasePort() {
     std::mt19937 rng(std::random_device{}());
     for (int attempt = 0; attempt < 200; ++attempt) {
         const quint16 base = quint16(20000 + rng() % 40000);
         bool all = true;
-        for (int i = 0; i < 5 && all; ++i) {
+        for (int i = 0; i < 6 && all; ++i) {
             QTcpServer probe;
             all = probe.listen(QHostAddress::LocalHost, quint16(base + i));
         }
@@ -93,6 +93,7 @@ struct Stack {
     quint16 green() const { return quint16(base + 2); }
     quint16 stats() const { return quint16(base + 3); }
     quint16 rt() const { return quint16(base + 4); }
+    quint16 spare() const { return quint16(base + 5); }
 
     QString url(quint16 port) const { return u"http://127.0.0.1:%1"_s.arg(port); }
     QString adminToken() const {
@@ -109,7 +110,7 @@ struct Stack {
             return u"haproxy is not installed (apt-get install haproxy, or make deps)"_s;
         base = freeBasePort();
         if (base == 0)
-            return u"no five free loopback ports"_s;
+            return u"no six free loopback ports"_s;
         process.setProcessChannelMode(QProcess::MergedChannels);
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.insert(u"PULSCO_MATCHD"_s, kStagingBin + u"/pulsco-matchd"_s);

@@ -3,6 +3,7 @@
 #include "drills/DrillReport.h"
 #include "ui/Format.h"
 #include "ui/MarkdownPdfWriter.h"
+#include "ui/drills/DrillTimelineChart.h"
 
 #include <QFileInfo>
 #include <QSaveFile>
@@ -14,7 +15,11 @@ namespace pulsco {
 bool exportDrillPdf(const DrillRecord& record, const QString& path, QString* error,
                     QString* written) {
     WrittenPdf pdf;
-    if (!writeMarkdownPdf({drillReportMarkdown(record), record.drillTitle, {}}, path, error, &pdf))
+    // The one chart of faults, alerts, actions and recovery, above the table.
+    const MarkdownPdf document{drillReportMarkdownWithChart(record),
+                               record.drillTitle,
+                               {{kDrillTimelineImage, drillTimelineImage(drillTimeline(record))}}};
+    if (!writeMarkdownPdf(document, path, error, &pdf))
         return false;
     if (written)
         *written = describeWrittenPdf(pdf);

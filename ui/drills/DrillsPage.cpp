@@ -1,7 +1,6 @@
 #include "ui/drills/DrillsPage.h"
 
 #include "drills/DrillLibrary.h"
-#include "drills/DrillReport.h"
 #include "drills/DrillSessionStore.h"
 #include "ui/Format.h"
 #include "ui/KpiStatus.h"
@@ -9,6 +8,7 @@
 #include "ui/drills/DrillEditor.h"
 #include "ui/drills/DrillPdfExport.h"
 #include "ui/drills/DrillText.h"
+#include "ui/drills/DrillTimelineChart.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -27,7 +27,9 @@
 #include <QTabWidget>
 #include <QTableWidget>
 #include <QTextBrowser>
+#include <QTextDocument>
 #include <QTimer>
+#include <QUrl>
 #include <QVBoxLayout>
 
 #include <algorithm>
@@ -300,9 +302,18 @@ QWidget* DrillsPage::buildHistoryTab() {
 
     connect(m_historyTrainee, &QComboBox::activated, this, [this] { refreshHistory(); });
     connect(m_history, &QTableWidget::currentCellChanged, this, [this](int row) {
-        if (row >= 0 && row < static_cast<int>(m_historyRecords.size()))
-            m_historyReport->setMarkdown(
-                drillReportMarkdown(m_historyRecords[static_cast<std::size_t>(row)]));
+        if (row < 0 || row >= static_cast<int>(m_historyRecords.size()))
+            return;
+        const DrillRecord& record = m_historyRecords[static_cast<std::size_t>(row)];
+        // The report's chart, as wide as the view shows it. After the
+        // Markdown: setting it clears the document's resources.
+        m_historyReport->setMarkdown(drillReportMarkdownWithChart(record));
+        QTextDocument* document = m_historyReport->document();
+        const int width = std::max(480, m_historyReport->viewport()->width() - 24);
+        document->addResource(
+            QTextDocument::ImageResource, QUrl(kDrillTimelineImage),
+            drillTimelineImage(drillTimeline(record), QSize(width, width * 56 / 180)));
+        document->markContentsDirty(0, document->characterCount());
     });
     auto exportAs = [this](const QString& filter, const QString& suffix) {
         const QString path = QFileDialog::getSaveFileName(this, tr("Export drill report"),

@@ -4,6 +4,8 @@
 //   drills.remedy_effect_s_rollback        the rollback -> health restored
 //   drills.live_mttr_s_matcher_stall       fault start -> health restored
 //   drills.remedy_effect_s_restart_matcher the restart -> health restored
+//   drills.live_mttr_s_surge_at_peak       fault start -> health restored
+//   drills.remedy_effect_s_scale_out       the scale out -> health restored
 #include "support/LiveDrill.h"
 
 #include "BenchReport.h"
@@ -11,6 +13,7 @@
 #include <QCoreApplication>
 
 #include <cstdio>
+#include <memory>
 #include <string>
 
 using namespace Qt::StringLiterals;
@@ -21,9 +24,10 @@ namespace {
 
 // One drill on a fresh stack; its MTTR and its remedy's effect reported.
 void measure(const char* name, const DrillScript& drill, DrillActionKind remedy,
-             const char* remedyName, const QByteArray& morePopulation) {
+             const char* remedyName, const QByteArray& morePopulation, bool surge = false) {
     Stack stack;
     Console console;
+    console.watchSpare = surge;
     Sim sim;
     if (const QString error = startAll(stack, console, sim, 200, morePopulation);
         !error.isEmpty()) {
@@ -34,7 +38,14 @@ void measure(const char* name, const DrillScript& drill, DrillActionKind remedy,
     plan.ackDelay = 2;
     plan.actDelay = 2;
     plan.action = DrillAction{remedy, {}, {}};
-    const LiveDrill run = runLive(console, drill, plan, 200000);
+    plan.escalate = drill.escalationExpected;
+    // A surge's extra players: (5 - 1) x 300, as tst_live_drills.
+    std::unique_ptr<SurgeLoad> load;
+    if (surge) {
+        load = std::make_unique<SurgeLoad>(surgeConfig(stack, console.dir, kPlayers));
+    }
+    const LiveDrill run = runLive(console, drill, plan, 200000, load.get(),
+                                  surge ? rulesForCompressedPopulation() : defaultRules());
     const DrillScore& score = run.record.score;
     std::printf("bench_live_drills: %s %s; MTTD %.1f s\n", name,
                 score.passed ? "passed" : qPrintable(score.reasons.join(u"; "_s)),
@@ -58,5 +69,9 @@ int main(int argc, char** argv) {
             R"(, "patience_s": 10)");
     measure("matcher_stall", compressedMatcherStall(), DrillActionKind::RestartMatcher,
             "restart_matcher", {});
+    DrillScript surge = shippedDrill(u"surge-5x-peak"_s);
+    surge.faults.front().atSeconds = 5;
+    surge.timeLimitSeconds = 150;
+    measure("surge_at_peak", surge, DrillActionKind::ScaleOut, "scale_out", {}, true);
     return 0;
 }
