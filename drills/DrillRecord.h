@@ -72,7 +72,10 @@ struct DrillRecord {
     QString drillTitle;
     QString trainee;
     QString trainer;
-    QString sourceName;   // "Simulator · baseline-1000"
+    QString sourceName;  // "Simulator · baseline-1000"
+    // Where it ran, as the source's first snapshot says: "rehearsal" (the
+    // simulator) or "staging" (live servers); "" before that.
+    QString environment;
     QDateTime startedAt;  // wall clock, UTC
     double startSourceSeconds = 0;
     double durationSeconds = 0;  // drill time when it finished

@@ -31,6 +31,8 @@ QString drillReportMarkdown(const DrillRecord& r) {
     md += u"| Trainee | %1 |\n"_s.arg(markdownTableCell(r.trainee.isEmpty() ? u"—"_s : r.trainee));
     md += u"| Trainer | %1 |\n"_s.arg(markdownTableCell(r.trainer.isEmpty() ? u"—"_s : r.trainer));
     md += u"| Source | %1 |\n"_s.arg(markdownTableCell(r.sourceName));
+    md += u"| Environment | %1 |\n"_s.arg(r.environment.isEmpty() ? u"not recorded"_s
+                                                                  : r.environment);
     md += u"| Started | %1 |\n"_s.arg(r.startedAt.toUTC().toString(Qt::ISODate));
     md += u"| Drill time | %1 |\n"_s.arg(formatDrillTime(r.durationSeconds));
     md += u"| Result | **%1** |\n\n"_s.arg(s.passed ? u"PASSED"_s : u"FAILED"_s);

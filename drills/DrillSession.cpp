@@ -167,8 +167,10 @@ void DrillSession::onSnapshot(const SnapshotPtr& snapshot) {
         m_waitingForFirstSnapshot = false;
         m_t0 = snapshot->timeSeconds;
         m_record.startSourceSeconds = m_t0;
+        m_record.environment = QString::fromLatin1(toString(snapshot->environment));
         record(DrillEventKind::Started,
-               u"drill \"%1\" started on %2"_s.arg(m_drill.title, m_record.sourceName));
+               u"drill \"%1\" started on %2 (%3)"_s.arg(m_drill.title, m_record.sourceName,
+                                                        m_record.environment));
     }
     m_sourceTime = snapshot->timeSeconds;
     if (m_pausedAtSource)

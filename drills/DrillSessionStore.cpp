@@ -73,6 +73,7 @@ DrillSessionRow toRow(const DrillRecord& r) {
     row.mttrTargetSeconds = s.mttrTargetSeconds;
     row.emergencyStopped = s.emergencyStopped;
     row.scoreJson = QString::fromUtf8(scoreJson(s));
+    row.environment = r.environment;
     return row;
 }
 
@@ -92,6 +93,7 @@ DrillRecord fromRow(const DrillSessionRow& row, const std::vector<DrillEventRow>
     r.trainee = row.trainee;
     r.trainer = row.trainer;
     r.sourceName = row.source;
+    r.environment = row.environment;
     r.startedAt = QDateTime::fromMSecsSinceEpoch(row.startedAtMs, Qt::UTC);
     r.startSourceSeconds = row.startSourceSeconds;
     r.durationSeconds = row.durationSeconds;

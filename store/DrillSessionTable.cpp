@@ -27,8 +27,8 @@ std::optional<double> fromNullable(const QVariant& v) {
 
 const QString kSelect =
     u"SELECT id, drill, title, trainee, trainer, source, started_at_ms, start_source_s, "
-    "duration_s, passed, mttd_s, mttr_s, mttd_target_s, mttr_target_s, emergency_stopped, score "
-    "FROM drill_sessions "_s;
+    "duration_s, passed, mttd_s, mttr_s, mttd_target_s, mttr_target_s, emergency_stopped, score, "
+    "environment FROM drill_sessions "_s;
 
 DrillSessionRow rowFrom(const QSqlQuery& q) {
     DrillSessionRow r;
@@ -48,6 +48,7 @@ DrillSessionRow rowFrom(const QSqlQuery& q) {
     r.mttrTargetSeconds = q.value(13).toDouble();
     r.emergencyStopped = q.value(14).toBool();
     r.scoreJson = q.value(15).toString();
+    r.environment = q.value(16).toString();
     return r;
 }
 
@@ -80,14 +81,14 @@ std::optional<qint64> DrillSessionTable::insert(const DrillSessionRow& r,
     QSqlQuery q(db);
     q.prepare(u"INSERT INTO drill_sessions (drill, title, trainee, trainer, source, "
               "started_at_ms, start_source_s, duration_s, passed, mttd_s, mttr_s, mttd_target_s, "
-              "mttr_target_s, emergency_stopped, score) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-              "?, ?, ?, ?)"_s);
+              "mttr_target_s, emergency_stopped, score, environment) VALUES (?, ?, ?, ?, ?, ?, ?, "
+              "?, ?, ?, ?, ?, ?, ?, ?, ?)"_s);
     for (const QVariant& v :
          {text(r.drill), text(r.title), text(r.trainee), text(r.trainer), text(r.source),
           QVariant(r.startedAtMs), QVariant(r.startSourceSeconds), QVariant(r.durationSeconds),
           QVariant(r.passed ? 1 : 0), nullable(r.mttdSeconds), nullable(r.mttrSeconds),
           QVariant(r.mttdTargetSeconds), QVariant(r.mttrTargetSeconds),
-          QVariant(r.emergencyStopped ? 1 : 0), text(r.scoreJson)})
+          QVariant(r.emergencyStopped ? 1 : 0), text(r.scoreJson), text(r.environment)})
         q.addBindValue(v);
     if (!q.exec())
         return fail(q);

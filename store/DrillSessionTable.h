@@ -32,6 +32,7 @@ struct DrillSessionRow {
     double mttrTargetSeconds = 0;
     bool emergencyStopped = false;
     QString scoreJson = QStringLiteral("{}");
+    QString environment;  // "rehearsal", "staging" ("" before it was kept)
 };
 
 // One drill_events row; `seq` is its place in the session's timeline.

@@ -43,8 +43,12 @@ void AlertmanagerForwarder::forward(const AlertTransition& t) {
                     {u"service"_s, u"pulsco"_s}};
         if (const Source* source = m_window.source())
             a.labels.insert(u"console_source"_s, source->displayName());
-        if (drill)
+        if (drill) {
             a.labels.insert(u"drill"_s, u"true"_s);
+            // Which drill, so the on-call tools can route rehearsals apart.
+            if (const DrillSession* session = m_runner->session())
+                a.labels.insert(u"drill_name"_s, session->drill().name);
+        }
         for (const AlertRule& rule : m_engine->rules())
             if (rule.name == t.rule) {
                 a.annotations.insert(u"summary"_s, rule.summary);

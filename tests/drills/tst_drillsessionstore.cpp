@@ -6,6 +6,7 @@
 #include "drills/DrillSessionStore.h"
 #include "store/ConsoleStore.h"
 
+#include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -120,9 +121,29 @@ private slots:
         const SchemaMigrator& m = ConsoleStore::migrator();
         QVERIFY(m.migrate(store->database(), 1, &error));
         QCOMPARE(store->schemaVersion(), 1);
-        QVERIFY(m.migrate(store->database(), 2, &error));
+        // Sessions saved before schema 6 get their environment from their
+        // source's name on the way up.
+        QVERIFY(m.migrate(store->database(), 5, &error));
+        QSqlQuery old(store->database());
+        QVERIFY(old.exec(
+            u"INSERT INTO drill_sessions (drill, title, trainee, source, started_at_ms, "
+            u"duration_s, "
+            "passed, mttd_target_s, mttr_target_s) VALUES ('matcher-stall', 'Matcher stall', "
+            "'old', 'Simulator · baseline-1000', 1000, 60, 1, 300, 900), ('matcher-stall', "
+            "'Matcher stall', 'old', 'Live · blue http://127.0.0.1:8080', 2000, 60, 1, 300, 900)"_s));
+        QVERIFY(m.migrate(store->database(), m.latestVersion(), &error));
         DrillSessionStore sessions(*store);
-        QVERIFY2(sessions.save(scoredRun(10, u"ann"_s), &error), qPrintable(error));
+        const auto older = sessions.history(u"old"_s);
+        QCOMPARE(older.size(), std::size_t(2));
+        QCOMPARE(older[0].environment, u"staging"_s);  // newest first
+        QCOMPARE(older[1].environment, u"rehearsal"_s);
+        // Where it ran is kept with the session (schema 6).
+        DrillRecord run = scoredRun(10, u"ann"_s);
+        run.environment = u"staging"_s;
+        QVERIFY2(sessions.save(run, &error), qPrintable(error));
+        QCOMPARE(sessions.history(u"ann"_s).front().environment, u"staging"_s);
+        QVERIFY(drillReportMarkdown(sessions.history(u"ann"_s).front())
+                    .contains(u"| Environment | staging |"_s));
     }
 };
 

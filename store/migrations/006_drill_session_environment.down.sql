@@ -1,0 +1,1 @@
+ALTER TABLE drill_sessions DROP COLUMN environment;
