@@ -22,15 +22,6 @@ namespace {
 
 // The alert named `name` among those Alertmanager lists as active; empty
 // when it is not there.
-QJsonObject activeAlert(const AlertmanagerProcess& am, const QString& name) {
-    for (const QJsonValue& v : am.alerts()) {
-        const QJsonObject a = v.toObject();
-        if (a.value(u"labels").toObject().value(u"alertname").toString() == name)
-            return a;
-    }
-    return {};
-}
-
 AlertmanagerAlert firing(const QString& name) {
     AlertmanagerAlert a;
     a.labels = {
@@ -78,8 +69,8 @@ void TestAlertmanager::deliversFiringThenResolved() {
     client.send(alert);
     QTRY_COMPARE_WITH_TIMEOUT(client.status().delivered, 1, 5000);
     QVERIFY(client.status().lastError.isEmpty());
-    QTRY_VERIFY_WITH_TIMEOUT(!activeAlert(am, u"rollback-error-rate"_s).isEmpty(), 5000);
-    const QJsonObject there = activeAlert(am, u"rollback-error-rate"_s);
+    QTRY_VERIFY_WITH_TIMEOUT(!am.activeAlert(u"rollback-error-rate"_s).isEmpty(), 5000);
+    const QJsonObject there = am.activeAlert(u"rollback-error-rate"_s);
     QCOMPARE(there.value(u"labels").toObject().value(u"severity").toString(), u"critical"_s);
     QCOMPARE(there.value(u"annotations").toObject().value(u"summary").toString(),
              u"error rate above 5 %"_s);
@@ -89,7 +80,7 @@ void TestAlertmanager::deliversFiringThenResolved() {
     alert.endsAt = QDateTime::currentDateTimeUtc();
     client.send(alert);
     QTRY_COMPARE_WITH_TIMEOUT(client.status().delivered, 2, 5000);
-    QTRY_VERIFY_WITH_TIMEOUT(activeAlert(am, u"rollback-error-rate"_s).isEmpty(), 5000);
+    QTRY_VERIFY_WITH_TIMEOUT(am.activeAlert(u"rollback-error-rate"_s).isEmpty(), 5000);
 }
 
 void TestAlertmanager::retriesUntilAlertmanagerIsBack() {
@@ -111,7 +102,7 @@ void TestAlertmanager::retriesUntilAlertmanagerIsBack() {
     QTRY_VERIFY_WITH_TIMEOUT(client.status().lastError.isEmpty() && client.status().delivered >= 1,
                              10000);
     QCOMPARE(client.status().waiting, 0);
-    QTRY_VERIFY_WITH_TIMEOUT(!activeAlert(am, u"error-rate-high"_s).isEmpty(), 5000);
+    QTRY_VERIFY_WITH_TIMEOUT(!am.activeAlert(u"error-rate-high"_s).isEmpty(), 5000);
 }
 
 void TestAlertmanager::consoleSendsItsAlerts() {
@@ -123,9 +114,9 @@ void TestAlertmanager::consoleSendsItsAlerts() {
                            u"--alertmanager"_s, am.url(), u"--quit-after"_s, u"60"_s}));
     // Green goes bad at 300 s of simulated time: the rollback trigger on
     // green fires, and Alertmanager has it, labelled by the console.
-    QTRY_VERIFY_WITH_TIMEOUT(!activeAlert(am, u"rollback-error-rate-green"_s).isEmpty(), 60000);
+    QTRY_VERIFY_WITH_TIMEOUT(!am.activeAlert(u"rollback-error-rate-green"_s).isEmpty(), 60000);
     const QJsonObject labels =
-        activeAlert(am, u"rollback-error-rate-green"_s).value(u"labels").toObject();
+        am.activeAlert(u"rollback-error-rate-green"_s).value(u"labels").toObject();
     QCOMPARE(labels.value(u"service").toString(), u"pulsco"_s);
     QCOMPARE(labels.value(u"severity").toString(), u"critical"_s);
     QVERIFY2(labels.value(u"console_source").toString().contains(u"bad-release-green"_s),

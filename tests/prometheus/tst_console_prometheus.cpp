@@ -33,15 +33,6 @@ QString hostPort(const MatchdProcess& server) {
     return QUrl(server.url()).authority();
 }
 
-QJsonObject activeAlert(const AlertmanagerProcess& am, const QString& name) {
-    for (const QJsonValue& v : am.alerts()) {
-        const QJsonObject a = v.toObject();
-        if (a.value(u"labels").toObject().value(u"alertname").toString() == name)
-            return a;
-    }
-    return {};
-}
-
 }  // namespace
 
 class TestConsolePrometheus : public QObject {
@@ -112,9 +103,9 @@ void TestConsolePrometheus::alertsFireThroughPrometheus() {
         http(green.port(), "POST", "/v1/admin/faults", R"({"kind":"error_rate","share":0.5})",
              "Authorization: Bearer " + kToken + "\r\n");
     QCOMPARE(injected.status, 201);
-    QTRY_VERIFY_WITH_TIMEOUT(!activeAlert(am, u"rollback-error-rate-green"_s).isEmpty(), 40000);
+    QTRY_VERIFY_WITH_TIMEOUT(!am.activeAlert(u"rollback-error-rate-green"_s).isEmpty(), 40000);
     const QJsonObject labels =
-        activeAlert(am, u"rollback-error-rate-green"_s).value(u"labels").toObject();
+        am.activeAlert(u"rollback-error-rate-green"_s).value(u"labels").toObject();
     QVERIFY2(labels.value(u"console_source").toString().contains(u"Prometheus"_s),
              qPrintable(labels.value(u"console_source").toString()));
 

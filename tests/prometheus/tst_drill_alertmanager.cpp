@@ -25,15 +25,6 @@ using pulsco::test::AlertmanagerProcess;
 
 namespace {
 
-QJsonObject activeAlert(const AlertmanagerProcess& am, const QString& name) {
-    for (const QJsonValue& v : am.alerts()) {
-        const QJsonObject a = v.toObject();
-        if (a.value(u"labels").toObject().value(u"alertname").toString() == name)
-            return a;
-    }
-    return {};
-}
-
 // The console as it runs: its window, drills and forwarder; the error
 // surge started at 100x on the simulator. Returns why not, or "".
 struct ConsoleWithDrills {
@@ -76,9 +67,9 @@ private slots:
         ConsoleWithDrills console;
         const QString error = console.startDrill(QUrl(am.url()), true);
         QVERIFY2(error.isEmpty(), qPrintable(error));
-        QTRY_VERIFY_WITH_TIMEOUT(!activeAlert(am, u"rollback-error-rate-green"_s).isEmpty(), 60000);
+        QTRY_VERIFY_WITH_TIMEOUT(!am.activeAlert(u"rollback-error-rate-green"_s).isEmpty(), 60000);
         const QJsonObject labels =
-            activeAlert(am, u"rollback-error-rate-green"_s).value(u"labels").toObject();
+            am.activeAlert(u"rollback-error-rate-green"_s).value(u"labels").toObject();
         QCOMPARE(labels.value(u"drill").toString(), u"true"_s);
         QCOMPARE(labels.value(u"drill_name").toString(), u"error-surge-rollback"_s);
         QCOMPARE(labels.value(u"service").toString(), u"pulsco"_s);

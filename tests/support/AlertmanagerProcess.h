@@ -14,6 +14,7 @@
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QJsonObject>
 
 namespace pulsco::test {
 
@@ -52,6 +53,18 @@ public:
     // ones are not listed).
     QJsonArray alerts() const {
         return QJsonDocument::fromJson(get(QStringLiteral("/api/v2/alerts")).second).array();
+    }
+    // The active alert named `name` (its labels' alertname); {} when none.
+    QJsonObject activeAlert(const QString& name) const {
+        for (const QJsonValue& v : alerts()) {
+            const QJsonObject a = v.toObject();
+            if (a.value(QStringLiteral("labels"))
+                    .toObject()
+                    .value(QStringLiteral("alertname"))
+                    .toString() == name)
+                return a;
+        }
+        return {};
     }
 };
 
