@@ -63,6 +63,18 @@ private slots:
         QVERIFY(!none.options->alertmanager && !none.options->alertmanagerDrills);
     }
 
+    void surgeTarget() {
+        const ConsoleOptionsParse parsed =
+            parseConsoleOptions({u"pulsco-console"_s, u"--surge-target"_s,
+                                 u"http://127.0.0.1:8000"_s, u"--surge-players"_s, u"300"_s});
+        QVERIFY2(parsed.options, qPrintable(parsed.error));
+        QCOMPARE(parsed.options->surgeTarget, u"http://127.0.0.1:8000"_s);
+        QCOMPARE(parsed.options->surgePlayers, 300);
+        const ConsoleOptionsParse none = parseConsoleOptions({u"pulsco-console"_s});
+        QVERIFY(none.options->surgeTarget.isEmpty());
+        QCOMPARE(none.options->surgePlayers, 1000);
+    }
+
     void bad_data() {
         QTest::addColumn<QStringList>("args");
         QTest::addColumn<QString>("mentions");
@@ -87,6 +99,15 @@ private slots:
         QTest::addRow("item empty") << QStringList{u"--item"_s, u" "_s} << u"--item"_s;
         QTest::addRow("alertmanager not a URL")
             << QStringList{u"--alertmanager"_s, u"localhost:9093"_s} << u"--alertmanager:"_s;
+        QTest::addRow("surge target not http")
+            << QStringList{u"--surge-target"_s, u"ftp://127.0.0.1:8000"_s}
+            << u"--surge-target: \"ftp://127.0.0.1:8000\" is not an http:// or https:// URL"_s;
+        QTest::addRow("surge players zero")
+            << QStringList{u"--surge-target"_s, u"http://127.0.0.1:8000"_s, u"--surge-players"_s,
+                           u"0"_s}
+            << u"--surge-players: must be a whole number from 1 to 1000000 (got \"0\")"_s;
+        QTest::addRow("surge players alone") << QStringList{u"--surge-players"_s, u"500"_s}
+                                             << u"--surge-players: needs --surge-target"_s;
         QTest::addRow("alertmanager drills alone")
             << QStringList{u"--alertmanager-drills"_s} << u"--alertmanager-drills: needs"_s;
         QTest::addRow("connect and simulate")
