@@ -66,13 +66,12 @@ DrillTimeline drillTimeline(const DrillRecord& record) {
                 {e.text.startsWith(u"acknowledged "_s) ? u"ack "_s + e.text.mid(13) : e.text,
                  e.atSeconds, e.kind});
             break;
-        case DrillEventKind::Action:
+        case DrillEventKind::Action: {
             // "Restart the matcher (restart_matcher): note" -> "restart_matcher"
-            t.actions.push_back({e.text.section(u'(', 1).section(u')', 0, 0).isEmpty()
-                                     ? e.text
-                                     : e.text.section(u'(', 1).section(u')', 0, 0),
-                                 e.atSeconds, e.kind});
+            const QString described = e.text.section(u'(', 1).section(u')', 0, 0);
+            t.actions.push_back({described.isEmpty() ? e.text : described, e.atSeconds, e.kind});
             break;
+        }
         case DrillEventKind::HealthRestored:
             if (!t.recovered)
                 t.recovered = e.atSeconds;
