@@ -96,6 +96,7 @@ void writeRegion(JsonWriter& out, const RegionMetrics& r) {
     out.key("ticket_wait_s");
     writeHistogram(out, r.ticketWaitSeconds);
     out.field("reachable", r.reachable);
+    out.field("shed", r.shed);
     out.endObject();
 }
 
@@ -182,6 +183,7 @@ RegionMetrics readRegion(JsonObjectReader o) {
     r.matchesTotal = readCount(o, u"matches_total");
     r.ticketWaitSeconds = readHistogram(o.object(u"ticket_wait_s"));
     r.reachable = o.boolean(u"reachable");
+    r.shed = o.optionalBoolean(u"shed", false);  // absent before servers could shed
     o.finish();
     return r;
 }

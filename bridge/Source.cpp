@@ -23,6 +23,11 @@ void Source::failoverStore(std::optional<Color> /*color*/) {
                        u"%1 has no store standby to fail over to"_s.arg(displayName()));
 }
 
+void Source::shedRegion(const QString& region, bool /*shed*/) {
+    emit commandFailed(u"shed region"_s,
+                       u"%1 cannot shed a region (%2)"_s.arg(displayName(), region));
+}
+
 void Source::scaleOut() {
     emit commandFailed(u"scale out"_s, u"%1 cannot add capacity"_s.arg(displayName()));
 }

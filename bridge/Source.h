@@ -84,6 +84,10 @@ public:
     virtual void failoverStore(std::optional<Color> color);
     // Adds API capacity.
     virtual void scaleOut();
+    // Sheds `region`: no match is placed there and its players are sent to
+    // their nearest other region (shed = false puts it back in service).
+    // Snapshots then report the region `shed`, read from the servers.
+    virtual void shedRegion(const QString& region, bool shed);
 
 signals:
     void snapshotReady(pulsco::SnapshotPtr snapshot);

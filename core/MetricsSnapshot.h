@@ -74,6 +74,11 @@ struct RegionMetrics {
     std::uint64_t matchesTotal = 0;
     Histogram ticketWaitSeconds;
     bool reachable = true;
+    // An operator has shed the region (taken it out of service on purpose):
+    // no match is hosted there and its players are sent to their nearest
+    // other region. Read from the server's admission state, so an outage
+    // that has been shed no longer pages as unreachable.
+    bool shed = false;
     bool operator==(const RegionMetrics&) const = default;
 };
 

@@ -33,14 +33,24 @@ CheckResult MatcherStallDetector::observe(const MetricsSnapshot& s) {
 }
 
 CheckResult checkRegionUnreachable(const MetricsSnapshot& s) {
+    // A region an operator has shed is out of service on purpose: its
+    // players are sent elsewhere, so its outage no longer pages. The shed
+    // state is the servers' own admission state as their snapshots report
+    // it, not the console's record of having asked.
     QStringList down;
-    for (const auto& [name, region] : s.regions)
-        if (!region.reachable)
-            down.append(QString::fromStdString(name));
+    QStringList shed;
+    for (const auto& [name, region] : s.regions) {
+        if (region.reachable)
+            continue;
+        (region.shed ? shed : down).append(QString::fromStdString(name));
+    }
     CheckResult result;
     result.holds = !down.isEmpty();
     if (result.holds)
         result.detail = u"unreachable: "_s + down.join(u", "_s);
+    if (!shed.isEmpty())
+        result.detail +=
+            (result.holds ? u"; "_s : QString()) + u"shed, not paging: "_s + shed.join(u", "_s);
     return result;
 }
 

@@ -97,11 +97,4 @@ QString DrillAction::describe() const {
     }
 }
 
-bool remediationEnds(const DrillAction& action, const FaultSpec& fault) {
-    // Only shedding a region is still modelled by ending its outage; the
-    // other remedies act on the source (DrillSession::act).
-    return action.kind == DrillActionKind::ShedRegion && fault.kind == FaultKind::RegionOutage &&
-           QString::fromStdString(fault.region) == action.region;
-}
-
 }  // namespace pulsco

@@ -40,11 +40,4 @@ struct DrillAction {
     QString describe() const;  // "drain blue", "shed region asia-east", ...
 };
 
-// Whether a remediation is modelled by ending `fault`: only shed_region, which
-// ends that region's outage (the Source has no call for it yet). The others
-// act on the source itself (Source::restartMatcher, failoverStore, scaleOut;
-// rollback and drain move real traffic), and the fault they answer stops
-// acting because its cause is gone.
-bool remediationEnds(const DrillAction& action, const FaultSpec& fault);
-
 }  // namespace pulsco

@@ -436,8 +436,15 @@ bool DrillSession::act(const DrillAction& action, const QString& note) {
             else
                 m_source->scaleOut();
             break;
+        case DrillActionKind::ShedRegion:
+            // On every server (or the engine): the region's outage stops
+            // paging once the servers report it shed; the drill puts it back
+            // in service when it ends.
+            m_source->shedRegion(action.region, true);
+            if (!m_shedRegions.contains(action.region))
+                m_shedRegions.append(action.region);
+            break;
         default:
-            endFaults(action);
             break;
         }
     }
@@ -502,37 +509,6 @@ std::optional<Color> DrillSession::colorOfTarget(const QString& target) {
     return target.isEmpty() ? std::nullopt : colorFromString(target.toStdString());
 }
 
-void DrillSession::endFaults(const DrillAction& action) {
-    auto active = [this](const FaultRun& f) { return running(f); };
-    bool any = false;
-    for (const FaultRun& f : m_faults)
-        any = any || (active(f) && remediationEnds(action, f.spec));
-    if (!any || !m_source)
-        return;
-    // Source can only clear every fault: clear, then put back the ones this
-    // action does not fix, for the time they have left.
-    std::vector<FaultSpec> keep;
-    for (FaultRun& f : m_faults) {
-        if (!active(f))
-            continue;
-        if (remediationEnds(action, f.spec)) {
-            f.ended = true;
-            stopSurge(f);
-            record(DrillEventKind::FaultEnded,
-                   u"fault ended by %1: %2"_s.arg(action.describe(), faultText(f.spec)), {}, true);
-        } else if (f.spec.kind == FaultKind::PlayerSurge && surgesThroughLoad()) {
-            continue;  // its extra players are not on the source: clearing leaves them
-        } else {
-            keep.push_back(remainder(f));
-        }
-    }
-    if (m_pausedAtSource)
-        return;  // a live pause has lifted them all; the resume puts back the rest
-    m_source->clearFaults();
-    for (const FaultSpec& f : keep)
-        m_source->injectFault(f);
-}
-
 void DrillSession::emergencyStop() {
     if (m_phase != Phase::Running && m_phase != Phase::Paused)
         return;
@@ -571,6 +547,14 @@ void DrillSession::end(bool emergency) {
     for (const FaultRun& f : m_faults)
         if (f.injected && !f.ended)
             stopSurge(f);
+    // A region the drill shed goes back in service with the drill.
+    if (m_source && !m_shedRegions.isEmpty()) {
+        for (const QString& region : std::as_const(m_shedRegions))
+            m_source->shedRegion(region, false);
+        record(DrillEventKind::Note,
+               u"back in service: %1 (shed during the drill)"_s.arg(m_shedRegions.join(u", "_s)));
+        m_shedRegions.clear();
+    }
     m_phase = Phase::Finished;
     m_record.durationSeconds = m_now;
     m_record.score = judgeDrill(m_drill, m_facts);

@@ -103,7 +103,6 @@ private:
     // False when the event could not be made durable (then it is not shown).
     bool record(DrillEventKind kind, const QString& text, const QString& who = {},
                 bool hidden = false);
-    void endFaults(const DrillAction& action);
     // An action's target as a colour: empty is both.
     static std::optional<Color> colorOfTarget(const QString& target);
     void end(bool emergency);
@@ -126,6 +125,7 @@ private:
     QPointer<Source> m_source;
     QPointer<TrafficController> m_traffic;
     QPointer<SurgeLoad> m_surge;
+    QStringList m_shedRegions;  // shed by the trainee; back in service at the end
     // Green's share of new traffic through the controller or the source.
     void moveTraffic(int greenPercent, bool rollback);
     QPointer<AlertEngine> m_alerts;

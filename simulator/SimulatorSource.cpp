@@ -185,6 +185,18 @@ void SimulatorSource::scaleOut() {
         postToWorker([w = m_worker] { w->command([](SimulationEngine& e) { e.scaleOut(); }); });
 }
 
+void SimulatorSource::shedRegion(const QString& region, bool shed) {
+    const std::string name = region.toStdString();
+    if (m_scenario.queues.regionIndex(name) < 0) {
+        emit commandFailed(u"shed region"_s, u"region: unknown region \""_s + region + u'"');
+        return;
+    }
+    if (running(this, m_worker, u"shed region"_s))
+        postToWorker([w = m_worker, name, shed] {
+            w->command([name, shed](SimulationEngine& e) { e.shedRegion(name, shed); });
+        });
+}
+
 void SimulatorSource::setTrafficWeight(int greenPercent) {
     if (greenPercent < 0 || greenPercent > 100) {
         emit commandFailed(u"traffic weight"_s, u"green weight must be from 0 to 100 %"_s);

@@ -46,6 +46,7 @@ public:
     void restartMatcher(std::optional<Color> color) override;
     void failoverStore(std::optional<Color> color) override;
     void scaleOut() override;
+    void shedRegion(const QString& region, bool shed) override;
 
     const Scenario& scenario() const { return m_scenario; }
     double speed() const { return m_speed; }

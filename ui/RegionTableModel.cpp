@@ -58,6 +58,8 @@ QVariant RegionTableModel::data(const QModelIndex& index, int role) const {
     case Region:
         return row.name;
     case Status:
+        if (row.metrics.shed)
+            return row.metrics.reachable ? tr("⊘ shed") : tr("⊘ shed (outage)");
         return row.metrics.reachable ? tr("✔ reachable") : tr("✖ OUTAGE");
     case Online:
         return formatCount(row.metrics.playersOnline);

@@ -6,6 +6,7 @@
 #include "store/ReadinessProbeLog.h"
 
 #include <QDateTime>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QNetworkAccessManager>
@@ -380,6 +381,13 @@ void LiveSource::sendAdmin(const Server& server, const QByteArray& method, const
                                 .arg(answer.value(u"expired").toInt())
                                 .arg(answer.value(u"stall_faults_ended").toInt())
                                 .arg(answer.value(u"took_ms").toDouble(), 0, 'f', 1));
+            else if (answer.contains(u"shed"))  // the server's read-back of its regions
+                emit commandDone(
+                    command,
+                    where + u": regions shed now: "_s +
+                        (answer.value(u"shed").toArray().isEmpty()
+                             ? u"none"_s
+                             : answer.value(u"shed").toVariant().toStringList().join(u", "_s)));
             return;
         }
         // The server's error message says what was wrong; never the token.
@@ -428,6 +436,16 @@ void LiveSource::restartMatcher(std::optional<Color> color) {
             u"restart matcher"_s,
             u"no connected server%1"_s.arg(
                 color ? u" of the color "_s + QString::fromLatin1(toString(*color)) : QString()));
+}
+
+void LiveSource::shedRegion(const QString& region, bool shed) {
+    // Every server, both colours: a region is shed for the whole service.
+    const QByteArray body = QJsonDocument(QJsonObject{{u"region"_s, region}, {u"shed"_s, shed}})
+                                .toJson(QJsonDocument::Compact);
+    for (const Server& s : m_servers)
+        sendAdmin(s, "POST", u"/v1/admin/regions/shed"_s, body, u"shed region"_s);
+    if (m_servers.empty())
+        emit commandFailed(u"shed region"_s, u"no connected server"_s);
 }
 
 void LiveSource::failoverStore(std::optional<Color> /*color*/) {

@@ -70,6 +70,7 @@ public:
     // POST /v1/admin/matcher/restart on the servers of `color` (all without
     // one): their searching tickets survive through their stores.
     void restartMatcher(std::optional<Color> color) override;
+    void shedRegion(const QString& region, bool shed) override;
     // pulsco-matchd's stores have no standby to fail over to: said plainly.
     void failoverStore(std::optional<Color> color) override;
     void clearFaults() override;

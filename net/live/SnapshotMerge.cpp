@@ -153,12 +153,16 @@ MetricsSnapshot mergeServerSnapshots(const std::vector<ColoredSnapshot>& parts) 
         merged.playersInQueue += s.playersInQueue;
         merged.playersInMatch += s.playersInMatch;
         for (const auto& [name, region] : s.regions) {
+            const bool first = !merged.regions.contains(name);
             RegionMetrics& r = merged.regions[name];
             r.playersOnline += region.playersOnline;
             r.playersInQueue += region.playersInQueue;
             r.matchesTotal += region.matchesTotal;
             r.ticketWaitSeconds.merge(region.ticketWaitSeconds);
             r.reachable = r.reachable && region.reachable;
+            // Shed for the service only when every server sheds it: a server
+            // still taking the region's tickets still pages for it.
+            r.shed = first ? region.shed : r.shed && region.shed;
         }
         merged.tickDurationMs.merge(s.tickDurationMs);
         merged.conservationOk = merged.conservationOk && s.conservationOk;

@@ -154,11 +154,18 @@ void MatchService::createTicket(TicketBody body, Reply reply) {
             p.rating = body.bodyRatings[i].value_or(m_ratingModel.initial());
     }
     std::vector<PartyMember> players = request.players;  // stored with the pings as sent
+    const int home = homeRegion(players);
+    const bool homeShed = isShed(home);
     cutOffRegionsOut(request.players);
     const int queueIndex = m_matchmaker.config().queueIndex(request.queue);
     const double t = now();
     EnqueueResult result = m_matchmaker.enqueue(std::move(request), t);
     if (!result.ok()) {
+        if (result.error == EnqueueError::NoReachableRegion && homeShed) {
+            reply(answer::regionShedNoOther(
+                QString::fromStdString(m_matchmaker.config().regions[std::size_t(home)])));
+            return;
+        }
         if (result.error == EnqueueError::NoReachableRegion && !m_regionsOut.empty()) {
             QStringList out;
             for (const int region : m_regionsOut)
@@ -197,30 +204,35 @@ void MatchService::createTicket(TicketBody body, Reply reply) {
             {m_matchmaker.config().queues[std::size_t(queueIndex)].name, rec->players}});
     m_records.addTicket(std::move(rec));
     emit ticketEvent(m_ids.ticketString(seq), u"searching"_s, {});
-    m_batcher.submitThen(
-        std::move(writes), [this, seq, reply = std::move(reply)](bool ok, const QString& error) {
-            TicketRecord* t = m_records.ticket(seq);
-            if (t)
-                t->insertPending = false;
-            if (!ok) {
-                // Never acknowledged, so it must not go on living in memory either.
-                if (t) {
-                    if (t->state == TicketState::Searching) {
-                        m_matchmaker.cancel(t->coreId, now());
-                        if (m_recorder)  // it arrived, and left unanswered
-                            m_recorder->record(
-                                RecordedCancel{now(), m_ids.ticketString(seq).toStdString()});
-                        std::vector<StoreWrite> ignored;
-                        finishTicket(*t, TicketState::Cancelled, 0, 0, ignored);
-                    }
-                    m_records.eraseTicket(seq);
+    const QString notice =
+        homeShed ? u"region %1 is shed (out of service): this party plays in its nearest other "
+                   "region"_s.arg(
+                       QString::fromStdString(m_matchmaker.config().regions[std::size_t(home)]))
+                 : QString();
+    m_batcher.submitThen(std::move(writes), [this, seq, notice, reply = std::move(reply)](
+                                                bool ok, const QString& error) {
+        TicketRecord* t = m_records.ticket(seq);
+        if (t)
+            t->insertPending = false;
+        if (!ok) {
+            // Never acknowledged, so it must not go on living in memory either.
+            if (t) {
+                if (t->state == TicketState::Searching) {
+                    m_matchmaker.cancel(t->coreId, now());
+                    if (m_recorder)  // it arrived, and left unanswered
+                        m_recorder->record(
+                            RecordedCancel{now(), m_ids.ticketString(seq).toStdString()});
+                    std::vector<StoreWrite> ignored;
+                    finishTicket(*t, TicketState::Cancelled, 0, 0, ignored);
                 }
-                reply(answer::storeFailed(error));
-                return;
+                m_records.eraseTicket(seq);
             }
-            reply(HttpResponse::json(
-                201, createdTicketJson(seq, t ? t->state : TicketState::Searching, m_ids)));
-        });
+            reply(answer::storeFailed(error));
+            return;
+        }
+        reply(HttpResponse::json(
+            201, createdTicketJson(seq, t ? t->state : TicketState::Searching, m_ids, notice)));
+    });
 }
 
 void MatchService::withTicket(qint64 seq, const Reply& reply,
@@ -265,10 +277,21 @@ void MatchService::getTicket(qint64 seq, Reply reply) {
 }
 
 void MatchService::cutOffRegionsOut(std::vector<PartyMember>& players) const {
-    for (const int region : m_regionsOut)
-        for (PartyMember& p : players)
-            if (std::size_t(region) < p.pingMs.size())
-                p.pingMs[std::size_t(region)] = kUnreachablePing;
+    for (const std::vector<int>* out : {&m_regionsOut, &m_regionsShed})
+        for (const int region : *out)
+            for (PartyMember& p : players)
+                if (std::size_t(region) < p.pingMs.size())
+                    p.pingMs[std::size_t(region)] = kUnreachablePing;
+}
+
+bool MatchService::isShed(int region) const {
+    return region >= 0 && std::binary_search(m_regionsShed.begin(), m_regionsShed.end(), region);
+}
+
+void MatchService::setRegionsShed(std::vector<int> regions) {
+    std::sort(regions.begin(), regions.end());
+    regions.erase(std::unique(regions.begin(), regions.end()), regions.end());
+    m_regionsShed = std::move(regions);
 }
 
 void MatchService::setRegionsOut(std::vector<int> regions) {

@@ -74,6 +74,14 @@ public:
     // searching tickets of players homed in a region as it goes out are
     // dropped (cancelled, as the players can no longer be reached).
     void setRegionsOut(std::vector<int> regions);
+    // The regions an operator has shed (a drill's "shed region" remedy, or a
+    // real one): no new ticket is placed there (pings to them count as
+    // unreachable), and a party homed in one is placed in its nearest other
+    // region, its answer saying so (`notice`), or refused 503 when it
+    // reaches no other. Tickets already searching keep their pings (a
+    // matcher restart queues them again under the rules then in force).
+    void setRegionsShed(std::vector<int> regions);
+    const std::vector<int>& regionsShed() const { return m_regionsShed; }
 
     // Restarts the matchmaker loop, as an operator does to a wedged matcher
     // (a drill's "restart matcher" remedy). New tickets and cancels are
@@ -155,6 +163,7 @@ private:
     MatcherRestart requeueFromRows(const std::vector<TicketRow>& rows, QueueConfig rules);
     // The pings the matchmaker gets: a region out is unreachable for all.
     void cutOffRegionsOut(std::vector<PartyMember>& players) const;
+    bool isShed(int region) const;
     void finishTicket(TicketRecord& t, TicketState state, double waitSeconds, qint64 matchSeq,
                       std::vector<StoreWrite>& writes);
     // A match the tick formed, as a record; its tickets finish as matched.
@@ -177,7 +186,8 @@ private:
     bool m_draining = false;
     ArrivalRecorder* m_recorder = nullptr;
     bool m_stalled = false;
-    std::vector<int> m_regionsOut;  // sorted
+    std::vector<int> m_regionsOut;
+    std::vector<int> m_regionsShed;  // sorted  // sorted
     bool m_restarting = false;
     quint64 m_maxStoreBacklog = 200000;
 

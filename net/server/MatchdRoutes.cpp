@@ -2,6 +2,7 @@
 #include "net/server/MatchdServer.h"
 
 #include "bridge/FaultSpecJson.h"
+#include "bridge/JsonReader.h"
 #include "bridge/JsonWriter.h"
 #include "net/prometheus/PrometheusTextWriter.h"
 #include "net/record/ArrivalRecorder.h"
@@ -19,6 +20,7 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QJsonParseError>
@@ -265,6 +267,11 @@ void MatchdServer::routeAdmin(const HttpRequest& request, HttpResponder responde
             return responder.respond(std::move(*refused));
         return routeRecording(request, std::move(responder));
     }
+    if (path == "/v1/admin/regions/shed") {
+        if (auto refused = m_admin.check(request))
+            return responder.respond(std::move(*refused));
+        return routeShedRegions(request, std::move(responder));
+    }
     const bool restartRoute = path == "/v1/admin/matcher/restart";
     if (!faults && !drainRoute && !restartRoute)
         return responder.respond(HttpServer::errorResponse(
@@ -414,6 +421,59 @@ void MatchdServer::routeRecording(const HttpRequest& request, HttpResponder resp
     if (!startRecording(path, &error))
         return responder.respond(HttpServer::errorResponse(409, where + u": "_s + error));
     return responder.respond(HttpResponse::json(201, recordingJson()));
+}
+
+QByteArray MatchdServer::shedRegionsJson() const {
+    QJsonArray shed;
+    for (const int region : m_service->regionsShed())
+        shed.append(QString::fromStdString(m_service->config().regions[std::size_t(region)]));
+    QJsonArray all;
+    for (const std::string& region : m_service->config().regions)
+        all.append(QString::fromStdString(region));
+    QJsonObject o;
+    o.insert(u"shed"_s, shed);
+    o.insert(u"regions"_s, all);
+    return QJsonDocument(o).toJson(QJsonDocument::Compact);
+}
+
+// GET: the regions shed and all the server's regions. POST {"region": NAME,
+// "shed": true|false} sheds a region or puts it back in service. A remedy,
+// not a fault: allowed on every server, as an operator sheds a region on
+// production too. Effective at once, for the next ticket.
+void MatchdServer::routeShedRegions(const HttpRequest& request, HttpResponder responder) {
+    if (request.method == "GET")
+        return responder.respond(jsonOk(shedRegionsJson()));
+    if (request.method != "POST")
+        return responder.respond(methodNotAllowed(request, "GET, POST"));
+    JsonReader reader(u"POST /v1/admin/regions/shed"_s);
+    auto body = reader.parseObject(request.body);
+    QString region;
+    bool shed = true;
+    if (body) {
+        region = body->string(u"region", 200);
+        shed = body->optionalBoolean(u"shed", true);
+        body->finish();
+    }
+    if (!reader.ok())
+        return responder.respond(HttpServer::errorResponse(400, reader.error()));
+    const int index = m_service->config().regionIndex(region.toStdString());
+    if (index < 0) {
+        QStringList regions;
+        for (const std::string& r : m_service->config().regions)
+            regions << QString::fromStdString(r);
+        return responder.respond(HttpServer::errorResponse(
+            400, u"POST /v1/admin/regions/shed: region: unknown region \"%1\" (this server's "
+                 "regions: %2)"_s.arg(region, regions.join(u", "_s))));
+    }
+    std::vector<int> regions = m_service->regionsShed();
+    if (shed)
+        regions.push_back(index);
+    else
+        std::erase(regions, index);
+    m_service->setRegionsShed(regions);
+    m_metrics->setRegionsShed(m_service->regionsShed());
+    publishSnapshot();  // seen at once, not at the next tick
+    return responder.respond(jsonOk(shedRegionsJson()));
 }
 
 }  // namespace pulsco

@@ -60,6 +60,8 @@ private:
     void route(HttpRequest& request, HttpResponder responder);
     void routeAdmin(const HttpRequest& request, HttpResponder responder);
     void routeRecording(const HttpRequest& request, HttpResponder responder);
+    void routeShedRegions(const HttpRequest& request, HttpResponder responder);
+    QByteArray shedRegionsJson() const;
     // Starts recording the arrival stream to `path` (net/record); false and
     // *error naming the file and why when it cannot.
     bool startRecording(const QString& path, QString* error);

@@ -183,6 +183,8 @@ MetricsSnapshot ServerMetrics::snapshot(const std::vector<QueueStatus>& queues, 
         region.playersOnline = m_inQueueByRegion[r] + m_inMatchByRegion[r];
         region.reachable =
             std::find(m_regionsOut.begin(), m_regionsOut.end(), int(r)) == m_regionsOut.end();
+        region.shed =
+            std::find(m_regionsShed.begin(), m_regionsShed.end(), int(r)) != m_regionsShed.end();
     }
     s.tickDurationMs = m_tickMs;
     s.conservationOk = m_tickets.created == m_tickets.matched + m_tickets.expired +

@@ -60,6 +60,8 @@ public:
     // snapshot regions say unreachable, as the simulator's do, so the
     // region-unreachable alert reads the same on both.
     void setRegionsOut(std::vector<int> regions) { m_regionsOut = std::move(regions); }
+    // The regions an operator has shed (MatchService::setRegionsShed).
+    void setRegionsShed(std::vector<int> regions) { m_regionsShed = std::move(regions); }
 
     // An integrity audit completed (net/server/IntegrityAudit): every
     // snapshot from now on carries it, and /metrics its figures.
@@ -143,6 +145,7 @@ private:
     std::vector<std::string> m_faults;
     std::optional<double> m_faultOnset;
     std::vector<int> m_regionsOut;
+    std::vector<int> m_regionsShed;
     RecentWindow m_recent;
     std::optional<IntegrityReport> m_integrity;
     std::optional<StoreMaintenanceReport> m_storeMaintenance;

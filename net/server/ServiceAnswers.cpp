@@ -36,12 +36,15 @@ QByteArray ticketJson(const TicketRecord& t, std::string_view queueName, double 
     return out;
 }
 
-QByteArray createdTicketJson(qint64 seq, TicketState state, const RecordIds& ids) {
+QByteArray createdTicketJson(qint64 seq, TicketState state, const RecordIds& ids,
+                             const QString& notice) {
     QByteArray out;
     JsonWriter w(&out);
     w.beginObject();
     w.field("ticket_id", std::string_view(ids.ticket(seq)));
     w.field("state", toString(state));
+    if (!notice.isEmpty())
+        w.field("notice", notice);
     w.endObject();
     return out;
 }
@@ -240,6 +243,12 @@ HttpResponse regionsOut(const QStringList& regions) {
     return HttpServer::errorResponse(
         503, u"POST /v1/tickets: region %1 %2 out (drill): no region left that every player "
              "reaches"_s.arg(regions.join(u", "_s), regions.size() == 1 ? u"is"_s : u"are"_s));
+}
+
+HttpResponse regionShedNoOther(const QString& region) {
+    return HttpServer::errorResponse(
+        503, u"POST /v1/tickets: region %1 is shed (out of service) and no other region is "
+             "reachable by every player of this party"_s.arg(region));
 }
 
 HttpResponse ticketAlreadyFinished(const QString& ticketId, TicketState state) {

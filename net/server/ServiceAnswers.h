@@ -19,7 +19,10 @@ namespace pulsco {
 QByteArray ticketJson(const TicketRecord& ticket, std::string_view queueName, double now,
                       const RecordIds& ids);
 // 201 of POST /v1/tickets.
-QByteArray createdTicketJson(qint64 seq, TicketState state, const RecordIds& ids);
+// `notice`, when not empty, tells the client something it must pass on to
+// the players (e.g. that their region is shed and they play elsewhere).
+QByteArray createdTicketJson(qint64 seq, TicketState state, const RecordIds& ids,
+                             const QString& notice = {});
 // GET /v1/matches/{id} (and the event stream's match events).
 QByteArray matchJson(const MatchRecord& match, const RecordIds& ids);
 // The detail column of the match's row: the same JSON with the ids of
@@ -55,6 +58,8 @@ HttpResponse overloaded(quint64 backlog);
 HttpResponse enqueueRefused(const EnqueueResult& result);
 // 503: a region_outage drill fault left no region every player reaches.
 HttpResponse regionsOut(const QStringList& regions);
+// 503: the party's home region is shed and it reaches no other region.
+HttpResponse regionShedNoOther(const QString& region);
 HttpResponse ticketAlreadyFinished(const QString& ticketId, TicketState state);
 HttpResponse resultAlreadyReported(const QString& matchId, int winnerTeam);
 }  // namespace answer

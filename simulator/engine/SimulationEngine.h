@@ -65,6 +65,12 @@ public:
     void failoverStore(std::optional<Color> color);
     // Twice the API workers on both colours: capacity for a surge.
     void scaleOut();
+    // Sheds `region` (or puts it back in service with shed = false): no new
+    // ticket is placed there, and its players are sent to their nearest
+    // other region — through it they reach the service again while the
+    // region itself is out. Tickets already searching keep their pings.
+    // False for a region the scenario does not have.
+    bool shedRegion(const std::string& region, bool shed);
 
     // Everything measured so far (source, sequence, wall time, speed and
     // paused are left for the caller).
@@ -187,6 +193,10 @@ private:
         return {m_faults, m_activeFaults, std::uint8_t(1u << indexOf(color))};
     }
     bool regionOut(int region) const { return m_regionOut[static_cast<std::size_t>(region)] > 0; }
+    bool regionShed(int region) const { return m_regions[static_cast<std::size_t>(region)].shed; }
+    // A party homed in `region` cannot reach the service: the region is out
+    // and nobody has sent its players elsewhere.
+    bool cutOff(int region) const { return regionOut(region) && !regionShed(region); }
 
     void resetMetrics();
     // Live threshold checks on the recent window, logged as Breach events.

@@ -118,6 +118,26 @@ void SimulationEngine::scaleOut() {
     }
 }
 
+bool SimulationEngine::shedRegion(const std::string& region, bool shed) {
+    const int index = m_scenario.queues.regionIndex(region);
+    if (index < 0)
+        return false;
+    warmUp();
+    hash(0x5E0D000000000000ull | (static_cast<std::uint64_t>(index) << 1) | (shed ? 1 : 0));
+    RegionMetrics& metrics = m_regions[static_cast<std::size_t>(index)];
+    if (metrics.shed == shed) {
+        log(LogEventKind::Info, std::nullopt,
+            "region " + region + (shed ? " is already shed" : " was not shed"));
+        return true;
+    }
+    metrics.shed = shed;
+    log(LogEventKind::Info, std::nullopt,
+        shed ? "region " + region +
+                   " shed: no match is placed there, its players play in their nearest other region"
+             : "region " + region + " back in service");
+    return true;
+}
+
 void SimulationEngine::clearFaults() {
     for (std::uint32_t i = 0; i < m_faults.size(); ++i) {
         FaultSlot& slot = m_faults[i];

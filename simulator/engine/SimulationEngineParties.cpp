@@ -127,7 +127,7 @@ void SimulationEngine::queueUp(std::uint32_t index) {
         else
             m_calendar.push(m_now + pop.retrySeconds, EventType::QueueUp, index, p.generation);
     };
-    if (regionOut(p.region)) {
+    if (cutOff(p.region)) {
         // The service is out of reach: the server never sees these attempts.
         failedAttempt();
         return;
@@ -153,7 +153,7 @@ void SimulationEngine::queueUp(std::uint32_t index) {
 
 void SimulationEngine::enqueueDone(std::uint32_t index) {
     Party& p = m_population.parties[index];
-    if (regionOut(p.region)) {
+    if (cutOff(p.region)) {
         logoff(index);  // disconnected before the ticket was stored
         return;
     }
@@ -172,7 +172,7 @@ void SimulationEngine::enqueueDone(std::uint32_t index) {
         member.pingMs.resize(static_cast<std::size_t>(m_population.regionCount));
         for (int r = 0; r < m_population.regionCount; ++r)
             member.pingMs[static_cast<std::size_t>(r)] =
-                regionOut(r) ? kUnreachablePing : m_population.ping(id, r);
+                regionOut(r) || regionShed(r) ? kUnreachablePing : m_population.ping(id, r);
     }
     const EnqueueResult result = release.matcher.enqueue(std::move(request), m_now);
     if (!result.ok()) {

@@ -87,6 +87,7 @@ MetricsSnapshot randomSnapshot(std::uint64_t seed) {
         r.matchesTotal = count(rng);
         r.ticketWaitSeconds = randomHistogram(rng, 8);
         r.reachable = std::bernoulli_distribution(0.8)(rng);
+        r.shed = std::bernoulli_distribution(0.2)(rng);
         s.regions[region] = r;
     }
     s.tickDurationMs = randomHistogram(rng, 0.3);
@@ -255,7 +256,7 @@ void TestMetricsSnapshotJson::documentedKeyNames() {
         QVERIFY2(histogram.contains(key), qPrintable(key));
     const QJsonObject region = root[u"regions"_s].toObject()[u"eu-west"_s].toObject();
     for (const QString& key : {u"players_online"_s, u"players_in_queue"_s, u"matches_total"_s,
-                               u"ticket_wait_s"_s, u"reachable"_s})
+                               u"ticket_wait_s"_s, u"reachable"_s, u"shed"_s})
         QVERIFY2(region.contains(key), qPrintable(key));
 }
 

@@ -360,6 +360,7 @@ private slots:
         r.name = u"region"_s;
         r.check = AlertCheck::RegionUnreachable;
         r.summary = u"region"_s;
+        r.keepFiringForSeconds = 0;
         AlertEngine engine({r});
         MetricsSnapshot s;
         s.regions["eu-west"].reachable = true;
@@ -367,6 +368,17 @@ private slots:
         engine.evaluate(s);
         QVERIFY(engine.state(u"region"_s) == AlertState::Firing);
         QCOMPARE(engine.status(u"region"_s)->detail, u"unreachable: asia-east"_s);
+
+        // Shed by an operator: out of service on purpose, no longer paging,
+        // and the detail says why; another region going out still pages.
+        s.regions["asia-east"].shed = true;
+        engine.evaluate(s);
+        QVERIFY(engine.state(u"region"_s) == AlertState::Resolved);
+        s.regions["eu-west"].reachable = false;
+        engine.evaluate(s);
+        QVERIFY(engine.state(u"region"_s) == AlertState::Firing);
+        QCOMPARE(engine.status(u"region"_s)->detail,
+                 u"unreachable: eu-west; shed, not paging: asia-east"_s);
     }
 
     void valueIsShownWithItsUnit() {

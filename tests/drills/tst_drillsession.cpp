@@ -176,6 +176,39 @@ private slots:
         QCOMPARE(active.size(), std::size_t(1));
         QVERIFY(QString::fromStdString(active.front()).startsWith(u"latency"_s));
     }
+
+    // Shedding a region is an operation, not the end of its outage: the
+    // outage stays in force, the region is reported shed, so it no longer
+    // pages; the drill puts the region back in service when it ends.
+    void shedRegionKeepsTheOutageAndPutsTheRegionBack() {
+        const DrillScript script = shippedDrill(u"region-outage"_s);
+        EngineSource source(scenarioOf(script));
+        AlertEngine alerts(defaultRules());
+        QObject::connect(&source, &Source::snapshotReady,
+                         [&](const SnapshotPtr& s) { alerts.evaluate(*s); });
+        DrillSession session(script, &source, &alerts);
+        session.start();
+        source.start();
+        source.advanceBy(200, 1.0);
+        QVERIFY(!source.latestSnapshot()->regions.at("asia-east").reachable);
+        QVERIFY(alerts.acknowledge(u"region-unreachable"_s, u"trainee"_s));
+        QVERIFY(session.act({DrillActionKind::Escalate, {}, {}}));
+        QVERIFY(session.act({DrillActionKind::ShedRegion, {}, u"asia-east"_s}));
+        QVERIFY(source.engine().snapshot().regions.at("asia-east").shed);
+        QCOMPARE(source.engine().activeFaults(),
+                 std::vector<std::string>{"region outage asia-east"});
+        source.advanceBy(30, 1.0);
+        QVERIFY(session.phase() == DrillSession::Phase::Finished);
+        QVERIFY2(session.record().score.passed,
+                 qPrintable(session.record().score.reasons.join(u"; "_s)));
+        const MetricsSnapshot after = source.engine().snapshot();
+        QVERIFY(!after.regions.at("asia-east").shed);      // back in service
+        QVERIFY(after.regions.at("asia-east").reachable);  // and the outage cleared
+        const auto& events = session.record().events;
+        QVERIFY(std::any_of(events.begin(), events.end(), [](const DrillEvent& e) {
+            return e.text == u"back in service: asia-east (shed during the drill)"_s;
+        }));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestDrillSession)

@@ -127,6 +127,52 @@ private slots:
         QCOMPARE(stack.interrupt(), 0);
     }
 
+    // The region outage: asia-east's game servers go out on both colours and
+    // region-unreachable fires. The trainee sheds asia-east through both
+    // servers' admin API; their snapshots report it shed, so the alert
+    // clears while the outage stays in force, and the drill passes. When it
+    // ends, the region is back in service on every server.
+    void regionOutageShedPasses() {
+        Stack stack;
+        Console console;
+        Sim sim;
+        const QString error = startAll(stack, console, sim, 120);
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        DrillScript drill = shippedDrill(u"region-outage"_s);
+        drill.faults.front().atSeconds = 5;
+        drill.timeLimitSeconds = 90;
+        ScriptedTrainee::Plan plan;
+        plan.ackDelay = 2;
+        plan.actDelay = 2;
+        plan.action = DrillAction{DrillActionKind::ShedRegion, {}, u"asia-east"_s};
+        plan.escalate = true;
+        const LiveDrill run = runLive(console, drill, plan, 120000);
+        for (const QString& line : run.timeline)
+            qInfo("%s", qPrintable(line));
+        const DrillScore& score = run.record.score;
+        QVERIFY2(score.passed, qPrintable(score.reasons.join(u"; "_s)));
+        qInfo("region outage on the staging stack: MTTD %.1f s, MTTR %.1f s", score.mttdSeconds,
+              score.mttrSeconds);
+        // Health came back while the outage was still in force: only the
+        // servers reporting asia-east shed (both of them) can do that.
+        QVERIFY2(mentions(run.timeline, u"health restored: region-unreachable clear"_s) &&
+                     mentions(run.timeline, u"regions shed now: asia-east"_s),
+                 qPrintable(run.timeline.join(u'\n')));
+        QVERIFY(!mentions(run.timeline, u"fault ended"_s));
+        QVERIFY(!mentions(run.timeline, u"shed region failed"_s));
+        const QByteArray bearer = "Authorization: Bearer " + stack.adminToken().toUtf8() + "\r\n";
+        for (const quint16 server : {stack.blue(), stack.green()})
+            QTRY_COMPARE_WITH_TIMEOUT(http(server, "GET", "/v1/admin/regions/shed", {}, bearer)
+                                          .json()
+                                          .value(u"shed")
+                                          .toArray()
+                                          .size(),
+                                      0, 10000);
+        sim.process.kill();
+        sim.process.waitForFinished();
+        QCOMPARE(stack.interrupt(), 0);
+    }
+
     // The wrong remedy for a stall: a rollback moves no traffic that matters
     // and leaves the matcher wedged. The drill runs out of time and fails
     // with the rollback's cost; blue still reports the stall.

@@ -88,6 +88,7 @@ private slots:
     void faultsChangeRealAnswers();
     void latencyFactorMultipliesTheServersTime();
     void regionOutageTakesARegionOut();
+    void shedRegionSendsItsPlayersElsewhere();
     void restartMatcherCuresAStall();
     void badReleaseRunsTheDefectiveRules();
     void infoAndQueues();
@@ -757,6 +758,88 @@ void TestMatchdApi::regionOutageTakesARegionOut() {
     QCOMPARE(http(port(), "DELETE", "/v1/admin/faults", {}, kBearer).status, 200);
     QCOMPARE(http(port(), "POST", "/v1/tickets", soloTicket("squad-2v2", "ro-eu-only")).status,
              201);
+}
+
+// The "shed region" remedy: with eu-west out, shedding it sends its players
+// to their nearest other region (matched there, the answer says so) and
+// refuses those who reach no other with a reason; the snapshot reports it
+// shed; putting it back in service brings back the outage's refusal.
+void TestMatchdApi::shedRegionSendsItsPlayersElsewhere() {
+    const auto duellist = [](const QByteArray& player, int euPing, int usPing) -> QByteArray {
+        return QByteArray(R"({"queue":"duel-1v1","players":[{"id":")" + player +
+                          R"(","rating":{"mu":25,"sigma":8},"pings":{"eu-west":)" +
+                          QByteArray::number(euPing) + R"(,"us-east":)" +
+                          QByteArray::number(usPing) + "}}]}");
+    };
+    const QByteArray shedEu = R"({"region":"eu-west"})";
+    QCOMPARE(http(port(), "POST", "/v1/admin/regions/shed", shedEu).status, 401);  // no token
+    QCOMPARE(http(port(), "DELETE", "/v1/admin/regions/shed", {}, kBearer).status, 405);
+    const HttpResult unknown =
+        http(port(), "POST", "/v1/admin/regions/shed", R"({"region":"mars"})", kBearer);
+    QCOMPARE(unknown.status, 400);
+    QCOMPARE(unknown.errorMessage(),
+             u"POST /v1/admin/regions/shed: region: unknown region \"mars\" (this server's "
+             "regions: eu-west, us-east)"_s);
+    const HttpResult badField = http(port(), "POST", "/v1/admin/regions/shed",
+                                     R"({"region":"eu-west","shed":"yes"})", kBearer);
+    QCOMPARE(badField.status, 400);
+    QVERIFY2(badField.errorMessage().contains(u"shed"_s), qPrintable(badField.errorMessage()));
+    QCOMPARE(http(port(), "GET", "/v1/admin/regions/shed", {}, kBearer)
+                 .json()
+                 .value(u"shed")
+                 .toArray()
+                 .size(),
+             0);
+
+    QCOMPARE(http(port(), "POST", "/v1/admin/faults",
+                  R"({"kind":"region_outage","region":"eu-west"})", kBearer)
+                 .status,
+             201);
+    const HttpResult shed = http(port(), "POST", "/v1/admin/regions/shed", shedEu, kBearer);
+    QCOMPARE(shed.status, 200);
+    QCOMPARE(shed.json().value(u"shed").toArray(), QJsonArray{u"eu-west"_s});
+    QTRY_VERIFY_WITH_TIMEOUT(statsOf(port()) && statsOf(port())->regions.at("eu-west").shed, 5000);
+    const auto stats = statsOf(port());
+    QVERIFY(stats);
+    QCOMPARE(stats->regions.at("eu-west").reachable, false);  // still out: shed, not mended
+    QCOMPARE(stats->regions.at("us-east").shed, false);
+
+    // Two players homed in eu-west: placed in us-east, told so, matched there.
+    const HttpResult first = http(port(), "POST", "/v1/tickets", duellist("shed-a", 20, 60));
+    QCOMPARE(first.status, 201);
+    QCOMPARE(first.json().value(u"notice").toString(),
+             u"region eu-west is shed (out of service): this party plays in its nearest other "
+             "region"_s);
+    const QString a = first.json().value(u"ticket_id").toString();
+    create(duellist("shed-b", 25, 70));
+    QTRY_COMPARE_WITH_TIMEOUT(ticketState(port(), a), u"matched"_s, 5000);
+    const QString matchId =
+        http(port(), "GET", "/v1/tickets/" + a.toLatin1()).json().value(u"match_id").toString();
+    QCOMPARE(
+        http(port(), "GET", "/v1/matches/" + matchId.toLatin1()).json().value(u"region").toString(),
+        u"us-east"_s);
+    // A player of another region is told nothing.
+    QVERIFY(!http(port(), "POST", "/v1/tickets", duellist("shed-us", 90, 20))
+                 .json()
+                 .contains(u"notice"));
+    // One who reaches no other region is refused, and told why.
+    const HttpResult stranded =
+        http(port(), "POST", "/v1/tickets", soloTicket("duel-1v1", "shed-eu-only"));
+    QCOMPARE(stranded.status, 503);
+    QCOMPARE(stranded.errorMessage(),
+             u"POST /v1/tickets: region eu-west is shed (out of service) and no other region is "
+             "reachable by every player of this party"_s);
+
+    // Back in service: the outage (still on) refuses as before.
+    const HttpResult back = http(port(), "POST", "/v1/admin/regions/shed",
+                                 R"({"region":"eu-west","shed":false})", kBearer);
+    QCOMPARE(back.status, 200);
+    QCOMPARE(back.json().value(u"shed").toArray().size(), 0);
+    QTRY_VERIFY_WITH_TIMEOUT(statsOf(port()) && !statsOf(port())->regions.at("eu-west").shed, 5000);
+    QCOMPARE(http(port(), "POST", "/v1/tickets", soloTicket("duel-1v1", "shed-eu-only-2"))
+                 .errorMessage(),
+             u"POST /v1/tickets: region eu-west is out (drill): no region left that every player "
+             "reaches"_s);
 }
 
 // The "restart matcher" remedy: a stalled matcher forms no match; the

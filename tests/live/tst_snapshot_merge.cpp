@@ -61,6 +61,8 @@ private slots:
     void faultOnsetOnTheMergedClock();
     void storeMaintenanceOfAServerSet_data();
     void storeMaintenanceOfAServerSet();
+    void regionStateOfAServerSet_data();
+    void regionStateOfAServerSet();
 };
 
 using Series = QList<ServerMoment>;  // one server's figures, moment by moment
@@ -269,6 +271,44 @@ void TestSnapshotMerge::storeMaintenanceOfAServerSet() {
                  u"green: pulsco-matchd restore b"_s);
     if (!blue.isEmpty())
         QCOMPARE(QString::fromStdString(latest.back().command), u"blue: pulsco-matchd restore b"_s);
+}
+
+// A region is reachable for the service only when every server reaches
+// it, and shed only when every server sheds it: one server still taking its
+// tickets keeps it paging.
+void TestSnapshotMerge::regionStateOfAServerSet_data() {
+    QTest::addColumn<QList<bool>>("reachable");
+    QTest::addColumn<QList<bool>>("shed");
+    QTest::addColumn<bool>("mergedReachable");
+    QTest::addColumn<bool>("mergedShed");
+    QTest::addRow("one server shed") << QList<bool>{false} << QList<bool>{true} << false << true;
+    QTest::addRow("both shed") << QList<bool>{false, false} << QList<bool>{true, true} << false
+                               << true;
+    QTest::addRow("one of two shed")
+        << QList<bool>{false, false} << QList<bool>{true, false} << false << false;
+    QTest::addRow("second of two shed")
+        << QList<bool>{false, false} << QList<bool>{false, true} << false << false;
+    QTest::addRow("one of two out")
+        << QList<bool>{true, false} << QList<bool>{false, false} << false << false;
+    QTest::addRow("none out") << QList<bool>{true, true} << QList<bool>{false, false} << true
+                              << false;
+}
+
+void TestSnapshotMerge::regionStateOfAServerSet() {
+    QFETCH(QList<bool>, reachable);
+    QFETCH(QList<bool>, shed);
+    QFETCH(bool, mergedReachable);
+    QFETCH(bool, mergedShed);
+    std::vector<ColoredSnapshot> parts;
+    for (qsizetype i = 0; i < reachable.size(); ++i) {
+        auto s = std::make_shared<MetricsSnapshot>(*clockSnapshot(1, 1, -1));
+        s->regions["asia-east"].reachable = reachable[i];
+        s->regions["asia-east"].shed = shed[i];
+        parts.push_back({i == 0 ? Color::Blue : Color::Green, s});
+    }
+    const MetricsSnapshot merged = mergeServerSnapshots(parts);
+    QCOMPARE(merged.regions.at("asia-east").reachable, mergedReachable);
+    QCOMPARE(merged.regions.at("asia-east").shed, mergedShed);
 }
 
 QTEST_GUILESS_MAIN(TestSnapshotMerge)

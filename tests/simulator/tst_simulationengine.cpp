@@ -465,6 +465,51 @@ private slots:
                      std::to_string(2 * scenario.service.workers)));
     }
 
+    // Shedding a region that is out sends its players to their nearest other
+    // region: cut off during the outage, they are matched again once it is
+    // shed, never in the shed region itself; putting it back in service while
+    // it is still out cuts them off again.
+    void shedRegionServesItsPlayersElsewhere() {
+        Scenario scenario =
+            test::smallScenario([](QJsonObject& o) { o.insert(u"duration_s"_s, 1600); });
+        SimulationEngine engine(scenario);
+        engine.enableLog(100000);
+        QVERIFY(!engine.shedRegion("mars", true));
+        engine.advanceTo(200);
+        FaultSpec outage;
+        outage.kind = FaultKind::RegionOutage;
+        outage.region = "eu-west";
+        engine.injectFault(outage);
+        const auto eu = [&] { return engine.snapshot().regions.at("eu-west"); };
+        engine.advanceTo(400);
+        const std::uint64_t servedWhileOut = eu().ticketWaitSeconds.count();
+        engine.advanceTo(600);
+        QCOMPARE(eu().ticketWaitSeconds.count(), servedWhileOut);  // nobody of eu-west matched
+        QCOMPARE(eu().shed, false);
+
+        QVERIFY(engine.shedRegion("eu-west", true));
+        QCOMPARE(eu().shed, true);
+        QCOMPARE(eu().reachable, false);  // shed, not mended
+        const std::uint64_t hostedThere = eu().matchesTotal;
+        engine.advanceTo(900);
+        QVERIFY2(eu().ticketWaitSeconds.count() > servedWhileOut + 20,
+                 qPrintable(u"%1 -> %2"_s.arg(servedWhileOut).arg(eu().ticketWaitSeconds.count())));
+        QCOMPARE(eu().matchesTotal, hostedThere);  // none placed in the shed region
+        QVERIFY(engine.snapshot().conservationOk);
+
+        QVERIFY(engine.shedRegion("eu-west", false));
+        QCOMPARE(eu().shed, false);
+        engine.advanceTo(1200);  // those searching finish (patience 200 s); then nobody new
+        const std::uint64_t servedAfter = eu().ticketWaitSeconds.count();
+        engine.advanceTo(1500);
+        QCOMPARE(eu().ticketWaitSeconds.count(), servedAfter);
+        const std::vector<LogEvent> log = engine.takeLog();
+        QVERIFY(std::any_of(log.begin(), log.end(), [](const LogEvent& e) {
+            return e.text == "region eu-west shed: no match is placed there, its players play in "
+                             "their nearest other region";
+        }));
+    }
+
     void serviceOverloadRaisesLatencyThenErrors() {
         ServiceSpec spec;
         spec.workers = 2;

@@ -59,6 +59,11 @@ public:
     void restartMatcher(std::optional<Color> color) override { m_engine->restartMatcher(color); }
     void failoverStore(std::optional<Color> color) override { m_engine->failoverStore(color); }
     void scaleOut() override { m_engine->scaleOut(); }
+    void shedRegion(const QString& region, bool shed) override {
+        if (!m_engine->shedRegion(region.toStdString(), shed))
+            emit commandFailed(QStringLiteral("shed region"),
+                               QStringLiteral("unknown region \"%1\"").arg(region));
+    }
 
     // Runs the engine up to run time `untilSeconds` (seconds since the
     // run's start) in steps of `step` (the last one may be shorter), one

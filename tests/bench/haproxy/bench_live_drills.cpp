@@ -6,6 +6,8 @@
 //   drills.remedy_effect_s_restart_matcher the restart -> health restored
 //   drills.live_mttr_s_surge_at_peak       fault start -> health restored
 //   drills.remedy_effect_s_scale_out       the scale out -> health restored
+//   drills.live_mttr_s_region_outage       fault start -> health restored
+//   drills.remedy_effect_s_shed_region     the shed -> health restored
 #include "support/LiveDrill.h"
 
 #include "BenchReport.h"
@@ -23,7 +25,7 @@ using namespace pulsco::test;
 namespace {
 
 // One drill on a fresh stack; its MTTR and its remedy's effect reported.
-void measure(const char* name, const DrillScript& drill, DrillActionKind remedy,
+void measure(const char* name, const DrillScript& drill, const DrillAction& remedy,
              const char* remedyName, const QByteArray& morePopulation, bool surge = false) {
     Stack stack;
     Console console;
@@ -37,7 +39,7 @@ void measure(const char* name, const DrillScript& drill, DrillActionKind remedy,
     ScriptedTrainee::Plan plan;
     plan.ackDelay = 2;
     plan.actDelay = 2;
-    plan.action = DrillAction{remedy, {}, {}};
+    plan.action = remedy;
     plan.escalate = drill.escalationExpected;
     // A surge's extra players: (5 - 1) x 300, as tst_live_drills.
     std::unique_ptr<SurgeLoad> load;
@@ -65,13 +67,18 @@ void measure(const char* name, const DrillScript& drill, DrillActionKind remedy,
 
 int main(int argc, char** argv) {
     QCoreApplication app(argc, argv);
-    measure("error_surge", compressedErrorSurge(), DrillActionKind::Rollback, "rollback",
+    measure("error_surge", compressedErrorSurge(), {DrillActionKind::Rollback, {}, {}}, "rollback",
             R"(, "patience_s": 10)");
-    measure("matcher_stall", compressedMatcherStall(), DrillActionKind::RestartMatcher,
+    measure("matcher_stall", compressedMatcherStall(), {DrillActionKind::RestartMatcher, {}, {}},
             "restart_matcher", {});
     DrillScript surge = shippedDrill(u"surge-5x-peak"_s);
     surge.faults.front().atSeconds = 5;
     surge.timeLimitSeconds = 150;
-    measure("surge_at_peak", surge, DrillActionKind::ScaleOut, "scale_out", {}, true);
+    measure("surge_at_peak", surge, {DrillActionKind::ScaleOut, {}, {}}, "scale_out", {}, true);
+    DrillScript outage = shippedDrill(u"region-outage"_s);
+    outage.faults.front().atSeconds = 5;
+    outage.timeLimitSeconds = 90;
+    measure("region_outage", outage, {DrillActionKind::ShedRegion, {}, u"asia-east"_s},
+            "shed_region", {});
     return 0;
 }
