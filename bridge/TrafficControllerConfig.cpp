@@ -40,6 +40,11 @@ QString TrafficControllerConfig::validate() const {
                 haproxyBlueServer, haproxyGreenServer);
         if (haproxyBlueServer == haproxyGreenServer)
             return u"haproxy-servers: blue and green are both '%1'"_s.arg(haproxyBlueServer);
+        if (!haproxyName(haproxySpareServer))
+            return u"haproxy-spare: '%1' is not a HAProxy server name"_s.arg(haproxySpareServer);
+        if (haproxySpareServer == haproxyBlueServer || haproxySpareServer == haproxyGreenServer)
+            return u"haproxy-spare: '%1' is already blue's or green's server"_s.arg(
+                haproxySpareServer);
         return {};
     case Kind::Webhook:
         if (!webhookUrl.isValid() || webhookUrl.isRelative() ||
@@ -58,6 +63,7 @@ QVariantMap TrafficControllerConfig::toVariant() const {
             {u"haproxy_backend"_s, haproxyBackend},
             {u"haproxy_blue"_s, haproxyBlueServer},
             {u"haproxy_green"_s, haproxyGreenServer},
+            {u"haproxy_spare"_s, haproxySpareServer},
             {u"webhook_url"_s, webhookUrl.toString()},
             {u"webhook_token"_s, webhookToken}};
 }
@@ -78,6 +84,7 @@ TrafficControllerConfig TrafficControllerConfig::fromVariant(const QVariantMap& 
     c.haproxyBackend = map.value(u"haproxy_backend"_s, c.haproxyBackend).toString();
     c.haproxyBlueServer = map.value(u"haproxy_blue"_s, c.haproxyBlueServer).toString();
     c.haproxyGreenServer = map.value(u"haproxy_green"_s, c.haproxyGreenServer).toString();
+    c.haproxySpareServer = map.value(u"haproxy_spare"_s, c.haproxySpareServer).toString();
     c.webhookUrl = QUrl(map.value(u"webhook_url"_s).toString());
     c.webhookToken = map.value(u"webhook_token"_s).toString();
     if (const QString why = c.validate(); !why.isEmpty()) {

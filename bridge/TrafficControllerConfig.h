@@ -19,6 +19,9 @@ struct TrafficControllerConfig {
     QString haproxyBackend = QStringLiteral("pulsco");
     QString haproxyBlueServer = QStringLiteral("blue");
     QString haproxyGreenServer = QStringLiteral("green");
+    // The server a drill's "scale out" puts in blue's pool (held disabled
+    // until then; tools/pulsco-staging's is named "spare").
+    QString haproxySpareServer = QStringLiteral("spare");
     // Webhook: the switch's URL; the token is kept apart (never in a
     // command line or a log): PULSCO_WEBHOOK_TOKEN or the saved settings.
     QUrl webhookUrl;

@@ -43,6 +43,7 @@ public:
     void setTrafficController(TrafficController* controller) { m_traffic = controller; }
     // The extra players of a live drill's player surge (drills/SurgeLoad.h).
     void setSurgeLoad(SurgeLoad* load) { m_surge = load; }
+    SurgeLoad* surgeLoad() const { return m_surge; }
 
     // Starts `drill` for `trainee`, run by `trainer` (both land in the
     // journal and the report); false and *error (for the trainer to read)

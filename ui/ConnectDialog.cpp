@@ -10,9 +10,12 @@
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSettings>
+#include <QSpinBox>
 #include <QTableWidget>
 #include <QUrl>
 #include <QVBoxLayout>
+
+#include <algorithm>
 
 using namespace Qt::StringLiterals;
 
@@ -29,6 +32,10 @@ const auto kPrometheusSelectorKey = u"live/prometheusSelector"_s;
 QString trafficKey(const QStringList& urls) {
     return u"live/trafficControllers/"_s +
            QString::fromLatin1(QUrl::toPercentEncoding(urls.join(u',')));
+}
+
+QString surgeKey(const QStringList& urls) {
+    return u"live/drillSurge/"_s + QString::fromLatin1(QUrl::toPercentEncoding(urls.join(u',')));
 }
 
 QString normalised(QString url) {
@@ -88,6 +95,38 @@ void ConnectDialog::saveTrafficController(const QStringList& urls,
     QSettings().setValue(trafficKey(set), config.toVariant());
 }
 
+DrillSurgeTarget ConnectDialog::savedDrillSurgeTarget(const QStringList& urls) {
+    QStringList set;
+    for (const QString& url : urls)
+        set << normalised(url);
+    const QVariantMap saved = QSettings().value(surgeKey(set)).toMap();
+    DrillSurgeTarget target;
+    target.url = saved.value(u"url"_s).toString();
+    target.usualPlayers =
+        std::clamp(saved.value(u"players"_s, target.usualPlayers).toInt(), 1, 1000000);
+    return target;
+}
+
+void ConnectDialog::saveDrillSurgeTarget(const QStringList& urls, const DrillSurgeTarget& target) {
+    QStringList set;
+    for (const QString& url : urls)
+        set << normalised(url);
+    if (target.url.isEmpty())
+        QSettings().remove(surgeKey(set));
+    else
+        QSettings().setValue(surgeKey(set), QVariantMap{{u"url"_s, target.url},
+                                                        {u"players"_s, target.usualPlayers}});
+}
+
+DrillSurgeTarget ConnectDialog::drillSurgeTarget() const {
+    return {normalised(m_surgeUrl->text()), m_surgePlayers->value()};
+}
+
+void ConnectDialog::setDrillSurgeTarget(const DrillSurgeTarget& target) {
+    m_surgeUrl->setText(target.url);
+    m_surgePlayers->setValue(target.usualPlayers);
+}
+
 TrafficControllerConfig ConnectDialog::trafficController() const {
     TrafficControllerConfig c;
     c.kind = TrafficControllerConfig::Kind(m_trafficKind->currentIndex());
@@ -96,6 +135,7 @@ TrafficControllerConfig ConnectDialog::trafficController() const {
     const QStringList names = m_haproxyServers->text().split(u',');
     c.haproxyBlueServer = names.value(0).trimmed();
     c.haproxyGreenServer = names.size() == 2 ? names[1].trimmed() : QString();
+    c.haproxySpareServer = m_haproxySpare->text().trimmed();
     c.webhookUrl = QUrl(m_webhookUrl->text().trimmed());
     c.webhookToken = m_webhookToken->text().trimmed();
     return c;
@@ -106,6 +146,7 @@ void ConnectDialog::setTrafficController(const TrafficControllerConfig& c) {
     m_haproxyAddress->setText(c.haproxyAddress);
     m_haproxyBackend->setText(c.haproxyBackend);
     m_haproxyServers->setText(c.haproxyBlueServer + u',' + c.haproxyGreenServer);
+    m_haproxySpare->setText(c.haproxySpareServer);
     m_webhookUrl->setText(c.webhookUrl.toString());
     m_webhookToken->setText(c.webhookToken);
     updateTrafficFields();
@@ -113,7 +154,7 @@ void ConnectDialog::setTrafficController(const TrafficControllerConfig& c) {
 
 void ConnectDialog::updateTrafficFields() {
     const auto kind = TrafficControllerConfig::Kind(m_trafficKind->currentIndex());
-    for (QLineEdit* e : {m_haproxyAddress, m_haproxyBackend, m_haproxyServers})
+    for (QLineEdit* e : {m_haproxyAddress, m_haproxyBackend, m_haproxyServers, m_haproxySpare})
         e->setEnabled(kind == TrafficControllerConfig::Kind::Haproxy);
     for (QLineEdit* e : {m_webhookUrl, m_webhookToken})
         e->setEnabled(kind == TrafficControllerConfig::Kind::Webhook);
@@ -215,6 +256,12 @@ ConnectDialog::ConnectDialog(QWidget* parent)
     auto* backendLabel = new QLabel(tr("HAProxy bac&kend:"), this);
     backendLabel->setBuddy(m_haproxyBackend);
     traffic->addRow(backendLabel, names);
+    // The server a drill's scale out puts in blue's pool.
+    m_haproxySpare = new QLineEdit(u"spare"_s, this);
+    m_haproxySpare->setAccessibleName(tr("HAProxy spare server for scale out"));
+    m_haproxySpare->setToolTip(
+        tr("Held disabled by HAProxy until a drill's scale out puts it in blue's pool"));
+    traffic->addRow(tr("HAProxy spare for sca&le out:"), m_haproxySpare);
     m_webhookUrl = new QLineEdit(this);
     m_webhookUrl->setPlaceholderText(u"https://switch.example/pulsco"_s);
     m_webhookUrl->setAccessibleName(tr("Traffic switch webhook URL"));
@@ -224,6 +271,27 @@ ConnectDialog::ConnectDialog(QWidget* parent)
     m_webhookToken->setPlaceholderText(tr("none"));
     m_webhookToken->setAccessibleName(tr("Webhook bearer token"));
     traffic->addRow(tr("Webhook t&oken:"), m_webhookToken);
+    // Drills' player surges on live servers are extra players, started by
+    // the console as pulsco-sim against the balancer.
+    m_surgeUrl = new QLineEdit(this);
+    m_surgeUrl->setPlaceholderText(tr("none (e.g. http://127.0.0.1:8000)"));
+    m_surgeUrl->setToolTip(tr("The staging balancer a live drill's player surge sends extra "
+                              "pulsco-sim players to; without it a surge drill is refused"));
+    m_surgeUrl->setAccessibleName(tr("Drill surge load target URL"));
+    m_surgePlayers = new QSpinBox(this);
+    m_surgePlayers->setRange(1, 1000000);
+    m_surgePlayers->setValue(1000);
+    m_surgePlayers->setAccessibleName(tr("The stack's usual players"));
+    m_surgePlayers->setToolTip(tr("A xK surge adds (K-1) x this many players, at most 2000"));
+    auto* surgeRow = new QHBoxLayout;
+    surgeRow->addWidget(m_surgeUrl, 1);
+    auto* playersLabel = new QLabel(tr("usual pla&yers:"), this);
+    playersLabel->setBuddy(m_surgePlayers);
+    surgeRow->addWidget(playersLabel);
+    surgeRow->addWidget(m_surgePlayers);
+    auto* surgeLabel = new QLabel(tr("Drill s&urge load:"), this);
+    surgeLabel->setBuddy(m_surgeUrl);
+    traffic->addRow(surgeLabel, surgeRow);
     layout->addLayout(traffic);
     connect(m_trafficKind, &QComboBox::currentIndexChanged, this,
             &ConnectDialog::updateTrafficFields);
@@ -281,6 +349,8 @@ void ConnectDialog::setServers(const QStringList& urls) {
         setTrafficController(savedTrafficController(urls, &error));
         showError(error);
     }
+    if (m_surgeUrl)
+        setDrillSurgeTarget(savedDrillSurgeTarget(urls));
 }
 
 QStringList ConnectDialog::servers() const {
@@ -355,7 +425,19 @@ void ConnectDialog::accept() {
         showError(tr("Traffic controller: %1").arg(why));
         return;
     }
+    const DrillSurgeTarget surge = drillSurgeTarget();
+    if (!surge.url.isEmpty()) {
+        const QUrl url(surge.url);
+        if (!url.isValid() || url.host().isEmpty() ||
+            (url.scheme() != u"http"_s && url.scheme() != u"https"_s)) {
+            showError(tr("Drill surge load: '%1' is not an http:// or https:// URL (the "
+                         "staging balancer's, e.g. http://127.0.0.1:8000)")
+                          .arg(surge.url));
+            return;
+        }
+    }
     saveTrafficController(connectionKey(), traffic);
+    saveDrillSurgeTarget(connectionKey(), surge);
     QSettings settings;
     if (viaPrometheus()) {
         settings.setValue(kPrometheusUrlKey, normalised(m_prometheusUrl->text()));

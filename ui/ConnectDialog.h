@@ -16,9 +16,19 @@ class QComboBox;
 class QLabel;
 class QLineEdit;
 class QPushButton;
+class QSpinBox;
 class QTableWidget;
 
 namespace pulsco {
+
+// A live drill's player surge: extra players from pulsco-sim sent to `url`
+// (the staging balancer), (multiplier - 1) x `usualPlayers` of them
+// (drills/SurgeLoad.h). An empty URL: none; a surge drill is then refused.
+struct DrillSurgeTarget {
+    QString url;
+    int usualPlayers = 1000;
+    bool operator==(const DrillSurgeTarget&) const = default;
+};
 
 class ConnectDialog : public QDialog {
     Q_OBJECT
@@ -58,6 +68,12 @@ public:
     TrafficControllerConfig trafficController() const;
     void setTrafficController(const TrafficControllerConfig& config);
 
+    // Saved with the server set, like the traffic controller.
+    DrillSurgeTarget drillSurgeTarget() const;
+    void setDrillSurgeTarget(const DrillSurgeTarget& target);
+    static DrillSurgeTarget savedDrillSurgeTarget(const QStringList& urls);
+    static void saveDrillSurgeTarget(const QStringList& urls, const DrillSurgeTarget& target);
+
     void accept() override;
 
 private:
@@ -73,6 +89,9 @@ private:
     QLineEdit* m_haproxyAddress = nullptr;
     QLineEdit* m_haproxyBackend = nullptr;
     QLineEdit* m_haproxyServers = nullptr;
+    QLineEdit* m_haproxySpare = nullptr;
+    QLineEdit* m_surgeUrl = nullptr;
+    QSpinBox* m_surgePlayers = nullptr;
     QLineEdit* m_webhookUrl = nullptr;
     QLineEdit* m_webhookToken = nullptr;
     QLineEdit* m_caFile;

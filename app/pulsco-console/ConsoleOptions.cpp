@@ -93,6 +93,11 @@ ConsoleOptionsParse parseConsoleOptions(const QStringList& arguments) {
     const QCommandLineOption haproxyServers(
         u"haproxy-servers"_s, u"The HAProxy server names of blue and green (default blue,green)."_s,
         u"BLUE,GREEN"_s);
+    const QCommandLineOption haproxySpare(
+        u"haproxy-spare"_s,
+        u"The HAProxy server a drill's scale out puts in blue's pool, held disabled until then "
+        "(default spare)."_s,
+        u"NAME"_s);
     const QCommandLineOption webhook(
         u"webhook"_s,
         u"Live servers: move blue-green traffic by POSTing {\"blue\":90,\"green\":10} to URL "
@@ -139,13 +144,13 @@ ConsoleOptionsParse parseConsoleOptions(const QStringList& arguments) {
     QCommandLineOption bench(u"bench-report"_s, u"Write UI responsiveness figures (JSON)."_s,
                              u"FILE"_s);
     bench.setFlags(QCommandLineOption::HiddenFromHelp);
-    parser.addOptions(
-        {help,           version,        simulate,      connectOpt,   prometheusOpt,
-         selectorOpt,    replayOpt,      comparisonOpt, caCert,       haproxy,
-         haproxyBackend, haproxyServers, webhook,       alertmanager, alertmanagerDrills,
-         page,           item,           screenshot,    quitAfter,    size,
-         speed,          players,        theme,         bench,        surgeTarget,
-         surgePlayers});
+    parser.addOptions({help,          version,     simulate,       connectOpt,
+                       prometheusOpt, selectorOpt, replayOpt,      comparisonOpt,
+                       caCert,        haproxy,     haproxyBackend, haproxyServers,
+                       haproxySpare,  webhook,     alertmanager,   alertmanagerDrills,
+                       page,          item,        screenshot,     quitAfter,
+                       size,          speed,       players,        theme,
+                       bench,         surgeTarget, surgePlayers});
 
     ConsoleOptionsParse result;
     if (!parser.parse(arguments)) {
@@ -235,9 +240,11 @@ ConsoleOptionsParse parseConsoleOptions(const QStringList& arguments) {
             return result;
         }
     }
-    if (parser.isSet(haproxyBackend) || parser.isSet(haproxyServers)) {
+    if (parser.isSet(haproxyBackend) || parser.isSet(haproxyServers) ||
+        parser.isSet(haproxySpare)) {
         if (!parser.isSet(haproxy)) {
-            result.error = u"--haproxy-backend, --haproxy-servers: only with --haproxy"_s;
+            result.error =
+                u"--haproxy-backend, --haproxy-servers, --haproxy-spare: only with --haproxy"_s;
             return result;
         }
     }
@@ -269,6 +276,8 @@ ConsoleOptionsParse parseConsoleOptions(const QStringList& arguments) {
                 t.haproxyBlueServer = names[0].trimmed();
                 t.haproxyGreenServer = names[1].trimmed();
             }
+            if (parser.isSet(haproxySpare))
+                t.haproxySpareServer = parser.value(haproxySpare).trimmed();
         } else {
             t.kind = TrafficControllerConfig::Kind::Webhook;
             t.webhookUrl = QUrl(parser.value(webhook).trimmed());

@@ -67,9 +67,26 @@ ComparisonReportDialog* openComparisonReport(QWidget* parent, const QString& pat
     return dialog;
 }
 
+// Live drills' surges go to `target` (none when its URL is empty): a
+// pulsco-sim beside this executable, replacing the one used so far.
+void useDrillSurgeTarget(DrillRunner* runner, QObject* owner, const DrillSurgeTarget& target) {
+    if (SurgeLoad* old = runner->surgeLoad())
+        old->deleteLater();
+    runner->setSurgeLoad(nullptr);
+    if (target.url.isEmpty())
+        return;
+    SurgeLoadConfig surge;
+    surge.simProgram = QCoreApplication::applicationDirPath() + u"/pulsco-sim"_s;
+    surge.targets = {target.url};
+    surge.balancer = true;
+    surge.usualPlayers = target.usualPlayers;
+    runner->setSurgeLoad(new SurgeLoad(surge, owner));
+}
+
 // File > Connect to live servers…: the Connect dialog, retried in place
-// until the factory accepts the servers or the user cancels.
-void installConnectAction(MainWindow& window, ConsoleSourceFactory& factory) {
+// until the factory accepts the servers or the user cancels. The drill
+// surge target saved with the server set comes with it.
+void installConnectAction(MainWindow& window, ConsoleSourceFactory& factory, DrillRunner* drills) {
     QMenu* file = nullptr;
     for (QAction* action : window.menuBar()->actions())
         if (action->menu() && action->menu()->title() == MainWindow::tr("&File"))
@@ -126,7 +143,7 @@ void installConnectAction(MainWindow& window, ConsoleSourceFactory& factory) {
         dialog->setAttribute(Qt::WA_DeleteOnClose);
         dialog->show();
     });
-    QObject::connect(connectAction, &QAction::triggered, &window, [&window, &factory] {
+    QObject::connect(connectAction, &QAction::triggered, &window, [&window, &factory, drills] {
         ConnectDialog dialog(&window);
         if (!factory.caCertificateFile().isEmpty())
             dialog.setCaCertificateFile(factory.caCertificateFile());
@@ -142,6 +159,8 @@ void installConnectAction(MainWindow& window, ConsoleSourceFactory& factory) {
             if (window.openSource(dialog.request(), &error)) {
                 if (!prometheus)
                     ConnectDialog::remember(dialog.servers());
+                if (drills)
+                    useDrillSurgeTarget(drills, &window, dialog.drillSurgeTarget());
                 return;
             }
             dialog.showError(error);
@@ -192,7 +211,7 @@ ConsolePages installConsolePages(MainWindow& window, ConsoleStore& store,
     new ConsoleTrafficControllers(window, pages.rollout->session(), pages.drills->runner());
     QObject::connect(&window, &MainWindow::sourceChanged, pages.rollout, &RolloutPage::setSource);
 
-    installConnectAction(window, factory);
+    installConnectAction(window, factory, pages.drills ? pages.drills->runner() : nullptr);
     new LiveServersStatus(window);
     return pages;
 }
@@ -269,13 +288,15 @@ int runConsole(const ConsoleOptions& options) {
             options.page, window.pageKeys().join(u", "_s)));
         return 2;
     }
-    if (!options.surgeTarget.isEmpty() && pages.drills) {
-        SurgeLoadConfig surge;
-        surge.simProgram = QCoreApplication::applicationDirPath() + u"/pulsco-sim"_s;
-        surge.targets = {options.surgeTarget};
-        surge.balancer = true;
-        surge.usualPlayers = options.surgePlayers;
-        pages.drills->runner()->setSurgeLoad(new SurgeLoad(surge, &window));
+    // --surge-target wins, and is saved with the server set; without it a
+    // --connect set brings the one saved with it (the Connect dialog's).
+    if (pages.drills) {
+        DrillSurgeTarget surge{options.surgeTarget, options.surgePlayers};
+        if (surge.url.isEmpty() && !options.connectUrls.isEmpty())
+            surge = ConnectDialog::savedDrillSurgeTarget(options.connectUrls);
+        else if (!surge.url.isEmpty() && !options.connectUrls.isEmpty() && !scripted)
+            ConnectDialog::saveDrillSurgeTarget(options.connectUrls, surge);
+        useDrillSurgeTarget(pages.drills->runner(), &window, surge);
     }
     if (options.alertmanager && pages.drills)
         new AlertmanagerForwarder(window, pages.drills->alerts(), pages.drills->runner(),

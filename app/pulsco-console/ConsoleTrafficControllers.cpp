@@ -37,6 +37,7 @@ TrafficController* ConsoleTrafficControllers::create(const TrafficControllerConf
             config.haproxyGreenServer, error);
         if (!haproxy)
             return nullptr;
+        haproxy->setSpareServer(config.haproxySpareServer);
         haproxy->setParent(parent);
         haproxy->startPolling();  // per-server counters: the share at the balancer
         return haproxy.release();

@@ -72,9 +72,19 @@ private slots:
         dialog.accept();
         QVERIFY(dialog.result() != int(QDialog::Accepted));  // no address yet
         QVERIFY(dialog.findChildren<QLabel*>().size() > 0);
-        for (QLineEdit* edit : dialog.findChildren<QLineEdit*>())
+        QLineEdit* spare = nullptr;
+        for (QLineEdit* edit : dialog.findChildren<QLineEdit*>()) {
             if (edit->accessibleName() == u"HAProxy runtime API address"_s)
                 edit->setText(u"127.0.0.1:9999"_s);
+            if (edit->accessibleName() == u"HAProxy spare server for scale out"_s)
+                spare = edit;
+        }
+        QVERIFY(spare);
+        QCOMPARE(spare->text(), u"spare"_s);
+        spare->setText(u"green"_s);  // green's own server: refused, the field named
+        dialog.accept();
+        QVERIFY(dialog.result() != int(QDialog::Accepted));
+        spare->setText(u"spare-2"_s);
         dialog.accept();
         QCOMPARE(dialog.result(), int(QDialog::Accepted));
         QCOMPARE(dialog.request().traffic.haproxyAddress, u"127.0.0.1:9999"_s);
@@ -83,12 +93,47 @@ private slots:
         QVERIFY(saved.kind == pulsco::TrafficControllerConfig::Kind::Haproxy);
         QCOMPARE(saved.haproxyAddress, u"127.0.0.1:9999"_s);
         QCOMPARE(saved.haproxyBackend, u"pulsco"_s);
+        QCOMPARE(saved.haproxySpareServer, u"spare-2"_s);
         // Another set has its own (none yet); the same set brings it back.
         QVERIFY(ConnectDialog::savedTrafficController({u"http://10.0.0.1:8080"_s}).kind ==
                 pulsco::TrafficControllerConfig::Kind::Manual);
         ConnectDialog again;
         again.setServers(set);
         QVERIFY(again.trafficController() == saved);
+    }
+
+    // Issue 22: a live drill's surge target is set here too, checked, and
+    // saved with the server set like the traffic controller.
+    void drillSurgeTargetIsSavedWithTheServerSet() {
+        const QStringList set{u"http://127.0.0.1:7180"_s, u"http://127.0.0.1:7181"_s};
+        ConnectDialog dialog;
+        dialog.setServers(set);
+        QCOMPARE(dialog.drillSurgeTarget(), pulsco::DrillSurgeTarget{});  // none yet
+        QLineEdit* url = nullptr;
+        for (QLineEdit* edit : dialog.findChildren<QLineEdit*>())
+            if (edit->accessibleName() == u"Drill surge load target URL"_s)
+                url = edit;
+        QVERIFY(url);
+        url->setText(u"ftp://127.0.0.1:8000"_s);
+        dialog.accept();
+        QVERIFY(dialog.result() != int(QDialog::Accepted));
+        bool said = false;
+        for (QLabel* label : dialog.findChildren<QLabel*>())
+            said = said || label->text().startsWith(
+                               u"Drill surge load: 'ftp://127.0.0.1:8000' is not an http://"_s);
+        QVERIFY(said);
+        dialog.setDrillSurgeTarget({u"http://127.0.0.1:8000/"_s, 300});
+        dialog.accept();
+        QCOMPARE(dialog.result(), int(QDialog::Accepted));
+        const pulsco::DrillSurgeTarget expected{u"http://127.0.0.1:8000"_s, 300};
+        QCOMPARE(ConnectDialog::savedDrillSurgeTarget(set), expected);
+        ConnectDialog again;
+        again.setServers(set);
+        QCOMPARE(again.drillSurgeTarget(), expected);
+        // Cleared: nothing saved, nothing offered.
+        again.setDrillSurgeTarget({});
+        again.accept();
+        QCOMPARE(ConnectDialog::savedDrillSurgeTarget(set), pulsco::DrillSurgeTarget{});
     }
 
     void caCertificateFileIsSavedAndOffered() {

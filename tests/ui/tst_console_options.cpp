@@ -136,6 +136,17 @@ private slots:
             << QStringList{u"--connect"_s,         url,     u"--haproxy"_s, u"127.0.0.1:9999"_s,
                            u"--haproxy-backend"_s, u"a b"_s}
             << u"--haproxy-backend: 'a b'"_s;
+        QTest::addRow("haproxy spare alone")
+            << QStringList{u"--connect"_s, url, u"--haproxy-spare"_s, u"s2"_s}
+            << u"only with --haproxy"_s;
+        QTest::addRow("haproxy spare is blue")
+            << QStringList{u"--connect"_s,       url,      u"--haproxy"_s, u"127.0.0.1:9999"_s,
+                           u"--haproxy-spare"_s, u"blue"_s}
+            << u"--haproxy-spare: 'blue' is already blue's or green's server"_s;
+        QTest::addRow("haproxy spare bad name")
+            << QStringList{u"--connect"_s,       url,     u"--haproxy"_s, u"127.0.0.1:9999"_s,
+                           u"--haproxy-spare"_s, u"a b"_s}
+            << u"--haproxy-spare: 'a b' is not a HAProxy server name"_s;
         QTest::addRow("webhook not http")
             << QStringList{u"--connect"_s, url, u"--webhook"_s, u"ftp://h/x"_s}
             << u"--webhook: 'ftp://h/x' is not an http:// or https:// URL"_s;
@@ -145,7 +156,7 @@ private slots:
         const ConsoleOptionsParse parsed = parseConsoleOptions(
             {u"pulsco-console"_s, u"--connect"_s, u"http://127.0.0.1:8080"_s, u"--haproxy"_s,
              u"unix:/run/haproxy/admin.sock"_s, u"--haproxy-backend"_s, u"mm"_s,
-             u"--haproxy-servers"_s, u"b1,g1"_s});
+             u"--haproxy-servers"_s, u"b1,g1"_s, u"--haproxy-spare"_s, u"s1"_s});
         QVERIFY2(parsed.options, qPrintable(parsed.error));
         QVERIFY(parsed.options->traffic);
         const TrafficControllerConfig& t = *parsed.options->traffic;
@@ -154,6 +165,7 @@ private slots:
         QCOMPARE(t.haproxyBackend, u"mm"_s);
         QCOMPARE(t.haproxyBlueServer, u"b1"_s);
         QCOMPARE(t.haproxyGreenServer, u"g1"_s);
+        QCOMPARE(t.haproxySpareServer, u"s1"_s);
         // Saved with the server set and read back the same.
         QString error;
         QCOMPARE(TrafficControllerConfig::fromVariant(t.toVariant(), &error), t);
