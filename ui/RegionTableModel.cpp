@@ -52,14 +52,25 @@ QVariant RegionTableModel::data(const QModelIndex& index, int role) const {
     const Row& row = m_rows[static_cast<std::size_t>(index.row())];
     if (role == Qt::TextAlignmentRole && index.column() >= Online)
         return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
+    if (role == Qt::ToolTipRole && index.column() == Status) {
+        if (row.metrics.shed)
+            return row.metrics.reachable
+                       ? tr("Shed by an operator: no match is placed here, its players play in "
+                            "their nearest other region")
+                       : tr("Shed by an operator while out: its players play in their nearest "
+                            "other region; the outage is not mended");
+        return row.metrics.reachable ? QVariant()
+                                     : tr("Its players cannot reach the service; shedding the "
+                                          "region sends them to their nearest other region");
+    }
     if (role != Qt::DisplayRole && role != Qt::AccessibleTextRole)
         return {};
     switch (index.column()) {
     case Region:
         return row.name;
     case Status:
-        if (row.metrics.shed)
-            return row.metrics.reachable ? tr("⊘ shed") : tr("⊘ shed (outage)");
+        if (row.metrics.shed)  // short: the column is narrow; the tooltip says more
+            return tr("⊘ shed");
         return row.metrics.reachable ? tr("✔ reachable") : tr("✖ OUTAGE");
     case Online:
         return formatCount(row.metrics.playersOnline);

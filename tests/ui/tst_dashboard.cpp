@@ -64,6 +64,33 @@ class TestDashboard : public QObject {
 private slots:
     void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
 
+    void regionStatusSaysOutageAndShed_data() {
+        QTest::addColumn<bool>("reachable");
+        QTest::addColumn<bool>("shed");
+        QTest::addColumn<QString>("status");
+        QTest::addColumn<QString>("tip");
+        QTest::addRow("reachable") << true << false << u"✔ reachable"_s << QString();
+        QTest::addRow("outage") << false << false << u"✖ OUTAGE"_s << u"cannot reach"_s;
+        QTest::addRow("shed while out") << false << true << u"⊘ shed"_s << u"not mended"_s;
+        QTest::addRow("shed healthy") << true << true << u"⊘ shed"_s << u"nearest other"_s;
+    }
+    void regionStatusSaysOutageAndShed() {
+        QFETCH(bool, reachable);
+        QFETCH(bool, shed);
+        QFETCH(QString, status);
+        QFETCH(QString, tip);
+        MetricsSnapshot s;
+        s.regions["asia-east"].reachable = reachable;
+        s.regions["asia-east"].shed = shed;
+        RegionTableModel model;
+        model.setSnapshot(s);
+        QCOMPARE(model.rowCount(), 1);
+        const QModelIndex cell = model.index(0, RegionTableModel::Status);
+        QCOMPARE(model.data(cell).toString(), status);
+        const QString tooltip = model.data(cell, Qt::ToolTipRole).toString();
+        QVERIFY2(tip.isEmpty() ? tooltip.isEmpty() : tooltip.contains(tip), qPrintable(tooltip));
+    }
+
     void chartsReceiveData() {
         test::ConsoleHarness h;
         QCOMPARE(h.open(100), QString());
