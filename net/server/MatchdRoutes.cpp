@@ -47,6 +47,17 @@ HttpResponse jsonOk(QByteArray body) {
     return HttpResponse::json(200, std::move(body));
 }
 
+// 400 for a region the server's queue rules do not have, listing theirs.
+HttpResponse unknownRegion(const QString& where, const QString& region,
+                           const std::vector<std::string>& known) {
+    QStringList regions;
+    for (const std::string& r : known)
+        regions << QString::fromStdString(r);
+    return HttpServer::errorResponse(
+        400, u"%1: region: unknown region \"%2\" (this server's regions: %3)"_s.arg(
+                 where, region, regions.join(u", "_s)));
+}
+
 }  // namespace
 
 HttpResponse MatchdServer::infoResponse() const {
@@ -330,15 +341,10 @@ void MatchdServer::routeAdmin(const HttpRequest& request, HttpResponder responde
     const auto spec = faultSpecFromJson(request.body, u"POST /v1/admin/faults"_s, &error);
     if (!spec)
         return responder.respond(HttpServer::errorResponse(400, error));
-    if (spec->kind == FaultKind::RegionOutage &&
-        m_service->config().regionIndex(spec->region) < 0) {
-        QStringList regions;
-        for (const std::string& r : m_service->config().regions)
-            regions << QString::fromStdString(r);
-        return responder.respond(HttpServer::errorResponse(
-            400, u"POST /v1/admin/faults: region: unknown region \"%1\" (this server's regions: "
-                 "%2)"_s.arg(QString::fromStdString(spec->region), regions.join(u", "_s))));
-    }
+    if (spec->kind == FaultKind::RegionOutage && m_service->config().regionIndex(spec->region) < 0)
+        return responder.respond(unknownRegion(u"POST /v1/admin/faults"_s,
+                                               QString::fromStdString(spec->region),
+                                               m_service->config().regions));
     qint64 id = 0;
     if (const std::string refused = m_faults->add(*spec, now, &id); !refused.empty())
         return responder.respond(HttpServer::errorResponse(
@@ -457,14 +463,9 @@ void MatchdServer::routeShedRegions(const HttpRequest& request, HttpResponder re
     if (!reader.ok())
         return responder.respond(HttpServer::errorResponse(400, reader.error()));
     const int index = m_service->config().regionIndex(region.toStdString());
-    if (index < 0) {
-        QStringList regions;
-        for (const std::string& r : m_service->config().regions)
-            regions << QString::fromStdString(r);
-        return responder.respond(HttpServer::errorResponse(
-            400, u"POST /v1/admin/regions/shed: region: unknown region \"%1\" (this server's "
-                 "regions: %2)"_s.arg(region, regions.join(u", "_s))));
-    }
+    if (index < 0)
+        return responder.respond(
+            unknownRegion(u"POST /v1/admin/regions/shed"_s, region, m_service->config().regions));
     std::vector<int> regions = m_service->regionsShed();
     if (shed)
         regions.push_back(index);
