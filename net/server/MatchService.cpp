@@ -194,7 +194,7 @@ void MatchService::createTicket(TicketBody body, Reply reply) {
     row.updatedMs = rec->createdUnixMs;
     writes.push_back(InsertTicket{std::move(row)});
     rec->players = std::move(players);
-    rec->region = homeRegion(rec->players);
+    rec->region = home;  // the same pings, as sent
     m_records.linkCoreId(result.id, seq);
     m_metrics->ticketCreated(int(rec->players.size()), rec->region, t);
     if (m_recorder)  // the party as the matchmaker saw it: the ratings it used
