@@ -29,21 +29,22 @@ const auto kCaFileKey = u"live/caCertificateFile"_s;
 const auto kPrometheusUrlKey = u"live/prometheusUrl"_s;
 const auto kPrometheusSelectorKey = u"live/prometheusSelector"_s;
 
-QString trafficKey(const QStringList& urls) {
-    return u"live/trafficControllers/"_s +
-           QString::fromLatin1(QUrl::toPercentEncoding(urls.join(u',')));
-}
-
-QString surgeKey(const QStringList& urls) {
-    return u"live/drillSurge/"_s + QString::fromLatin1(QUrl::toPercentEncoding(urls.join(u',')));
-}
-
 QString normalised(QString url) {
     url = url.trimmed();
     while (url.endsWith(u'/'))
         url.chop(1);
     return url;
 }
+
+// Settings saved per server set: `prefix` + the set, its URLs normalised.
+QString setKey(const QString& prefix, const QStringList& urls) {
+    QStringList set;
+    for (const QString& url : urls)
+        set << normalised(url);
+    return prefix + QString::fromLatin1(QUrl::toPercentEncoding(set.join(u',')));
+}
+const auto kTrafficPrefix = u"live/trafficControllers/"_s;
+const auto kSurgePrefix = u"live/drillSurge/"_s;
 
 }  // namespace
 
@@ -74,10 +75,7 @@ QStringList ConnectDialog::recentServerSets() {
 
 TrafficControllerConfig ConnectDialog::savedTrafficController(const QStringList& urls,
                                                               QString* error) {
-    QStringList set;
-    for (const QString& url : urls)
-        set << normalised(url);
-    const QVariant saved = QSettings().value(trafficKey(set));
+    const QVariant saved = QSettings().value(setKey(kTrafficPrefix, urls));
     if (!saved.isValid())
         return {};
     QString why;
@@ -89,17 +87,11 @@ TrafficControllerConfig ConnectDialog::savedTrafficController(const QStringList&
 
 void ConnectDialog::saveTrafficController(const QStringList& urls,
                                           const TrafficControllerConfig& config) {
-    QStringList set;
-    for (const QString& url : urls)
-        set << normalised(url);
-    QSettings().setValue(trafficKey(set), config.toVariant());
+    QSettings().setValue(setKey(kTrafficPrefix, urls), config.toVariant());
 }
 
 DrillSurgeTarget ConnectDialog::savedDrillSurgeTarget(const QStringList& urls) {
-    QStringList set;
-    for (const QString& url : urls)
-        set << normalised(url);
-    const QVariantMap saved = QSettings().value(surgeKey(set)).toMap();
+    const QVariantMap saved = QSettings().value(setKey(kSurgePrefix, urls)).toMap();
     DrillSurgeTarget target;
     target.url = saved.value(u"url"_s).toString();
     target.usualPlayers =
@@ -108,14 +100,12 @@ DrillSurgeTarget ConnectDialog::savedDrillSurgeTarget(const QStringList& urls) {
 }
 
 void ConnectDialog::saveDrillSurgeTarget(const QStringList& urls, const DrillSurgeTarget& target) {
-    QStringList set;
-    for (const QString& url : urls)
-        set << normalised(url);
+    const QString key = setKey(kSurgePrefix, urls);
     if (target.url.isEmpty())
-        QSettings().remove(surgeKey(set));
+        QSettings().remove(key);
     else
-        QSettings().setValue(surgeKey(set), QVariantMap{{u"url"_s, target.url},
-                                                        {u"players"_s, target.usualPlayers}});
+        QSettings().setValue(
+            key, QVariantMap{{u"url"_s, target.url}, {u"players"_s, target.usualPlayers}});
 }
 
 DrillSurgeTarget ConnectDialog::drillSurgeTarget() const {
@@ -426,15 +416,14 @@ void ConnectDialog::accept() {
         return;
     }
     const DrillSurgeTarget surge = drillSurgeTarget();
-    if (!surge.url.isEmpty()) {
-        const QUrl url(surge.url);
-        if (!url.isValid() || url.host().isEmpty() ||
-            (url.scheme() != u"http"_s && url.scheme() != u"https"_s)) {
-            showError(tr("Drill surge load: '%1' is not an http:// or https:// URL (the "
-                         "staging balancer's, e.g. http://127.0.0.1:8000)")
-                          .arg(surge.url));
-            return;
-        }
+    const QUrl surgeUrl(surge.url);
+    if (!surge.url.isEmpty() &&
+        (!surgeUrl.isValid() || surgeUrl.host().isEmpty() ||
+         (surgeUrl.scheme() != u"http"_s && surgeUrl.scheme() != u"https"_s))) {
+        showError(tr("Drill surge load: '%1' is not an http:// or https:// URL (the "
+                     "staging balancer's, e.g. http://127.0.0.1:8000)")
+                      .arg(surge.url));
+        return;
     }
     saveTrafficController(connectionKey(), traffic);
     saveDrillSurgeTarget(connectionKey(), surge);
