@@ -222,6 +222,9 @@ void PrometheusSource::finishQuery(const std::shared_ptr<Batch>& batch, int inde
 void PrometheusSource::onBatchDone(const std::shared_ptr<Batch>& batch) {
     m_inFlight.reset();
     m_replies.clear();
+    // Counted before the state is worked out: a first refresh that failed
+    // leaves the source stale, not still starting.
+    ++m_refreshesDone;
     if (!batch->error.isEmpty()) {
         // A failed query leaves the refresh's figures incomplete: none of
         // them is shown as current (the last snapshot stays, marked stale).
@@ -238,7 +241,6 @@ void PrometheusSource::onBatchDone(const std::shared_ptr<Batch>& batch) {
             /*live=*/true);
     }
     m_lastRefreshMs = double(batch->clock.nsecsElapsed()) / 1e6;
-    ++m_refreshesDone;
     if (batch->range) {
         // The history says nothing of the present (a target up ten minutes
         // ago): the first live refresh, right now, does.
