@@ -51,6 +51,8 @@ struct Figures {
     EnvironmentMetrics e;
     std::map<double, double> latency, recentLatency, wait, recentWait, tick, quality;
     std::map<std::string, QueueSnapshot> queues;
+    std::map<std::string, RegionMetrics> regions;
+    std::map<std::string, std::map<double, double>> regionWait;
     std::optional<std::uint64_t> playersInQueue, playersInMatch;
     std::optional<bool> integrityOk;
     std::optional<StoreMaintenanceReport> maintenance;
@@ -98,6 +100,21 @@ void addGauge(Figures& f, const PromSeries& series, double value) {
             q.depth = n;
         else
             q.oldestWaitSeconds = std::isfinite(value) ? std::max(0.0, value) : 0;
+    } else if (name.startsWith(u"pulsco_region_")) {
+        const QString region = series.labels.value(u"region"_s);
+        if (region.isEmpty())
+            return;  // no region of ours: left out rather than filed under ""
+        RegionMetrics& r = f.regions[region.toStdString()];
+        if (name == u"pulsco_region_players_in_queue")
+            r.playersInQueue = n;
+        else if (name == u"pulsco_region_players_online")
+            r.playersOnline = n;
+        else if (name == u"pulsco_region_matches_total")
+            r.matchesTotal = n;
+        else if (name == u"pulsco_region_reachable")
+            r.reachable = value == 1;
+        else if (name == u"pulsco_region_shed")
+            r.shed = value == 1;
     } else if (name == u"pulsco_players_in_queue") {
         f.playersInQueue = n;
     } else if (name == u"pulsco_players_in_match") {
@@ -154,7 +171,9 @@ std::vector<PromQuerySpec> dashboardQueries(const QString& selector) {
     const QString gauges =
         u"__name__=~\"pulsco_(tickets_total|tickets_searching|matches_total|queue_depth|"
         "queue_oldest_wait_seconds|players_in_queue|players_in_match|integrity_ok|"
-        "store_migration_round_trips|store_verified_backups|store_restore_drills)\""_s;
+        "store_migration_round_trips|store_verified_backups|store_restore_drills|"
+        "region_players_in_queue|region_players_online|region_matches_total|region_reachable|"
+        "region_shed)\""_s;
     return {
         {PromQueryId::Info, sel(u"pulsco_info"_s)},
         {PromQueryId::Up, sel(u"up"_s)},
@@ -179,6 +198,8 @@ std::vector<PromQuerySpec> dashboardQueries(const QString& selector) {
          u"sum by (instance, le) (%1)"_s.arg(sel(u"pulsco_tick_duration_seconds_bucket"_s))},
         {PromQueryId::Quality,
          u"sum by (instance, le) (%1)"_s.arg(sel(u"pulsco_match_quality_bucket"_s))},
+        {PromQueryId::RegionWait, u"sum by (instance, region, le) (%1)"_s.arg(
+                                      sel(u"pulsco_region_ticket_wait_seconds_bucket"_s))},
     };
 }
 
@@ -278,6 +299,11 @@ PromBuild buildPromSnapshots(const PromAnswers& answers, double at, double origi
     each(PromQueryId::Quality, [&](const QString& i, const PromSeries& s, double v) {
         addBucket(into(i).quality, s, v);
     });
+    each(PromQueryId::RegionWait, [&](const QString& i, const PromSeries& s, double v) {
+        const QString region = s.labels.value(u"region"_s);
+        if (!region.isEmpty())
+            addBucket(into(i).regionWait[region.toStdString()], s, v);
+    });
     each(PromQueryId::RecentTickets, [&](const QString& i, const PromSeries& s, double v) {
         if (s.labels.value(u"state"_s) == u"created")
             into(i).e.recentTicketsCreated = whole(v);
@@ -351,6 +377,13 @@ PromBuild buildPromSnapshots(const PromAnswers& answers, double at, double origi
                                             "GET /v1/integrity on the server)");
             r.storeCheck = "not exported to Prometheus";
             s->integrity = r;
+        }
+        // A region is shown as the server exports it; its wait buckets
+        // alone (an older server's gauges missing) make no region.
+        for (auto& [name, region] : f.regions) {
+            if (const auto wait = f.regionWait.find(name); wait != f.regionWait.end())
+                region.ticketWaitSeconds = asHistogram(wait->second, 1.0);
+            s->regions[name] = region;
         }
         s->storeMaintenance = f.maintenance;
         s->total = e;

@@ -27,7 +27,7 @@ namespace pulsco {
 enum class PromQueryId {
     Info,            // pulsco_info: colour and environment labels
     Up,              // up: whether Prometheus' last scrape of a target worked
-    Gauges,          // tickets, matches, queues, players, integrity, store maintenance
+    Gauges,          // tickets, matches, queues, players, regions, integrity, store
     Requests,        // HTTP answers by class and code, since start
     RecentRequests,  // ... their increase over the last minute
     Latency,         // API latency buckets, since start
@@ -38,8 +38,9 @@ enum class PromQueryId {
     RecentMatches,   // matches, increase over the last minute
     Tick,            // matchmaker tick duration buckets
     Quality,         // match quality buckets, since start
+    RegionWait,      // ticket wait buckets by region, since start
 };
-inline constexpr int kPromQueryCount = int(PromQueryId::Quality) + 1;
+inline constexpr int kPromQueryCount = int(PromQueryId::RegionWait) + 1;
 
 struct PromQuerySpec {
     PromQueryId id;

@@ -35,6 +35,9 @@ void takeFrom(std::vector<std::uint64_t>& byRegion, int region, int players) {
         n -= std::min<std::uint64_t>(n, std::uint64_t(std::max(0, players)));
     }
 }
+// Ticket wait buckets (seconds), overall and per region alike.
+const std::vector<double> kWaitBucketBounds = {0.5, 1,  2,  5,   10,  15,  20, 30,
+                                               45,  60, 90, 120, 180, 300, 600};
 }  // namespace
 
 const std::vector<double>& latencyBucketBounds() {
@@ -175,17 +178,8 @@ MetricsSnapshot ServerMetrics::snapshot(const std::vector<QueueStatus>& queues, 
     m_peakQueueDepth = std::max(m_peakQueueDepth, e.tickets.searching);
     s.queueDepthPeak = m_peakQueueDepth;
     s.concurrentPlayersPeak = m_peakPlayers;
-    for (std::size_t r = 0; r < m_config.regions.size(); ++r) {
-        RegionMetrics& region = s.regions[m_config.regions[r]];
-        region.matchesTotal = m_matchesByRegion[r];
-        region.ticketWaitSeconds = m_waitByRegion[r];
-        region.playersInQueue = m_inQueueByRegion[r];
-        region.playersOnline = m_inQueueByRegion[r] + m_inMatchByRegion[r];
-        region.reachable =
-            std::find(m_regionsOut.begin(), m_regionsOut.end(), int(r)) == m_regionsOut.end();
-        region.shed =
-            std::find(m_regionsShed.begin(), m_regionsShed.end(), int(r)) != m_regionsShed.end();
-    }
+    for (std::size_t r = 0; r < m_config.regions.size(); ++r)
+        s.regions[m_config.regions[r]] = regionFigures(r);
     s.tickDurationMs = m_tickMs;
     s.conservationOk = m_tickets.created == m_tickets.matched + m_tickets.expired +
                                                 m_tickets.cancelled + m_tickets.searching;
@@ -196,6 +190,19 @@ MetricsSnapshot ServerMetrics::snapshot(const std::vector<QueueStatus>& queues, 
     s.storeMaintenance = m_storeMaintenance;
     s.availability = availabilityAt(wallUnixMs);
     return s;
+}
+
+RegionMetrics ServerMetrics::regionFigures(std::size_t r) const {
+    RegionMetrics region;
+    region.matchesTotal = m_matchesByRegion[r];
+    region.ticketWaitSeconds = m_waitByRegion[r];
+    region.playersInQueue = m_inQueueByRegion[r];
+    region.playersOnline = m_inQueueByRegion[r] + m_inMatchByRegion[r];
+    region.reachable =
+        std::find(m_regionsOut.begin(), m_regionsOut.end(), int(r)) == m_regionsOut.end();
+    region.shed =
+        std::find(m_regionsShed.begin(), m_regionsShed.end(), int(r)) != m_regionsShed.end();
+    return region;
 }
 
 std::optional<AvailabilityHistory> ServerMetrics::availabilityAt(double wallUnixMs) const {
@@ -221,8 +228,7 @@ QByteArray ServerMetrics::prometheusText(const std::vector<QueueStatus>& queues,
 
     w.family("pulsco_ticket_wait_seconds", "histogram",
              "Time from ticket accepted to match formed, matched tickets only.");
-    w.histogram("pulsco_ticket_wait_seconds", {}, m_waitSeconds,
-                {0.5, 1, 2, 5, 10, 15, 20, 30, 45, 60, 90, 120, 180, 300, 600});
+    w.histogram("pulsco_ticket_wait_seconds", {}, m_waitSeconds, kWaitBucketBounds);
     w.family("pulsco_match_quality", "histogram",
              "Predicted quality of the matches formed: 0 poor, 1 perfect (the console's match "
              "quality chart).");
@@ -261,6 +267,43 @@ QByteArray ServerMetrics::prometheusText(const std::vector<QueueStatus>& queues,
     for (const QueueStatus& q : queues)
         w.sample("pulsco_queue_oldest_wait_seconds", {{"queue", QByteArray::fromStdString(q.name)}},
                  q.oldestWaitSeconds);
+    // Per region, as the console's Regions tab shows them: where the
+    // parties are homed (lowest worst ping) and where their matches are
+    // hosted. Reachable and shed let a rule tell an outage that pages from
+    // one an operator has already taken out of service.
+    std::vector<RegionMetrics> regions;
+    for (std::size_t r = 0; r < m_config.regions.size(); ++r)
+        regions.push_back(regionFigures(r));
+    const auto byRegion = [this](std::size_t r) {
+        return PrometheusTextWriter::Labels{
+            {"region", QByteArray::fromStdString(m_config.regions[r])}};
+    };
+    w.family("pulsco_region_players_in_queue", "gauge",
+             "Players searching, by the region their party is homed in.");
+    for (std::size_t r = 0; r < regions.size(); ++r)
+        w.sample("pulsco_region_players_in_queue", byRegion(r), double(regions[r].playersInQueue));
+    w.family("pulsco_region_players_online", "gauge",
+             "Players searching or in a match not yet resulted, by region.");
+    for (std::size_t r = 0; r < regions.size(); ++r)
+        w.sample("pulsco_region_players_online", byRegion(r), double(regions[r].playersOnline));
+    w.family("pulsco_region_matches_total", "counter",
+             "Matches formed since the server started, by the region hosting them.");
+    for (std::size_t r = 0; r < regions.size(); ++r)
+        w.sample("pulsco_region_matches_total", byRegion(r), double(regions[r].matchesTotal));
+    w.family("pulsco_region_reachable", "gauge",
+             "0 while a region_outage fault cuts the region off, else 1.");
+    for (std::size_t r = 0; r < regions.size(); ++r)
+        w.sample("pulsco_region_reachable", byRegion(r), regions[r].reachable ? 1 : 0);
+    w.family("pulsco_region_shed", "gauge",
+             "1 while an operator has shed the region (POST /v1/admin/regions/shed): no match "
+             "is hosted there and its parties play in their nearest other region.");
+    for (std::size_t r = 0; r < regions.size(); ++r)
+        w.sample("pulsco_region_shed", byRegion(r), regions[r].shed ? 1 : 0);
+    w.family("pulsco_region_ticket_wait_seconds", "histogram",
+             "Time from ticket accepted to match formed, by the region hosting the match.");
+    for (std::size_t r = 0; r < regions.size(); ++r)
+        w.histogram("pulsco_region_ticket_wait_seconds", byRegion(r), regions[r].ticketWaitSeconds,
+                    kWaitBucketBounds);
     std::uint64_t playersInQueue = 0;
     for (const QueueStatus& q : queues)
         playersInQueue += std::uint64_t(q.playersSearching);

@@ -111,6 +111,9 @@ public:
 private:
     // The recent window counts whole seconds of the server's uptime.
     static std::int64_t secondOf(double now);
+    // Region `r`'s figures (an index into the config's regions), for the
+    // snapshot and /metrics alike.
+    RegionMetrics regionFigures(std::size_t r) const;
 
     QueueConfig m_config;
     Color m_color;

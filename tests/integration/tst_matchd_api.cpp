@@ -556,6 +556,25 @@ void TestMatchdApi::statsCountPlayersPerHomeRegion() {
     QCOMPARE(regions["us-east"].playersInQueue, 0u);
     QCOMPARE(regions["us-east"].playersOnline, 4u);
     QCOMPARE(regions["eu-west"].playersOnline, 0u);
+    // /metrics exports the same figures, by region.
+    QString error;
+    const auto m = pulsco::PrometheusTextParser::parse(http(port(), "GET", "/metrics").body,
+                                                       u"GET /metrics"_s, &error);
+    QVERIFY2(m, qPrintable(error));
+    QCOMPARE(m->family("pulsco_region_matches_total")->type, QByteArray("counter"));
+    QCOMPARE(m->family("pulsco_region_ticket_wait_seconds")->type, QByteArray("histogram"));
+    QCOMPARE(regions.size(), std::size_t(2));
+    for (const auto& [name, region] : regions) {
+        const QMap<QByteArray, QByteArray> in{{"region", QByteArray::fromStdString(name)}};
+        QCOMPARE(m->value("pulsco_region_players_in_queue", in), double(region.playersInQueue));
+        QCOMPARE(m->value("pulsco_region_players_online", in), double(region.playersOnline));
+        QCOMPARE(m->value("pulsco_region_matches_total", in), double(region.matchesTotal));
+        QCOMPARE(m->value("pulsco_region_ticket_wait_seconds_count", in),
+                 double(region.ticketWaitSeconds.count()));
+        QCOMPARE(m->value("pulsco_region_reachable", in), 1.0);
+        QCOMPARE(m->value("pulsco_region_shed", in), 0.0);
+    }
+    QCOMPARE(m->value("pulsco_region_ticket_wait_seconds_count", {{"region", "us-east"}}), 3.0);
 }
 
 // errors_total, errors_by_code and recent_errors count failures of the
@@ -803,6 +822,15 @@ void TestMatchdApi::shedRegionSendsItsPlayersElsewhere() {
     QVERIFY(stats);
     QCOMPARE(stats->regions.at("eu-west").reachable, false);  // still out: shed, not mended
     QCOMPARE(stats->regions.at("us-east").shed, false);
+    // So /metrics says, for a rule to tell this outage from one that pages.
+    QString error;
+    const auto m = pulsco::PrometheusTextParser::parse(http(port(), "GET", "/metrics").body,
+                                                       u"GET /metrics"_s, &error);
+    QVERIFY2(m, qPrintable(error));
+    QCOMPARE(m->value("pulsco_region_shed", {{"region", "eu-west"}}), 1.0);
+    QCOMPARE(m->value("pulsco_region_reachable", {{"region", "eu-west"}}), 0.0);
+    QCOMPARE(m->value("pulsco_region_shed", {{"region", "us-east"}}), 0.0);
+    QCOMPARE(m->value("pulsco_region_reachable", {{"region", "us-east"}}), 1.0);
 
     // Two players homed in eu-west: placed in us-east, told so, matched there.
     const HttpResult first = http(port(), "POST", "/v1/tickets", duellist("shed-a", 20, 60));

@@ -61,6 +61,7 @@ private slots:
     void bucketsBecomeAHistogram_data();
     void bucketsBecomeAHistogram();
     void buildsColouredSnapshots();
+    void buildsRegions();
     void remembersTheColourOfADownTarget();
     void refusesTargetsThatAreNotMatchd();
 };
@@ -272,6 +273,46 @@ void TestPromSnapshot::buildsColouredSnapshots() {
     QVERIFY(green.conservationOk);
     QCOMPARE(build.targets.value(u"g:2"_s).color, u"green"_s);
     QCOMPARE(build.targets.value(u"b:1"_s).up, std::optional<bool>(true));
+}
+
+void TestPromSnapshot::buildsRegions() {
+    PromAnswers answers;
+    answers[std::size_t(PromQueryId::Up)] =
+        vector(vec(R"({"metric":{"instance":"b:1"},"value":[100,"1"]})"));
+    answers[std::size_t(PromQueryId::Info)] = vector(vec(
+        R"({"metric":{"instance":"b:1","color":"blue","environment":"staging"},"value":[100,"1"]})"));
+    answers[std::size_t(PromQueryId::Gauges)] = vector(vec(
+        R"({"metric":{"__name__":"pulsco_region_players_in_queue","instance":"b:1","region":"eu-west"},"value":[100,"7"]},)"
+        R"({"metric":{"__name__":"pulsco_region_players_online","instance":"b:1","region":"eu-west"},"value":[100,"19"]},)"
+        R"({"metric":{"__name__":"pulsco_region_matches_total","instance":"b:1","region":"eu-west"},"value":[100,"12"]},)"
+        R"({"metric":{"__name__":"pulsco_region_reachable","instance":"b:1","region":"eu-west"},"value":[100,"0"]},)"
+        R"({"metric":{"__name__":"pulsco_region_shed","instance":"b:1","region":"eu-west"},"value":[100,"1"]},)"
+        R"({"metric":{"__name__":"pulsco_region_reachable","instance":"b:1","region":"us-east"},"value":[100,"1"]},)"
+        R"({"metric":{"__name__":"pulsco_region_shed","instance":"b:1","region":"us-east"},"value":[100,"0"]},)"
+        R"({"metric":{"__name__":"pulsco_region_shed","instance":"b:1"},"value":[100,"1"]})"));
+    // Wait buckets alone make no region (asia-east): only its gauges do.
+    answers[std::size_t(PromQueryId::RegionWait)] = vector(
+        vec(R"({"metric":{"instance":"b:1","region":"eu-west","le":"5"},"value":[100,"8"]},)"
+            R"({"metric":{"instance":"b:1","region":"eu-west","le":"10"},"value":[100,"10"]},)"
+            R"({"metric":{"instance":"b:1","region":"eu-west","le":"+Inf"},"value":[100,"10"]},)"
+            R"({"metric":{"instance":"b:1","region":"asia-east","le":"+Inf"},"value":[100,"3"]})"));
+    const PromBuild build = buildPromSnapshots(answers, 100, 0, {});
+    QCOMPARE(build.parts.size(), 1u);
+    const MetricsSnapshot& s = *build.parts[0].second;
+    QCOMPARE(s.regions.size(), 2u);  // no region from a series without its label
+    const RegionMetrics& eu = s.regions.at("eu-west");
+    QCOMPARE(eu.playersInQueue, 7u);
+    QCOMPARE(eu.playersOnline, 19u);
+    QCOMPARE(eu.matchesTotal, 12u);
+    QCOMPARE(eu.reachable, false);
+    QCOMPARE(eu.shed, true);
+    QCOMPARE(eu.ticketWaitSeconds.count(), 10u);
+    QVERIFY(eu.ticketWaitSeconds.quantile(0.5) < 5.0);
+    const RegionMetrics& us = s.regions.at("us-east");
+    QCOMPARE(us.reachable, true);
+    QCOMPARE(us.shed, false);
+    QCOMPARE(us.ticketWaitSeconds.count(), 0u);
+    QVERIFY(!s.regions.contains("asia-east"));
 }
 
 void TestPromSnapshot::remembersTheColourOfADownTarget() {

@@ -29,6 +29,8 @@ using pulsco::test::PrometheusProcess;
 
 namespace {
 
+const QByteArray kToken = "prometheus-source-token";
+
 QString hostPort(const MatchdProcess& server) {
     return QUrl(server.url()).authority();
 }
@@ -118,7 +120,7 @@ void TestPrometheusSource::saysWhenPrometheusIsUnreachable() {
 }
 
 void TestPrometheusSource::readsBlueAndGreenThroughPrometheus() {
-    MatchdProcess blue(u"blue"_s), green(u"green"_s);
+    MatchdProcess blue(u"blue"_s, kToken), green(u"green"_s, kToken);
     QVERIFY(blue.start());
     QVERIFY(green.start());
     PrometheusProcess prometheus;
@@ -191,6 +193,41 @@ void TestPrometheusSource::readsBlueAndGreenThroughPrometheus() {
     }
     // The recent window (increase over 1 m) holds the traffic just sent.
     QVERIFY(viaProm->total.recentApiLatencyMs.count() > 0);
+    // The Regions tab: the servers' own figures, region by region.
+    QVERIFY(own.regions.size() >= 2);
+    QCOMPARE(viaProm->regions.size(), own.regions.size());
+    for (const auto& [name, region] : own.regions) {
+        QVERIFY2(viaProm->regions.contains(name), name.c_str());
+        const pulsco::RegionMetrics& via = viaProm->regions.at(name);
+        QCOMPARE(via.playersInQueue, region.playersInQueue);
+        QCOMPARE(via.playersOnline, region.playersOnline);
+        QCOMPARE(via.matchesTotal, region.matchesTotal);
+        QCOMPARE(via.ticketWaitSeconds.count(), region.ticketWaitSeconds.count());
+        QCOMPARE(via.reachable, true);
+        QCOMPARE(via.shed, false);
+    }
+    QVERIFY(own.regions.at("eu-west").matchesTotal > 0);
+
+    // A region counts as shed only when every server sheds it: blue alone
+    // is not enough (green still hosts its matches), both are.
+    const auto shedEuWest = [](const MatchdProcess& server) {
+        return http(server.port(), "POST", "/v1/admin/regions/shed", R"({"region":"eu-west"})",
+                    "Authorization: Bearer " + kToken + "\r\n")
+            .status;
+    };
+    const auto euWestShedViaProm = [&source] {
+        const auto s = source.latestSnapshot();
+        return s && s->regions.contains("eu-west") && s->regions.at("eu-west").shed;
+    };
+    QCOMPARE(shedEuWest(blue), 200);
+    QTRY_COMPARE_WITH_TIMEOUT(
+        prometheus.scalar(u"sum(pulsco_region_shed{job=\"pulsco\",region=\"eu-west\"})"_s),
+        std::optional<double>(1), 15000);
+    const int refreshes = source.refreshesDone();
+    QTRY_VERIFY_WITH_TIMEOUT(source.refreshesDone() >= refreshes + 2, 10000);
+    QVERIFY(!euWestShedViaProm());
+    QCOMPARE(shedEuWest(green), 200);
+    QTRY_VERIFY_WITH_TIMEOUT(euWestShedViaProm(), 15000);
 
     // Green killed: Prometheus' next scrape fails, the source goes stale
     // and says which colour.
