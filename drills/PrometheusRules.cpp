@@ -25,9 +25,19 @@ QString durationText(double seconds) {
     return u"%1s"_s.arg(s);
 }
 
+// region_unreachable over pulsco-matchd's per-region gauges, with the
+// console's merge of a server set (net/live/SnapshotMerge): a region is out
+// when any server has it out, and shed only when every server sheds it. One
+// alert per region, labelled with it.
+const QString kRegionUnreachablePromql =
+    u"(min by (region) (pulsco_region_reachable) == 0) unless on (region) "
+    "(min by (region) (pulsco_region_shed) == 1)"_s;
+
 }  // namespace
 
 PromqlTranslation toPromql(const AlertRule& rule) {
+    if (rule.check == AlertCheck::RegionUnreachable)
+        return {kRegionUnreachablePromql, {}};
     if (!rule.expression)
         return {std::nullopt,
                 u"check %1: a built-in check over several snapshots, no PromQL expression"_s.arg(
@@ -195,20 +205,24 @@ AlertRulesLoad importPrometheusRules(const QByteArray& yaml, const QString& sour
                                           rule.name));
                 if (!node["expr"] || !node["expr"].IsScalar())
                     return fail(path + u".expr"_s, u"required: a PromQL condition"_s);
-                const PromqlCondition read = consoleConditionOfPromql(scalarOf(node["expr"]));
-                if (!read.error.isEmpty())
-                    return fail(path + u".expr"_s, read.error);
-                const QString& condition = read.condition;
-                const QString& term = read.term;
-                ExpressionError error;
-                rule.expression = MetricExpression::parse(condition.toStdString(), &error);
-                rule.value = MetricExpression::parse(term.toStdString(), &error);
-                if (!rule.expression || !rule.value)
-                    return fail(path + u".expr"_s, QString::fromStdString(error.describe()));
-                rule.valueUnit = term.contains(u"latency_ms"_s) ? u"ms"_s
-                                 : term.contains(u"wait_s"_s)   ? u"s"_s
-                                 : term.startsWith(u"rate("_s)  ? u"%"_s
-                                                                : QString();
+                if (scalarOf(node["expr"]).simplified() == kRegionUnreachablePromql) {
+                    rule.check = AlertCheck::RegionUnreachable;
+                } else {
+                    const PromqlCondition read = consoleConditionOfPromql(scalarOf(node["expr"]));
+                    if (!read.error.isEmpty())
+                        return fail(path + u".expr"_s, read.error);
+                    const QString& condition = read.condition;
+                    const QString& term = read.term;
+                    ExpressionError error;
+                    rule.expression = MetricExpression::parse(condition.toStdString(), &error);
+                    rule.value = MetricExpression::parse(term.toStdString(), &error);
+                    if (!rule.expression || !rule.value)
+                        return fail(path + u".expr"_s, QString::fromStdString(error.describe()));
+                    rule.valueUnit = term.contains(u"latency_ms"_s) ? u"ms"_s
+                                     : term.contains(u"wait_s"_s)   ? u"s"_s
+                                     : term.startsWith(u"rate("_s)  ? u"%"_s
+                                                                    : QString();
+                }
                 for (const char* key : {"for", "keep_firing_for"}) {
                     if (!node[key])
                         continue;

@@ -40,7 +40,8 @@ PrometheusRulesExport exportPrometheusRules(const std::vector<AlertRule>& rules,
 
 // A Prometheus rule file read back as the console's rules (yaml-cpp): each
 // alerting rule's `expr` must be one of the PromQL shapes toPromql writes
-// (a comparison of one translated term with a number), `for` and
+// (a comparison of one translated term with a number, or the
+// region_unreachable check's own expression), `for` and
 // `keep_firing_for` Prometheus durations, `labels.severity` info, warning
 // or critical (default warning), `annotations.summary` required,
 // `annotations.runbook` optional. A name is made the console's kind

@@ -3,7 +3,8 @@
 // from the console's rules today (regenerate with `make alert-rules`), and
 // `promtool check rules` accepts it; a real Prometheus loaded with it, over
 // a real pulsco-matchd whose API fails half its requests (an error_rate
-// fault), fires the rollback trigger the console fires on the same figure.
+// fault), fires the rollback trigger the console fires on the same figure;
+// a region cut off by a region_outage fault pages until it is shed.
 #include "support/HttpTestClient.h"
 #include "support/MatchdProcess.h"
 #include "support/PrometheusProcess.h"
@@ -33,6 +34,7 @@ private slots:
     void shippedFileIsTheExport();
     void promtoolAcceptsIt();
     void prometheusFiresTheRollbackTrigger();
+    void prometheusPagesForAnOutageNotForAShedRegion();
 };
 
 void TestPrometheusRules::shippedFileIsTheExport() {
@@ -96,6 +98,53 @@ void TestPrometheusRules::prometheusFiresTheRollbackTrigger() {
         std::optional<double>(1));
     QVERIFY(!prometheus.scalar(
         u"count(ALERTS{alertname=\"rollback-response-time\",alertstate=\"firing\"})"_s));
+}
+
+void TestPrometheusRules::prometheusPagesForAnOutageNotForAShedRegion() {
+    MatchdProcess::Options options;
+    options.adminToken = kToken;
+    MatchdProcess server(options);
+    QVERIFY(server.start());
+    QString config = PrometheusProcess::scrapeConfig({QUrl(server.url()).authority()});
+    config.replace(u"scrape_configs:"_s, u"rule_files: ['"_s + kShipped + u"']\nscrape_configs:"_s);
+    PrometheusProcess prometheus;
+    const QString started = prometheus.start(config);
+    QVERIFY2(started.isEmpty(), qPrintable(started));
+    const QByteArray bearer = "Authorization: Bearer " + kToken + "\r\n";
+    const auto alerts = [&prometheus](const QString& matchers) {
+        return prometheus.scalar(
+            u"count(ALERTS{alertname=\"region-unreachable\"%1})"_s.arg(matchers));
+    };
+    // Scraped, every region in service: no page.
+    QTRY_COMPARE_WITH_TIMEOUT(prometheus.scalar(u"count(pulsco_region_reachable == 1)"_s),
+                              std::optional<double>(5), 15000);  // resources/queues.json
+    QTest::qWait(2500);                                          // two rule evaluations
+    QVERIFY(!alerts({}));
+
+    QCOMPARE(http(server.port(), "POST", "/v1/admin/faults",
+                  R"({"kind":"region_outage","region":"eu-west"})", bearer)
+                 .status,
+             201);
+    QTRY_COMPARE_WITH_TIMEOUT(alerts(u",alertstate=\"firing\",region=\"eu-west\""_s),
+                              std::optional<double>(1), 15000);
+    QCOMPARE(alerts(u",severity=\"critical\",service=\"pulsco\""_s), std::optional<double>(1));
+    QVERIFY(!alerts(u",region=\"us-east\""_s));
+    const QString condition =
+        u"count((min by (region) (pulsco_region_reachable) == 0) unless on (region) "
+        "(min by (region) (pulsco_region_shed) == 1))"_s;
+    QCOMPARE(prometheus.scalar(condition), std::optional<double>(1));
+
+    // Shed: the outage goes on (the region is still cut off) but no longer
+    // pages. The rule's condition clears at once; the alert resolves after
+    // its keep_firing_for, which the test does not wait out: the condition
+    // itself is queried.
+    QCOMPARE(
+        http(server.port(), "POST", "/v1/admin/regions/shed", R"({"region":"eu-west"})", bearer)
+            .status,
+        200);
+    QTRY_VERIFY_WITH_TIMEOUT(!prometheus.scalar(condition), 15000);
+    QCOMPARE(prometheus.scalar(u"pulsco_region_reachable{region=\"eu-west\"}"_s),
+             std::optional<double>(0));
 }
 
 QTEST_GUILESS_MAIN(TestPrometheusRules)
