@@ -1,5 +1,7 @@
 #include "bridge/TrafficControllerConfig.h"
 
+#include "bridge/HttpUrl.h"
+
 #include <QRegularExpression>
 
 using namespace Qt::StringLiterals;
@@ -47,8 +49,7 @@ QString TrafficControllerConfig::validate() const {
                 haproxySpareServer);
         return {};
     case Kind::Webhook:
-        if (!webhookUrl.isValid() || webhookUrl.isRelative() ||
-            (webhookUrl.scheme() != u"http"_s && webhookUrl.scheme() != u"https"_s))
+        if (!isHttpUrlWithHost(webhookUrl))
             return u"webhook: '%1' is not an http:// or https:// URL"_s.arg(webhookUrl.toString());
         if (webhookToken.contains(u'\n') || webhookToken.contains(u'\r'))
             return u"webhook token: must be one line"_s;

@@ -1,5 +1,7 @@
 #include "ui/ConnectDialog.h"
 
+#include "bridge/HttpUrl.h"
+
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QFileDialog>
@@ -417,9 +419,7 @@ void ConnectDialog::accept() {
     }
     const DrillSurgeTarget surge = drillSurgeTarget();
     const QUrl surgeUrl(surge.url);
-    if (!surge.url.isEmpty() &&
-        (!surgeUrl.isValid() || surgeUrl.host().isEmpty() ||
-         (surgeUrl.scheme() != u"http"_s && surgeUrl.scheme() != u"https"_s))) {
+    if (!surge.url.isEmpty() && !isHttpUrlWithHost(surgeUrl)) {
         showError(tr("Drill surge load: '%1' is not an http:// or https:// URL (the "
                      "staging balancer's, e.g. http://127.0.0.1:8000)")
                       .arg(surge.url));

@@ -1,5 +1,6 @@
 #include "app/pulsco-console/ConsoleOptions.h"
 
+#include "bridge/HttpUrl.h"
 #include "net/alerts/AlertmanagerClient.h"
 
 #include <QCommandLineParser>
@@ -314,8 +315,7 @@ ConsoleOptionsParse parseConsoleOptions(const QStringList& arguments) {
     o.alertmanagerDrills = parser.isSet(alertmanagerDrills);
     if (parser.isSet(surgeTarget)) {
         const QUrl url(parser.value(surgeTarget));
-        if (!url.isValid() || (url.scheme() != u"http"_s && url.scheme() != u"https"_s) ||
-            url.host().isEmpty()) {
+        if (!isHttpUrlWithHost(url)) {
             result.error = u"--surge-target: \"%1\" is not an http:// or https:// URL"_s.arg(
                 parser.value(surgeTarget));
             return result;

@@ -1,5 +1,7 @@
 #include "net/alerts/AlertmanagerClient.h"
 
+#include "bridge/HttpUrl.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -43,8 +45,7 @@ QByteArray alertmanagerPayload(const QList<AlertmanagerAlert>& alerts) {
 
 std::optional<QUrl> AlertmanagerClient::parseUrl(const QString& text, QString* error) {
     const QUrl url(text.trimmed(), QUrl::StrictMode);
-    const QString scheme = url.scheme().toLower();
-    if (!url.isValid() || (scheme != u"http"_s && scheme != u"https"_s) || url.host().isEmpty()) {
+    if (!isHttpUrlWithHost(url)) {
         *error = u"--alertmanager: must be an http:// or https:// URL such as "
                  "http://127.0.0.1:9093 (got '%1')"_s.arg(text);
         return std::nullopt;

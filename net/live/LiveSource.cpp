@@ -1,6 +1,7 @@
 #include "net/live/LiveSource.h"
 
 #include "bridge/FaultSpecJson.h"
+#include "bridge/HttpUrl.h"
 #include "net/live/ServerEnvironments.h"
 #include "net/live/SnapshotMerge.h"
 #include "store/ReadinessProbeLog.h"
@@ -89,8 +90,7 @@ LiveSource::~LiveSource() = default;
 
 QString LiveSource::checkBaseUrl(const QString& text) {
     const QUrl url(text, QUrl::StrictMode);
-    if (!url.isValid() || (url.scheme() != u"http" && url.scheme() != u"https") ||
-        url.host().isEmpty())
+    if (!isHttpUrlWithHost(url))
         return text +
                u": must be an http:// or https:// URL with a host, e.g. http://127.0.0.1:8080"_s;
     if (!url.path().isEmpty() && url.path() != u"/")

@@ -1,5 +1,6 @@
 #include "net/promsource/PrometheusSource.h"
 
+#include "bridge/HttpUrl.h"
 #include "net/live/LiveSource.h"
 #include "net/live/ServerEnvironments.h"
 #include "net/live/SnapshotMerge.h"
@@ -51,8 +52,7 @@ PrometheusSource::~PrometheusSource() {
 
 QString PrometheusSource::checkUrl(const QString& text) {
     const QUrl url(text, QUrl::StrictMode);
-    if (!url.isValid() || (url.scheme() != u"http" && url.scheme() != u"https") ||
-        url.host().isEmpty())
+    if (!isHttpUrlWithHost(url))
         return text + u": must be an http:// or https:// URL with a host, e.g. "
                       "http://127.0.0.1:9090"_s;
     if (url.hasQuery() || url.hasFragment())
