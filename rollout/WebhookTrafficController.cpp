@@ -1,5 +1,7 @@
 #include "rollout/WebhookTrafficController.h"
 
+#include "bridge/HttpUrl.h"
+
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QNetworkAccessManager>
@@ -14,10 +16,8 @@ using namespace Qt::StringLiterals;
 namespace pulsco {
 
 QString validateWebhookSettings(const WebhookSettings& s) {
-    if (!s.url.isValid() || s.url.isRelative())
-        return u"url: '%1' is not an absolute URL"_s.arg(s.url.toString());
-    if (s.url.scheme() != u"http"_s && s.url.scheme() != u"https"_s)
-        return u"url: '%1': only http:// and https:// are supported"_s.arg(s.url.toString());
+    if (!isHttpUrlWithHost(s.url))
+        return u"url: '%1' is not an http:// or https:// URL with a host"_s.arg(s.url.toString());
     if (s.bearerToken.contains(u'\n') || s.bearerToken.contains(u'\r'))
         return u"token: must be one line"_s;
     if (s.attempts < 1 || s.attempts > 10)

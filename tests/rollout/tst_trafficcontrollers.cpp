@@ -183,8 +183,10 @@ private slots:
     void webhookRefusesBadSettings_data() {
         QTest::addColumn<QString>("url");
         QTest::addColumn<QString>("why");
-        QTest::addRow("relative") << u"switch"_s << u"url: 'switch' is not an absolute URL"_s;
-        QTest::addRow("ftp") << u"ftp://h/x"_s << u"only http:// and https://"_s;
+        const QString notHttp = u"is not an http:// or https:// URL with a host"_s;
+        QTest::addRow("relative") << u"switch"_s << u"url: 'switch' "_s + notHttp;
+        QTest::addRow("ftp") << u"ftp://h/x"_s << u"url: 'ftp://h/x' "_s + notHttp;
+        QTest::addRow("no host") << u"http:///switch"_s << notHttp;
     }
     void webhookRefusesBadSettings() {
         QFETCH(QString, url);
