@@ -278,27 +278,28 @@ QByteArray ServerMetrics::prometheusText(const std::vector<QueueStatus>& queues,
         return PrometheusTextWriter::Labels{
             {"region", QByteArray::fromStdString(m_config.regions[r])}};
     };
-    w.family("pulsco_region_players_in_queue", "gauge",
-             "Players searching, by the region their party is homed in.");
-    for (std::size_t r = 0; r < regions.size(); ++r)
-        w.sample("pulsco_region_players_in_queue", byRegion(r), double(regions[r].playersInQueue));
-    w.family("pulsco_region_players_online", "gauge",
-             "Players searching or in a match not yet resulted, by region.");
-    for (std::size_t r = 0; r < regions.size(); ++r)
-        w.sample("pulsco_region_players_online", byRegion(r), double(regions[r].playersOnline));
-    w.family("pulsco_region_matches_total", "counter",
-             "Matches formed since the server started, by the region hosting them.");
-    for (std::size_t r = 0; r < regions.size(); ++r)
-        w.sample("pulsco_region_matches_total", byRegion(r), double(regions[r].matchesTotal));
-    w.family("pulsco_region_reachable", "gauge",
-             "0 while a region_outage fault cuts the region off, else 1.");
-    for (std::size_t r = 0; r < regions.size(); ++r)
-        w.sample("pulsco_region_reachable", byRegion(r), regions[r].reachable ? 1 : 0);
-    w.family("pulsco_region_shed", "gauge",
-             "1 while an operator has shed the region (POST /v1/admin/regions/shed): no match "
-             "is hosted there and its parties play in their nearest other region.");
-    for (std::size_t r = 0; r < regions.size(); ++r)
-        w.sample("pulsco_region_shed", byRegion(r), regions[r].shed ? 1 : 0);
+    const auto perRegion = [&](const QByteArray& name, const QByteArray& type,
+                               const QByteArray& help, auto figure) {
+        w.family(name, type, help);
+        for (std::size_t r = 0; r < regions.size(); ++r)
+            w.sample(name, byRegion(r), double(figure(regions[r])));
+    };
+    perRegion("pulsco_region_players_in_queue", "gauge",
+              "Players searching, by the region their party is homed in.",
+              [](const RegionMetrics& m) { return m.playersInQueue; });
+    perRegion("pulsco_region_players_online", "gauge",
+              "Players searching or in a match not yet resulted, by region.",
+              [](const RegionMetrics& m) { return m.playersOnline; });
+    perRegion("pulsco_region_matches_total", "counter",
+              "Matches formed since the server started, by the region hosting them.",
+              [](const RegionMetrics& m) { return m.matchesTotal; });
+    perRegion("pulsco_region_reachable", "gauge",
+              "0 while a region_outage fault cuts the region off, else 1.",
+              [](const RegionMetrics& m) { return m.reachable ? 1 : 0; });
+    perRegion("pulsco_region_shed", "gauge",
+              "1 while an operator has shed the region (POST /v1/admin/regions/shed): no match "
+              "is hosted there and its parties play in their nearest other region.",
+              [](const RegionMetrics& m) { return m.shed ? 1 : 0; });
     w.family("pulsco_region_ticket_wait_seconds", "histogram",
              "Time from ticket accepted to match formed, by the region hosting the match.");
     for (std::size_t r = 0; r < regions.size(); ++r)
