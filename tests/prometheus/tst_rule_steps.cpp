@@ -6,7 +6,9 @@
 // Prometheus. The console's side is its own path: the Prometheus source's
 // dashboard queries over /api/v1/query_range, snapshots built per step
 // (net/promsource), merged, and the shipped rules evaluated by AlertEngine.
-// Where the engine fires and resolves each rule becomes promtool's
+// asia-east is cut off on blue and shed first by blue, then by green: the
+// region_unreachable check pages until both shed. Where the engine fires
+// and resolves each rule becomes promtool's
 // expectations — silent one step before, firing at that step, firing one
 // step before it resolves, gone at that step — and `promtool test rules`
 // over the shipped rule file must pass them.
@@ -37,12 +39,20 @@ constexpr int kStepSeconds = 15;  // sample interval and evaluation interval
 constexpr int kSteps = 48;        // 12 minutes
 constexpr int kErrorsFrom = 13;   // green's first failed requests land at this step
 constexpr int kErrorsUntil = 28;  // ... and its last at this one
+// asia-east is cut off on blue from kOutFrom to kOutUntil; blue sheds it at
+// kBlueShedFrom, green at kGreenShedFrom: shed by one server it still pages,
+// shed by both it does not.
+constexpr int kOutFrom = 31;
+constexpr int kOutUntil = 44;
+constexpr int kBlueShedFrom = 35;
+constexpr int kGreenShedFrom = 38;
 
 const QString kRules = QStringLiteral(PULSCO_SOURCE_DIR "/resources/alerts/pulsco.rules.yml");
-// The rules compared: the two rollback triggers (for 0) and the 0.1 % bar
-// (for 1m); all keep firing 1m after their condition clears.
+// The rules compared: the two rollback triggers (for 0), the 0.1 % bar
+// (for 1m) and the region_unreachable check (for 0); all keep firing 1m
+// after their condition clears.
 const QStringList kCompared{u"rollback-error-rate"_s, u"rollback-error-rate-green"_s,
-                            u"error-rate-high"_s};
+                            u"error-rate-high"_s, u"region-unreachable"_s};
 
 struct Series {
     QString name;
@@ -94,6 +104,27 @@ std::vector<Series> seriesTable() {
         {u"pulsco_http_requests_total"_s, api(u"green:8081"_s, u"201"_s), counter(150, 1, kSteps)});
     out.push_back({u"pulsco_http_requests_total"_s, api(u"green:8081"_s, u"503"_s),
                    counter(150, kErrorsFrom, kErrorsUntil)});
+    const auto during = [](int from, int until) {
+        std::vector<double> v(kSteps + 1, 0);
+        for (int k = from; k <= std::min(until, kSteps); ++k)
+            v[std::size_t(k)] = 1;
+        return v;
+    };
+    for (const QString& instance : {u"blue:8080"_s, u"green:8081"_s}) {
+        const bool blue = instance.startsWith(u"blue"_s);
+        for (const QString& region : {u"eu-west"_s, u"asia-east"_s}) {
+            const auto in = labels(instance, {{u"region"_s, region}});
+            const bool asia = region == u"asia-east"_s;
+            std::vector<double> reachable = constant(1);
+            if (asia && blue)
+                for (int k = kOutFrom; k <= kOutUntil; ++k)
+                    reachable[std::size_t(k)] = 0;
+            out.push_back({u"pulsco_region_reachable"_s, in, reachable});
+            out.push_back(
+                {u"pulsco_region_shed"_s, in,
+                 asia ? during(blue ? kBlueShedFrom : kGreenShedFrom, kSteps) : constant(0)});
+        }
+    }
     return out;
 }
 
@@ -201,6 +232,10 @@ void TestRuleSteps::promtoolAndTheEngineFireAtTheSameStep() {
     // The engine's `for` is Prometheus' `for`: a minute after the triggers.
     QCOMPARE(steps[u"error-rate-high"_s].fired,
              steps[u"rollback-error-rate"_s].fired + 60 / kStepSeconds);
+    // The outage pages at once, through blue's shed, until green sheds too
+    // (then the minute's hold).
+    QCOMPARE(steps[u"region-unreachable"_s].fired, kOutFrom);
+    QCOMPARE(steps[u"region-unreachable"_s].resolved, kGreenShedFrom + 60 / kStepSeconds);
 
     // Prometheus' side: promtool on the shipped rule file, expecting what
     // the engine did at the steps around each change.
@@ -226,12 +261,18 @@ void TestRuleSteps::promtoolAndTheEngineFireAtTheSameStep() {
                 test += u"        exp_alerts: []\n"_s;
                 return;
             }
+            // The region check alerts per region, labelled with it.
+            const QString region = name == u"region-unreachable"_s
+                                       ? u"              region: asia-east\n"_s
+                                       : QString();
             test += u"        exp_alerts:\n          - exp_labels:\n              severity: %1\n"
-                    "              service: pulsco\n            exp_annotations:\n"
-                    "              summary: %2\n              runbook: %3\n"
-                    "              pulsco_expr: %4\n"_s.arg(
-                        toString(rule->severity), yamlQuoted(rule->summary),
-                        yamlQuoted(rule->runbook), yamlQuoted(rule->conditionText()));
+                    "              service: pulsco\n"_s.arg(toString(rule->severity)) +
+                    region;
+            test += u"            exp_annotations:\n"
+                    "              summary: %1\n              runbook: %2\n"
+                    "              pulsco_expr: %3\n"_s.arg(yamlQuoted(rule->summary),
+                                                            yamlQuoted(rule->runbook),
+                                                            yamlQuoted(rule->conditionText()));
         };
         const Steps s = steps[name];
         expect(s.fired - 1, false);
