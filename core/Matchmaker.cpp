@@ -231,6 +231,7 @@ struct Matchmaker::Impl {
     std::vector<std::vector<int>> candidateSizes;
     std::vector<char> candidatesChanged;
     std::vector<std::size_t> anchorRegions;
+    std::vector<std::uint8_t> closedRegion;  // per region: 1 when it hosts no match
     std::vector<std::uint32_t> group;  // pool positions of the match being formed, anchor first
     std::vector<int> sizeCount, chosenCount, sizes;
     std::vector<std::uint64_t> memberHashes;
@@ -253,6 +254,7 @@ struct Matchmaker::Impl {
         candidatePlayers.resize(regionCount);
         candidateSizes.resize(regionCount);
         candidatesChanged.resize(regionCount);
+        closedRegion.assign(regionCount, 0);
     }
 
     double advance(double now) {
@@ -633,7 +635,7 @@ bool Matchmaker::Impl::tryAnchor(int queue, FifoEntry& anchorEntry, double now) 
     anchorRegions.clear();
     const std::uint16_t* anchorPing = q.poolPing.data() + std::size_t(anchorPos) * regionCount;
     for (std::size_t r = 0; r < regionCount; ++r) {
-        if (anchorPing[r] <= limit) {
+        if (anchorPing[r] <= limit && !closedRegion[r]) {
             anchorRegions.push_back(r);
             candidates[r].clear();
             candidatePlayers[r] = 0;
@@ -772,10 +774,13 @@ void Matchmaker::Impl::formMatch(int queue, double now) {
     const QueueState& q = queues[std::size_t(queue)];
 
     // The region: the lowest worst ping over the whole group (ties: the
-    // lower region index). The anchor's wait set the limit the group met.
+    // lower region index), among the open ones. The anchor's wait set the
+    // limit the group met in the open region it was chosen for.
     std::size_t bestRegion = 0;
     int bestPing = kUnreachablePing + 1;
     for (std::size_t r = 0; r < regionCount; ++r) {
+        if (closedRegion[r])
+            continue;
         int worst = 0;
         for (std::uint32_t pos : group)
             worst = std::max(worst, int(q.poolPing[std::size_t(pos) * regionCount + r]));
@@ -942,6 +947,27 @@ std::vector<QueueStatus> Matchmaker::queueStatus(double now) const {
 
 int Matchmaker::searchingTickets() const {
     return d->searching;
+}
+
+void Matchmaker::setClosedRegions(const std::vector<int>& regions) {
+    std::vector<std::uint8_t> closed(d->regionCount, 0);
+    for (const int r : regions)
+        if (r >= 0 && std::size_t(r) < d->regionCount)
+            closed[std::size_t(r)] = 1;
+    if (closed == d->closedRegion)
+        return;
+    d->closedRegion = std::move(closed);
+    // An anchor that found no open region within its limit rests until its
+    // next ping step (for ever after the last): with the regions changed,
+    // every searching ticket is tried again at the next tick.
+    for (QueueState& q : d->queues)
+        for (std::size_t f = q.fifoHead; f < q.fifo.size(); ++f)
+            q.fifo[f].idleUntil = 0;
+}
+
+bool Matchmaker::regionClosed(int region) const {
+    return region >= 0 && std::size_t(region) < d->regionCount &&
+           d->closedRegion[std::size_t(region)] != 0;
 }
 
 }  // namespace pulsco

@@ -131,6 +131,13 @@ public:
     std::vector<QueueStatus> queueStatus(double now) const;
     int searchingTickets() const;
 
+    // Regions that host no match from the next tick on (an operator shed
+    // them), indices into config().regions; out-of-range ones are ignored.
+    // Searching tickets are matched in their other regions only, whenever
+    // they were queued; reopening a region lets them use it again.
+    void setClosedRegions(const std::vector<int>& regions);
+    bool regionClosed(int region) const;
+
 private:
     struct Impl;
     std::unique_ptr<Impl> d;

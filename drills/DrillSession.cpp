@@ -78,6 +78,14 @@ DrillSession::DrillSession(DrillScript drill, Source* source, AlertEngine* alert
 
 DrillSession::~DrillSession() = default;
 
+bool DrillSession::shedNow(const QString& region) const {
+    const SnapshotPtr s = m_source ? m_source->latestSnapshot() : nullptr;
+    if (!s)
+        return false;
+    const auto it = s->regions.find(region.toStdString());
+    return it != s->regions.end() && it->second.shed;
+}
+
 double DrillSession::drillTime() const {
     return m_phase == Phase::Ready ? 0 : m_now;
 }
@@ -439,10 +447,11 @@ bool DrillSession::act(const DrillAction& action, const QString& note) {
         case DrillActionKind::ShedRegion:
             // On every server (or the engine): the region's outage stops
             // paging once the servers report it shed; the drill puts it back
-            // in service when it ends.
-            m_source->shedRegion(action.region, true);
-            if (!m_shedRegions.contains(action.region))
+            // in service when it ends, unless it was shed before the drill
+            // shed it (an operator's, not the drill's to undo).
+            if (!m_shedRegions.contains(action.region) && !shedNow(action.region))
                 m_shedRegions.append(action.region);
+            m_source->shedRegion(action.region, true);
             break;
         default:
             break;
@@ -547,12 +556,14 @@ void DrillSession::end(bool emergency) {
     for (const FaultRun& f : m_faults)
         if (f.injected && !f.ended)
             stopSurge(f);
-    // A region the drill shed goes back in service with the drill.
+    // A region the drill shed goes back in service with the drill. The
+    // servers answer after the drill has ended: a refusal is the console's
+    // (status bar and event log), as for any command.
     if (m_source && !m_shedRegions.isEmpty()) {
         for (const QString& region : std::as_const(m_shedRegions))
             m_source->shedRegion(region, false);
-        record(DrillEventKind::Note,
-               u"back in service: %1 (shed during the drill)"_s.arg(m_shedRegions.join(u", "_s)));
+        record(DrillEventKind::Note, u"putting back in service: %1 (shed during the drill)"_s.arg(
+                                         m_shedRegions.join(u", "_s)));
         m_shedRegions.clear();
     }
     m_phase = Phase::Finished;

@@ -90,6 +90,9 @@ signals:
     void finished(const pulsco::DrillRecord& record);
 
 private:
+    // Whether the source's latest snapshot reports `region` shed.
+    bool shedNow(const QString& region) const;
+
     struct FaultRun {
         FaultSpec spec;
         bool injected = false;

@@ -292,6 +292,9 @@ void MatchService::setRegionsShed(std::vector<int> regions) {
     std::sort(regions.begin(), regions.end());
     regions.erase(std::unique(regions.begin(), regions.end()), regions.end());
     m_regionsShed = std::move(regions);
+    // Tickets already searching are matched elsewhere too, from the next
+    // tick: a shed region hosts no match, whenever its players queued.
+    m_matchmaker.setClosedRegions(m_regionsShed);
 }
 
 void MatchService::setRegionsOut(std::vector<int> regions) {
@@ -306,10 +309,12 @@ void MatchService::setRegionsOut(std::vector<int> regions) {
     if (newlyOut.empty())
         return;
     // The players homed there can no longer be reached: their searching
-    // tickets are dropped, each a cancel like a player's own.
+    // tickets are dropped, each a cancel like a player's own. Not those of
+    // a region already shed: they reach the service through their nearest
+    // other region, where they were placed.
     std::vector<qint64> dropped;
     m_records.forEachTicket([&](const TicketRecord& t) {
-        if (t.state == TicketState::Searching &&
+        if (t.state == TicketState::Searching && !isShed(t.region) &&
             std::binary_search(newlyOut.begin(), newlyOut.end(), t.region))
             dropped.push_back(t.seq);
     });
@@ -444,6 +449,7 @@ MatchService::MatcherRestart MatchService::requeueFromRows(const std::vector<Tic
         ++out.requeued;
     }
     fresh.takeOutput(m_output);  // the Queued events of the tickets queued again
+    fresh.setClosedRegions(m_regionsShed);
     m_matchmaker = std::move(fresh);
     if (!writes.empty())
         m_batcher.submitThen(std::move(writes), [](bool ok, const QString& error) {

@@ -187,7 +187,7 @@ private:
     ArrivalRecorder* m_recorder = nullptr;
     bool m_stalled = false;
     std::vector<int> m_regionsOut;
-    std::vector<int> m_regionsShed;  // sorted  // sorted
+    std::vector<int> m_regionsShed;  // sorted
     bool m_restarting = false;
     quint64 m_maxStoreBacklog = 200000;
 

@@ -197,6 +197,7 @@ private:
     // A party homed in `region` cannot reach the service: the region is out
     // and nobody has sent its players elsewhere.
     bool cutOff(int region) const { return regionOut(region) && !regionShed(region); }
+    std::vector<int> shedRegions() const;  // indices, ascending
 
     void resetMetrics();
     // Live threshold checks on the recent window, logged as Breach events.

@@ -131,11 +131,24 @@ bool SimulationEngine::shedRegion(const std::string& region, bool shed) {
         return true;
     }
     metrics.shed = shed;
+    // Tickets already searching are matched elsewhere too, on every release.
+    const std::vector<int> closed = shedRegions();
+    for (const auto& environment : m_env)
+        for (const auto& release : environment->releases())
+            release->matcher.setClosedRegions(closed);
     log(LogEventKind::Info, std::nullopt,
         shed ? "region " + region +
                    " shed: no match is placed there, its players play in their nearest other region"
              : "region " + region + " back in service");
     return true;
+}
+
+std::vector<int> SimulationEngine::shedRegions() const {
+    std::vector<int> shed;
+    for (std::size_t r = 0; r < m_regions.size(); ++r)
+        if (m_regions[r].shed)
+            shed.push_back(static_cast<int>(r));
+    return shed;
 }
 
 void SimulationEngine::clearFaults() {
@@ -170,10 +183,12 @@ void SimulationEngine::startFault(std::uint32_t index) {
         m_regions[static_cast<std::size_t>(region)].reachable = false;
         if (!wasUp)
             break;
-        // The server drops the tickets of players it can no longer reach.
+        // The server drops the tickets of players it can no longer reach
+        // (none when the region is already shed: its players were placed
+        // in their nearest other region).
         for (std::uint32_t i = 0; i < m_population.parties.size(); ++i) {
             const Party& p = m_population.parties[i];
-            if (p.state != PartyState::Searching || p.region != region)
+            if (p.state != PartyState::Searching || p.region != region || !cutOff(region))
                 continue;
             sim::Release& release = *m_env[p.color]->releases()[p.release];
             if (release.matcher.cancel(p.ticket, m_now))
@@ -193,6 +208,8 @@ void SimulationEngine::startFault(std::uint32_t index) {
                 defectiveRelease(bad.releases().front()->matcher.config(), f.multiplier);
             int& release = slot.releaseOf[indexOf(color)];
             release = static_cast<int>(bad.addRelease(std::move(config), true));
+            bad.releases()[static_cast<std::size_t>(release)]->matcher.setClosedRegions(
+                shedRegions());
             bad.setActive(static_cast<std::size_t>(release));
         }
         break;

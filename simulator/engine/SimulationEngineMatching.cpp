@@ -61,7 +61,7 @@ void SimulationEngine::drain(Color color, std::size_t releaseIndex) {
             ++tickets.cancelled;
             if (!known)
                 continue;
-            const bool dropped = regionOut(m_population.parties[index].region);
+            const bool dropped = cutOff(m_population.parties[index].region);
             if (m_log.on())
                 log(LogEventKind::Cancel, color,
                     "ticket cancelled after " + number(te.waitSeconds, 0) + " s in " +

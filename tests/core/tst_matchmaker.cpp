@@ -53,6 +53,7 @@ private slots:
     void pingLimitRelaxesAtSteps_data();
     void pingLimitRelaxesAtSteps();
     void unreachableAnchorIsRetriedAtTheNextStep();
+    void closedRegionHostsNoMatch();
     void regionMinimisesWorstPing_data();
     void regionMinimisesWorstPing();
     void expiresAtMaxWait();
@@ -313,6 +314,40 @@ void TestMatchmaker::unreachableAnchorIsRetriedAtTheNextStep() {
     mm.tick(100);
     QCOMPARE(mm.takeOutput().matches.size(), std::size_t(0));
     QCOMPARE(mm.searchingTickets(), 2);
+}
+
+// An operator sheds a region: no match is formed there from the next tick,
+// for tickets queued before as after; reopened, it is used again at once,
+// even by a ticket that had found no open region through its last step.
+void TestMatchmaker::closedRegionHostsNoMatch() {
+    Matchmaker mm(test::shippedConfig());
+    QVERIFY(mm.enqueue(solo("duel-1v1", "a", 25, {10, 40, 200}), 0).ok());  // queued before
+    mm.setClosedRegions({0, 7, -1});
+    QVERIFY(mm.regionClosed(0));
+    QVERIFY(!mm.regionClosed(1) && !mm.regionClosed(7) && !mm.regionClosed(-1));
+    QVERIFY(mm.enqueue(solo("duel-1v1", "b", 25, {10, 50, 200}), 0).ok());
+    mm.tick(1);
+    MatchmakerOutput out = mm.takeOutput();
+    QCOMPARE(out.matches.size(), std::size_t(1));
+    QCOMPARE(out.matches[0].region, 1);
+    QCOMPARE(out.matches[0].worstPingMs, 50);
+
+    // Reachable in the closed region only: no match through every step.
+    QVERIFY(
+        mm.enqueue(solo("duel-1v1", "c", 25, {20, kUnreachablePing, kUnreachablePing}), 2).ok());
+    QVERIFY(
+        mm.enqueue(solo("duel-1v1", "d", 25, {30, kUnreachablePing, kUnreachablePing}), 2).ok());
+    for (double t : {3.0, 15.0, 40.0, 100.0}) {
+        mm.tick(t);
+        QCOMPARE(mm.takeOutput().matches.size(), std::size_t(0));
+    }
+    mm.setClosedRegions({});
+    QVERIFY(!mm.regionClosed(0));
+    mm.tick(101);
+    out = mm.takeOutput();
+    QCOMPARE(out.matches.size(), std::size_t(1));
+    QCOMPARE(out.matches[0].region, 0);
+    QCOMPARE(mm.searchingTickets(), 0);
 }
 
 void TestMatchmaker::regionMinimisesWorstPing_data() {

@@ -206,7 +206,32 @@ private slots:
         QVERIFY(after.regions.at("asia-east").reachable);  // and the outage cleared
         const auto& events = session.record().events;
         QVERIFY(std::any_of(events.begin(), events.end(), [](const DrillEvent& e) {
-            return e.text == u"back in service: asia-east (shed during the drill)"_s;
+            return e.text == u"putting back in service: asia-east (shed during the drill)"_s;
+        }));
+    }
+
+    // A region an operator had shed before the drill is not the drill's to
+    // put back: shedding it again in the drill leaves it shed at the end.
+    void regionShedBeforeTheDrillStaysShed() {
+        const DrillScript script = shippedDrill(u"region-outage"_s);
+        EngineSource source(scenarioOf(script));
+        DrillSession session(script, &source, nullptr);
+        source.start();
+        source.advanceBy(5, 1.0);
+        QVERIFY(source.engine().shedRegion("eu-west", true));
+        source.advanceBy(1, 1.0);  // a snapshot that says so
+        session.start();
+        source.advanceBy(200, 1.0);
+        QVERIFY(session.act({DrillActionKind::ShedRegion, {}, u"eu-west"_s}));
+        QVERIFY(session.act({DrillActionKind::ShedRegion, {}, u"asia-east"_s}));
+        session.finish();
+        QVERIFY(session.phase() == DrillSession::Phase::Finished);
+        const MetricsSnapshot after = source.engine().snapshot();
+        QVERIFY(after.regions.at("eu-west").shed);     // the operator's, kept
+        QVERIFY(!after.regions.at("asia-east").shed);  // the drill's, put back
+        const auto& events = session.record().events;
+        QVERIFY(std::any_of(events.begin(), events.end(), [](const DrillEvent& e) {
+            return e.text == u"putting back in service: asia-east (shed during the drill)"_s;
         }));
     }
 };

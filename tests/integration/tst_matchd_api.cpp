@@ -89,6 +89,7 @@ private slots:
     void latencyFactorMultipliesTheServersTime();
     void regionOutageTakesARegionOut();
     void shedRegionSendsItsPlayersElsewhere();
+    void shedRegionMovesTicketsAlreadySearching();
     void restartMatcherCuresAStall();
     void badReleaseRunsTheDefectiveRules();
     void infoAndQueues();
@@ -868,6 +869,44 @@ void TestMatchdApi::shedRegionSendsItsPlayersElsewhere() {
                  .errorMessage(),
              u"POST /v1/tickets: region eu-west is out (drill): no region left that every player "
              "reaches"_s);
+}
+
+// A healthy region shed while its players search: their tickets, queued
+// before, are matched in their nearest other region; an outage of the shed
+// region that follows drops none of the parties placed elsewhere.
+void TestMatchdApi::shedRegionMovesTicketsAlreadySearching() {
+    // late-1v1 matches nobody before 3 s of wait: time to shed in between.
+    const auto late = [](const QByteArray& player, int mu, int euPing, int usPing) {
+        return QByteArray(R"({"queue":"late-1v1","players":[{"id":")" + player +
+                          R"(","rating":{"mu":)" + QByteArray::number(mu) +
+                          R"(,"sigma":8},"pings":{"eu-west":)" + QByteArray::number(euPing) +
+                          R"(,"us-east":)" + QByteArray::number(usPing) + "}}]}");
+    };
+    const QString a = create(late("early-a", 25, 20, 60));
+    const QString b = create(late("early-b", 30, 25, 70));
+    QVERIFY(!a.isEmpty() && !b.isEmpty());
+    QCOMPARE(
+        http(port(), "POST", "/v1/admin/regions/shed", R"({"region":"eu-west"})", kBearer).status,
+        200);
+    // Placed elsewhere at once, told so; still searching when eu-west goes out.
+    const HttpResult moved = http(port(), "POST", "/v1/tickets", late("moved-c", 60, 20, 60));
+    QCOMPARE(moved.status, 201);
+    QVERIFY(moved.json().contains(u"notice"));
+    const QString c = moved.json().value(u"ticket_id").toString();
+    QCOMPARE(http(port(), "POST", "/v1/admin/faults",
+                  R"({"kind":"region_outage","region":"eu-west"})", kBearer)
+                 .status,
+             201);
+    QCOMPARE(ticketState(port(), c), u"searching"_s);
+    QCOMPARE(ticketState(port(), a), u"searching"_s);
+
+    QTRY_COMPARE_WITH_TIMEOUT(ticketState(port(), a), u"matched"_s, 10000);
+    const QString matchId =
+        http(port(), "GET", "/v1/tickets/" + a.toLatin1()).json().value(u"match_id").toString();
+    QCOMPARE(
+        http(port(), "GET", "/v1/matches/" + matchId.toLatin1()).json().value(u"region").toString(),
+        u"us-east"_s);
+    QCOMPARE(ticketState(port(), c), u"searching"_s);  // a and b, nearer in skill, met first
 }
 
 // The "restart matcher" remedy: a stalled matcher forms no match; the

@@ -510,6 +510,49 @@ private slots:
         }));
     }
 
+    // A healthy region shed: from that moment no match is hosted there,
+    // tickets already searching included, while its players go on being
+    // matched elsewhere; an outage that follows drops none of them.
+    void shedHealthyRegionHostsNoMatch() {
+        Scenario scenario = test::smallScenario([](QJsonObject& o) {
+            QJsonObject population = o.value(u"population"_s).toObject();
+            population.insert(u"players"_s, 3000);
+            o.insert(u"population"_s, population);
+        });
+        SimulationEngine engine(scenario);
+        engine.enableLog(100000);
+        const auto eu = [&] { return engine.snapshot().regions.at("eu-west"); };
+        engine.advanceTo(200);
+        QVERIFY2(engine.snapshot().total.tickets.searching > 0, "nobody searching to move");
+        QVERIFY(eu().matchesTotal > 0);
+        QVERIFY(engine.shedRegion("eu-west", true));
+        const std::uint64_t hosted = eu().matchesTotal;
+        const std::uint64_t served = eu().ticketWaitSeconds.count();
+        engine.advanceTo(250);
+        QCOMPARE(eu().matchesTotal, hosted);  // not even those queued before the shed
+        FaultSpec outage;
+        outage.kind = FaultKind::RegionOutage;
+        outage.region = "eu-west";
+        engine.injectFault(outage);
+        engine.advanceTo(500);
+        const std::vector<LogEvent> log = engine.takeLog();
+        QVERIFY(std::none_of(log.begin(), log.end(), [](const LogEvent& e) {
+            return e.text.find("(region unreachable)") != std::string::npos;
+        }));  // none dropped: shed, they reach the service through other regions
+        QVERIFY(std::any_of(log.begin(), log.end(), [](const LogEvent& e) {
+            return e.text.find("(the party gave up)") != std::string::npos;
+        }));  // the cancels there were, players' own
+        QCOMPARE(eu().matchesTotal, hosted);
+        QVERIFY2(eu().ticketWaitSeconds.count() > served + 20,
+                 qPrintable(u"%1 -> %2"_s.arg(served).arg(eu().ticketWaitSeconds.count())));
+        QVERIFY(engine.snapshot().conservationOk);
+        // Back in service (the outage ended first): hosted there again.
+        engine.clearFaults();
+        QVERIFY(engine.shedRegion("eu-west", false));
+        engine.advanceTo(700);
+        QVERIFY(eu().matchesTotal > hosted);
+    }
+
     void serviceOverloadRaisesLatencyThenErrors() {
         ServiceSpec spec;
         spec.workers = 2;
