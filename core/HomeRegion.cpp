@@ -4,6 +4,17 @@
 
 namespace pulsco {
 
+int worstPing(const std::vector<PartyMember>& party, int region) {
+    if (region < 0)
+        return kUnreachablePing;
+    int worst = 0;
+    for (const PartyMember& p : party)
+        worst = std::max(worst, std::size_t(region) < p.pingMs.size()
+                                    ? std::min(p.pingMs[std::size_t(region)], kUnreachablePing)
+                                    : kUnreachablePing);
+    return worst;
+}
+
 int homeRegion(const std::vector<PartyMember>& party) {
     int best = -1;
     int bestPing = kUnreachablePing;
@@ -11,9 +22,7 @@ int homeRegion(const std::vector<PartyMember>& party) {
     for (const PartyMember& p : party)
         regions = std::max(regions, p.pingMs.size());
     for (std::size_t r = 0; r < regions; ++r) {
-        int worst = 0;
-        for (const PartyMember& p : party)
-            worst = std::max(worst, r < p.pingMs.size() ? p.pingMs[r] : kUnreachablePing);
+        const int worst = worstPing(party, int(r));
         if (worst < bestPing) {
             bestPing = worst;
             best = int(r);

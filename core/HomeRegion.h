@@ -11,5 +11,8 @@
 namespace pulsco {
 
 int homeRegion(const std::vector<PartyMember>& party);
+// The party's worst ping to `region` (kUnreachablePing when a member has
+// none, or the region is out of range).
+int worstPing(const std::vector<PartyMember>& party, int region);
 
 }  // namespace pulsco

@@ -160,7 +160,18 @@ void MatchService::createTicket(TicketBody body, Reply reply) {
     const int queueIndex = m_matchmaker.config().queueIndex(request.queue);
     const double t = now();
     EnqueueResult result = m_matchmaker.enqueue(std::move(request), t);
+    // Refused for want of a region only because of the shed or out ones:
+    // a 503 that says so. A party that reaches no region within the queue's
+    // widest limit even as sent gets the matchmaker's own 400.
+    const bool reachableAsSent =
+        queueIndex >= 0 &&
+        worstPing(players, home) <=
+            m_matchmaker.config().queues[std::size_t(queueIndex)].pingLimitMs.steps().back().value;
     if (!result.ok()) {
+        if (result.error == EnqueueError::NoReachableRegion && !reachableAsSent) {
+            reply(answer::enqueueRefused(result));
+            return;
+        }
         if (result.error == EnqueueError::NoReachableRegion && homeShed) {
             reply(answer::regionShedNoOther(
                 QString::fromStdString(m_matchmaker.config().regions[std::size_t(home)])));

@@ -858,6 +858,14 @@ void TestMatchdApi::shedRegionSendsItsPlayersElsewhere() {
     QCOMPARE(stranded.errorMessage(),
              u"POST /v1/tickets: region eu-west is shed (out of service) and no other region is "
              "reachable by every player of this party"_s);
+    // One who could not be placed even before the shed is told that instead
+    // (a 400: trying again will not help).
+    const HttpResult tooFar =
+        http(port(), "POST", "/v1/tickets", soloTicket("duel-1v1", "shed-far", "eu-west", 600));
+    QCOMPARE(tooFar.status, 400);
+    QVERIFY2(
+        tooFar.errorMessage().contains(u"no region is reachable by every member within 500 ms"_s),
+        qPrintable(tooFar.errorMessage()));
 
     // Back in service: the outage (still on) refuses as before.
     const HttpResult back = http(port(), "POST", "/v1/admin/regions/shed",
