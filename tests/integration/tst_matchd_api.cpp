@@ -27,6 +27,16 @@ QString ticketState(quint16 port, const QString& id) {
     return http(port, "GET", "/v1/tickets/" + id.toLatin1()).json().value(u"state").toString();
 }
 
+// The region hosting the match of a matched ticket, as GET /v1/matches says.
+QString matchRegionOf(quint16 port, const QString& ticket) {
+    const QString matchId =
+        http(port, "GET", "/v1/tickets/" + ticket.toLatin1()).json().value(u"match_id").toString();
+    return http(port, "GET", "/v1/matches/" + matchId.toLatin1())
+        .json()
+        .value(u"region")
+        .toString();
+}
+
 std::optional<pulsco::MetricsSnapshot> statsOf(quint16 port) {
     QString error;
     auto s = pulsco::metricsSnapshotFromJson(http(port, "GET", "/v1/stats").body,
@@ -842,11 +852,7 @@ void TestMatchdApi::shedRegionSendsItsPlayersElsewhere() {
     const QString a = first.json().value(u"ticket_id").toString();
     create(duellist("shed-b", 25, 70));
     QTRY_COMPARE_WITH_TIMEOUT(ticketState(port(), a), u"matched"_s, 5000);
-    const QString matchId =
-        http(port(), "GET", "/v1/tickets/" + a.toLatin1()).json().value(u"match_id").toString();
-    QCOMPARE(
-        http(port(), "GET", "/v1/matches/" + matchId.toLatin1()).json().value(u"region").toString(),
-        u"us-east"_s);
+    QCOMPARE(matchRegionOf(port(), a), u"us-east"_s);
     // A player of another region is told nothing.
     QVERIFY(!http(port(), "POST", "/v1/tickets", duellist("shed-us", 90, 20))
                  .json()
@@ -909,11 +915,7 @@ void TestMatchdApi::shedRegionMovesTicketsAlreadySearching() {
     QCOMPARE(ticketState(port(), a), u"searching"_s);
 
     QTRY_COMPARE_WITH_TIMEOUT(ticketState(port(), a), u"matched"_s, 10000);
-    const QString matchId =
-        http(port(), "GET", "/v1/tickets/" + a.toLatin1()).json().value(u"match_id").toString();
-    QCOMPARE(
-        http(port(), "GET", "/v1/matches/" + matchId.toLatin1()).json().value(u"region").toString(),
-        u"us-east"_s);
+    QCOMPARE(matchRegionOf(port(), a), u"us-east"_s);
     QCOMPARE(ticketState(port(), c), u"searching"_s);  // a and b, nearer in skill, met first
 }
 
